@@ -1,0 +1,31 @@
+/**
+ * Rich output in a tslab notebook cell, plain text everywhere else.
+ *
+ * tslab's `display` only works inside its kernel; outside it (CLI, tests, a user's script) we
+ * print Markdown or text to stdout instead, so the same call serves every mode.
+ */
+export interface RichDisplay {
+  html(s: string): void;
+  markdown(s: string): void;
+  text(s: string): void;
+}
+
+/** True when this process is a tslab kernel (its argv is `.../tslab kernel ...`). */
+export function inNotebook(): boolean {
+  return process.argv.includes('kernel') && process.argv.some((a) => /tslab/.test(a));
+}
+
+/** The tslab display of the running cell, or undefined outside a tslab kernel. */
+export function notebookDisplay(): RichDisplay | undefined {
+  if (!inNotebook()) return undefined;
+  // Lazy: tslab is a dev tool, absent from a user's install that only imports the library.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('tslab') as { display: RichDisplay }).display;
+}
+
+/** Shows HTML in a notebook; prints `fallback` (Markdown or text) elsewhere. */
+export function show(html: string, fallback: string): void {
+  const d = notebookDisplay();
+  if (d) d.html(html);
+  else console.log(fallback);
+}

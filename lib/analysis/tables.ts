@@ -1,0 +1,48 @@
+/**
+ * arquero tables in both modes: HTML in a notebook cell, Markdown on a terminal; saved as CSV and
+ * Markdown under results/tables/.
+ */
+import type { ColumnTable } from 'arquero';
+import * as path from 'path';
+import { checkFileStem, resultsDir } from '../paths';
+import { writeFileAtomic } from '../runs/atomic';
+import { show } from './display';
+
+export interface ShowTableOptions {
+  /** Rows shown at most (default 50); files always hold every row. */
+  readonly limit?: number;
+  /** Significant digits of floating-point cells when shown (default 4). */
+  readonly digits?: number;
+}
+
+function formatNumber(digits: number) {
+  return (v: unknown) =>
+    typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? v.toPrecision(digits) : String(v);
+}
+
+/** Displays a table: HTML in a notebook, Markdown elsewhere. */
+export function showTable(table: ColumnTable, options: ShowTableOptions = {}): void {
+  const limit = options.limit ?? 50;
+  const format = Object.fromEntries(table.columnNames().map((c) => [c, formatNumber(options.digits ?? 4)]));
+  const more = table.numRows() > limit ? `\n(${limit} of ${table.numRows()} rows shown)` : '';
+  show(table.toHTML({ limit, format }) + more, table.toMarkdown({ limit, format }) + more);
+}
+
+/** Where `saveTable` wrote a table. */
+export interface SavedTable {
+  readonly csv: string;
+  readonly markdown: string;
+}
+
+/**
+ * Writes `<dir>/<name>.csv` and `<dir>/<name>.md` (dir defaults to results/tables), atomically.
+ * `name` is a plain file stem: letters, digits, `-`, `_` and `.`.
+ */
+export function saveTable(table: ColumnTable, name: string, dir = path.join(resultsDir(), 'tables')): SavedTable {
+  checkFileStem(name, 'saveTable');
+  const csv = path.join(dir, `${name}.csv`);
+  const markdown = path.join(dir, `${name}.md`);
+  writeFileAtomic(csv, table.toCSV());
+  writeFileAtomic(markdown, table.toMarkdown() + '\n');
+  return { csv, markdown };
+}

@@ -1,0 +1,74 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { BACKENDS, backendInfo, initBackend, tf } from '../lib/backend';
+import { packageVersion } from '../lib/versions';
+import { assertClose, assertNoTensorLeak, repoRoot } from './helpers';
+
+/** Runs `rdarts backend` in a child process with the given environment. */
+function cliBackend(env: NodeJS.ProcessEnv) {
+  return spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'lib', 'cli.ts'), 'backend'], {
+    cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8',
+  });
+}
+
+describe('initBackend', () => {
+  it('activates the backend that RDARTS_BACKEND names, else the first that loads', async () => {
+    const info = await initBackend();
+    const forced = process.env.RDARTS_BACKEND;
+    if (forced) {
+      assert.strictEqual(info.name, forced);
+      assert.match(info.reason, /RDARTS_BACKEND/);
+    } else {
+      // Nothing before the chosen one loaded, and each skipped one says why.
+      const index = BACKENDS.indexOf(info.name);
+      assert.deepStrictEqual(info.skipped.map((s) => s.name), BACKENDS.slice(0, index));
+      for (const s of info.skipped) assert.ok(s.error.length > 0);
+    }
+    assert.strictEqual(tf.getBackend(), info.tfBackend);
+    assert.strictEqual(backendInfo(), info);
+    assert.strictEqual(info.versions['tfjs-core'], tf.version_core);
+  });
+
+  it('reads the wasm binaries from node_modules, with SIMD', async function () {
+    const info = await initBackend();
+    if (info.name !== 'wasm') this.skip();
+    assert.ok(info.wasm, 'wasm details are reported');
+    assert.ok(info.wasm.dir.includes(`node_modules${path.sep}@tensorflow${path.sep}tfjs-backend-wasm`));
+    assert.strictEqual(info.wasm.simd, true);
+  });
+
+  it('computes a gradient that matches the closed form, without leaking tensors', async () => {
+    // f(x) = sum(x^2 * w) => df/dx = 2 x w
+    const x = [1.5, -2, 0.25, 3];
+    const w = [0.5, 1, -2, 0.1];
+    const grad = () => tf.tidy(() => {
+      const wt = tf.tensor1d(w);
+      return tf.grad((v: tf.Tensor) => v.square().mul(wt).sum())(tf.tensor1d(x)).dataSync();
+    });
+    assertClose(grad(), x.map((v, i) => 2 * v * w[i]), 1e-6, 'gradient');
+    await assertNoTensorLeak(grad);
+  });
+
+  it('fails with an explanation when a forced native backend cannot load', async function () {
+    if (packageVersion('@tensorflow/tfjs-node') !== undefined) this.skip();
+    const active = (await initBackend()).name;
+    await assert.rejects(initBackend({ force: 'tfjs-node' }),
+      /backend tfjs-node was requested but cannot be used: cannot load @tensorflow\/tfjs-node.*npm install --no-save @tensorflow\/tfjs-node@4\.22\.0.*environment\.md/);
+    // The failure leaves the active backend as it was.
+    assert.strictEqual((await initBackend({ force: active })).name, active);
+  });
+
+  it('makes the CLI exit non-zero with that explanation when RDARTS_BACKEND=tfjs-node cannot load', function () {
+    if (packageVersion('@tensorflow/tfjs-node') !== undefined) this.skip();
+    const r = cliBackend({ RDARTS_BACKEND: 'tfjs-node' });
+    assert.strictEqual(r.status, 1);
+    assert.match(r.stderr, /tfjs-node was requested but cannot be used.*npm install/);
+  });
+
+  it('rejects an unknown RDARTS_BACKEND, naming the variable and the choices', () => {
+    const r = cliBackend({ RDARTS_BACKEND: 'tpu' });
+    assert.strictEqual(r.status, 1);
+    assert.match(r.stderr, /RDARTS_BACKEND=tpu is not a backend; use one of tfjs-node-gpu, tfjs-node, wasm, cpu/);
+  });
+});

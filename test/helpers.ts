@@ -1,0 +1,34 @@
+/** Small helpers shared by the tests. */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { tf } from '../lib/backend';
+
+/** A fresh temporary folder, removed by the returned cleanup function. */
+export function tempDir(prefix = 'rdarts-test-'): { dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs `fn` twice and asserts that the second run leaves no more tensors than the first. */
+export async function assertNoTensorLeak(fn: () => unknown): Promise<void> {
+  await fn();
+  const before = tf.memory().numTensors;
+  await fn();
+  assert.strictEqual(tf.memory().numTensors, before, 'tensors leaked across calls');
+}
+
+/** Asserts |actual - expected| <= tol * max(1, |expected|) element-wise. */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = 'value'): void {
+  assert.strictEqual(actual.length, expected.length, `${what}: length ${actual.length} != ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]);
+    if (err > tol * Math.max(1, Math.abs(expected[i]))) {
+      assert.fail(`${what}[${i}] = ${actual[i]}, expected ${expected[i]} (tolerance ${tol})`);
+    }
+  }
+}
+
+/** The repository root. */
+export const repoRoot = path.resolve(__dirname, '..');

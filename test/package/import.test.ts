@@ -1,0 +1,67 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { repoRoot, tempDir } from '../helpers';
+
+// A user's project outside the repository that depends on this package, the way
+// `npm install /path/to/robust-darts-ts` links it.
+describe('the package, imported from a script outside the repository', () => {
+  let dir: string;
+  let cleanup: () => void;
+  before(function () {
+    if (!fs.existsSync(path.join(repoRoot, 'dist', 'index.js'))) {
+      throw new Error('dist/ is missing: run `npm run build` (npm ci and npm test do it)');
+    }
+    ({ dir, cleanup } = tempDir('rdarts-user-'));
+    fs.mkdirSync(path.join(dir, 'node_modules'));
+    fs.symlinkSync(repoRoot, path.join(dir, 'node_modules', 'robust-darts-ts'), 'dir');
+  });
+  after(() => cleanup?.());
+
+  const check = (out: string) => {
+    const r = JSON.parse(out.trim().split('\n').pop() as string);
+    assert.ok(['wasm', 'cpu', 'tfjs-node', 'tfjs-node-gpu'].includes(r.backend));
+    assert.strictEqual(r.sum, 6);
+    assert.deepStrictEqual(r.presets, ['smoke', 'quick', 'mini', 'paper']);
+  };
+
+  it('works with require() (CommonJS)', () => {
+    fs.writeFileSync(path.join(dir, 'user.js'), `
+      const rd = require('robust-darts-ts');
+      rd.initBackend().then((info) => {
+        const sum = rd.tf.tidy(() => rd.tf.tensor1d([1, 2, 3]).sum().dataSync()[0]);
+        console.log(JSON.stringify({ backend: info.name, sum, presets: rd.PRESETS }));
+      });`);
+    const r = spawnSync(process.execPath, ['user.js'], { cwd: dir, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    check(r.stdout);
+  });
+
+  it('works with import (ES module)', () => {
+    fs.writeFileSync(path.join(dir, 'user.mjs'), `
+      import { initBackend, tf, PRESETS } from 'robust-darts-ts';
+      const info = await initBackend();
+      const sum = tf.tidy(() => tf.tensor1d([1, 2, 3]).sum().dataSync()[0]);
+      console.log(JSON.stringify({ backend: info.name, sum, presets: PRESETS }));`);
+    const r = spawnSync(process.execPath, ['user.mjs'], { cwd: dir, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    check(r.stdout);
+  });
+
+  it('ships types that a TypeScript user sees through package exports', () => {
+    fs.writeFileSync(path.join(dir, 'user.ts'), `
+      import { initBackend, type BackendInfo, type PresetName } from 'robust-darts-ts';
+      const preset: PresetName = 'smoke';
+      export async function main(): Promise<string> {
+        const info: BackendInfo = await initBackend();
+        return info.name + preset;
+      }
+      // @ts-expect-error: not a preset
+      export const wrong: PresetName = 'huge';`);
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'node16',
+      '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', 'user.ts'], { cwd: dir, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+  });
+});
