@@ -38,7 +38,9 @@ export const JUPYTER_HINT =
 export function openJupyter(args: readonly string[] = []): number {
   const app = hasJupyterCommand('lab') ? 'lab' : hasJupyterCommand('notebook') ? 'notebook' : undefined;
   if (!app) throw new Error(`neither \`jupyter lab\` nor \`jupyter notebook\` is available: ${JUPYTER_HINT}`);
-  const r = spawnSync('jupyter', [app, ...args], {
+  // Jupyter refuses to start as root without this flag; containers and CI machines often are root.
+  const root = process.getuid?.() === 0 && !args.includes('--allow-root') ? ['--allow-root'] : [];
+  const r = spawnSync('jupyter', [app, ...root, ...args], {
     cwd: path.join(packageRoot, 'notebooks'), stdio: 'inherit', env: jupyterEnv(),
   });
   return r.status ?? 1;
