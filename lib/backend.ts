@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'path';
+import { registerWasmGradientKernels } from './kernels/register';
 import { packageVersion } from './versions';
 
 export { tf };
@@ -85,6 +86,7 @@ async function load(name: BackendName): Promise<BackendInfo['wasm'] | undefined>
   if (name === 'wasm') {
     const dir = wasmBinaryDir();
     setWasmPaths(dir + path.sep);
+    registerWasmGradientKernels();
     if (!(await tf.setBackend('wasm'))) throw new Error(`wasm backend failed to initialise from ${dir}`);
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));

@@ -1,0 +1,119 @@
+import * as assert from 'assert';
+import { initBackend, tf } from '../../lib/backend';
+import { WASM_GRADIENT_KERNELS } from '../../lib/kernels/register';
+import { symmetricPadding } from '../../lib/nn/conv';
+import { assertClose, assertNoTensorLeak } from '../helpers';
+
+// Our wasm gradient kernels (lib/kernels) against two independent answers:
+//  - the adjoint identities of a linear map, <dy, conv(x, w)> = <dx, x> = <dw, w>, where the
+//    forward conv is tfjs's own kernel (XNNPACK on wasm);
+//  - the cpu backend's kernels, element by element (undilated cases: tfjs's cpu backprop kernels
+//    ignore dilation). Dilated and stride-2 cases are also checked against PyTorch in test/nn.
+
+interface Case { name: string; n: number; h: number; w: number; c: number; co?: number; k: number; s: number; d: number }
+
+const CASES: Case[] = [
+  { name: 'conv 1x1 s1', n: 2, h: 7, w: 9, c: 5, co: 9, k: 1, s: 1, d: 1 },
+  { name: 'conv 1x1 s2 odd', n: 3, h: 7, w: 8, c: 6, co: 4, k: 1, s: 2, d: 1 },
+  { name: 'conv 3x3 s1', n: 2, h: 9, w: 7, c: 3, co: 10, k: 3, s: 1, d: 1 },
+  { name: 'conv 3x3 s2', n: 2, h: 8, w: 7, c: 4, co: 8, k: 3, s: 2, d: 1 },
+  { name: 'dw 3x3 s1', n: 2, h: 7, w: 9, c: 6, k: 3, s: 1, d: 1 },
+  { name: 'dw 3x3 s2', n: 2, h: 9, w: 8, c: 5, k: 3, s: 2, d: 1 },
+  { name: 'dw 5x5 s1', n: 2, h: 7, w: 6, c: 8, k: 5, s: 1, d: 1 },
+  { name: 'dw 5x5 s2', n: 3, h: 7, w: 9, c: 4, k: 5, s: 2, d: 1 },
+  { name: 'dw 3x3 dil2 s1', n: 2, h: 9, w: 7, c: 5, k: 3, s: 1, d: 2 },
+  { name: 'dw 3x3 dil2 s2', n: 2, h: 8, w: 9, c: 4, k: 3, s: 2, d: 2 },
+  { name: 'dw 5x5 dil2 s1', n: 2, h: 9, w: 10, c: 3, k: 5, s: 1, d: 2 },
+  { name: 'dw 5x5 dil2 s2', n: 2, h: 11, w: 9, c: 8, k: 5, s: 2, d: 2 },
+];
+
+const isDepthwise = (c: Case) => c.co === undefined;
+
+/** Forward, and the two gradients of sum(y * dy), through the kernels of the active backend. */
+function run(c: Case, x: tf.Tensor4D, w: tf.Tensor4D, dy: tf.Tensor4D) {
+  const pad = ((c.k - 1) * c.d) / 2;
+  const attrs = { strides: [c.s, c.s], pad: symmetricPadding(pad), dilations: [c.d, c.d], dataFormat: 'NHWC' };
+  const e = tf.engine();
+  if (isDepthwise(c)) {
+    return {
+      y: e.runKernel('DepthwiseConv2dNative', { x, filter: w }, attrs) as tf.Tensor,
+      dx: e.runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
+      dw: e.runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape }) as tf.Tensor,
+    };
+  }
+  return {
+    y: e.runKernel('Conv2D', { x, filter: w }, attrs) as tf.Tensor,
+    dx: e.runKernel('Conv2DBackpropInput', { dy, filter: w }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
+    dw: e.runKernel('Conv2DBackpropFilter', { x, dy }, { ...attrs, filterShape: w.shape }) as tf.Tensor,
+  };
+}
+
+function tensors(c: Case, seed: number) {
+  const pad = ((c.k - 1) * c.d) / 2;
+  const oh = Math.floor((c.h + 2 * pad - (c.k - 1) * c.d - 1) / c.s) + 1;
+  const ow = Math.floor((c.w + 2 * pad - (c.k - 1) * c.d - 1) / c.s) + 1;
+  const co = c.co ?? c.c;
+  return {
+    x: tf.randomNormal([c.n, c.h, c.w, c.c], 0, 1, 'float32', seed) as tf.Tensor4D,
+    w: tf.randomNormal([c.k, c.k, c.c, c.co ?? 1], 0, 1, 'float32', seed + 1) as tf.Tensor4D,
+    dy: tf.randomNormal([c.n, oh, ow, co], 0, 1, 'float32', seed + 2) as tf.Tensor4D,
+  };
+}
+
+const dot = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.sum(tf.mul(a, b)).dataSync()[0]);
+
+describe('wasm gradient kernels', () => {
+  before(async function () {
+    if ((await initBackend()).name !== 'wasm') this.skip();
+  });
+  after(async () => {
+    await initBackend({ force: 'wasm' });
+  });
+
+  it('are registered for every kernel that tfjs-backend-wasm lacks', () => {
+    for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
+      assert.ok(WASM_GRADIENT_KERNELS.includes(name) && tf.getKernel(name, 'wasm'), name);
+    }
+  });
+
+  CASES.forEach((c, i) => {
+    it(`${c.name}: satisfy the adjoint identities of the forward kernel`, () => {
+      tf.tidy(() => {
+        const { x, w, dy } = tensors(c, 100 + 10 * i);
+        const r = run(c, x, w, dy);
+        const s = dot(r.y, dy);
+        assertClose([dot(r.dx, x)], [s], 1e-4, '<dx, x>');
+        assertClose([dot(r.dw, w)], [s], 1e-4, '<dw, w>');
+      });
+    });
+  });
+
+  CASES.filter((c) => c.d === 1).forEach((c, i) => {
+    it(`${c.name}: match the cpu backend element by element`, async () => {
+      const { x, w, dy } = tensors(c, 500 + 10 * i);
+      const wasm = tf.tidy(() => {
+        const r = run(c, x, w, dy);
+        return { dx: r.dx.dataSync().slice(), dw: r.dw.dataSync().slice() };
+      });
+      await initBackend({ force: 'cpu' });
+      const cpu = tf.tidy(() => {
+        const r = run(c, x, w, dy);
+        return { dx: r.dx.dataSync().slice(), dw: r.dw.dataSync().slice() };
+      });
+      await initBackend({ force: 'wasm' });
+      tf.dispose([x, w, dy]);
+      assertClose(wasm.dx, cpu.dx, 1e-4, 'dx');
+      assertClose(wasm.dw, cpu.dw, 1e-4, 'dw');
+    });
+  });
+
+  it('leak no tensors', async () => {
+    const c = CASES[9];
+    const { x, w, dy } = tensors(c, 7);
+    await assertNoTensorLeak(() => tf.tidy(() => {
+      const r = run(c, x, w, dy);
+      return void [r.dx.dataSync(), r.dw.dataSync()];
+    }));
+    tf.dispose([x, w, dy]);
+  });
+});
