@@ -12,6 +12,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'path';
+import { installLeanBackprop } from './engine/lean_backprop';
+import { registerWasmFusedKernels } from './kernels/fused';
 import { registerWasmGradientKernels } from './kernels/register';
 import { packageVersion } from './versions';
 
@@ -87,6 +89,7 @@ async function load(name: BackendName): Promise<BackendInfo['wasm'] | undefined>
     const dir = wasmBinaryDir();
     setWasmPaths(dir + path.sep);
     registerWasmGradientKernels();
+    registerWasmFusedKernels();
     if (!(await tf.setBackend('wasm'))) throw new Error(`wasm backend failed to initialise from ${dir}`);
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
@@ -128,6 +131,7 @@ export function initBackend(options: { force?: BackendName } = {}): Promise<Back
 }
 
 async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
+  installLeanBackprop();
   if (forced) {
     try {
       const wasm = await load(forced);

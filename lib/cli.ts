@@ -4,6 +4,9 @@
  * the notebooks and the tests use.
  */
 import { Command } from 'commander';
+import * as fs from 'fs';
+import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
+import { getSpace } from './spaces/spaces';
 import { BACKENDS, BackendName, initBackend } from './backend';
 import { parsePreset } from './config/preset';
 import { openJupyter } from './notebooks/jupyter';
@@ -22,6 +25,37 @@ program.command('backend')
     }
     const info = await initBackend({ force: opts.force as BackendName | undefined });
     console.log(JSON.stringify(info, null, 2));
+  });
+
+program.command('bench')
+  .description('time one DARTS search iteration (phases a, b, c of the PyTorch reference); prints one JSON line')
+  .option('--space <name>', 'search space', DEFAULT_BENCH.space)
+  .option('--layers <n>', 'cells', String(DEFAULT_BENCH.layers))
+  .option('--C <n>', 'initial channels', String(DEFAULT_BENCH.C))
+  .option('--batch <n>', 'batch size', String(DEFAULT_BENCH.batch))
+  .option('--image <n>', 'image side', String(DEFAULT_BENCH.image))
+  .option('--in-channels <n>', 'image channels', String(DEFAULT_BENCH.inChannels))
+  .option('--classes <n>', 'classes', String(DEFAULT_BENCH.classes))
+  .option('--iters <n>', 'timed iterations per phase', String(DEFAULT_BENCH.iters))
+  .option('--warmup <n>', 'untimed iterations per phase', String(DEFAULT_BENCH.warmup))
+  .option('--seed <n>', 'seed', String(DEFAULT_BENCH.seed))
+  .option('--phases <list>', 'phases to run, e.g. abc', DEFAULT_BENCH.phases)
+  .option('--append <file>', 'also append the JSON line to this file')
+  .action(async (o: Record<string, string>) => {
+    const int = (name: string, v: string, min: number) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
+      return n;
+    };
+    const space = getSpace(o.space).name;
+    const result = await runSearchBench({
+      space, layers: int('layers', o.layers, 1), C: int('C', o.C, 1), batch: int('batch', o.batch, 1),
+      image: int('image', o.image, 4), inChannels: int('in-channels', o.inChannels, 1), classes: int('classes', o.classes, 2),
+      iters: int('iters', o.iters, 1), warmup: int('warmup', o.warmup, 0), seed: int('seed', o.seed, 0), phases: o.phases,
+    }, (line) => console.error(line));
+    const line = JSON.stringify(result);
+    console.log(line);
+    if (o.append) fs.appendFileSync(o.append, line + '\n');
   });
 
 program.command('notebooks')

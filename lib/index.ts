@@ -29,3 +29,35 @@ export { alphaDim, alphaShape, getSpace, SPACE_NAMES, SPACES } from './spaces/sp
 export type { SearchSpace, SpaceName } from './spaces/spaces';
 export { DARTS_V2, formatGenotype, genotype, parameterFreeShare } from './spaces/genotype';
 export type { Alphas, Genotype, GenotypeEntry } from './spaces/genotype';
+export { BatchNorm, batchNorm } from './nn/batchnorm';
+export type { BatchNormState } from './nn/batchnorm';
+export { Identity, Noise, noise, stridedShape, Zero, zero } from './nn/basic';
+export {
+  DilConv, dilConv, ReLUConvBN, reluConvBN, SepConv, sepConv,
+} from './nn/conv_ops';
+export type { SepBlock } from './nn/conv_ops';
+export { FactorizedReduce, factorizedReduce } from './nn/factorized_reduce';
+export { countElements, ForwardContext, Module } from './nn/module';
+export type { BnMode, ForwardOptions, NamedVariable, Op, TorchLayout } from './nn/module';
+export { concatChannels, sumN, weightedSum } from './nn/lean';
+export { AvgPool, MaxPool, OPS } from './nn/ops';
+export type { OpFactory } from './nn/ops';
+export { avgPool3x3, avgPoolCorrection, maxPool3x3, relu } from './nn/pool';
+export { Init, SeedStream } from './nn/random';
+export { SearchCell } from './supernet/cell';
+export type { CellSizes } from './supernet/cell';
+export { MixedOp, mixOutputs, softmaxRows } from './supernet/mixed_op';
+export { fromTorchPermutation, torchShape, torchStateDictShapes, toTorchPermutation } from './supernet/names';
+export { SearchNetwork } from './supernet/network';
+export type { SupernetConfig, SupernetForwardOptions } from './supernet/network';
+export { conv2d, countConvFlops, depthwiseConv2d, dilateFilter, symmetricPadding } from './nn/conv';
+export { Adam, clipByGlobalNorm, globalNorm, Sgd } from './search/optim';
+export type { AdamOptions, NamedTensors, SgdOptions } from './search/optim';
+export {
+  accuracy, alphaParams, alphaStep, crossEntropy, lossAndGrads, unrolledAlphaGrads, weightStep,
+} from './search/step';
+export type { AlphaStepOptions, Batch, StepResult, Supernet, WeightStepOptions } from './search/step';
+export { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
+export type { BenchConfig, PhaseTiming } from './bench/search_bench';
+export { installLeanBackprop } from './engine/lean_backprop';
+export { WASM_GRADIENT_KERNELS } from './kernels/register';

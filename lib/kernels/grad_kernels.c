@@ -218,3 +218,183 @@ void conv_input_grad(const float* dy, const float* wt, float* dx, const Geom* g,
     }
   }
 }
+
+// Batch norm in training mode over rows of x [M, C] (M = N*H*W; PAPER.md 2): writes
+// y [M, C], then mean [C] and invstd [C] = 1 / sqrt(biased var + eps) after it. Two passes for
+// the statistics (mean, then centred squares) keep float32 accuracy.
+__attribute__((export_name("bn_train_forward")))
+void bn_train_forward(const float* x, float* out, const Geom* g, float eps) {
+  const int M = g->n, C = g->c;
+  float* y = out;
+  float* mean = out + (long)M * C;
+  float* invstd = mean + C;
+  zero(mean, 2 * C);
+  for (int m = 0; m < M; m++) {
+    const float* r = x + (long)m * C;
+    for (int c = 0; c < C; c++) mean[c] += r[c];
+  }
+  for (int c = 0; c < C; c++) mean[c] /= (float)M;
+  for (int m = 0; m < M; m++) {
+    const float* r = x + (long)m * C;
+    for (int c = 0; c < C; c++) {
+      const float d = r[c] - mean[c];
+      invstd[c] += d * d;
+    }
+  }
+  for (int c = 0; c < C; c++) invstd[c] = 1.0f / __builtin_sqrtf(invstd[c] / (float)M + eps);
+  for (int m = 0; m < M; m++) {
+    const float* r = x + (long)m * C;
+    float* o = y + (long)m * C;
+    for (int c = 0; c < C; c++) o[c] = (r[c] - mean[c]) * invstd[c];
+  }
+}
+
+// Its gradient (no affine part): with xhat = (x - mean) invstd,
+// dx = invstd (dy - mean(dy) - xhat mean(dy xhat)), means over the M rows.
+__attribute__((export_name("bn_train_backward")))
+void bn_train_backward(const float* x, const float* dy, const float* mean, const float* invstd, float* dx,
+                       const Geom* g) {
+  const int M = g->n, C = g->c;
+  // Small per-channel scratch after dx (the caller reserves 2C floats there).
+  float* sdy = dx + (long)M * C;
+  float* sdyx = sdy + C;
+  zero(sdy, 2 * C);
+  for (int m = 0; m < M; m++) {
+    const float* r = x + (long)m * C;
+    const float* d = dy + (long)m * C;
+    for (int c = 0; c < C; c++) {
+      sdy[c] += d[c];
+      sdyx[c] += d[c] * (r[c] - mean[c]) * invstd[c];
+    }
+  }
+  for (int c = 0; c < C; c++) {
+    sdy[c] /= (float)M;
+    sdyx[c] /= (float)M;
+  }
+  for (int m = 0; m < M; m++) {
+    const float* r = x + (long)m * C;
+    const float* d = dy + (long)m * C;
+    float* o = dx + (long)m * C;
+    for (int c = 0; c < C; c++) o[c] = invstd[c] * (d[c] - sdy[c] - (r[c] - mean[c]) * invstd[c] * sdyx[c]);
+  }
+}
+
+// Copies src [rows, width] into columns [offset, offset + width) of dst [rows, stride]
+// (concatenation along the last axis) when `scatter` is 1; the reverse copy (a split) when 0.
+__attribute__((export_name("copy_columns")))
+void copy_columns(float* src, float* dst, int rows, int width, int stride, int offset, int scatter) {
+  for (int r = 0; r < rows; r++) {
+    float* a = src + (long)r * width;
+    float* b = dst + (long)r * stride + offset;
+    if (scatter) {
+      for (int i = 0; i < width; i++) b[i] = a[i];
+    } else {
+      for (int i = 0; i < width; i++) a[i] = b[i];
+    }
+  }
+}
+
+// 3x3 pooling with padding 1 (PAPER.md 2), over real pixels only: kind 0 = max (padding acts as
+// -inf), kind 1 = average with count_include_pad = false. Geometry: kh = kw = 3, stride sh = sw,
+// pt = pl = 1.
+static int tap_range(int o, int s, int size, int* lo) {
+  int start = o * s - 1;
+  int end = start + 3;
+  if (start < 0) start = 0;
+  if (end > size) end = size;
+  *lo = start;
+  return end - start;
+}
+
+// Channels are innermost (contiguous), so every window is a few SIMD passes over rows of C.
+__attribute__((export_name("pool3x3_forward")))
+void pool3x3_forward(const float* x, float* y, const Geom* g, int kind) {
+  const int C = g->c;
+  for (int n = 0; n < g->n; n++) {
+    for (int oy = 0; oy < g->oh; oy++) {
+      int y0, x0;
+      const int ny = tap_range(oy, g->sh, g->h, &y0);
+      for (int ox = 0; ox < g->ow; ox++) {
+        const int nx = tap_range(ox, g->sw, g->w, &x0);
+        float* o = y + (((long)n * g->oh + oy) * g->ow + ox) * C;
+        const float* first = x + (((long)n * g->h + y0) * g->w + x0) * C;
+        for (int c = 0; c < C; c++) o[c] = kind == 0 ? first[c] : 0.0f;
+        for (int i = 0; i < ny; i++) {
+          for (int j = 0; j < nx; j++) {
+            const float* r = x + (((long)n * g->h + y0 + i) * g->w + x0 + j) * C;
+            int c = 0;
+            if (kind == 0) {
+              for (; c + 4 <= C; c += 4) wasm_v128_store(o + c, wasm_f32x4_pmax(wasm_v128_load(o + c), wasm_v128_load(r + c)));
+              for (; c < C; c++) o[c] = r[c] > o[c] ? r[c] : o[c];
+            } else {
+              for (; c + 4 <= C; c += 4) wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(o + c), wasm_v128_load(r + c)));
+              for (; c < C; c++) o[c] += r[c];
+            }
+          }
+        }
+        if (kind == 1) {
+          const float inv = 1.0f / (float)(ny * nx);
+          for (int c = 0; c < C; c++) o[c] *= inv;
+        }
+      }
+    }
+  }
+}
+
+// Its gradient: max sends dy to the first maximum of the window in row-major order (PyTorch's
+// rule for ties); average spreads dy / count over the window's real pixels. The max path keeps
+// each channel's best value and position in `scratch` (2 C floats, reserved by the caller after dx).
+__attribute__((export_name("pool3x3_backward")))
+void pool3x3_backward(const float* x, const float* dy, float* dx, const Geom* g, int kind) {
+  const int C = g->c;
+  const long total = (long)g->n * g->h * g->w * C;
+  zero(dx, total);
+  float* best = dx + total;
+  int* where = (int*)(best + C);
+  for (int n = 0; n < g->n; n++) {
+    for (int oy = 0; oy < g->oh; oy++) {
+      int y0, x0;
+      const int ny = tap_range(oy, g->sh, g->h, &y0);
+      for (int ox = 0; ox < g->ow; ox++) {
+        const int nx = tap_range(ox, g->sw, g->w, &x0);
+        const float* d = dy + (((long)n * g->oh + oy) * g->ow + ox) * C;
+        if (kind == 0) {
+          const long at0 = (((long)n * g->h + y0) * g->w + x0) * C;
+          for (int c = 0; c < C; c++) {
+            best[c] = x[at0 + c];
+            where[c] = (int)at0;
+          }
+          for (int i = 0; i < ny; i++) {
+            for (int j = 0; j < nx; j++) {
+              const long at = (((long)n * g->h + y0 + i) * g->w + x0 + j) * C;
+              const float* r = x + at;
+              const v128_t atv = wasm_i32x4_splat((int)at);
+              int c = 0;
+              for (; c + 4 <= C; c += 4) {
+                const v128_t v = wasm_v128_load(r + c), b = wasm_v128_load(best + c);
+                const v128_t gt = wasm_f32x4_gt(v, b);  // strictly greater: the first maximum wins
+                wasm_v128_store(best + c, wasm_v128_bitselect(v, b, gt));
+                wasm_v128_store(where + c, wasm_v128_bitselect(atv, wasm_v128_load(where + c), gt));
+              }
+              for (; c < C; c++) {
+                if (r[c] > best[c]) {
+                  best[c] = r[c];
+                  where[c] = (int)at;
+                }
+              }
+            }
+          }
+          for (int c = 0; c < C; c++) dx[(long)where[c] + c] += d[c];
+        } else {
+          const float inv = 1.0f / (float)(ny * nx);
+          for (int i = 0; i < ny; i++) {
+            for (int j = 0; j < nx; j++) {
+              float* r = dx + (((long)n * g->h + y0 + i) * g->w + x0 + j) * C;
+              for (int c = 0; c < C; c++) r[c] += d[c] * inv;
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -7,6 +7,27 @@ import { tf } from '../backend';
 
 type Explicit = tf.backend_util.ExplicitPadding;
 
+let flopCounter: { flops: number } | undefined;
+
+/**
+ * Runs `fn` and returns the convolution FLOPs it performed (2 per multiply-add, forward only), as
+ * the reference benchmark counts them (conv layers; add linear layers yourself).
+ */
+export function countConvFlops(fn: () => void): number {
+  const previous = flopCounter;
+  flopCounter = { flops: 0 };
+  try {
+    fn();
+    return flopCounter.flops;
+  } finally {
+    flopCounter = previous;
+  }
+}
+
+function addFlops(y: tf.Tensor4D, macsPerOutput: number): void {
+  if (flopCounter) flopCounter.flops += 2 * y.size * macsPerOutput;
+}
+
 /** Symmetric explicit padding of `pad` pixels on both spatial sides. */
 export function symmetricPadding(pad: number): Explicit {
   return [[0, 0], [pad, pad], [pad, pad], [0, 0]];
@@ -18,7 +39,9 @@ export function symmetricPadding(pad: number): Explicit {
  * whose kernels we provide on wasm (lib/kernels).
  */
 export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number): tf.Tensor4D {
-  return tf.conv2d(x, w, stride, symmetricPadding(pad));
+  const y = tf.conv2d(x, w, stride, symmetricPadding(pad));
+  addFlops(y, w.shape[0] * w.shape[1] * w.shape[2]);
+  return y;
 }
 
 interface DepthwiseAttrs {
@@ -34,12 +57,45 @@ function depthwiseForward(x: tf.Tensor4D, w: tf.Tensor4D, attrs: DepthwiseAttrs)
 }
 
 /**
+ * The undilated equivalent of a depthwise filter w [K, K, C, 1] at dilation d:
+ * [(K-1)d+1, (K-1)d+1, C, 1], w's taps every d pixels and zeros between. Differentiable (reshape,
+ * pad, slice); the caller owns the result.
+ */
+export function dilateFilter(w: tf.Tensor4D, dilation: number): tf.Tensor4D {
+  if (!Number.isInteger(dilation) || dilation < 1) throw new Error(`dilateFilter: dilation=${dilation}; use an integer >= 1`);
+  if (dilation === 1) return w.clone();
+  const [kh, kw, c, m] = w.shape;
+  return tf.tidy(() => {
+    const spread = w.reshape([kh, 1, kw, 1, c, m])
+      .pad([[0, 0], [0, dilation - 1], [0, 0], [0, dilation - 1], [0, 0], [0, 0]])
+      .reshape([kh * dilation, kw * dilation, c, m]);
+    return spread.slice([0, 0, 0, 0], [(kh - 1) * dilation + 1, (kw - 1) * dilation + 1, c, m]) as tf.Tensor4D;
+  });
+}
+
+/**
  * Depthwise convolution (channel multiplier 1), any stride and dilation, `pad` zeros on every side.
  * x: [N, H, W, C], w: [KH, KW, C, 1] -> [N, OH, OW, C]. tfjs's own gradient of this op refuses
  * dilation > 1, so the gradient is ours: the two backprop kernels with the same attributes.
+ * Only wasm's kernels (ours, lib/kernels) handle dilation with any stride: tfjs-backend-cpu 4.22's
+ * forward refuses stride 2 with dilation 2 and its backprop kernels ignore dilation (dx and dw come
+ * out wrong), and TensorFlow's native kernel needs stride 1 when dilated. Elsewhere a dilated conv
+ * runs undilated with `dilateFilter(w)`: the same numbers, about (2K - 1)^2 / K^2 the work.
  */
 export function depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number,
   dilation = 1): tf.Tensor4D {
+  if (dilation > 1 && tf.getBackend() !== 'wasm') {
+    const macs = w.shape[0] * w.shape[1];
+    const y = tf.tidy(() => depthwiseConv2dNoCount(x, dilateFilter(w, dilation), stride, pad));
+    addFlops(y, macs);
+    return y;
+  }
+  const y = depthwiseConv2dNoCount(x, w, stride, pad, dilation);
+  addFlops(y, w.shape[0] * w.shape[1]);
+  return y;
+}
+
+function depthwiseConv2dNoCount(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number, dilation = 1): tf.Tensor4D {
   const attrs: DepthwiseAttrs = { strides: [stride, stride], dilations: [dilation, dilation], pad: symmetricPadding(pad) };
   const op = tf.customGrad(((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
     save([xi, wi]);

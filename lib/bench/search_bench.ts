@@ -1,0 +1,132 @@
+/**
+ * The search-step benchmark, with the phases, flags and JSON keys of the PyTorch reference
+ * (shared perf/torch_darts_bench.py), so that one script (its summarize.py) compares both:
+ *   a  weight step: forward, CE, grads w.r.t. weights only, clip 5, SGD (lr 0.025, mu 0.9, wd 3e-4)
+ *   b  alpha step, first order: forward on val, grads w.r.t. alphas only, Adam (3e-4, (0.5, 0.999), wd 1e-3)
+ *   c  alpha step, second order (the unrolled step of PAPER.md 1), then Adam
+ * on one fixed train batch and one fixed val batch of N(0, 1) images with uniform labels.
+ */
+import * as os from 'os';
+import { backendInfo, initBackend, tf } from '../backend';
+import { countConvFlops } from '../nn/conv';
+import { Adam, Sgd } from '../search/optim';
+import { alphaStep, Batch, weightStep } from '../search/step';
+import { getSpace, SpaceName } from '../spaces/spaces';
+import { SearchNetwork } from '../supernet/network';
+import { softwareVersions } from '../versions';
+
+export interface BenchConfig {
+  readonly space: SpaceName;
+  readonly layers: number;
+  readonly C: number;
+  readonly batch: number;
+  readonly image: number;
+  readonly inChannels: number;
+  readonly classes: number;
+  readonly iters: number;
+  readonly warmup: number;
+  readonly seed: number;
+  /** Which phases to run, e.g. 'abc'. */
+  readonly phases: string;
+}
+
+export const DEFAULT_BENCH: BenchConfig = {
+  space: 's3', layers: 5, C: 8, batch: 64, image: 28, inChannels: 1, classes: 10, iters: 10, warmup: 2, seed: 0, phases: 'abc',
+};
+
+export interface PhaseTiming {
+  median_ms: number;
+  min_ms: number;
+  mean_ms: number;
+  n: number;
+  times_ms: number[];
+}
+
+function timed(fn: () => void, iters: number, warmup: number): PhaseTiming {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return {
+    median_ms: median, min_ms: sorted[0], mean_ms: times.reduce((a, b) => a + b, 0) / times.length,
+    n: times.length, times_ms: times.map((t) => Math.round(t * 1000) / 1000),
+  };
+}
+
+function randomBatch(c: BenchConfig, seed: number): Batch {
+  return {
+    x: tf.randomNormal([c.batch, c.image, c.image, c.inChannels], 0, 1, 'float32', seed) as tf.Tensor4D,
+    y: tf.randomUniformInt([c.batch], 0, c.classes, seed + 1).toFloat() as tf.Tensor1D,
+  };
+}
+
+/** Runs the benchmark and returns one JSON-ready record in the reference's schema. */
+export async function runSearchBench(config: Partial<BenchConfig> = {}, log: (s: string) => void = () => undefined):
+  Promise<Record<string, unknown>> {
+  const c: BenchConfig = { ...DEFAULT_BENCH, ...config };
+  const info = await initBackend();
+  const space = getSpace(c.space);
+  const net = new SearchNetwork({ space, C: c.C, layers: c.layers, classes: c.classes, inChannels: c.inChannels, seed: c.seed });
+  const train = randomBatch(c, c.seed + 100);
+  const val = randomBatch(c, c.seed + 200);
+  const sgd = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
+  const adam = new Adam(new Map([['alphas_normal', net.alphas.normal], ['alphas_reduce', net.alphas.reduce]]),
+    { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
+
+  // FLOPs of one forward per image: convs (counted as they run) + the classifier.
+  const convFlops = countConvFlops(() => tf.tidy(() => void net.forward(train.x, { training: true, updateRunningStats: false })));
+  const features = net.weights.get('classifier.weight')?.size ?? 0;
+  const fwdFlops = (convFlops + 2 * features * c.batch) / c.batch;
+  const stemFlops = 2 * c.image * c.image * 3 * c.C * 9 * c.inChannels;
+  const stepAFlops = 3 * fwdFlops - stemFlops;
+
+  const phases: Record<string, PhaseTiming> = {};
+  if (c.phases.includes('a')) {
+    log('phase a: weight step');
+    phases.a_weight_step = timed(() => void weightStep(net, sgd, train, { lr: 0.025, gradClip: 5 }), c.iters, c.warmup);
+  }
+  if (c.phases.includes('b')) {
+    log('phase b: alpha step, first order');
+    phases.b_arch_step_1st = timed(() => void alphaStep(net, sgd, adam, val, { order: 'first' }), c.iters, c.warmup);
+  }
+  if (c.phases.includes('c')) {
+    log('phase c: alpha step, second order');
+    phases.c_arch_step_2nd = timed(() => void alphaStep(net, sgd, adam, val, {
+      order: 'second', trainBatch: train, lr: 0.025, momentum: 0.9, weightDecay: 3e-4,
+    }), c.iters, c.warmup);
+  }
+  const result: Record<string, unknown> = {
+    bench: 'darts_search_iteration', impl: 'robust-darts-ts', backend: info.name, versions: softwareVersions(),
+    wasm: backendInfo()?.wasm, threads: 1,
+    cpu: { machine: os.arch(), logical_cpus: os.cpus().length, model_name: os.cpus()[0]?.model },
+    config: { ...c, ops: space.normal[0] },
+    model: { weight_params: net.numParams(), alphas: net.alphas.normal.size + net.alphas.reduce.size,
+      reduction_cells: [Math.floor(c.layers / 3), Math.floor((2 * c.layers) / 3)] },
+    flops: { fwd_gflop_per_image: fwdFlops / 1e9, weight_step_gflop_per_image: stepAFlops / 1e9,
+      counted: 'conv+linear, 2 FLOP per MAC; step = 3*fwd - stem input grad' },
+    phases,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    timestamp: new Date().toISOString(),
+  };
+  const a = phases.a_weight_step?.median_ms;
+  const b = phases.b_arch_step_1st?.median_ms;
+  const cc = phases.c_arch_step_2nd?.median_ms;
+  if (a !== undefined) result.gflops_a = (stepAFlops * c.batch) / a / 1e6;
+  if (a !== undefined && b !== undefined) {
+    result.search_iter_1st_ms = a + b;
+    result.images_per_s_ab = (2 * c.batch) / ((a + b) / 1000);
+    result.train_images_per_s_ab = c.batch / ((a + b) / 1000);
+  }
+  if (a !== undefined && cc !== undefined) result.search_iter_2nd_ms = a + cc;
+  sgd.dispose();
+  adam.dispose();
+  tf.dispose([train.x, train.y, val.x, val.y]);
+  net.dispose();
+  return result;
+}

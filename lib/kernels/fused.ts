@@ -1,0 +1,171 @@
+/**
+ * Fused kernels for the wasm backend, where a chain of tfjs kernels would cost a full pass (and a
+ * fresh allocation) per step:
+ *   RdartsBatchNormTrain      x -> [y, mean, invstd]     (batch statistics, biased variance)
+ *   RdartsBatchNormTrainGrad  x, dy, mean, invstd -> dx  (the analytic backward, no affine part)
+ *   RdartsPool3x3, RdartsPool3x3Grad  3x3 max / average pooling over real pixels (pad 1), and
+ *     their gradients (PyTorch's tie rule for max);
+ *   Identity without a copy (see `identity`);
+ *   Concat / SplitV along the last axis (the cell output of PAPER.md 2 concatenates 4 nodes on
+ *     channels; tfjs-backend-wasm 4.22 runs that case as a JS loop, ~4 ms for 64x28x28x32).
+ * Other Concat/SplitV cases go to tfjs's own kernels. lib/nn/batchnorm.ts uses the BN kernels
+ * where they exist for the active backend and tfjs ops elsewhere.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { call, reserve, runKernel } from './wasm_module';
+
+interface KernelArgs {
+  inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[];
+  backend: BackendWasm;
+  attrs: Record<string, unknown>;
+}
+
+const heap = (backend: BackendWasm, t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
+
+function output(backend: BackendWasm, shape: number[], values: Float32Array): tf.TensorInfo {
+  const out = backend.makeOutput(shape, 'float32');
+  (backend.typedArrayFromHeap(out) as Float32Array).set(values);
+  return out;
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+function rowsGeom(rows: number, channels: number) {
+  return { n: rows, h: 1, w: 1, c: channels, oh: 1, ow: 1, kh: 1, kw: 1, sh: 1, sw: 1, dh: 1, dw: 1, pt: 0, pl: 0 };
+}
+
+function batchNormTrain({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
+  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const c = x.shape[x.shape.length - 1];
+  const m = size(x.shape) / c;
+  const out = runKernel('bn_train_forward', [heap(backend, x)], m * c + 2 * c, rowsGeom(m, c), [attrs.eps as number]);
+  // Copy out before makeOutput can grow (and detach) tfjs's heap: `out` lives in our memory.
+  const y = output(backend, x.shape, out.subarray(0, m * c));
+  return [y, output(backend, [c], out.subarray(m * c, m * c + c)), output(backend, [c], out.subarray(m * c + c))];
+}
+
+function batchNormTrainGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { x, dy, mean, invstd } = inputs as Record<string, tf.TensorInfo>;
+  const c = x.shape[x.shape.length - 1];
+  const m = size(x.shape) / c;
+  const r = reserve([m * c, m * c, c, c, m * c + 2 * c], rowsGeom(m, c));
+  [x, dy, mean, invstd].forEach((t, i) => r.array(i).set(heap(backend, t)));
+  call('bn_train_backward', ...r.offsets, r.geom);
+  return output(backend, x.shape, r.array(4).subarray(0, m * c));
+}
+
+function poolGeom(shape: number[], stride: number) {
+  const [n, h, w, c] = shape;
+  return { n, h, w, c, oh: Math.floor((h - 1) / stride) + 1, ow: Math.floor((w - 1) / stride) + 1,
+    kh: 3, kw: 3, sh: stride, sw: stride, dh: 1, dw: 1, pt: 1, pl: 1 };
+}
+
+const POOL_KIND: Record<string, number> = { max: 0, avg: 1 };
+
+/** 3x3 pool, pad 1, over real pixels only (attrs: stride, kind 'max' | 'avg'). */
+function pool3x3({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const g = poolGeom(x.shape, attrs.stride as number);
+  const shape = [g.n, g.oh, g.ow, g.c];
+  const y = runKernel('pool3x3_forward', [heap(backend, x)], size(shape), g, [POOL_KIND[attrs.kind as string]]);
+  return output(backend, shape, y);
+}
+
+function pool3x3Grad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const { x, dy } = inputs as Record<string, tf.TensorInfo>;
+  const g = poolGeom(x.shape, attrs.stride as number);
+  // dx, then 2 C floats of scratch for the kernel.
+  const dx = runKernel('pool3x3_backward', [heap(backend, x), heap(backend, dy)], size(x.shape) + 2 * g.c, g,
+    [POOL_KIND[attrs.kind as string]]);
+  return output(backend, x.shape, dx.subarray(0, size(x.shape)));
+}
+
+const lastAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis) === rank - 1;
+
+function concatLast(inputs: tf.TensorInfo[], backend: BackendWasm): tf.TensorInfo {
+  const widths = inputs.map((t) => t.shape[t.shape.length - 1]);
+  const stride = widths.reduce((a, b) => a + b, 0);
+  const rows = size(inputs[0].shape) / widths[0];
+  const r = reserve([rows * stride, ...inputs.map((t) => size(t.shape))]);
+  let offset = 0;
+  inputs.forEach((t, i) => {
+    r.array(i + 1).set(heap(backend, t));
+    call('copy_columns', r.offsets[i + 1], r.offsets[0], rows, widths[i], stride, offset, 1);
+    offset += widths[i];
+  });
+  return output(backend, [...inputs[0].shape.slice(0, -1), stride], r.array(0));
+}
+
+function splitLast(x: tf.TensorInfo, sizes: number[], backend: BackendWasm): tf.TensorInfo[] {
+  const stride = x.shape[x.shape.length - 1];
+  const rows = size(x.shape) / stride;
+  const r = reserve([rows * stride, ...sizes.map((s) => rows * s)]);
+  r.array(0).set(heap(backend, x));
+  let offset = 0;
+  sizes.forEach((s, i) => {
+    call('copy_columns', r.offsets[i + 1], r.offsets[0], rows, s, stride, offset, 0);
+    offset += s;
+  });
+  const pieces = sizes.map((s, i) => r.array(i + 1).slice());
+  return pieces.map((p, i) => output(backend, [...x.shape.slice(0, -1), sizes[i]], p));
+}
+
+const original: Record<string, tf.KernelFunc | undefined> = {};
+
+function concat(args: KernelArgs): tf.TensorInfo {
+  const inputs = (Array.isArray(args.inputs) ? args.inputs : Object.values(args.inputs)).filter((t) => size(t.shape) > 0);
+  const rank = inputs[0]?.shape.length ?? 0;
+  const ok = inputs.length > 1 && rank > 1 && lastAxis(args.attrs.axis as number, rank) &&
+    inputs.every((t) => t.dtype === 'float32' && t.shape.length === rank &&
+      t.shape.slice(0, -1).every((d, i) => d === inputs[0].shape[i]));
+  return ok ? concatLast(inputs, args.backend) : (original.Concat as tf.KernelFunc)(args as never) as tf.TensorInfo;
+}
+
+function splitV(args: KernelArgs): tf.TensorInfo[] {
+  const { x } = args.inputs as Record<string, tf.TensorInfo>;
+  const sizes = args.attrs.numOrSizeSplits as number[] | number;
+  const ok = Array.isArray(sizes) && x.dtype === 'float32' && x.shape.length > 1 && sizes.every((s) => s > 0) &&
+    lastAxis(args.attrs.axis as number, x.shape.length) && sizes.reduce((a, b) => a + b, 0) === x.shape[x.shape.length - 1];
+  return ok ? splitLast(x, sizes as number[], args.backend)
+    : (original.SplitV as tf.KernelFunc)(args as never) as tf.TensorInfo[];
+}
+
+/**
+ * Identity by reference: tfjs-backend-wasm copies the data, and the engine clones (Identity) every
+ * tensor that a kernel saves for its backward pass, so each training step paid ~2,000 full copies.
+ * Sharing the data with a reference count is what the wasm backend's own Reshape does.
+ */
+function identity({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { x } = inputs as Record<string, tf.TensorInfo>;
+  if (x.dtype === 'string') return (original.Identity as tf.KernelFunc)({ inputs, backend, attrs: {} } as never) as tf.TensorInfo;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[]> = {
+  Identity: identity,
+  RdartsBatchNormTrain: batchNormTrain,
+  RdartsBatchNormTrainGrad: batchNormTrainGrad,
+  RdartsPool3x3: pool3x3,
+  RdartsPool3x3Grad: pool3x3Grad,
+  Concat: concat,
+  SplitV: splitV,
+};
+
+let registered = false;
+
+/** Registers the fused kernels on wasm (once), keeping tfjs's Concat/SplitV for other cases. */
+export function registerWasmFusedKernels(): void {
+  if (registered) return;
+  for (const [kernelName, fn] of Object.entries(KERNELS)) {
+    const existing = tf.getKernel(kernelName, 'wasm');
+    if (existing) {
+      original[kernelName] = existing.kernelFunc;
+      tf.unregisterKernel(kernelName, 'wasm');
+    }
+    // Keep tfjs's setup (it binds the wasm functions its own kernelFunc calls).
+    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc, setupFunc: existing?.setupFunc });
+  }
+  registered = true;
+}

@@ -1,0 +1,68 @@
+/**
+ * The search cell (PAPER.md 2, "Cell"): s0 and s1 are preprocessed to C channels (ReLU-Conv1x1-BN,
+ * or FactorizedReduce for s0 when the previous cell reduced); node i sums one MixedOp per
+ * predecessor [s0, s1, n0 .. n(i-1)] (14 edges, lib/spaces/topology.ts); in a reduction cell the
+ * edges from s0 and s1 have stride 2. Output: the 4 nodes concatenated on channels (4C).
+ * Variable names as the DARTS code's Cell: `preprocess0.*`, `preprocess1.*`, `_ops.<edge>.*`.
+ */
+import { tf } from '../backend';
+import { ReLUConvBN } from '../nn/conv_ops';
+import { FactorizedReduce } from '../nn/factorized_reduce';
+import { concatChannels, sumN } from '../nn/lean';
+import { Module, type ForwardContext, type Op } from '../nn/module';
+import { Init } from '../nn/random';
+import type { SearchSpace } from '../spaces/spaces';
+import { EDGES, edgeStride, NUM_EDGES, NUM_NODES } from '../spaces/topology';
+import { MixedOp } from './mixed_op';
+
+/** The sizes of one cell. */
+export interface CellSizes {
+  /** Channels of s0 (output of cell k-2, or the stem). */
+  readonly cPrevPrev: number;
+  /** Channels of s1 (output of cell k-1, or the stem). */
+  readonly cPrev: number;
+  /** Channels of each node (the cell outputs 4C). */
+  readonly C: number;
+  readonly reduction: boolean;
+  /** Whether the previous cell reduced (then s0 is twice s1's size and FactorizedReduce halves it). */
+  readonly reductionPrev: boolean;
+}
+
+/** One cell of the supernet; its ops are those of `space.reduce` in a reduction cell, else `space.normal`. */
+export class SearchCell extends Module {
+  readonly reduction: boolean;
+  readonly preprocess0: Op;
+  readonly preprocess1: Op;
+  readonly edges: readonly MixedOp[];
+
+  constructor(space: SearchSpace, sizes: CellSizes, init: Init = new Init(0)) {
+    super();
+    const { cPrevPrev, cPrev, C, reduction, reductionPrev } = sizes;
+    this.reduction = reduction;
+    this.preprocess0 = this.addChild('preprocess0', reductionPrev
+      ? new FactorizedReduce(cPrevPrev, C, false, init)
+      : new ReLUConvBN(cPrevPrev, C, 1, 1, 0, false, init));
+    this.preprocess1 = this.addChild('preprocess1', new ReLUConvBN(cPrev, C, 1, 1, 0, false, init));
+    const lists = reduction ? space.reduce : space.normal;
+    if (lists.length !== NUM_EDGES) throw new Error(`space ${space.name} has ${lists.length} edges; expected ${NUM_EDGES}`);
+    this.edges = EDGES.map(({ edge }) =>
+      this.addChild(`_ops.${edge}`, new MixedOp(lists[edge], C, edgeStride(edge, reduction), init)));
+  }
+
+  /**
+   * s0, s1: [N, H, W, cPrevPrev] and [N, H', W', cPrev] -> [N, H'', W'', 4C]; `weights`: the
+   * softmax of this cell type's alphas, [14, K]. The caller owns the result.
+   */
+  apply(s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, ctx: ForwardContext): tf.Tensor4D {
+    return tf.tidy(() => {
+      const rows = tf.unstack(weights) as tf.Tensor1D[];
+      const states: tf.Tensor4D[] = [this.preprocess0.apply(s0, ctx), this.preprocess1.apply(s1, ctx)];
+      for (let node = 0; node < NUM_NODES; node++) {
+        const inputs = EDGES.filter((e) => e.node === node);
+        const terms = inputs.map(({ edge, input }) => this.edges[edge].apply(states[input], rows[edge], ctx));
+        states.push(sumN(terms));
+      }
+      return concatChannels(states.slice(2));
+    });
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * The DARTS search supernet (PAPER.md 2, "Supernet"): stem Conv3x3 (inChannels -> 3C) + BN (affine);
+ * `layers` search cells with reduction cells at floor(L/3) and floor(2L/3), where the channels
+ * double; global average pool; linear classifier. All other BNs are affine = false. The alphas
+ * (alpha_normal and alpha_reduce, [14, K] each, 1e-3 N(0, 1)) are kept apart from the weights and
+ * shared by all cells of their type. Variable names and order: the DARTS code's `state_dict()`
+ * (`stem.0.weight`, `stem.1.*`, `cells.<i>.*`, `classifier.weight`, `classifier.bias`); layouts:
+ * lib/supernet/names.ts. Initialisation (lib/nn/random.ts `Init`, seeded by `config.seed`):
+ * PyTorch's defaults, kaiming-uniform conv and linear weights, uniform linear bias, BN 1 and 0.
+ */
+import { tf } from '../backend';
+import { BatchNorm, batchNorm } from '../nn/batchnorm';
+import { conv2d } from '../nn/conv';
+import { countElements, ForwardContext, type ForwardOptions, Module } from '../nn/module';
+import { checkInteger, Init } from '../nn/random';
+import type { SearchSpace } from '../spaces/spaces';
+import { NUM_EDGES } from '../spaces/topology';
+import { SearchCell } from './cell';
+import { softmaxRows } from './mixed_op';
+
+/** The supernet's sizes (PAPER.md's search: C 16, layers 8, 3 input channels, 10 classes). */
+export interface SupernetConfig {
+  /** The candidate ops of every edge. */
+  readonly space: SearchSpace;
+  /** Channels of the first cells' nodes (the stem outputs 3C). */
+  readonly C: number;
+  /** Number of cells. */
+  readonly layers: number;
+  /** Number of classes (the classifier's outputs). */
+  readonly classes: number;
+  /** Channels of the input images. */
+  readonly inChannels: number;
+  /** Seed of the initial weights and alphas. */
+  readonly seed: number;
+}
+
+/** Forward options (lib/nn/context.ts): mode, noise seed, running-statistics update. */
+export type SupernetForwardOptions = ForwardOptions;
+
+/** The number of ops per edge of one cell type; every edge must have the same number. */
+function opsPerEdge(lists: SearchSpace['normal'], what: string): number {
+  if (lists.length !== NUM_EDGES) throw new Error(`config.space.${what} has ${lists.length} edges; expected ${NUM_EDGES}`);
+  const k = lists[0].length;
+  if (k === 0 || lists.some((ops) => ops.length !== k)) {
+    throw new Error(`config.space.${what}: every edge needs the same number of ops (got ${lists.map((o) => o.length).join(', ')})`);
+  }
+  return k;
+}
+
+/** A trainable [14, k] variable of 1e-3 N(0, 1) values. */
+function alphaVariable(init: Init, k: number): tf.Variable {
+  const value = init.alphas([NUM_EDGES, k]);
+  const variable = tf.variable(value, true);
+  value.dispose();
+  return variable;
+}
+
+/** The search supernet. It owns its weights, running statistics and alphas: call `dispose()`. */
+export class SearchNetwork extends Module {
+  readonly config: SupernetConfig;
+  /** Trainable weights by PyTorch state_dict name, in state_dict order. */
+  readonly weights: ReadonlyMap<string, tf.Variable>;
+  /** BN running_mean / running_var by state_dict name (non-trainable), in state_dict order. */
+  readonly buffers: ReadonlyMap<string, tf.Variable>;
+  /** alpha_normal and alpha_reduce, [14, K] each (raw, before the softmax). */
+  readonly alphas: { readonly normal: tf.Variable; readonly reduce: tf.Variable };
+  readonly cells: readonly SearchCell[];
+  private readonly stemWeight: tf.Variable;
+  private readonly stemBn: BatchNorm;
+  private readonly classifierWeight: tf.Variable;
+  private readonly classifierBias: tf.Variable;
+
+  constructor(config: SupernetConfig) {
+    super();
+    const { space, C, layers, classes, inChannels, seed } = config;
+    checkInteger(C, 'config.C', 1);
+    checkInteger(layers, 'config.layers', 1);
+    checkInteger(classes, 'config.classes', 1);
+    checkInteger(inChannels, 'config.inChannels', 1);
+    checkInteger(seed, 'config.seed');
+    const kNormal = opsPerEdge(space.normal, 'normal');
+    const kReduce = opsPerEdge(space.reduce, 'reduce');
+    this.config = config;
+    const init = new Init(seed);
+
+    const stemC = 3 * C;
+    this.stemWeight = this.addVariable('stem.0.weight', init.conv(3, 3, inChannels, stemC), true, 'conv');
+    this.stemBn = this.addChild('stem.1', new BatchNorm(stemC, true));
+    let [cPrevPrev, cPrev, cCur] = [stemC, stemC, C];
+    let reductionPrev = false;
+    const cells: SearchCell[] = [];
+    for (let i = 0; i < layers; i++) {
+      const reduction = i === Math.floor(layers / 3) || i === Math.floor((2 * layers) / 3);
+      if (reduction) cCur *= 2;
+      const cell = new SearchCell(space, { cPrevPrev, cPrev, C: cCur, reduction, reductionPrev }, init);
+      cells.push(this.addChild(`cells.${i}`, cell));
+      reductionPrev = reduction;
+      [cPrevPrev, cPrev] = [cPrev, 4 * cCur];
+    }
+    this.cells = cells;
+    this.classifierWeight = this.addVariable('classifier.weight', init.uniform([cPrev, classes], cPrev), true, 'linear');
+    this.classifierBias = this.addVariable('classifier.bias', init.uniform([classes], cPrev), true, 'vector');
+
+    this.alphas = { normal: alphaVariable(init, kNormal), reduce: alphaVariable(init, kReduce) };
+    this.weights = new Map(this.variables.filter((v) => v.trainable).map((v) => [v.name, v.variable]));
+    this.buffers = new Map(this.variables.filter((v) => !v.trainable).map((v) => [v.name, v.variable]));
+  }
+
+  /**
+   * Logits [N, classes] of images x [N, H, W, inChannels] (NHWC). `training`: BN with batch
+   * statistics (as throughout the DARTS search), else running statistics; `updateRunningStats`
+   * (default `training`) updates them; `seed` fixes the noise op's samples. The caller owns the result.
+   */
+  forward(x: tf.Tensor4D, options: SupernetForwardOptions): tf.Tensor2D {
+    if (x.rank !== 4 || x.shape[3] !== this.config.inChannels) {
+      throw new Error(`forward: x has shape [${x.shape}]; expected [N, H, W, ${this.config.inChannels}]`);
+    }
+    const ctx = new ForwardContext(options);
+    return tf.tidy(() => {
+      const weightsNormal = softmaxRows(this.alphas.normal as tf.Tensor2D);
+      const weightsReduce = softmaxRows(this.alphas.reduce as tf.Tensor2D);
+      const stem = batchNorm(conv2d(x, this.stemWeight as tf.Tensor4D, 1, 1), this.stemBn, ctx.training,
+        ctx.updateRunningStats);
+      let [s0, s1] = [stem, stem];
+      for (const cell of this.cells) {
+        [s0, s1] = [s1, cell.apply(s0, s1, cell.reduction ? weightsReduce : weightsNormal, ctx)];
+      }
+      const pooled = s1.mean([1, 2]) as tf.Tensor2D;
+      return pooled.matMul(this.classifierWeight as tf.Tensor2D).add(this.classifierBias) as tf.Tensor2D;
+    });
+  }
+
+  /** The number of trainable weights (alphas and running statistics excluded). */
+  numParams(): number {
+    return countElements(this.variables.filter((v) => v.trainable));
+  }
+
+  /** Disposes every weight, running statistic and both alphas. */
+  override dispose(): void {
+    super.dispose();
+    if (!this.alphas.normal.isDisposed) this.alphas.normal.dispose();
+    if (!this.alphas.reduce.isDisposed) this.alphas.reduce.dispose();
+  }
+}
