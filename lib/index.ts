@@ -51,7 +51,7 @@ export { fromTorchPermutation, torchShape, torchStateDictShapes, toTorchPermutat
 export { SearchNetwork } from './supernet/network';
 export type { SupernetConfig, SupernetForwardOptions } from './supernet/network';
 export { conv2d, countConvFlops, depthwiseConv2d, dilateFilter, symmetricPadding } from './nn/conv';
-export { Adam, clipByGlobalNorm, globalNorm, Sgd } from './search/optim';
+export { Adam, clipScale, globalNorm, Sgd } from './search/optim';
 export type { AdamOptions, NamedTensors, SgdOptions } from './search/optim';
 export {
   accuracy, alphaParams, alphaStep, crossEntropy, lossAndGrads, unrolledAlphaGrads, weightStep,
@@ -61,3 +61,7 @@ export { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 export type { BenchConfig, PhaseTiming } from './bench/search_bench';
 export { installLeanBackprop } from './engine/lean_backprop';
 export { WASM_GRADIENT_KERNELS } from './kernels/register';
+export {
+  ADAM_PREFIX, CHECKPOINT_LAYOUT, CHECKPOINT_VERSION, loadCheckpoint, SGD_PREFIX, saveCheckpoint,
+} from './runs/checkpoint';
+export type { LoadedCheckpoint, MetaValue, SearchState } from './runs/checkpoint';

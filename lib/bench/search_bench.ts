@@ -105,7 +105,9 @@ export async function runSearchBench(config: Partial<BenchConfig> = {}, log: (s:
     bench: 'darts_search_iteration', impl: 'robust-darts-ts', backend: info.name, versions: softwareVersions(),
     wasm: backendInfo()?.wasm, threads: 1,
     cpu: { machine: os.arch(), logical_cpus: os.cpus().length, model_name: os.cpus()[0]?.model },
-    config: { ...c, ops: space.normal[0] },
+    // The reference's config keys (snake_case), so its summarize.py reads both.
+    config: { space: c.space, ops: space.normal[0], layers: c.layers, C: c.C, batch: c.batch, image: c.image,
+      in_channels: c.inChannels, classes: c.classes, iters: c.iters, warmup: c.warmup, seed: c.seed, phases: c.phases },
     model: { weight_params: net.numParams(), alphas: net.alphas.normal.size + net.alphas.reduce.size,
       reduction_cells: [Math.floor(c.layers / 3), Math.floor((2 * c.layers) / 3)] },
     flops: { fwd_gflop_per_image: fwdFlops / 1e9, weight_step_gflop_per_image: stepAFlops / 1e9,

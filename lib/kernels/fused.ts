@@ -5,6 +5,7 @@
  *   RdartsBatchNormTrainGrad  x, dy, mean, invstd -> dx  (the analytic backward, no affine part)
  *   RdartsPool3x3, RdartsPool3x3Grad  3x3 max / average pooling over real pixels (pad 1), and
  *     their gradients (PyTorch's tie rule for max);
+ *   RdartsShift, RdartsShiftGrad  FactorizedReduce's one-pixel shift, and its adjoint;
  *   Identity without a copy (see `identity`);
  *   Concat / SplitV along the last axis (the cell output of PAPER.md 2 concatenates 4 nodes on
  *     channels; tfjs-backend-wasm 4.22 runs that case as a JS loop, ~4 ms for 64x28x28x32).
@@ -81,6 +82,57 @@ function pool3x3Grad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   return output(backend, x.shape, dx.subarray(0, size(x.shape)));
 }
 
+/**
+ * FactorizedReduce's shifted input (PAPER.md 2): out = x[:, 1:, 1:, :], zero-padded by one row
+ * (column) at the bottom (right) when H (W) is odd, so that the stride-2 conv gives ceil(H/2).
+ * `RdartsShiftGrad` is its adjoint. Row copies on tfjs's heap: tfjs-backend-wasm's Slice takes
+ * ~4 ms for this on 64x28x28x8.
+ */
+function shiftedShape([n, h, w, c]: number[]): number[] {
+  return [n, h - 1 + (h % 2), w - 1 + (w % 2), c];
+}
+
+function shiftCopy(x: Float32Array, xShape: number[], y: Float32Array, forward: boolean): void {
+  const [n, h, w, c] = xShape;
+  const [, oh, ow] = shiftedShape(xShape);
+  const row = (w - 1) * c;
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i + 1 < h; i++) {
+      const xs = ((b * h + i + 1) * w + 1) * c;
+      const ys = (b * oh + i) * ow * c;
+      if (forward) y.set(x.subarray(xs, xs + row), ys);
+      else x.set(y.subarray(ys, ys + row), xs);
+    }
+  }
+}
+
+function shift({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const out = backend.makeOutput(shiftedShape(x.shape), 'float32');
+  const y = heap(backend, out);
+  y.fill(0);
+  shiftCopy(heap(backend, x), x.shape, y, true);
+  return out;
+}
+
+function shiftGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const { dy } = inputs as Record<string, tf.TensorInfo>;
+  const xShape = attrs.xShape as number[];
+  const out = backend.makeOutput(xShape, 'float32');
+  const dx = heap(backend, out);
+  dx.fill(0);
+  shiftCopy(dx, xShape, heap(backend, dy), false);
+  return out;
+}
+
+tf.registerGradient({
+  kernelName: 'RdartsShift',
+  inputsToSave: ['x'],
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => ({
+    x: () => tf.engine().runKernel('RdartsShiftGrad', { dy: dy as tf.Tensor }, { xShape: saved[0].shape }) as tf.Tensor,
+  }),
+});
+
 const lastAxis = (axis: number, rank: number) => (axis < 0 ? axis + rank : axis) === rank - 1;
 
 function concatLast(inputs: tf.TensorInfo[], backend: BackendWasm): tf.TensorInfo {
@@ -148,6 +200,8 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
   RdartsBatchNormTrain: batchNormTrain,
   RdartsBatchNormTrainGrad: batchNormTrainGrad,
   RdartsPool3x3: pool3x3,
+  RdartsShift: shift,
+  RdartsShiftGrad: shiftGrad,
   RdartsPool3x3Grad: pool3x3Grad,
   Concat: concat,
   SplitV: splitV,

@@ -47,12 +47,29 @@ function checkInput(x: tf.Tensor4D, state: BatchNormState): void {
   }
 }
 
-/** running = (1 - momentum) running + momentum batch, with the unbiased batch variance. */
-function updateRunningStats(state: BatchNormState, mean: tf.Tensor, variance: tf.Tensor, n: number): void {
+/**
+ * running = (1 - momentum) running + momentum batch, with the unbiased batch variance. The batch
+ * variance comes as `variance`, or as `invstd` = 1 / sqrt(var + eps). Computed on the host from
+ * the [C] vectors: 6 tiny kernels per BN per forward would cost more than the arithmetic.
+ */
+function updateRunningStats(state: BatchNormState, mean: tf.Tensor, stats: { variance?: tf.Tensor; invstd?: tf.Tensor },
+  n: number): void {
+  const m = state.momentum;
+  const mu = mean.dataSync();
+  const v = stats.variance?.dataSync();
+  const inv = stats.invstd?.dataSync();
+  const rm = state.runningMean.dataSync();
+  const rv = state.runningVar.dataSync();
+  const newMean = new Float32Array(rm.length);
+  const newVar = new Float32Array(rv.length);
+  for (let c = 0; c < rm.length; c++) {
+    const biased = v ? v[c] : 1 / ((inv as ArrayLike<number>)[c] ** 2) - state.eps;
+    newMean[c] = (1 - m) * rm[c] + m * mu[c];
+    newVar[c] = (1 - m) * rv[c] + m * biased * (n / (n - 1));
+  }
   tf.tidy(() => {
-    const m = state.momentum;
-    state.runningMean.assign(state.runningMean.mul(1 - m).add(mean.mul(m)));
-    state.runningVar.assign(state.runningVar.mul(1 - m).add(variance.mul((m * n) / (n - 1))));
+    state.runningMean.assign(tf.tensor1d(newMean));
+    state.runningVar.assign(tf.tensor1d(newVar));
   });
 }
 
@@ -89,11 +106,7 @@ function batchNormTrain(x: tf.Tensor4D, state: BatchNormState, update: boolean):
       invstd = tf.rsqrt(variance.add(state.eps));
       y = xi.sub(mean).mul(invstd);
     }
-    if (update) {
-      // The biased batch variance is 1 / invstd^2 - eps.
-      const v = variance ?? tf.sub(tf.reciprocal(tf.square(invstd)), state.eps);
-      updateRunningStats(state, mean, v, n);
-    }
+    if (update) updateRunningStats(state, mean, { variance, invstd }, n);
     if (gamma) y = y.mul(gamma);
     if (beta) y = y.add(beta);
     save(gamma ? [xi, mean, invstd, gamma] : [xi, mean, invstd]);

@@ -50,11 +50,6 @@ interface DepthwiseAttrs {
   pad: Explicit;
 }
 
-function depthwiseForward(x: tf.Tensor4D, w: tf.Tensor4D, attrs: DepthwiseAttrs): tf.Tensor4D {
-  // runKernel, not tf.depthwiseConv2d: the op refuses stride 2 together with dilation 2 (the
-  // dil_conv ops of a reduction cell), although every backend's kernel computes it.
-  return tf.engine().runKernel('DepthwiseConv2dNative', { x, filter: w }, { ...attrs }) as tf.Tensor4D;
-}
 
 /**
  * The undilated equivalent of a depthwise filter w [K, K, C, 1] at dilation d:
@@ -95,21 +90,40 @@ export function depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, 
   return y;
 }
 
-function depthwiseConv2dNoCount(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number, dilation = 1): tf.Tensor4D {
-  const attrs: DepthwiseAttrs = { strides: [stride, stride], dilations: [dilation, dilation], pad: symmetricPadding(pad) };
-  const op = tf.customGrad(((xi: tf.Tensor, wi: tf.Tensor, save: tf.GradSaveFunc) => {
-    save([xi, wi]);
+/**
+ * Our kernel name for a depthwise conv: it runs the backend's DepthwiseConv2dNative (not the op
+ * tf.depthwiseConv2d, which refuses stride 2 with dilation 2), and carries our gradient (tfjs's
+ * refuses dilation > 1), registered once, below. A registered gradient, unlike tf.customGrad, is lazy: the
+ * engine computes only the input gradients it needs, so an alpha step never pays for filter
+ * gradients.
+ */
+const DEPTHWISE = 'RdartsDepthwiseConv2d';
+
+tf.registerGradient({
+  kernelName: DEPTHWISE,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+    const [x, filter] = saved;
     return {
-      value: depthwiseForward(xi as tf.Tensor4D, wi as tf.Tensor4D, attrs),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [xs, ws] = saved;
-        const dx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: ws },
-          { ...attrs, inputShape: xs.shape }) as tf.Tensor;
-        const dw = tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x: xs, dy },
-          { ...attrs, filterShape: ws.shape }) as tf.Tensor;
-        return [dx, dw];
-      },
+      x: () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy as tf.Tensor, filter },
+        { ...attrs, inputShape: x.shape }) as tf.Tensor,
+      filter: () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: dy as tf.Tensor },
+        { ...attrs, filterShape: filter.shape }) as tf.Tensor,
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]);
-  return op(x, w) as tf.Tensor4D;
+  },
+});
+
+/** Registers DEPTHWISE for the active backend on first use (delegating to its own kernel). */
+function ensureDepthwiseKernel(): void {
+  const backendName = tf.getBackend();
+  if (tf.getKernel(DEPTHWISE, backendName)) return;
+  const native = tf.getKernel('DepthwiseConv2dNative', backendName);
+  if (!native) throw new Error(`backend ${backendName} has no DepthwiseConv2dNative kernel`);
+  tf.registerKernel({ kernelName: DEPTHWISE, backendName, kernelFunc: native.kernelFunc });
+}
+
+function depthwiseConv2dNoCount(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number, dilation = 1): tf.Tensor4D {
+  ensureDepthwiseKernel();
+  const attrs: DepthwiseAttrs = { strides: [stride, stride], dilations: [dilation, dilation], pad: symmetricPadding(pad) };
+  return tf.engine().runKernel(DEPTHWISE, { x, filter: w }, { ...attrs }) as tf.Tensor4D;
 }

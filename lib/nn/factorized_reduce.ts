@@ -23,8 +23,14 @@ export function factorizedReduce(x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4
   return tf.tidy(() => {
     const [, h, w] = x.shape;
     const r = relu(x);
-    let shifted = r.slice([0, 1, 1, 0], [-1, -1, -1, -1]);
-    if (h % 2 === 1 || w % 2 === 1) shifted = tf.pad(shifted, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]]);
+    let shifted: tf.Tensor4D;
+    if (tf.getKernel('RdartsShift', tf.getBackend())) {
+      // One kernel each way on wasm (lib/kernels/fused.ts), the same values as below.
+      shifted = tf.engine().runKernel('RdartsShift', { x: r }, {}) as tf.Tensor4D;
+    } else {
+      shifted = r.slice([0, 1, 1, 0], [-1, -1, -1, -1]);
+      if (h % 2 === 1 || w % 2 === 1) shifted = tf.pad(shifted, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]]);
+    }
     const out = concatChannels([conv2d(r, w1, 2, 0), conv2d(shifted, w2, 2, 0)]);
     return batchNorm(out, bn, mode.training, mode.updateRunningStats);
   });

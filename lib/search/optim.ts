@@ -7,6 +7,11 @@
  *                  a -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
  * Gradient clipping by total norm is PyTorch's clip_grad_norm_ (scale max / (norm + 1e-6) when the
  * norm exceeds max).
+ *
+ * The updates run on the host, over each tensor's values, in float64 then stored as float32: as
+ * tfjs ops they cost ~6 kernel launches per parameter tensor (~2,000 per step of a small
+ * supernet, more time than the arithmetic), and the parameters of a DARTS supernet are few (0.1
+ * to 2 M floats). State stays in tensors, for checkpoints and for the unrolled step.
  */
 import { tf } from '../backend';
 
@@ -15,19 +20,27 @@ export type NamedTensors = ReadonlyMap<string, tf.Tensor>;
 
 /** The global L2 norm of all gradients (a number; nothing is kept). */
 export function globalNorm(grads: NamedTensors): number {
-  return tf.tidy(() => Math.sqrt(tf.addN([...grads.values()].map((g) => tf.sum(tf.square(g)))).dataSync()[0]));
+  let sq = 0;
+  for (const g of grads.values()) {
+    const v = g.dataSync();
+    for (let i = 0; i < v.length; i++) sq += v[i] * v[i];
+  }
+  return Math.sqrt(sq);
 }
 
 /**
- * Scales gradients so that their global norm is at most `maxNorm` (PyTorch clip_grad_norm_).
- * Returns new tensors (the caller owns and disposes them) and the norm before clipping.
+ * PyTorch's clip_grad_norm_ as a factor: gradients are to be multiplied by `scale`
+ * (max / (norm + 1e-6) when the norm exceeds max, else 1). `norm` is the norm before clipping.
  */
-export function clipByGlobalNorm(grads: NamedTensors, maxNorm: number): { grads: Map<string, tf.Tensor>; norm: number } {
+export function clipScale(grads: NamedTensors, maxNorm: number): { scale: number; norm: number } {
   const norm = globalNorm(grads);
   const scale = maxNorm / (norm + 1e-6);
-  const out = new Map<string, tf.Tensor>();
-  for (const [k, g] of grads) out.set(k, scale < 1 ? tf.mul(g, scale) : tf.clone(g));
-  return { grads: out, norm };
+  return { scale: scale < 1 ? scale : 1, norm };
+}
+
+/** Replaces the value of `v` (same shape) with `values`. */
+function assignValues(v: tf.Variable, values: Float32Array): void {
+  tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
 }
 
 export interface SgdOptions {
@@ -41,24 +54,30 @@ export class Sgd {
 
   constructor(private readonly params: ReadonlyMap<string, tf.Variable>, public options: SgdOptions) {}
 
-  /** One update with learning rate `lr` from `grads` (not disposed: they stay the caller's). */
-  step(grads: NamedTensors, lr: number): void {
+  /**
+   * One update with learning rate `lr` from `grads` times `gradScale` (clipping); the gradients are
+   * not disposed: they stay the caller's.
+   */
+  step(grads: NamedTensors, lr: number, gradScale = 1): void {
     const { momentum, weightDecay } = this.options;
-    tf.tidy(() => {
-      for (const [name, p] of this.params) {
-        const g0 = grads.get(name);
-        if (!g0) continue;  // an unused weight (PyTorch skips params whose grad is None)
-        const g = weightDecay !== 0 ? tf.add(g0, tf.mul(p, weightDecay)) : g0;
-        let buf = this.buffers.get(name);
-        if (!buf) {
-          buf = tf.variable(g, false);
-          this.buffers.set(name, tf.keep(buf));
-        } else {
-          buf.assign(tf.add(tf.mul(buf, momentum), g));
-        }
-        p.assign(tf.sub(p, tf.mul(buf, lr)));
+    for (const [name, p] of this.params) {
+      const grad = grads.get(name);
+      if (!grad) continue;  // an unused weight (PyTorch skips params whose grad is None)
+      const g = grad.dataSync();
+      const w = p.dataSync();
+      const old = this.buffers.get(name)?.dataSync();
+      const buf = new Float32Array(w.length);
+      const next = new Float32Array(w.length);
+      for (let i = 0; i < w.length; i++) {
+        const d = g[i] * gradScale + weightDecay * w[i];
+        buf[i] = old ? momentum * old[i] + d : d;
+        next[i] = w[i] - lr * buf[i];
       }
-    });
+      const b = this.buffers.get(name);
+      if (b) assignValues(b, buf);
+      else this.buffers.set(name, tf.tidy(() => tf.variable(tf.tensor(buf, p.shape), false)));
+      assignValues(p, next);
+    }
   }
 
   /** The momentum buffer of `name` (undefined before its first step): read by the unrolled step. */
@@ -112,25 +131,34 @@ export class Adam {
     this.t += 1;
     const c1 = 1 - beta1 ** this.t;
     const c2 = 1 - beta2 ** this.t;
-    tf.tidy(() => {
-      for (const [name, p] of this.params) {
-        const g0 = grads.get(name);
-        if (!g0) continue;
-        const g = weightDecay !== 0 ? tf.add(g0, tf.mul(p, weightDecay)) : g0;
-        const m = this.slot(this.m, name, p.shape);
-        const v = this.slot(this.v, name, p.shape);
-        m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1 - beta1)));
-        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
-        const denom = tf.add(tf.sqrt(tf.div(v, c2)), eps);
-        p.assign(tf.sub(p, tf.mul(tf.div(m, denom), lr / c1)));
+    for (const [name, p] of this.params) {
+      const grad = grads.get(name);
+      if (!grad) continue;
+      const g = grad.dataSync();
+      const a = p.dataSync();
+      const m = this.slot(this.m, name, p.shape);
+      const v = this.slot(this.v, name, p.shape);
+      const m0 = m.dataSync();
+      const v0 = v.dataSync();
+      const m1 = new Float32Array(a.length);
+      const v1 = new Float32Array(a.length);
+      const next = new Float32Array(a.length);
+      for (let i = 0; i < a.length; i++) {
+        const gi = g[i] + weightDecay * a[i];
+        m1[i] = beta1 * m0[i] + (1 - beta1) * gi;
+        v1[i] = beta2 * v0[i] + (1 - beta2) * gi * gi;
+        next[i] = a[i] - (lr / c1) * (m1[i] / (Math.sqrt(v1[i] / c2) + eps));
       }
-    });
+      assignValues(m, m1);
+      assignValues(v, v1);
+      assignValues(p, next);
+    }
   }
 
   private slot(map: Map<string, tf.Variable>, name: string, shape: number[]): tf.Variable {
     let s = map.get(name);
     if (!s) {
-      s = tf.keep(tf.variable(tf.zeros(shape), false));
+      s = tf.tidy(() => tf.variable(tf.zeros(shape), false));
       map.set(name, s);
     }
     return s;

@@ -9,7 +9,7 @@
  * the reference benchmark does; no second network is built.
  */
 import { tf } from '../backend';
-import { Adam, clipByGlobalNorm, NamedTensors, Sgd } from './optim';
+import { Adam, clipScale, NamedTensors, Sgd } from './optim';
 
 /** What a search step needs from the supernet. */
 export interface Supernet {
@@ -90,11 +90,9 @@ export interface WeightStepOptions {
 /** Weight step (PAPER.md 1, step 3): SGD on grad_w L_train(w, alpha), clipped. */
 export function weightStep(net: Supernet, opt: Sgd, batch: Batch, options: WeightStepOptions): StepResult {
   const { loss, logits, grads } = lossAndGrads(net, batch, net.weights, options.seed);
-  const clipped = clipByGlobalNorm(grads, options.gradClip);
-  opt.step(clipped.grads, options.lr);
+  opt.step(grads, options.lr, clipScale(grads, options.gradClip).scale);
   const result = { loss: loss.dataSync()[0], accuracy: accuracy(logits, batch.y) };
   disposeAll(grads);
-  disposeAll(clipped.grads);
   tf.dispose([loss, logits]);
   return result;
 }

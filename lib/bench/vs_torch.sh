@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs our search-step benchmark and the PyTorch reference back to back, interleaved, on this
+# machine, one thread each, appending both JSON lines to one file (default
+# results/bench/vs_torch.jsonl), then prints the reference's summary tables for both.
+# Needs Debian's python3-torch (an outside reference, never a dependency of this project) and the
+# reference folder (PERF_DIR, default ../shared/perf). Usage:
+#   bash lib/bench/vs_torch.sh [ROUNDS] [extra flags for both, e.g. --space darts --iters 3 --warmup 1]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+rounds="${1:-2}"; shift || true
+perf="${PERF_DIR:-../shared/perf}"
+out="${OUT:-results/bench/vs_torch.jsonl}"
+mkdir -p "$(dirname "$out")"
+[ -f "$perf/torch_darts_bench.py" ] || { echo "no $perf/torch_darts_bench.py (set PERF_DIR)" >&2; exit 1; }
+for ((r = 1; r <= rounds; r++)); do
+  echo "round $r/$rounds: robust-darts-ts $*" >&2
+  npx tsx lib/cli.ts bench --phases abc "$@" --append "$out" > /dev/null
+  echo "round $r/$rounds: pytorch $*" >&2
+  /usr/bin/python3 "$perf/torch_darts_bench.py" --threads 1 --phases abc "$@" --append "$out" > /dev/null
+done
+python3 "$perf/summarize.py" "$out"
