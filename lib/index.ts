@@ -65,3 +65,30 @@ export {
   ADAM_PREFIX, CHECKPOINT_LAYOUT, CHECKPOINT_VERSION, loadCheckpoint, SGD_PREFIX, saveCheckpoint,
 } from './runs/checkpoint';
 export type { LoadedCheckpoint, MetaValue, SearchState } from './runs/checkpoint';
+export {
+  channelStats, checkLabels, DATASET_NAMES, fileError, labelHistogram, makeSplits,
+} from './data/dataset';
+export type { Dataset, DatasetName, DatasetSplits, ImageShape, RawSplit } from './data/dataset';
+export { dataDirs, locateFiles, readDataFile } from './data/files';
+export type { LocateOptions, Located } from './data/files';
+export { FASHION_MNIST_FILES, FASHION_MNIST_SYSTEM_DIR, loadFashionMnist, parseIdx, readIdxSplit } from './data/idx';
+export type { IdxArray } from './data/idx';
+export {
+  CIFAR10_FILES, CIFAR10_LAYOUT, CIFAR100_FILES, CIFAR100_LAYOUT, loadCifar10, loadCifar100, parseCifarRecords,
+  readCifarFiles,
+} from './data/cifar';
+export type { CifarLayout } from './data/cifar';
+export { readMat } from './data/mat';
+export type { MatNumeric, MatVariable } from './data/mat';
+export { loadSvhn, parseSvhnMat, SVHN_FILES, svhnImages } from './data/svhn';
+export { DATA_SOURCES, DATASETS, loadDataset, parseDatasetName } from './data/registry';
+export type { DataSource, DatasetInfo } from './data/registry';
+export { mixSeed, permutation, Rng, sampleWithoutReplacement } from './data/rng';
+export {
+  applyCutout, checkAugment, drawAugment, IDENTITY_DRAW, NO_AUGMENT, normaliseTable, trainAugment, writeImage,
+} from './data/augment';
+export type { AugmentOptions, Geometry, ImageDraw } from './data/augment';
+export {
+  batchCount, epochBatches, epochOrder, evalBatches, fillBatch, makeBatch, sampleBatch, searchSplit, subsetSize,
+} from './data/batches';
+export type { BatchOptions, SearchSplit, Subset } from './data/batches';

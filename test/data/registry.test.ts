@@ -1,0 +1,42 @@
+import * as assert from 'assert';
+import { trainAugment } from '../../lib/data/augment';
+import { DATASET_NAMES } from '../../lib/data/dataset';
+import { DATA_SOURCES, DATASETS, loadDataset, parseDatasetName } from '../../lib/data/registry';
+import { tempDir } from '../helpers';
+
+describe('DATASETS', () => {
+  it('describes every data set; SVHN digits are not flipped', () => {
+    assert.deepStrictEqual(Object.keys(DATASETS), [...DATASET_NAMES]);
+    assert.deepStrictEqual(DATASET_NAMES.map((n) => DATASETS[n].classes), [10, 10, 100, 10]);
+    assert.deepStrictEqual(DATASET_NAMES.map((n) => trainAugment(DATASETS[n]).flip), [true, true, true, false]);
+  });
+});
+
+describe('DATA_SOURCES', () => {
+  it('lists an MD5 (32 hex digits) for every file', () => {
+    for (const n of DATASET_NAMES) {
+      assert.ok(DATA_SOURCES[n].length > 0);
+      for (const s of DATA_SOURCES[n]) assert.match(s.md5, /^[0-9a-f]{32}$/, s.url);
+    }
+  });
+});
+
+describe('parseDatasetName', () => {
+  it('accepts known names and rejects others, naming the argument', () => {
+    assert.strictEqual(parseDatasetName('svhn'), 'svhn');
+    assert.throws(() => parseDatasetName('mnist', '--dataset'),
+      /--dataset="mnist" is not a data set; use one of fashion-mnist, cifar10, cifar100, svhn/);
+  });
+});
+
+describe('loadDataset', () => {
+  it('dispatches to the loader of the name', () => {
+    const tmp = tempDir();
+    try {
+      assert.throws(() => loadDataset('cifar100', { dir: tmp.dir }), /CIFAR-100 not found/);
+      assert.throws(() => loadDataset('svhn', { dir: tmp.dir }), /SVHN not found/);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+});
