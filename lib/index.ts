@@ -92,3 +92,8 @@ export {
   batchCount, epochBatches, epochOrder, evalBatches, fillBatch, makeBatch, sampleBatch, searchSplit, subsetSize,
 } from './data/batches';
 export type { BatchOptions, SearchSplit, Subset } from './data/batches';
+export {
+  adamOptions, canonicalConfig, checkConfig, ConfigError, resolveConfig, runId, SearchConfigSchema, sgdOptions,
+} from './config/search_config';
+export type { ConfigOverrides, SearchConfig } from './config/search_config';
+export { DEFAULT_SEARCH_CONFIG, PRESET_RUNTIME, SEARCH_PRESETS } from './config/presets';

@@ -62,7 +62,7 @@ function timed(fn: () => void, iters: number, warmup: number): PhaseTiming {
 function randomBatch(c: BenchConfig, seed: number): Batch {
   return {
     x: tf.randomNormal([c.batch, c.image, c.image, c.inChannels], 0, 1, 'float32', seed) as tf.Tensor4D,
-    y: tf.randomUniformInt([c.batch], 0, c.classes, seed + 1).toFloat() as tf.Tensor1D,
+    y: tf.tidy(() => tf.randomUniformInt([c.batch], 0, c.classes, seed + 1).toFloat()) as tf.Tensor1D,
   };
 }
 

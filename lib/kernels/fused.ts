@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerOnWasm } from './registry';
 import { call, reserve, runKernel } from './wasm_module';
 
 interface KernelArgs {
@@ -212,14 +213,6 @@ let registered = false;
 /** Registers the fused kernels on wasm (once), keeping tfjs's Concat/SplitV for other cases. */
 export function registerWasmFusedKernels(): void {
   if (registered) return;
-  for (const [kernelName, fn] of Object.entries(KERNELS)) {
-    const existing = tf.getKernel(kernelName, 'wasm');
-    if (existing) {
-      original[kernelName] = existing.kernelFunc;
-      tf.unregisterKernel(kernelName, 'wasm');
-    }
-    // Keep tfjs's setup (it binds the wasm functions its own kernelFunc calls).
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc, setupFunc: existing?.setupFunc });
-  }
+  Object.assign(original, registerOnWasm(KERNELS));
   registered = true;
 }

@@ -18,6 +18,14 @@ static void zero(float* p, int len) {
   for (int i = 0; i < len; i++) p[i] = 0.0f;
 }
 
+// The output columns [*ox0, *ox1) whose input column ox * sw + off lies inside [0, w): the taps of
+// one filter column that do not fall into the padding.
+static void column_range(int off, int sw, int w, int ow, int* ox0, int* ox1) {
+  *ox0 = off < 0 ? (-off + sw - 1) / sw : 0;
+  *ox1 = w - 1 - off < 0 ? 0 : (w - 1 - off) / sw + 1;
+  if (*ox1 > ow) *ox1 = ow;
+}
+
 // Depthwise filter gradient: out[kh, kw, c] = sum_{n, oy, ox} x[n, iy, ix, c] dy[n, oy, ox, c]
 // with iy = oy*sh + kh*dh - pt, ix = ox*sw + kw*dw - pl (taps that fall into padding add 0).
 __attribute__((export_name("dw_filter_grad")))
@@ -35,10 +43,8 @@ void dw_filter_grad(const float* x, const float* dy, float* out, const Geom* g) 
           float* o = out + (ky * g->kw + kx) * C;
           // Output columns whose input column is inside the image.
           const int off = kx * g->dw - g->pl;
-          int ox0 = off < 0 ? (-off + g->sw - 1) / g->sw : 0;
-          int ox1 = (g->w - 1 - off) / g->sw + 1;
-          if (g->w - 1 - off < 0) ox1 = 0;
-          if (ox1 > g->ow) ox1 = g->ow;
+          int ox0, ox1;
+          column_range(off, g->sw, g->w, g->ow, &ox0, &ox1);
           int c = 0;
           for (; c + 4 <= C; c += 4) {
             v128_t acc = wasm_f32x4_splat(0.0f);
@@ -75,10 +81,8 @@ void dw_input_grad(const float* dy, const float* wt, float* dx, const Geom* g) {
         for (int kx = 0; kx < g->kw; kx++) {
           const float* wk = wt + (ky * g->kw + kx) * C;
           const int off = kx * g->dw - g->pl;
-          int ox0 = off < 0 ? (-off + g->sw - 1) / g->sw : 0;
-          int ox1 = (g->w - 1 - off) / g->sw + 1;
-          if (g->w - 1 - off < 0) ox1 = 0;
-          if (ox1 > g->ow) ox1 = g->ow;
+          int ox0, ox1;
+          column_range(off, g->sw, g->w, g->ow, &ox0, &ox1);
           for (int ox = ox0; ox < ox1; ox++) {
             float* d = dxrow + (long)(ox * g->sw + off) * C;
             const float* s = dyrow + (long)ox * C;
@@ -105,10 +109,8 @@ void conv_filter_grad(const float* x, const float* dy, float* out, const Geom* g
     for (int kx = 0; kx < g->kw; kx++) {
       float* o = out + (long)(ky * g->kw + kx) * CI * CO;
       const int off = kx * g->dw - g->pl;
-      int ox0 = off < 0 ? (-off + g->sw - 1) / g->sw : 0;
-      int ox1 = (g->w - 1 - off) / g->sw + 1;
-      if (g->w - 1 - off < 0) ox1 = 0;
-      if (ox1 > g->ow) ox1 = g->ow;
+      int ox0, ox1;
+      column_range(off, g->sw, g->w, g->ow, &ox0, &ox1);
       for (int n = 0; n < g->n; n++) {
         for (int oy = 0; oy < g->oh; oy++) {
           const int iy = oy * g->sh + ky * g->dh - g->pt;
@@ -196,10 +198,8 @@ void conv_input_grad(const float* dy, const float* wt, float* dx, const Geom* g,
         for (int kx = 0; kx < g->kw; kx++) {
           const float* wk = wt + (long)(ky * g->kw + kx) * CO * CI;
           const int off = kx * g->dw - g->pl;
-          int ox0 = off < 0 ? (-off + g->sw - 1) / g->sw : 0;
-          int ox1 = (g->w - 1 - off) / g->sw + 1;
-          if (g->w - 1 - off < 0) ox1 = 0;
-          if (ox1 > g->ow) ox1 = g->ow;
+          int ox0, ox1;
+          column_range(off, g->sw, g->w, g->ow, &ox0, &ox1);
           for (int ox = ox0; ox < ox1; ox++) {
             float* d = dxrow + (long)(ox * g->sw + off) * CI;
             const float* s = dyrow + (long)ox * CO;

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { registerOnWasm } from './registry';
 import { Geom, runKernel } from './wasm_module';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
@@ -172,10 +173,7 @@ let registered = false;
 /** Registers our kernels for the wasm backend (once; replaces tfjs's Conv2DBackpropInput there). */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
-  for (const [kernelName, fn] of Object.entries(KERNELS)) {
-    if (tf.getKernel(kernelName, 'wasm')) tf.unregisterKernel(kernelName, 'wasm');
-    tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc: fn as unknown as tf.KernelFunc });
-  }
+  registerOnWasm(KERNELS);
   registered = true;
 }
 

@@ -25,7 +25,7 @@ describe('installLeanBackprop', () => {
   before(() => {
     net = new SearchNetwork({ space: getSpace('s3'), C: 4, layers: 5, classes: 10, inChannels: 1, seed: 2 });
     x = tf.randomNormal([8, 8, 8, 1], 0, 1, 'float32', 3) as tf.Tensor4D;
-    y = tf.randomUniformInt([8], 0, 10, 4).toFloat() as tf.Tensor1D;
+    y = tf.tidy(() => tf.randomUniformInt([8], 0, 10, 4).toFloat()) as tf.Tensor1D;
   });
   after(() => {
     installLeanBackprop(true);

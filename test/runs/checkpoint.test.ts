@@ -21,7 +21,7 @@ function makeState(seed: number, weightDecay = 3e-4): SearchState & { dispose():
 
 const batch = (s: number): Batch => ({
   x: tf.randomNormal([8, 8, 8, 1], 0, 1, 'float32', s) as tf.Tensor4D,
-  y: tf.randomUniformInt([8], 0, 10, s + 1).toFloat() as tf.Tensor1D,
+  y: tf.tidy(() => tf.randomUniformInt([8], 0, 10, s + 1).toFloat()) as tf.Tensor1D,
 });
 
 /** One search iteration (second-order alpha step, so the momentum buffers matter); the losses. */

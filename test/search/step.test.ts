@@ -11,7 +11,7 @@ function setup(seed = 3) {
   const net = new SearchNetwork({ space: getSpace('s3'), C: 4, layers: 5, classes: 10, inChannels: 1, seed });
   const batch = (s: number): Batch => ({
     x: tf.randomNormal([8, 8, 8, 1], 0, 1, 'float32', s) as tf.Tensor4D,
-    y: tf.randomUniformInt([8], 0, 10, s + 1).toFloat() as tf.Tensor1D,
+    y: tf.tidy(() => tf.randomUniformInt([8], 0, 10, s + 1).toFloat()) as tf.Tensor1D,
   });
   const sgd = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
   const adam = new Adam(alphaParams(net), { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });

@@ -1,0 +1,228 @@
+/**
+ * The search config (PAPER.md 1, 3, 4): one readonly, validated value that the search loop, the CLI
+ * and the notebooks share. The zod schema below is the single source; the type is inferred from it.
+ * Objects are strict (an unknown key is an error) and every error names the field:
+ *   `search config (--config a.json): batchSize: must be a positive integer, got -3`.
+ * Presets live in ./presets; `resolveConfig` merges overrides onto one and validates the result.
+ * `canonicalConfig` / `runId` identify a run by the fields that change its results.
+ */
+import { createHash } from 'crypto';
+import { z } from 'zod';
+import { DATASET_NAMES } from '../data/dataset';
+import type { AdamOptions, SgdOptions } from '../search/optim';
+import { SPACE_NAMES } from '../spaces/spaces';
+import { parsePreset, PresetName } from './preset';
+import { SEARCH_PRESETS } from './presets';
+
+const num = () => z.number().finite('must be a finite number');
+const posInt = () => num().int('must be a positive integer').positive('must be a positive integer');
+const nonNegInt = () => num().int('must be an integer >= 0').nonnegative('must be an integer >= 0');
+const positive = () => num().positive('must be > 0');
+const nonNeg = () => num().nonnegative('must be >= 0');
+const unit = () => nonNeg().max(1, 'must be in [0, 1]');
+const halfOpenUnit = () => nonNeg().lt(1, 'must be in [0, 1)');
+
+const WeightOptimizerSchema = z.object({
+  /** Initial SGD learning rate, annealed by cosine to `lrMin` over the epochs, set per epoch (1). */
+  lrMax: positive(),
+  /** Final learning rate of the cosine schedule (1). */
+  lrMin: nonNeg(),
+  /** SGD momentum (1). The weight decay is `regularization.l2`. */
+  momentum: halfOpenUnit(),
+  /** Maximum total norm of the weight gradients (PyTorch clip_grad_norm_) (1). */
+  gradClip: positive(),
+}).strict().readonly();
+
+const AlphaOptimizerSchema = z.object({
+  /** Adam learning rate of the alphas (1). */
+  lr: positive(),
+  /** Adam (beta1, beta2) (1). */
+  betas: z.tuple([halfOpenUnit(), halfOpenUnit()]).readonly(),
+  /** Adam epsilon (PyTorch's default; not in the paper). */
+  eps: positive(),
+  /** L2 factor of the alphas, added to their gradient; also the 1e-3 I shift of the Hessian (1, 3). */
+  weightDecay: nonNeg(),
+}).strict().readonly();
+
+const AugmentSchema = z.object({
+  /** Zero padding per side of the random crop; 0 turns the crop off (1). */
+  cropPad: nonNegInt(),
+  /** Horizontal flip; null = the data set's default (`DATASETS[dataset].flip`, off for SVHN) (1). */
+  flip: z.boolean().nullable(),
+  /**
+   * Cutout, null = off (4, R-DARTS(DP) only). `prob` is the final probability: the loop ramps it
+   * linearly from 0, as the code does in DP runs.
+   */
+  cutout: z.object({
+    /** Side of the zeroed square, in pixels (16 in the code). */
+    length: posInt(),
+    prob: unit(),
+  }).strict().readonly().nullable(),
+}).strict().readonly();
+
+const RegularizationSchema = z.object({
+  /** Weight L2 factor = SGD weight decay (1; R-DARTS(L2) varies it, DARTS-ADA raises it, 4). */
+  l2: nonNeg(),
+  /** Maximum ScheduledDropPath probability p; p_e = p e / (epochs - 1), 0 = off (4, R-DARTS(DP)). */
+  dropPathProb: halfOpenUnit(),
+}).strict().readonly();
+
+const HessianSchema = z.object({
+  /** Dominant eigenvalue of Hess_alpha(L_val) every this many epochs and at the last epoch (3). */
+  evalEvery: posInt(),
+  /** 'full' builds the matrix (the code); 'lanczos' / 'power' use HVPs; 'off' skips it (3). */
+  method: z.enum(['power', 'lanczos', 'full', 'off']),
+  /** Lanczos / power-iteration steps (HVPs) per evaluation; unused by 'full' and 'off'. */
+  iterations: posInt(),
+}).strict().readonly();
+
+const ReportSchema = z.object({
+  /** Progress display: a bar on a terminal, plain log lines, or nothing. Does not change results. */
+  progress: z.enum(['bar', 'log', 'off']),
+  /** Log the running loss and accuracy every this many steps (the code's report_freq 50). */
+  logEvery: posInt(),
+}).strict().readonly();
+
+/** The search config schema; `SearchConfig` is its output type. PAPER.md sections in parentheses. */
+export const SearchConfigSchema = z.object({
+  /** Search space: s1..s4 or the DARTS space (2). */
+  space: z.enum(SPACE_NAMES),
+  /** Data set whose training split is halved into weight and alpha data (1). */
+  dataset: z.enum(DATASET_NAMES),
+  /** Seed of every random draw: initialisation, data order, augmentation, noise (1). */
+  seed: nonNegInt(),
+  /** Search epochs (1: 50). */
+  epochs: posInt(),
+  /** Images per batch, for both the weight and the alpha step (1: 64). */
+  batchSize: posInt(),
+  /** Cells in the supernet, L (2: 8). */
+  layers: posInt(),
+  /** Initial channels, C (2: 16). */
+  C: posInt(),
+  /** Alpha gradient: 'first' order or 'second' (the unrolled step) (1; the code defaults to first). */
+  order: z.enum(['first', 'second']),
+  /** SGD on the weights (1). */
+  weightOptimizer: WeightOptimizerSchema,
+  /** Adam on the alphas (1). */
+  alphaOptimizer: AlphaOptimizerSchema,
+  /** Share of the (subset of the) training split used for weights; the rest is alpha data (1: 0.5). */
+  trainPortion: num().gt(0, 'must be in (0, 1)').lt(1, 'must be in (0, 1)'),
+  /** Training images used (the first ones), before the split; null = all (scaled-down presets). */
+  trainSubset: posInt().nullable(),
+  /** Training augmentation of both halves (1, 4). */
+  augment: AugmentSchema,
+  /** Search-time regularisers of R-DARTS (4). */
+  regularization: RegularizationSchema,
+  /** Curvature tracking (3). */
+  hessian: HessianSchema,
+  /** Eigenvalue controller: 'stop' = DARTS-ES, 'simulate' = log the decision only, 'adaptive' = DARTS-ADA (4). */
+  earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
+  /** Progress and logging; left out of `canonicalConfig` and `runId`. */
+  report: ReportSchema,
+}).strict().superRefine((c, ctx) => {
+  if (c.weightOptimizer.lrMin > c.weightOptimizer.lrMax) {
+    ctx.addIssue({ code: 'custom', path: ['weightOptimizer', 'lrMin'], message: `must be <= lrMax (${c.weightOptimizer.lrMax})` });
+  }
+  if (c.trainSubset !== null) {
+    const split = Math.floor(c.trainPortion * c.trainSubset);
+    if (split === 0 || split === c.trainSubset) {
+      ctx.addIssue({ code: 'custom', path: ['trainSubset'], message: `leaves an empty half at trainPortion ${c.trainPortion}` });
+    }
+  }
+}).readonly();
+
+/** A validated search config (readonly). */
+export type SearchConfig = z.output<typeof SearchConfigSchema>;
+
+/** Nested partial overrides of a config: objects merge key by key; arrays and null replace. */
+export type ConfigOverrides<T = SearchConfig> = { readonly [K in keyof T]?: Override<T[K]> };
+type Override<V> = V extends readonly unknown[] ? V : V extends object ? ConfigOverrides<V> : V;
+
+/** A config that failed validation; `issues` holds one line per problem, each naming its field. */
+export class ConfigError extends Error {
+  constructor(readonly source: string, readonly issues: readonly string[]) {
+    super(`search config (${source}): ${issues.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function show(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let v = root;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[key] : undefined;
+  return v;
+}
+
+function describeIssue(issue: z.ZodIssue, input: unknown): string {
+  const field = issue.path.join('.');
+  const at = field === '' ? '' : `${field}: `;
+  const got = show(valueAt(input, issue.path));
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${at}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'invalid_enum_value':
+      return `${at}must be one of ${issue.options.join(', ')}, got ${got}`;
+    case 'invalid_type':
+      if (issue.expected === 'integer') return `${at}${issue.message}, got ${got}`;
+      return issue.received === 'undefined' ? `${at}required (${issue.expected})` : `${at}must be ${issue.expected}, got ${got}`;
+    default:
+      return `${at}${issue.message}, got ${got}`;
+  }
+}
+
+/** Validates any value as a search config (a config.json read back, a merged preset). */
+export function checkConfig(value: unknown, source = 'config'): SearchConfig {
+  const result = SearchConfigSchema.safeParse(value);
+  if (!result.success) throw new ConfigError(source, result.error.issues.map((i) => describeIssue(i, value)));
+  return result.data;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** `over` merged onto `base`: plain objects key by key, anything else replaces; undefined keeps base. */
+function deepMerge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) out[key] = deepMerge(base[key], value);
+  return out;
+}
+
+/**
+ * The preset `preset` with `overrides` merged in, validated. `source` says where the overrides
+ * came from (a file, `--set`, an environment variable), for the error message.
+ */
+export function resolveConfig(preset: PresetName | string, overrides: ConfigOverrides = {}, source = 'overrides'): SearchConfig {
+  const name = parsePreset(preset, 'preset');
+  if (!isPlainObject(overrides)) throw new ConfigError(source, [`overrides must be an object, got ${show(overrides)}`]);
+  return checkConfig(deepMerge(SEARCH_PRESETS[name], overrides), `preset ${name} + ${source}`);
+}
+
+/** The fields that change results (all but `report`), as JSON with keys sorted at every level. */
+export function canonicalConfig(config: SearchConfig): string {
+  const { report: _report, ...resultFields } = config;
+  const sorted = (v: unknown): unknown => Array.isArray(v) ? v.map(sorted)
+    : isPlainObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v;
+  return JSON.stringify(sorted(resultFields));
+}
+
+/** A run's id: the first 12 hex digits of sha256(canonicalConfig(config)); the seed is part of it. */
+export function runId(config: SearchConfig): string {
+  return createHash('sha256').update(canonicalConfig(config)).digest('hex').slice(0, 12);
+}
+
+/** The options of the weight optimiser (`Sgd`): momentum and weight decay = `regularization.l2`. */
+export function sgdOptions(config: SearchConfig): SgdOptions {
+  return { momentum: config.weightOptimizer.momentum, weightDecay: config.regularization.l2 };
+}
+
+/** The options of the alpha optimiser (`Adam`). */
+export function adamOptions(config: SearchConfig): AdamOptions {
+  const { lr, betas, eps, weightDecay } = config.alphaOptimizer;
+  return { lr, beta1: betas[0], beta2: betas[1], eps, weightDecay };
+}
