@@ -6,6 +6,10 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
+import { resolveConfig } from './config/search_config';
+import { listRuns } from './runs/store';
+import { ensureRun } from './search/run';
+import { formatGenotype } from './spaces/genotype';
 import { getSpace } from './spaces/spaces';
 import { BACKENDS, BackendName, initBackend } from './backend';
 import { parsePreset } from './config/preset';
@@ -56,6 +60,49 @@ program.command('bench')
     const line = JSON.stringify(result);
     console.log(line);
     if (o.append) fs.appendFileSync(o.append, line + '\n');
+  });
+
+program.command('search')
+  .description('run (or resume, or read back) a DARTS search; prints the genotype and where the run lives')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+  .option('--space <name>', 's1 | s2 | s3 | s4 | darts (default: the preset\'s)')
+  .option('--dataset <name>', 'fashion-mnist | cifar10 | cifar100 | svhn (default: the preset\'s)')
+  .option('--seed <n>', 'seed (default: the preset\'s)')
+  .option('--order <order>', 'first | second')
+  .option('--epochs <n>', 'search epochs (default: the preset\'s)')
+  .option('--out <dir>', 'folder of run directories (default results/runs)')
+  .action(async (o: Record<string, string | undefined>) => {
+    const num = (name: string, v: string | undefined) => {
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got ${v}`);
+      return n;
+    };
+    const overrides = Object.fromEntries(Object.entries({
+      space: o.space, dataset: o.dataset, seed: num('seed', o.seed), order: o.order, epochs: num('epochs', o.epochs),
+    }).filter(([, v]) => v !== undefined));
+    const config = resolveConfig(o.preset ?? 'quick', overrides, 'command line');
+    const info = await initBackend();
+    console.log(`search: ${config.space} on ${config.dataset}, preset ${o.preset}, seed ${config.seed}, ` +
+      `${config.epochs} epochs, ${config.order} order, backend ${info.name}`);
+    const { status, run } = await ensureRun(config, { root: o.out });
+    console.log(`run ${run.runId} (${status}): ${run.dir}`);
+    if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${formatGenotype(run.genotype.genotype)}`);
+    const last = run.epochs[run.epochs.length - 1];
+    if (last) console.log(`supernet valid accuracy ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
+  });
+
+program.command('runs')
+  .description('list the search runs under results/runs (or --out) with their status')
+  .option('--out <dir>', 'folder of run directories (default results/runs)')
+  .action((o: { out?: string }) => {
+    const runs = listRuns(o.out);
+    if (runs.length === 0) console.log('no runs');
+    for (const r of runs) {
+      console.log([r.runId, r.status.padEnd(7), `${r.epochs}/${r.plannedEpochs ?? '?'} epochs`, r.space, r.dataset,
+        `seed ${r.seed}`, r.lastValidAccuracy === undefined ? '' : `valid acc ${r.lastValidAccuracy.toFixed(4)}`,
+        r.error ?? ''].filter(Boolean).join('  '));
+    }
   });
 
 program.command('notebooks')

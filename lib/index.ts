@@ -97,3 +97,8 @@ export {
 } from './config/search_config';
 export type { ConfigOverrides, SearchConfig } from './config/search_config';
 export { DEFAULT_SEARCH_CONFIG, PRESET_RUNTIME, SEARCH_PRESETS } from './config/presets';
+export {
+  appendEpoch, checkpointEpochs, checkpointFile, createRun, latestCheckpoint, listRuns, markDone, prepareResume,
+  pruneCheckpoints, readEpochs, readRun, readRunConfig, RUN_FILES, runDirFor, runsRoot, saveEpochCheckpoint, truncateEpochs,
+} from './runs/store';
+export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './runs/store';

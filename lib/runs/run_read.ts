@@ -1,0 +1,229 @@
+/**
+ * The read side of the run store (lib/runs/store.ts has the layout, the write order and the
+ * writers): a run directory read back and validated, and the list of runs under a root. Nothing
+ * here changes a file, so a notebook may read a run while another process writes it. Every error
+ * names the file (and the line of epochs.jsonl).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { checkConfig, runId, type SearchConfig } from '../config/search_config';
+import { resultsDir } from '../paths';
+import type { EpochRecord } from '../search/records';
+import type { Genotype } from '../spaces/genotype';
+
+/** The names inside a run directory. */
+export const RUN_FILES = {
+  config: 'config.json', epochs: 'epochs.jsonl', genotype: 'genotype.json', done: 'DONE', checkpoints: 'checkpoint',
+} as const;
+
+/** What config.json holds. */
+export interface RunConfigFile {
+  readonly runId: string;
+  readonly config: SearchConfig;
+  /** ISO time the run directory was created. */
+  readonly createdAt: string;
+  /** The backend active at creation (each EpochRecord names its own); null before initBackend. */
+  readonly backend: string | null;
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+/** A checkpoint of the run: the search state after `epoch`. */
+export interface CheckpointRef {
+  readonly epoch: number;
+  readonly file: string;
+}
+
+/** A run directory read back and validated. */
+export interface StoredRun extends RunConfigFile {
+  readonly dir: string;
+  /** Epochs 0..k-1 in order. */
+  readonly epochs: EpochRecord[];
+  /** True when DONE exists; then `genotype` and `finished` are set. */
+  readonly done: boolean;
+  readonly genotype?: { readonly epoch: number; readonly genotype: Genotype };
+  readonly finished?: { readonly finishedAt: string; readonly seconds: number };
+  /** The highest epoch with both a checkpoint and a record (store.ts header). */
+  readonly lastCheckpoint?: CheckpointRef;
+}
+
+/** `<resultsDir()>/runs`. */
+export function runsRoot(): string {
+  return path.join(resultsDir(), 'runs');
+}
+
+/** The directory of the run of `config`: `<root>/<runId(config)>`. */
+export function runDirFor(config: SearchConfig, root: string = runsRoot()): string {
+  return path.join(root, runId(config));
+}
+
+function readJson(file: string): unknown {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`run store: cannot read ${file}: ${(e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`run store: ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Reads and validates `<dir>/config.json` (checkConfig, and its runId against the config). */
+export function readRunConfig(dir: string): RunConfigFile {
+  if (!fs.existsSync(dir)) throw new Error(`run store: run directory ${dir} does not exist`);
+  const file = path.join(dir, RUN_FILES.config);
+  const raw = readJson(file);
+  if (!isObject(raw)) throw new Error(`run store: ${file} is not a JSON object`);
+  const config = checkConfig(raw.config, file);
+  const id = runId(config);
+  if (raw.runId !== id) {
+    throw new Error(`run store: ${file}: runId ${JSON.stringify(raw.runId)} does not match its config (${id}); was the file edited?`);
+  }
+  if (typeof raw.createdAt !== 'string') throw new Error(`run store: ${file}: createdAt must be a string`);
+  if (raw.backend !== null && typeof raw.backend !== 'string') throw new Error(`run store: ${file}: backend must be a string or null`);
+  const versions = isObject(raw.versions) ? raw.versions as Record<string, string> : {};
+  // Explicit narrowing: TypeScript 5.0 (tslab's) does not narrow `raw.backend` from the checks above.
+  const backend = raw.backend === null ? null : String(raw.backend);
+  return { runId: id, config, createdAt: raw.createdAt, backend, versions };
+}
+
+/**
+ * The epoch records of `dir` (none without epochs.jsonl). A line that is not JSON, not an object,
+ * or whose epoch is not its index throws, naming the file and line.
+ */
+export function readEpochs(dir: string): EpochRecord[] {
+  const file = path.join(dir, RUN_FILES.epochs);
+  if (!fs.existsSync(file)) return [];
+  const lines = fs.readFileSync(file, 'utf8').split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((line, i) => {
+    const at = `run store: ${file}:${i + 1}`;
+    let record: unknown;
+    try {
+      record = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`);
+    }
+    if (!isObject(record)) throw new Error(`${at}: not a JSON object`);
+    if (record.epoch !== i) {
+      throw new Error(`${at}: epoch ${JSON.stringify(record.epoch)}, expected ${i} (epochs must be 0..k-1 in order)`);
+    }
+    return record as unknown as EpochRecord;
+  });
+}
+
+/** `<dir>/checkpoint/epoch-<epoch>.safetensors`. */
+export function checkpointFile(dir: string, epoch: number): string {
+  if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`checkpointFile: epoch must be an integer >= 0, got ${epoch}`);
+  return path.join(dir, RUN_FILES.checkpoints, `epoch-${epoch}.safetensors`);
+}
+
+/** The epochs whose checkpoint file exists, ascending. */
+export function checkpointEpochs(dir: string): number[] {
+  const folder = path.join(dir, RUN_FILES.checkpoints);
+  if (!fs.existsSync(folder)) return [];
+  return fs.readdirSync(folder).flatMap((name) => {
+    const m = /^epoch-(\d+)\.safetensors$/.exec(name);
+    return m ? [Number(m[1])] : [];
+  }).sort((a, b) => a - b);
+}
+
+/**
+ * The highest epoch whose checkpoint exists and whose record is stored (`stored`: the number of
+ * records, read when left out), or undefined. A checkpoint without its record is ignored here
+ * (prepareResume deletes it).
+ */
+export function latestCheckpoint(dir: string, stored: number = readEpochs(dir).length): CheckpointRef | undefined {
+  const epochs = checkpointEpochs(dir).filter((e) => e < stored);
+  if (epochs.length === 0) return undefined;
+  const epoch = epochs[epochs.length - 1];
+  return { epoch, file: checkpointFile(dir, epoch) };
+}
+
+/** Reads the run in `dir` and validates it; a missing directory throws, naming it. */
+export function readRun(dir: string): StoredRun {
+  const configFile = readRunConfig(dir);
+  const epochs = readEpochs(dir);
+  if (epochs.length > configFile.config.epochs) {
+    throw new Error(`run store: ${path.join(dir, RUN_FILES.epochs)} holds ${epochs.length} epochs; the config has ${configFile.config.epochs}`);
+  }
+  const doneFile = path.join(dir, RUN_FILES.done);
+  const done = fs.existsSync(doneFile);
+  let genotype: StoredRun['genotype'];
+  let finished: StoredRun['finished'];
+  if (done) {
+    const genotypeFile = path.join(dir, RUN_FILES.genotype);
+    const g = readJson(genotypeFile);
+    if (!isObject(g) || !isObject(g.genotype) || !Number.isInteger(g.epoch) || (g.epoch as number) >= epochs.length) {
+      throw new Error(`run store: ${genotypeFile}: expected { epoch: one of the ${epochs.length} stored epochs, genotype }`);
+    }
+    genotype = g as unknown as StoredRun['genotype'];
+    const f = readJson(doneFile);
+    if (!isObject(f) || typeof f.finishedAt !== 'string' || typeof f.seconds !== 'number') {
+      throw new Error(`run store: ${doneFile}: expected { finishedAt, seconds }`);
+    }
+    finished = { finishedAt: f.finishedAt, seconds: f.seconds };
+  }
+  return { ...configFile, dir, epochs, done, genotype, finished, lastCheckpoint: latestCheckpoint(dir, epochs.length) };
+}
+
+/** One line of `listRuns`: the run's state and the config fields that tell runs apart. */
+export interface RunSummary {
+  readonly runId: string;
+  readonly dir: string;
+  /** done: DONE exists; partial: some epochs; empty: none yet; invalid: see `error`. */
+  readonly status: 'done' | 'partial' | 'empty' | 'invalid';
+  readonly error?: string;
+  readonly createdAt?: string;
+  /** Stored epochs, of `plannedEpochs` (config.epochs). */
+  readonly epochs: number;
+  readonly plannedEpochs?: number;
+  readonly space?: string;
+  readonly dataset?: string;
+  readonly seed?: number;
+  readonly order?: string;
+  readonly earlyStop?: string;
+  readonly l2?: number;
+  readonly dropPathProb?: number;
+  readonly cutoutProb?: number;
+  /** valid.accuracy of the last stored epoch. */
+  readonly lastValidAccuracy?: number;
+  readonly config?: SearchConfig;
+}
+
+function summarize(run: StoredRun): RunSummary {
+  const { config } = run;
+  const last = run.epochs[run.epochs.length - 1];
+  return {
+    runId: run.runId, dir: run.dir, status: run.done ? 'done' : run.epochs.length > 0 ? 'partial' : 'empty',
+    createdAt: run.createdAt, epochs: run.epochs.length, plannedEpochs: config.epochs,
+    space: config.space, dataset: config.dataset, seed: config.seed, order: config.order, earlyStop: config.earlyStop,
+    l2: config.regularization.l2, dropPathProb: config.regularization.dropPathProb,
+    cutoutProb: config.augment.cutout?.prob ?? 0, lastValidAccuracy: last?.valid?.accuracy, config,
+  };
+}
+
+/**
+ * Every run directory under `root` (none when `root` does not exist), oldest first (createdAt;
+ * an invalid run by its directory's change time). A run that fails to read is listed as
+ * 'invalid' with its error; this never throws on account of one run.
+ */
+export function listRuns(root: string = runsRoot()): RunSummary[] {
+  if (!fs.existsSync(root)) return [];
+  const runs = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d): RunSummary => {
+    const dir = path.join(root, d.name);
+    try {
+      return summarize(readRun(dir));
+    } catch (e) {
+      const createdAt = new Date(fs.statSync(dir).ctimeMs).toISOString();
+      return { runId: d.name, dir, status: 'invalid', error: (e as Error).message, createdAt, epochs: 0 };
+    }
+  });
+  return runs.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.runId.localeCompare(b.runId));
+}

@@ -1,0 +1,160 @@
+/**
+ * The run store (DESIGN.md "Runs are content-addressed and resumable"): the files of one search
+ * run, each written atomically (writeFileAtomic). This file writes; ./run_read.ts reads back and
+ * validates (re-exported here). A run directory `<resultsDir()>/runs/<runId>/` holds
+ *   config.json                        { runId, config, createdAt, backend, versions }
+ *   epochs.jsonl                       one EpochRecord a line, epochs 0..k-1 in order; rewritten whole
+ *                                      on each append, so a crash never leaves half a line
+ *   checkpoint/epoch-<e>.safetensors   the search state after epoch e (lib/runs/checkpoint.ts)
+ *   genotype.json                      { epoch, genotype }: the final genotype and its epoch
+ *   DONE                               { finishedAt, seconds }, written last: the run is finished
+ *
+ * Write order and resume rule. The loop finishes epoch e with
+ *   1. saveEpochCheckpoint(dir, e, state)   2. appendEpoch(dir, record)   3. pruneCheckpoints(dir, keep)
+ * so every stored record had its checkpoint written first: "record e exists" means "the state
+ * after epoch e was saved", and a crash never retracts a record that a reader has seen. A process
+ * killed between 1 and 2 leaves a checkpoint without its record: `latestCheckpoint` ignores it,
+ * `prepareResume` deletes it. Resume starts after the last epoch that has both:
+ *   const dir = createRun(config);                       // or the existing run, unchanged
+ *   if (!readRun(dir).done) {
+ *     const { startEpoch, checkpoint } = prepareResume(dir);
+ *     if (checkpoint) loadCheckpoint(checkpoint.file, state);   // else start from scratch
+ *     for (let e = startEpoch; e < config.epochs; e++) { ...; 1; 2; 3 }
+ *     markDone(dir, genotype, epoch, seconds);            // genotype.json, then DONE
+ *   }
+ * Records without a checkpoint (one deleted by hand) are dropped by prepareResume. Readers
+ * (readRun, listRuns) change nothing, so a notebook may read a run that another process writes;
+ * only the process that owns the run calls the writers.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { backendInfo } from '../backend';
+import { canonicalConfig, checkConfig, runId, type SearchConfig } from '../config/search_config';
+import type { EpochRecord } from '../search/records';
+import type { Genotype } from '../spaces/genotype';
+import { softwareVersions } from '../versions';
+import { writeFileAtomic } from './atomic';
+import { saveCheckpoint, type SearchState } from './checkpoint';
+import {
+  checkpointEpochs, checkpointFile, type CheckpointRef, latestCheckpoint, readEpochs, readRun, readRunConfig, RUN_FILES,
+  type RunConfigFile, runDirFor, runsRoot,
+} from './run_read';
+
+export {
+  checkpointEpochs, checkpointFile, latestCheckpoint, listRuns, readEpochs, readRun, readRunConfig, RUN_FILES, runDirFor,
+  runsRoot,
+} from './run_read';
+export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './run_read';
+
+/**
+ * Creates the run directory of `config` under `root` with its config.json and returns the
+ * directory. An existing run of the same config (by canonicalConfig, so `report` may differ) is
+ * returned unchanged; one whose config.json holds another config throws, naming the directory.
+ */
+export function createRun(config: SearchConfig, root: string = runsRoot()): string {
+  const checked = checkConfig(config, 'createRun');
+  const dir = runDirFor(checked, root);
+  if (fs.existsSync(path.join(dir, RUN_FILES.config))) {
+    const stored = readRunConfig(dir);
+    if (canonicalConfig(stored.config) !== canonicalConfig(checked)) {
+      throw new Error(`createRun: run directory ${dir} holds another config (a hash collision or an edited config.json)`);
+    }
+    return dir;
+  }
+  const record: RunConfigFile = {
+    runId: runId(checked), config: checked, createdAt: new Date().toISOString(),
+    backend: backendInfo()?.name ?? null, versions: softwareVersions(),
+  };
+  writeFileAtomic(path.join(dir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
+  return dir;
+}
+
+function writeEpochs(dir: string, records: readonly EpochRecord[]): void {
+  writeFileAtomic(path.join(dir, RUN_FILES.epochs), records.map((r) => JSON.stringify(r) + '\n').join(''));
+}
+
+/**
+ * Appends `record` to epochs.jsonl, rewriting the file atomically. Its epoch must equal the number
+ * of stored epochs. Save the epoch's checkpoint first (file header).
+ */
+export function appendEpoch(dir: string, record: EpochRecord): void {
+  const records = readEpochs(dir);
+  if (record.epoch !== records.length) {
+    throw new Error(`appendEpoch ${dir}: epoch ${record.epoch} after ${records.length} stored epochs`);
+  }
+  writeEpochs(dir, [...records, record]);
+}
+
+/**
+ * Keeps the first `count` epoch records (resume; DARTS-ADA rollbacks). A finished run is finished
+ * no more (DONE and genotype.json go), and the checkpoints of epochs >= count are deleted before
+ * the records, so none of them can pair with a later record of the same epoch.
+ */
+export function truncateEpochs(dir: string, count: number): void {
+  const records = readEpochs(dir);
+  if (!Number.isInteger(count) || count < 0 || count > records.length) {
+    throw new Error(`truncateEpochs ${dir}: count must be an integer in [0, ${records.length}], got ${count}`);
+  }
+  fs.rmSync(path.join(dir, RUN_FILES.done), { force: true });
+  fs.rmSync(path.join(dir, RUN_FILES.genotype), { force: true });
+  for (const e of checkpointEpochs(dir)) if (e >= count) fs.rmSync(checkpointFile(dir, e), { force: true });
+  if (count < records.length) writeEpochs(dir, records.slice(0, count));
+}
+
+/**
+ * Finishes the run: genotype.json ({ epoch, genotype }), then DONE ({ finishedAt, seconds }).
+ * `epoch` is the stored epoch the genotype comes from; `seconds` the run's total wall-clock time.
+ */
+export function markDone(dir: string, genotype: Genotype, epoch: number, seconds: number): void {
+  const stored = readEpochs(dir).length;
+  if (!Number.isInteger(epoch) || epoch < 0 || epoch >= stored) {
+    throw new Error(`markDone ${dir}: epoch ${epoch} is not one of the ${stored} stored epochs`);
+  }
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`markDone ${dir}: seconds must be >= 0, got ${seconds}`);
+  writeFileAtomic(path.join(dir, RUN_FILES.genotype), JSON.stringify({ epoch, genotype }) + '\n');
+  writeFileAtomic(path.join(dir, RUN_FILES.done), JSON.stringify({ finishedAt: new Date().toISOString(), seconds }) + '\n');
+}
+
+/**
+ * Saves the search state after `epoch` as its checkpoint, with meta { ...state.meta, epoch, runId };
+ * returns the file. Call before appendEpoch of the same epoch.
+ */
+export function saveEpochCheckpoint(dir: string, epoch: number, state: SearchState): string {
+  const file = checkpointFile(dir, epoch);
+  saveCheckpoint(file, { ...state, meta: { ...state.meta, epoch, runId: readRunConfig(dir).runId } });
+  return file;
+}
+
+/**
+ * Deletes the checkpoints for which `keep(epoch)` is false, except the latest (latestCheckpoint)
+ * and any newer one (saved, its record not yet). Returns the deleted epochs, ascending.
+ */
+export function pruneCheckpoints(dir: string, keep: (epoch: number) => boolean): number[] {
+  const latest = latestCheckpoint(dir)?.epoch ?? -1;
+  const deleted = checkpointEpochs(dir).filter((e) => e < latest && !keep(e));
+  for (const e of deleted) fs.rmSync(checkpointFile(dir, e), { force: true });
+  return deleted;
+}
+
+/**
+ * Makes the run in `dir` consistent for resuming (file header): deletes checkpoints without a
+ * record and left-over temporary files, keeps the records up to the latest checkpoint, and returns
+ * that checkpoint (to load) and the epoch to run next (0 without one). Owner only; a finished run
+ * throws.
+ */
+export function prepareResume(dir: string): { startEpoch: number; checkpoint?: CheckpointRef } {
+  const run = readRun(dir);
+  if (run.done) throw new Error(`prepareResume: the run in ${dir} is finished (DONE exists)`);
+  const stored = run.epochs.length;
+  for (const folder of [dir, path.join(dir, RUN_FILES.checkpoints)]) {
+    if (!fs.existsSync(folder)) continue;
+    for (const name of fs.readdirSync(folder)) {
+      if (/^\..+\.tmp$/.test(name)) fs.rmSync(path.join(folder, name), { force: true });
+    }
+  }
+  for (const e of checkpointEpochs(dir)) if (e >= stored) fs.rmSync(checkpointFile(dir, e), { force: true });
+  const checkpoint = latestCheckpoint(dir, stored);
+  const startEpoch = checkpoint ? checkpoint.epoch + 1 : 0;
+  if (startEpoch < stored) truncateEpochs(dir, startEpoch);
+  return { startEpoch, checkpoint };
+}

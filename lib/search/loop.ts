@@ -1,0 +1,140 @@
+/**
+ * The search loop of DARTS (PAPER.md 1): epochs of search iterations over the weight half of the
+ * training data, each iteration an alpha step on a fresh batch of the alpha half, then a weight
+ * step; the weights' learning rate follows a cosine from lrMax to lrMin, set per epoch. After each
+ * epoch the supernet is measured on the whole alpha half in eval mode and an EpochRecord is made.
+ *
+ * Every random draw is a function of (seed, epoch, step), so an epoch replays identically from a
+ * checkpoint taken at the end of the previous one: this is what makes runs resumable (lib/runs).
+ */
+import { backendInfo, tf } from '../backend';
+import type { SearchConfig } from '../config/search_config';
+import { adamOptions, sgdOptions } from '../config/search_config';
+import { AugmentOptions, trainAugment } from '../data/augment';
+import { epochBatches, makeBatch, sampleBatch, SearchSplit, searchSplit, Subset, subsetSize } from '../data/batches';
+import type { Dataset } from '../data/dataset';
+import { DATASETS, loadDataset } from '../data/registry';
+import { mixSeed } from '../data/rng';
+import { genotype } from '../spaces/genotype';
+import { getSpace } from '../spaces/spaces';
+import { SearchNetwork } from '../supernet/network';
+import { Adam, Sgd } from './optim';
+import type { EpochRecord, LossAccuracy } from './records';
+import { accuracy, alphaParams, alphaStep, crossEntropy, weightStep } from './step';
+
+/** PyTorch's CosineAnnealingLR(T_max = epochs, eta_min = lrMin) at `epoch`, as the DARTS code steps it. */
+export function cosineLr(epoch: number, epochs: number, lrMax: number, lrMin: number): number {
+  return lrMin + ((lrMax - lrMin) * (1 + Math.cos((Math.PI * epoch) / epochs))) / 2;
+}
+
+/** The data of a search: the two halves, and the augmentation of both. */
+export interface SearchData {
+  readonly split: SearchSplit;
+  readonly augment: AugmentOptions;
+}
+
+/** The first `n` images of a data set (a view: no copy). */
+function firstImages(d: Dataset, n: number): Dataset {
+  if (n > d.n) throw new Error(`trainSubset=${n} exceeds the ${d.n} training images of ${d.name}`);
+  const size = d.height * d.width * d.channels;
+  return { ...d, n, images: d.images.subarray(0, n * size), labels: d.labels.subarray(0, n) };
+}
+
+/** Loads the config's data set and splits its (subset of the) training images in half (PAPER.md 1). */
+export function searchData(config: SearchConfig, train?: Dataset): SearchData {
+  const full = train ?? loadDataset(config.dataset).train;
+  const used = config.trainSubset === null ? full : firstImages(full, config.trainSubset);
+  const a = config.augment;
+  const augment = trainAugment(DATASETS[config.dataset], {
+    pad: a.cropPad, ...(a.flip === null ? {} : { flip: a.flip }), ...(a.cutout ? { cutout: a.cutout } : {}),
+  });
+  return { split: searchSplit(used, config.trainPortion), augment };
+}
+
+/** The mutable state of a search: the supernet and both optimisers (the caller disposes). */
+export interface SearchState {
+  readonly net: SearchNetwork;
+  readonly weightOpt: Sgd;
+  readonly alphaOpt: Adam;
+}
+
+/** A fresh supernet and optimisers for `config` on `data`. */
+export function createSearchState(config: SearchConfig, data: SearchData): SearchState {
+  const d = data.split.train.dataset;
+  const net = new SearchNetwork({
+    space: getSpace(config.space), C: config.C, layers: config.layers, classes: d.classes, inChannels: d.channels, seed: config.seed,
+  });
+  return { net, weightOpt: new Sgd(net.weights, sgdOptions(config)), alphaOpt: new Adam(alphaParams(net), adamOptions(config)) };
+}
+
+export function disposeSearchState(s: SearchState): void {
+  s.weightOpt.dispose();
+  s.alphaOpt.dispose();
+  s.net.dispose();
+}
+
+/** Progress of one step, for hooks and progress displays. */
+export interface StepInfo {
+  readonly epoch: number;
+  readonly step: number;
+  readonly steps: number;
+  readonly train: LossAccuracy;
+  readonly search: LossAccuracy;
+}
+
+/** Loss and accuracy of the supernet over a subset, eval mode (running BN statistics). */
+export function evaluateSubset(net: SearchNetwork, s: Subset, batchSize: number): LossAccuracy {
+  let loss = 0;
+  let correct = 0;
+  const n = subsetSize(s);
+  for (let start = s.start; start < s.end; start += batchSize) {
+    const indices = new Int32Array(Math.min(batchSize, s.end - start)).map((_, k) => start + k);
+    const b = makeBatch(s.dataset, indices, { pad: 0, flip: false }, null);
+    tf.tidy(() => {
+      const logits = net.forward(b.x, { training: false });
+      loss += crossEntropy(logits, b.y).dataSync()[0] * indices.length;
+      correct += accuracy(logits, b.y) * indices.length;
+    });
+    tf.dispose([b.x, b.y]);
+  }
+  return { loss: loss / n, accuracy: correct / n };
+}
+
+const arrays = (t: tf.Tensor) => t.arraySync() as number[][];
+
+/** Runs search epoch `epoch` (0-based) and returns its record; `onStep` sees every iteration. */
+export function searchEpoch(config: SearchConfig, data: SearchData, state: SearchState, epoch: number,
+  onStep: (info: StepInfo) => void = () => undefined): EpochRecord {
+  const { net, weightOpt, alphaOpt } = state;
+  const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
+  const started = Date.now();
+  const steps = Math.ceil(subsetSize(data.split.train) / config.batchSize);
+  const sum = { tl: 0, ta: 0, sl: 0, sa: 0 };
+  let step = 0;
+  for (const train of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment: data.augment })) {
+    const stepSeed = mixSeed(config.seed, epoch, step);
+    const val = sampleBatch(data.split.val, config.batchSize, stepSeed, { augment: data.augment });
+    const s = alphaStep(net, weightOpt, alphaOpt, val, {
+      order: config.order, trainBatch: train, lr, momentum: weightOpt.options.momentum,
+      weightDecay: weightOpt.options.weightDecay, seed: mixSeed(stepSeed, 1),
+    });
+    const t = weightStep(net, weightOpt, train, { lr, gradClip: config.weightOptimizer.gradClip, seed: mixSeed(stepSeed, 2) });
+    tf.dispose([train.x, train.y, val.x, val.y]);
+    sum.tl += t.loss; sum.ta += t.accuracy; sum.sl += s.loss; sum.sa += s.accuracy;
+    step += 1;
+    onStep({ epoch, step, steps, train: { loss: sum.tl / step, accuracy: sum.ta / step }, search: { loss: sum.sl / step, accuracy: sum.sa / step } });
+  }
+  const searched = Date.now();
+  const valid = evaluateSubset(net, data.split.val, config.batchSize);
+  const alphas = { normal: arrays(net.alphas.normal), reduce: arrays(net.alphas.reduce) };
+  const weights = tf.tidy(() => ({ normal: arrays(tf.softmax(net.alphas.normal)), reduce: arrays(tf.softmax(net.alphas.reduce)) }));
+  return {
+    epoch, lr, steps: step,
+    train: { loss: sum.tl / step, accuracy: sum.ta / step },
+    search: { loss: sum.sl / step, accuracy: sum.sa / step },
+    valid, alphas, weights,
+    genotype: genotype(alphas, getSpace(config.space)),
+    seconds: { search: (searched - started) / 1000, valid: (Date.now() - searched) / 1000 },
+    backend: backendInfo()?.name ?? tf.getBackend(),
+  };
+}

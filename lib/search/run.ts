@@ -1,0 +1,63 @@
+/**
+ * `ensureRun(config)`: the one way to get a search's results (DESIGN.md data flow). A finished run
+ * is read back; an unfinished one resumes from its last checkpoint; a missing one starts. The CLI,
+ * the notebooks and the tests all call it. Write order and resume rule: lib/runs/store.ts.
+ */
+import type { SearchConfig } from '../config/search_config';
+import type { Dataset } from '../data/dataset';
+import { loadCheckpoint } from '../runs/checkpoint';
+import {
+  appendEpoch, createRun, markDone, prepareResume, pruneCheckpoints, readRun, saveEpochCheckpoint, StoredRun,
+} from '../runs/store';
+import { createSearchState, disposeSearchState, searchData, searchEpoch } from './loop';
+import { makeProgress, ProgressMode } from './progress';
+
+export interface EnsureRunOptions {
+  /** Folder of run directories (default results/runs). */
+  readonly root?: string;
+  /** The training split to search on, instead of loading `config.dataset` (tests). */
+  readonly train?: Dataset;
+  /** Progress display (default: the config's `report.progress`). */
+  readonly progress?: ProgressMode;
+  /** Stop (unfinished, resumable) after this many epochs of this call: an interruption, for tests. */
+  readonly maxEpochs?: number;
+  /** Which epoch checkpoints to keep besides the latest (default none). */
+  readonly keepCheckpoint?: (epoch: number) => boolean;
+}
+
+/** How ensureRun found the run, and the run as stored after it. */
+export interface RunResult {
+  readonly status: 'finished' | 'resumed' | 'started' | 'interrupted';
+  readonly run: StoredRun;
+}
+
+/** Reads, resumes or starts the search run of `config`; resolves when it is finished (or interrupted). */
+export async function ensureRun(config: SearchConfig, options: EnsureRunOptions = {}): Promise<RunResult> {
+  const dir = createRun(config, options.root);
+  if (readRun(dir).done) return { status: 'finished', run: readRun(dir) };
+  const { startEpoch, checkpoint } = prepareResume(dir);
+  const status = startEpoch > 0 ? 'resumed' : 'started';
+  const data = searchData(config, options.train);
+  const state = createSearchState(config, data);
+  const progress = makeProgress(options.progress ?? config.report.progress, config.epochs, config.report.logEvery);
+  try {
+    if (checkpoint) loadCheckpoint(checkpoint.file, state);
+    const stop = options.maxEpochs === undefined ? config.epochs : Math.min(config.epochs, startEpoch + options.maxEpochs);
+    for (let epoch = startEpoch; epoch < stop; epoch++) {
+      const record = searchEpoch(config, data, state, epoch, (info) => progress.step(info));
+      saveEpochCheckpoint(dir, epoch, state);
+      appendEpoch(dir, record);
+      pruneCheckpoints(dir, options.keepCheckpoint ?? (() => false));
+      progress.epoch(record, config.epochs);
+    }
+    progress.done();
+  } finally {
+    disposeSearchState(state);
+  }
+  const run = readRun(dir);
+  if (run.epochs.length < config.epochs) return { status: 'interrupted', run };
+  const last = run.epochs[run.epochs.length - 1];
+  const seconds = run.epochs.reduce((s, r) => s + r.seconds.search + r.seconds.valid, 0);
+  markDone(dir, last.genotype, last.epoch, seconds);
+  return { status, run: readRun(dir) };
+}

@@ -1,0 +1,43 @@
+import * as assert from 'assert';
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { repoRoot, tempDir } from './helpers';
+
+function rdarts(args: string[]) {
+  return spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'lib', 'cli.ts'), ...args], {
+    cwd: repoRoot, encoding: 'utf8',
+  });
+}
+
+describe('rdarts search', () => {
+  for (const [what, args, message] of [
+    ['an unknown space', ['--space', 's9'], /space: must be one of s1, s2, s3, s4, darts, got "s9"/],
+    ['an unknown preset', ['--preset', 'huge'], /preset="huge" is not a preset/],
+    ['a non-integer seed', ['--seed', '1.5'], /--seed must be an integer, got 1\.5/],
+    ['an unknown data set', ['--dataset', 'imagenet'], /dataset: must be one of/],
+  ] as const) {
+    it(`rejects ${what}, naming it, and writes no run directory`, () => {
+      const { dir, cleanup } = tempDir();
+      try {
+        const r = rdarts(['search', '--preset', 'smoke', ...args, '--out', dir]);
+        assert.strictEqual(r.status, 1, r.stderr);
+        assert.match(r.stderr, message);
+        assert.deepStrictEqual(fs.readdirSync(dir), []);
+      } finally {
+        cleanup();
+      }
+    });
+  }
+});
+
+describe('rdarts runs', () => {
+  it('says so when there are no runs', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      assert.match(rdarts(['runs', '--out', dir]).stdout, /no runs/);
+    } finally {
+      cleanup();
+    }
+  });
+});
