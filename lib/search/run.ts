@@ -3,11 +3,12 @@
  * is read back; an unfinished one resumes from its last checkpoint; a missing one starts. The CLI,
  * the notebooks and the tests all call it. Write order and resume rule: lib/runs/store.ts.
  */
+import * as fs from 'fs';
 import type { SearchConfig } from '../config/search_config';
 import type { Dataset } from '../data/dataset';
 import { loadCheckpoint } from '../runs/checkpoint';
 import {
-  appendEpoch, createRun, markDone, prepareResume, pruneCheckpoints, readRun, saveEpochCheckpoint, StoredRun,
+  appendEpoch, createRun, markDone, prepareResume, pruneCheckpoints, readRun, runDirFor, saveEpochCheckpoint, StoredRun,
 } from '../runs/store';
 import { createSearchState, disposeSearchState, searchData, searchEpoch } from './loop';
 import { makeProgress, ProgressMode } from './progress';
@@ -33,11 +34,13 @@ export interface RunResult {
 
 /** Reads, resumes or starts the search run of `config`; resolves when it is finished (or interrupted). */
 export async function ensureRun(config: SearchConfig, options: EnsureRunOptions = {}): Promise<RunResult> {
+  const existing = runDirFor(config, options.root);
+  if (fs.existsSync(existing) && readRun(existing).done) return { status: 'finished', run: readRun(existing) };
+  // Data first: a missing or corrupt data file fails before anything of the run is written.
+  const data = searchData(config, options.train);
   const dir = createRun(config, options.root);
-  if (readRun(dir).done) return { status: 'finished', run: readRun(dir) };
   const { startEpoch, checkpoint } = prepareResume(dir);
   const status = startEpoch > 0 ? 'resumed' : 'started';
-  const data = searchData(config, options.train);
   const state = createSearchState(config, data);
   const progress = makeProgress(options.progress ?? config.report.progress, config.epochs, config.report.logEvery);
   try {

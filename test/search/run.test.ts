@@ -72,3 +72,28 @@ describe('ensureRun', () => {
     assert.deepStrictEqual(records(resumed.run.dir), records(whole.run.dir));
   });
 });
+
+describe('ensureRun with bad data', () => {
+  it('fails naming the data problem and leaves no run directory', async () => {
+    const { dir: root, cleanup } = tempDir();
+    const { dir: data, cleanup: cleanData } = tempDir();
+    try {
+      fs.mkdirSync(path.join(data, 'fashion-mnist'));
+      for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
+        fs.writeFileSync(path.join(data, 'fashion-mnist', f), Buffer.from([0, 0, 8, 3, 0, 0]));  // truncated header
+      }
+      const saved = process.env.RDARTS_DATA;
+      process.env.RDARTS_DATA = data;
+      try {
+        await assert.rejects(ensureRun(smokeConfig({ trainSubset: null }), { root, progress: 'off' }), /idx3-ubyte/);
+      } finally {
+        if (saved === undefined) delete process.env.RDARTS_DATA;
+        else process.env.RDARTS_DATA = saved;
+      }
+      assert.deepStrictEqual(fs.readdirSync(root), []);
+    } finally {
+      cleanup();
+      cleanData();
+    }
+  });
+});
