@@ -7,9 +7,13 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 import { resolveConfig } from './config/search_config';
-import { listRuns } from './runs/store';
+import * as aq from 'arquero';
+import * as path from 'path';
+import { opShareTable } from './analysis/op_share';
+import { listRuns, readRun, runsRoot } from './runs/store';
+import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { ensureRun } from './search/run';
-import { formatGenotype } from './spaces/genotype';
+import { formatGenotype, parameterFreeShare } from './spaces/genotype';
 import { getSpace } from './spaces/spaces';
 import { BACKENDS, BackendName, initBackend } from './backend';
 import { parsePreset } from './config/preset';
@@ -103,6 +107,33 @@ program.command('runs')
         `seed ${r.seed}`, r.lastValidAccuracy === undefined ? '' : `valid acc ${r.lastValidAccuracy.toFixed(4)}`,
         r.error ?? ''].filter(Boolean).join('  '));
     }
+  });
+
+program.command('show')
+  .description('summarise one run: genotype, time per epoch, and the share of an operation over the epochs')
+  .argument('<run>', 'run directory, or a runId under results/runs (or --out)')
+  .option('--op <name>', 'operation whose share to follow', 'skip_connect')
+  .option('--out <dir>', 'folder of run directories (default results/runs)')
+  .action((ref: string, o: { op: string; out?: string }) => {
+    const dir = fs.existsSync(ref) ? ref : path.join(o.out ?? runsRoot(), ref);
+    const run = readRun(dir);
+    if (!isOpName(o.op)) throw new Error(`--op ${o.op} is not an operation; use one of ${PRIMITIVES.join(', ')}`);
+    const space = getSpace(run.config.space);
+    console.log(`run ${run.runId}: ${run.config.space} on ${run.config.dataset}, seed ${run.config.seed}, ` +
+      `${run.epochs.length}/${run.config.epochs} epochs${run.done ? ' (done)' : ''}, backend ${run.backend}`);
+    if (run.epochs.length === 0) return;
+    const secs = run.epochs.map((r) => r.seconds.search + r.seconds.valid);
+    console.log(`time per epoch: mean ${(secs.reduce((a, b) => a + b, 0) / secs.length).toFixed(1)} s ` +
+      `(search ${(run.epochs.reduce((a, r) => a + r.seconds.search, 0) / secs.length).toFixed(1)} s), total ${(secs.reduce((a, b) => a + b, 0) / 60).toFixed(1)} min`);
+    const last = run.epochs[run.epochs.length - 1];
+    console.log(`final genotype (epoch ${last.epoch}): ${formatGenotype(last.genotype)}`);
+    console.log(`parameter-free share of the genotype: ${parameterFreeShare(last.genotype).toFixed(3)}`);
+    console.log(`supernet valid accuracy: ${last.valid.accuracy.toFixed(4)}\n`);
+    console.log(`${o.op}: mean softmax weight, and edges where it is the strongest op, per epoch`);
+    const share = opShareTable(run.epochs, space, o.op)
+      .groupby('epoch')
+      .pivot('cell', { w: (d: { meanWeight: number }) => aq.op.mean(d.meanWeight), n: (d: { argmaxEdges: number }) => aq.op.sum(d.argmaxEdges) });
+    console.log(share.toMarkdown({ format: Object.fromEntries(share.columnNames().filter((c) => c.includes('w')).map((c) => [c, (v: number) => v.toFixed(3)])) }));
   });
 
 program.command('notebooks')

@@ -102,3 +102,5 @@ export {
   pruneCheckpoints, readEpochs, readRun, readRunConfig, RUN_FILES, runDirFor, runsRoot, saveEpochCheckpoint, truncateEpochs,
 } from './runs/store';
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './runs/store';
+export { opShare, opShareTable } from './analysis/op_share';
+export type { OpShareRow } from './analysis/op_share';

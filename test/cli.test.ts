@@ -2,7 +2,9 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { ensureRun } from '../lib/search/run';
 import { repoRoot, tempDir } from './helpers';
+import { fakeDataset, smokeConfig } from './search/fixtures';
 
 function rdarts(args: string[]) {
   return spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'lib', 'cli.ts'), ...args], {
@@ -36,6 +38,23 @@ describe('rdarts runs', () => {
     const { dir, cleanup } = tempDir();
     try {
       assert.match(rdarts(['runs', '--out', dir]).stdout, /no runs/);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('rdarts show', () => {
+  it("summarises a run: genotype, time per epoch and an op's share per epoch", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const { run } = await ensureRun(smokeConfig({ epochs: 2 }), { root: dir, train: fakeDataset(), progress: 'off' });
+      const r = rdarts(['show', run.runId, '--out', dir]);
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.match(r.stdout, /final genotype \(epoch 1\): normal: n0=/);
+      assert.match(r.stdout, /\|epoch\|w_normal\|w_reduce\|n_normal\|n_reduce\|\n\|-:\|-:\|-:\|-:\|-:\|\n\|0\|0\.3\d\d\|/);
+      assert.match(rdarts(['show', run.runId, '--out', dir, '--op', 'conv9']).stderr, /--op conv9 is not an operation/);
+      assert.match(rdarts(['show', 'nope', '--out', dir]).stderr, /nope/);
     } finally {
       cleanup();
     }
