@@ -10,7 +10,9 @@ import * as os from 'os';
 import { backendInfo, initBackend, tf } from '../backend';
 import { countConvFlops } from '../nn/conv';
 import { Adam, Sgd } from '../search/optim';
-import { alphaStep, Batch, weightStep } from '../search/step';
+import { adamOptions, sgdOptions } from '../config/search_config';
+import { DEFAULT_SEARCH_CONFIG } from '../config/presets';
+import { alphaParams, alphaStep, Batch, weightStep } from '../search/step';
 import { getSpace, SpaceName } from '../spaces/spaces';
 import { SearchNetwork } from '../supernet/network';
 import { softwareVersions } from '../versions';
@@ -75,9 +77,9 @@ export async function runSearchBench(config: Partial<BenchConfig> = {}, log: (s:
   const net = new SearchNetwork({ space, C: c.C, layers: c.layers, classes: c.classes, inChannels: c.inChannels, seed: c.seed });
   const train = randomBatch(c, c.seed + 100);
   const val = randomBatch(c, c.seed + 200);
-  const sgd = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
-  const adam = new Adam(new Map([['alphas_normal', net.alphas.normal], ['alphas_reduce', net.alphas.reduce]]),
-    { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
+  // The paper's optimisers (PAPER.md 1), as the search uses them.
+  const sgd = new Sgd(net.weights, sgdOptions(DEFAULT_SEARCH_CONFIG));
+  const adam = new Adam(alphaParams(net), adamOptions(DEFAULT_SEARCH_CONFIG));
 
   // FLOPs of one forward per image: convs (counted as they run) + the classifier.
   const convFlops = countConvFlops(() => tf.tidy(() => void net.forward(train.x, { training: true, updateRunningStats: false })));

@@ -14,22 +14,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { registerOnWasm } from './registry';
+import { heap, KernelArgs, output, registerOnWasm } from './registry';
 import { call, reserve, runKernel } from './wasm_module';
 
-interface KernelArgs {
-  inputs: Record<string, tf.TensorInfo> | tf.TensorInfo[];
-  backend: BackendWasm;
-  attrs: Record<string, unknown>;
-}
 
-const heap = (backend: BackendWasm, t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
 
-function output(backend: BackendWasm, shape: number[], values: Float32Array): tf.TensorInfo {
-  const out = backend.makeOutput(shape, 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(values);
-  return out;
-}
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -38,7 +27,7 @@ function rowsGeom(rows: number, channels: number) {
 }
 
 function batchNormTrain({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
-  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const { x } = inputs;
   const c = x.shape[x.shape.length - 1];
   const m = size(x.shape) / c;
   const out = runKernel('bn_train_forward', [heap(backend, x)], m * c + 2 * c, rowsGeom(m, c), [attrs.eps as number]);
@@ -48,7 +37,7 @@ function batchNormTrain({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[]
 }
 
 function batchNormTrainGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { x, dy, mean, invstd } = inputs as Record<string, tf.TensorInfo>;
+  const { x, dy, mean, invstd } = inputs;
   const c = x.shape[x.shape.length - 1];
   const m = size(x.shape) / c;
   const r = reserve([m * c, m * c, c, c, m * c + 2 * c], rowsGeom(m, c));
@@ -67,7 +56,7 @@ const POOL_KIND: Record<string, number> = { max: 0, avg: 1 };
 
 /** 3x3 pool, pad 1, over real pixels only (attrs: stride, kind 'max' | 'avg'). */
 function pool3x3({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const { x } = inputs;
   const g = poolGeom(x.shape, attrs.stride as number);
   const shape = [g.n, g.oh, g.ow, g.c];
   const y = runKernel('pool3x3_forward', [heap(backend, x)], size(shape), g, [POOL_KIND[attrs.kind as string]]);
@@ -75,7 +64,7 @@ function pool3x3({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
 }
 
 function pool3x3Grad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const { x, dy } = inputs as Record<string, tf.TensorInfo>;
+  const { x, dy } = inputs;
   const g = poolGeom(x.shape, attrs.stride as number);
   // dx, then 2 C floats of scratch for the kernel.
   const dx = runKernel('pool3x3_backward', [heap(backend, x), heap(backend, dy)], size(x.shape) + 2 * g.c, g,
@@ -108,7 +97,7 @@ function shiftCopy(x: Float32Array, xShape: number[], y: Float32Array, forward: 
 }
 
 function shift({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const { x } = inputs;
   const out = backend.makeOutput(shiftedShape(x.shape), 'float32');
   const y = heap(backend, out);
   y.fill(0);
@@ -117,7 +106,7 @@ function shift({ inputs, backend }: KernelArgs): tf.TensorInfo {
 }
 
 function shiftGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const { dy } = inputs as Record<string, tf.TensorInfo>;
+  const { dy } = inputs;
   const xShape = attrs.xShape as number[];
   const out = backend.makeOutput(xShape, 'float32');
   const dx = heap(backend, out);
@@ -167,7 +156,8 @@ function splitLast(x: tf.TensorInfo, sizes: number[], backend: BackendWasm): tf.
 const original: Record<string, tf.KernelFunc | undefined> = {};
 
 function concat(args: KernelArgs): tf.TensorInfo {
-  const inputs = (Array.isArray(args.inputs) ? args.inputs : Object.values(args.inputs)).filter((t) => size(t.shape) > 0);
+  const raw = args.inputs as unknown as tf.TensorInfo[] | Record<string, tf.TensorInfo>;
+  const inputs = (Array.isArray(raw) ? raw : Object.values(raw)).filter((t) => size(t.shape) > 0);
   const rank = inputs[0]?.shape.length ?? 0;
   const ok = inputs.length > 1 && rank > 1 && lastAxis(args.attrs.axis as number, rank) &&
     inputs.every((t) => t.dtype === 'float32' && t.shape.length === rank &&
@@ -176,7 +166,7 @@ function concat(args: KernelArgs): tf.TensorInfo {
 }
 
 function splitV(args: KernelArgs): tf.TensorInfo[] {
-  const { x } = args.inputs as Record<string, tf.TensorInfo>;
+  const { x } = args.inputs;
   const sizes = args.attrs.numOrSizeSplits as number[] | number;
   const ok = Array.isArray(sizes) && x.dtype === 'float32' && x.shape.length > 1 && sizes.every((s) => s > 0) &&
     lastAxis(args.attrs.axis as number, x.shape.length) && sizes.reduce((a, b) => a + b, 0) === x.shape[x.shape.length - 1];
@@ -190,7 +180,7 @@ function splitV(args: KernelArgs): tf.TensorInfo[] {
  * Sharing the data with a reference count is what the wasm backend's own Reshape does.
  */
 function identity({ inputs, backend }: KernelArgs): tf.TensorInfo {
-  const { x } = inputs as Record<string, tf.TensorInfo>;
+  const { x } = inputs;
   if (x.dtype === 'string') return (original.Identity as tf.KernelFunc)({ inputs, backend, attrs: {} } as never) as tf.TensorInfo;
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };

@@ -10,17 +10,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { registerOnWasm } from './registry';
+import { heap, KernelArgs, output, registerOnWasm } from './registry';
 import { Geom, runKernel } from './wasm_module';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
-interface KernelArgs {
-  inputs: Record<string, tf.TensorInfo>;
-  backend: BackendWasm;
-  attrs: Record<string, unknown>;
-}
 
 function geom(info: Conv2DInfo): Geom {
   return {
@@ -35,14 +30,7 @@ function channelsLast(info: Conv2DInfo, kernel: string): void {
   if (info.dataFormat !== 'channelsLast') throw new Error(`${kernel} on wasm supports NHWC only`);
 }
 
-/** Copies `values` into a new float32 tensor of `shape` on the wasm backend. */
-function output(backend: BackendWasm, shape: number[], values: Float32Array): tf.TensorInfo {
-  const out = backend.makeOutput(shape, 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(values);
-  return out;
-}
 
-const heap = (backend: BackendWasm, t: tf.TensorInfo) => backend.typedArrayFromHeap(t) as Float32Array;
 
 function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs;

@@ -112,7 +112,9 @@ function batchNormTrain(x: tf.Tensor4D, state: BatchNormState, update: boolean):
     save(gamma ? [xi, mean, invstd, gamma] : [xi, mean, invstd]);
     return {
       value: y as tf.Tensor4D,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      // tidy: customGrad runs this eagerly, and intermediates would otherwise live until the whole
+      // backward pass ends.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
         const [xs, ms, is, gs] = saved;
         const g = gs ? dy.mul(gs) : dy;
         const dx = fused
@@ -121,7 +123,7 @@ function batchNormTrain(x: tf.Tensor4D, state: BatchNormState, update: boolean):
         if (!gamma && !beta) return [dx];
         const xhat = xs.sub(ms).mul(is);
         return [dx, ...(gamma ? [dy.mul(xhat).sum(axes)] : []), ...(beta ? [dy.sum(axes)] : [])];
-      },
+      }),
     };
   });
   return op(...inputs) as tf.Tensor4D;

@@ -10,12 +10,12 @@
 import { backendInfo, tf } from '../backend';
 import type { SearchConfig } from '../config/search_config';
 import { adamOptions, sgdOptions } from '../config/search_config';
-import { AugmentOptions, trainAugment } from '../data/augment';
+import { AugmentOptions, NO_AUGMENT, trainAugment } from '../data/augment';
 import { epochBatches, makeBatch, sampleBatch, SearchSplit, searchSplit, Subset, subsetSize } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { DATASETS, loadDataset } from '../data/registry';
 import { mixSeed } from '../data/rng';
-import { genotype } from '../spaces/genotype';
+import { genotype, softmaxRows } from '../spaces/genotype';
 import { getSpace } from '../spaces/spaces';
 import { SearchNetwork } from '../supernet/network';
 import { Adam, Sgd } from './optim';
@@ -83,15 +83,15 @@ export interface StepInfo {
 }
 
 /** Loss and accuracy of the supernet over a subset, eval mode (running BN statistics). */
-export function evaluateSubset(net: SearchNetwork, s: Subset, batchSize: number): LossAccuracy {
+export function evaluateSubset(net: SearchNetwork, s: Subset, batchSize: number, seed: number): LossAccuracy {
   let loss = 0;
   let correct = 0;
   const n = subsetSize(s);
   for (let start = s.start; start < s.end; start += batchSize) {
     const indices = new Int32Array(Math.min(batchSize, s.end - start)).map((_, k) => start + k);
-    const b = makeBatch(s.dataset, indices, { pad: 0, flip: false }, null);
+    const b = makeBatch(s.dataset, indices, NO_AUGMENT, null);
     tf.tidy(() => {
-      const logits = net.forward(b.x, { training: false });
+      const logits = net.forward(b.x, { training: false, seed: mixSeed(seed, start) });
       loss += crossEntropy(logits, b.y).dataSync()[0] * indices.length;
       correct += accuracy(logits, b.y) * indices.length;
     });
@@ -102,6 +102,28 @@ export function evaluateSubset(net: SearchNetwork, s: Subset, batchSize: number)
 
 const arrays = (t: tf.Tensor) => t.arraySync() as number[][];
 
+/**
+ * Settings that the schema accepts but this loop does not carry out yet: refused, so that no run is
+ * recorded under a config it did not follow (its runId would later be read back as finished).
+ */
+export function checkImplemented(config: SearchConfig): void {
+  const missing: string[] = [];
+  if (config.hessian.method !== 'off') missing.push(`hessian.method=${config.hessian.method} (curvature tracking)`);
+  if (config.earlyStop !== 'off') missing.push(`earlyStop=${config.earlyStop} (DARTS-ES / DARTS-ADA)`);
+  if (config.regularization.dropPathProb !== 0) missing.push(`regularization.dropPathProb=${config.regularization.dropPathProb} (ScheduledDropPath)`);
+  if (missing.length > 0) throw new Error(`not implemented yet: ${missing.join('; ')}; set them to 'off' / 0`);
+}
+
+/** This epoch's augmentation: Cutout's probability rises linearly from 0 to its maximum (PAPER.md 4). */
+export function epochAugment(a: AugmentOptions, epoch: number, epochs: number): AugmentOptions {
+  if (!a.cutout) return a;
+  const ramp = epochs > 1 ? epoch / (epochs - 1) : 1;
+  return { ...a, cutout: { ...a.cutout, prob: a.cutout.prob * ramp } };
+}
+
+/** Seed key of the evaluation pass (any noise op in eval mode), apart from the steps' keys. */
+const EVAL_KEY = -3;
+
 /** Runs search epoch `epoch` (0-based) and returns its record; `onStep` sees every iteration. */
 export function searchEpoch(config: SearchConfig, data: SearchData, state: SearchState, epoch: number,
   onStep: (info: StepInfo) => void = () => undefined): EpochRecord {
@@ -111,9 +133,10 @@ export function searchEpoch(config: SearchConfig, data: SearchData, state: Searc
   const steps = Math.ceil(subsetSize(data.split.train) / config.batchSize);
   const sum = { tl: 0, ta: 0, sl: 0, sa: 0 };
   let step = 0;
-  for (const train of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment: data.augment })) {
+  const augment = epochAugment(data.augment, epoch, config.epochs);
+  for (const train of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment })) {
     const stepSeed = mixSeed(config.seed, epoch, step);
-    const val = sampleBatch(data.split.val, config.batchSize, stepSeed, { augment: data.augment });
+    const val = sampleBatch(data.split.val, config.batchSize, stepSeed, { augment });
     const s = alphaStep(net, weightOpt, alphaOpt, val, {
       order: config.order, trainBatch: train, lr, momentum: weightOpt.options.momentum,
       weightDecay: weightOpt.options.weightDecay, seed: mixSeed(stepSeed, 1),
@@ -125,9 +148,10 @@ export function searchEpoch(config: SearchConfig, data: SearchData, state: Searc
     onStep({ epoch, step, steps, train: { loss: sum.tl / step, accuracy: sum.ta / step }, search: { loss: sum.sl / step, accuracy: sum.sa / step } });
   }
   const searched = Date.now();
-  const valid = evaluateSubset(net, data.split.val, config.batchSize);
+  const valid = evaluateSubset(net, data.split.val, config.batchSize, mixSeed(config.seed, epoch, EVAL_KEY));
   const alphas = { normal: arrays(net.alphas.normal), reduce: arrays(net.alphas.reduce) };
-  const weights = tf.tidy(() => ({ normal: arrays(tf.softmax(net.alphas.normal)), reduce: arrays(tf.softmax(net.alphas.reduce)) }));
+  // The same (float64) softmax that `genotype` parses, so records and genotype never disagree.
+  const weights = { normal: softmaxRows(alphas.normal), reduce: softmaxRows(alphas.reduce) };
   return {
     epoch, lr, steps: step,
     train: { loss: sum.tl / step, accuracy: sum.ta / step },

@@ -38,6 +38,12 @@ export function clipScale(grads: NamedTensors, maxNorm: number): { scale: number
   return { scale: scale < 1 ? scale : 1, norm };
 }
 
+/** The values of `grad`, checked against its parameter's size (a mismatch names the parameter). */
+function gradValues(name: string, grad: tf.Tensor, p: tf.Variable): ArrayLike<number> {
+  if (grad.size !== p.size) throw new Error(`optimiser: gradient of ${name} has shape [${grad.shape}], parameter [${p.shape}]`);
+  return grad.dataSync();
+}
+
 /** Replaces the value of `v` (same shape) with `values`. */
 function assignValues(v: tf.Variable, values: Float32Array): void {
   tf.tidy(() => v.assign(tf.tensor(values, v.shape)));
@@ -63,7 +69,7 @@ export class Sgd {
     for (const [name, p] of this.params) {
       const grad = grads.get(name);
       if (!grad) continue;  // an unused weight (PyTorch skips params whose grad is None)
-      const g = grad.dataSync();
+      const g = gradValues(name, grad, p);
       const w = p.dataSync();
       const old = this.buffers.get(name)?.dataSync();
       const buf = new Float32Array(w.length);
@@ -134,7 +140,7 @@ export class Adam {
     for (const [name, p] of this.params) {
       const grad = grads.get(name);
       if (!grad) continue;
-      const g = grad.dataSync();
+      const g = gradValues(name, grad, p);
       const a = p.dataSync();
       const m = this.slot(this.m, name, p.shape);
       const v = this.slot(this.v, name, p.shape);

@@ -10,7 +10,7 @@ import { loadCheckpoint } from '../runs/checkpoint';
 import {
   appendEpoch, createRun, markDone, prepareResume, pruneCheckpoints, readRun, runDirFor, saveEpochCheckpoint, StoredRun,
 } from '../runs/store';
-import { createSearchState, disposeSearchState, searchData, searchEpoch } from './loop';
+import { checkImplemented, createSearchState, disposeSearchState, searchData, searchEpoch } from './loop';
 import { makeProgress, ProgressMode } from './progress';
 
 export interface EnsureRunOptions {
@@ -34,6 +34,7 @@ export interface RunResult {
 
 /** Reads, resumes or starts the search run of `config`; resolves when it is finished (or interrupted). */
 export async function ensureRun(config: SearchConfig, options: EnsureRunOptions = {}): Promise<RunResult> {
+  checkImplemented(config);
   const existing = runDirFor(config, options.root);
   if (fs.existsSync(existing) && readRun(existing).done) return { status: 'finished', run: readRun(existing) };
   // Data first: a missing or corrupt data file fails before anything of the run is written.

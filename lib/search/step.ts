@@ -15,8 +15,11 @@ import { Adam, clipScale, NamedTensors, Sgd } from './optim';
 export interface Supernet {
   readonly weights: ReadonlyMap<string, tf.Variable>;
   readonly alphas: { readonly normal: tf.Variable; readonly reduce: tf.Variable };
-  /** Logits [N, classes]; `seed` fixes every random draw inside (the noise op). */
-  forward(x: tf.Tensor4D, options: { training: boolean; seed?: number }): tf.Tensor2D;
+  /**
+   * Logits [N, classes]; `seed` fixes every random draw inside (the noise op); training mode
+   * updates the BN running statistics unless `updateRunningStats` is false.
+   */
+  forward(x: tf.Tensor4D, options: { training: boolean; seed?: number; updateRunningStats?: boolean }): tf.Tensor2D;
 }
 
 /** A batch of images (NHWC) and integer labels. */
@@ -39,8 +42,6 @@ export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): number {
   return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')).dataSync()[0]);
 }
 
-export const ALPHA_NAMES = ['alphas_normal', 'alphas_reduce'] as const;
-
 /** The alphas as named variables (the names of the original code's state). */
 export function alphaParams(net: Supernet): Map<string, tf.Variable> {
   return new Map([['alphas_normal', net.alphas.normal], ['alphas_reduce', net.alphas.reduce]]);
@@ -50,11 +51,11 @@ export function alphaParams(net: Supernet): Map<string, tf.Variable> {
  * Loss and its gradients w.r.t. the variables in `params`, by name. The caller owns the returned
  * tensors (dispose `loss` and every gradient).
  */
-export function lossAndGrads(net: Supernet, batch: Batch, params: ReadonlyMap<string, tf.Variable>, seed?: number):
-  { loss: tf.Scalar; logits: tf.Tensor2D; grads: Map<string, tf.Tensor> } {
+export function lossAndGrads(net: Supernet, batch: Batch, params: ReadonlyMap<string, tf.Variable>, seed?: number,
+  updateRunningStats = true): { loss: tf.Scalar; logits: tf.Tensor2D; grads: Map<string, tf.Tensor> } {
   let logits: tf.Tensor2D | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const out = net.forward(batch.x, { training: true, seed });
+    const out = net.forward(batch.x, { training: true, seed, updateRunningStats });
     logits = tf.keep(out);
     return crossEntropy(out, batch.y);
   }, [...params.values()]);
@@ -131,58 +132,70 @@ function assignAll(params: ReadonlyMap<string, tf.Variable>, values: NamedTensor
   }
 }
 
-/** The second-order alpha gradient (PAPER.md 1, step 2), leaving the weights as they were. */
+/**
+ * The second-order alpha gradient (PAPER.md 1, step 2), leaving the weights as they were (also when
+ * a pass throws). As in the original code, the pass at w' does not touch the BN running
+ * statistics (there it runs on a throwaway copy of the model); the other three passes do.
+ */
 export function unrolledAlphaGrads(net: Supernet, wOpt: Sgd, valBatch: Batch, options: AlphaStepOptions):
   { grads: Map<string, tf.Tensor>; loss: number; accuracy: number } {
   const { trainBatch, lr, momentum, weightDecay } = options;
+  const missing = Object.entries({ trainBatch, lr, momentum, weightDecay }).filter(([, v]) => v === undefined).map(([k]) => k);
   if (!trainBatch || lr === undefined || momentum === undefined || weightDecay === undefined) {
-    throw new Error('alphaStep: the second order needs trainBatch, lr, momentum and weightDecay');
+    throw new Error(`alphaStep: the second order needs ${missing.join(', ')}`);
   }
   const alphas = alphaParams(net);
   const w = net.weights;
   const saved = new Map([...w].map(([k, v]) => [k, tf.clone(v)]));
-  // (1) w' = w - xi (mu m + g + lambda w), on the training batch.
-  const train = lossAndGrads(net, trainBatch, w, options.seed);
-  const unrolled = tidyMap(() => [...w].map(([k, p]) => {
-    const g = train.grads.get(k) ?? tf.zerosLike(p);
-    const m = wOpt.momentumBuffer(k);
-    let d = tf.add(g, tf.mul(p, weightDecay));
-    if (m) d = tf.add(d, tf.mul(m, momentum));
-    return [k, tf.sub(p, tf.mul(d, lr))] as [string, tf.Tensor];
-  }));
-  disposeAll(train.grads);
-  tf.dispose([train.loss, train.logits]);
-  // (2) g1 and v at w'.
-  assignAll(w, unrolled);
-  disposeAll(unrolled);
-  const both = new Map<string, tf.Variable>([...alphas, ...w]);
-  const val = lossAndGrads(net, valBatch, both, options.seed);
-  const result = { loss: val.loss.dataSync()[0], accuracy: accuracy(val.logits, valBatch.y) };
-  const vNorm = tf.tidy(() => Math.sqrt(tf.addN([...w.keys()].filter((k) => val.grads.has(k))
-    .map((k) => tf.sum(tf.square(val.grads.get(k) as tf.Tensor)))).dataSync()[0]));
-  const eps = 0.01 / vNorm;
-  // (3) grad_alpha L_train at w +- eps v (from the saved w, not w').
-  const gradAt = (sign: number) => {
-    tf.tidy(() => {
-      for (const [k, p] of w) {
-        const v = val.grads.get(k);
-        const s = saved.get(k) as tf.Tensor;
-        p.assign(v ? tf.add(s, tf.mul(v, sign * eps)) : s);
-      }
-    });
-    const r = lossAndGrads(net, trainBatch, alphas, options.seed);
-    tf.dispose([r.loss, r.logits]);
-    return r.grads;
-  };
-  const gPlus = gradAt(1);
-  const gMinus = gradAt(-1);
-  assignAll(w, saved);
-  const grads = tidyMap(() => [...alphas.keys()].map((k) => {
-    const g1 = val.grads.get(k) as tf.Tensor;
-    const h = tf.div(tf.sub(gPlus.get(k) as tf.Tensor, gMinus.get(k) as tf.Tensor), 2 * eps);
-    return [k, tf.sub(g1, tf.mul(h, lr))] as [string, tf.Tensor];
-  }));
-  for (const m of [saved, val.grads, gPlus, gMinus]) disposeAll(m);
-  tf.dispose([val.loss, val.logits]);
-  return { grads, ...result };
+  const owned: NamedTensors[] = [saved];
+  try {
+    // (1) w' = w - xi (mu m + g + lambda w), on the training batch.
+    const train = lossAndGrads(net, trainBatch, w, options.seed);
+    owned.push(train.grads);
+    tf.dispose([train.loss, train.logits]);
+    const unrolled = tidyMap(() => [...w].map(([k, p]) => {
+      const g = train.grads.get(k) ?? tf.zerosLike(p);
+      const m = wOpt.momentumBuffer(k);
+      let d = tf.add(g, tf.mul(p, weightDecay));
+      if (m) d = tf.add(d, tf.mul(m, momentum));
+      return [k, tf.sub(p, tf.mul(d, lr))] as [string, tf.Tensor];
+    }));
+    // (2) g1 and v at w'.
+    assignAll(w, unrolled);
+    disposeAll(unrolled);
+    const both = new Map<string, tf.Variable>([...alphas, ...w]);
+    const val = lossAndGrads(net, valBatch, both, options.seed, false);
+    owned.push(val.grads);
+    const result = { loss: val.loss.dataSync()[0], accuracy: accuracy(val.logits, valBatch.y) };
+    tf.dispose([val.loss, val.logits]);
+    const vNorm = tf.tidy(() => Math.sqrt(tf.addN([...w.keys()].filter((k) => val.grads.has(k))
+      .map((k) => tf.sum(tf.square(val.grads.get(k) as tf.Tensor)))).dataSync()[0]));
+    if (!(vNorm > 0) || !Number.isFinite(vNorm)) throw new Error(`alphaStep: ||grad_w' L_val|| = ${vNorm}; eps = 0.01 / ||v|| is undefined`);
+    const eps = 0.01 / vNorm;
+    // (3) grad_alpha L_train at w +- eps v (from the saved w, not w').
+    const gradAt = (sign: number) => {
+      tf.tidy(() => {
+        for (const [k, p] of w) {
+          const v = val.grads.get(k);
+          const s = saved.get(k) as tf.Tensor;
+          p.assign(v ? tf.add(s, tf.mul(v, sign * eps)) : s);
+        }
+      });
+      const r = lossAndGrads(net, trainBatch, alphas, options.seed);
+      tf.dispose([r.loss, r.logits]);
+      owned.push(r.grads);
+      return r.grads;
+    };
+    const gPlus = gradAt(1);
+    const gMinus = gradAt(-1);
+    const grads = tidyMap(() => [...alphas.keys()].map((k) => {
+      const g1 = val.grads.get(k) as tf.Tensor;
+      const h = tf.div(tf.sub(gPlus.get(k) as tf.Tensor, gMinus.get(k) as tf.Tensor), 2 * eps);
+      return [k, tf.sub(g1, tf.mul(h, lr))] as [string, tf.Tensor];
+    }));
+    return { grads, ...result };
+  } finally {
+    assignAll(w, saved);
+    for (const m of owned) disposeAll(m);
+  }
 }

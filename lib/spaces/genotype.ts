@@ -50,6 +50,11 @@ function softmax(row: readonly number[]): number[] {
   return exps.map((v) => v / sum);
 }
 
+/** Row-wise softmax in float64: the MixedOp weights that `genotype` parses (and records store). */
+export function softmaxRows(rows: readonly (readonly number[])[]): number[][] {
+  return rows.map(softmax);
+}
+
 function checkCell(alphas: readonly (readonly number[])[] | undefined, lists: SearchSpace['normal'], cell: string): void {
   if (!Array.isArray(alphas) || alphas.length !== NUM_EDGES) {
     const got = Array.isArray(alphas) ? `${alphas.length} edges` : String(alphas);

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import type { SearchConfig } from '../../lib/config/search_config';
-import { cosineLr, createSearchState, disposeSearchState, searchData, searchEpoch } from '../../lib/search/loop';
+import { checkImplemented, cosineLr, createSearchState, disposeSearchState, epochAugment, searchData, searchEpoch } from '../../lib/search/loop';
 import type { EpochRecord } from '../../lib/search/records';
 import { fakeDataset, smokeConfig } from './fixtures';
 
@@ -58,5 +58,31 @@ describe('searchEpoch', () => {
     searchEpoch(config, data, state, 1);
     assert.strictEqual(tf.memory().numTensors, before);
     disposeSearchState(state);
+  });
+});
+
+describe('epochAugment', () => {
+  it("raises Cutout's probability linearly from 0 at the first epoch to its maximum at the last (PAPER.md 4)", () => {
+    const a = { pad: 4, flip: true, cutout: { length: 16, prob: 0.8 } };
+    assert.strictEqual(epochAugment(a, 0, 5).cutout?.prob, 0);
+    assert.strictEqual(epochAugment(a, 2, 5).cutout?.prob, 0.4);
+    assert.strictEqual(epochAugment(a, 4, 5).cutout?.prob, 0.8);
+    assert.strictEqual(epochAugment({ pad: 4, flip: true }, 3, 5).cutout, undefined);
+  });
+});
+
+describe('checkImplemented', () => {
+  it('refuses settings the loop does not carry out yet, naming each', () => {
+    assert.throws(() => checkImplemented(smokeConfig({ earlyStop: 'adaptive', regularization: { dropPathProb: 0.2 } })),
+      /not implemented yet: earlyStop=adaptive \(DARTS-ES \/ DARTS-ADA\); regularization\.dropPathProb=0\.2/);
+    assert.throws(() => checkImplemented(smokeConfig({ hessian: { method: 'lanczos' } })), /hessian\.method=lanczos/);
+    checkImplemented(smokeConfig());
+  });
+});
+
+describe('searchEpoch on S4 (the noise op)', () => {
+  it('records the same validation numbers in two identical runs (eval-mode noise is seeded)', () => {
+    const config = smokeConfig({ space: 's4', epochs: 1 });
+    assert.deepStrictEqual(run(config, 1)[0].valid, run(config, 1)[0].valid);
   });
 });
