@@ -131,7 +131,11 @@ export function searchEpoch(config: SearchConfig, data: SearchData, state: Searc
   const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
   const started = Date.now();
   const steps = Math.ceil(subsetSize(data.split.train) / config.batchSize);
-  const sum = { tl: 0, ta: 0, sl: 0, sa: 0 };
+  // Sums weighted by batch size (the last batch may be smaller), as the original's AvgrageMeter.
+  const sum = { tl: 0, ta: 0, tn: 0, sl: 0, sa: 0, sn: 0 };
+  const mean = () => ({
+    train: { loss: sum.tl / sum.tn, accuracy: sum.ta / sum.tn }, search: { loss: sum.sl / sum.sn, accuracy: sum.sa / sum.sn },
+  });
   let step = 0;
   const augment = epochAugment(data.augment, epoch, config.epochs);
   for (const train of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment })) {
@@ -142,10 +146,12 @@ export function searchEpoch(config: SearchConfig, data: SearchData, state: Searc
       weightDecay: weightOpt.options.weightDecay, seed: mixSeed(stepSeed, 1),
     });
     const t = weightStep(net, weightOpt, train, { lr, gradClip: config.weightOptimizer.gradClip, seed: mixSeed(stepSeed, 2) });
+    const [tn, sn] = [train.y.shape[0], val.y.shape[0]];
     tf.dispose([train.x, train.y, val.x, val.y]);
-    sum.tl += t.loss; sum.ta += t.accuracy; sum.sl += s.loss; sum.sa += s.accuracy;
+    sum.tl += t.loss * tn; sum.ta += t.accuracy * tn; sum.tn += tn;
+    sum.sl += s.loss * sn; sum.sa += s.accuracy * sn; sum.sn += sn;
     step += 1;
-    onStep({ epoch, step, steps, train: { loss: sum.tl / step, accuracy: sum.ta / step }, search: { loss: sum.sl / step, accuracy: sum.sa / step } });
+    onStep({ epoch, step, steps, ...mean() });
   }
   const searched = Date.now();
   const valid = evaluateSubset(net, data.split.val, config.batchSize, mixSeed(config.seed, epoch, EVAL_KEY));
@@ -154,8 +160,7 @@ export function searchEpoch(config: SearchConfig, data: SearchData, state: Searc
   const weights = { normal: softmaxRows(alphas.normal), reduce: softmaxRows(alphas.reduce) };
   return {
     epoch, lr, steps: step,
-    train: { loss: sum.tl / step, accuracy: sum.ta / step },
-    search: { loss: sum.sl / step, accuracy: sum.sa / step },
+    ...mean(),
     valid, alphas, weights,
     genotype: genotype(alphas, getSpace(config.space)),
     seconds: { search: (searched - started) / 1000, valid: (Date.now() - searched) / 1000 },
