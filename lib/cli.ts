@@ -19,6 +19,8 @@ import { BACKENDS, BackendName, initBackend } from './backend';
 import { parsePreset } from './config/preset';
 import { openJupyter } from './notebooks/jupyter';
 import { NotebookError, runNotebooks } from './notebooks/run';
+import { DATASET_NAMES } from './data/dataset';
+import { fetchDataset } from './data/fetch';
 
 const program = new Command('rdarts')
   .description('RobustDARTS in TypeScript: search, measure curvature, robustify')
@@ -152,6 +154,20 @@ program.command('jupyter')
   .argument('[args...]', 'passed on to jupyter')
   .action((args: string[]) => {
     process.exitCode = openJupyter(args);
+  });
+
+const data = program.command('data').description('data sets: fetch them where the loaders look');
+
+data.command('fetch')
+  .description('download a data set from its official location, check its MD5s, unpack it into ' +
+    '<dir>/<its folder> (progress on stderr; prints the folder)')
+  .argument('<name>', DATASET_NAMES.join(' | '))
+  .option('--dir <dir>', 'root folder: the data set goes in its folder under it (default: $RDARTS_DATA, else data/)')
+  .option('--mirror <url>', 'fetch the files from this base URL instead of the official sites, same file names ' +
+    '(default: $RDARTS_DATA_MIRROR)')
+  .action(async (name: string, o: { dir?: string; mirror?: string }) => {
+    const result = await fetchDataset(name, { dir: o.dir, baseUrl: o.mirror, log: (l) => console.error(l) });
+    console.log(result.dir);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -104,3 +104,7 @@ export {
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './runs/store';
 export { opShare, opShareTable } from './analysis/op_share';
 export type { OpShareRow } from './analysis/op_share';
+export { dataRoot, fetchDataset, fileMd5, mirrorUrl, urlFileName } from './data/fetch';
+export type { FetchedFile, FetchOptions, FetchResult } from './data/fetch';
+export { readTar, safeEntryPath } from './data/tar';
+export type { TarContents, TarEntry } from './data/tar';
