@@ -1,7 +1,13 @@
 /**
  * The search presets (PAPER.md 1, 3, 4), each built by spreading the default, which is the paper's
- * setting. Run times are estimates from the measured step time (results/bench/vs_torch.jsonl:
- * wasm backend, 1 thread, this 2-core AMD EPYC machine) until the search loop measures them:
+ * setting. Measured search times (wasm backend, 1 thread, this 2-core AMD EPYC machine), without
+ * curvature tracking (not implemented yet; `hessian.method` is 'off' in every preset until then):
+ *   smoke  3.2 s for `rdarts search --preset smoke` (1.6 s of it searching);
+ *   quick  3.9 min (10 epochs, 23.4 s each) for `npm start` on a fresh clone;
+ *   mini   25.5 min (50 epochs, 30.5 s each) for `rdarts search --preset mini --space s3 --seed 1`,
+ *          with a second search on the other core.
+ * The estimates below, from the measured step time (results/bench/vs_torch.jsonl), came first; the
+ * Hessian terms in them are what curvature tracking will add:
  *   S3, L5, C8, 28x28x1, batch 64, first order: weight step 0.63 s + alpha step 0.42 s = 1.05 s
  *     per search iteration; an eval-mode forward of a batch about 0.21 s (a third of the weight
  *     step, as its FLOPs); one Hessian-vector product = 2 alpha gradients, about 0.85 s;
@@ -101,10 +107,10 @@ const paper: SearchConfig = DEFAULT_SEARCH_CONFIG;
 /** The search config of each preset (readonly, deeply frozen). */
 export const SEARCH_PRESETS: Readonly<Record<PresetName, SearchConfig>> = Object.freeze({ smoke, quick, mini, paper });
 
-/** Each preset's expected search time, an estimate from the measured step time (see above). */
+/** Each preset's search time on one core here (measured without curvature tracking; see above). */
 export const PRESET_RUNTIME: Readonly<Record<PresetName, string>> = Object.freeze({
-  smoke: 'about 5 s (estimate)',
-  quick: 'about 5 min on one core of this 2-core machine (estimate)',
-  mini: 'about 28 min on one core (estimate)',
+  smoke: '3 s (measured)',
+  quick: '4 min on one core of this 2-core machine (measured: 3.9 min)',
+  mini: '26 min on one core (measured: 25.5 min for S3; curvature tracking will add an estimated 7 min)',
   paper: 'about 32 h on one core here (estimate); meant for a GPU',
 });
