@@ -4,7 +4,7 @@
  * edge. S2, S3, S4 and DARTS (the code's `s5`) use one list on every edge; S1 has its own pair per
  * edge, the same for every data set (RobustDARTS src/spaces.py, `primitives_1`).
  */
-import type { OpName } from './primitives';
+import { type OpName, PRIMITIVES } from './primitives';
 import { NUM_EDGES } from './topology';
 
 export const SPACE_NAMES = ['s1', 's2', 's3', 's4', 'darts'] as const;
@@ -43,16 +43,8 @@ const S1_EDGES: readonly (readonly [Pair, Pair])[] = [
   [[dil3, dil5], [skip, dil5]], // e13
 ];
 
-const DARTS_OPS: readonly OpName[] = [
-  'none',
-  'max_pool_3x3',
-  'avg_pool_3x3',
-  'skip_connect',
-  'sep_conv_3x3',
-  'sep_conv_5x5',
-  'dil_conv_3x3',
-  'dil_conv_5x5',
-];
+// Every primitive but `noise`, in PRIMITIVES' order (which fixes alpha's column order).
+const DARTS_OPS: readonly OpName[] = PRIMITIVES.filter((op) => op !== 'noise');
 
 function freezeCell(lists: readonly (readonly OpName[])[]): readonly (readonly OpName[])[] {
   return Object.freeze(lists.map((ops) => Object.freeze([...ops])));
