@@ -10,7 +10,8 @@ import { loadCheckpoint } from '../runs/checkpoint';
 import {
   appendEpoch, createRun, markDone, prepareResume, pruneCheckpoints, readRun, runDirFor, saveEpochCheckpoint, StoredRun,
 } from '../runs/store';
-import { checkImplemented, createSearchState, disposeSearchState, searchData, searchEpoch } from './loop';
+import { checkImplemented, createSearchState, disposeSearchState, searchData, searchEpoch, StepInfo } from './loop';
+import type { EpochRecord } from './records';
 import { makeProgress, ProgressMode } from './progress';
 
 export interface EnsureRunOptions {
@@ -24,6 +25,11 @@ export interface EnsureRunOptions {
   readonly maxEpochs?: number;
   /** Which epoch checkpoints to keep besides the latest (default none). */
   readonly keepCheckpoint?: (epoch: number) => boolean;
+  /** Called after every search iteration, and after every epoch once its record is stored. */
+  readonly hooks?: {
+    readonly step?: (info: StepInfo) => void;
+    readonly epoch?: (record: EpochRecord) => void;
+  };
 }
 
 /** How ensureRun found the run, and the run as stored after it. */
@@ -48,11 +54,15 @@ export async function ensureRun(config: SearchConfig, options: EnsureRunOptions 
     if (checkpoint) loadCheckpoint(checkpoint.file, state);
     const stop = options.maxEpochs === undefined ? config.epochs : Math.min(config.epochs, startEpoch + options.maxEpochs);
     for (let epoch = startEpoch; epoch < stop; epoch++) {
-      const record = searchEpoch(config, data, state, epoch, (info) => progress.step(info));
+      const record = searchEpoch(config, data, state, epoch, (info) => {
+        progress.step(info);
+        options.hooks?.step?.(info);
+      });
       saveEpochCheckpoint(dir, epoch, state);
       appendEpoch(dir, record);
       pruneCheckpoints(dir, options.keepCheckpoint ?? (() => false));
       progress.epoch(record, config.epochs);
+      options.hooks?.epoch?.(record);
     }
     progress.done();
   } finally {

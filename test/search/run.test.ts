@@ -23,8 +23,11 @@ describe('ensureRun', () => {
 
   it('starts a run, then reads it back finished without searching again', async () => {
     const config = smokeConfig();
-    const first = await ensureRun(config, { root, train: fakeDataset(), progress: 'off' });
+    const seen: string[] = [];
+    const first = await ensureRun(config, { root, train: fakeDataset(), progress: 'off',
+      hooks: { step: (i) => seen.push(`s${i.epoch}.${i.step}`), epoch: (r) => seen.push(`e${r.epoch}`) } });
     assert.strictEqual(first.status, 'started');
+    assert.deepStrictEqual(seen, ['s0.1', 's0.2', 's0.3', 'e0', 's1.1', 's1.2', 's1.3', 'e1', 's2.1', 's2.2', 's2.3', 'e2']);
     assert.ok(first.run.done && first.run.genotype);
     assert.strictEqual(first.run.epochs.length, 3);
     assert.deepStrictEqual(fs.readdirSync(path.join(first.run.dir, 'checkpoint')), ['epoch-2.safetensors']);
