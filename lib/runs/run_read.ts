@@ -13,7 +13,8 @@ import type { Genotype } from '../spaces/genotype';
 
 /** The names inside a run directory. */
 export const RUN_FILES = {
-  config: 'config.json', epochs: 'epochs.jsonl', genotype: 'genotype.json', done: 'DONE', checkpoints: 'checkpoint',
+  config: 'config.json', epochs: 'epochs.jsonl', timings: 'timings.jsonl', genotype: 'genotype.json', done: 'DONE',
+  checkpoints: 'checkpoint',
 } as const;
 
 /** What config.json holds. */
@@ -93,28 +94,44 @@ export function readRunConfig(dir: string): RunConfigFile {
   return { runId: id, config, createdAt: raw.createdAt, backend, versions };
 }
 
-/**
- * The epoch records of `dir` (none without epochs.jsonl). A line that is not JSON, not an object,
- * or whose epoch is not its index throws, naming the file and line.
- */
-export function readEpochs(dir: string): EpochRecord[] {
-  const file = path.join(dir, RUN_FILES.epochs);
+/** The JSON objects of a JSONL file, one per line (none when the file is absent); errors name file and line. */
+function readJsonLines(file: string): Record<string, unknown>[] {
   if (!fs.existsSync(file)) return [];
   const lines = fs.readFileSync(file, 'utf8').split('\n');
   if (lines[lines.length - 1] === '') lines.pop();
   return lines.map((line, i) => {
     const at = `run store: ${file}:${i + 1}`;
-    let record: unknown;
+    let value: unknown;
     try {
-      record = JSON.parse(line);
+      value = JSON.parse(line);
     } catch (e) {
       throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`);
     }
-    if (!isObject(record)) throw new Error(`${at}: not a JSON object`);
-    if (record.epoch !== i) {
-      throw new Error(`${at}: epoch ${JSON.stringify(record.epoch)}, expected ${i} (epochs must be 0..k-1 in order)`);
+    if (!isObject(value)) throw new Error(`${at}: not a JSON object`);
+    if (value.epoch !== i) {
+      throw new Error(`${at}: epoch ${JSON.stringify(value.epoch)}, expected ${i} (epochs must be 0..k-1 in order)`);
     }
-    return record as unknown as EpochRecord;
+    return value;
+  });
+}
+
+/**
+ * The epoch records of `dir` (none without epochs.jsonl). The wall-clock `seconds` of each record
+ * live in timings.jsonl (written first, so it covers every stored epoch), which keeps epochs.jsonl
+ * byte-identical between runs of the same config on the same backend. A line that is not JSON,
+ * not an object, or whose epoch is not its index throws, naming the file and line.
+ */
+export function readEpochs(dir: string): EpochRecord[] {
+  const timingsFile = path.join(dir, RUN_FILES.timings);
+  const timings = readJsonLines(timingsFile);
+  return readJsonLines(path.join(dir, RUN_FILES.epochs)).map((record, i) => {
+    const t = timings[i];
+    // Runs written before timings.jsonl existed kept the seconds in the record itself.
+    if (!t && isObject(record.seconds)) return record as unknown as EpochRecord;
+    if (!t || typeof t.search !== 'number' || typeof t.valid !== 'number') {
+      throw new Error(`run store: ${timingsFile}: no timing for epoch ${i}`);
+    }
+    return { ...record, seconds: { search: t.search, valid: t.valid } } as unknown as EpochRecord;
   });
 }
 

@@ -3,7 +3,10 @@
  * run, each written atomically (writeFileAtomic). This file writes; ./run_read.ts reads back and
  * validates (re-exported here). A run directory `<resultsDir()>/runs/<runId>/` holds
  *   config.json                        { runId, config, createdAt, backend, versions }
- *   epochs.jsonl                       one EpochRecord a line, epochs 0..k-1 in order; rewritten whole
+ *   epochs.jsonl                       one EpochRecord a line (without `seconds`), epochs 0..k-1 in
+ *                                      order; identical between runs of one config on one backend
+ *   timings.jsonl                      { epoch, search, valid } seconds a line, written before
+ *                                      epochs.jsonl; both rewritten whole
  *                                      on each append, so a crash never leaves half a line
  *   checkpoint/epoch-<e>.safetensors   the search state after epoch e (lib/runs/checkpoint.ts)
  *   genotype.json                      { epoch, genotype }: the final genotype and its epoch
@@ -70,7 +73,12 @@ export function createRun(config: SearchConfig, root: string = runsRoot()): stri
 }
 
 function writeEpochs(dir: string, records: readonly EpochRecord[]): void {
-  writeFileAtomic(path.join(dir, RUN_FILES.epochs), records.map((r) => JSON.stringify(r) + '\n').join(''));
+  // Timings first: every record in epochs.jsonl then has its timing (see readEpochs).
+  writeFileAtomic(path.join(dir, RUN_FILES.timings), records.map((r) => JSON.stringify({ epoch: r.epoch, ...r.seconds }) + '\n').join(''));
+  writeFileAtomic(path.join(dir, RUN_FILES.epochs), records.map((r) => {
+    const { seconds, ...rest } = r;
+    return JSON.stringify(rest) + '\n';
+  }).join(''));
 }
 
 /**

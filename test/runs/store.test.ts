@@ -132,7 +132,7 @@ describe('run store', () => {
       touch(path.join(dir, '.epochs.jsonl.123.0.tmp'));
       assert.deepStrictEqual(prepareResume(dir), { startEpoch: 2, checkpoint: { epoch: 1, file: checkpointFile(dir, 1) } });
       assert.deepStrictEqual(checkpointEpochs(dir), [0, 1]);
-      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['checkpoint', 'config.json', 'epochs.jsonl']);
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['checkpoint', 'config.json', 'epochs.jsonl', 'timings.jsonl']);
       assert.strictEqual(readEpochs(dir).length, 2);
     });
 
@@ -232,5 +232,23 @@ describe('run store', () => {
         ['s3', 'fashion-mnist', readRun(partial).config.seed, 6, makeRecord(2).valid.accuracy]);
       assert.strictEqual(runs[1].lastValidAccuracy, undefined);
     });
+  });
+});
+
+describe('run store timings', () => {
+  it('keeps wall-clock seconds out of epochs.jsonl, in timings.jsonl, and merges them on read', () => {
+    const { dir: root, cleanup } = tempDir();
+    try {
+      const dir = createRun(resolveConfig('smoke', {}), root);
+      appendEpoch(dir, { ...makeRecord(0), seconds: { search: 1.5, valid: 0.25 } });
+      const line = fs.readFileSync(path.join(dir, 'epochs.jsonl'), 'utf8');
+      assert.ok(!line.includes('seconds'), 'epochs.jsonl holds no timing');
+      assert.strictEqual(fs.readFileSync(path.join(dir, 'timings.jsonl'), 'utf8'), '{"epoch":0,"search":1.5,"valid":0.25}\n');
+      assert.deepStrictEqual(readEpochs(dir)[0].seconds, { search: 1.5, valid: 0.25 });
+      fs.rmSync(path.join(dir, 'timings.jsonl'));
+      assert.throws(() => readEpochs(dir), /timings\.jsonl: no timing for epoch 0/);
+    } finally {
+      cleanup();
+    }
   });
 });
