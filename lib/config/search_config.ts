@@ -180,7 +180,8 @@ export function checkConfig(value: unknown, source = 'config'): SearchConfig {
   return result.data;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** A non-null, non-array object (JSON's objects). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 

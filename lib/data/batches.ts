@@ -135,11 +135,14 @@ export function sampleBatch(s: Subset, batchSize: number, seed: number, options:
   return makeBatch(s.dataset, picks, augmentOf(s, options), rng);
 }
 
-/** The batches of a whole data set in order, normalised, not augmented (evaluation). */
-export function* evalBatches(dataset: Dataset, batchSize: number): Generator<Batch> {
+/**
+ * The batches of images [from, to) of a data set (default: all of it) in order, normalised, not
+ * augmented (evaluation). Each yielded batch belongs to the caller.
+ */
+export function* evalBatches(dataset: Dataset, batchSize: number, from = 0, to = dataset.n): Generator<Batch> {
   checkInteger(batchSize, 'batchSize', 1);
-  for (let start = 0; start < dataset.n; start += batchSize) {
-    const end = Math.min(dataset.n, start + batchSize);
+  for (let start = from; start < to; start += batchSize) {
+    const end = Math.min(to, start + batchSize);
     const indices = new Int32Array(end - start);
     for (let k = 0; k < indices.length; k++) indices[k] = start + k;
     yield makeBatch(dataset, indices, NO_AUGMENT, null);

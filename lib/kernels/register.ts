@@ -52,15 +52,16 @@ function wasmKernel(name: string, args: KernelArgs): tf.TensorInfo {
 }
 
 /**
- * The filter of the stride-1 input gradient: rotated by 180 degrees and, for a full conv, with
- * in/out channels swapped: [KH, KW, CI, CO] -> [KH, KW, CO, CI] (depthwise keeps [KH, KW, C, 1]).
+ * A filter [KH, KW, CI, CO] rearranged: rotated by 180 degrees when `flip` (the stride-1 input
+ * gradient), with in/out channels swapped to [KH, KW, CO, CI] when `swap` (a full conv's input
+ * gradient; depthwise keeps [KH, KW, C, 1]).
  */
-function flippedFilter(w: Float32Array, [kh, kw, ci, co]: number[], swap: boolean): Float32Array {
+function rearrangedFilter(w: Float32Array, [kh, kw, ci, co]: number[], flip: boolean, swap: boolean): Float32Array {
   const out = new Float32Array(w.length);
   for (let y = 0; y < kh; y++) {
     for (let x = 0; x < kw; x++) {
       const src = (y * kw + x) * ci * co;
-      const dst = ((kh - 1 - y) * kw + (kw - 1 - x)) * ci * co;
+      const dst = (flip ? (kh - 1 - y) * kw + (kw - 1 - x) : y * kw + x) * ci * co;
       for (let i = 0; i < ci; i++) {
         for (let o = 0; o < co; o++) out[dst + (swap ? o * ci + i : i * co + o)] = w[src + i * co + o];
       }
@@ -75,7 +76,7 @@ function flippedFilter(w: Float32Array, [kh, kw, ci, co]: number[], swap: boolea
  */
 function inputGradByForwardConv(dy: tf.TensorInfo, filter: tf.TensorInfo, info: Conv2DInfo, backend: BackendWasm,
   depthwise: boolean): tf.TensorInfo {
-  const flipped = flippedFilter(heap(backend, filter), filter.shape, !depthwise);
+  const flipped = rearrangedFilter(heap(backend, filter), filter.shape, true, !depthwise);
   const [kh, kw, ci, co] = filter.shape;
   const w = output(backend, depthwise ? filter.shape : [kh, kw, co, ci], flipped);
   const ekh = (kh - 1) * info.dilationHeight;
@@ -110,10 +111,9 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorI
   channelsLast(info, 'Conv2DBackpropInput');
   if (forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, false);
   // Strided: our scatter kernel, with the filter as [KH, KW, CO, CI] (CI contiguous for SIMD).
-  const [kh, kw, ci, co] = filter.shape;
-  const transposed = flippedFilter(heap(backend, filter), filter.shape, true);
-  const unflipped = flippedFilter(transposed, [kh, kw, co, ci], false);
-  const result = runKernel('conv_input_grad', [heap(backend, dy), unflipped],
+  const co = filter.shape[3];
+  const transposed = rearrangedFilter(heap(backend, filter), filter.shape, false, true);
+  const result = runKernel('conv_input_grad', [heap(backend, dy), transposed],
     inputShape.reduce((a, b) => a * b), geom(info), [co]);
   return output(backend, inputShape, result);
 }

@@ -6,7 +6,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkConfig, runId, type SearchConfig } from '../config/search_config';
+import { checkConfig, isPlainObject, runId, type SearchConfig } from '../config/search_config';
 import { resultsDir } from '../paths';
 import type { EpochRecord } from '../search/records';
 import type { Genotype } from '../spaces/genotype';
@@ -71,16 +71,12 @@ function readJson(file: string): unknown {
   }
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
 /** Reads and validates `<dir>/config.json` (checkConfig, and its runId against the config). */
 export function readRunConfig(dir: string): RunConfigFile {
   if (!fs.existsSync(dir)) throw new Error(`run store: run directory ${dir} does not exist`);
   const file = path.join(dir, RUN_FILES.config);
   const raw = readJson(file);
-  if (!isObject(raw)) throw new Error(`run store: ${file} is not a JSON object`);
+  if (!isPlainObject(raw)) throw new Error(`run store: ${file} is not a JSON object`);
   const config = checkConfig(raw.config, file);
   const id = runId(config);
   if (raw.runId !== id) {
@@ -88,7 +84,7 @@ export function readRunConfig(dir: string): RunConfigFile {
   }
   if (typeof raw.createdAt !== 'string') throw new Error(`run store: ${file}: createdAt must be a string`);
   if (raw.backend !== null && typeof raw.backend !== 'string') throw new Error(`run store: ${file}: backend must be a string or null`);
-  const versions = isObject(raw.versions) ? raw.versions as Record<string, string> : {};
+  const versions = isPlainObject(raw.versions) ? raw.versions as Record<string, string> : {};
   // Explicit narrowing: TypeScript 5.0 (tslab's) does not narrow `raw.backend` from the checks above.
   const backend = raw.backend === null ? null : String(raw.backend);
   return { runId: id, config, createdAt: raw.createdAt, backend, versions };
@@ -107,7 +103,7 @@ function readJsonLines(file: string): Record<string, unknown>[] {
     } catch (e) {
       throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`);
     }
-    if (!isObject(value)) throw new Error(`${at}: not a JSON object`);
+    if (!isPlainObject(value)) throw new Error(`${at}: not a JSON object`);
     if (value.epoch !== i) {
       throw new Error(`${at}: epoch ${JSON.stringify(value.epoch)}, expected ${i} (epochs must be 0..k-1 in order)`);
     }
@@ -127,7 +123,7 @@ export function readEpochs(dir: string): EpochRecord[] {
   return readJsonLines(path.join(dir, RUN_FILES.epochs)).map((record, i) => {
     const t = timings[i];
     // Runs written before timings.jsonl existed kept the seconds in the record itself.
-    if (!t && isObject(record.seconds)) return record as unknown as EpochRecord;
+    if (!t && isPlainObject(record.seconds)) return record as unknown as EpochRecord;
     if (!t || typeof t.search !== 'number' || typeof t.valid !== 'number') {
       throw new Error(`run store: ${timingsFile}: no timing for epoch ${i}`);
     }
@@ -177,12 +173,12 @@ export function readRun(dir: string): StoredRun {
   if (done) {
     const genotypeFile = path.join(dir, RUN_FILES.genotype);
     const g = readJson(genotypeFile);
-    if (!isObject(g) || !isObject(g.genotype) || !Number.isInteger(g.epoch) || (g.epoch as number) >= epochs.length) {
+    if (!isPlainObject(g) || !isPlainObject(g.genotype) || !Number.isInteger(g.epoch) || (g.epoch as number) >= epochs.length) {
       throw new Error(`run store: ${genotypeFile}: expected { epoch: one of the ${epochs.length} stored epochs, genotype }`);
     }
     genotype = g as unknown as StoredRun['genotype'];
     const f = readJson(doneFile);
-    if (!isObject(f) || typeof f.finishedAt !== 'string' || typeof f.seconds !== 'number') {
+    if (!isPlainObject(f) || typeof f.finishedAt !== 'string' || typeof f.seconds !== 'number') {
       throw new Error(`run store: ${doneFile}: expected { finishedAt, seconds }`);
     }
     finished = { finishedAt: f.finishedAt, seconds: f.seconds };

@@ -10,14 +10,15 @@
 import { backendInfo, tf } from '../backend';
 import type { SearchConfig } from '../config/search_config';
 import { adamOptions, sgdOptions } from '../config/search_config';
-import { AugmentOptions, NO_AUGMENT, trainAugment } from '../data/augment';
-import { epochBatches, makeBatch, sampleBatch, SearchSplit, searchSplit, Subset, subsetSize } from '../data/batches';
+import { AugmentOptions, trainAugment } from '../data/augment';
+import { epochBatches, evalBatches, sampleBatch, SearchSplit, searchSplit, Subset, subsetSize } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { DATASETS, loadDataset } from '../data/registry';
 import { mixSeed } from '../data/rng';
 import { genotype, softmaxRows } from '../spaces/genotype';
 import { getSpace } from '../spaces/spaces';
 import { SearchNetwork } from '../supernet/network';
+import type { SearchState } from '../runs/checkpoint';
 import { Adam, Sgd } from './optim';
 import type { EpochRecord, LossAccuracy } from './records';
 import { accuracy, alphaParams, alphaStep, crossEntropy, weightStep } from './step';
@@ -52,11 +53,7 @@ export function searchData(config: SearchConfig, train?: Dataset): SearchData {
 }
 
 /** The mutable state of a search: the supernet and both optimisers (the caller disposes). */
-export interface SearchState {
-  readonly net: SearchNetwork;
-  readonly weightOpt: Sgd;
-  readonly alphaOpt: Adam;
-}
+export type { SearchState } from '../runs/checkpoint';
 
 /** A fresh supernet and optimisers for `config` on `data`. */
 export function createSearchState(config: SearchConfig, data: SearchData): SearchState {
@@ -86,18 +83,17 @@ export interface StepInfo {
 export function evaluateSubset(net: SearchNetwork, s: Subset, batchSize: number, seed: number): LossAccuracy {
   let loss = 0;
   let correct = 0;
-  const n = subsetSize(s);
-  for (let start = s.start; start < s.end; start += batchSize) {
-    const indices = new Int32Array(Math.min(batchSize, s.end - start)).map((_, k) => start + k);
-    const b = makeBatch(s.dataset, indices, NO_AUGMENT, null);
+  let b = 0;
+  for (const batch of evalBatches(s.dataset, batchSize, s.start, s.end)) {
+    const n = batch.y.shape[0];
     tf.tidy(() => {
-      const logits = net.forward(b.x, { training: false, seed: mixSeed(seed, start) });
-      loss += crossEntropy(logits, b.y).dataSync()[0] * indices.length;
-      correct += accuracy(logits, b.y) * indices.length;
+      const logits = net.forward(batch.x, { training: false, seed: mixSeed(seed, b++) });
+      loss += crossEntropy(logits, batch.y).dataSync()[0] * n;
+      correct += accuracy(logits, batch.y) * n;
     });
-    tf.dispose([b.x, b.y]);
+    tf.dispose([batch.x, batch.y]);
   }
-  return { loss: loss / n, accuracy: correct / n };
+  return { loss: loss / subsetSize(s), accuracy: correct / subsetSize(s) };
 }
 
 const arrays = (t: tf.Tensor) => t.arraySync() as number[][];
