@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
+import type { HvpScheme } from './hessian/hvp';
 import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
 import * as path from 'path';
@@ -22,6 +23,12 @@ import { NotebookError, runNotebooks } from './notebooks/run';
 import { DATASET_NAMES } from './data/dataset';
 import { fetchDataset } from './data/fetch';
 
+// `rdarts show RUN | head`: a closed pipe ends the output, not in a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const program = new Command('rdarts')
   .description('RobustDARTS in TypeScript: search, measure curvature, robustify')
   .showHelpAfterError();
@@ -37,6 +44,11 @@ program.command('backend')
     console.log(JSON.stringify(info, null, 2));
   });
 
+function parseScheme(v: string): HvpScheme {
+  if (v !== 'central' && v !== 'forward') throw new Error(`--hvp-scheme must be central or forward, got ${v}`);
+  return v;
+}
+
 program.command('bench')
   .description('time one DARTS search iteration (phases a, b, c of the PyTorch reference); prints one JSON line')
   .option('--space <name>', 'search space', DEFAULT_BENCH.space)
@@ -49,7 +61,11 @@ program.command('bench')
   .option('--iters <n>', 'timed iterations per phase', String(DEFAULT_BENCH.iters))
   .option('--warmup <n>', 'untimed iterations per phase', String(DEFAULT_BENCH.warmup))
   .option('--seed <n>', 'seed', String(DEFAULT_BENCH.seed))
-  .option('--phases <list>', 'phases to run, e.g. abc', DEFAULT_BENCH.phases)
+  .option('--phases <list>', 'phases to run, e.g. abc, or de for the Hessian', DEFAULT_BENCH.phases)
+  .option('--hess-iters <n>', 'timed repetitions of phases d and e', String(DEFAULT_BENCH.hessIters))
+  .option('--hess-warmup <n>', 'untimed repetitions of phases d and e', String(DEFAULT_BENCH.hessWarmup))
+  .option('--hess-products <n>', 'phase e: the most Hessian-vector products', String(DEFAULT_BENCH.hessProducts))
+  .option('--hvp-scheme <scheme>', 'central | forward differences of gradients', DEFAULT_BENCH.hvpScheme)
   .option('--append <file>', 'also append the JSON line to this file')
   .action(async (o: Record<string, string>) => {
     const int = (name: string, v: string, min: number) => {
@@ -62,6 +78,8 @@ program.command('bench')
       space, layers: int('layers', o.layers, 1), C: int('C', o.C, 1), batch: int('batch', o.batch, 1),
       image: int('image', o.image, 4), inChannels: int('in-channels', o.inChannels, 1), classes: int('classes', o.classes, 2),
       iters: int('iters', o.iters, 1), warmup: int('warmup', o.warmup, 0), seed: int('seed', o.seed, 0), phases: o.phases,
+      hessIters: int('hess-iters', o.hessIters, 1), hessWarmup: int('hess-warmup', o.hessWarmup, 0),
+      hessProducts: int('hess-products', o.hessProducts, 1), hvpScheme: parseScheme(o.hvpScheme),
     }, (line) => console.error(line));
     const line = JSON.stringify(result);
     console.log(line);
@@ -76,22 +94,25 @@ program.command('search')
   .option('--seed <n>', 'seed (default: the preset\'s)')
   .option('--order <order>', 'first | second')
   .option('--epochs <n>', 'search epochs (default: the preset\'s)')
+  .option('--hessian <method>', 'curvature tracking: lanczos | full | off (default: the preset\'s)')
+  .option('--full-hessian', 'build the full alpha Hessian and store it in the epoch records, as the original code')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
-  .action(async (o: Record<string, string | undefined>) => {
-    const num = (name: string, v: string | undefined) => {
-      if (v === undefined) return undefined;
+  .action(async (o: Record<string, string | boolean | undefined>) => {
+    const num = (name: string, v: string | boolean | undefined) => {
+      if (v === undefined || typeof v === 'boolean') return undefined;
       const n = Number(v);
       if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got ${v}`);
       return n;
     };
     const overrides = Object.fromEntries(Object.entries({
       space: o.space, dataset: o.dataset, seed: num('seed', o.seed), order: o.order, epochs: num('epochs', o.epochs),
+      hessian: o.fullHessian ? { method: 'full', recordMatrix: true } : o.hessian === undefined ? undefined : { method: o.hessian },
     }).filter(([, v]) => v !== undefined));
-    const config = resolveConfig(o.preset ?? 'quick', overrides, 'command line');
+    const config = resolveConfig(String(o.preset ?? 'quick'), overrides, 'command line');
     const info = await initBackend();
     console.log(`search: ${config.space} on ${config.dataset}, preset ${o.preset}, seed ${config.seed}, ` +
       `${config.epochs} epochs, ${config.order} order, backend ${info.name}`);
-    const { status, run } = await ensureRun(config, { root: o.out });
+    const { status, run } = await ensureRun(config, { root: typeof o.out === 'string' ? o.out : undefined });
     console.log(`run ${run.runId} (${status}): ${run.dir}`);
     if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${formatGenotype(run.genotype.genotype)}`);
     const last = run.epochs[run.epochs.length - 1];
@@ -124,9 +145,17 @@ program.command('show')
     console.log(`run ${run.runId}: ${run.config.space} on ${run.config.dataset}, seed ${run.config.seed}, ` +
       `${run.epochs.length}/${run.config.epochs} epochs${run.done ? ' (done)' : ''}, backend ${run.backend}`);
     if (run.epochs.length === 0) return;
-    const secs = run.epochs.map((r) => r.seconds.search + r.seconds.valid);
-    console.log(`time per epoch: mean ${(secs.reduce((a, b) => a + b, 0) / secs.length).toFixed(1)} s ` +
-      `(search ${(run.epochs.reduce((a, r) => a + r.seconds.search, 0) / secs.length).toFixed(1)} s), total ${(secs.reduce((a, b) => a + b, 0) / 60).toFixed(1)} min`);
+    const secs = run.epochs.map((r) => r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0));
+    const total = secs.reduce((a, b) => a + b, 0);
+    const hessianSecs = run.epochs.reduce((a, r) => a + (r.seconds.hessian ?? 0), 0);
+    console.log(`time per epoch: mean ${(total / secs.length).toFixed(1)} s ` +
+      `(search ${(run.epochs.reduce((a, r) => a + r.seconds.search, 0) / secs.length).toFixed(1)} s), total ${(total / 60).toFixed(1)} min; ` +
+      `curvature ${(hessianSecs / 60).toFixed(1)} min = ${(100 * hessianSecs / total).toFixed(1)}% of the total`);
+    const curv = run.epochs.filter((r) => r.hessian);
+    if (curv.length > 0) {
+      console.log(`dominant eigenvalue (${curv[0].hessian?.method}) by epoch: ` +
+        curv.map((r) => `${r.epoch}:${r.hessian?.dominantEigenvalue.toFixed(4)}`).join(' '));
+    }
     const last = run.epochs[run.epochs.length - 1];
     console.log(`final genotype (epoch ${last.epoch}): ${formatGenotype(last.genotype)}`);
     console.log(`parameter-free share of the genotype: ${parameterFreeShare(last.genotype).toFixed(3)}`);

@@ -4,7 +4,12 @@
  *   a  weight step: forward, CE, grads w.r.t. weights only, clip 5, SGD (lr 0.025, mu 0.9, wd 3e-4)
  *   b  alpha step, first order: forward on val, grads w.r.t. alphas only, Adam (3e-4, (0.5, 0.999), wd 1e-3)
  *   c  alpha step, second order (the unrolled step of PAPER.md 1), then Adam
+ *   d  the full alpha Hessian of L_val (one product per alpha) and its spectrum (PAPER.md 3)
+ *   e  the dominant eigenvalue from at most `hessProducts` products: Lanczos here (lib/hessian/eigen.ts;
+ *      the reference runs power iteration, which finds the largest |eigenvalue|, with 20 products)
  * on one fixed train batch and one fixed val batch of N(0, 1) images with uniform labels.
+ * Hessian-vector products are the library's (lib/hessian/hvp.ts: differences of gradients with
+ * ReLU masks frozen), `hvpScheme` central (2 gradients a product) or forward (1).
  */
 import * as os from 'os';
 import { backendInfo, initBackend, tf } from '../backend';
@@ -14,6 +19,9 @@ import { adamOptions, sgdOptions } from '../config/search_config';
 import { DEFAULT_SEARCH_CONFIG } from '../config/presets';
 import { alphaParams, alphaStep, Batch, weightStep } from '../search/step';
 import { getSpace, SpaceName } from '../spaces/spaces';
+import { hessianSpectrum } from '../hessian/eigen';
+import { HVP_STEP, HvpScheme } from '../hessian/hvp';
+import { CurvatureRecord, CurvatureSettings, measureCurvature } from '../hessian/track';
 import { SearchNetwork } from '../supernet/network';
 import { softwareVersions } from '../versions';
 
@@ -30,10 +38,19 @@ export interface BenchConfig {
   readonly seed: number;
   /** Which phases to run, e.g. 'abc'. */
   readonly phases: string;
+  /** Timed and untimed repetitions of phases d and e. */
+  readonly hessIters: number;
+  readonly hessWarmup: number;
+  /** Phase e: the most Hessian-vector products, and Lanczos's tolerance. */
+  readonly hessProducts: number;
+  readonly hessTolerance: number;
+  /** Finite-difference scheme of the products (lib/hessian/hvp.ts). */
+  readonly hvpScheme: HvpScheme;
 }
 
 export const DEFAULT_BENCH: BenchConfig = {
   space: 's3', layers: 5, C: 8, batch: 64, image: 28, inChannels: 1, classes: 10, iters: 10, warmup: 2, seed: 0, phases: 'abc',
+  hessIters: 1, hessWarmup: 0, hessProducts: 20, hessTolerance: 1e-3, hvpScheme: 'central',
 };
 
 export interface PhaseTiming {
@@ -52,6 +69,21 @@ function timed(fn: () => void, iters: number, warmup: number): PhaseTiming {
     fn();
     times.push(performance.now() - t0);
   }
+  return summarise(times);
+}
+
+async function timedAsync(fn: () => Promise<void>, iters: number, warmup: number): Promise<PhaseTiming> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return summarise(times);
+}
+
+function summarise(times: number[]): PhaseTiming {
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -103,18 +135,57 @@ export async function runSearchBench(config: Partial<BenchConfig> = {}, log: (s:
       order: 'second', trainBatch: train, lr: 0.025, momentum: 0.9, weightDecay: 3e-4,
     }), c.iters, c.warmup);
   }
+  const hessian: Record<string, unknown> = {};
+  const settings: CurvatureSettings = {
+    method: 'lanczos', maxProducts: c.hessProducts, tolerance: c.hessTolerance, step: HVP_STEP, scheme: c.hvpScheme,
+    weightDecay: DEFAULT_SEARCH_CONFIG.alphaOptimizer.weightDecay, seed: c.seed + 1234,
+  };
+  const perProduct = (t: PhaseTiming, products: number) => ({ ...t, per_hvp_ms: t.median_ms / products });
+  if (c.phases.includes('e')) {
+    log(`phase e: dominant eigenvalue, Lanczos, at most ${c.hessProducts} products (${c.hvpScheme})`);
+    let r: CurvatureRecord | undefined;
+    const t = await timedAsync(async () => { r = await measureCurvature(net, val, settings); }, c.hessIters, c.hessWarmup);
+    const top = r as CurvatureRecord;
+    phases.e_power_iteration = perProduct(t, top.products);
+    Object.assign(hessian, { method_e: 'lanczos', power_eig: top.dominantEigenvalue, power_steps: top.products,
+      gradients_e: top.gradients, converged_e: top.converged });
+  }
+  if (c.phases.includes('d')) {
+    log(`phase d: full Hessian (${c.hvpScheme})`);
+    let r: CurvatureRecord | undefined;
+    const t = await timedAsync(async () => { r = await measureCurvature(net, val, { ...settings, method: 'full', recordMatrix: true }); },
+      c.hessIters, c.hessWarmup);
+    const full = r as CurvatureRecord;
+    phases.d_full_hessian = perProduct(t, full.products);
+    const spectrum = full.spectrum as number[];
+    const t0 = performance.now();
+    hessianSpectrum(full.matrix as number[][]);
+    Object.assign(hessian, {
+      n: full.products, eigvalsh_ms: performance.now() - t0, max_eig: spectrum[spectrum.length - 1], min_eig: spectrum[0],
+      // Ours: the largest algebraic eigenvalue (PAPER.md 3); the reference's dominant_eig is the largest |eigenvalue|.
+      dominant_eig: spectrum[spectrum.length - 1], rel_asymmetry: full.asymmetry, gradients_d: full.gradients,
+    });
+    if (typeof hessian.power_eig === 'number') {
+      const rel = Math.abs(hessian.power_eig - full.dominantEigenvalue) / Math.max(Math.abs(full.dominantEigenvalue), 1e-30);
+      Object.assign(hessian, { power_vs_full_rel_diff: rel, power_agrees: rel < 1e-2 });
+    }
+  }
+  if (Object.keys(hessian).length > 0) hessian.hvp_scheme = c.hvpScheme;
   const result: Record<string, unknown> = {
     bench: 'darts_search_iteration', impl: 'robust-darts-ts', backend: info.name, versions: softwareVersions(),
     wasm: backendInfo()?.wasm, threads: 1,
     cpu: { machine: os.arch(), logical_cpus: os.cpus().length, model_name: os.cpus()[0]?.model },
     // The reference's config keys (snake_case), so its summarize.py reads both.
     config: { space: c.space, ops: space.normal[0], layers: c.layers, C: c.C, batch: c.batch, image: c.image,
-      in_channels: c.inChannels, classes: c.classes, iters: c.iters, warmup: c.warmup, seed: c.seed, phases: c.phases },
+      in_channels: c.inChannels, classes: c.classes, iters: c.iters, warmup: c.warmup, seed: c.seed, phases: c.phases,
+      hess_iters: c.hessIters, hess_warmup: c.hessWarmup, hess_products: c.hessProducts, hess_tolerance: c.hessTolerance,
+      hvp_scheme: c.hvpScheme },
     model: { weight_params: net.numParams(), alphas: net.alphas.normal.size + net.alphas.reduce.size,
       reduction_cells: [Math.floor(c.layers / 3), Math.floor((2 * c.layers) / 3)] },
     flops: { fwd_gflop_per_image: fwdFlops / 1e9, weight_step_gflop_per_image: stepAFlops / 1e9,
       counted: 'conv+linear, 2 FLOP per MAC; step = 3*fwd - stem input grad' },
     phases,
+    hessian,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
     timestamp: new Date().toISOString(),
   };

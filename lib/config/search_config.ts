@@ -68,12 +68,20 @@ const RegularizationSchema = z.object({
 }).strict().readonly();
 
 const HessianSchema = z.object({
-  /** Dominant eigenvalue of Hess_alpha(L_val) every this many epochs and at the last epoch (3). */
+  /** Dominant eigenvalue of Hess_alpha(L_val) after epochs 0, evalEvery, 2 evalEvery, ... and the last (3). */
   evalEvery: posInt(),
-  /** 'full' builds the matrix (the code); 'lanczos' / 'power' use HVPs; 'off' skips it (3). */
-  method: z.enum(['power', 'lanczos', 'full', 'off']),
-  /** Lanczos / power-iteration steps (HVPs) per evaluation; unused by 'full' and 'off'. */
-  iterations: posInt(),
+  /** 'lanczos' from Hessian-vector products; 'full' builds the matrix, as the code; 'off' skips it (3). */
+  method: z.enum(['lanczos', 'full', 'off']),
+  /** Lanczos: the most Hessian-vector products per evaluation. */
+  maxProducts: posInt(),
+  /** Lanczos: stop once the residual bound of the top Ritz pair is <= tolerance x |eigenvalue|. */
+  tolerance: positive(),
+  /** Finite-difference step of a Hessian-vector product, in alpha units (lib/hessian/hvp.ts). */
+  step: positive(),
+  /** Central differences (2 gradients a product) or forward (1, less exact) (lib/hessian/hvp.ts). */
+  scheme: z.enum(['central', 'forward']),
+  /** Store the full matrix in the epoch record (`--full-hessian`; method 'full' only), as the code did. */
+  recordMatrix: z.boolean(),
 }).strict().readonly();
 
 const ReportSchema = z.object({
@@ -122,6 +130,9 @@ export const SearchConfigSchema = z.object({
 }).strict().superRefine((c, ctx) => {
   if (c.weightOptimizer.lrMin > c.weightOptimizer.lrMax) {
     ctx.addIssue({ code: 'custom', path: ['weightOptimizer', 'lrMin'], message: `must be <= lrMax (${c.weightOptimizer.lrMax})` });
+  }
+  if (c.hessian.recordMatrix && c.hessian.method !== 'full') {
+    ctx.addIssue({ code: 'custom', path: ['hessian', 'recordMatrix'], message: `needs hessian.method 'full' (got '${c.hessian.method}')` });
   }
   if (c.trainSubset !== null) {
     const split = Math.floor(c.trainPortion * c.trainSubset);

@@ -18,14 +18,14 @@ import { checkInteger, Init } from './random';
 /** ReLU, Conv (HWIO w, stride, pad), BN. The caller owns the result. */
 export function reluConvBN(x: tf.Tensor4D, w: tf.Tensor4D, bn: BatchNormState, stride: number, pad: number,
   mode: BnMode): tf.Tensor4D {
-  return tf.tidy(() => batchNorm(conv2d(relu(x), w, stride, pad), bn, mode.training, mode.updateRunningStats));
+  return tf.tidy(() => batchNorm(conv2d(relu(x, mode.pattern), w, stride, pad), bn, mode.training, mode.updateRunningStats));
 }
 
 /** ReLU, depthwise (dw [K, K, C, 1]), pointwise (pw [1, 1, C, Cout]), BN. The caller owns the result. */
 export function dilConv(x: tf.Tensor4D, dw: tf.Tensor4D, pw: tf.Tensor4D, bn: BatchNormState, stride: number,
   pad: number, dilation: number, mode: BnMode): tf.Tensor4D {
   return tf.tidy(() => {
-    const y = depthwiseConv2d(relu(x), dw, stride, pad, dilation);
+    const y = depthwiseConv2d(relu(x, mode.pattern), dw, stride, pad, dilation);
     return batchNorm(conv2d(y, pw, 1, 0), bn, mode.training, mode.updateRunningStats);
   });
 }

@@ -22,7 +22,7 @@ export function factorizedReduce(x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4
   mode: BnMode): tf.Tensor4D {
   return tf.tidy(() => {
     const [, h, w] = x.shape;
-    const r = relu(x);
+    const r = relu(x, mode.pattern);
     let shifted: tf.Tensor4D;
     if (tf.getKernel('RdartsShift', tf.getBackend())) {
       // One kernel each way on wasm (lib/kernels/fused.ts), the same values as below.

@@ -7,6 +7,7 @@
  * whether to update the running statistics, and the seeds of the noise op.
  */
 import { tf } from '../backend';
+import type { ActivationPattern } from './pattern';
 import { checkInteger, SeedStream } from './random';
 
 /** How a variable's layout relates to PyTorch's (lib/supernet/names.ts). */
@@ -64,12 +65,18 @@ export interface ForwardOptions {
   readonly seed?: number;
   /** Whether batch norm updates its running mean and variance; defaults to `training`. */
   readonly updateRunningStats?: boolean;
+  /**
+   * Records (first pass) or replays (later passes) every ReLU mask and max-pool choice
+   * (lib/nn/pattern.ts): for Hessian-vector products by differences of gradients (lib/hessian).
+   */
+  readonly pattern?: ActivationPattern;
 }
 
 /** The state of one forward pass, handed to every op's `apply`. */
 export class ForwardContext {
   readonly training: boolean;
   readonly updateRunningStats: boolean;
+  readonly pattern: ActivationPattern | undefined;
   private readonly seeds: SeedStream | undefined;
 
   constructor(options: ForwardOptions) {
@@ -81,6 +88,8 @@ export class ForwardContext {
       throw new Error('options.updateRunningStats=true needs options.training=true (eval mode has no batch statistics)');
     }
     this.seeds = options.seed === undefined ? undefined : new SeedStream(options.seed);
+    this.pattern = options.pattern;
+    this.pattern?.beginPass();
   }
 
   /** The seed of the next random tensor: from the pass's seed when given, else fresh. */
@@ -90,7 +99,7 @@ export class ForwardContext {
 }
 
 /** The part of the forward context that batch norm reads. */
-export type BnMode = Pick<ForwardContext, 'training' | 'updateRunningStats'>;
+export type BnMode = Pick<ForwardContext, 'training' | 'updateRunningStats'> & { readonly pattern?: ActivationPattern };
 
 /**
  * A candidate operation of an edge (lib/spaces/primitives.ts names them): it owns its weights and

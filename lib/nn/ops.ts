@@ -19,8 +19,8 @@ export class MaxPool extends Module implements Op {
     checkStride(stride);
   }
 
-  apply(x: tf.Tensor4D, _ctx?: ForwardContext): tf.Tensor4D {
-    return maxPool3x3(x, this.stride);
+  apply(x: tf.Tensor4D, ctx?: ForwardContext): tf.Tensor4D {
+    return maxPool3x3(x, this.stride, ctx?.pattern);
   }
 }
 

@@ -6,6 +6,7 @@
  * [N, floor((H - 1) / stride) + 1, floor((W - 1) / stride) + 1, C]. The caller owns each result.
  */
 import { tf } from '../backend';
+import type { ActivationPattern } from './pattern';
 import { checkStride } from './basic';
 
 const PAD_1: [number, number][] = [[0, 0], [1, 1], [1, 1], [0, 0]];
@@ -15,7 +16,12 @@ const PAD_1: [number, number][] = [[0, 0], [1, 1], [1, 1], [0, 0]];
  * the output is kept anyway by the conv that follows, so a sep_conv keeps one tensor less.
  * dx = dy where y > 0 (0 at x = 0, as PyTorch).
  */
-export function relu(x: tf.Tensor4D): tf.Tensor4D {
+export function relu(x: tf.Tensor4D, pattern?: ActivationPattern): tf.Tensor4D {
+  if (pattern) {
+    // Recording: the mask of this point, then the plain ReLU. Replaying: x times the recorded mask.
+    const mask = pattern.site(x.shape, () => tf.greater(x, 0));
+    if (!pattern.recording) return tf.tidy(() => x.mul(mask.cast('float32')));
+  }
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const y = tf.relu(xi);
@@ -86,8 +92,31 @@ function fusedPool(x: tf.Tensor4D, stride: number, kind: 'max' | 'avg'): tf.Tens
  * (1.18e-38) instead of -inf, so its MaxPoolGrad drops the gradient of every window whose maximum
  * is negative (the forward is right; MaxPoolWithArgmax is wrong too). Keeps x and y for backward.
  */
-export function maxPool3x3(x: tf.Tensor4D, stride: number): tf.Tensor4D {
+export function maxPool3x3(x: tf.Tensor4D, stride: number, pattern?: ActivationPattern): tf.Tensor4D {
   checkStride(stride, 'maxPool3x3: stride');
+  if (pattern) {
+    // The first window element that attains the maximum (PyTorch's choice): recorded as its index
+    // 0..8, then replayed as a sum of window elements times one-hot masks (a smooth function of x).
+    const [n, h, w, c] = x.shape;
+    const [oh, ow] = [Math.floor((h - 1) / stride) + 1, Math.floor((w - 1) / stride) + 1];
+    const index = pattern.site([n, oh, ow, c], () => tf.tidy(() => {
+      const xp = tf.pad(x, PAD_1, -Infinity);
+      const y = maxPool3x3(x, stride);
+      let idx = tf.fill([n, oh, ow, c], 9, 'int32');
+      for (let k = 8; k >= 0; k--) {
+        idx = tf.where(tf.equal(windowElement(xp, Math.floor(k / 3), k % 3, stride, oh, ow), y), tf.fill([n, oh, ow, c], k, 'int32'), idx);
+      }
+      return idx;
+    }));
+    if (!pattern.recording) {
+      return tf.tidy(() => {
+        const xp = tf.pad(x, PAD_1, 0);
+        const parts = Array.from({ length: 9 }, (_, k) => windowElement(xp, Math.floor(k / 3), k % 3, stride, oh, ow)
+          .mul(tf.equal(index, k).cast('float32')));
+        return tf.addN(parts) as tf.Tensor4D;
+      });
+    }
+  }
   if (hasFusedPool()) return fusedPool(x, stride, 'max');
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, save] = args as [tf.Tensor4D, tf.GradSaveFunc];

@@ -127,7 +127,8 @@ export function readEpochs(dir: string): EpochRecord[] {
     if (!t || typeof t.search !== 'number' || typeof t.valid !== 'number') {
       throw new Error(`run store: ${timingsFile}: no timing for epoch ${i}`);
     }
-    return { ...record, seconds: { search: t.search, valid: t.valid } } as unknown as EpochRecord;
+    const hessian = typeof t.hessian === 'number' ? { hessian: t.hessian } : {};
+    return { ...record, seconds: { search: t.search, valid: t.valid, ...hessian } } as unknown as EpochRecord;
   });
 }
 

@@ -21,7 +21,8 @@ import { SearchNetwork } from '../supernet/network';
 import type { SearchState } from '../runs/checkpoint';
 import { Adam, Sgd } from './optim';
 import type { EpochRecord, LossAccuracy } from './records';
-import { accuracy, alphaParams, alphaStep, crossEntropy, weightStep } from './step';
+import { accuracy, alphaParams, alphaStep, Batch, crossEntropy, weightStep } from './step';
+import { CurvatureRecord, CurvatureSettings, measureCurvature } from '../hessian/track';
 
 /** PyTorch's CosineAnnealingLR(T_max = epochs, eta_min = lrMin) at `epoch`, as the DARTS code steps it. */
 export function cosineLr(epoch: number, epochs: number, lrMax: number, lrMin: number): number {
@@ -47,7 +48,9 @@ export function searchData(config: SearchConfig, train?: Dataset): SearchData {
   const used = config.trainSubset === null ? full : firstImages(full, config.trainSubset);
   const a = config.augment;
   const augment = trainAugment(DATASETS[config.dataset], {
-    pad: a.cropPad, ...(a.flip === null ? {} : { flip: a.flip }), ...(a.cutout ? { cutout: a.cutout } : {}),
+    // Cutout rebuilt field by field: tslab compiles without strictNullChecks, where zod's type has optional fields.
+    pad: a.cropPad, ...(a.flip === null ? {} : { flip: a.flip }),
+    ...(a.cutout ? { cutout: { length: a.cutout.length, prob: a.cutout.prob } } : {}),
   });
   return { split: searchSplit(used, config.trainPortion), augment };
 }
@@ -104,7 +107,6 @@ const arrays = (t: tf.Tensor) => t.arraySync() as number[][];
  */
 export function checkImplemented(config: SearchConfig): void {
   const missing: string[] = [];
-  if (config.hessian.method !== 'off') missing.push(`hessian.method=${config.hessian.method} (curvature tracking)`);
   if (config.earlyStop !== 'off') missing.push(`earlyStop=${config.earlyStop} (DARTS-ES / DARTS-ADA)`);
   if (config.regularization.dropPathProb !== 0) missing.push(`regularization.dropPathProb=${config.regularization.dropPathProb} (ScheduledDropPath)`);
   if (missing.length > 0) throw new Error(`not implemented yet: ${missing.join('; ')}; set them to 'off' / 0`);
@@ -119,11 +121,38 @@ export function epochAugment(a: AugmentOptions, epoch: number, epochs: number): 
 
 /** Seed key of the evaluation pass (any noise op in eval mode), apart from the steps' keys. */
 const EVAL_KEY = -3;
+/** Seed key of the curvature measurement (its loss's random draws and Lanczos's start). */
+const HESSIAN_KEY = -4;
+
+/** Whether epoch `epoch` (0-based) measures the curvature: 0, evalEvery, 2 evalEvery, ... and the last (PAPER.md 3). */
+export function curvatureDue(config: SearchConfig, epoch: number): boolean {
+  return config.hessian.method !== 'off' && (epoch % config.hessian.evalEvery === 0 || epoch === config.epochs - 1);
+}
+
+/** The settings of `measureCurvature` for `config` at `epoch`; `start` warm-starts Lanczos. */
+export function curvatureSettings(config: SearchConfig, epoch: number, start?: readonly number[]): CurvatureSettings {
+  const h = config.hessian;
+  if (h.method === 'off') throw new Error('curvatureSettings: hessian.method is off');
+  return {
+    method: h.method, maxProducts: h.maxProducts, tolerance: h.tolerance, step: h.step, scheme: h.scheme,
+    weightDecay: config.alphaOptimizer.weightDecay, seed: mixSeed(config.seed, epoch, HESSIAN_KEY), recordMatrix: h.recordMatrix,
+    ...(start ? { start } : {}),
+  };
+}
+
+/** Options of `searchEpoch`. */
+export interface EpochOptions {
+  /** Called after every search iteration. */
+  readonly onStep?: (info: StepInfo) => void;
+  /** Lanczos start vector of this epoch's curvature measurement: the previous measurement's eigenvector. */
+  readonly curvatureStart?: readonly number[];
+}
 
 /** Runs search epoch `epoch` (0-based) and returns its record; `onStep` sees every iteration. */
-export function searchEpoch(config: SearchConfig, data: SearchData, state: SearchState, epoch: number,
-  onStep: (info: StepInfo) => void = () => undefined): EpochRecord {
+export async function searchEpoch(config: SearchConfig, data: SearchData, state: SearchState, epoch: number,
+  options: EpochOptions = {}): Promise<EpochRecord> {
   const { net, weightOpt, alphaOpt } = state;
+  const onStep = options.onStep ?? (() => undefined);
   const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
   const started = Date.now();
   const steps = Math.ceil(subsetSize(data.split.train) / config.batchSize);
@@ -133,6 +162,7 @@ export function searchEpoch(config: SearchConfig, data: SearchData, state: Searc
     train: { loss: sum.tl / sum.tn, accuracy: sum.ta / sum.tn }, search: { loss: sum.sl / sum.sn, accuracy: sum.sa / sum.sn },
   });
   let step = 0;
+  let lastVal: Batch | undefined;
   const augment = epochAugment(data.augment, epoch, config.epochs);
   for (const train of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment })) {
     const stepSeed = mixSeed(config.seed, epoch, step);
@@ -143,13 +173,25 @@ export function searchEpoch(config: SearchConfig, data: SearchData, state: Searc
     });
     const t = weightStep(net, weightOpt, train, { lr, gradClip: config.weightOptimizer.gradClip, seed: mixSeed(stepSeed, 2) });
     const [tn, sn] = [train.y.shape[0], val.y.shape[0]];
-    tf.dispose([train.x, train.y, val.x, val.y]);
+    // The last alpha batch of the epoch is kept for the curvature (PAPER.md 3).
+    if (lastVal) tf.dispose([lastVal.x, lastVal.y]);
+    lastVal = val;
+    tf.dispose([train.x, train.y]);
     sum.tl += t.loss * tn; sum.ta += t.accuracy * tn; sum.tn += tn;
     sum.sl += s.loss * sn; sum.sa += s.accuracy * sn; sum.sn += sn;
     step += 1;
     onStep({ epoch, step, steps, ...mean() });
   }
   const searched = Date.now();
+  let hessian: CurvatureRecord | undefined;
+  try {
+    if (lastVal && curvatureDue(config, epoch)) {
+      hessian = await measureCurvature(net, lastVal, curvatureSettings(config, epoch, options.curvatureStart));
+    }
+  } finally {
+    if (lastVal) tf.dispose([lastVal.x, lastVal.y]);
+  }
+  const measured = Date.now();
   const valid = evaluateSubset(net, data.split.val, config.batchSize, mixSeed(config.seed, epoch, EVAL_KEY));
   const alphas = { normal: arrays(net.alphas.normal), reduce: arrays(net.alphas.reduce) };
   // The same (float64) softmax that `genotype` parses, so records and genotype never disagree.
@@ -159,7 +201,10 @@ export function searchEpoch(config: SearchConfig, data: SearchData, state: Searc
     ...mean(),
     valid, alphas, weights,
     genotype: genotype(alphas, getSpace(config.space)),
-    seconds: { search: (searched - started) / 1000, valid: (Date.now() - searched) / 1000 },
+    ...(hessian ? { hessian } : {}),
+    seconds: {
+      search: (searched - started) / 1000, valid: (Date.now() - measured) / 1000, ...(hessian ? { hessian: (measured - searched) / 1000 } : {}),
+    },
     backend: backendInfo()?.name ?? tf.getBackend(),
   };
 }

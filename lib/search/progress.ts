@@ -56,9 +56,11 @@ export function makeProgress(mode: ProgressMode, totalEpochs: number, logEvery: 
     epoch(r, total) {
       if (effective === 'off') return;
       if (effective === 'bar' && lastLine) write('\n');
-      write(`epoch ${r.epoch + 1}/${total} done in ${duration(r.seconds.search + r.seconds.valid)}: ` +
+      const h = r.hessian;
+      const curvature = h ? `, dominant eigenvalue ${h.dominantEigenvalue.toFixed(4)} (${h.products} products, ${duration(r.seconds.hessian ?? NaN)})` : '';
+      write(`epoch ${r.epoch + 1}/${total} done in ${duration(r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0))}: ` +
         `train acc ${r.train.accuracy.toFixed(3)}, valid acc ${r.valid.accuracy.toFixed(3)} (loss ${r.valid.loss.toFixed(3)}), ` +
-        `lr ${r.lr.toFixed(4)}\n`);
+        `lr ${r.lr.toFixed(4)}${curvature}\n`);
       lastLine = '';
     },
     done() {

@@ -2,6 +2,7 @@
  * What a search records per epoch (PAPER.md 1; DESIGN.md "epochs.jsonl"): plain JSON, one line per
  * epoch, self-describing, never edited after it is written. Analysis derives tables from these.
  */
+import type { CurvatureRecord } from '../hessian/track';
 import type { Genotype } from '../spaces/genotype';
 
 /** Loss and accuracy of the supernet over a pass. */
@@ -29,8 +30,16 @@ export interface EpochRecord {
   /** softmax(alphas) row-wise: the MixedOp weights. */
   readonly weights: { readonly normal: number[][]; readonly reduce: number[][] };
   readonly genotype: Genotype;
-  /** Wall-clock seconds of the epoch: search steps, and the evaluation after them. */
-  readonly seconds: { readonly search: number; readonly valid: number };
+  /**
+   * The curvature after the epoch (PAPER.md 3), on the epoch's last alpha batch: present at the
+   * epochs that measure it (lib/search/loop.ts `curvatureDue`).
+   */
+  readonly hessian?: CurvatureRecord;
+  /**
+   * Wall-clock seconds of the epoch: search steps, the curvature (when measured) and the evaluation.
+   * Kept in timings.jsonl, apart from the rest of the record (lib/runs/store.ts).
+   */
+  readonly seconds: { readonly search: number; readonly valid: number; readonly hessian?: number };
   /** Which engine produced this epoch (a resumed run may change machines). */
   readonly backend: string;
 }

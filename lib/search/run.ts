@@ -53,11 +53,18 @@ export async function ensureRun(config: SearchConfig, options: EnsureRunOptions 
   try {
     if (checkpoint) loadCheckpoint(checkpoint.file, state);
     const stop = options.maxEpochs === undefined ? config.epochs : Math.min(config.epochs, startEpoch + options.maxEpochs);
+    // Lanczos starts from the previous measurement's eigenvector (from the records on resume, so a
+    // resumed run measures exactly as an uninterrupted one).
+    let curvatureStart = readRun(dir).epochs.filter((r) => r.epoch < startEpoch && r.hessian).pop()?.hessian?.vector;
     for (let epoch = startEpoch; epoch < stop; epoch++) {
-      const record = searchEpoch(config, data, state, epoch, (info) => {
-        progress.step(info);
-        options.hooks?.step?.(info);
+      const record = await searchEpoch(config, data, state, epoch, {
+        onStep: (info) => {
+          progress.step(info);
+          options.hooks?.step?.(info);
+        },
+        ...(curvatureStart ? { curvatureStart } : {}),
       });
+      if (record.hessian) curvatureStart = record.hessian.vector;
       saveEpochCheckpoint(dir, epoch, state);
       appendEpoch(dir, record);
       pruneCheckpoints(dir, options.keepCheckpoint ?? (() => false));
@@ -71,7 +78,7 @@ export async function ensureRun(config: SearchConfig, options: EnsureRunOptions 
   const run = readRun(dir);
   if (run.epochs.length < config.epochs) return { status: 'interrupted', run };
   const last = run.epochs[run.epochs.length - 1];
-  const seconds = run.epochs.reduce((s, r) => s + r.seconds.search + r.seconds.valid, 0);
+  const seconds = run.epochs.reduce((s, r) => s + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
   markDone(dir, last.genotype, last.epoch, seconds);
   return { status, run: readRun(dir) };
 }

@@ -34,8 +34,14 @@ export interface SupernetConfig {
   readonly seed: number;
 }
 
-/** Forward options (lib/nn/context.ts): mode, noise seed, running-statistics update. */
-export type SupernetForwardOptions = ForwardOptions;
+/**
+ * Forward options (lib/nn/module.ts): mode, noise seed, running-statistics update; and `alphas`, which
+ * stand in for the network's own alpha variables in this pass (the loss as a pure function of the
+ * alphas, for Hessian-vector products: lib/hessian). Shapes [14, k] each.
+ */
+export interface SupernetForwardOptions extends ForwardOptions {
+  readonly alphas?: { readonly normal: tf.Tensor2D; readonly reduce: tf.Tensor2D };
+}
 
 /** The number of ops per edge of one cell type; every edge must have the same number. */
 function opsPerEdge(lists: SearchSpace['normal'], what: string): number {
@@ -117,8 +123,15 @@ export class SearchNetwork extends Module {
     }
     const ctx = new ForwardContext(options);
     return tf.tidy(() => {
-      const weightsNormal = softmaxRows(this.alphas.normal as tf.Tensor2D);
-      const weightsReduce = softmaxRows(this.alphas.reduce as tf.Tensor2D);
+      const alphas = options.alphas ?? this.alphas;
+      for (const cell of ['normal', 'reduce'] as const) {
+        const [got, want] = [alphas[cell].shape, this.alphas[cell].shape];
+        if (got.length !== 2 || got[0] !== want[0] || got[1] !== want[1]) {
+          throw new Error(`forward: options.alphas.${cell} has shape [${got}]; expected [${want}]`);
+        }
+      }
+      const weightsNormal = softmaxRows(alphas.normal as tf.Tensor2D);
+      const weightsReduce = softmaxRows(alphas.reduce as tf.Tensor2D);
       const stem = batchNorm(conv2d(x, this.stemWeight as tf.Tensor4D, 1, 1), this.stemBn, ctx.training,
         ctx.updateRunningStats);
       let [s0, s1] = [stem, stem];

@@ -20,4 +20,17 @@ describe('runSearchBench', () => {
     const flops = r.flops as Record<string, number>;
     assert.ok(flops.weight_step_gflop_per_image > 2 * flops.fwd_gflop_per_image);
   });
+
+  it('phases d and e: the full Hessian and the dominant eigenvalue, which agree', async () => {
+    const before = tf.memory().numTensors;
+    const r = await runSearchBench({ space: 's3', layers: 3, C: 2, batch: 4, image: 8, inChannels: 1, phases: 'de', hessProducts: 20 });
+    assert.strictEqual(tf.memory().numTensors, before);
+    const phases = r.phases as Record<string, { median_ms: number; per_hvp_ms: number }>;
+    assert.ok(phases.d_full_hessian.per_hvp_ms > 0 && phases.e_power_iteration.per_hvp_ms > 0);
+    const h = r.hessian as Record<string, number | boolean | string>;
+    assert.strictEqual(h.n, 84);
+    assert.strictEqual(h.dominant_eig, h.max_eig);
+    assert.ok((h.power_steps as number) <= 20);
+    assert.strictEqual(h.power_agrees, true, `Lanczos ${h.power_eig} vs full ${h.dominant_eig}`);
+  });
 });

@@ -6,12 +6,12 @@ import type { EpochRecord } from '../../lib/search/records';
 import { fakeDataset, smokeConfig } from './fixtures';
 
 /** Runs `epochs` epochs from scratch and returns the records without their timings. */
-function run(config: SearchConfig, epochs: number): Omit<EpochRecord, 'seconds'>[] {
+async function run(config: SearchConfig, epochs: number): Promise<Omit<EpochRecord, 'seconds'>[]> {
   const data = searchData(config, fakeDataset());
   const state = createSearchState(config, data);
   const out: Omit<EpochRecord, 'seconds'>[] = [];
   for (let e = 0; e < epochs; e++) {
-    const { seconds, ...rest } = searchEpoch(config, data, state, e);
+    const { seconds, ...rest } = await searchEpoch(config, data, state, e);
     assert.ok(seconds.search > 0);
     out.push(rest);
   }
@@ -28,9 +28,9 @@ describe('cosineLr', () => {
 });
 
 describe('searchEpoch', () => {
-  it('records losses, accuracies, alphas, softmax weights and a genotype per epoch', () => {
+  it('records losses, accuracies, alphas, softmax weights and a genotype per epoch', async () => {
     const config = smokeConfig();
-    const [r0, r1] = run(config, 2);
+    const [r0, r1] = await run(config, 2);
     assert.deepStrictEqual([r0.epoch, r1.epoch, r0.steps], [0, 1, 3]);  // 24 weight images / batch 8
     assert.strictEqual(r0.lr, 0.025);
     assert.ok(r1.lr < r0.lr);
@@ -43,21 +43,53 @@ describe('searchEpoch', () => {
     assert.notDeepStrictEqual(r1.alphas, r0.alphas, 'the alphas moved');
   });
 
-  it('is reproducible: the same seed gives identical records, another seed different ones', () => {
+  it('is reproducible: the same seed gives identical records, another seed different ones', async () => {
     const config = smokeConfig();
-    assert.deepStrictEqual(run(config, 2), run(config, 2));
-    assert.notDeepStrictEqual(run(smokeConfig({ seed: 9 }), 1)[0].alphas, run(config, 1)[0].alphas);
+    assert.deepStrictEqual(await run(config, 2), await run(config, 2));
+    assert.notDeepStrictEqual((await run(smokeConfig({ seed: 9 }), 1))[0].alphas, (await run(config, 1))[0].alphas);
   });
 
-  it('leaks no tensors across epochs (second order included)', () => {
-    const config = smokeConfig({ order: 'second' });
+  it('leaks no tensors across epochs (second order and curvature included)', async () => {
+    const config = smokeConfig({ order: 'second', hessian: { evalEvery: 1 } });
     const data = searchData(config, fakeDataset());
     const state = createSearchState(config, data);
-    searchEpoch(config, data, state, 0);
+    await searchEpoch(config, data, state, 0);
     const before = tf.memory().numTensors;
-    searchEpoch(config, data, state, 1);
+    const r = await searchEpoch(config, data, state, 1);
+    assert.ok(r.hessian);
     assert.strictEqual(tf.memory().numTensors, before);
     disposeSearchState(state);
+  });
+
+  it('measures the curvature at epochs 0, evalEvery, ... and the last, with its method and cost (PAPER.md 3)', async () => {
+    const records = await run(smokeConfig({ epochs: 4, hessian: { evalEvery: 2, maxProducts: 4 } }), 4);
+    assert.deepStrictEqual(records.map((r) => r.hessian !== undefined), [true, false, true, true]);
+    const h = records[0].hessian!;
+    assert.strictEqual(h.method, 'lanczos');
+    // Forward differences (the scaled presets): one gradient a product, plus the one at the alphas.
+    assert.ok(h.products >= 1 && h.products <= 4 && h.gradients === h.products + 1, `${h.products} products, ${h.gradients} gradients`);
+    assert.ok(h.dominantEigenvalue >= 1e-3 - 1e-6, `${h.dominantEigenvalue} >= the 1e-3 weight-decay shift`);
+    assert.strictEqual(h.vector.length, 2 * 14 * 3);
+    assert.strictEqual(h.batchSize, 8);
+    assert.deepStrictEqual(h.hvp, { scheme: 'forward', step: 1e-2, weightDecay: 1e-3, kinkSites: h.hvp.kinkSites });
+    assert.ok(h.hvp.kinkSites > 0);
+  });
+
+  it('does not change the search: the records equal those of a run without it', async () => {
+    const strip = (rs: Omit<EpochRecord, 'seconds'>[]) => rs.map(({ hessian: _h, ...rest }) => rest);
+    const tracked = await run(smokeConfig({ hessian: { evalEvery: 1 } }), 2);
+    assert.ok(tracked.every((r) => r.hessian));
+    assert.deepStrictEqual(strip(tracked), await run(smokeConfig({ hessian: { method: 'off' } }), 2));
+  });
+
+  it("method 'full' records the spectrum, and the matrix with recordMatrix", async () => {
+    const [r] = await run(smokeConfig({ epochs: 1, hessian: { method: 'full', recordMatrix: true, scheme: 'central' } }), 1);
+    const h = r.hessian!;
+    assert.strictEqual(h.products, 84);
+    assert.strictEqual(h.spectrum!.length, 84);
+    assert.strictEqual(h.dominantEigenvalue, h.spectrum![83]);
+    assert.strictEqual(h.matrix!.length, 84);
+    assert.ok(h.asymmetry! < 1e-2, `asymmetry ${h.asymmetry}`);
   });
 });
 
@@ -75,14 +107,15 @@ describe('checkImplemented', () => {
   it('refuses settings the loop does not carry out yet, naming each', () => {
     assert.throws(() => checkImplemented(smokeConfig({ earlyStop: 'adaptive', regularization: { dropPathProb: 0.2 } })),
       /not implemented yet: earlyStop=adaptive \(DARTS-ES \/ DARTS-ADA\); regularization\.dropPathProb=0\.2/);
-    assert.throws(() => checkImplemented(smokeConfig({ hessian: { method: 'lanczos' } })), /hessian\.method=lanczos/);
     checkImplemented(smokeConfig());
   });
 });
 
 describe('searchEpoch on S4 (the noise op)', () => {
-  it('records the same validation numbers in two identical runs (eval-mode noise is seeded)', () => {
+  it('records the same validation numbers and curvature in two identical runs (noise is seeded)', async () => {
     const config = smokeConfig({ space: 's4', epochs: 1 });
-    assert.deepStrictEqual(run(config, 1)[0].valid, run(config, 1)[0].valid);
+    const [a, b] = [(await run(config, 1))[0], (await run(config, 1))[0]];
+    assert.deepStrictEqual(a.valid, b.valid);
+    assert.deepStrictEqual(a.hessian, b.hessian);
   });
 });

@@ -1,0 +1,93 @@
+/**
+ * Curvature of the search (PAPER.md 3): the dominant eigenvalue of the Hessian of L_val w.r.t. all
+ * alphas, plus the alphas' 1e-3 I weight-decay shift, on one validation batch with the network in
+ * training mode. `measureCurvature` is what the search loop calls every `evalEvery` epochs (and at
+ * the last); the benchmark, the notebooks and the tests call it too.
+ *   lanczos  `dominantEigenvalue` (Lanczos) on Hessian-vector products (lib/hessian/hvp.ts), at
+ *            most `maxProducts`, stopping at `tolerance`; warm-started from a given vector (the
+ *            loop passes the previous evaluation's eigenvector, which is close to the new one).
+ *   full     the whole matrix, one product per alpha (as the original code builds it), and its
+ *            spectrum; the matrix itself is returned only with `recordMatrix`.
+ */
+import type { Batch } from '../search/step';
+import { alphaObjective, AlphaNet } from './alpha_loss';
+import { dominantEigenvalue, symmetricEigen } from './eigen';
+import { HessianOperator, hessianMatrix, HvpScheme } from './hvp';
+
+export type CurvatureMethod = 'lanczos' | 'full';
+
+export interface CurvatureSettings {
+  readonly method: CurvatureMethod;
+  /** Lanczos: the most Hessian-vector products. */
+  readonly maxProducts: number;
+  /** Lanczos: stop once the top Ritz pair's residual bound is <= tolerance x |eigenvalue|. */
+  readonly tolerance: number;
+  /** Finite-difference step of the products (lib/hessian/hvp.ts). */
+  readonly step: number;
+  readonly scheme: HvpScheme;
+  /** The alphas' L2 factor: the + weightDecay I of the paper's Hessian. */
+  readonly weightDecay: number;
+  /** Seed of the loss's random draws (noise op, drop path) and of Lanczos's start vector. */
+  readonly seed: number;
+  /** Lanczos start vector (flattened alphas order), e.g. the previous eigenvector. */
+  readonly start?: readonly number[];
+  /** Also return the full matrix (method 'full'). */
+  readonly recordMatrix?: boolean;
+}
+
+/** One curvature measurement, as stored in an epoch record (plain JSON). */
+export interface CurvatureRecord {
+  readonly method: CurvatureMethod;
+  /** The largest eigenvalue of H + weightDecay I. */
+  readonly dominantEigenvalue: number;
+  /** Its unit eigenvector, over the alphas flattened (normal [14][k] row-major, then reduce). */
+  readonly vector: number[];
+  /** Hessian-vector products made, and gradient evaluations (the cost; seconds are in timings). */
+  readonly products: number;
+  readonly gradients: number;
+  /** Lanczos met its tolerance (always true for 'full'). */
+  readonly converged: boolean;
+  /** How the products were made. */
+  readonly hvp: { readonly scheme: HvpScheme; readonly step: number; readonly weightDecay: number; readonly kinkSites: number };
+  /** Images in the batch. */
+  readonly batchSize: number;
+  /** 'full': every eigenvalue, ascending. */
+  readonly spectrum?: number[];
+  /** 'full' with recordMatrix: the symmetrised matrix, and the relative asymmetry before. */
+  readonly matrix?: number[][];
+  readonly asymmetry?: number;
+}
+
+/** The curvature of `net`'s validation loss in the alphas on `batch` (PAPER.md 3). Changes nothing in `net`. */
+export async function measureCurvature(net: AlphaNet, batch: Batch, settings: CurvatureSettings): Promise<CurvatureRecord> {
+  const objective = alphaObjective(net, batch, { seed: settings.seed });
+  try {
+    const op = new HessianOperator(objective.loss, objective.alphas, {
+      step: settings.step, scheme: settings.scheme, weightDecay: settings.weightDecay,
+    });
+    const common = {
+      hvp: { scheme: op.scheme, step: op.step, weightDecay: op.weightDecay, kinkSites: objective.kinkSites },
+      batchSize: batch.y.shape[0],
+    };
+    if (settings.method === 'full') {
+      const full = await hessianMatrix((v) => op.apply(v), op.dim);
+      const eig = symmetricEigen(full.matrix);
+      const top = eig.values.length - 1;
+      return {
+        method: 'full', dominantEigenvalue: eig.values[top], vector: eig.vectors[top], products: op.products, gradients: op.gradients,
+        converged: true, ...common, spectrum: eig.values,
+        ...(settings.recordMatrix ? { matrix: full.matrix, asymmetry: full.asymmetry } : {}),
+      };
+    }
+    const top = await dominantEigenvalue((v) => op.apply(v), op.dim, {
+      maxProducts: settings.maxProducts, tolerance: settings.tolerance, seed: settings.seed,
+      ...(settings.start ? { start: settings.start } : {}),
+    });
+    return {
+      method: 'lanczos', dominantEigenvalue: top.value, vector: top.vector, products: op.products, gradients: op.gradients,
+      converged: top.converged, ...common,
+    };
+  } finally {
+    objective.dispose();
+  }
+}
