@@ -108,3 +108,33 @@ export { dataRoot, fetchDataset, fileMd5, mirrorUrl, urlFileName } from './data/
 export type { FetchedFile, FetchOptions, FetchResult } from './data/fetch';
 export { readTar, safeEntryPath } from './data/tar';
 export type { TarContents, TarEntry } from './data/tar';
+export { alphaIndex, alphaObjective, flatAlphas } from './hessian/alpha_loss';
+export type { AlphaLossOptions, AlphaNet, AlphaObjective, LossOfAlphas } from './hessian/alpha_loss';
+export { HessianOperator, hessianMatrix, HVP_STEP, hvp, lossGradient } from './hessian/hvp';
+export type { HessianMatrix, HvpOptions, HvpScheme } from './hessian/hvp';
+export { dominantEigenvalue, hessianSpectrum, symmetricEigen } from './hessian/eigen';
+export type { DominantEigen, DominantEigenOptions } from './hessian/eigen';
+export { measureCurvature } from './hessian/track';
+export type { CurvatureMethod, CurvatureRecord, CurvatureSettings } from './hessian/track';
+export { curvatureByOp, curvatureShares } from './hessian/attribution';
+export type { CurvatureShareRow } from './hessian/attribution';
+export { ActivationPattern } from './nn/pattern';
+export { CODE_RULE, codeRule, earlyStopDecision, firstEarlyStop, PAPER_RULE } from './control/early_stop';
+export type {
+  CodeRuleOptions, EarlyStopComparison, EarlyStopDecision, EarlyStopRule, EarlyStopUnit, EigenvalueEntry,
+} from './control/early_stop';
+export { EvalNetwork } from './train/network';
+export type { EvalForwardOptions, EvalNetworkConfig, EvalOutput } from './train/network';
+export { EvalCell } from './train/cell';
+export type { CellGenotype, EvalCellSizes } from './train/cell';
+export { AuxiliaryHead, avgPoolCeil } from './train/aux_head';
+export { checkDropProb, dropPath, dropPathScale } from './train/drop_path';
+export { checkGenotype } from './train/genotype_check';
+export {
+  checkImplemented, cosineLr, createSearchState, curvatureDue, curvatureSettings, disposeSearchState, epochAugment,
+  evaluateSubset, searchData, searchEpoch,
+} from './search/loop';
+export type { EpochOptions, SearchData, StepInfo } from './search/loop';
+export { ensureRun } from './search/run';
+export type { EnsureRunOptions, RunResult } from './search/run';
+export type { EpochRecord, LossAccuracy } from './search/records';
