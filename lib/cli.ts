@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
+import { hvpStepCurve } from './bench/hvp_steps';
 import type { HvpScheme } from './hessian/hvp';
 import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
@@ -84,6 +85,21 @@ program.command('bench')
     const line = JSON.stringify(result);
     console.log(line);
     if (o.append) fs.appendFileSync(o.append, line + '\n');
+  });
+
+program.command('bench-hvp')
+  .description('the step curve of the finite-difference Hessian-vector product on smoke-size supernets (JSON lines)')
+  .option('--space <list>', 'search spaces, comma-separated', 's3,darts')
+  .option('--seed <n>', 'seed', '0')
+  .option('--append <file>', 'also append the JSON lines to this file')
+  .action(async (o: { space: string; seed: string; append?: string }) => {
+    await initBackend();
+    for (const name of o.space.split(',')) {
+      const rows = await hvpStepCurve(getSpace(name).name, { seed: Number(o.seed) });
+      const lines = rows.map((r) => JSON.stringify({ bench: 'hvp_step_curve', seed: Number(o.seed), ...r }));
+      console.log(lines.join('\n'));
+      if (o.append) fs.appendFileSync(o.append, lines.join('\n') + '\n');
+    }
   });
 
 program.command('search')

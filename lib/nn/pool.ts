@@ -39,6 +39,20 @@ function windowElement(xp: tf.Tensor4D, i: number, j: number, s: number, oh: num
 }
 
 /**
+ * `windowElement` through a [N, hh, s, wh, s, C] view and a plain slice, whose gradient tfjs has
+ * (it has none for stridedSlice): for the replayed max pool (lib/nn/pattern.ts), which is
+ * differentiated.
+ */
+function windowElementDifferentiable(xp: tf.Tensor4D, i: number, j: number, s: number, oh: number, ow: number): tf.Tensor4D {
+  if (s === 1) return windowElement(xp, i, j, s, oh, ow);
+  const [n, hp, wp, c] = xp.shape;
+  const [qi, ri, qj, rj] = [Math.floor(i / s), i % s, Math.floor(j / s), j % s];
+  const [hh, wh] = [Math.max(Math.ceil(hp / s), qi + oh), Math.max(Math.ceil(wp / s), qj + ow)];
+  const view = xp.pad([[0, 0], [0, hh * s - hp], [0, wh * s - wp], [0, 0]]).reshape([n, hh, s, wh, s, c]);
+  return view.slice([0, qi, ri, qj, rj, 0], [n, oh, 1, ow, 1, c]).reshape([n, oh, ow, c]);
+}
+
+/**
  * The adjoint of `windowElement`: g [N, OH, OW, C] scattered to rows i + s a and columns j + s b of a
  * [N, hh, s, wh, s, C] view of the padded input (hh s >= Hp, wh s >= Wp). 6-D pads are fast on wasm;
  * 6-D slices are not, hence stridedSlice above.
@@ -111,7 +125,7 @@ export function maxPool3x3(x: tf.Tensor4D, stride: number, pattern?: ActivationP
     if (!pattern.recording) {
       return tf.tidy(() => {
         const xp = tf.pad(x, PAD_1, 0);
-        const parts = Array.from({ length: 9 }, (_, k) => windowElement(xp, Math.floor(k / 3), k % 3, stride, oh, ow)
+        const parts = Array.from({ length: 9 }, (_, k) => windowElementDifferentiable(xp, Math.floor(k / 3), k % 3, stride, oh, ow)
           .mul(tf.equal(index, k).cast('float32')));
         return tf.addN(parts) as tf.Tensor4D;
       });

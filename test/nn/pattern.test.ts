@@ -1,0 +1,48 @@
+import * as assert from 'assert';
+import { tf } from '../../lib/backend';
+import { ForwardContext } from '../../lib/nn/module';
+import { ActivationPattern } from '../../lib/nn/pattern';
+import { maxPool3x3, relu } from '../../lib/nn/pool';
+
+/** A pass of `fn` under the pattern (ForwardContext starts each pass). */
+function pass<T>(p: ActivationPattern, fn: () => T): T {
+  new ForwardContext({ training: true, pattern: p });
+  return fn();
+}
+const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+
+describe('ActivationPattern', () => {
+  it('replays max pooling with the recorded window choices: same values and gradients at the recorded point', () => {
+    for (const [h, s] of [[7, 2], [8, 2], [6, 1], [5, 2]]) {
+      const x = tf.randomNormal([2, h, h, 3], 0, 1, 'float32', h) as tf.Tensor4D;
+      const dy = tf.randomNormal(maxPool3x3(x, s).shape, 0, 1, 'float32', 2);
+      const p = new ActivationPattern();
+      const y0 = pass(p, () => maxPool3x3(x, s, p));
+      const g0 = tf.grad((a: tf.Tensor) => maxPool3x3(a as tf.Tensor4D, s).mul(dy).sum())(x);
+      const g1 = tf.grad((a: tf.Tensor) => pass(p, () => maxPool3x3(a as tf.Tensor4D, s, p)).mul(dy).sum())(x);
+      assert.strictEqual(maxDiff(y0, pass(p, () => maxPool3x3(x, s, p))), 0, `size ${h} stride ${s}`);
+      assert.ok(maxDiff(g0, g1) < 1e-6, `gradient, size ${h} stride ${s}`);  // overlapping windows: summation order
+      p.dispose();
+    }
+  });
+
+  it('replays ReLU as x times the recorded mask: linear in x away from the recorded point', () => {
+    const x = tf.tensor4d([-1, 2, -3, 4], [1, 2, 2, 1]);
+    const p = new ActivationPattern();
+    assert.deepStrictEqual(Array.from(pass(p, () => relu(x, p)).dataSync()), [0, 2, 0, 4]);
+    // Replayed at another input: the recorded mask (units 1 and 3) applies, not the new signs.
+    const moved = tf.tensor4d([1, -2, 3, 5], [1, 2, 2, 1]);
+    assert.deepStrictEqual(Array.from(pass(p, () => relu(moved, p)).dataSync()), [0, -2, 0, 5]);
+    assert.strictEqual(p.sites, 1);
+    p.dispose();
+  });
+
+  it('names a replay that does not match the recording', () => {
+    const p = new ActivationPattern();
+    pass(p, () => relu(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D, p));
+    assert.throws(() => pass(p, () => relu(tf.zeros([1, 3, 3, 1]) as tf.Tensor4D, p)), /site 0 was recorded with shape \[1,2,2,1\], replayed with \[1,3,3,1\]/);
+    pass(p, () => relu(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D, p));
+    assert.throws(() => relu(tf.zeros([1, 2, 2, 1]) as tf.Tensor4D, p), /more kink sites than the 1 recorded/);
+    p.dispose();
+  });
+});
