@@ -128,10 +128,10 @@ export type { EvalForwardOptions, EvalNetworkConfig, EvalOutput } from './train/
 export { EvalCell } from './train/cell';
 export type { CellGenotype, EvalCellSizes } from './train/cell';
 export { AuxiliaryHead, avgPoolCeil } from './train/aux_head';
-export { checkDropProb, dropPath, dropPathScale } from './train/drop_path';
+export { checkDropProb, dropPath, dropPathScale } from './nn/drop_path';
 export { checkGenotype } from './train/genotype_check';
 export {
-  checkImplemented, cosineLr, createSearchState, curvatureDue, curvatureSettings, disposeSearchState, epochAugment,
+  cosineLr, createSearchState, curvatureDue, curvatureSettings, disposeSearchState, dropPathAt, epochAugment,
   evaluateSubset, searchData, searchEpoch,
 } from './search/loop';
 export type { EpochOptions, SearchData, StepInfo } from './search/loop';

@@ -52,6 +52,8 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = deepFreeze({
   // The full matrix every 2 epochs and at the last, as the code (its `max(eigvals(H))`).
   hessian: { evalEvery: 2, method: 'full', maxProducts: 20, tolerance: 1e-3, step: 1e-2, scheme: 'central', recordMatrix: false },
   earlyStop: 'off',
+  // The code's rule; DARTS-ADA raises L2 x10 from 3e-4 up to 0.03 (PAPER.md 4).
+  controller: { rule: 'code', factor: null, startEpoch: null, l2Factor: 10, maxL2: 0.03 },
   report: { progress: 'bar', logEvery: 50 },
 });
 

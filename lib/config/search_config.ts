@@ -84,6 +84,19 @@ const HessianSchema = z.object({
   recordMatrix: z.boolean(),
 }).strict().readonly();
 
+const ControllerSchema = z.object({
+  /** DARTS-ES rule: 'code' (the original code's, at this config's hessian.evalEvery) or 'paper' (its wording) (4). */
+  rule: z.enum(['code', 'paper']),
+  /** The rule's threshold; null = the rule's own (code 1.3, paper 0.75) (4). */
+  factor: positive().nullable(),
+  /** First epoch at which the rule may decide; null = the rule's own (code: 22 at evalEvery 2) (4). */
+  startEpoch: nonNegInt().nullable(),
+  /** DARTS-ADA: regularization.l2 is multiplied by this at each rollback ... (4: 10) */
+  l2Factor: num().gt(1, 'must be > 1'),
+  /** ... up to this value, after which the rule no longer acts (4: 0.03). */
+  maxL2: positive(),
+}).strict().readonly();
+
 const ReportSchema = z.object({
   /** Progress display: a bar on a terminal, plain log lines, or nothing. Does not change results. */
   progress: z.enum(['bar', 'log', 'off']),
@@ -125,11 +138,19 @@ export const SearchConfigSchema = z.object({
   hessian: HessianSchema,
   /** Eigenvalue controller: 'stop' = DARTS-ES, 'simulate' = log the decision only, 'adaptive' = DARTS-ADA (4). */
   earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
+  /** The rule and DARTS-ADA's schedule (4); read only when earlyStop is not 'off'. */
+  controller: ControllerSchema,
   /** Progress and logging; left out of `canonicalConfig` and `runId`. */
   report: ReportSchema,
 }).strict().superRefine((c, ctx) => {
   if (c.weightOptimizer.lrMin > c.weightOptimizer.lrMax) {
     ctx.addIssue({ code: 'custom', path: ['weightOptimizer', 'lrMin'], message: `must be <= lrMax (${c.weightOptimizer.lrMax})` });
+  }
+  if (c.earlyStop !== 'off' && c.hessian.method === 'off') {
+    ctx.addIssue({ code: 'custom', path: ['earlyStop'], message: `'${c.earlyStop}' needs the curvature: set hessian.method to lanczos or full` });
+  }
+  if (c.earlyStop === 'adaptive' && c.controller.maxL2 < c.regularization.l2) {
+    ctx.addIssue({ code: 'custom', path: ['controller', 'maxL2'], message: `must be >= regularization.l2 (${c.regularization.l2})` });
   }
   if (c.hessian.recordMatrix && c.hessian.method !== 'full') {
     ctx.addIssue({ code: 'custom', path: ['hessian', 'recordMatrix'], message: `needs hessian.method 'full' (got '${c.hessian.method}')` });

@@ -49,6 +49,8 @@ export interface AlphaLossOptions {
    * is the automatic-differentiation one. false: the plain network, kinks and all.
    */
   readonly freezeKinks?: boolean;
+  /** ScheduledDropPath probability of the epoch (PAPER.md 4): its masks come from `seed`, frozen too. */
+  readonly dropPathProb?: number;
 }
 
 /** L_val as a function of the alphas, at the net's current alphas; owns tensors: call `dispose()`. */
@@ -67,7 +69,9 @@ export function alphaObjective(net: AlphaNet, batch: Batch, options: AlphaLossOp
   const nNormal = normalShape[0] * normalShape[1];
   const n = nNormal + reduceShape[0] * reduceShape[1];
   const pattern = options.freezeKinks === false ? undefined : new ActivationPattern();
-  const base = { training: true, updateRunningStats: false, seed: options.seed, ...(pattern ? { pattern } : {}) };
+  const base = {
+    training: true, updateRunningStats: false, seed: options.seed, dropPathProb: options.dropPathProb ?? 0, ...(pattern ? { pattern } : {}),
+  };
   // The recording pass, at the net's own alphas.
   if (pattern) tf.dispose(net.forward(batch.x, base));
   const loss: LossOfAlphas = (alphas) => {

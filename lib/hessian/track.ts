@@ -33,6 +33,8 @@ export interface CurvatureSettings {
   readonly start?: readonly number[];
   /** Also return the full matrix (method 'full'). */
   readonly recordMatrix?: boolean;
+  /** ScheduledDropPath probability of the epoch, as in the search's own passes (PAPER.md 3-4). */
+  readonly dropPathProb?: number;
 }
 
 /** One curvature measurement, as stored in an epoch record (plain JSON). */
@@ -60,7 +62,7 @@ export interface CurvatureRecord {
 
 /** The curvature of `net`'s validation loss in the alphas on `batch` (PAPER.md 3). Changes nothing in `net`. */
 export async function measureCurvature(net: AlphaNet, batch: Batch, settings: CurvatureSettings): Promise<CurvatureRecord> {
-  const objective = alphaObjective(net, batch, { seed: settings.seed });
+  const objective = alphaObjective(net, batch, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
   try {
     const op = new HessianOperator(objective.loss, objective.alphas, {
       step: settings.step, scheme: settings.scheme, weightDecay: settings.weightDecay,

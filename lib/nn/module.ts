@@ -70,6 +70,8 @@ export interface ForwardOptions {
    * (lib/nn/pattern.ts): for Hessian-vector products by differences of gradients (lib/hessian).
    */
   readonly pattern?: ActivationPattern;
+  /** ScheduledDropPath probability of this pass (training mode only; the search supernet, PAPER.md 4). */
+  readonly dropPathProb?: number;
 }
 
 /** The state of one forward pass, handed to every op's `apply`. */
@@ -77,6 +79,7 @@ export class ForwardContext {
   readonly training: boolean;
   readonly updateRunningStats: boolean;
   readonly pattern: ActivationPattern | undefined;
+  readonly dropPathProb: number;
   private readonly seeds: SeedStream | undefined;
 
   constructor(options: ForwardOptions) {
@@ -89,6 +92,8 @@ export class ForwardContext {
     }
     this.seeds = options.seed === undefined ? undefined : new SeedStream(options.seed);
     this.pattern = options.pattern;
+    this.dropPathProb = options.dropPathProb ?? 0;
+    if (!(this.dropPathProb >= 0 && this.dropPathProb < 1)) throw new Error(`options.dropPathProb=${options.dropPathProb}; use a number in [0, 1)`);
     this.pattern?.beginPass();
   }
 

@@ -10,11 +10,12 @@ import { checkConfig, isPlainObject, runId, type SearchConfig } from '../config/
 import { resultsDir } from '../paths';
 import type { EpochRecord } from '../search/records';
 import type { Genotype } from '../spaces/genotype';
+import type { ControllerDecision } from '../control/controller';
 
 /** The names inside a run directory. */
 export const RUN_FILES = {
   config: 'config.json', epochs: 'epochs.jsonl', timings: 'timings.jsonl', genotype: 'genotype.json', done: 'DONE',
-  checkpoints: 'checkpoint',
+  checkpoints: 'checkpoint', decisions: 'decisions.jsonl',
 } as const;
 
 /** What config.json holds. */
@@ -45,6 +46,8 @@ export interface StoredRun extends RunConfigFile {
   readonly finished?: { readonly finishedAt: string; readonly seconds: number };
   /** The highest epoch with both a checkpoint and a record (store.ts header). */
   readonly lastCheckpoint?: CheckpointRef;
+  /** The eigenvalue controller's firings that acted (DARTS-ES / DARTS-ADA, PAPER.md 4), in order. */
+  readonly decisions: ControllerDecision[];
 }
 
 /** `<resultsDir()>/runs`. */
@@ -88,6 +91,26 @@ export function readRunConfig(dir: string): RunConfigFile {
   // Explicit narrowing: TypeScript 5.0 (tslab's) does not narrow `raw.backend` from the checks above.
   const backend = raw.backend === null ? null : String(raw.backend);
   return { runId: id, config, createdAt: raw.createdAt, backend, versions };
+}
+
+/** The controller decisions of the run in `dir` (decisions.jsonl; none when absent), checked line by line. */
+export function readDecisions(dir: string): ControllerDecision[] {
+  const file = path.join(dir, RUN_FILES.decisions);
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((line, i) => {
+    const at = `run store: ${file}:${i + 1}`;
+    let d: unknown;
+    try {
+      d = JSON.parse(line);
+    } catch (e) {
+      throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`);
+    }
+    if (!isPlainObject(d) || !['stop', 'simulate', 'rollback'].includes(String(d.action)) || typeof d.stopEpoch !== 'number'
+      || typeof d.decisionEpoch !== 'number' || !isPlainObject(d.l2) || !isPlainObject(d.genotype)) {
+      throw new Error(`${at}: not a controller decision ({ action, decisionEpoch, stopEpoch, ratio, genotype, l2 })`);
+    }
+    return d as unknown as ControllerDecision;
+  });
 }
 
 /** The JSON objects of a JSONL file, one per line (none when the file is absent); errors name file and line. */
@@ -184,7 +207,10 @@ export function readRun(dir: string): StoredRun {
     }
     finished = { finishedAt: f.finishedAt, seconds: f.seconds };
   }
-  return { ...configFile, dir, epochs, done, genotype, finished, lastCheckpoint: latestCheckpoint(dir, epochs.length) };
+  return {
+    ...configFile, dir, epochs, done, genotype, finished, lastCheckpoint: latestCheckpoint(dir, epochs.length),
+    decisions: readDecisions(dir),
+  };
 }
 
 /** One line of `listRuns`: the run's state and the config fields that tell runs apart. */

@@ -33,18 +33,19 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo } from '../backend';
 import { canonicalConfig, checkConfig, runId, type SearchConfig } from '../config/search_config';
+import type { ControllerDecision } from '../control/controller';
 import type { EpochRecord } from '../search/records';
 import type { Genotype } from '../spaces/genotype';
 import { softwareVersions } from '../versions';
 import { writeFileAtomic } from './atomic';
 import { saveCheckpoint, type SearchState } from './checkpoint';
 import {
-  checkpointEpochs, checkpointFile, type CheckpointRef, latestCheckpoint, readEpochs, readRun, readRunConfig, RUN_FILES,
+  checkpointEpochs, checkpointFile, type CheckpointRef, latestCheckpoint, readDecisions, readEpochs, readRun, readRunConfig, RUN_FILES,
   type RunConfigFile, runDirFor, runsRoot,
 } from './run_read';
 
 export {
-  checkpointEpochs, checkpointFile, latestCheckpoint, listRuns, readEpochs, readRun, readRunConfig, RUN_FILES, runDirFor,
+  checkpointEpochs, checkpointFile, latestCheckpoint, listRuns, readDecisions, readEpochs, readRun, readRunConfig, RUN_FILES, runDirFor,
   runsRoot,
 } from './run_read';
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './run_read';
@@ -107,6 +108,28 @@ export function truncateEpochs(dir: string, count: number): void {
   fs.rmSync(path.join(dir, RUN_FILES.genotype), { force: true });
   for (const e of checkpointEpochs(dir)) if (e >= count) fs.rmSync(checkpointFile(dir, e), { force: true });
   if (count < records.length) writeEpochs(dir, records.slice(0, count));
+}
+
+/**
+ * Appends a controller decision to decisions.jsonl (the file rewritten whole, atomically). For a
+ * rollback, call before truncateEpochs: a crash in between leaves records past the stop epoch that
+ * `reconcileRollback` drops on resume.
+ */
+export function appendDecision(dir: string, decision: ControllerDecision): void {
+  const lines = readDecisions(dir).map((d) => JSON.stringify(d) + '\n');
+  writeFileAtomic(path.join(dir, RUN_FILES.decisions), lines.join('') + JSON.stringify(decision) + '\n');
+}
+
+/**
+ * After a crash between appendDecision and truncateEpochs of a rollback: drops the records after the
+ * last rollback's stop epoch that were made before it (their L2 is not the raised one). Owner only.
+ */
+export function reconcileRollback(dir: string): void {
+  const last = readDecisions(dir).filter((d) => d.action === 'rollback').pop();
+  if (!last) return;
+  const records = readEpochs(dir);
+  const stale = records.findIndex((r) => r.epoch > last.stopEpoch && r.regularization?.l2 !== last.l2.after);
+  if (stale >= 0) truncateEpochs(dir, stale);
 }
 
 /**

@@ -101,22 +101,17 @@ export function evaluateSubset(net: SearchNetwork, s: Subset, batchSize: number,
 
 const arrays = (t: tf.Tensor) => t.arraySync() as number[][];
 
-/**
- * Settings that the schema accepts but this loop does not carry out yet: refused, so that no run is
- * recorded under a config it did not follow (its runId would later be read back as finished).
- */
-export function checkImplemented(config: SearchConfig): void {
-  const missing: string[] = [];
-  if (config.earlyStop !== 'off') missing.push(`earlyStop=${config.earlyStop} (DARTS-ES / DARTS-ADA)`);
-  if (config.regularization.dropPathProb !== 0) missing.push(`regularization.dropPathProb=${config.regularization.dropPathProb} (ScheduledDropPath)`);
-  if (missing.length > 0) throw new Error(`not implemented yet: ${missing.join('; ')}; set them to 'off' / 0`);
-}
-
 /** This epoch's augmentation: Cutout's probability rises linearly from 0 to its maximum (PAPER.md 4). */
 export function epochAugment(a: AugmentOptions, epoch: number, epochs: number): AugmentOptions {
   if (!a.cutout) return a;
   const ramp = epochs > 1 ? epoch / (epochs - 1) : 1;
   return { ...a, cutout: { ...a.cutout, prob: a.cutout.prob * ramp } };
+}
+
+/** ScheduledDropPath's probability at `epoch` (0-based): p e / (epochs - 1) (PAPER.md 4, as the code). */
+export function dropPathAt(config: SearchConfig, epoch: number): number {
+  const p = config.regularization.dropPathProb;
+  return config.epochs > 1 ? (p * epoch) / (config.epochs - 1) : 0;
 }
 
 /** Seed key of the evaluation pass (any noise op in eval mode), apart from the steps' keys. */
@@ -136,6 +131,7 @@ export function curvatureSettings(config: SearchConfig, epoch: number, start?: r
   return {
     method: h.method, maxProducts: h.maxProducts, tolerance: h.tolerance, step: h.step, scheme: h.scheme,
     weightDecay: config.alphaOptimizer.weightDecay, seed: mixSeed(config.seed, epoch, HESSIAN_KEY), recordMatrix: h.recordMatrix,
+    dropPathProb: dropPathAt(config, epoch),
     ...(start ? { start } : {}),
   };
 }
@@ -146,6 +142,8 @@ export interface EpochOptions {
   readonly onStep?: (info: StepInfo) => void;
   /** Lanczos start vector of this epoch's curvature measurement: the previous measurement's eigenvector. */
   readonly curvatureStart?: readonly number[];
+  /** Replaces `measureCurvature` (tests: a fake eigenvalue source, as the original code's debug mode). */
+  readonly measureCurvature?: (net: SearchNetwork, batch: Batch, settings: CurvatureSettings, epoch: number) => Promise<CurvatureRecord>;
 }
 
 /** Runs search epoch `epoch` (0-based) and returns its record; `onStep` sees every iteration. */
@@ -164,14 +162,15 @@ export async function searchEpoch(config: SearchConfig, data: SearchData, state:
   let step = 0;
   let lastVal: Batch | undefined;
   const augment = epochAugment(data.augment, epoch, config.epochs);
+  const dropPathProb = dropPathAt(config, epoch);
   for (const train of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment })) {
     const stepSeed = mixSeed(config.seed, epoch, step);
     const val = sampleBatch(data.split.val, config.batchSize, stepSeed, { augment });
     const s = alphaStep(net, weightOpt, alphaOpt, val, {
       order: config.order, trainBatch: train, lr, momentum: weightOpt.options.momentum,
-      weightDecay: weightOpt.options.weightDecay, seed: mixSeed(stepSeed, 1),
+      weightDecay: weightOpt.options.weightDecay, seed: mixSeed(stepSeed, 1), dropPathProb,
     });
-    const t = weightStep(net, weightOpt, train, { lr, gradClip: config.weightOptimizer.gradClip, seed: mixSeed(stepSeed, 2) });
+    const t = weightStep(net, weightOpt, train, { lr, gradClip: config.weightOptimizer.gradClip, seed: mixSeed(stepSeed, 2), dropPathProb });
     const [tn, sn] = [train.y.shape[0], val.y.shape[0]];
     // The last alpha batch of the epoch is kept for the curvature (PAPER.md 3).
     if (lastVal) tf.dispose([lastVal.x, lastVal.y]);
@@ -186,7 +185,8 @@ export async function searchEpoch(config: SearchConfig, data: SearchData, state:
   let hessian: CurvatureRecord | undefined;
   try {
     if (lastVal && curvatureDue(config, epoch)) {
-      hessian = await measureCurvature(net, lastVal, curvatureSettings(config, epoch, options.curvatureStart));
+      const measure = options.measureCurvature ?? ((n, b, settings) => measureCurvature(n, b, settings));
+      hessian = await measure(net, lastVal, curvatureSettings(config, epoch, options.curvatureStart), epoch);
     }
   } finally {
     if (lastVal) tf.dispose([lastVal.x, lastVal.y]);
@@ -202,6 +202,7 @@ export async function searchEpoch(config: SearchConfig, data: SearchData, state:
     valid, alphas, weights,
     genotype: genotype(alphas, getSpace(config.space)),
     ...(hessian ? { hessian } : {}),
+    regularization: { l2: weightOpt.options.weightDecay, dropPathProb },
     seconds: {
       search: (searched - started) / 1000, valid: (Date.now() - measured) / 1000, ...(hessian ? { hessian: (measured - searched) / 1000 } : {}),
     },

@@ -36,6 +36,11 @@ export interface EpochRecord {
    */
   readonly hessian?: CurvatureRecord;
   /**
+   * The search-time regularisation of this epoch (PAPER.md 4): the weights' L2 factor (DARTS-ADA
+   * raises it) and the ScheduledDropPath probability p e / (epochs - 1). Absent in older runs.
+   */
+  readonly regularization?: { readonly l2: number; readonly dropPathProb: number };
+  /**
    * Wall-clock seconds of the epoch: search steps, the curvature (when measured) and the evaluation.
    * Kept in timings.jsonl, apart from the rest of the record (lib/runs/store.ts).
    */

@@ -19,7 +19,7 @@ export interface Supernet {
    * Logits [N, classes]; `seed` fixes every random draw inside (the noise op); training mode
    * updates the BN running statistics unless `updateRunningStats` is false.
    */
-  forward(x: tf.Tensor4D, options: { training: boolean; seed?: number; updateRunningStats?: boolean }): tf.Tensor2D;
+  forward(x: tf.Tensor4D, options: { training: boolean; seed?: number; updateRunningStats?: boolean; dropPathProb?: number }): tf.Tensor2D;
 }
 
 /** A batch of images (NHWC) and integer labels. */
@@ -52,10 +52,10 @@ export function alphaParams(net: Supernet): Map<string, tf.Variable> {
  * tensors (dispose `loss` and every gradient).
  */
 export function lossAndGrads(net: Supernet, batch: Batch, params: ReadonlyMap<string, tf.Variable>, seed?: number,
-  updateRunningStats = true): { loss: tf.Scalar; logits: tf.Tensor2D; grads: Map<string, tf.Tensor> } {
+  updateRunningStats = true, dropPathProb = 0): { loss: tf.Scalar; logits: tf.Tensor2D; grads: Map<string, tf.Tensor> } {
   let logits: tf.Tensor2D | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const out = net.forward(batch.x, { training: true, seed, updateRunningStats });
+    const out = net.forward(batch.x, { training: true, seed, updateRunningStats, dropPathProb });
     logits = tf.keep(out);
     return crossEntropy(out, batch.y);
   }, [...params.values()]);
@@ -86,11 +86,13 @@ export interface WeightStepOptions {
   readonly lr: number;
   readonly gradClip: number;
   readonly seed?: number;
+  /** ScheduledDropPath probability of this epoch (PAPER.md 4); default 0. */
+  readonly dropPathProb?: number;
 }
 
 /** Weight step (PAPER.md 1, step 3): SGD on grad_w L_train(w, alpha), clipped. */
 export function weightStep(net: Supernet, opt: Sgd, batch: Batch, options: WeightStepOptions): StepResult {
-  const { loss, logits, grads } = lossAndGrads(net, batch, net.weights, options.seed);
+  const { loss, logits, grads } = lossAndGrads(net, batch, net.weights, options.seed, true, options.dropPathProb ?? 0);
   opt.step(grads, options.lr, clipScale(grads, options.gradClip).scale);
   const result = { loss: loss.dataSync()[0], accuracy: accuracy(logits, batch.y) };
   disposeAll(grads);
@@ -106,13 +108,15 @@ export interface AlphaStepOptions {
   readonly momentum?: number;
   readonly weightDecay?: number;
   readonly seed?: number;
+  /** ScheduledDropPath probability of this epoch (PAPER.md 4); default 0. */
+  readonly dropPathProb?: number;
 }
 
 /** Alpha step (PAPER.md 1, step 2): Adam on the first- or second-order alpha gradient. */
 export function alphaStep(net: Supernet, wOpt: Sgd, aOpt: Adam, valBatch: Batch, options: AlphaStepOptions): StepResult {
   const alphas = alphaParams(net);
   if (options.order === 'first') {
-    const { loss, logits, grads } = lossAndGrads(net, valBatch, alphas, options.seed);
+    const { loss, logits, grads } = lossAndGrads(net, valBatch, alphas, options.seed, true, options.dropPathProb ?? 0);
     aOpt.step(grads);
     const result = { loss: loss.dataSync()[0], accuracy: accuracy(logits, valBatch.y) };
     disposeAll(grads);
@@ -150,7 +154,8 @@ export function unrolledAlphaGrads(net: Supernet, wOpt: Sgd, valBatch: Batch, op
   const owned: NamedTensors[] = [saved];
   try {
     // (1) w' = w - xi (mu m + g + lambda w), on the training batch.
-    const train = lossAndGrads(net, trainBatch, w, options.seed);
+    const p = options.dropPathProb ?? 0;
+    const train = lossAndGrads(net, trainBatch, w, options.seed, true, p);
     owned.push(train.grads);
     tf.dispose([train.loss, train.logits]);
     const unrolled = tidyMap(() => [...w].map(([k, p]) => {
@@ -164,7 +169,7 @@ export function unrolledAlphaGrads(net: Supernet, wOpt: Sgd, valBatch: Batch, op
     assignAll(w, unrolled);
     disposeAll(unrolled);
     const both = new Map<string, tf.Variable>([...alphas, ...w]);
-    const val = lossAndGrads(net, valBatch, both, options.seed, false);
+    const val = lossAndGrads(net, valBatch, both, options.seed, false, p);
     owned.push(val.grads);
     const result = { loss: val.loss.dataSync()[0], accuracy: accuracy(val.logits, valBatch.y) };
     tf.dispose([val.loss, val.logits]);
@@ -181,7 +186,7 @@ export function unrolledAlphaGrads(net: Supernet, wOpt: Sgd, valBatch: Batch, op
           p.assign(v ? tf.add(s, tf.mul(v, sign * eps)) : s);
         }
       });
-      const r = lossAndGrads(net, trainBatch, alphas, options.seed);
+      const r = lossAndGrads(net, trainBatch, alphas, options.seed, true, p);
       tf.dispose([r.loss, r.logits]);
       owned.push(r.grads);
       return r.grads;

@@ -8,6 +8,7 @@
 import { tf } from '../backend';
 import { ReLUConvBN } from '../nn/conv_ops';
 import { FactorizedReduce } from '../nn/factorized_reduce';
+import { dropPath } from '../nn/drop_path';
 import { concatChannels, sumN } from '../nn/lean';
 import { Module, type ForwardContext, type Op } from '../nn/module';
 import { Init } from '../nn/random';
@@ -51,7 +52,9 @@ export class SearchCell extends Module {
 
   /**
    * s0, s1: [N, H, W, cPrevPrev] and [N, H', W', cPrev] -> [N, H'', W'', 4C]; `weights`: the
-   * softmax of this cell type's alphas, [14, K]. The caller owns the result.
+   * softmax of this cell type's alphas, [14, K]. In training mode with `ctx.dropPathProb` > 0 every
+   * edge output (the whole MixedOp sum) goes through drop path, seeded by the pass (ScheduledDropPath,
+   * PAPER.md 4, as RobustDARTS's search Cell). The caller owns the result.
    */
   apply(s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, ctx: ForwardContext): tf.Tensor4D {
     return tf.tidy(() => {
@@ -59,7 +62,10 @@ export class SearchCell extends Module {
       const states: tf.Tensor4D[] = [this.preprocess0.apply(s0, ctx), this.preprocess1.apply(s1, ctx)];
       for (let node = 0; node < NUM_NODES; node++) {
         const inputs = EDGES.filter((e) => e.node === node);
-        const terms = inputs.map(({ edge, input }) => this.edges[edge].apply(states[input], rows[edge], ctx));
+        const terms = inputs.map(({ edge, input }) => {
+          const out = this.edges[edge].apply(states[input], rows[edge], ctx);
+          return ctx.training && ctx.dropPathProb > 0 ? dropPath(out, ctx.dropPathProb, ctx.nextSeed()) : out;
+        });
         states.push(sumN(terms));
       }
       return concatChannels(states.slice(2));

@@ -17,7 +17,7 @@ import { Module, type ForwardContext, type Op } from '../nn/module';
 import { OPS } from '../nn/ops';
 import { Init } from '../nn/random';
 import type { GenotypeEntry } from '../spaces/genotype';
-import { dropPath } from './drop_path';
+import { dropPath } from '../nn/drop_path';
 
 /** The sizes of one evaluation cell (the same fields as lib/supernet/cell.ts `CellSizes`). */
 export interface EvalCellSizes {

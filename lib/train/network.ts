@@ -21,7 +21,7 @@ import { checkInteger, Init } from '../nn/random';
 import type { Genotype } from '../spaces/genotype';
 import { AuxiliaryHead } from './aux_head';
 import { EvalCell } from './cell';
-import { checkDropProb } from './drop_path';
+import { checkDropProb } from '../nn/drop_path';
 import { checkGenotype } from './genotype_check';
 
 /** The evaluation network's sizes (PAPER.md 5: CIFAR-10 20 cells, C 36; CIFAR-100 and SVHN 8, 16). */

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import type { SearchConfig } from '../../lib/config/search_config';
-import { checkImplemented, cosineLr, createSearchState, disposeSearchState, epochAugment, searchData, searchEpoch } from '../../lib/search/loop';
+import { cosineLr, dropPathAt, createSearchState, disposeSearchState, epochAugment, searchData, searchEpoch } from '../../lib/search/loop';
 import type { EpochRecord } from '../../lib/search/records';
 import { fakeDataset, smokeConfig } from './fixtures';
 
@@ -93,6 +93,19 @@ describe('searchEpoch', () => {
   });
 });
 
+describe('ScheduledDropPath in the search (PAPER.md 4)', () => {
+  it('uses p e / (epochs - 1) per epoch, records it, changes the search and stays reproducible', async () => {
+    assert.deepStrictEqual([0, 1, 2].map((e) => dropPathAt(smokeConfig({ regularization: { dropPathProb: 0.4 } }), e)), [0, 0.2, 0.4]);
+    const dp = smokeConfig({ regularization: { dropPathProb: 0.4 } });
+    const a = await run(dp, 3);
+    assert.deepStrictEqual(a.map((r) => r.regularization), [0, 0.2, 0.4].map((p) => ({ l2: 3e-4, dropPathProb: p })));
+    assert.deepStrictEqual(a, await run(dp, 3));
+    const plain = await run(smokeConfig(), 3);
+    assert.deepStrictEqual(a[0].alphas, plain[0].alphas, 'epoch 0: p = 0, the same search');
+    assert.notDeepStrictEqual(a[2].alphas, plain[2].alphas);
+  });
+});
+
 describe('epochAugment', () => {
   it("raises Cutout's probability linearly from 0 at the first epoch to its maximum at the last (PAPER.md 4)", () => {
     const a = { pad: 4, flip: true, cutout: { length: 16, prob: 0.8 } };
@@ -100,14 +113,6 @@ describe('epochAugment', () => {
     assert.strictEqual(epochAugment(a, 2, 5).cutout?.prob, 0.4);
     assert.strictEqual(epochAugment(a, 4, 5).cutout?.prob, 0.8);
     assert.strictEqual(epochAugment({ pad: 4, flip: true }, 3, 5).cutout, undefined);
-  });
-});
-
-describe('checkImplemented', () => {
-  it('refuses settings the loop does not carry out yet, naming each', () => {
-    assert.throws(() => checkImplemented(smokeConfig({ earlyStop: 'adaptive', regularization: { dropPathProb: 0.2 } })),
-      /not implemented yet: earlyStop=adaptive \(DARTS-ES \/ DARTS-ADA\); regularization\.dropPathProb=0\.2/);
-    checkImplemented(smokeConfig());
   });
 });
 

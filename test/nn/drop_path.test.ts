@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
-import { dropPath, dropPathScale } from '../../lib/train/drop_path';
+import { dropPath, dropPathScale } from '../../lib/nn/drop_path';
 import { assertClose } from '../helpers';
 
 describe('dropPath', () => {

@@ -1,10 +1,12 @@
 /**
- * Drop path (PAPER.md 5): during the final training each op output h [N, H, W, C] that is not an
- * identity is replaced, per sample, by h / keep with probability keep = 1 - p and by zeros
- * otherwise (the DARTS code's `utils.drop_path`: a Bernoulli(keep) mask of shape [N, 1, 1, 1]).
+ * Drop path: a tensor h [N, H, W, C] is replaced, per sample, by h / keep with probability
+ * keep = 1 - p and by zeros otherwise (the DARTS code's `utils.drop_path`: a Bernoulli(keep) mask of
+ * shape [N, 1, 1, 1]). The final training applies it to each op output that is not an identity
+ * (PAPER.md 5); R-DARTS(DP)'s ScheduledDropPath to every edge output of the search supernet
+ * (PAPER.md 4, lib/supernet/cell.ts).
  */
 import { tf } from '../backend';
-import { checkInteger } from '../nn/random';
+import { checkInteger } from './random';
 
 /** Throws unless 0 <= p < 1, naming `what`. */
 export function checkDropProb(p: number, what = 'dropPathProb'): void {
