@@ -7,6 +7,9 @@ import { Command } from 'commander';
 import * as fs from 'fs';
 import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 import { hvpStepCurve } from './bench/hvp_steps';
+import { readGridFile, readOverridesFile } from './config/overrides_file';
+import { ConfigOverrides, isPlainObject } from './config/search_config';
+import { runGrid } from './grid';
 import type { HvpScheme } from './hessian/hvp';
 import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
@@ -112,6 +115,7 @@ program.command('search')
   .option('--epochs <n>', 'search epochs (default: the preset\'s)')
   .option('--hessian <method>', 'curvature tracking: lanczos | full | off (default: the preset\'s)')
   .option('--full-hessian', 'build the full alpha Hessian and store it in the epoch records, as the original code')
+  .option('--config <file>', 'JSON object of config fields merged onto the preset (before the flags above)')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .action(async (o: Record<string, string | boolean | undefined>) => {
     const num = (name: string, v: string | boolean | undefined) => {
@@ -120,11 +124,14 @@ program.command('search')
       if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got ${v}`);
       return n;
     };
-    const overrides = Object.fromEntries(Object.entries({
+    const fromFile: Record<string, unknown> = typeof o.config === 'string' ? readOverridesFile(o.config) as Record<string, unknown> : {};
+    const flags = Object.fromEntries(Object.entries({
       space: o.space, dataset: o.dataset, seed: num('seed', o.seed), order: o.order, epochs: num('epochs', o.epochs),
       hessian: o.fullHessian ? { method: 'full', recordMatrix: true } : o.hessian === undefined ? undefined : { method: o.hessian },
     }).filter(([, v]) => v !== undefined));
-    const config = resolveConfig(String(o.preset ?? 'quick'), overrides, 'command line');
+    const merged = flags.hessian && isPlainObject(fromFile.hessian) && isPlainObject(flags.hessian) ? { hessian: { ...fromFile.hessian, ...flags.hessian } } : {};
+    const overrides = { ...fromFile, ...flags, ...merged } as ConfigOverrides;
+    const config = resolveConfig(String(o.preset ?? 'quick'), overrides, typeof o.config === 'string' ? `${o.config} + command line` : 'command line');
     const info = await initBackend();
     console.log(`search: ${config.space} on ${config.dataset}, preset ${o.preset}, seed ${config.seed}, ` +
       `${config.epochs} epochs, ${config.order} order, backend ${info.name}`);
@@ -133,6 +140,18 @@ program.command('search')
     if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${formatGenotype(run.genotype.genotype)}`);
     const last = run.epochs[run.epochs.length - 1];
     if (last) console.log(`supernet valid accuracy ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
+  });
+
+program.command('grid')
+  .description('run the searches of a grid file ({ preset, base, runs: { name: overrides } }), one process per core; re-run to resume')
+  .argument('<file>', 'grid file (JSON)')
+  .option('--jobs <n>', 'processes at once (default: the number of cores)')
+  .option('--out <dir>', 'folder of run directories (default results/runs)')
+  .action(async (file: string, o: { jobs?: string; out?: string }) => {
+    const entries = readGridFile(file);
+    const codes = await runGrid(entries, { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
+    const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
+    if (failed.length > 0) throw new Error(`grid ${file}: ${failed.length} of ${entries.length} searches failed: ${failed.join(', ')}`);
   });
 
 program.command('runs')

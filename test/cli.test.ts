@@ -33,6 +33,40 @@ describe('rdarts search', () => {
   }
 });
 
+describe('rdarts search --config and rdarts grid', () => {
+  it('applies a config file, and names a bad one without writing a run', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const bad = path.join(dir, 'bad.json');
+      fs.writeFileSync(bad, JSON.stringify({ hessian: { method: 'power' } }));
+      const r = rdarts(['search', '--preset', 'smoke', '--config', bad, '--out', path.join(dir, 'runs')]);
+      assert.strictEqual(r.status, 1);
+      assert.match(r.stderr, /bad\.json \+ command line\): hessian\.method: must be one of lanczos, full, off, got "power"/);
+      assert.ok(!fs.existsSync(path.join(dir, 'runs')));
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('runs the searches of a grid file, which a second call reads back', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const grid = path.join(dir, 'grid.json');
+      fs.writeFileSync(grid, JSON.stringify({ preset: 'smoke', base: { epochs: 1 }, runs: { a: { seed: 1 }, b: { seed: 2 } } }));
+      const out = path.join(dir, 'runs');
+      const first = rdarts(['grid', grid, '--out', out, '--jobs', '2']);
+      assert.strictEqual(first.status, 0, first.stderr + first.stdout);
+      assert.match(first.stdout, /\[a\] finished/);
+      const runs = fs.readdirSync(out);
+      assert.strictEqual(runs.length, 2);
+      assert.ok(runs.every((r) => fs.existsSync(path.join(out, r, 'DONE'))));
+      assert.match(rdarts(['grid', grid, '--out', out]).stdout, /\[b\] run \w+ \(finished\)/);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
 describe('rdarts runs', () => {
   it('says so when there are no runs', () => {
     const { dir, cleanup } = tempDir();
