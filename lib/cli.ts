@@ -10,6 +10,7 @@ import { hvpStepCurve } from './bench/hvp_steps';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject } from './config/search_config';
 import { runGrid } from './grid';
+import { evaluateCommand } from './train/evaluate_command';
 import type { HvpScheme } from './hessian/hvp';
 import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
@@ -152,6 +153,20 @@ program.command('grid')
     const codes = await runGrid(entries, { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
     const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
     if (failed.length > 0) throw new Error(`grid ${file}: ${failed.length} of ${entries.length} searches failed: ${failed.join(', ')}`);
+  });
+
+program.command('evaluate')
+  .description('train a genotype from scratch and test it (PAPER.md 5); prints the test error and the parameter count. ' +
+    'Stored once per genotype and config under results/evals; an interrupted evaluation resumes')
+  .argument('<ref>', 'a search run directory, a runId under results/runs (or --runs), a genotype JSON file, or DARTS_V2')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+  .option('--seed <n>', 'seed of the evaluation (default: the preset\'s)')
+  .option('--out <dir>', 'folder of evaluation directories (default results/evals)')
+  .option('--runs <dir>', 'folder of search runs, to find a runId (default results/runs)')
+  .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string }) => {
+    const seed = o.seed === undefined ? undefined : Number(o.seed);
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be an integer >= 0, got ${o.seed}`);
+    await evaluateCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs });
   });
 
 program.command('runs')

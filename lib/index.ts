@@ -147,3 +147,17 @@ export type { GridEntry } from './config/overrides_file';
 export { runGrid } from './grid';
 export type { GridOptions } from './grid';
 export { appendDecision, readDecisions, reconcileRollback } from './runs/store';
+export {
+  createEvalState, disposeEvalState, ensureEvaluation, EVAL_FILE, evalDirFor, evalId, evalsRoot, evaluate, evaluationData,
+  loadEvalCheckpoint, plainGenotype, readEvaluation, saveEvalCheckpoint, trainEpoch, trainStep,
+} from './train/train';
+export type {
+  EnsureEvaluationOptions, EvalData, EvalEpochRecord, EvalFile, EvalSource, EvalState, EvaluationResult, StoredEvaluation,
+  TrainStepInfo, TrainStepOptions,
+} from './train/train';
+export {
+  checkTrainConfig, DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_PRESET_RUNTIME, TRAIN_PRESETS, TrainConfigError, TrainConfigSchema,
+} from './train/train_config';
+export type { TrainConfig } from './train/train_config';
+export { evaluateCommand, NAMED_GENOTYPES, resolveGenotype } from './train/evaluate_command';
+export type { EvaluateCommandOptions, ResolvedGenotype } from './train/evaluate_command';

@@ -1,11 +1,13 @@
 /**
  * The search presets (PAPER.md 1, 3, 4), each built by spreading the default, which is the paper's
- * setting. Measured search times (wasm backend, 1 thread, this 2-core AMD EPYC machine), without
- * curvature tracking (not implemented yet; `hessian.method` is 'off' in every preset until then):
- *   smoke  3.2 s for `rdarts search --preset smoke` (1.6 s of it searching);
- *   quick  3.9 min (10 epochs, 23.4 s each) for `npm start` on a fresh clone;
- *   mini   25.5 min (50 epochs, 30.5 s each) for `rdarts search --preset mini --space s3 --seed 1`,
- *          with a second search on the other core.
+ * setting. Measured search times (wasm backend, 1 thread, this 2-core AMD EPYC machine):
+ *   smoke  3 s for `rdarts search --preset smoke`;
+ *   quick  3.9 min (10 epochs, 23.4 s each) for `npm start` on a fresh clone, before curvature
+ *          tracking; tracking adds about 5 s at 6 of the epochs;
+ *   mini   30.2 min for `rdarts search --preset mini --space s3 --seed 1` with tracking at Lanczos
+ *          tolerance 1e-3 (26 measurements, 8.6 products and 6.7 s each on average: 2.9 min, 9.6%
+ *          of the total), with other processes on the second core for part of the run; 25.5 min
+ *          without tracking, earlier, with a second search on the other core.
  * The estimates below, from the measured step time (results/bench/vs_torch.jsonl), came first; the
  * Hessian terms in them are what curvature tracking will add:
  *   S3, L5, C8, 28x28x1, batch 64, first order: weight step 0.63 s + alpha step 0.42 s = 1.05 s
@@ -68,11 +70,13 @@ const SCALED = { space: 's3', dataset: 'fashion-mnist' } as const;
  *   S3, seed 1), so there was no architecture decision to study. 1,000 x 3e-3 = 3 is of the order of
  *   the paper's 19,550 x 3e-4 = 5.9.
  * - the curvature comes from Lanczos on forward-difference products (one gradient each), warm-started
- *   from the previous measurement, instead of the full matrix: a fraction of the cost, within 0.3%
- *   of the full matrix's top eigenvalue (measured; see lib/hessian/track.ts).
+ *   from the previous measurement, stopping at a residual of 1e-2 x the eigenvalue, instead of the
+ *   full matrix. Measured on the mini S3 search's last state (seed 1, epoch 49, 3 start seeds):
+ *   7-8 products, within 0.3-0.5% of the full central-difference matrix's top eigenvalue, the same
+ *   error as at tolerance 1e-3 with 9-10 products (the forward difference's O(h) error dominates).
  */
 const SCALED_ALPHA_LR = 3e-3;
-const SCALED_HESSIAN = { method: 'lanczos', scheme: 'forward' } as const;
+const SCALED_HESSIAN = { method: 'lanczos', scheme: 'forward', tolerance: 1e-2 } as const;
 
 /**
  * smoke: seconds, for tests and the notebook CI run. L3, C2, batch 8, 2 epochs, 64 training
@@ -129,6 +133,6 @@ export const SEARCH_PRESETS: Readonly<Record<PresetName, SearchConfig>> = Object
 export const PRESET_RUNTIME: Readonly<Record<PresetName, string>> = Object.freeze({
   smoke: '3 s (measured)',
   quick: '4 min on one core of this 2-core machine (measured: 3.9 min)',
-  mini: '26 min on one core (measured: 25.5 min for S3; curvature tracking will add an estimated 7 min)',
+  mini: '30 min on one core (measured: 30.2 min for S3 seed 1, curvature tracking 2.9 min of it)',
   paper: 'about 32 h on one core here (estimate); meant for a GPU',
 });

@@ -1,0 +1,116 @@
+/**
+ * `rdarts evaluate RUN_OR_GENOTYPE --preset mini` (PAPER.md 5): find the genotype that the
+ * reference names, train it from scratch under the preset's evaluation config, test it, and print
+ * the test error and the parameter count. The reference is tried as, in order:
+ *   1. a named genotype (NAMED_GENOTYPES: DARTS_V2);
+ *   2. an existing directory: a search run (its genotype.json; the run must be finished);
+ *   3. an existing file: a genotype as JSON, or a run's genotype.json ({ epoch, genotype });
+ *   4. a runId under the runs folder (default results/runs).
+ * The evaluation is stored once per (genotype, config) under results/evals (lib/train/train.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { initBackend } from '../backend';
+import { isPlainObject } from '../config/search_config';
+import type { DatasetSplits } from '../data/dataset';
+import { readRun, runsRoot } from '../runs/store';
+import type { ProgressMode } from '../search/progress';
+import { DARTS_V2, formatGenotype, type Genotype } from '../spaces/genotype';
+import { checkGenotype } from './genotype_check';
+import { ensureEvaluation, type EvalSource, type EvaluationResult } from './train';
+import { resolveTrainConfig } from './train_config';
+
+/** Genotypes that can be evaluated by name. */
+export const NAMED_GENOTYPES: Readonly<Record<string, Genotype>> = Object.freeze({ DARTS_V2 });
+
+/** A genotype and where it came from. */
+export interface ResolvedGenotype {
+  readonly genotype: Genotype;
+  readonly source: EvalSource;
+}
+
+/** The genotype of a finished search run in `dir`; an unfinished run throws, naming it. */
+function fromRun(dir: string): ResolvedGenotype {
+  const run = readRun(dir);
+  if (!run.done || !run.genotype) {
+    throw new Error(`evaluate: run ${run.runId} in ${dir} is not finished (${run.epochs.length}/${run.config.epochs} epochs); ` +
+      'finish it with `rdarts search` first');
+  }
+  return { genotype: run.genotype.genotype, source: { kind: 'run', runId: run.runId, dir: path.resolve(dir), epoch: run.genotype.epoch } };
+}
+
+/** A genotype JSON file: a Genotype, or { genotype: Genotype, ... } (a run's genotype.json). */
+function fromFile(file: string): ResolvedGenotype {
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`evaluate: ${file} is not a genotype JSON file: ${(e as Error).message}`);
+  }
+  const genotype = (isPlainObject(value) && isPlainObject(value.genotype) ? value.genotype : value) as Genotype;
+  try {
+    checkGenotype(genotype);
+  } catch (e) {
+    throw new Error(`evaluate: ${file} does not hold a genotype: ${(e as Error).message}`);
+  }
+  return { genotype, source: { kind: 'file', path: path.resolve(file) } };
+}
+
+/**
+ * The genotype that `ref` names (file header for the order). A reference that is none of them
+ * throws, listing what was tried.
+ */
+export function resolveGenotype(ref: string, runs: string = runsRoot()): ResolvedGenotype {
+  if (Object.prototype.hasOwnProperty.call(NAMED_GENOTYPES, ref)) return { genotype: NAMED_GENOTYPES[ref], source: { kind: 'name', name: ref } };
+  if (fs.existsSync(ref)) return fs.statSync(ref).isDirectory() ? fromRun(ref) : fromFile(ref);
+  const underRuns = path.join(runs, ref);
+  if (ref !== '' && !ref.includes('/') && fs.existsSync(underRuns)) return fromRun(underRuns);
+  throw new Error(`evaluate: "${ref}" is none of: a named genotype (${Object.keys(NAMED_GENOTYPES).join(', ')}); ` +
+    `a run directory or genotype JSON file (no such path); a runId under ${runs} (no ${underRuns})`);
+}
+
+function duration(seconds: number): string {
+  return seconds < 120 ? `${seconds.toFixed(1)} s` : `${(seconds / 60).toFixed(1)} min`;
+}
+
+/** Options of `evaluateCommand`. */
+export interface EvaluateCommandOptions {
+  /** smoke | quick | mini | paper: the evaluation config. */
+  readonly preset: string;
+  /** Folder of evaluation directories (default results/evals). */
+  readonly out?: string;
+  /** Seed of the evaluation (default: the preset's). */
+  readonly seed?: number;
+  /** Folder of search runs, for a runId (default results/runs). */
+  readonly runs?: string;
+  /** Both splits, instead of loading the preset's data set (tests). */
+  readonly data?: DatasetSplits;
+  /** Progress display (default 'bar'). */
+  readonly progress?: ProgressMode;
+  /** Where the result lines go (default console.log). */
+  readonly log?: (line: string) => void;
+}
+
+/** `rdarts evaluate REF --preset P [--seed S] [--out DIR]`: prints and returns the evaluation. */
+export async function evaluateCommand(ref: string, options: EvaluateCommandOptions): Promise<EvaluationResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const { genotype, source } = resolveGenotype(ref, options.runs);
+  const config = resolveTrainConfig(options.preset, options.seed === undefined ? {} : { seed: options.seed }, '--seed');
+  const backend = await initBackend();
+  const from = source.kind === 'run' ? `run ${source.runId} (epoch ${source.epoch})` : source.kind === 'file' ? source.path : source.name;
+  log(`evaluate: ${from}: ${formatGenotype(genotype)}`);
+  log(`preset ${options.preset}: ${config.layers} cells, C ${config.C}, ${config.epochs} epochs on ${config.dataset}, ` +
+    `seed ${config.seed}, backend ${backend.name}`);
+  const result = await ensureEvaluation(genotype, config, {
+    root: options.out, source, ...(options.data ? { data: options.data } : {}), progress: options.progress,
+  });
+  const e = result.evaluation;
+  log(`evaluation ${e.evalId} (${result.status}): ${e.dir}`);
+  log(`parameters: ${e.params.withoutAuxiliary.toLocaleString('en-US')} (${(e.params.withoutAuxiliary / 1e6).toFixed(3)} M; ` +
+    `${e.params.withAuxiliary.toLocaleString('en-US')} with the auxiliary head)`);
+  if (e.done && e.testError !== undefined) {
+    log(`test error ${(100 * e.testError).toFixed(2)}% on ${e.testImages} test images after ${e.epochs.length} epochs ` +
+      `(${duration(e.seconds ?? 0)})`);
+  }
+  return result;
+}
