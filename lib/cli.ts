@@ -11,6 +11,7 @@ import { readGridFile, readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject } from './config/search_config';
 import { runGrid } from './grid';
 import { evaluateCommand } from './train/evaluate_command';
+import { ensureRsWs } from './baselines/rs_ws';
 import type { HvpScheme } from './hessian/hvp';
 import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
@@ -167,6 +168,34 @@ program.command('evaluate')
     const seed = o.seed === undefined ? undefined : Number(o.seed);
     if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be an integer >= 0, got ${o.seed}`);
     await evaluateCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs });
+  });
+
+program.command('baseline')
+  .description('run (or resume, or read back) a baseline; rs-ws = random search with weight sharing (PAPER.md 4)')
+  .argument('<method>', 'rs-ws')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+  .option('--space <name>', 's1 | s2 | s3 | s4 | darts (default: the preset\'s)')
+  .option('--seed <n>', 'seed (default: the preset\'s)')
+  .option('--samples <n>', 'architectures scored on the score batches', '1000')
+  .option('--score-batches <n>', 'validation batches per sample', '10')
+  .option('--top-k <n>', 'samples re-scored on the whole validation half', '10')
+  .option('--out <dir>', 'results folder (default results/; runs go to <out>/baselines/<id>)')
+  .action(async (method: string, o: Record<string, string | undefined>) => {
+    if (method !== 'rs-ws') throw new Error(`baseline: unknown method ${JSON.stringify(method)}; use rs-ws`);
+    const int = (name: string, v: string | undefined) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be an integer >= 0, got ${v}`);
+      return n;
+    };
+    const overrides = Object.fromEntries(Object.entries({ space: o.space, seed: o.seed === undefined ? undefined : int('seed', o.seed) })
+      .filter(([, v]) => v !== undefined)) as ConfigOverrides;
+    const config = resolveConfig(String(o.preset), overrides, 'command line');
+    await initBackend();
+    const run = await ensureRsWs(config, {
+      root: o.out, samples: int('samples', o.samples), scoreBatches: int('score-batches', o.scoreBatches), topK: int('top-k', o.topK),
+    });
+    console.log(`rs-ws (${run.status}): ${run.dir}`);
+    if (run.result) console.log(`genotype (sample ${run.result.best}): ${formatGenotype(run.result.genotype)}`);
   });
 
 program.command('runs')

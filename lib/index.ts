@@ -161,3 +161,17 @@ export {
 export type { TrainConfig } from './train/train_config';
 export { evaluateCommand, NAMED_GENOTYPES, resolveGenotype } from './train/evaluate_command';
 export type { EvaluateCommandOptions, ResolvedGenotype } from './train/evaluate_command';
+export { checkArchitecture } from './supernet/network';
+export { placeArchitecture } from './supernet/cell';
+export type { ArchitectureEdge } from './supernet/cell';
+export { sampleGenotype } from './baselines/sample';
+export {
+  checkRsWsParameters, ensureRsWs, RS_WS_DEFAULTS, rsWsEpoch, scoreArchitecture, scoreBatchesOf, selectionArchitecture,
+  trainingArchitecture,
+} from './baselines/rs_ws';
+export type {
+  EnsureRsWsOptions, RsWsCandidate, RsWsEpochRecord, RsWsParameters, RsWsResult, RsWsRun, ScoredArchitecture,
+} from './baselines/rs_ws';
+export { randomSearch, randomSearchCandidate } from './baselines/random_search';
+export type { RandomSearchCandidate, RandomSearchResult } from './baselines/random_search';
+export { BASELINE_FILES, baselineDir, baselineId, readBaselineResult } from './baselines/store';

@@ -62,4 +62,15 @@ export class MixedOp extends Module {
   apply(x: tf.Tensor4D, weights: tf.Tensor1D, ctx: ForwardContext): tf.Tensor4D {
     return tf.tidy(() => mixOutputs(weights, this.ops.map((op) => op.apply(x, ctx))));
   }
+
+  /**
+   * Only the candidate op `name` on x [N, H, W, C] (weight 1, no mixing): the discrete forward of
+   * RS-ws (PAPER.md 4), where the other ops of the edge are not computed. Throws if the edge does
+   * not offer `name`. The caller owns the result (for the identity it may be `x` itself).
+   */
+  applyOp(x: tf.Tensor4D, name: OpName, ctx: ForwardContext): tf.Tensor4D {
+    const k = this.primitives.indexOf(name);
+    if (k < 0) throw new Error(`MixedOp.applyOp: op ${JSON.stringify(name)} is not one of this edge's ops (${this.primitives.join(', ')})`);
+    return this.ops[k].apply(x, ctx);
+  }
 }

@@ -7,15 +7,17 @@
  * (`stem.0.weight`, `stem.1.*`, `cells.<i>.*`, `classifier.weight`, `classifier.bias`); layouts:
  * lib/supernet/names.ts. Initialisation (lib/nn/random.ts `Init`, seeded by `config.seed`):
  * PyTorch's defaults, kaiming-uniform conv and linear weights, uniform linear bias, BN 1 and 0.
+ * With `architecture` the forward is discrete (RS-ws, PAPER.md 4): only a genotype's ops, weight 1.
  */
 import { tf } from '../backend';
 import { BatchNorm, batchNorm } from '../nn/batchnorm';
 import { conv2d } from '../nn/conv';
 import { countElements, ForwardContext, type ForwardOptions, Module } from '../nn/module';
 import { checkInteger, Init } from '../nn/random';
+import type { Genotype } from '../spaces/genotype';
 import type { SearchSpace } from '../spaces/spaces';
-import { NUM_EDGES } from '../spaces/topology';
-import { SearchCell } from './cell';
+import { NUM_EDGES, NUM_NODES } from '../spaces/topology';
+import { placeArchitecture, SearchCell } from './cell';
 import { softmaxRows } from './mixed_op';
 
 /** The supernet's sizes (PAPER.md's search: C 16, layers 8, 3 input channels, 10 classes). */
@@ -41,6 +43,33 @@ export interface SupernetConfig {
  */
 export interface SupernetForwardOptions extends ForwardOptions {
   readonly alphas?: { readonly normal: tf.Tensor2D; readonly reduce: tf.Tensor2D };
+  /**
+   * A discrete architecture to run instead of the mixture (RS-ws, PAPER.md 4: "one-hot alphas, no
+   * softmax"): each cell computes only the genotype's ops (`normal` in normal cells, `reduce` in
+   * reduction cells), each taken by name from the MixedOp of its edge and summed with weight 1, on
+   * the shared supernet weights; the alphas are not used and the other edges and ops are not
+   * computed (so they get no gradient). Excludes `alphas`. Checked by `checkArchitecture`.
+   */
+  readonly architecture?: Genotype;
+}
+
+const CONCAT = [2, 3, 4, 5].join();
+
+/**
+ * Checks that `architecture` runs on a supernet of `space`: 8 entries per cell type, 2 per node,
+ * each input a predecessor of its node (two distinct inputs per node), each op one that the edge
+ * offers in this space (S1 differs per edge), concat [2, 3, 4, 5] (the supernet concatenates every
+ * node). Throws an error naming the entry, e.g. `architecture.reduce[3] (node 1): op ...`.
+ */
+export function checkArchitecture(architecture: Genotype, space: SearchSpace, what = 'architecture'): void {
+  if (architecture === null || typeof architecture !== 'object') throw new Error(`${what} is ${String(architecture)}; expected a genotype`);
+  for (const cell of ['normal', 'reduce'] as const) {
+    placeArchitecture(architecture[cell], space[cell], `${what}.${cell}`, `space ${space.name}`);
+    const concat = architecture[`${cell}Concat`];
+    if (!Array.isArray(concat) || concat.join() !== CONCAT) {
+      throw new Error(`${what}.${cell}Concat is ${JSON.stringify(concat)}; the supernet concatenates all ${NUM_NODES} nodes, [${CONCAT}]`);
+    }
+  }
 }
 
 /** The number of ops per edge of one cell type; every edge must have the same number. */
@@ -122,6 +151,15 @@ export class SearchNetwork extends Module {
       throw new Error(`forward: x has shape [${x.shape}]; expected [N, H, W, ${this.config.inChannels}]`);
     }
     const ctx = new ForwardContext(options);
+    const architecture = options.architecture;
+    if (architecture) {
+      if (options.alphas) throw new Error('forward: options.alphas and options.architecture exclude each other');
+      checkArchitecture(architecture, this.config.space, 'options.architecture');
+      return this.forwardWith(x, ctx, (cell, s0, s1) => {
+        const type = cell.reduction ? 'reduce' : 'normal';
+        return cell.applyArchitecture(s0, s1, architecture[type], ctx, `options.architecture.${type}`);
+      });
+    }
     return tf.tidy(() => {
       const alphas = options.alphas ?? this.alphas;
       for (const cell of ['normal', 'reduce'] as const) {
@@ -132,12 +170,17 @@ export class SearchNetwork extends Module {
       }
       const weightsNormal = softmaxRows(alphas.normal as tf.Tensor2D);
       const weightsReduce = softmaxRows(alphas.reduce as tf.Tensor2D);
-      const stem = batchNorm(conv2d(x, this.stemWeight as tf.Tensor4D, 1, 1), this.stemBn, ctx.training,
-        ctx.updateRunningStats);
+      return this.forwardWith(x, ctx, (cell, s0, s1) => cell.apply(s0, s1, cell.reduction ? weightsReduce : weightsNormal, ctx));
+    });
+  }
+
+  /** Stem, the cells (each run by `applyCell`) and classifier, as `forward`: logits [N, classes] the caller owns. */
+  private forwardWith(x: tf.Tensor4D, ctx: ForwardContext,
+    applyCell: (cell: SearchCell, s0: tf.Tensor4D, s1: tf.Tensor4D) => tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => {
+      const stem = batchNorm(conv2d(x, this.stemWeight as tf.Tensor4D, 1, 1), this.stemBn, ctx.training, ctx.updateRunningStats);
       let [s0, s1] = [stem, stem];
-      for (const cell of this.cells) {
-        [s0, s1] = [s1, cell.apply(s0, s1, cell.reduction ? weightsReduce : weightsNormal, ctx)];
-      }
+      for (const cell of this.cells) [s0, s1] = [s1, applyCell(cell, s0, s1)];
       const pooled = s1.mean([1, 2]) as tf.Tensor2D;
       return pooled.matMul(this.classifierWeight as tf.Tensor2D).add(this.classifierBias) as tf.Tensor2D;
     });

@@ -1,0 +1,347 @@
+/**
+ * RS-ws: random search with weight sharing (Li & Talwalkar 2019), the baseline of PAPER.md 4. The
+ * DARTS supernet of a SearchConfig is trained with one uniformly sampled architecture per step
+ * ("one-hot alphas, no softmax": the `architecture` forward, lib/supernet/network.ts) for the same
+ * number of steps as the DARTS search of that config (same data split, batch size, epochs, SGD,
+ * cosine lr, augmentation, L2, drop path, initial weights); then `samples` random architectures
+ * (1000) are scored on `scoreBatches` (10) validation batches, the `topK` (10) best are scored on
+ * the whole validation half, and the best of those is the result.
+ *
+ * Scoring uses training-mode BN (batch statistics) without updating the running statistics: the
+ * running statistics were accumulated over thousands of different random architectures, so they
+ * fit none of them (an op's input distribution depends on which ops feed it), and eval mode would
+ * score each architecture by how well it happens to match the average. (The original RandomNAS code
+ * scores in eval mode.) Every architecture is scored on the same fixed, unaugmented batches (the
+ * original drew the next batches of its validation iterator), so scores compare; the ranking is by
+ * accuracy, then loss, then sample index.
+ *
+ * Seeds: with stepSeed = mixSeed(seed, e, s) as in the DARTS loop, the architecture of step s of
+ * epoch e is drawn from mixSeed(stepSeed, 3) and the weight step's noise from mixSeed(stepSeed, 2);
+ * the batches are the DARTS search's weight batches (epochBatches); selection sample i comes from
+ * mixSeed(seed, SELECT, i). So every draw is a function of (seed, epoch, step) or (seed, index),
+ * and a resumed run (lib/baselines/store.ts) equals an uninterrupted one.
+ *
+ * Weights that a step's architecture does not use get no gradient and are not updated (our Sgd, as
+ * PyTorch's optimisers with set_to_none); the original ran PyTorch 0.3, whose zero_grad kept zero
+ * gradients, so momentum and weight decay went on moving every weight used before.
+ */
+import { backendInfo, tf } from '../backend';
+import type { SearchConfig } from '../config/search_config';
+import { epochBatches, evalBatches, makeBatch, subsetSize, type Subset } from '../data/batches';
+import { NO_AUGMENT } from '../data/augment';
+import type { Dataset } from '../data/dataset';
+import { mixSeed, permutation, Rng } from '../data/rng';
+import { loadCheckpoint, saveCheckpoint, type SearchState } from '../runs/checkpoint';
+import {
+  cosineLr, createSearchState, disposeSearchState, dropPathAt, epochAugment, type SearchData, searchData,
+} from '../search/loop';
+import type { ProgressMode } from '../search/progress';
+import type { LossAccuracy } from '../search/records';
+import { accuracy, type Batch, crossEntropy, type Supernet, weightStep } from '../search/step';
+import { formatGenotype, type Genotype } from '../spaces/genotype';
+import { getSpace } from '../spaces/spaces';
+import type { SearchNetwork } from '../supernet/network';
+import { sampleGenotype } from './sample';
+import {
+  appendBaselineEpoch, BASELINE_FILES, baselineDir, checkpointFile, createBaseline, prepareBaselineResume, pruneBaselineCheckpoints,
+  readBaselineConfig, readBaselineResult, readLines, writeBaselineResult, writeLines,
+} from './store';
+
+/** The selection phase's sizes (PAPER.md 4: 1000, 10, 10). */
+export interface RsWsParameters {
+  /** Random architectures scored on the score batches. */
+  readonly samples: number;
+  /** Validation batches (of the config's batch size) that score each sample. */
+  readonly scoreBatches: number;
+  /** The best samples scored again on the whole validation half. */
+  readonly topK: number;
+}
+
+export const RS_WS_DEFAULTS: RsWsParameters = Object.freeze({ samples: 1000, scoreBatches: 10, topK: 10 });
+
+/** One training epoch of RS-ws (epochs.jsonl). */
+export interface RsWsEpochRecord {
+  readonly epoch: number;
+  /** The weights' learning rate of this epoch (cosine, as the DARTS search). */
+  readonly lr: number;
+  readonly steps: number;
+  /** Mean over the epoch's weight steps (each its own random architecture), training mode. */
+  readonly train: LossAccuracy;
+  readonly regularization: { readonly l2: number; readonly dropPathProb: number };
+  readonly seconds: number;
+  readonly backend: string;
+}
+
+/** A sampled architecture and its score on the score batches (samples.jsonl). */
+export interface ScoredArchitecture extends LossAccuracy {
+  readonly index: number;
+  readonly genotype: Genotype;
+  /** Wall-clock seconds of the scoring. */
+  readonly seconds: number;
+}
+
+/** One of the top k, scored again on the whole validation half. */
+export interface RsWsCandidate {
+  readonly index: number;
+  readonly genotype: Genotype;
+  /** On the score batches (the ranking). */
+  readonly sample: LossAccuracy;
+  /** On the whole validation half. */
+  readonly valid: LossAccuracy;
+}
+
+/** result.json of an RS-ws run. */
+export interface RsWsResult {
+  readonly method: 'rs-ws';
+  readonly id: string;
+  /** The best of the top k on the whole validation half (ties: the better-ranked sample). */
+  readonly genotype: Genotype;
+  readonly best: number;
+  /** The top k, in ranking order, with their scores. */
+  readonly top: readonly RsWsCandidate[];
+  readonly parameters: RsWsParameters;
+  /** Images in the score batches (scoreBatches x batchSize, at most the validation half). */
+  readonly scoreImages: number;
+  /** Training epochs, scoring of the samples, of the top k, and their sum. */
+  readonly seconds: { readonly train: number; readonly samples: number; readonly top: number; readonly total: number };
+}
+
+/** Seed keys apart from the DARTS loop's (1: alpha step, 2: weight step). */
+const ARCH_KEY = 3;
+const SELECT_KEY = -5;
+const SCORE_KEY = -6;
+/** Scored samples between two writes of samples.jsonl. */
+const FLUSH_EVERY = 25;
+
+/** Checks the selection parameters; an error names the parameter. */
+export function checkRsWsParameters(p: RsWsParameters): RsWsParameters {
+  for (const key of ['samples', 'scoreBatches', 'topK'] as const) {
+    if (!Number.isInteger(p[key]) || p[key] < 1) throw new Error(`rs-ws: ${key} must be a positive integer, got ${p[key]}`);
+  }
+  if (p.topK > p.samples) throw new Error(`rs-ws: topK (${p.topK}) must be <= samples (${p.samples})`);
+  return { samples: p.samples, scoreBatches: p.scoreBatches, topK: p.topK };
+}
+
+/** The architecture trained at step `step` of epoch `epoch`. */
+export function trainingArchitecture(config: SearchConfig, epoch: number, step: number): Genotype {
+  return sampleGenotype(getSpace(config.space), new Rng(mixSeed(mixSeed(config.seed, epoch, step), ARCH_KEY)));
+}
+
+/** Selection sample `index`. */
+export function selectionArchitecture(config: SearchConfig, index: number): Genotype {
+  return sampleGenotype(getSpace(config.space), new Rng(mixSeed(config.seed, SELECT_KEY, index)));
+}
+
+/** The supernet seen through `architecture`: what weightStep trains (a view; owns nothing). */
+function discrete(net: SearchNetwork, architecture: Genotype): Supernet {
+  return {
+    weights: net.weights, alphas: net.alphas,
+    forward: (x, options) => net.forward(x, { ...options, architecture }),
+  };
+}
+
+/** Progress of one training step. */
+export interface RsWsStepInfo {
+  readonly epoch: number;
+  readonly step: number;
+  readonly steps: number;
+  readonly architecture: Genotype;
+  readonly train: LossAccuracy;
+}
+
+/**
+ * Trains epoch `epoch` (0-based): per training batch (the DARTS search's weight batches) a fresh
+ * random architecture and one weight step on it (SGD, clipped, cosine lr of the epoch). Returns
+ * the epoch's record; `onStep` sees every step.
+ */
+export function rsWsEpoch(config: SearchConfig, data: SearchData, state: SearchState, epoch: number,
+  onStep: (info: RsWsStepInfo) => void = () => undefined): RsWsEpochRecord {
+  const started = Date.now();
+  const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
+  const steps = Math.ceil(subsetSize(data.split.train) / config.batchSize);
+  const dropPathProb = dropPathAt(config, epoch);
+  const augment = epochAugment(data.augment, epoch, config.epochs);
+  const sum = { loss: 0, correct: 0, n: 0 };
+  let step = 0;
+  for (const batch of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment })) {
+    const architecture = trainingArchitecture(config, epoch, step);
+    const t = weightStep(discrete(state.net, architecture), state.weightOpt, batch, {
+      lr, gradClip: config.weightOptimizer.gradClip, seed: mixSeed(mixSeed(config.seed, epoch, step), 2), dropPathProb,
+    });
+    const n = batch.y.shape[0];
+    tf.dispose([batch.x, batch.y]);
+    sum.loss += t.loss * n; sum.correct += t.accuracy * n; sum.n += n;
+    step += 1;
+    onStep({ epoch, step, steps, architecture, train: t });
+  }
+  return {
+    epoch, lr, steps: step, train: { loss: sum.loss / sum.n, accuracy: sum.correct / sum.n },
+    regularization: { l2: state.weightOpt.options.weightDecay, dropPathProb },
+    seconds: (Date.now() - started) / 1000, backend: backendInfo()?.name ?? tf.getBackend(),
+  };
+}
+
+/**
+ * The fixed score batches: `count` batches of `batchSize` distinct images of `subset` (fewer if it
+ * is smaller), in a random order fixed by `seed`, unaugmented. The caller disposes them.
+ */
+export function scoreBatchesOf(subset: Subset, batchSize: number, count: number, seed: number): Batch[] {
+  const order = permutation(subsetSize(subset), new Rng(mixSeed(seed, SCORE_KEY)));
+  const n = Math.min(order.length, count * batchSize);
+  const batches: Batch[] = [];
+  for (let start = 0; start < n; start += batchSize) {
+    const indices = Array.from(order.subarray(start, Math.min(n, start + batchSize)), (i) => i + subset.start);
+    batches.push(makeBatch(subset.dataset, indices, NO_AUGMENT, null));
+  }
+  return batches;
+}
+
+/**
+ * Loss and accuracy of `architecture` on the shared weights over `batches` (means weighted by
+ * batch size): training-mode BN, running statistics untouched (file header); `seed` fixes any
+ * noise op (batch b: mixSeed(seed, b)).
+ */
+export function scoreArchitecture(net: SearchNetwork, architecture: Genotype, batches: Iterable<Batch>, seed: number,
+  disposeBatches = false): LossAccuracy {
+  let [loss, correct, n, b] = [0, 0, 0, 0];
+  for (const batch of batches) {
+    const size = batch.y.shape[0];
+    tf.tidy(() => {
+      const logits = net.forward(batch.x, { training: true, updateRunningStats: false, seed: mixSeed(seed, b++), architecture });
+      loss += crossEntropy(logits, batch.y).dataSync()[0] * size;
+      correct += accuracy(logits, batch.y) * size;
+    });
+    if (disposeBatches) tf.dispose([batch.x, batch.y]);
+    n += size;
+  }
+  if (n === 0) throw new Error('scoreArchitecture: no images');
+  return { loss: loss / n, accuracy: correct / n };
+}
+
+/** Better first: accuracy, then loss, then the lower index. */
+function byScore(a: LossAccuracy & { index: number }, b: LossAccuracy & { index: number }): number {
+  return b.accuracy - a.accuracy || a.loss - b.loss || a.index - b.index;
+}
+
+/** Options of `ensureRsWs`; the parameters default to RS_WS_DEFAULTS. */
+export interface EnsureRsWsOptions extends Partial<RsWsParameters> {
+  /** The results folder; the run lives in `<root>/baselines/<id>` (default results/). */
+  readonly root?: string;
+  /** The training split to use instead of loading `config.dataset` (tests). */
+  readonly train?: Dataset;
+  /** 'off' is silent; 'log' and 'bar' write a line per epoch and per flush of scores to stderr (default: the config's). */
+  readonly progress?: ProgressMode;
+  /** Stop (unfinished, resumable) after this many training epochs of this call (tests: an interruption). */
+  readonly maxEpochs?: number;
+  /** Stop (unfinished, resumable) after scoring this many samples in this call (tests: an interruption). */
+  readonly maxSamples?: number;
+  /** Called after every training step. */
+  readonly onStep?: (info: RsWsStepInfo) => void;
+}
+
+/** How ensureRsWs found the run, and what is stored after it. */
+export interface RsWsRun {
+  readonly status: 'finished' | 'resumed' | 'started' | 'interrupted';
+  readonly dir: string;
+  readonly epochs: RsWsEpochRecord[];
+  readonly samples: ScoredArchitecture[];
+  /** Set once the run is finished. */
+  readonly result?: RsWsResult;
+}
+
+function stored(dir: string, status: RsWsRun['status']): RsWsRun {
+  const result = readBaselineResult<RsWsResult>(dir);
+  return {
+    status, dir, epochs: readLines<RsWsEpochRecord>(dir, BASELINE_FILES.epochs),
+    samples: readLines<ScoredArchitecture>(dir, BASELINE_FILES.samples), ...(result ? { result } : {}),
+  };
+}
+
+/** The scored samples that are stored in order (index i on line i); a line out of order ends them. */
+function storedSamples(dir: string): ScoredArchitecture[] {
+  const lines = readLines<ScoredArchitecture>(dir, BASELINE_FILES.samples);
+  const bad = lines.findIndex((s, i) => s.index !== i);
+  return bad < 0 ? lines : lines.slice(0, bad);
+}
+
+/**
+ * Reads, resumes or starts the RS-ws run of `config` with the given parameters (file header);
+ * resolves when it is finished (or interrupted by maxEpochs / maxSamples).
+ */
+export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOptions = {}): Promise<RsWsRun> {
+  const parameters = checkRsWsParameters({ ...RS_WS_DEFAULTS, ...Object.fromEntries(
+    (['samples', 'scoreBatches', 'topK'] as const).filter((k) => options[k] !== undefined).map((k) => [k, options[k]])) });
+  const existing = baselineDir(config, 'rs-ws', { ...parameters }, options.root);
+  if (readBaselineResult(existing)) return stored(existing, 'finished');
+  const data = searchData(config, options.train);
+  const dir = createBaseline(config, 'rs-ws', { ...parameters }, options.root);
+  const { id } = readBaselineConfig(dir);
+  const { startEpoch, checkpoint } = prepareBaselineResume(dir);
+  const status = startEpoch > 0 ? 'resumed' : 'started';
+  const mode = options.progress ?? config.report.progress;
+  const log = (line: string) => { if (mode !== 'off') process.stderr.write(`rs-ws ${id}: ${line}\n`); };
+  const state = createSearchState(config, data);
+  try {
+    if (checkpoint) loadCheckpoint(checkpoint.file, state);
+    const stop = options.maxEpochs === undefined ? config.epochs : Math.min(config.epochs, startEpoch + options.maxEpochs);
+    for (let epoch = startEpoch; epoch < stop; epoch++) {
+      const record = rsWsEpoch(config, data, state, epoch, options.onStep);
+      saveCheckpoint(checkpointFile(dir, epoch), { ...state, meta: { epoch, id, method: 'rs-ws' } });
+      appendBaselineEpoch(dir, record);
+      pruneBaselineCheckpoints(dir, epoch);
+      log(`epoch ${epoch + 1}/${config.epochs}: train loss ${record.train.loss.toFixed(3)} acc ${record.train.accuracy.toFixed(3)} ` +
+        `(${record.seconds.toFixed(1)} s)`);
+    }
+    if (readLines(dir, BASELINE_FILES.epochs).length < config.epochs) return stored(dir, 'interrupted');
+    const done = select(config, data, state, dir, id, parameters, options.maxSamples, log);
+    return stored(dir, done ? status : 'interrupted');
+  } finally {
+    disposeSearchState(state);
+  }
+}
+
+/** The selection phase on the trained state; false when interrupted by `maxSamples`. */
+function select(config: SearchConfig, data: SearchData, state: SearchState, dir: string, id: string, parameters: RsWsParameters,
+  maxSamples: number | undefined, log: (line: string) => void): boolean {
+  const { net } = state;
+  const samples = storedSamples(dir);
+  const batches = scoreBatchesOf(data.split.val, config.batchSize, parameters.scoreBatches, config.seed);
+  const scoreImages = batches.reduce((n, b) => n + b.y.shape[0], 0);
+  const scoreSeed = mixSeed(config.seed, SCORE_KEY);
+  try {
+    const stop = maxSamples === undefined ? parameters.samples : Math.min(parameters.samples, samples.length + maxSamples);
+    for (let index = samples.length; index < stop; index++) {
+      const started = Date.now();
+      const genotype = selectionArchitecture(config, index);
+      const score = scoreArchitecture(net, genotype, batches, scoreSeed);
+      samples.push({ index, genotype, ...score, seconds: (Date.now() - started) / 1000 });
+      if (samples.length % FLUSH_EVERY === 0 || index === stop - 1) {
+        writeLines(dir, BASELINE_FILES.samples, samples);
+        log(`scored ${samples.length}/${parameters.samples} architectures`);
+      }
+    }
+  } finally {
+    tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+  }
+  if (samples.length < parameters.samples) return false;
+  const started = Date.now();
+  const ranked = [...samples].sort(byScore).slice(0, parameters.topK);
+  const val = data.split.val;
+  const top: RsWsCandidate[] = ranked.map((s) => ({
+    index: s.index, genotype: s.genotype, sample: { loss: s.loss, accuracy: s.accuracy },
+    valid: scoreArchitecture(net, s.genotype, evalBatches(val.dataset, config.batchSize, val.start, val.end), scoreSeed, true),
+  }));
+  const best = top.reduce((b, c) => (c.valid.accuracy > b.valid.accuracy ? c : b));
+  const epochs = readLines<RsWsEpochRecord>(dir, BASELINE_FILES.epochs);
+  const seconds = {
+    train: epochs.reduce((s, r) => s + r.seconds, 0), samples: samples.reduce((s, r) => s + r.seconds, 0),
+    top: (Date.now() - started) / 1000,
+  };
+  const result: RsWsResult = {
+    method: 'rs-ws', id, genotype: best.genotype, best: best.index, top, parameters, scoreImages,
+    seconds: { ...seconds, total: seconds.train + seconds.samples + seconds.top },
+  };
+  writeBaselineResult(dir, result);
+  log(`best sample ${best.index}: valid acc ${best.valid.accuracy.toFixed(4)}; ${formatGenotype(best.genotype)}`);
+  return true;
+}
