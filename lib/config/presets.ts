@@ -20,14 +20,8 @@
  */
 import type { PresetName } from './preset';
 import type { SearchConfig } from './search_config';
+import { deepFreeze } from './validation';
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /**
  * The paper's search setting (PAPER.md 1; RobustDARTS src/search/args.py): CIFAR-10 split 25,000 /

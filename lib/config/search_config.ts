@@ -13,6 +13,7 @@ import type { AdamOptions, SgdOptions } from '../search/optim';
 import { SPACE_NAMES } from '../spaces/spaces';
 import { parsePreset, PresetName } from './preset';
 import { SEARCH_PRESETS } from './presets';
+import { describeIssue, show } from './validation';
 
 const num = () => z.number().finite('must be a finite number');
 const posInt = () => num().int('must be a positive integer').positive('must be a positive integer');
@@ -175,33 +176,6 @@ export class ConfigError extends Error {
   constructor(readonly source: string, readonly issues: readonly string[]) {
     super(`search config (${source}): ${issues.join('; ')}`);
     this.name = 'ConfigError';
-  }
-}
-
-function show(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
-}
-
-function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
-  let v = root;
-  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[key] : undefined;
-  return v;
-}
-
-function describeIssue(issue: z.ZodIssue, input: unknown): string {
-  const field = issue.path.join('.');
-  const at = field === '' ? '' : `${field}: `;
-  const got = show(valueAt(input, issue.path));
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${at}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    case 'invalid_enum_value':
-      return `${at}must be one of ${issue.options.join(', ')}, got ${got}`;
-    case 'invalid_type':
-      if (issue.expected === 'integer') return `${at}${issue.message}, got ${got}`;
-      return issue.received === 'undefined' ? `${at}required (${issue.expected})` : `${at}must be ${issue.expected}, got ${got}`;
-    default:
-      return `${at}${issue.message}, got ${got}`;
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { parsePreset, type PresetName } from '../config/preset';
+import { deepFreeze, describeIssue, show } from '../config/validation';
 import { DATASET_NAMES } from '../data/dataset';
 
 const num = () => z.number().finite('must be a finite number');
@@ -83,28 +84,6 @@ export class TrainConfigError extends Error {
   }
 }
 
-function show(value: unknown): string {
-  return value === undefined ? 'nothing' : JSON.stringify(value);
-}
-
-/** One zod issue as `field: problem, got value`. */
-function describeIssue(issue: z.ZodIssue, input: unknown): string {
-  const field = issue.path.join('.');
-  const at = field === '' ? '' : `${field}: `;
-  let got: unknown = input;
-  for (const key of issue.path) got = got !== null && typeof got === 'object' ? (got as Record<string | number, unknown>)[key] : undefined;
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${at}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    case 'invalid_enum_value':
-      return `${at}must be one of ${issue.options.join(', ')}, got ${show(got)}`;
-    case 'invalid_type':
-      return got === undefined ? `${at}required (${issue.expected})` : `${at}must be ${issue.expected}, got ${show(got)}`;
-    default:
-      return `${at}${issue.message}, got ${show(got)}`;
-  }
-}
-
 /** Validates any value as an evaluation config (eval.json read back, a preset with overrides). */
 export function checkTrainConfig(value: unknown, source = 'config'): TrainConfig {
   const result = TrainConfigSchema.safeParse(value);
@@ -112,13 +91,6 @@ export function checkTrainConfig(value: unknown, source = 'config'): TrainConfig
   return result.data;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
 
 /**
  * The paper's final evaluation (PAPER.md 5; RobustDARTS src/evaluation/args.py): CIFAR-10, 20

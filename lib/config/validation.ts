@@ -1,0 +1,44 @@
+/**
+ * Shared by the validated configs (lib/config/search_config.ts, lib/train/train_config.ts): one zod
+ * issue as `field: problem, got value`, and deep freezing of preset objects.
+ */
+import type { z } from 'zod';
+
+/** A value for an error message: its JSON, or 'nothing'. */
+export function show(value: unknown): string {
+  return value === undefined ? 'nothing' : JSON.stringify(value);
+}
+
+function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
+  let v = root;
+  for (const key of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[key] : undefined;
+  return v;
+}
+
+/** One zod issue as `field: problem, got value`, the field named by its path. */
+export function describeIssue(issue: z.ZodIssue, input: unknown): string {
+  const field = issue.path.join('.');
+  const at = field === '' ? '' : `${field}: `;
+  const got = show(valueAt(input, issue.path));
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `${at}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'invalid_enum_value':
+      return `${at}must be one of ${issue.options.join(', ')}, got ${got}`;
+    case 'invalid_type':
+      if (issue.expected === 'integer') return `${at}${issue.message}, got ${got}`;
+      return issue.received === 'undefined' ? `${at}required (${issue.expected})` : `${at}must be ${issue.expected}, got ${got}`;
+    default:
+      return `${at}${issue.message}, got ${got}`;
+  }
+}
+
+
+/** `value` with every nested object frozen (presets are shared, readonly data). */
+export function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
