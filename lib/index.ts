@@ -8,7 +8,9 @@ export { PRESETS, parsePreset, presetFromEnv } from './config/preset';
 export type { PresetName } from './config/preset';
 export { inNotebook, show } from './analysis/display';
 export { figureDiv, figureHtml, plotlyVersion, saveFigure, showFigure } from './analysis/figures';
-export type { Figure } from './analysis/figures';
+export type { Figure, SaveFigureOptions } from './analysis/figures';
+export { chromiumExecutable, closeBrowser, figurePng, pngSize, pngSupport, savePng } from './analysis/png';
+export type { PngOptions, PngSupport } from './analysis/png';
 export { saveTable, showTable } from './analysis/tables';
 export type { SavedTable, ShowTableOptions } from './analysis/tables';
 export { listNotebooks, NotebookError, runNotebook, runNotebooks } from './notebooks/run';
@@ -175,3 +177,7 @@ export type {
 export { randomSearch, randomSearchCandidate } from './baselines/random_search';
 export type { RandomSearchCandidate, RandomSearchResult } from './baselines/random_search';
 export { BASELINE_FILES, baselineDir, baselineId, readBaselineResult } from './baselines/store';
+export { cellSvg, escapeXml, genotypeSvg, OP_COLORS, opKind } from './analysis/cell_svg';
+export type { CellSvgOptions, GenotypeSvgOptions, OpKind } from './analysis/cell_svg';
+export { averageRanks, bootstrapCI, pearson, spearman } from './analysis/stats';
+export type { BootstrapCI, BootstrapOptions, PairedStatistic } from './analysis/stats';

@@ -1,13 +1,15 @@
 /**
  * plotly figures in both modes, offline: plotly.js is read from `plotly.js-dist` in node_modules,
  * never from a CDN. In a notebook the figure renders in the cell; everywhere it can be saved as a
- * standalone HTML file (plotly.js inlined) under results/figures/.
+ * standalone HTML file (plotly.js inlined) under results/figures/, and as a PNG rendered from that
+ * page in headless Chromium (./png.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkFileStem, resultsDir } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
 import { notebookDisplay } from './display';
+import { pngSupport, renderPng, type PngOptions } from './png';
 
 /** A plotly figure as plain data (https://plotly.com/javascript/reference/). */
 export interface Figure {
@@ -69,9 +71,49 @@ export function showFigure(fig: Figure): void {
   d.html(loader + figureDiv(fig));
 }
 
-/** Writes `<dir>/<name>.html` (dir defaults to results/figures), atomically; returns its path. */
-export function saveFigure(fig: Figure, name: string, dir = path.join(resultsDir(), 'figures')): string {
-  const file = path.join(dir, `${checkFileStem(name, 'saveFigure')}.html`);
+/** Options of `saveFigure`. */
+export interface SaveFigureOptions {
+  /** The folder; default results/figures. */
+  readonly dir?: string;
+  /**
+   * Also write `<name>.png` (rendered in headless Chromium, see `figurePng`): `true` requires it
+   * (an error if Chromium is missing), `false` skips it, an object sets its size. Default: when
+   * Chromium is available; otherwise only the HTML is written, with one warning per process.
+   */
+  readonly png?: boolean | PngOptions;
+}
+
+let warnedNoPng = false;
+
+/**
+ * Writes `<dir>/<name>.html` (a standalone page, plotly.js inlined) and, where Chromium is
+ * available, `<dir>/<name>.png` next to it; both atomically. Returns the path of the HTML file.
+ * The third argument is the folder (as before) or `SaveFigureOptions`.
+ */
+export function saveFigure(fig: Figure, name: string, dirOrOptions: string | SaveFigureOptions = {}): string {
+  const options: SaveFigureOptions = typeof dirOrOptions === 'string' ? { dir: dirOrOptions } : dirOrOptions;
+  const dir = options.dir ?? path.join(resultsDir(), 'figures');
+  const stem = checkFileStem(name, 'saveFigure');
+  const file = path.join(dir, `${stem}.html`);
   writeFileAtomic(file, figureHtml(fig, name));
+  const pngFile = path.join(dir, `${stem}.png`);
+  // Without a new PNG, an old one would no longer show this figure: it goes.
+  const htmlOnly = () => {
+    fs.rmSync(pngFile, { force: true });
+    return file;
+  };
+  const png = options.png ?? true;
+  if (png === false) return htmlOnly();
+  if (options.png === undefined) {
+    const support = pngSupport();
+    if (!support.ok) {
+      if (!warnedNoPng) {
+        warnedNoPng = true;
+        console.warn(`saveFigure: figures are saved as HTML only, without PNG: ${support.reason}`);
+      }
+      return htmlOnly();
+    }
+  }
+  writeFileAtomic(pngFile, renderPng(file, fig, png === true ? {} : png));
   return file;
 }
