@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 import { hvpStepCurve } from './bench/hvp_steps';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
-import { ConfigOverrides, isPlainObject } from './config/search_config';
+import { ConfigOverrides, isPlainObject, runId } from './config/search_config';
 import { runGrid } from './grid';
+import { EXPERIMENT_GROUPS, ExperimentGroup, searchPlan } from './experiments/plan';
 import { evaluateCommand } from './train/evaluate_command';
 import { ensureRsWs } from './baselines/rs_ws';
 import type { HvpScheme } from './hessian/hvp';
@@ -196,6 +197,29 @@ program.command('baseline')
     });
     console.log(`rs-ws (${run.status}): ${run.dir}`);
     if (run.result) console.log(`genotype (sample ${run.result.best}): ${formatGenotype(run.result.genotype)}`);
+  });
+
+program.command('experiment')
+  .description('run the searches behind the notebooks and the report (lib/experiments/plan.ts), one process per core; re-run to resume')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+  .option('--group <list>', `comma-separated groups: ${EXPERIMENT_GROUPS.join(', ')} (default: all)`)
+  .option('--jobs <n>', 'processes at once (default: the number of cores)')
+  .option('--list', 'list the planned searches and their runIds, run nothing')
+  .option('--out <dir>', 'folder of run directories (default results/runs)')
+  .action(async (o: { preset: string; group?: string; jobs?: string; list?: boolean; out?: string }) => {
+    const preset = parsePreset(o.preset, '--preset');
+    const groups = o.group === undefined ? EXPERIMENT_GROUPS : o.group.split(',').map((g) => {
+      if (!(EXPERIMENT_GROUPS as readonly string[]).includes(g)) throw new Error(`--group ${g} is not a group; use ${EXPERIMENT_GROUPS.join(', ')}`);
+      return g as ExperimentGroup;
+    });
+    const plan = searchPlan(preset, groups);
+    if (o.list) {
+      for (const e of plan) console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${JSON.stringify(e.overrides)}`);
+      return;
+    }
+    const codes = await runGrid(plan.map((e) => ({ ...e, preset })), { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
+    const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
+    if (failed.length > 0) throw new Error(`experiment: ${failed.length} of ${plan.length} searches failed: ${failed.join(', ')}`);
   });
 
 program.command('runs')

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readGridFile, readOverridesFile } from '../../lib/config/overrides_file';
-import { repoRoot, tempDir } from '../helpers';
+import { tempDir } from '../helpers';
 
 describe('readOverridesFile', () => {
   it('reads an object of config fields and names a missing or malformed file', () => {
@@ -24,15 +24,23 @@ describe('readOverridesFile', () => {
 
 describe('readGridFile', () => {
   it('resolves every entry (base, then its own fields) before anything runs', () => {
-    const entries = readGridFile(path.join(repoRoot, 'results/grids/mini-s3.json'));
-    assert.strictEqual(entries.length, 10);
-    const byName = Object.fromEntries(entries.map((e) => [e.name, e.config]));
-    assert.strictEqual(byName.darts.earlyStop, 'simulate');
-    assert.strictEqual(byName['darts-ada'].earlyStop, 'adaptive');
-    assert.strictEqual(byName['l2-81e-4'].regularization.l2, 0.0081);
-    assert.deepStrictEqual(byName['dp-0.4'].regularization, { l2: 3e-4, dropPathProb: 0.4 });
-    assert.deepStrictEqual(byName['dp-0.4'].augment.cutout, { length: 14, prob: 1 });
-    assert.ok(entries.every((e) => e.config.space === 's3' && e.config.seed === 1 && e.preset === 'mini'));
+    const { dir, cleanup } = tempDir();
+    try {
+      const f = path.join(dir, 'g.json');
+      fs.writeFileSync(f, JSON.stringify({
+        preset: 'mini', base: { space: 's3', seed: 1, earlyStop: 'simulate' },
+        runs: { darts: {}, ada: { earlyStop: 'adaptive' }, dp: { regularization: { dropPathProb: 0.4 }, augment: { cutout: { length: 14, prob: 1 } } } },
+      }));
+      const byName = Object.fromEntries(readGridFile(f).map((e) => [e.name, e]));
+      assert.deepStrictEqual(Object.keys(byName), ['darts', 'ada', 'dp']);
+      assert.strictEqual(byName.darts.config.earlyStop, 'simulate');
+      assert.strictEqual(byName.ada.config.earlyStop, 'adaptive');
+      assert.deepStrictEqual(byName.dp.config.regularization, { l2: 3e-4, dropPathProb: 0.4 });
+      assert.deepStrictEqual(byName.dp.config.augment.cutout, { length: 14, prob: 1 });
+      assert.ok(Object.values(byName).every((e) => e.config.space === 's3' && e.config.seed === 1 && e.preset === 'mini'));
+    } finally {
+      cleanup();
+    }
   });
 
   it('names the entry and field of an invalid grid', () => {
