@@ -74,9 +74,11 @@ export async function ensureRun(config: SearchConfig, options: EnsureRunOptions 
   try {
     if (checkpoint) loadCheckpoint(checkpoint.file, state);
     let decisions = readRun(dir).decisions;
+    // A 'stop' recorded before a crash (between its decision and DONE) ends the run now.
+    stoppedAt = config.earlyStop === 'stop' ? decisions.find((d) => d.action === 'stop') : undefined;
     let l2 = currentL2(config, decisions);
     state.weightOpt.options = { ...state.weightOpt.options, weightDecay: l2 };
-    const stop = options.maxEpochs === undefined ? config.epochs : Math.min(config.epochs, startEpoch + options.maxEpochs);
+    const stop = stoppedAt ? startEpoch : options.maxEpochs === undefined ? config.epochs : Math.min(config.epochs, startEpoch + options.maxEpochs);
     // Lanczos starts from the previous measurement's eigenvector (from the records on resume, so a
     // resumed run measures exactly as an uninterrupted one).
     const lastVector = (before: number) => readRun(dir).epochs.filter((r) => r.epoch < before && r.hessian).pop()?.hessian?.vector;

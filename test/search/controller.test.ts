@@ -39,6 +39,18 @@ describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
     assert.deepStrictEqual(d.genotype, r.epochs[8].genotype);
   });
 
+  it("'stop' recorded before a crash (no DONE yet) finishes the run on the next call, searching nothing", async () => {
+    const c = config('stop');
+    const { run: r } = await run(c);
+    fs.rmSync(path.join(r.dir, 'DONE'));
+    fs.rmSync(path.join(r.dir, 'genotype.json'));
+    let steps = 0;
+    const again = await ensureRun(c, { root, train: fakeDataset(), progress: 'off', fakeCurvature: debugSeries, hooks: { step: () => steps++ } });
+    assert.strictEqual(steps, 0);
+    assert.ok(again.run.done);
+    assert.deepStrictEqual(again.run.genotype, { epoch: 8, genotype: r.epochs[8].genotype });
+  });
+
   it("'simulate' records the first decision and searches to the last epoch", async () => {
     const { run: r } = await run(config('simulate'));
     assert.strictEqual(r.epochs.length, 22);
