@@ -67,6 +67,17 @@ describe('rdarts search --config and rdarts grid', () => {
   });
 });
 
+describe('rdarts experiment', () => {
+  it('lists the planned searches with their runIds, and names a bad group', () => {
+    const list = rdarts(['experiment', '--preset', 'smoke', '--group', 'ada,l2', '--list']);
+    assert.strictEqual(list.status, 0, list.stderr);
+    assert.deepStrictEqual(list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['ada-s3', 'l2-0.0009', 'l2-0.0027', 'l2-0.0081', 'l2-0.0243']);
+    const bad = rdarts(['experiment', '--group', 'l3', '--list']);
+    assert.strictEqual(bad.status, 1);
+    assert.match(bad.stderr, /--group l3 is not a group; use failure, ada, l2, dp/);
+  });
+});
+
 describe('rdarts runs', () => {
   it('says so when there are no runs', () => {
     const { dir, cleanup } = tempDir();
