@@ -183,3 +183,13 @@ export { averageRanks, bootstrapCI, pearson, spearman } from './analysis/stats';
 export type { BootstrapCI, BootstrapOptions, PairedStatistic } from './analysis/stats';
 export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } from './experiments/plan';
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
+export {
+  edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,
+  parameterFreeWeights, testErrorRow, weightHeatmapFigure,
+} from './analysis/failure';
+export type { Blank, FailureSummaryRow, ParameterFreeWeightRow, TestErrorRow } from './analysis/failure';
+export {
+  adaFigure, eigenvalueTrajectoryFigure, esCandidates, esOutcome, esSummary, esTestErrors, neverFiredReason, ratioSeries,
+  replayRules, replayTable,
+} from './analysis/early_stop_tables';
+export type { EsCandidate, EsOutcome, EsRun, EsTestErrorRow, NamedRun, ReplayRow } from './analysis/early_stop_tables';
