@@ -7,9 +7,8 @@ import { HessianOperator, hessianMatrix, hvp, lossGradient } from '../../lib/hes
 import type { LossOfAlphas } from '../../lib/hessian/alpha_loss';
 import { avgPool3x3 } from '../../lib/nn/pool';
 import { crossEntropy } from '../../lib/search/step';
-import { getSpace } from '../../lib/spaces/spaces';
-import { SearchNetwork } from '../../lib/supernet/network';
 import { assertNoTensorLeak, repoRoot } from '../helpers';
+import { smokeBatch, smokeSupernet } from './fixtures';
 
 interface Stored { shape: number[]; data: number[] }
 const golden = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/hvp_golden.json'), 'utf8')) as {
@@ -120,16 +119,8 @@ describe('hessianMatrix', () => {
 });
 
 describe('alphaObjective on the S3 supernet (smoke size, seeded)', () => {
-  function smokeNet(): SearchNetwork {
-    const net = new SearchNetwork({ space: getSpace('s3'), C: 2, layers: 3, classes: 10, inChannels: 1, seed: 3 });
-    // Alphas away from uniform (as after some search), so the Hessian has structure.
-    tf.tidy(() => {
-      net.alphas.normal.assign(tf.randomNormal(net.alphas.normal.shape, 0, 0.5, 'float32', 1));
-      net.alphas.reduce.assign(tf.randomNormal(net.alphas.reduce.shape, 0, 0.5, 'float32', 2));
-    });
-    return net;
-  }
-  const batch = () => ({ x: tf.randomUniform([16, 12, 12, 1], -1, 1, 'float32', 5) as tf.Tensor4D, y: tf.tensor1d([...Array(16).keys()].map((i) => i % 10), 'int32') });
+  const smokeNet = () => smokeSupernet(3, 0.5, [1, 2]);
+  const batch = () => smokeBatch(5, (i) => i % 10);
 
   it('with frozen kinks, gives the same H v for steps from 1e-3 to 1e-1 (within 1%)', () => {
     const net = smokeNet();

@@ -2,20 +2,11 @@ import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { hessianSpectrum } from '../../lib/hessian/eigen';
 import { measureCurvature, CurvatureSettings } from '../../lib/hessian/track';
-import { getSpace } from '../../lib/spaces/spaces';
-import { SearchNetwork } from '../../lib/supernet/network';
 import { assertNoTensorLeak } from '../helpers';
+import { smokeBatch, smokeSupernet } from './fixtures';
 
-/** The S3 supernet at smoke size (L3, C2; ReLU throughout), seeded, with alphas away from uniform. */
-function smokeNet(): SearchNetwork {
-  const net = new SearchNetwork({ space: getSpace('s3'), C: 2, layers: 3, classes: 10, inChannels: 1, seed: 4 });
-  tf.tidy(() => {
-    net.alphas.normal.assign(tf.randomNormal(net.alphas.normal.shape, 0, 0.7, 'float32', 11));
-    net.alphas.reduce.assign(tf.randomNormal(net.alphas.reduce.shape, 0, 0.7, 'float32', 12));
-  });
-  return net;
-}
-const batch = () => ({ x: tf.randomUniform([16, 12, 12, 1], -1, 1, 'float32', 3) as tf.Tensor4D, y: tf.tensor1d([...Array(16).keys()].map((i) => (i * 3) % 10), 'int32') });
+const smokeNet = () => smokeSupernet(4, 0.7, [11, 12]);
+const batch = () => smokeBatch(3, (i) => (i * 3) % 10);
 const base: CurvatureSettings = { method: 'lanczos', maxProducts: 20, tolerance: 1e-3, step: 1e-2, scheme: 'central', weightDecay: 1e-3, seed: 1 };
 
 describe('measureCurvature', () => {
