@@ -4,10 +4,10 @@
  *   smoke  3 s for `rdarts search --preset smoke`;
  *   quick  3.9 min (10 epochs, 23.4 s each) for `npm start` on a fresh clone, before curvature
  *          tracking; tracking adds about 5 s at 6 of the epochs;
- *   mini   30.2 min for `rdarts search --preset mini --space s3 --seed 1` with tracking at Lanczos
- *          tolerance 1e-3 (26 measurements, 8.6 products and 6.7 s each on average: 2.9 min, 9.6%
- *          of the total), with other processes on the second core for part of the run; 25.5 min
- *          without tracking, earlier, with a second search on the other core.
+ *   mini   about 30 min for S3 on one core. Measured with other work on the machine: 40.8 min for
+ *          `rdarts experiment --preset mini` (failure-s3, seed 1; a second search on the other core),
+ *          curvature tracking 2.8 min of it (6.9%; 26 measurements of 6.5 products on average);
+ *          30.2 min with tracking at Lanczos tolerance 1e-3 (9.6%); 25.5 min without tracking.
  * The estimates below, from the measured step time (results/bench/vs_torch.jsonl), came first; the
  * Hessian terms in them are what curvature tracking will add:
  *   S3, L5, C8, 28x28x1, batch 64, first order: weight step 0.63 s + alpha step 0.42 s = 1.05 s
@@ -127,6 +127,6 @@ export const SEARCH_PRESETS: Readonly<Record<PresetName, SearchConfig>> = Object
 export const PRESET_RUNTIME: Readonly<Record<PresetName, string>> = Object.freeze({
   smoke: '3 s (measured)',
   quick: '4 min on one core of this 2-core machine (measured: 3.9 min)',
-  mini: '30 min on one core (measured: 30.2 min for S3 seed 1, curvature tracking 2.9 min of it)',
+  mini: '30 min on one core for S3 (measured 30.2 and 40.8 min with other work on the machine; tracking 7%)',
   paper: 'about 32 h on one core here (estimate); meant for a GPU',
 });
