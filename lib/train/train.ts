@@ -138,14 +138,18 @@ export function trainStep(state: EvalState, batch: Batch, o: TrainStepOptions): 
   return result;
 }
 
-/** Loss and accuracy of `net` in eval mode (running BN statistics) on the first `count` images of `d`. */
-export function evaluate(net: EvalNetwork, d: Dataset, batchSize: number, count = d.n): LossAccuracy {
+/**
+ * Loss and accuracy of `net` in eval mode (running BN statistics) on the first `count` images of `d`.
+ * `seed` fixes the noise op's draws (S4 genotypes), batch by batch, so a test error is reproducible.
+ */
+export function evaluate(net: EvalNetwork, d: Dataset, batchSize: number, count = d.n, seed = 0): LossAccuracy {
   let loss = 0;
   let correct = 0;
+  let b = 0;
   for (const batch of evalBatches(d, batchSize, 0, count)) {
     const n = batch.y.shape[0];
     tf.tidy(() => {
-      const { logits } = net.forward(batch.x, { training: false });
+      const { logits } = net.forward(batch.x, { training: false, seed: mixSeed(seed, b++) });
       loss += crossEntropy(logits, batch.y).dataSync()[0] * n;
       correct += Math.round(accuracy(logits, batch.y) * n);  // a count: no float32 rounding in the error
     });
@@ -200,7 +204,7 @@ export function trainEpoch(config: TrainConfig, data: EvalData, state: EvalState
     [sumLoss, sumCorrect, seen, step] = [sumLoss + r.loss * n, sumCorrect + r.accuracy * n, seen + n, step + 1];
     onStep({ epoch, step, steps, train: { loss: sumLoss / seen, accuracy: sumCorrect / seen } });
   }
-  const test = data.epochTestImages > 0 ? evaluate(state.net, data.test, config.batchSize, data.epochTestImages) : undefined;
+  const test = data.epochTestImages > 0 ? evaluate(state.net, data.test, config.batchSize, data.epochTestImages, mixSeed(config.seed, epoch, -3)) : undefined;
   return {
     epoch, lr, dropPathProb, steps: step, trainLoss: sumLoss / seen, trainAccuracy: sumCorrect / seen,
     ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy, testImages: data.epochTestImages } : {}),
@@ -467,7 +471,7 @@ export async function ensureEvaluation(genotype: Genotype, config: TrainConfig,
     }
     if (file.epochs.length < checked.epochs) return { status: 'interrupted', evaluation: readEvaluation(dir) };
     const started = Date.now();
-    const test = evaluate(state.net, data.test, checked.batchSize, data.testImages);
+    const test = evaluate(state.net, data.test, checked.batchSize, data.testImages, mixSeed(checked.seed, -5));
     const seconds = file.epochs.reduce((s, r) => s + r.seconds, 0) + (Date.now() - started) / 1000;
     writeEvalFile(dir, {
       ...file, done: true, testError: 1 - test.accuracy, testAccuracy: test.accuracy, testLoss: test.loss,

@@ -93,6 +93,17 @@ describe('evaluate', () => {
     for (const batchSize of [7, 40, 64]) assert.strictEqual(evaluate(state.net, data.test, batchSize, 40).accuracy, expected);
     disposeEvalState(state);
   });
+
+  it('is reproducible for a genotype with the noise op (its draws are seeded)', () => {
+    const config = smoke();
+    const data = evaluationData(config, splits());
+    const noisy: Genotype = { ...DARTS_V2, normal: DARTS_V2.normal.map(([op, input], i) => [i < 4 ? 'noise' : op, input]) as Genotype['normal'] };
+    const state = createEvalState(noisy, config, data);
+    trainEpoch(config, data, state, 0);
+    const a = evaluate(state.net, data.test, 16, 40, 7);
+    assert.deepStrictEqual(evaluate(state.net, data.test, 16, 40, 7), a);
+    disposeEvalState(state);
+  });
 });
 
 describe('evalId', () => {
