@@ -193,3 +193,15 @@ export {
   replayRules, replayTable,
 } from './analysis/early_stop_tables';
 export type { EsCandidate, EsOutcome, EsRun, EsTestErrorRow, NamedRun, ReplayRow } from './analysis/early_stop_tables';
+export {
+  BASELINE_SETTINGS, baselineSettings, evaluateFinal, gridFigure, gridRow, heldOutAccuracy, methodRow, randomSearchTrainConfig,
+  regularisationFindings, strengthOf,
+} from './analysis/regularisation';
+export type { BaselineSettings, GridRow, MethodRow, Regulariser } from './analysis/regularisation';
+export {
+  checkpointDiscretisation, correlationRows, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
+  discretisationRow, PAPER_EIGENVALUE_ERROR_PEARSON,
+} from './analysis/curvature_vs_error';
+export type {
+  CorrelationRow, CurvatureErrorRow, CurvatureRun, DiscretisationAccuracy, DiscretisationRow, ScatterPoint,
+} from './analysis/curvature_vs_error';

@@ -1,0 +1,331 @@
+/**
+ * Curvature against the outcome of a search, for notebook 02 (PAPER.md 3): the paper finds a
+ * Pearson correlation of 0.867 between the dominant eigenvalue of ∇²_α L_valid at the end of the
+ * search and the test error of the architecture found (24 architectures, S1 / CIFAR-10), and that
+ * low curvature never led to a large accuracy drop when the supernet is discretised. Here: the rows
+ * (a stored run and its evaluation), the correlations with seeded bootstrap intervals, the scatter
+ * figures, and the drop itself, measured on a run's last checkpoint.
+ *
+ * The drop compares, on the run's alpha half, the supernet (every op, weighted by softmax(alphas))
+ * with the discrete architecture on the same shared weights (`architecture` forward), both with
+ * training-mode BN (batch statistics) and the running statistics left alone: those were collected
+ * on the supernet's mixtures, whose scale the discrete cell (two ops a node, weight 1) does not
+ * have, so eval mode would measure that mismatch rather than the architecture. The search measures
+ * its alpha losses and its Hessian in training mode too.
+ */
+import { tf } from '../backend';
+import { evalBatches, type Subset } from '../data/batches';
+import type { Dataset } from '../data/dataset';
+import { mixSeed } from '../data/rng';
+import type { StoredRun } from '../runs/run_read';
+import { loadCheckpoint } from '../runs/checkpoint';
+import { createSearchState, disposeSearchState, searchData } from '../search/loop';
+import { accuracy } from '../search/step';
+import { genotype, parameterFreeShare, type Genotype } from '../spaces/genotype';
+import { getSpace, type SpaceName } from '../spaces/spaces';
+import type { SearchNetwork } from '../supernet/network';
+import type { StoredEvaluation } from '../train/train';
+import type { Blank } from './failure';
+import type { Figure } from './figures';
+import { bootstrapCI, pearson, spearman } from './stats';
+
+/** PAPER.md 3: Pearson r of the final dominant eigenvalue and the test error (24 architectures, S1, CIFAR-10). */
+export const PAPER_EIGENVALUE_ERROR_PEARSON = 0.867;
+
+/** The parts of a stored run read here. */
+export type CurvatureRun = Pick<StoredRun, 'runId' | 'dir' | 'config' | 'epochs' | 'done' | 'genotype' | 'lastCheckpoint'>;
+
+/** One search: its final curvature and the test error of its final genotype. */
+export interface CurvatureErrorRow {
+  /** Name in the experiment plan ('failure-s1', 'l2-0.0081'). */
+  readonly name: string;
+  readonly group: string;
+  readonly space: SpaceName;
+  /** The last epoch with a curvature record, and its dominant eigenvalue (blank: none measured). */
+  readonly eigenvalueEpoch: number | Blank;
+  readonly dominantEigenvalue: number | Blank;
+  /** Share of the final genotype's 16 ops without weights (0..1). */
+  readonly parameterFreeShare: number;
+  /** 100 x the evaluation's test error, on `testImages` test images. */
+  readonly testErrorPct: number;
+  readonly testImages: number;
+}
+
+/** The row of the finished run `run` (plan name `name`, group `group`) and its finished `evaluation`; unfinished ones throw. */
+export function curvatureErrorRow(name: string, group: string, run: CurvatureRun, evaluation: StoredEvaluation): CurvatureErrorRow {
+  if (!run.done || !run.genotype) throw new Error(`curvatureErrorRow: the run in ${run.dir} is not finished`);
+  if (!evaluation.done || evaluation.testError === undefined || evaluation.testImages === undefined) {
+    throw new Error(`curvatureErrorRow: the evaluation in ${evaluation.dir} is not finished`);
+  }
+  const last = [...run.epochs].reverse().find((r) => r.hessian);
+  return {
+    name, group, space: run.config.space, eigenvalueEpoch: last ? last.epoch : '', dominantEigenvalue: last?.hessian?.dominantEigenvalue ?? '',
+    parameterFreeShare: parameterFreeShare(run.genotype.genotype), testErrorPct: 100 * evaluation.testError, testImages: evaluation.testImages,
+  };
+}
+
+/** Accuracies (0..1) of the supernet and of a discrete architecture on the same images and weights. */
+export interface DiscretisationAccuracy {
+  /** The supernet: every op, weighted by softmax(alphas). */
+  readonly supernet: number;
+  /** The discrete architecture on the supernet's shared weights. */
+  readonly discrete: number;
+  /** supernet - discrete. */
+  readonly drop: number;
+  readonly images: number;
+}
+
+/**
+ * The accuracy of `net` and of `architecture` on `net`'s weights over `subset` (in batches of
+ * `batchSize`, in order), training-mode BN without updating the running statistics (file header);
+ * `seed` fixes any noise op, the same draw for both. Tensors are disposed; `net` is not changed.
+ */
+export function discretisationAccuracy(net: SearchNetwork, architecture: Genotype, subset: Subset, batchSize: number,
+  seed: number): DiscretisationAccuracy {
+  let [supernet, discrete, images, b] = [0, 0, 0, 0];
+  for (const batch of evalBatches(subset.dataset, batchSize, subset.start, subset.end)) {
+    const n = batch.y.shape[0];
+    try {
+      tf.tidy(() => {
+        const options = { training: true, updateRunningStats: false, seed: mixSeed(seed, b++) };
+        // Counts of correct images (exact integers), not sums of batch means.
+        supernet += Math.round(accuracy(net.forward(batch.x, options), batch.y) * n);
+        discrete += Math.round(accuracy(net.forward(batch.x, { ...options, architecture }), batch.y) * n);
+      });
+    } finally {
+      tf.dispose([batch.x, batch.y]);
+    }
+    images += n;
+  }
+  if (images === 0) throw new Error(`discretisationAccuracy: subset [${subset.start}, ${subset.end}) has no images`);
+  return { supernet: supernet / images, discrete: discrete / images, drop: (supernet - discrete) / images, images };
+}
+
+/** Seed key of the noise draws of the drop, apart from the keys of the search (lib/search/loop.ts) and the baselines. */
+const DROP_KEY = -8;
+
+/**
+ * `discretisationAccuracy` of a run's last checkpoint, loaded into a fresh search state, on its
+ * alpha half: the architecture is the genotype of the checkpoint's alphas. `train` is the training
+ * split (default: loaded from the run's data set). Returns the checkpoint's epoch beside it.
+ */
+export function checkpointDiscretisation(run: CurvatureRun, options: { readonly train?: Dataset } = {}):
+  DiscretisationAccuracy & { readonly epoch: number; readonly architecture: Genotype } {
+  const checkpoint = run.lastCheckpoint;
+  if (!checkpoint) throw new Error(`checkpointDiscretisation: the run in ${run.dir} has no checkpoint`);
+  const data = searchData(run.config, options.train);
+  const state = createSearchState(run.config, data);
+  try {
+    loadCheckpoint(checkpoint.file, state);
+    const { normal, reduce } = state.net.alphas;
+    const architecture = genotype({ normal: normal.arraySync() as number[][], reduce: reduce.arraySync() as number[][] }, getSpace(run.config.space));
+    const seed = mixSeed(run.config.seed, checkpoint.epoch, DROP_KEY);
+    return { ...discretisationAccuracy(state.net, architecture, data.split.val, run.config.batchSize, seed), epoch: checkpoint.epoch, architecture };
+  } finally {
+    disposeSearchState(state);
+  }
+}
+
+/** One line of a correlation table. */
+export interface CorrelationRow {
+  readonly x: string;
+  readonly y: string;
+  readonly statistic: 'pearson' | 'spearman';
+  /** Points with both values finite. */
+  readonly n: number;
+  /** Blank where the coefficient does not exist (fewer than 3 points, or x or y constant: see `note`). */
+  readonly estimate: number | Blank;
+  /** 95% paired-bootstrap percentile interval. */
+  readonly ciLow: number | Blank;
+  readonly ciHigh: number | Blank;
+  /** The paper's value of the same coefficient (PAPER.md 3), where it reports one. */
+  readonly paper: number | Blank;
+  readonly note: string;
+}
+
+const blankNaN = (v: number): number | Blank => (Number.isFinite(v) ? v : '');
+
+/**
+ * Pearson and Spearman coefficients of the finite pairs of `points`, each with a 95% bootstrap
+ * interval (`samples` resamples, default 2000, seeded by `seed`); `names` labels x and y and
+ * `paperPearson` is set beside Pearson's. Never throws on degenerate data: the cells are blank and
+ * `note` says why.
+ */
+export function correlationRows(points: readonly { readonly x: number | Blank; readonly y: number | Blank }[],
+  names: { readonly x: string; readonly y: string; readonly paperPearson?: number },
+  options: { readonly seed: number; readonly samples?: number }): CorrelationRow[] {
+  const finite = points.filter((p): p is { x: number; y: number } => typeof p.x === 'number' && typeof p.y === 'number'
+    && Number.isFinite(p.x) && Number.isFinite(p.y));
+  const [xs, ys] = [finite.map((p) => p.x), finite.map((p) => p.y)];
+  const constant = (v: number[]) => v.every((a) => a === v[0]);
+  return ([['pearson', pearson], ['spearman', spearman]] as const).map(([statistic, fn]) => {
+    const base = { x: names.x, y: names.y, statistic, n: finite.length, paper: statistic === 'pearson' ? names.paperPearson ?? '' : '' } as const;
+    if (finite.length < 3) return { ...base, estimate: '', ciLow: '', ciHigh: '', note: `${finite.length} points; a coefficient needs 3` };
+    if (constant(xs) || constant(ys)) {
+      return { ...base, estimate: '', ciLow: '', ciHigh: '', note: `${constant(xs) ? names.x : names.y} is the same for every point` };
+    }
+    const ci = bootstrapCI(xs, ys, fn, { seed: options.seed, samples: options.samples ?? 2000 });
+    return {
+      ...base, estimate: blankNaN(ci.estimate), ciLow: blankNaN(ci.low), ciHigh: blankNaN(ci.high),
+      note: `bootstrap: ${ci.samples} of ${options.samples ?? 2000} resamples usable, seed ${options.seed}`,
+    };
+  });
+}
+
+const fmt = (v: number | Blank, digits = 2) => (v === '' ? 'n/a' : v.toFixed(digits));
+
+/** 'Pearson r = 0.41 (95% CI −0.10 to 0.80)' for each row, joined by ' · '. */
+export function correlationText(rows: readonly CorrelationRow[]): string {
+  return rows.map((r) => `${r.statistic === 'pearson' ? 'Pearson r' : 'Spearman ρ'} = ${fmt(r.estimate)}` +
+    (r.estimate === '' ? ` (${r.note})` : ` (95% CI ${fmt(r.ciLow)} to ${fmt(r.ciHigh)})`)).join(' · ');
+}
+
+/** One point of a scatter: a search, coloured by its group, its marker by its space. */
+export interface ScatterPoint {
+  readonly name: string;
+  readonly group: string;
+  readonly space: SpaceName;
+  readonly x: number | Blank;
+  readonly y: number | Blank;
+}
+
+const GROUP_COLORS = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#c92a2a', '#868e96'];
+const SPACE_SYMBOLS: Record<SpaceName, string> = { s1: 'circle', s2: 'square', s3: 'diamond', s4: 'triangle-up', darts: 'x' };
+
+/** Point labels: points at the same place share one label (names joined), the others alternate above and below in x order. */
+function pointLabels(points: readonly { name: string; x: number; y: number }[]): Map<string, { text: string; position: string }> {
+  const labels = new Map<string, { text: string; position: string }>();
+  const byPlace = new Map<string, string[]>();
+  for (const p of points) byPlace.set(`${p.x},${p.y}`, [...(byPlace.get(`${p.x},${p.y}`) ?? []), p.name]);
+  let k = 0;
+  for (const p of [...points].sort((a, b) => a.x - b.x || a.y - b.y)) {
+    const names = byPlace.get(`${p.x},${p.y}`) as string[];
+    const first = names[0] === p.name;
+    labels.set(p.name, { text: first ? names.join(', ') : '', position: k % 2 === 0 ? 'top center' : 'bottom center' });
+    if (first) k++;
+  }
+  return labels;
+}
+
+/**
+ * A scatter of `points`: colour by group, marker by space (both in the legend), each point
+ * labelled with its name; the correlations and `note` written under the title. The x axis turns
+ * logarithmic when the positive x values span more than a factor of 10.
+ */
+export function curvatureScatter(points: readonly ScatterPoint[], correlations: readonly CorrelationRow[],
+  labels: { readonly title: string; readonly x: string; readonly y: string; readonly note?: string }): Figure {
+  const shown = points.filter((p): p is ScatterPoint & { x: number; y: number } => typeof p.x === 'number' && typeof p.y === 'number');
+  const text = pointLabels(shown);
+  const groups = [...new Set(shown.map((p) => p.group))];
+  const data: object[] = groups.map((group, k) => {
+    const g = shown.filter((p) => p.group === group);
+    return {
+      type: 'scatter', mode: 'markers+text', name: group, legendgroup: 'group', legendgrouptitle: { text: 'group (colour)' },
+      x: g.map((p) => p.x), y: g.map((p) => p.y), text: g.map((p) => text.get(p.name)?.text), customdata: g.map((p) => p.name),
+      textposition: g.map((p) => text.get(p.name)?.position), textfont: { size: 9 }, hovertemplate: '%{customdata}: (%{x:.4g}, %{y:.4g})<extra></extra>',
+      marker: { size: 11, color: GROUP_COLORS[k % GROUP_COLORS.length], symbol: g.map((p) => SPACE_SYMBOLS[p.space]), line: { width: 1, color: '#333' } },
+    };
+  });
+  // Legend entries only (no points drawn): the marker of each space present.
+  for (const space of Object.keys(SPACE_SYMBOLS) as SpaceName[]) {
+    if (!shown.some((p) => p.space === space)) continue;
+    data.push({ type: 'scatter', mode: 'markers', name: space === 'darts' ? 'DARTS' : space.toUpperCase(), x: [null], y: [null],
+      legendgroup: 'space', legendgrouptitle: { text: 'space (marker)' }, marker: { size: 11, color: '#adb5bd', symbol: SPACE_SYMBOLS[space] } });
+  }
+  const xs = shown.map((p) => p.x).filter((v) => v > 0);
+  const log = xs.length > 0 && Math.max(...xs) / Math.min(...xs) > 10;
+  const lines = [correlationText(correlations), ...(labels.note ? [labels.note] : [])];
+  return {
+    data,
+    layout: {
+      title: { text: labels.title }, width: 900, height: 600, margin: { t: 80 + 18 * lines.length, b: 70 },
+      xaxis: { title: { text: `${labels.x}${log ? ' (log scale)' : ''}` }, ...(log ? { type: 'log' } : {}) },
+      yaxis: { title: { text: labels.y } },
+      legend: { groupclick: 'toggleitem', tracegroupgap: 16 },
+      annotations: [{ xref: 'paper', yref: 'paper', x: 0, y: 1.02, xanchor: 'left', yanchor: 'bottom', showarrow: false, align: 'left',
+        font: { size: 12 }, text: lines.join('<br>') }],
+    },
+  };
+}
+
+/** One search's accuracy drop at discretisation, beside its final curvature. */
+export interface DiscretisationRow {
+  readonly name: string;
+  readonly group: string;
+  readonly space: SpaceName;
+  readonly dominantEigenvalue: number | Blank;
+  /** The checkpoint measured (the last epoch of a finished run). */
+  readonly checkpointEpoch: number;
+  /** Accuracies on the alpha half, training-mode BN, in %; the drop in percentage points. */
+  readonly supernetAccPct: number;
+  readonly discreteAccPct: number;
+  readonly dropPct: number;
+  readonly images: number;
+}
+
+/** `checkpointDiscretisation` of `run` as a row, beside the dominant eigenvalue of its last measured epoch. */
+export function discretisationRow(name: string, group: string, run: CurvatureRun, options: { readonly train?: Dataset } = {}): DiscretisationRow {
+  const d = checkpointDiscretisation(run, options);
+  const last = [...run.epochs].reverse().find((r) => r.hessian);
+  return {
+    name, group, space: run.config.space, dominantEigenvalue: last?.hessian?.dominantEigenvalue ?? '', checkpointEpoch: d.epoch,
+    supernetAccPct: 100 * d.supernet, discreteAccPct: 100 * d.discrete, dropPct: 100 * d.drop, images: d.images,
+  };
+}
+
+/** The presets whose searches are long enough (50 epochs, as the paper) for these correlations to mean something. */
+const MEANINGFUL = ['mini', 'paper'];
+
+const ranked = <T>(rows: readonly T[], value: (r: T) => number) => [...rows].sort((a, b) => value(b) - value(a));
+const measured = <T extends { dominantEigenvalue: number | Blank }>(rows: readonly T[]) =>
+  rows.filter((r): r is T & { dominantEigenvalue: number } => typeof r.dominantEigenvalue === 'number');
+
+/**
+ * What the two tables say, as sentences (the notebook's closing cell): whether the preset is long
+ * enough to read them, the correlations beside the paper's, the searches with the highest and
+ * lowest curvature and their errors, and the drop at discretisation of low- against high-curvature
+ * searches (the paper: low curvature never led to a large drop).
+ */
+export function curvatureFindings(preset: string, rows: readonly CurvatureErrorRow[], correlations: readonly CorrelationRow[],
+  drops: readonly DiscretisationRow[], dropCorrelations: readonly CorrelationRow[]): string[] {
+  if (rows.length === 0) throw new Error('curvatureFindings: rows must not be empty');
+  const lines: string[] = [];
+  if (!MEANINGFUL.includes(preset)) {
+    const epochs = [...new Set(rows.map((r) => r.eigenvalueEpoch).filter((e) => e !== '').map((e) => Number(e) + 1))].join('/');
+    lines.push(`Preset ${preset}: these numbers are only meaningful at mini. Here the curvature is read after ${epochs || '?'} epochs ` +
+      `(the paper: 50, where the eigenvalue has risen), the test errors come from ${rows[0].testImages} test images ` +
+      `(one image = ${(100 / rows[0].testImages).toFixed(2)} points), and ${rows.length} searches of one seed give a wide interval; ` +
+      'the correlations below test the pipeline, not the paper.');
+  }
+  const pearsonRow = correlations.find((c) => c.statistic === 'pearson');
+  const paper = pearsonRow?.paper === '' || pearsonRow === undefined ? PAPER_EIGENVALUE_ERROR_PEARSON : pearsonRow.paper;
+  const within = pearsonRow && pearsonRow.ciLow !== '' && pearsonRow.ciHigh !== ''
+    ? (paper >= pearsonRow.ciLow && paper <= pearsonRow.ciHigh ? 'inside' : 'outside') : '';
+  const zero = pearsonRow && pearsonRow.ciLow !== '' && pearsonRow.ciHigh !== ''
+    ? (pearsonRow.ciLow > 0 ? 'excludes 0 (a positive correlation)' : pearsonRow.ciHigh < 0 ? 'excludes 0 (a negative correlation)' : 'includes 0') : '';
+  lines.push(`Eigenvalue at the end of the search vs test error over ${pearsonRow?.n ?? 0} architectures: ${correlationText(correlations)}; ` +
+    `the paper: Pearson ${paper} over 24 architectures (S1, CIFAR-10)` +
+    (within ? `, ${within} our interval, which ${zero}.` : '.'));
+  const m = measured(rows);
+  if (m.length > 0) {
+    const byError = ranked(rows, (r) => r.testErrorPct);
+    const describe = (r: CurvatureErrorRow & { dominantEigenvalue: number }) => `${r.name} (eigenvalue ${r.dominantEigenvalue.toPrecision(3)}, ` +
+      `test error ${r.testErrorPct.toFixed(1)}%, ${byError.indexOf(r) + 1} of ${rows.length} by error, highest first)`;
+    const byEigen = ranked(m, (r) => r.dominantEigenvalue);
+    lines.push(`Highest curvature: ${describe(byEigen[0])}; lowest: ${describe(byEigen[byEigen.length - 1])}.`);
+  }
+  const md = measured(drops);
+  if (md.length > 0) {
+    const median = [...md].map((r) => r.dominantEigenvalue).sort((a, b) => a - b)[Math.floor((md.length - 1) / 2)];
+    const low = md.filter((r) => r.dominantEigenvalue <= median);
+    const high = md.filter((r) => r.dominantEigenvalue > median);
+    const worst = (rs: typeof md) => (rs.length === 0 ? 'none' : (() => {
+      const w = ranked(rs, (r) => r.dropPct)[0];
+      return `${w.dropPct.toFixed(1)} points (${w.name})`;
+    })());
+    lines.push(`Accuracy drop at discretisation (supernet − discrete, alpha half, ${md[0].images} images): largest ${worst(low)} among the ` +
+      `${low.length} searches with eigenvalue <= the median ${median.toPrecision(3)}, largest ${worst(high)} among the ${high.length} above it ` +
+      `(the paper: low curvature never led to a large drop). Drop vs eigenvalue: ${correlationText(dropCorrelations)}.`);
+  }
+  return lines;
+}

@@ -1,0 +1,265 @@
+/**
+ * R-DARTS read back from stored runs (PAPER.md 4), for notebook 04: one row per regularisation
+ * strength of a grid (the final dominant eigenvalue, the supernet's validation accuracy that
+ * R-DARTS selects on, the genotype's parameter-free share, its test error), the grid figure, the
+ * table of methods (DARTS, R-DARTS(L2), R-DARTS(DP), RS-ws, RS), the sentences the notebook closes
+ * with, and the two random-search baselines' sizes per preset. `heldOutAccuracy` is random
+ * search's validation signal: the trained evaluation network on training images its training did
+ * not use (never the test split).
+ */
+import { tf } from '../backend';
+import type { PresetName } from '../config/preset';
+import { evalBatches } from '../data/batches';
+import type { DatasetSplits } from '../data/dataset';
+import { RS_WS_DEFAULTS, type RsWsParameters } from '../baselines/rs_ws';
+import type { Selection } from '../control/select';
+import { checkpointFile } from '../runs/run_read';
+import type { StoredRun } from '../runs/run_read';
+import { accuracy } from '../search/step';
+import { formatGenotype, parameterFreeShare } from '../spaces/genotype';
+import {
+  createEvalState, disposeEvalState, ensureEvaluation, evaluationData, loadEvalCheckpoint, type StoredEvaluation,
+} from '../train/train';
+import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
+import { spearman } from './stats';
+import type { Blank } from './failure';
+import { finalGenotype, PAPER_DARTS_CIFAR10_ERROR } from './failure';
+import type { Figure } from './figures';
+
+/** The search-time regularisers of R-DARTS: the weights' L2 factor, ScheduledDropPath's maximum p. */
+export type Regulariser = 'l2' | 'dp';
+
+/** The sizes of the two random-search baselines at a preset. */
+export interface BaselineSettings {
+  /** RS-ws's selection phase (PAPER.md 4: 1000 samples, 10 score batches, top 10). */
+  readonly rsWs: RsWsParameters;
+  readonly randomSearch: {
+    /** Architectures trained from scratch. */
+    readonly samples: number;
+    /** Held-out training images that score each trained architecture (`heldOutAccuracy`). */
+    readonly validImages: number;
+  };
+}
+
+/**
+ * Per preset, chosen so that a baseline costs no more than the searches it is compared with
+ * (measured: scoring one architecture on one batch of 64 costs about 0.09 s on one core):
+ *   smoke  RS-ws 20 / 2 / 3, RS 3 candidates: seconds, for CI;
+ *   quick  RS-ws 200 / 5 / 5 (about 1.5 min of scoring, below a 4-min search), RS 3 (2.5 min each);
+ *   mini   RS-ws the paper's 1000 / 10 / 10 (about 15 min of scoring, half a mini search), RS 4 (11 min each);
+ *   paper  RS-ws the paper's, RS 8.
+ */
+export const BASELINE_SETTINGS: Readonly<Record<PresetName, BaselineSettings>> = Object.freeze({
+  smoke: { rsWs: { samples: 20, scoreBatches: 2, topK: 3 }, randomSearch: { samples: 3, validImages: 64 } },
+  quick: { rsWs: { samples: 200, scoreBatches: 5, topK: 5 }, randomSearch: { samples: 3, validImages: 1000 } },
+  mini: { rsWs: RS_WS_DEFAULTS, randomSearch: { samples: 4, validImages: 1000 } },
+  paper: { rsWs: RS_WS_DEFAULTS, randomSearch: { samples: 8, validImages: 5000 } },
+});
+
+/** The baselines' sizes at `preset` (BASELINE_SETTINGS). */
+export function baselineSettings(preset: PresetName): BaselineSettings {
+  const s = BASELINE_SETTINGS[preset];
+  if (!s) throw new Error(`baselineSettings: preset "${preset}" has no baseline settings`);
+  return s;
+}
+
+/**
+ * The evaluation config random search trains its candidates with: the preset's, which leaves the
+ * training images after `trainSubset` unused (held out); at `paper`, which trains on all 50,000
+ * CIFAR-10 images, the last `validImages` are held out instead.
+ */
+export function randomSearchTrainConfig(preset: PresetName): TrainConfig {
+  const config = resolveTrainConfig(preset);
+  if (config.trainSubset !== null) return config;
+  return resolveTrainConfig(preset, { trainSubset: 50000 - baselineSettings(preset).randomSearch.validImages }, 'random search hold-out');
+}
+
+/**
+ * Random search's validation accuracy of a finished evaluation: its trained network (the last
+ * checkpoint), eval mode, on the `images` training images after the `trainSubset` it trained on.
+ * `splits` replaces loading the data set (tests). Throws when nothing is held out.
+ */
+export function heldOutAccuracy(evaluation: StoredEvaluation, images: number, splits?: DatasetSplits): number {
+  if (!evaluation.done) throw new Error(`heldOutAccuracy: the evaluation in ${evaluation.dir} is not finished`);
+  if (!Number.isInteger(images) || images < 1) throw new Error(`heldOutAccuracy: images must be a positive integer, got ${images}`);
+  const { config } = evaluation;
+  const data = evaluationData(config, splits);
+  const from = data.train.end;
+  const to = Math.min(data.train.dataset.n, from + images);
+  if (to <= from) throw new Error(`heldOutAccuracy: config.trainSubset (${config.trainSubset}) leaves no training image held out`);
+  const state = createEvalState(evaluation.genotype, config, data);
+  try {
+    loadEvalCheckpoint(checkpointFile(evaluation.dir, config.epochs - 1), state);
+    let correct = 0;
+    for (const batch of evalBatches(data.train.dataset, config.batchSize, from, to)) {
+      const n = batch.y.shape[0];
+      tf.tidy(() => { correct += Math.round(accuracy(state.net.forward(batch.x, { training: false }).logits, batch.y) * n); });
+      tf.dispose([batch.x, batch.y]);
+    }
+    return correct / (to - from);
+  } finally {
+    disposeEvalState(state);
+  }
+}
+
+/** The evaluation (ensureEvaluation, silent) of a finished run's final genotype under `config`. */
+export async function evaluateFinal(run: StoredRun, config: TrainConfig): Promise<StoredEvaluation> {
+  const { epoch, genotype } = finalGenotype(run);
+  const source = { kind: 'run' as const, runId: run.runId, dir: run.dir, epoch };
+  return (await ensureEvaluation(genotype, config, { progress: 'off', source })).evaluation;
+}
+
+/** The strength of `regulariser` in a run's config: the L2 factor, or drop path's maximum p. */
+export function strengthOf(run: Pick<StoredRun, 'config'>, regulariser: Regulariser): number {
+  return regulariser === 'l2' ? run.config.regularization.l2 : run.config.regularization.dropPathProb;
+}
+
+/** One strength of a grid. */
+export interface GridRow {
+  readonly regulariser: Regulariser;
+  readonly strength: number;
+  readonly run: string;
+  readonly runId: string;
+  /** The dominant eigenvalue at the last epoch that measured it. */
+  readonly finalEigenvalue: number | Blank;
+  /** The supernet's accuracy on the alpha half after the last epoch, in % (R-DARTS's selection signal). */
+  readonly supernetValidAccPct: number;
+  /** Parameter-free ops among the 16 of the final genotype (0..1). */
+  readonly parameterFreeShare: number;
+  /** 100 x the test error of the final genotype trained from scratch. */
+  readonly testErrorPct: number;
+  /** Whether R-DARTS (selectRun over this grid) picks this run. */
+  readonly selected: boolean;
+}
+
+/** The row of one named run of a grid; `selection` is selectRun's over the grid, `testError` a fraction. */
+export function gridRow(regulariser: Regulariser, named: { readonly name: string; readonly run: StoredRun },
+  selection: Selection, testError: number): GridRow {
+  const { run } = named;
+  const { genotype } = finalGenotype(run);
+  const measured = run.epochs.filter((r) => r.hessian);
+  const signal = selection.signals.find((s) => s.runId === run.runId);
+  if (!signal) throw new Error(`gridRow: run ${run.runId} is not among the selection's candidates`);
+  return {
+    regulariser, strength: strengthOf(run, regulariser), run: named.name, runId: run.runId,
+    finalEigenvalue: measured.length > 0 ? measured[measured.length - 1].hessian?.dominantEigenvalue ?? '' : '',
+    supernetValidAccPct: 100 * signal.signal, parameterFreeShare: parameterFreeShare(genotype), testErrorPct: 100 * testError,
+    selected: selection.run.runId === run.runId,
+  };
+}
+
+const pct = (v: number) => `${v.toFixed(1)}%`;
+/** A strength as written in the paper: 2.43e-2 for L2, 0.4 for p. */
+const fmt = (v: number, regulariser: Regulariser) => (regulariser === 'l2' ? v.toExponential() : String(v));
+
+const AXIS_NAME: Record<Regulariser, string> = {
+  l2: 'L2 factor of the weights during the search (log scale)', dp: 'maximum ScheduledDropPath probability p',
+};
+
+/**
+ * Two panels over the strengths of one grid: the final dominant eigenvalue (left) and the test
+ * error (right); R-DARTS's selected strength marked with a star. Log x for L2.
+ */
+export function gridFigure(rows: readonly GridRow[], title: string): Figure {
+  if (rows.length === 0) throw new Error('gridFigure: rows must not be empty');
+  const regulariser = rows[0].regulariser;
+  const sorted = [...rows].sort((a, b) => a.strength - b.strength);
+  const x = sorted.map((r) => r.strength);
+  const xaxis = {
+    title: { text: AXIS_NAME[regulariser] }, tickvals: x, ticktext: x.map((v) => fmt(v, regulariser)), zeroline: false,
+    ...(regulariser === 'l2' ? { type: 'log' } : { range: [Math.min(...x) - 0.05, Math.max(...x) + 0.05] }),
+  };
+  const chosen = sorted.filter((r) => r.selected);
+  const panel = (k: '' | '2', name: string, y: (r: GridRow) => number | Blank, color: string) => [
+    { type: 'scatter', mode: 'lines+markers', name, x, y: sorted.map((r) => (y(r) === '' ? null : y(r))), xaxis: `x${k}`, yaxis: `y${k}`,
+      line: { color }, marker: { color, size: 8 } },
+    { type: 'scatter', mode: 'markers', name: 'R-DARTS selection (best supernet valid accuracy)', showlegend: k === '',
+      legendgroup: 'selected', x: chosen.map((r) => r.strength), y: chosen.map((r) => (y(r) === '' ? null : y(r))), xaxis: `x${k}`,
+      yaxis: `y${k}`, marker: { symbol: 'star', size: 16, color: '#f59f00', line: { width: 1, color: '#333' } } },
+  ];
+  return {
+    data: [
+      ...panel('', 'final dominant eigenvalue', (r) => r.finalEigenvalue, '#1c7ed6'),
+      ...panel('2', 'test error (%)', (r) => r.testErrorPct, '#e8590c'),
+    ],
+    layout: {
+      title: { text: title }, width: 1100, height: 450, legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.3 },
+      xaxis: { ...xaxis, domain: [0, 0.44] }, yaxis: { title: { text: 'dominant eigenvalue of ∇²_α L_valid (final)' } },
+      xaxis2: { ...xaxis, domain: [0.56, 1] }, yaxis2: { anchor: 'x2', title: { text: 'test error of the final genotype (%)' } },
+    },
+  };
+}
+
+/** One method of the comparison table. */
+export interface MethodRow {
+  readonly method: string;
+  /** The strength or search setting behind the genotype, in words. */
+  readonly setting: string;
+  /** How the method chose its genotype. */
+  readonly selectedBy: string;
+  readonly genotype: string;
+  readonly parameterFreeShare: number;
+  readonly testErrorPct: number;
+  /** PAPER.md 6 on S3 / CIFAR-10 where it gives the number (DARTS only); blank otherwise. */
+  readonly paperCifar10ErrorPct: number | Blank;
+}
+
+/**
+ * A row of the methods table from the finished evaluation of the method's genotype; the paper's
+ * value is DARTS's on S3 for 'DARTS' (PAPER.md 6), blank otherwise.
+ */
+export function methodRow(method: string, setting: string, selectedBy: string, evaluation: StoredEvaluation): MethodRow {
+  if (!evaluation.done || evaluation.testError === undefined) throw new Error(`methodRow: the evaluation in ${evaluation.dir} is not finished`);
+  const { genotype } = evaluation;
+  return {
+    method, setting, selectedBy, genotype: formatGenotype(genotype), parameterFreeShare: parameterFreeShare(genotype),
+    testErrorPct: 100 * evaluation.testError, paperCifar10ErrorPct: method === 'DARTS' ? PAPER_DARTS_CIFAR10_ERROR.s3 ?? '' : '',
+  };
+}
+
+
+/** How a grid's eigenvalue and test error move with the strength: a sentence. */
+function gridSentence(rows: readonly GridRow[]): string {
+  const r = rows[0].regulariser;
+  const name = r === 'l2' ? 'R-DARTS(L2)' : 'R-DARTS(DP)';
+  const eig = rows.filter((row) => row.finalEigenvalue !== '');
+  const trend = (xs: number[], ys: number[]) => {
+    if (xs.length < 3) return 'too few points for a trend';
+    const rho = spearman(xs, ys);
+    return Number.isNaN(rho) ? 'no trend (constant)' : `${rho < 0 ? 'falls' : rho > 0 ? 'rises' : 'does not move'} with it (Spearman ρ = ${rho.toFixed(2)})`;
+  };
+  const lo = rows.reduce((a, b) => (b.strength < a.strength ? b : a));
+  const hi = rows.reduce((a, b) => (b.strength > a.strength ? b : a));
+  const sel = rows.find((row) => row.selected);
+  const eigAt = (row: GridRow) => (row.finalEigenvalue === '' ? 'n/a' : row.finalEigenvalue.toPrecision(3));
+  return `${name} grid (${rows.length} strengths, ${fmt(lo.strength, r)} to ${fmt(hi.strength, r)}): the final dominant eigenvalue ` +
+    `${trend(eig.map((row) => row.strength), eig.map((row) => row.finalEigenvalue as number))}, ${eigAt(lo)} → ${eigAt(hi)}; ` +
+    `the test error ${trend(rows.map((row) => row.strength), rows.map((row) => row.testErrorPct))}, ${pct(lo.testErrorPct)} → ` +
+    `${pct(hi.testErrorPct)}. ${name} selects ${fmt(sel?.strength ?? NaN, r)} (supernet valid accuracy ` +
+    `${pct(sel?.supernetValidAccPct ?? NaN)}), test error ${pct(sel?.testErrorPct ?? NaN)}; the grid's lowest test error is ` +
+    `${pct(Math.min(...rows.map((row) => row.testErrorPct)))}.`;
+}
+
+/**
+ * What the tables say, computed from them (the notebook's closing cell): per grid, how the
+ * eigenvalue and the test error move with the strength and what R-DARTS picked; then the methods
+ * ordered by test error. At `smoke` a first line says the numbers mean nothing.
+ */
+export function regularisationFindings(preset: PresetName, l2: readonly GridRow[], dp: readonly GridRow[],
+  methods: readonly MethodRow[]): string[] {
+  if (l2.length === 0 || dp.length === 0 || methods.length === 0) throw new Error('regularisationFindings: l2, dp and methods must not be empty');
+  const lines: string[] = [];
+  if (preset === 'smoke') lines.push('Preset smoke: 2-epoch searches and evaluations on 64 images; the numbers below are meaningless (read them at mini).');
+  lines.push(gridSentence(l2), gridSentence(dp));
+  const ordered = [...methods].sort((a, b) => a.testErrorPct - b.testErrorPct);
+  lines.push(`Methods by test error, lowest first: ${ordered.map((m) => `${m.method} ${pct(m.testErrorPct)}`).join(', ')}.`);
+  const darts = methods.find((m) => m.method === 'DARTS');
+  if (darts) {
+    for (const m of methods.filter((x) => x.method.startsWith('R-DARTS'))) {
+      const d = m.testErrorPct - darts.testErrorPct;
+      lines.push(`${m.method} vs DARTS: ${d < 0 ? `${(-d).toFixed(1)} points lower` : d > 0 ? `${d.toFixed(1)} points higher` : 'the same'} ` +
+        `(parameter-free share ${pct(100 * m.parameterFreeShare)} vs ${pct(100 * darts.parameterFreeShare)}).`);
+    }
+  }
+  return lines;
+}
