@@ -15,6 +15,7 @@ import {
 } from '../../lib/train/train';
 import { resolveTrainConfig } from '../../lib/train/train_config';
 import { tempDir } from '../helpers';
+import { blockImages } from '../train/data';
 
 const CONCAT = [2, 3, 4, 5];
 /** S3 genotypes with k skip connections among the 8 normal-cell ops (the reduction cell all sep_conv_3x3). */
@@ -170,21 +171,6 @@ describe('regularisationFindings', () => {
   });
 });
 
-/** 28x28 images whose class k is a bright block at a place of its own (learnable in a few steps). */
-function blockImages(n: number, split: 'train' | 'test', seed: number): Dataset {
-  const images = new Uint8Array(n * 784);
-  const labels = new Uint8Array(n).map((_, i) => i % 10);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    const [r0, c0] = [(labels[i] % 5) * 5, Math.floor(labels[i] / 5) * 14];
-    for (let p = 0; p < 784; p++) {
-      s = (s * 1103515245 + 12345) >>> 0;
-      const [y, x] = [Math.floor(p / 28), p % 28];
-      images[i * 784 + p] = (s >>> 26) + (y >= r0 && y < r0 + 8 && x >= c0 && x < c0 + 12 ? 180 : 0);
-    }
-  }
-  return { name: 'fashion-mnist', split, images, labels, n, height: 28, width: 28, channels: 1, classes: 10, mean: [0.2], std: [0.3] };
-}
 
 describe('heldOutAccuracy', () => {
   const splits = (): DatasetSplits => ({ train: blockImages(64, 'train', 1), test: blockImages(64, 'test', 2) });
