@@ -13,7 +13,7 @@ import type { AdamOptions, SgdOptions } from '../search/optim';
 import { SPACE_NAMES } from '../spaces/spaces';
 import { parsePreset, PresetName } from './preset';
 import { SEARCH_PRESETS } from './presets';
-import { describeIssue, show } from './validation';
+import { canonicalJson, describeIssue, show } from './validation';
 
 const num = () => z.number().finite('must be a finite number');
 const posInt = () => num().int('must be a positive integer').positive('must be a positive integer');
@@ -213,9 +213,7 @@ export function resolveConfig(preset: PresetName | string, overrides: ConfigOver
 /** The fields that change results (all but `report`), as JSON with keys sorted at every level. */
 export function canonicalConfig(config: SearchConfig): string {
   const { report: _report, ...resultFields } = config;
-  const sorted = (v: unknown): unknown => Array.isArray(v) ? v.map(sorted)
-    : isPlainObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v;
-  return JSON.stringify(sorted(resultFields));
+  return canonicalJson(resultFields);
 }
 
 /** A run's id: the first 12 hex digits of sha256(canonicalConfig(config)); the seed is part of it. */

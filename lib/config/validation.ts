@@ -1,6 +1,6 @@
 /**
  * Shared by the validated configs (lib/config/search_config.ts, lib/train/train_config.ts): one zod
- * issue as `field: problem, got value`, and deep freezing of preset objects.
+ * issue as `field: problem, got value`, canonical JSON for ids, and deep freezing of preset objects.
  */
 import type { z } from 'zod';
 
@@ -33,6 +33,13 @@ export function describeIssue(issue: z.ZodIssue, input: unknown): string {
   }
 }
 
+
+/** JSON with object keys sorted at every level (ids hash it: key order must not matter). */
+export function canonicalJson(value: unknown): string {
+  const sorted = (v: unknown): unknown => Array.isArray(v) ? v.map(sorted)
+    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  return JSON.stringify(sorted(value));
+}
 
 /** `value` with every nested object frozen (presets are shared, readonly data). */
 export function deepFreeze<T>(value: T): T {

@@ -63,9 +63,9 @@ function modelVariables(net: SearchNetwork): NamedVariable[] {
   return [...net.variables, ...alphas];
 }
 
-/** A tensor in our layout as a record in PyTorch's layout (a copy). */
-function toRecord(t: tf.Tensor, layout: TorchLayout, name: string): TensorRecord {
-  if (t.dtype !== 'float32') throw new Error(`saveCheckpoint: "${name}" is ${t.dtype}, not float32`);
+/** A tensor in our layout as a record in PyTorch's layout (a copy); `name` is for the error. */
+export function toTorchRecord(t: tf.Tensor, layout: TorchLayout, name: string): TensorRecord {
+  if (t.dtype !== 'float32') throw new Error(`checkpoint: "${name}" is ${t.dtype}, not float32`);
   const perm = toTorchPermutation(layout);
   const moved = perm ? tf.transpose(t, [...perm]) : t;
   const data = new Float32Array(moved.dataSync());
@@ -74,7 +74,7 @@ function toRecord(t: tf.Tensor, layout: TorchLayout, name: string): TensorRecord
 }
 
 /** A record in PyTorch's layout as a new tensor in ours (the caller owns it). */
-function fromRecord(record: TensorRecord, layout: TorchLayout): tf.Tensor {
+export function fromTorchRecord(record: TensorRecord, layout: TorchLayout): tf.Tensor {
   const perm = fromTorchPermutation(layout);
   return tf.tidy(() => {
     const t = tf.tensor(record.data as Float32Array, record.shape, 'float32');
@@ -90,13 +90,13 @@ export function saveCheckpoint(file: string, state: SearchState): void {
   const { net, weightOpt, alphaOpt } = state;
   const layouts = new Map(net.variables.map((v) => [v.name, v.layout]));
   const tensors: TensorSet = {};
-  for (const v of modelVariables(net)) tensors[v.name] = toRecord(v.variable, v.layout, v.name);
+  for (const v of modelVariables(net)) tensors[v.name] = toTorchRecord(v.variable, v.layout, v.name);
   for (const [key, t] of weightOpt.state()) {
     const layout = layouts.get(key.replace(/\.momentum_buffer$/, ''));
     if (!layout) throw new Error(`saveCheckpoint: SGD state "${key}" belongs to no weight of the network`);
-    tensors[SGD_PREFIX + key] = toRecord(t, layout, key);
+    tensors[SGD_PREFIX + key] = toTorchRecord(t, layout, key);
   }
-  for (const [key, t] of alphaOpt.state()) tensors[ADAM_PREFIX + key] = toRecord(t, 'vector', key);
+  for (const [key, t] of alphaOpt.state()) tensors[ADAM_PREFIX + key] = toTorchRecord(t, 'vector', key);
   const header = {
     supernet: supernetKey(net.config), sgd: weightOpt.options, adam: alphaOpt.options,
     adamSteps: alphaOpt.steps, meta: { ...state.meta },
@@ -146,12 +146,12 @@ export function loadCheckpoint(file: string, state: SearchState): LoadedCheckpoi
   }
   // Validated: from here on nothing throws on account of the file.
   tf.tidy(() => {
-    for (const v of modelVariables(net)) v.variable.assign(fromRecord(tensors[v.name], v.layout));
+    for (const v of modelVariables(net)) v.variable.assign(fromTorchRecord(tensors[v.name], v.layout));
   });
   const restore = (prefix: string, layoutOf: (key: string) => TorchLayout) => {
     const out = new Map<string, tf.Tensor>();
     for (const [name, record] of Object.entries(tensors)) {
-      if (name.startsWith(prefix)) out.set(name.slice(prefix.length), fromRecord(record, layoutOf(name.slice(prefix.length))));
+      if (name.startsWith(prefix)) out.set(name.slice(prefix.length), fromTorchRecord(record, layoutOf(name.slice(prefix.length))));
     }
     return out;
   };

@@ -32,6 +32,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, tf } from '../backend';
 import { isPlainObject } from '../config/search_config';
+import { canonicalJson } from '../config/validation';
 import { AugmentOptions, trainAugment } from '../data/augment';
 import { batchCount, epochBatches, evalBatches, Subset } from '../data/batches';
 import type { Dataset, DatasetSplits } from '../data/dataset';
@@ -40,16 +41,16 @@ import { mixSeed } from '../data/rng';
 import type { TorchLayout } from '../nn/module';
 import { resultsDir } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
-import { SGD_PREFIX } from '../runs/checkpoint';
+import { fromTorchRecord, SGD_PREFIX, toTorchRecord } from '../runs/checkpoint';
 import { checkpointEpochs, checkpointFile, latestCheckpoint, RUN_FILES } from '../runs/run_read';
-import { checkTensorSet, loadSafetensors, saveSafetensors, type TensorRecord, type TensorSet } from '../runs/safetensors';
+import { checkTensorSet, loadSafetensors, saveSafetensors, type TensorSet } from '../runs/safetensors';
 import { cosineLr } from '../search/loop';
 import { clipScale, Sgd } from '../search/optim';
 import type { ProgressMode } from '../search/progress';
 import type { LossAccuracy } from '../search/records';
 import { accuracy, type Batch, crossEntropy } from '../search/step';
 import type { Genotype } from '../spaces/genotype';
-import { fromTorchPermutation, torchShape, toTorchPermutation } from '../supernet/names';
+import { torchShape } from '../supernet/names';
 import { softwareVersions } from '../versions';
 import { checkGenotype } from './genotype_check';
 import { EvalNetwork } from './network';
@@ -256,13 +257,6 @@ export function evalsRoot(): string {
   return path.join(resultsDir(), 'evals');
 }
 
-/** JSON with object keys sorted at every level. */
-function canonicalJson(value: unknown): string {
-  const sorted = (v: unknown): unknown => Array.isArray(v) ? v.map(sorted)
-    : isPlainObject(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted(v[k])])) : v;
-  return JSON.stringify(sorted(value));
-}
-
 /** The genotype's four fields as plain arrays (validated), so that ids and files do not depend on how it was built. */
 export function plainGenotype(g: Genotype): Genotype {
   checkGenotype(g);
@@ -311,20 +305,6 @@ export function readEvaluation(dir: string): StoredEvaluation {
   return { ...(raw as unknown as EvalFile), dir };
 }
 
-function toRecord(t: tf.Tensor, layout: TorchLayout): TensorRecord {
-  const perm = toTorchPermutation(layout);
-  const data = tf.tidy(() => (perm ? tf.transpose(t, [...perm]) : t).dataSync()) as Float32Array;
-  return { dtype: 'F32', shape: torchShape(layout, t.shape), data: new Float32Array(data) };
-}
-
-function fromRecord(r: TensorRecord, layout: TorchLayout): tf.Tensor {
-  const perm = fromTorchPermutation(layout);
-  return tf.tidy(() => {
-    const t = tf.tensor(r.data as Float32Array, r.shape, 'float32');
-    return perm ? tf.transpose(t, [...perm]) : t;
-  });
-}
-
 /**
  * Saves the state after `epoch`: every variable under its state_dict name and each SGD momentum
  * buffer as `optimizer.weights.<name>.momentum_buffer`, PyTorch layouts (lib/runs/checkpoint.ts).
@@ -332,8 +312,8 @@ function fromRecord(r: TensorRecord, layout: TorchLayout): tf.Tensor {
 export function saveEvalCheckpoint(file: string, state: EvalState, meta: { evalId: string; epoch: number }): void {
   const layouts = new Map(state.net.variables.map((v) => [v.name, v.layout]));
   const tensors: TensorSet = {};
-  for (const v of state.net.variables) tensors[v.name] = toRecord(v.variable, v.layout);
-  for (const [key, t] of state.opt.state()) tensors[SGD_PREFIX + key] = toRecord(t, layouts.get(key.replace(/\.momentum_buffer$/, '')) as TorchLayout);
+  for (const v of state.net.variables) tensors[v.name] = toTorchRecord(v.variable, v.layout, v.name);
+  for (const [key, t] of state.opt.state()) tensors[SGD_PREFIX + key] = toTorchRecord(t, layouts.get(key.replace(/\.momentum_buffer$/, '')) as TorchLayout, key);
   saveSafetensors(file, tensors, {
     format: 'pt', 'rdarts.format_version': '1', 'rdarts.layout': 'torch', 'rdarts.kind': 'evaluation',
     'rdarts.eval_id': meta.evalId, 'rdarts.epoch': String(meta.epoch),
@@ -355,11 +335,11 @@ export function loadEvalCheckpoint(file: string, state: EvalState): void {
   checkTensorSet(tensors, expected, `loadEvalCheckpoint ${file}`);
   const layouts = new Map(state.net.variables.map((v) => [v.name, v.layout]));
   tf.tidy(() => {
-    for (const v of state.net.variables) v.variable.assign(fromRecord(tensors[v.name], v.layout));
+    for (const v of state.net.variables) v.variable.assign(fromTorchRecord(tensors[v.name], v.layout));
   });
   const sgd = new Map<string, tf.Tensor>();
   for (const [name, r] of Object.entries(tensors)) {
-    if (name.startsWith(SGD_PREFIX)) sgd.set(name.slice(SGD_PREFIX.length), fromRecord(r, layouts.get(name.slice(SGD_PREFIX.length, -'.momentum_buffer'.length)) as TorchLayout));
+    if (name.startsWith(SGD_PREFIX)) sgd.set(name.slice(SGD_PREFIX.length), fromTorchRecord(r, layouts.get(name.slice(SGD_PREFIX.length, -'.momentum_buffer'.length)) as TorchLayout));
   }
   state.opt.loadState(sgd);
   tf.dispose([...sgd.values()]);
