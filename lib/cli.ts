@@ -11,6 +11,7 @@ import { readGridFile, readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject, runId } from './config/search_config';
 import { runGrid } from './grid';
 import { EXPERIMENT_GROUPS, ExperimentGroup, searchPlan } from './experiments/plan';
+import { runPlannedEvaluations } from './experiments/evaluations';
 import { evaluateCommand } from './train/evaluate_command';
 import { ensureRsWs } from './baselines/rs_ws';
 import type { HvpScheme } from './hessian/hvp';
@@ -165,10 +166,13 @@ program.command('evaluate')
   .option('--seed <n>', 'seed of the evaluation (default: the preset\'s)')
   .option('--out <dir>', 'folder of evaluation directories (default results/evals)')
   .option('--runs <dir>', 'folder of search runs, to find a runId (default results/runs)')
-  .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string }) => {
+  .option('--epoch <n>', 'for a search run: evaluate the genotype of this stored epoch (0-based; DARTS-ES\'s stop epoch, say)')
+  .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string; epoch?: string }) => {
     const seed = o.seed === undefined ? undefined : Number(o.seed);
     if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be an integer >= 0, got ${o.seed}`);
-    await evaluateCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs });
+    const epoch = o.epoch === undefined ? undefined : Number(o.epoch);
+    if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) throw new Error(`--epoch must be an integer >= 0, got ${o.epoch}`);
+    await evaluateCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
   });
 
 program.command('baseline')
@@ -205,13 +209,22 @@ program.command('experiment')
   .option('--group <list>', `comma-separated groups: ${EXPERIMENT_GROUPS.join(', ')} (default: all)`)
   .option('--jobs <n>', 'processes at once (default: the number of cores)')
   .option('--list', 'list the planned searches and their runIds, run nothing')
+  .option('--evaluate', 'instead of searching: train from scratch every genotype the notebooks evaluate (finished searches\' final ' +
+    'and DARTS-ES genotypes; lib/experiments/evaluations.ts), one process per core; re-run to resume or to add newly finished searches')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
-  .action(async (o: { preset: string; group?: string; jobs?: string; list?: boolean; out?: string }) => {
+  .option('--evals <dir>', 'with --evaluate: folder of evaluations (default results/evals)')
+  .action(async (o: { preset: string; group?: string; jobs?: string; list?: boolean; out?: string; evaluate?: boolean; evals?: string }) => {
     const preset = parsePreset(o.preset, '--preset');
     const groups = o.group === undefined ? EXPERIMENT_GROUPS : o.group.split(',').map((g) => {
       if (!(EXPERIMENT_GROUPS as readonly string[]).includes(g)) throw new Error(`--group ${g} is not a group; use ${EXPERIMENT_GROUPS.join(', ')}`);
       return g as ExperimentGroup;
     });
+    if (o.evaluate) {
+      if (o.list) throw new Error('experiment: --list and --evaluate do not go together');
+      const failed = await runPlannedEvaluations(preset, groups, { runs: o.out, evals: o.evals, ...(o.jobs ? { jobs: Number(o.jobs) } : {}) });
+      if (failed.length > 0) throw new Error(`experiment --evaluate: ${failed.length} evaluation(s) failed: ${failed.join(', ')}`);
+      return;
+    }
     const plan = searchPlan(preset, groups);
     if (o.list) {
       for (const e of plan) console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${JSON.stringify(e.overrides)}`);
@@ -275,9 +288,13 @@ program.command('notebooks')
   .option('--preset <name>', 'preset for the notebooks (default: RDARTS_PRESET, else quick)')
   .option('--out <dir>', 'folder for the executed copies')
   .option('--dir <dir>', 'folder of the notebooks to run (default: the project\'s notebooks/)')
-  .action((opts: { preset?: string; out?: string; dir?: string }) => {
+  .option('--compute', 'let the notebooks start missing searches and evaluations (default at smoke and quick)')
+  .option('--read-only', 'only read finished searches and evaluations back; a missing one fails (default at mini and paper)')
+  .action((opts: { preset?: string; out?: string; dir?: string; compute?: boolean; readOnly?: boolean }) => {
     const preset = opts.preset === undefined ? undefined : parsePreset(opts.preset, '--preset');
-    runNotebooks(opts.dir, { preset, outDir: opts.out, log: (l) => console.log(l) });
+    if (opts.compute && opts.readOnly) throw new Error('notebooks: --compute and --read-only do not go together');
+    const readOnly = opts.compute ? false : opts.readOnly ? true : undefined;
+    runNotebooks(opts.dir, { preset, outDir: opts.out, readOnly, log: (l) => console.log(l) });
   });
 
 program.command('jupyter')

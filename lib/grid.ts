@@ -18,40 +18,59 @@ export interface GridOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Runs `entries`; resolves with each entry's exit code (0 = finished). */
-export async function runGrid(entries: readonly GridEntry[], options: GridOptions = {}): Promise<Map<string, number>> {
+/** One CLI process of a pool: its name (prefixed to its output lines) and its arguments after `rdarts`. */
+export interface CliTask {
+  readonly name: string;
+  readonly args: readonly string[];
+  /** Logged when the task starts (default: its arguments). */
+  readonly describe?: string;
+}
+
+/**
+ * Runs `tasks` as CLI processes, `options.jobs` at once, in order; resolves with each task's exit
+ * code (0 = finished). Progress-bar step lines are not relayed.
+ */
+export async function runCliTasks(tasks: readonly CliTask[], options: Pick<GridOptions, 'jobs' | 'log'> = {}): Promise<Map<string, number>> {
   const jobs = options.jobs ?? os.cpus().length;
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`grid: jobs must be a positive integer, got ${jobs}`);
   const log = options.log ?? ((l: string) => console.log(l));
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-grid-'));
   const codes = new Map<string, number>();
-  const queue = [...entries];
+  const queue = [...tasks];
   // This process's own way of running the CLI (node + tsx's loader, or node + dist/cli.js).
   const cli = process.argv[1];
   const worker = async () => {
-    for (let e = queue.shift(); e; e = queue.shift()) {
-      const entry = e;
-      const file = path.join(tmp, `${entry.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-      fs.writeFileSync(file, JSON.stringify(entry.overrides));
-      const args = [...process.execArgv, cli, 'search', '--preset', entry.preset, '--config', file, ...(options.out ? ['--out', options.out] : [])];
-      log(`[${entry.name}] start: ${entry.preset} + ${JSON.stringify(entry.overrides)}`);
+    for (let t = queue.shift(); t; t = queue.shift()) {
+      const task = t;
+      log(`[${task.name}] start: ${task.describe ?? task.args.join(' ')}`);
       const code = await new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+        const child = spawn(process.execPath, [...process.execArgv, cli, ...task.args], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
         const relay = (chunk: Buffer) => {
-          for (const line of chunk.toString().split(/[\r\n]+/)) if (line.trim() !== '' && !/ step \d+\/\d+ /.test(line)) log(`[${entry.name}] ${line}`);
+          for (const line of chunk.toString().split(/[\r\n]+/)) if (line.trim() !== '' && !/ step \d+\/\d+ /.test(line)) log(`[${task.name}] ${line}`);
         };
         child.stdout.on('data', relay);
         child.stderr.on('data', relay);
         child.on('close', (c) => resolve(c ?? 1));
       });
-      codes.set(entry.name, code);
-      log(`[${entry.name}] ${code === 0 ? 'finished' : `failed (exit ${code})`}`);
+      codes.set(task.name, code);
+      log(`[${task.name}] ${code === 0 ? 'finished' : `failed (exit ${code})`}`);
     }
   };
+  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
+  return codes;
+}
+
+/** Runs `entries`; resolves with each entry's exit code (0 = finished). */
+export async function runGrid(entries: readonly GridEntry[], options: GridOptions = {}): Promise<Map<string, number>> {
+  const log = options.log ?? ((l: string) => console.log(l));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-grid-'));
   try {
-    await Promise.all(Array.from({ length: Math.min(jobs, entries.length) }, worker));
+    const tasks = entries.map((entry) => {
+      const file = path.join(tmp, `${entry.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
+      fs.writeFileSync(file, JSON.stringify(entry.overrides));
+      return { name: entry.name, describe: `${entry.preset} + ${JSON.stringify(entry.overrides)}`, args: ['search', '--preset', entry.preset, '--config', file, ...(options.out ? ['--out', options.out] : [])] };
+    });
+    return await runCliTasks(tasks, { jobs: options.jobs, log });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  return codes;
 }

@@ -146,8 +146,8 @@ export { FINAL_VALID_ACCURACY, selectRun } from './control/select';
 export type { Selection, SelectionSignal } from './control/select';
 export { readGridFile, readOverridesFile } from './config/overrides_file';
 export type { GridEntry } from './config/overrides_file';
-export { runGrid } from './grid';
-export type { GridOptions } from './grid';
+export { runCliTasks, runGrid } from './grid';
+export type { CliTask, GridOptions } from './grid';
 export { appendDecision, readDecisions, reconcileRollback } from './runs/store';
 export {
   createEvalState, disposeEvalState, ensureEvaluation, EVAL_FILE, evalDirFor, evalId, evalsRoot, evaluate, evaluationData,
@@ -183,6 +183,8 @@ export { averageRanks, bootstrapCI, pearson, spearman } from './analysis/stats';
 export type { BootstrapCI, BootstrapOptions, PairedStatistic } from './analysis/stats';
 export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } from './experiments/plan';
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
+export { evaluationPlan, runPlannedEvaluations } from './experiments/evaluations';
+export type { PlannedEvaluation, RunEvaluationsOptions, WaitingSearch } from './experiments/evaluations';
 export {
   edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,
   parameterFreeWeights, testErrorRow, weightHeatmapFigure,

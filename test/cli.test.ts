@@ -68,6 +68,30 @@ describe('rdarts search --config and rdarts grid', () => {
 });
 
 describe('rdarts experiment', () => {
+  it('--evaluate waits for unfinished searches, evaluates the finished ones, and reads them back on the next call', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const [out, evals] = [path.join(dir, 'runs'), path.join(dir, 'evals')];
+      const args = ['experiment', '--preset', 'smoke', '--group', 'ada', '--out', out];
+      const waiting = rdarts([...args, '--evaluate', '--evals', evals]);
+      assert.strictEqual(waiting.status, 0, waiting.stderr);
+      assert.match(waiting.stdout, /waiting: ada-s3 \(run \w{12}, 0\/2 epochs\)/);
+      assert.match(waiting.stdout, /0 of 0 planned evaluations done, 0 to run, 1 search\(es\) waiting/);
+      assert.strictEqual(rdarts([...args, '--jobs', '1']).status, 0);
+      const first = rdarts([...args, '--evaluate', '--evals', evals, '--jobs', '1']);
+      assert.strictEqual(first.status, 0, first.stderr + first.stdout);
+      assert.match(first.stdout, /\[ada-s3\] start: run \w{12}, epoch 1 -> evaluation (\w{12})/);
+      assert.match(first.stdout, /\[ada-s3\] finished/);
+      const id = /-> evaluation (\w{12})/.exec(first.stdout)?.[1] as string;
+      assert.ok(fs.existsSync(path.join(evals, id, 'eval.json')));
+      const again = rdarts([...args, '--evaluate', '--evals', evals]);
+      assert.match(again.stdout, new RegExp(`done: ada-s3 \\(run \\w{12}, epoch 1\\): evaluation ${id}, test error \\d+\\.\\d\\d%`));
+      assert.match(again.stdout, /1 of 1 planned evaluations done, 0 to run, 0 search\(es\) waiting/);
+    } finally {
+      cleanup();
+    }
+  });
+
   it('lists the planned searches with their runIds, and names a bad group', () => {
     const list = rdarts(['experiment', '--preset', 'smoke', '--group', 'ada,l2', '--list']);
     assert.strictEqual(list.status, 0, list.stderr);

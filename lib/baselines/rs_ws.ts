@@ -32,6 +32,8 @@ import { NO_AUGMENT } from '../data/augment';
 import type { Dataset } from '../data/dataset';
 import { mixSeed, permutation, Rng } from '../data/rng';
 import { loadCheckpoint, saveCheckpoint, type SearchState } from '../runs/checkpoint';
+import { assertMayCompute } from '../runs/compute_guard';
+import { acquireLock } from '../runs/lock';
 import {
   cosineLr, createSearchState, disposeSearchState, dropPathAt, epochAugment, type SearchData, searchData,
 } from '../search/loop';
@@ -273,8 +275,20 @@ export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOption
     (['samples', 'scoreBatches', 'topK'] as const).filter((k) => options[k] !== undefined).map((k) => [k, options[k]])) });
   const existing = baselineDir(config, 'rs-ws', { ...parameters }, options.root);
   if (readBaselineResult(existing)) return stored(existing, 'finished');
+  assertMayCompute(`RS-ws baseline in ${existing}`, 'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again');
   const data = searchData(config, options.train);
   const dir = createBaseline(config, 'rs-ws', { ...parameters }, options.root);
+  const release = acquireLock(dir, 'RS-ws baseline');
+  try {
+    return await continueRsWs(config, options, parameters, data, dir);
+  } finally {
+    release();
+  }
+}
+
+/** ensureRsWs's work in a locked directory: train (or resume) the shared weights, then select. */
+async function continueRsWs(config: SearchConfig, options: EnsureRsWsOptions, parameters: RsWsParameters,
+  data: ReturnType<typeof searchData>, dir: string): Promise<RsWsRun> {
   const { id } = readBaselineConfig(dir);
   const { startEpoch, checkpoint } = prepareBaselineResume(dir);
   const status = startEpoch > 0 ? 'resumed' : 'started';

@@ -2,13 +2,17 @@
  * Headless notebooks: every notebook in notebooks/ executed in order with `jupyter nbconvert
  * --execute` on the project's tslab kernel, the preset passed through RDARTS_PRESET, the executed
  * copies written apart from the sources (results/notebooks/). A cell that throws stops the run with
- * an error naming the notebook and the cell.
+ * an error naming the notebook and the cell. At mini and paper the kernel is read-only by default
+ * (RDARTS_NO_COMPUTE, lib/runs/compute_guard.ts): the notebooks rebuild the report's tables and
+ * figures from finished runs and evaluations, and a missing one fails naming the command that
+ * computes it, instead of starting hours of work inside a notebook.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { PresetName, presetFromEnv } from '../config/preset';
 import { packageRoot, resultsDir } from '../paths';
+import { NO_COMPUTE_ENV } from '../runs/compute_guard';
 import { hasJupyterCommand, JUPYTER_HINT, jupyterDataDir, jupyterEnv, KERNEL_NAME } from './jupyter';
 
 export interface NotebookRunOptions {
@@ -16,6 +20,11 @@ export interface NotebookRunOptions {
   readonly outDir?: string;
   /** RDARTS_PRESET for the kernel (default: the environment's, else `quick`). */
   readonly preset?: PresetName;
+  /**
+   * Whether searches, evaluations and baselines may only be read back, not computed (default:
+   * true at mini and paper, false at smoke and quick; DEFAULT_READ_ONLY).
+   */
+  readonly readOnly?: boolean;
   /** Kernelspec to run (default the project's tslab kernel). */
   readonly kernel?: string;
   /** Called before and after each notebook (progress lines). */
@@ -27,6 +36,9 @@ export interface NotebookRunResult {
   readonly executed: string;
   readonly seconds: number;
 }
+
+/** Presets whose notebooks run read-only unless told otherwise: their searches take hours. */
+export const DEFAULT_READ_ONLY: Readonly<Record<PresetName, boolean>> = Object.freeze({ smoke: false, quick: false, mini: true, paper: true });
 
 /** A notebook cell threw (or the kernel died) during a headless run. */
 export class NotebookError extends Error {
@@ -61,7 +73,10 @@ export function runNotebook(notebook: string, options: NotebookRunOptions = {}):
     `--ExecutePreprocessor.kernel_name=${options.kernel ?? KERNEL_NAME}`,
     '--ExecutePreprocessor.timeout=-1',
     '--output-dir', outDir, notebook,
-  ], { cwd: packageRoot, env: jupyterEnv({ RDARTS_PRESET: preset }), encoding: 'utf8', maxBuffer: 64 << 20 });
+  ], {
+    cwd: packageRoot, encoding: 'utf8', maxBuffer: 64 << 20,
+    env: jupyterEnv({ RDARTS_PRESET: preset, ...((options.readOnly ?? DEFAULT_READ_ONLY[preset]) ? { [NO_COMPUTE_ENV]: '1' } : {}) }),
+  });
   if (r.status !== 0) {
     const stderr = `${r.stderr ?? ''}${r.error ? String(r.error) : ''}`;
     const report = /^RDARTS_CELL_ERROR (.*)$/m.exec(stderr);
@@ -81,7 +96,9 @@ export function runNotebooks(dir?: string, options: NotebookRunOptions = {}): No
   const notebooks = listNotebooks(dir);
   const results: NotebookRunResult[] = [];
   notebooks.forEach((nb, i) => {
-    log(`[${i + 1}/${notebooks.length}] ${path.basename(nb)} (preset ${options.preset ?? presetFromEnv()}) ...`);
+    const preset = options.preset ?? presetFromEnv();
+    const readOnly = options.readOnly ?? DEFAULT_READ_ONLY[preset];
+    log(`[${i + 1}/${notebooks.length}] ${path.basename(nb)} (preset ${preset}${readOnly ? ', read-only' : ''}) ...`);
     const result = runNotebook(nb, options);
     log(`[${i + 1}/${notebooks.length}] ${path.basename(nb)} ok in ${result.seconds.toFixed(1)} s -> ${result.executed}`);
     results.push(result);

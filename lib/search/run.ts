@@ -6,12 +6,15 @@
  * after an epoch's record is stored.
  */
 import * as fs from 'fs';
+import * as path from 'path';
 import type { SearchConfig } from '../config/search_config';
 import { canRaiseL2, ControllerDecision, controllerRule, currentL2, eigenvalueHistory, rollbackSpan } from '../control/controller';
 import { earlyStopDecision } from '../control/early_stop';
 import type { Dataset } from '../data/dataset';
 import type { CurvatureRecord, CurvatureSettings } from '../hessian/track';
 import { loadCheckpoint } from '../runs/checkpoint';
+import { assertMayCompute } from '../runs/compute_guard';
+import { acquireLock } from '../runs/lock';
 import {
   appendDecision, appendEpoch, checkpointFile, createRun, markDone, prepareResume, pruneCheckpoints, readRun, reconcileRollback,
   runDirFor, saveEpochCheckpoint, StoredRun, truncateEpochs,
@@ -59,9 +62,22 @@ const totalSeconds = (records: readonly EpochRecord[]) =>
 export async function ensureRun(config: SearchConfig, options: EnsureRunOptions = {}): Promise<RunResult> {
   const existing = runDirFor(config, options.root);
   if (fs.existsSync(existing) && readRun(existing).done) return { status: 'finished', run: readRun(existing) };
+  assertMayCompute(`search run ${path.basename(existing)} (${config.space}, seed ${config.seed})`,
+    'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again');
   // Data first: a missing or corrupt data file fails before anything of the run is written.
   const data = searchData(config, options.train);
   const dir = createRun(config, options.root);
+  const release = acquireLock(dir, `search run ${path.basename(dir)}`);
+  try {
+    return await continueRun(config, options, data, dir);
+  } finally {
+    release();
+  }
+}
+
+/** ensureRun's work on an existing, locked run directory: resume (or start) and finish it. */
+async function continueRun(config: SearchConfig, options: EnsureRunOptions, data: ReturnType<typeof searchData>,
+  dir: string): Promise<RunResult> {
   reconcileRollback(dir);
   const { startEpoch, checkpoint } = prepareResume(dir);
   const status = startEpoch > 0 ? 'resumed' : 'started';

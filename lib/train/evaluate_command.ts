@@ -6,6 +6,8 @@
  *   2. an existing directory: a search run (its genotype.json; the run must be finished);
  *   3. an existing file: a genotype as JSON, or a run's genotype.json ({ epoch, genotype });
  *   4. a runId under the runs folder (default results/runs).
+ * For a run, `epoch` picks the genotype of that stored epoch (DARTS-ES's stop epoch, say) instead of
+ * the final one; the run need not be finished then.
  * The evaluation is stored once per (genotype, config) under results/evals (lib/train/train.ts).
  */
 import * as fs from 'fs';
@@ -29,9 +31,19 @@ export interface ResolvedGenotype {
   readonly source: EvalSource;
 }
 
-/** The genotype of a finished search run in `dir`; an unfinished run throws, naming it. */
-function fromRun(dir: string): ResolvedGenotype {
+/**
+ * The final genotype of a finished search run in `dir` (an unfinished run throws, naming it), or
+ * with `epoch` the genotype of that stored epoch.
+ */
+function fromRun(dir: string, epoch?: number): ResolvedGenotype {
   const run = readRun(dir);
+  if (epoch !== undefined) {
+    const record = run.epochs[epoch];
+    if (!Number.isInteger(epoch) || epoch < 0 || !record) {
+      throw new Error(`evaluate: run ${run.runId} in ${dir} has no epoch ${epoch} (stored: 0..${run.epochs.length - 1})`);
+    }
+    return { genotype: record.genotype, source: { kind: 'run', runId: run.runId, dir: path.resolve(dir), epoch } };
+  }
   if (!run.done || !run.genotype) {
     throw new Error(`evaluate: run ${run.runId} in ${dir} is not finished (${run.epochs.length}/${run.config.epochs} epochs); ` +
       'finish it with `rdarts search` first');
@@ -60,11 +72,21 @@ function fromFile(file: string): ResolvedGenotype {
  * The genotype that `ref` names (file header for the order). A reference that is none of them
  * throws, listing what was tried.
  */
-export function resolveGenotype(ref: string, runs: string = runsRoot()): ResolvedGenotype {
-  if (Object.prototype.hasOwnProperty.call(NAMED_GENOTYPES, ref)) return { genotype: NAMED_GENOTYPES[ref], source: { kind: 'name', name: ref } };
-  if (fs.existsSync(ref)) return fs.statSync(ref).isDirectory() ? fromRun(ref) : fromFile(ref);
+export function resolveGenotype(ref: string, runs: string = runsRoot(), epoch?: number): ResolvedGenotype {
+  const notRun = (what: string) => {
+    if (epoch !== undefined) throw new Error(`evaluate: an epoch (${epoch}) picks a search run's genotype, but "${ref}" is ${what}`);
+  };
+  if (Object.prototype.hasOwnProperty.call(NAMED_GENOTYPES, ref)) {
+    notRun('a named genotype');
+    return { genotype: NAMED_GENOTYPES[ref], source: { kind: 'name', name: ref } };
+  }
+  if (fs.existsSync(ref)) {
+    if (fs.statSync(ref).isDirectory()) return fromRun(ref, epoch);
+    notRun('a file');
+    return fromFile(ref);
+  }
   const underRuns = path.join(runs, ref);
-  if (ref !== '' && !ref.includes('/') && fs.existsSync(underRuns)) return fromRun(underRuns);
+  if (ref !== '' && !ref.includes('/') && fs.existsSync(underRuns)) return fromRun(underRuns, epoch);
   throw new Error(`evaluate: "${ref}" is none of: a named genotype (${Object.keys(NAMED_GENOTYPES).join(', ')}); ` +
     `a run directory or genotype JSON file (no such path); a runId under ${runs} (no ${underRuns})`);
 }
@@ -83,6 +105,8 @@ export interface EvaluateCommandOptions {
   readonly seed?: number;
   /** Folder of search runs, for a runId (default results/runs). */
   readonly runs?: string;
+  /** For a search run: the stored epoch whose genotype is evaluated (default: the final genotype). */
+  readonly epoch?: number;
   /** Both splits, instead of loading the preset's data set (tests). */
   readonly data?: DatasetSplits;
   /** Progress display (default 'bar'). */
@@ -91,10 +115,10 @@ export interface EvaluateCommandOptions {
   readonly log?: (line: string) => void;
 }
 
-/** `rdarts evaluate REF --preset P [--seed S] [--out DIR]`: prints and returns the evaluation. */
+/** `rdarts evaluate REF --preset P [--epoch E] [--seed S] [--out DIR]`: prints and returns the evaluation. */
 export async function evaluateCommand(ref: string, options: EvaluateCommandOptions): Promise<EvaluationResult> {
   const log = options.log ?? ((line: string) => console.log(line));
-  const { genotype, source } = resolveGenotype(ref, options.runs);
+  const { genotype, source } = resolveGenotype(ref, options.runs, options.epoch);
   const config = resolveTrainConfig(options.preset, options.seed === undefined ? {} : { seed: options.seed }, '--seed');
   const backend = await initBackend();
   const from = source.kind === 'run' ? `run ${source.runId} (epoch ${source.epoch})` : source.kind === 'file' ? source.path : source.name;

@@ -41,6 +41,8 @@ import { mixSeed } from '../data/rng';
 import type { TorchLayout } from '../nn/module';
 import { resultsDir } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
+import { assertMayCompute } from '../runs/compute_guard';
+import { acquireLock } from '../runs/lock';
 import { fromTorchRecord, SGD_PREFIX, toTorchRecord } from '../runs/checkpoint';
 import { checkpointEpochs, checkpointFile, latestCheckpoint, RUN_FILES } from '../runs/run_read';
 import { checkTensorSet, loadSafetensors, saveSafetensors, type TensorSet } from '../runs/safetensors';
@@ -412,53 +414,64 @@ export async function ensureEvaluation(genotype: Genotype, config: TrainConfig,
   const stored = exists ? readEvaluation(dir) : undefined;
   if (stored && stored.evalId !== id) throw new Error(`ensureEvaluation: ${dir} holds evaluation ${stored.evalId}, not ${id}`);
   if (stored?.done) return { status: 'finished', evaluation: stored };
+  assertMayCompute(`evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
+    'compute it with `rdarts experiment --preset P --evaluate` (the planned evaluations) or `rdarts evaluate`, then call again');
   // Data first: a missing data file fails before anything is written.
   const data = evaluationData(checked, options.data);
-  const state = createEvalState(g, checked, data);
+  const release = acquireLock(dir, `evaluation ${id}`);
+  let state: EvalState | undefined;
   try {
-    // Resume rule (file header): after the latest checkpoint that has a record.
-    const records = stored ? [...stored.epochs] : [];
-    const folder = path.join(dir, RUN_FILES.checkpoints);
-    for (const name of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
-      if (/^\..+\.tmp$/.test(name)) fs.rmSync(path.join(folder, name), { force: true });
-    }
-    for (const e of checkpointEpochs(dir)) if (e >= records.length) fs.rmSync(checkpointFile(dir, e), { force: true });
-    const latest = latestCheckpoint(dir, records.length);
-    const startEpoch = latest === undefined ? 0 : latest.epoch + 1;
-    if (latest) loadEvalCheckpoint(latest.file, state);
-    records.length = startEpoch;
-    let file: EvalFile = stored ? withoutDir(stored, records) : {
-      evalId: id, genotype: g, config: checked, source: options.source ?? null, createdAt: new Date().toISOString(),
-      backend: backendInfo()?.name ?? tf.getBackend(), versions: softwareVersions(),
-      params: { withoutAuxiliary: state.net.numParams({ auxiliary: false }), withAuxiliary: state.net.numParams({ auxiliary: true }) },
-      epochs: [], done: false,
-    };
-    writeEvalFile(dir, file);
-    const progress = progressWriter(options.progress ?? 'bar', checked.epochs);
-    const stop = options.maxEpochs === undefined ? checked.epochs : Math.min(checked.epochs, startEpoch + options.maxEpochs);
-    for (let epoch = startEpoch; epoch < stop; epoch++) {
-      const record = trainEpoch(checked, data, state, epoch, (info) => {
-        progress.step(info);
-        options.hooks?.step?.(info);
-      });
-      saveEvalCheckpoint(checkpointFile(dir, epoch), state, { evalId: id, epoch });
-      file = { ...file, epochs: [...file.epochs, record] };
-      writeEvalFile(dir, file);
-      for (const e of checkpointEpochs(dir)) if (e < epoch) fs.rmSync(checkpointFile(dir, e), { force: true });
-      progress.epoch(record);
-      options.hooks?.epoch?.(record);
-      await new Promise<void>((resolve) => setImmediate(resolve));  // let signals and timers run between epochs
-    }
-    if (file.epochs.length < checked.epochs) return { status: 'interrupted', evaluation: readEvaluation(dir) };
-    const started = Date.now();
-    const test = evaluate(state.net, data.test, checked.batchSize, data.testImages, mixSeed(checked.seed, -5));
-    const seconds = file.epochs.reduce((s, r) => s + r.seconds, 0) + (Date.now() - started) / 1000;
-    writeEvalFile(dir, {
-      ...file, done: true, testError: 1 - test.accuracy, testAccuracy: test.accuracy, testLoss: test.loss,
-      testImages: data.testImages, seconds, finishedAt: new Date().toISOString(),
-    });
-    return { status: startEpoch > 0 ? 'resumed' : 'started', evaluation: readEvaluation(dir) };
+    state = createEvalState(g, checked, data);
+    return await continueEvaluation(dir, id, g, checked, data, state, stored, options);
   } finally {
-    disposeEvalState(state);
+    if (state) disposeEvalState(state);
+    release();
   }
+}
+
+/** ensureEvaluation's work in a locked directory: resume (or start) the evaluation and finish it. */
+async function continueEvaluation(dir: string, id: string, g: Genotype, checked: TrainConfig, data: EvalData, state: EvalState,
+  stored: StoredEvaluation | undefined, options: EnsureEvaluationOptions): Promise<EvaluationResult> {
+  // Resume rule (file header): after the latest checkpoint that has a record.
+  const records = stored ? [...stored.epochs] : [];
+  const folder = path.join(dir, RUN_FILES.checkpoints);
+  for (const name of fs.existsSync(folder) ? fs.readdirSync(folder) : []) {
+    if (/^\..+\.tmp$/.test(name)) fs.rmSync(path.join(folder, name), { force: true });
+  }
+  for (const e of checkpointEpochs(dir)) if (e >= records.length) fs.rmSync(checkpointFile(dir, e), { force: true });
+  const latest = latestCheckpoint(dir, records.length);
+  const startEpoch = latest === undefined ? 0 : latest.epoch + 1;
+  if (latest) loadEvalCheckpoint(latest.file, state);
+  records.length = startEpoch;
+  let file: EvalFile = stored ? withoutDir(stored, records) : {
+    evalId: id, genotype: g, config: checked, source: options.source ?? null, createdAt: new Date().toISOString(),
+    backend: backendInfo()?.name ?? tf.getBackend(), versions: softwareVersions(),
+    params: { withoutAuxiliary: state.net.numParams({ auxiliary: false }), withAuxiliary: state.net.numParams({ auxiliary: true }) },
+    epochs: [], done: false,
+  };
+  writeEvalFile(dir, file);
+  const progress = progressWriter(options.progress ?? 'bar', checked.epochs);
+  const stop = options.maxEpochs === undefined ? checked.epochs : Math.min(checked.epochs, startEpoch + options.maxEpochs);
+  for (let epoch = startEpoch; epoch < stop; epoch++) {
+    const record = trainEpoch(checked, data, state, epoch, (info) => {
+      progress.step(info);
+      options.hooks?.step?.(info);
+    });
+    saveEvalCheckpoint(checkpointFile(dir, epoch), state, { evalId: id, epoch });
+    file = { ...file, epochs: [...file.epochs, record] };
+    writeEvalFile(dir, file);
+    for (const e of checkpointEpochs(dir)) if (e < epoch) fs.rmSync(checkpointFile(dir, e), { force: true });
+    progress.epoch(record);
+    options.hooks?.epoch?.(record);
+    await new Promise<void>((resolve) => setImmediate(resolve));  // let signals and timers run between epochs
+  }
+  if (file.epochs.length < checked.epochs) return { status: 'interrupted', evaluation: readEvaluation(dir) };
+  const started = Date.now();
+  const test = evaluate(state.net, data.test, checked.batchSize, data.testImages, mixSeed(checked.seed, -5));
+  const seconds = file.epochs.reduce((s, r) => s + r.seconds, 0) + (Date.now() - started) / 1000;
+  writeEvalFile(dir, {
+    ...file, done: true, testError: 1 - test.accuracy, testAccuracy: test.accuracy, testLoss: test.loss,
+    testImages: data.testImages, seconds, finishedAt: new Date().toISOString(),
+  });
+  return { status: startEpoch > 0 ? 'resumed' : 'started', evaluation: readEvaluation(dir) };
 }

@@ -250,6 +250,17 @@ describe('resolveGenotype', () => {
     const cut = await ensureRun(smokeConfig({ epochs: 2 }), { root: runs, train: fakeDataset(), progress: 'off', maxEpochs: 1 });
     assert.throws(() => resolveGenotype(cut.run.dir, runs), new RegExp(`run ${cut.run.runId} .* is not finished \\(1/2 epochs\\)`));
   });
+
+  it("with an epoch, takes that stored epoch's genotype (an unfinished run too), and refuses one that is not stored", async () => {
+    const runs = path.join(root, 'runs');
+    const cut = await ensureRun(smokeConfig({ epochs: 3 }), { root: runs, train: fakeDataset(), progress: 'off', maxEpochs: 2 });
+    const first = resolveGenotype(cut.run.runId, runs, 0);
+    assert.deepStrictEqual(first.genotype, cut.run.epochs[0].genotype);
+    assert.deepStrictEqual(first.source, { kind: 'run', runId: cut.run.runId, dir: cut.run.dir, epoch: 0 });
+    assert.deepStrictEqual(resolveGenotype(cut.run.dir, runs, 1).genotype, cut.run.epochs[1].genotype);
+    assert.throws(() => resolveGenotype(cut.run.dir, runs, 2), new RegExp(`run ${cut.run.runId} in .* has no epoch 2 \\(stored: 0\\.\\.1\\)`));
+    assert.throws(() => resolveGenotype('DARTS_V2', runs, 0), /an epoch \(0\) picks a search run's genotype, but "DARTS_V2" is a named genotype/);
+  });
 });
 
 describe('evaluateCommand', () => {
