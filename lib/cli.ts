@@ -208,24 +208,29 @@ program.command('experiment')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
   .option('--group <list>', `comma-separated groups: ${EXPERIMENT_GROUPS.join(', ')} (default: all)`)
   .option('--jobs <n>', 'processes at once (default: the number of cores)')
+  .option('--only <names>', 'comma-separated planned searches (names as --list prints them, e.g. failure-s1,dp-0.2), within --group')
   .option('--list', 'list the planned searches and their runIds, run nothing')
   .option('--evaluate', 'instead of searching: train from scratch every genotype the notebooks evaluate (finished searches\' final ' +
     'and DARTS-ES genotypes; lib/experiments/evaluations.ts), one process per core; re-run to resume or to add newly finished searches')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .option('--evals <dir>', 'with --evaluate: folder of evaluations (default results/evals)')
-  .action(async (o: { preset: string; group?: string; jobs?: string; list?: boolean; out?: string; evaluate?: boolean; evals?: string }) => {
+  .action(async (o: { preset: string; group?: string; only?: string; jobs?: string; list?: boolean; out?: string; evaluate?: boolean; evals?: string }) => {
     const preset = parsePreset(o.preset, '--preset');
     const groups = o.group === undefined ? EXPERIMENT_GROUPS : o.group.split(',').map((g) => {
       if (!(EXPERIMENT_GROUPS as readonly string[]).includes(g)) throw new Error(`--group ${g} is not a group; use ${EXPERIMENT_GROUPS.join(', ')}`);
       return g as ExperimentGroup;
     });
+    const only = o.only?.split(',');
+    const named = searchPlan(preset, groups).map((e) => e.name);
+    const unknown = only?.filter((n) => !named.includes(n)) ?? [];
+    if (unknown.length > 0) throw new Error(`--only ${unknown.join(',')}: not in the plan of --group ${groups.join(',')}; planned: ${named.join(', ')}`);
     if (o.evaluate) {
       if (o.list) throw new Error('experiment: --list and --evaluate do not go together');
-      const failed = await runPlannedEvaluations(preset, groups, { runs: o.out, evals: o.evals, ...(o.jobs ? { jobs: Number(o.jobs) } : {}) });
+      const failed = await runPlannedEvaluations(preset, groups, { runs: o.out, evals: o.evals, only, ...(o.jobs ? { jobs: Number(o.jobs) } : {}) });
       if (failed.length > 0) throw new Error(`experiment --evaluate: ${failed.length} evaluation(s) failed: ${failed.join(', ')}`);
       return;
     }
-    const plan = searchPlan(preset, groups);
+    const plan = searchPlan(preset, groups).filter((e) => only === undefined || only.includes(e.name));
     if (o.list) {
       for (const e of plan) console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${JSON.stringify(e.overrides)}`);
       return;

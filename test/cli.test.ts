@@ -99,6 +99,11 @@ describe('rdarts experiment', () => {
     const bad = rdarts(['experiment', '--group', 'l3', '--list']);
     assert.strictEqual(bad.status, 1);
     assert.match(bad.stderr, /--group l3 is not a group; use failure, ada, l2, dp/);
+    const only = rdarts(['experiment', '--preset', 'smoke', '--group', 'ada,l2', '--only', 'l2-0.0081,ada-s3', '--list']);
+    assert.deepStrictEqual(only.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['ada-s3', 'l2-0.0081']);
+    const notPlanned = rdarts(['experiment', '--preset', 'smoke', '--group', 'l2', '--only', 'dp-0', '--list']);
+    assert.strictEqual(notPlanned.status, 1);
+    assert.match(notPlanned.stderr, /--only dp-0: not in the plan of --group l2; planned: l2-0.0009, l2-0.0027, l2-0.0081, l2-0.0243/);
   });
 });
 

@@ -46,10 +46,11 @@ export interface WaitingSearch {
 /**
  * The evaluations of `preset`'s planned searches of `groups` that have finished (in plan order,
  * DARTS-ES after its search's final genotype, each evalId once), and the searches still waiting.
- * `root` is the folder of search runs (default results/runs).
+ * `root` is the folder of search runs (default results/runs); `only` keeps the planned searches of
+ * these names.
  */
 export function evaluationPlan(preset: PresetName, groups: readonly ExperimentGroup[] = EXPERIMENT_GROUPS,
-  root?: string): { ready: PlannedEvaluation[]; waiting: WaitingSearch[] } {
+  root?: string, only?: readonly string[]): { ready: PlannedEvaluation[]; waiting: WaitingSearch[] } {
   const trainConfig = resolveTrainConfig(preset);
   const ready: PlannedEvaluation[] = [];
   const waiting: WaitingSearch[] = [];
@@ -60,7 +61,7 @@ export function evaluationPlan(preset: PresetName, groups: readonly ExperimentGr
     seen.add(id);
     ready.push({ name, runId: run.runId, dir: run.dir, epoch, genotype, evalId: id });
   };
-  for (const planned of searchPlan(preset, groups)) {
+  for (const planned of searchPlan(preset, groups).filter((p) => only === undefined || only.includes(p.name))) {
     const dir = runDirFor(planned.config, root);
     const run = fs.existsSync(dir) ? readRun(dir) : undefined;
     if (!run?.done || !run.genotype) {
@@ -85,6 +86,8 @@ export interface RunEvaluationsOptions {
   readonly evals?: string;
   /** Processes at once (default: the number of cores). */
   readonly jobs?: number;
+  /** Only the evaluations of these planned searches (by name). */
+  readonly only?: readonly string[];
   readonly log?: (line: string) => void;
 }
 
@@ -97,7 +100,7 @@ export async function runPlannedEvaluations(preset: PresetName, groups: readonly
   options: RunEvaluationsOptions = {}): Promise<string[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const evals = options.evals ?? evalsRoot();
-  const { ready, waiting } = evaluationPlan(preset, groups, options.runs);
+  const { ready, waiting } = evaluationPlan(preset, groups, options.runs, options.only);
   for (const w of waiting) log(`waiting: ${w.name} (run ${w.runId}, ${w.epochs}/${w.of} epochs); evaluated once it has finished`);
   const tasks: CliTask[] = [];
   for (const e of ready) {
