@@ -13,11 +13,13 @@ export { chromiumExecutable, closeBrowser, figurePng, pngSize, pngSupport, saveP
 export type { PngOptions, PngSupport } from './analysis/png';
 export { saveTable, showTable } from './analysis/tables';
 export type { SavedTable, ShowTableOptions } from './analysis/tables';
-export { listNotebooks, NotebookError, runNotebook, runNotebooks } from './notebooks/run';
+export { DEFAULT_READ_ONLY, listNotebooks, NotebookError, runNotebook, runNotebooks } from './notebooks/run';
 export type { NotebookRunOptions, NotebookRunResult } from './notebooks/run';
 export { KERNEL_NAME, jupyterEnv, openJupyter } from './notebooks/jupyter';
 export { checkFileStem, packageRoot, resultsDir } from './paths';
 export { writeFileAtomic } from './runs/atomic';
+export { acquireLock, LOCK_FILE } from './runs/lock';
+export { assertMayCompute, computeDisabled, NO_COMPUTE_ENV } from './runs/compute_guard';
 export { packageVersion, softwareVersions } from './versions';
 export {
   checkTensorSet, decodeSafetensors, encodeSafetensors, loadSafetensors, SAFETENSORS_DTYPES, saveSafetensors,
@@ -201,7 +203,7 @@ export {
 } from './analysis/regularisation';
 export type { BaselineSettings, GridRow, MethodRow, Regulariser } from './analysis/regularisation';
 export {
-  checkpointDiscretisation, correlationRows, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
+  checkpointDiscretisation, correlationRows, DISCRETISATION_FILE, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
   discretisationRow, PAPER_EIGENVALUE_ERROR_PEARSON,
 } from './analysis/curvature_vs_error';
 export type {

@@ -13,11 +13,15 @@
  * have, so eval mode would measure that mismatch rather than the architecture. The search measures
  * its alpha losses and its Hessian in training mode too.
  */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
 import { tf } from '../backend';
 import { evalBatches, type Subset } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { mixSeed } from '../data/rng';
 import type { StoredRun } from '../runs/run_read';
+import { writeFileAtomic } from '../runs/atomic';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { createSearchState, disposeSearchState, searchData } from '../search/loop';
 import { accuracy } from '../search/step';
@@ -104,23 +108,70 @@ export function discretisationAccuracy(net: SearchNetwork, architecture: Genotyp
 /** Seed key of the noise draws of the drop, apart from the keys of the search (lib/search/loop.ts) and the baselines. */
 const DROP_KEY = -8;
 
+/** The stored drop at discretisation of a run (DISCRETISATION_FILE in its directory). */
+interface StoredDiscretisation extends DiscretisationAccuracy {
+  readonly epoch: number;
+  readonly architecture: Genotype;
+  /** sha256 (12 hex digits) of the alpha half's images and labels: the data it was measured on. */
+  readonly data: string;
+}
+
+/**
+ * Where `checkpointDiscretisation` keeps its result: a few hundred bytes that stand in for the
+ * checkpoint (about 1 MB at mini) in the compact run records that the report commits.
+ */
+export const DISCRETISATION_FILE = 'discretisation.json';
+
+/** A fingerprint of the images and labels of `subset`, so that a stored drop is only reused on the same data. */
+function subsetFingerprint(subset: Subset): string {
+  const { dataset: d, start, end } = subset;
+  const pixels = d.height * d.width * d.channels;
+  return createHash('sha256').update(d.images.subarray(start * pixels, end * pixels)).update(d.labels.subarray(start, end))
+    .digest('hex').slice(0, 12);
+}
+
+function readStoredDiscretisation(dir: string): StoredDiscretisation | undefined {
+  const file = path.join(dir, DISCRETISATION_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as StoredDiscretisation;
+  } catch (e) {
+    throw new Error(`checkpointDiscretisation: ${file} is not JSON (${(e as Error).message}); remove it to measure again`);
+  }
+}
+
 /**
  * `discretisationAccuracy` of a run's last checkpoint, loaded into a fresh search state, on its
  * alpha half: the architecture is the genotype of the checkpoint's alphas. `train` is the training
  * split (default: loaded from the run's data set). Returns the checkpoint's epoch beside it.
+ * The result is stored in the run (DISCRETISATION_FILE) and read back when it was measured on the
+ * same data at the same checkpoint epoch; so a run whose checkpoints are gone (the committed
+ * records) still gives its drop.
  */
 export function checkpointDiscretisation(run: CurvatureRun, options: { readonly train?: Dataset } = {}):
   DiscretisationAccuracy & { readonly epoch: number; readonly architecture: Genotype } {
   const checkpoint = run.lastCheckpoint;
-  if (!checkpoint) throw new Error(`checkpointDiscretisation: the run in ${run.dir} has no checkpoint`);
   const data = searchData(run.config, options.train);
+  const fingerprint = subsetFingerprint(data.split.val);
+  const stored = readStoredDiscretisation(run.dir);
+  if (stored && stored.data === fingerprint && (!checkpoint || checkpoint.epoch === stored.epoch)) {
+    const { data: _d, ...result } = stored;
+    return result;
+  }
+  if (!checkpoint) {
+    throw new Error(`checkpointDiscretisation: the run in ${run.dir} has no checkpoint` +
+      (stored ? ` and its ${DISCRETISATION_FILE} was measured on other data (${stored.data}, here ${fingerprint})` : ` and no ${DISCRETISATION_FILE}`));
+  }
   const state = createSearchState(run.config, data);
   try {
     loadCheckpoint(checkpoint.file, state);
     const { normal, reduce } = state.net.alphas;
     const architecture = genotype({ normal: normal.arraySync() as number[][], reduce: reduce.arraySync() as number[][] }, getSpace(run.config.space));
     const seed = mixSeed(run.config.seed, checkpoint.epoch, DROP_KEY);
-    return { ...discretisationAccuracy(state.net, architecture, data.split.val, run.config.batchSize, seed), epoch: checkpoint.epoch, architecture };
+    const result = { ...discretisationAccuracy(state.net, architecture, data.split.val, run.config.batchSize, seed), epoch: checkpoint.epoch, architecture };
+    const record: StoredDiscretisation = { ...result, data: fingerprint };
+    writeFileAtomic(path.join(run.dir, DISCRETISATION_FILE), `${JSON.stringify(record, null, 1)}\n`);
+    return result;
   } finally {
     disposeSearchState(state);
   }

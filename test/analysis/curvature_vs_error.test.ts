@@ -1,7 +1,9 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
 import { tf } from '../../lib/backend';
 import {
-  checkpointDiscretisation, correlationRows, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
+  checkpointDiscretisation, correlationRows, DISCRETISATION_FILE, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
   discretisationRow, PAPER_EIGENVALUE_ERROR_PEARSON, type CorrelationRow, type CurvatureErrorRow, type CurvatureRun, type DiscretisationRow,
 } from '../../lib/analysis/curvature_vs_error';
 import { pearson, spearman } from '../../lib/analysis/stats';
@@ -98,11 +100,25 @@ describe('checkpointDiscretisation', () => {
   });
 
   it('leaks no tensors', async () => {
-    await assertNoTensorLeak(() => checkpointDiscretisation(run, { train: fakeDataset() }));
+    await assertNoTensorLeak(() => {
+      fs.rmSync(path.join(run.dir, DISCRETISATION_FILE), { force: true });  // measure, not read back
+      return checkpointDiscretisation(run, { train: fakeDataset() });
+    });
   });
 
-  it('throws for a run without a checkpoint, naming its directory', () => {
-    assert.throws(() => checkpointDiscretisation({ ...run, lastCheckpoint: undefined }), new RegExp(`run in ${run.dir} has no checkpoint`));
+  it('stores the result in the run and reads it back without the checkpoint, on the same data only', () => {
+    const r = checkpointDiscretisation(run, { train: fakeDataset() });
+    const stored = JSON.parse(fs.readFileSync(path.join(run.dir, DISCRETISATION_FILE), 'utf8'));
+    assert.deepStrictEqual(Object.keys(stored).sort(), ['architecture', 'data', 'discrete', 'drop', 'epoch', 'images', 'supernet']);
+    const withoutCheckpoint = { ...run, lastCheckpoint: undefined };
+    assert.deepStrictEqual(checkpointDiscretisation(withoutCheckpoint, { train: fakeDataset() }), r);
+    const other = fakeDataset();
+    other.labels.reverse();
+    assert.throws(() => checkpointDiscretisation(withoutCheckpoint, { train: other }),
+      new RegExp(`run in ${run.dir} has no checkpoint and its discretisation\\.json was measured on other data \\(\\w{12}, here \\w{12}\\)`));
+    fs.rmSync(path.join(run.dir, DISCRETISATION_FILE));
+    assert.throws(() => checkpointDiscretisation(withoutCheckpoint, { train: fakeDataset() }),
+      new RegExp(`run in ${run.dir} has no checkpoint and no discretisation\\.json`));
   });
 
   it('gives the row of discretisationRow in percent, beside the last measured eigenvalue', () => {
