@@ -12,6 +12,7 @@ import { ConfigOverrides, isPlainObject, runId } from './config/search_config';
 import { runGrid } from './grid';
 import { EXPERIMENT_GROUPS, ExperimentGroup, searchPlan } from './experiments/plan';
 import { runPlannedEvaluations } from './experiments/evaluations';
+import { experimentRecords } from './experiments/records';
 import { evaluateCommand } from './train/evaluate_command';
 import { ensureRsWs } from './baselines/rs_ws';
 import type { HvpScheme } from './hessian/hvp';
@@ -212,10 +213,17 @@ program.command('experiment')
   .option('--list', 'list the planned searches and their runIds, run nothing')
   .option('--evaluate', 'instead of searching: train from scratch every genotype the notebooks evaluate (finished searches\' final ' +
     'and DARTS-ES genotypes; lib/experiments/evaluations.ts), one process per core; re-run to resume or to add newly finished searches')
+  .option('--records', 'print the compact record files of the finished searches, evaluations and baselines (no checkpoints), ' +
+    'one path a line, for `git add -f` (lib/experiments/records.ts)')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .option('--evals <dir>', 'with --evaluate: folder of evaluations (default results/evals)')
-  .action(async (o: { preset: string; group?: string; only?: string; jobs?: string; list?: boolean; out?: string; evaluate?: boolean; evals?: string }) => {
+  .action(async (o: { preset: string; group?: string; only?: string; jobs?: string; list?: boolean; out?: string; evaluate?: boolean;
+    evals?: string; records?: boolean }) => {
     const preset = parsePreset(o.preset, '--preset');
+    if (o.records) {
+      for (const file of experimentRecords(preset)) console.log(path.relative(process.cwd(), file));
+      return;
+    }
     const groups = o.group === undefined ? EXPERIMENT_GROUPS : o.group.split(',').map((g) => {
       if (!(EXPERIMENT_GROUPS as readonly string[]).includes(g)) throw new Error(`--group ${g} is not a group; use ${EXPERIMENT_GROUPS.join(', ')}`);
       return g as ExperimentGroup;

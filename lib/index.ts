@@ -18,6 +18,7 @@ export type { NotebookRunOptions, NotebookRunResult } from './notebooks/run';
 export { KERNEL_NAME, jupyterEnv, openJupyter } from './notebooks/jupyter';
 export { checkFileStem, packageRoot, resultsDir } from './paths';
 export { writeFileAtomic } from './runs/atomic';
+export { dataFingerprint } from './data/fingerprint';
 export { acquireLock, LOCK_FILE } from './runs/lock';
 export { assertMayCompute, computeDisabled, NO_COMPUTE_ENV } from './runs/compute_guard';
 export { packageVersion, softwareVersions } from './versions';
@@ -186,6 +187,7 @@ export type { BootstrapCI, BootstrapOptions, PairedStatistic } from './analysis/
 export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } from './experiments/plan';
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
 export { evaluationPlan, runPlannedEvaluations } from './experiments/evaluations';
+export { experimentRecords } from './experiments/records';
 export type { PlannedEvaluation, RunEvaluationsOptions, WaitingSearch } from './experiments/evaluations';
 export {
   edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,
@@ -198,7 +200,7 @@ export {
 } from './analysis/early_stop_tables';
 export type { EsCandidate, EsOutcome, EsRun, EsTestErrorRow, NamedRun, ReplayRow } from './analysis/early_stop_tables';
 export {
-  BASELINE_SETTINGS, baselineSettings, evaluateFinal, gridFigure, gridRow, heldOutAccuracy, methodRow, randomSearchTrainConfig,
+  BASELINE_SETTINGS, baselineSettings, evaluateFinal, gridFigure, gridRow, HELD_OUT_FILE, heldOutAccuracy, methodRow, randomSearchTrainConfig,
   regularisationFindings, strengthOf,
 } from './analysis/regularisation';
 export type { BaselineSettings, GridRow, MethodRow, Regulariser } from './analysis/regularisation';

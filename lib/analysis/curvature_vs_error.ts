@@ -13,12 +13,12 @@
  * have, so eval mode would measure that mismatch rather than the architecture. The search measures
  * its alpha losses and its Hessian in training mode too.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../backend';
 import { evalBatches, type Subset } from '../data/batches';
 import type { Dataset } from '../data/dataset';
+import { dataFingerprint } from '../data/fingerprint';
 import { mixSeed } from '../data/rng';
 import type { StoredRun } from '../runs/run_read';
 import { writeFileAtomic } from '../runs/atomic';
@@ -122,14 +122,6 @@ interface StoredDiscretisation extends DiscretisationAccuracy {
  */
 export const DISCRETISATION_FILE = 'discretisation.json';
 
-/** A fingerprint of the images and labels of `subset`, so that a stored drop is only reused on the same data. */
-function subsetFingerprint(subset: Subset): string {
-  const { dataset: d, start, end } = subset;
-  const pixels = d.height * d.width * d.channels;
-  return createHash('sha256').update(d.images.subarray(start * pixels, end * pixels)).update(d.labels.subarray(start, end))
-    .digest('hex').slice(0, 12);
-}
-
 function readStoredDiscretisation(dir: string): StoredDiscretisation | undefined {
   const file = path.join(dir, DISCRETISATION_FILE);
   if (!fs.existsSync(file)) return undefined;
@@ -152,7 +144,7 @@ export function checkpointDiscretisation(run: CurvatureRun, options: { readonly 
   DiscretisationAccuracy & { readonly epoch: number; readonly architecture: Genotype } {
   const checkpoint = run.lastCheckpoint;
   const data = searchData(run.config, options.train);
-  const fingerprint = subsetFingerprint(data.split.val);
+  const fingerprint = dataFingerprint(data.split.val.dataset, data.split.val.start, data.split.val.end);
   const stored = readStoredDiscretisation(run.dir);
   if (stored && stored.data === fingerprint && (!checkpoint || checkpoint.epoch === stored.epoch)) {
     const { data: _d, ...result } = stored;

@@ -7,12 +7,16 @@
  * search's validation signal: the trained evaluation network on training images its training did
  * not use (never the test split).
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { tf } from '../backend';
 import type { PresetName } from '../config/preset';
 import { evalBatches } from '../data/batches';
 import type { DatasetSplits } from '../data/dataset';
+import { dataFingerprint } from '../data/fingerprint';
 import { RS_WS_DEFAULTS, type RsWsParameters } from '../baselines/rs_ws';
 import type { Selection } from '../control/select';
+import { writeFileAtomic } from '../runs/atomic';
 import { checkpointFile } from '../runs/run_read';
 import type { StoredRun } from '../runs/run_read';
 import { accuracy } from '../search/step';
@@ -87,20 +91,46 @@ export function heldOutAccuracy(evaluation: StoredEvaluation, images: number, sp
   const from = data.train.end;
   const to = Math.min(data.train.dataset.n, from + images);
   if (to <= from) throw new Error(`heldOutAccuracy: config.trainSubset (${config.trainSubset}) leaves no training image held out`);
+  const fingerprint = dataFingerprint(data.train.dataset, from, to);
+  const file = path.join(evaluation.dir, HELD_OUT_FILE);
+  const stored = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as HeldOutRecord[]) : [];
+  const hit = stored.find((r) => r.from === from && r.to === to && r.data === fingerprint);
+  if (hit) return hit.accuracy;
+  const checkpoint = checkpointFile(evaluation.dir, config.epochs - 1);
+  if (!fs.existsSync(checkpoint)) {
+    throw new Error(`heldOutAccuracy: the evaluation in ${evaluation.dir} has no final checkpoint and no ${HELD_OUT_FILE} entry ` +
+      `for images [${from}, ${to}) of these data (${fingerprint})`);
+  }
   const state = createEvalState(evaluation.genotype, config, data);
   try {
-    loadEvalCheckpoint(checkpointFile(evaluation.dir, config.epochs - 1), state);
+    loadEvalCheckpoint(checkpoint, state);
     let correct = 0;
     for (const batch of evalBatches(data.train.dataset, config.batchSize, from, to)) {
       const n = batch.y.shape[0];
       tf.tidy(() => { correct += Math.round(accuracy(state.net.forward(batch.x, { training: false }).logits, batch.y) * n); });
       tf.dispose([batch.x, batch.y]);
     }
-    return correct / (to - from);
+    const result = correct / (to - from);
+    writeFileAtomic(file, `${JSON.stringify([...stored, { from, to, data: fingerprint, accuracy: result }], null, 1)}\n`);
+    return result;
   } finally {
     disposeEvalState(state);
   }
 }
+
+/** One stored held-out accuracy: images [from, to) of the training split, whose fingerprint is `data`. */
+interface HeldOutRecord {
+  readonly from: number;
+  readonly to: number;
+  readonly data: string;
+  readonly accuracy: number;
+}
+
+/**
+ * Where heldOutAccuracy keeps its results in the evaluation's directory, so that the committed
+ * records (eval.json without the 6 MB checkpoint at mini) still give random search's choice.
+ */
+export const HELD_OUT_FILE = 'held_out.json';
 
 /** The evaluation (ensureEvaluation, silent) of a finished run's final genotype under `config`. */
 export async function evaluateFinal(run: StoredRun, config: TrainConfig): Promise<StoredEvaluation> {

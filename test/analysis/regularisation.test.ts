@@ -1,8 +1,9 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import {
   BASELINE_SETTINGS, baselineSettings, gridFigure, gridRow, heldOutAccuracy, methodRow, randomSearchTrainConfig, regularisationFindings,
-  strengthOf, type GridRow, type MethodRow,
+  strengthOf, HELD_OUT_FILE, type GridRow, type MethodRow,
 } from '../../lib/analysis/regularisation';
 import { checkRsWsParameters, RS_WS_DEFAULTS } from '../../lib/baselines/rs_ws';
 import { selectRun } from '../../lib/control/select';
@@ -194,6 +195,13 @@ describe('heldOutAccuracy', () => {
       assert.throws(() => heldOutAccuracy(evaluation, 0, splits()), /heldOutAccuracy: images must be a positive integer, got 0/);
       const whole = { ...evaluation, config: resolveTrainConfig('smoke', { trainSubset: 64 }) };
       assert.throws(() => heldOutAccuracy(whole, 8, splits()), /heldOutAccuracy: config.trainSubset \(64\) leaves no training image held out/);
+      // Stored beside the evaluation: read back without the checkpoint, on the same images only.
+      assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(evaluation.dir, HELD_OUT_FILE), 'utf8')).map((r: { from: number; to: number }) => [r.from, r.to]),
+        [[32, 64]]);
+      fs.rmSync(path.join(evaluation.dir, 'checkpoint'), { recursive: true });
+      assert.strictEqual(heldOutAccuracy(evaluation, 32, splits()), expected);
+      const other = (): DatasetSplits => ({ train: blockImages(64, 'train', 3), test: blockImages(64, 'test', 2) });
+      assert.throws(() => heldOutAccuracy(evaluation, 32, other()), /has no final checkpoint and no held_out\.json entry for images \[32, 64\) of these data \(\w{12}\)/);
     } finally {
       cleanup();
     }

@@ -1,0 +1,61 @@
+/**
+ * The compact records of a preset's experiments: what a fresh clone needs to rebuild the report's
+ * tables and figures with the notebooks, read-only, without the checkpoints (about 1 MB per search
+ * and 6 MB per evaluation at mini) or any computing:
+ *   - every finished planned search (lib/experiments/plan.ts): its directory but checkpoint/, with
+ *     discretisation.json once notebook 02 has measured the drop;
+ *   - every finished evaluation under the preset's train configs (the planned genotypes', RS-ws's
+ *     and random search's): eval.json, and held_out.json where random search scored it;
+ *   - the RS-ws baseline of the plan's S3 search at the preset's size: its directory but checkpoint/.
+ * results/runs, results/evals and results/baselines stay git-ignored (smoke runs land there too);
+ * these files are added by name: `git add -f $(rdarts experiment --preset mini --records)`.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { baselineSettings, randomSearchTrainConfig } from '../analysis/regularisation';
+import { baselineDir, BASELINE_FILES } from '../baselines/store';
+import type { PresetName } from '../config/preset';
+import { resultsDir } from '../paths';
+import { LOCK_FILE } from '../runs/lock';
+import { readRun, RUN_FILES, runDirFor } from '../runs/store';
+import { canonicalJson } from '../config/validation';
+import { EVAL_FILE, readEvaluation } from '../train/train';
+import { resolveTrainConfig } from '../train/train_config';
+import { searchPlan } from './plan';
+
+/** Files of `dir` (recursively) but the checkpoint folder, locks and temporary files, sorted. */
+function recordFilesOf(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return e.name === RUN_FILES.checkpoints || e.name === BASELINE_FILES.checkpoints ? [] : recordFilesOf(p);
+    return e.name === LOCK_FILE || e.name.endsWith('.tmp') ? [] : [p];
+  }).sort();
+}
+
+/**
+ * The record files of `preset` (file header), as absolute paths; `results` is the results folder
+ * (default resultsDir()). Unfinished searches, evaluations and baselines are left out.
+ */
+export function experimentRecords(preset: PresetName, results: string = resultsDir()): string[] {
+  const runs = path.join(results, 'runs');
+  const files: string[] = [];
+  for (const planned of searchPlan(preset)) {
+    const dir = runDirFor(planned.config, runs);
+    if (fs.existsSync(dir) && readRun(dir).done) files.push(...recordFilesOf(dir));
+  }
+  const configs = new Set([resolveTrainConfig(preset), randomSearchTrainConfig(preset)].map((c) => canonicalJson(c)));
+  const evals = path.join(results, 'evals');
+  for (const id of fs.existsSync(evals) ? fs.readdirSync(evals).sort() : []) {
+    const dir = path.join(evals, id);
+    if (!fs.existsSync(path.join(dir, EVAL_FILE))) continue;
+    const e = readEvaluation(dir);
+    if (e.done && configs.has(canonicalJson(e.config))) files.push(...recordFilesOf(dir));
+  }
+  const darts = searchPlan(preset, ['failure']).find((p) => p.config.space === 's3');
+  if (darts) {
+    const rsWs = baselineDir(darts.config, 'rs-ws', { ...baselineSettings(preset).rsWs }, results);
+    if (fs.existsSync(path.join(rsWs, BASELINE_FILES.result))) files.push(...recordFilesOf(rsWs));
+  }
+  return files;
+}
