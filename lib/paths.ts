@@ -10,6 +10,20 @@ export function resultsDir(): string {
   return path.resolve(process.env.RDARTS_RESULTS || 'results');
 }
 
+/** The preset whose tables and figures are the report's (results/tables, results/figures; #7). */
+export const REPORT_PRESET = 'mini';
+
+/**
+ * Where the notebooks' tables and figures of `preset` (default: RDARTS_PRESET, else quick, as
+ * presetFromEnv) go: the results directory itself for the report's preset, `<results>/<preset>/`
+ * for the others. So the smoke runs of CI and the tests, and quick runs, never overwrite the
+ * report's committed tables.
+ */
+export function outputsDir(preset: string = process.env.RDARTS_PRESET || 'quick'): string {
+  if (!/^[a-z]+$/.test(preset)) throw new Error(`outputsDir: preset "${preset}" is not a preset name`);
+  return preset === REPORT_PRESET ? resultsDir() : path.join(resultsDir(), preset);
+}
+
 /** The root of this package (the folder holding package.json), from lib/ or dist/. */
 export const packageRoot: string = path.resolve(__dirname, '..');
 

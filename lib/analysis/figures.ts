@@ -1,12 +1,12 @@
 /**
  * plotly figures in both modes, offline: plotly.js is read from `plotly.js-dist` in node_modules,
  * never from a CDN. In a notebook the figure renders in the cell; everywhere it can be saved as a
- * standalone HTML file (plotly.js inlined) under results/figures/, and as a PNG rendered from that
+ * standalone HTML file (plotly.js inlined) under results/figures/ (results/<preset>/figures/ for presets other than mini; outputsDir), and as a PNG rendered from that
  * page in headless Chromium (./png.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkFileStem, resultsDir } from '../paths';
+import { checkFileStem, outputsDir } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
 import { notebookDisplay } from './display';
 import { pngSupport, renderPng, type PngOptions } from './png';
@@ -92,7 +92,7 @@ let warnedNoPng = false;
  */
 export function saveFigure(fig: Figure, name: string, dirOrOptions: string | SaveFigureOptions = {}): string {
   const options: SaveFigureOptions = typeof dirOrOptions === 'string' ? { dir: dirOrOptions } : dirOrOptions;
-  const dir = options.dir ?? path.join(resultsDir(), 'figures');
+  const dir = options.dir ?? path.join(outputsDir(), 'figures');
   const stem = checkFileStem(name, 'saveFigure');
   const file = path.join(dir, `${stem}.html`);
   writeFileAtomic(file, figureHtml(fig, name));

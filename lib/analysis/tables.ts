@@ -1,10 +1,10 @@
 /**
  * arquero tables in both modes: HTML in a notebook cell, Markdown on a terminal; saved as CSV and
- * Markdown under results/tables/.
+ * Markdown under results/tables/ (results/<preset>/tables/ for presets other than mini; outputsDir).
  */
 import type { ColumnTable } from 'arquero';
 import * as path from 'path';
-import { checkFileStem, resultsDir } from '../paths';
+import { checkFileStem, outputsDir } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
 import { show } from './display';
 
@@ -35,10 +35,10 @@ export interface SavedTable {
 }
 
 /**
- * Writes `<dir>/<name>.csv` and `<dir>/<name>.md` (dir defaults to results/tables), atomically.
+ * Writes `<dir>/<name>.csv` and `<dir>/<name>.md` (dir defaults to outputsDir()/tables: results/tables at mini, results/<preset>/tables otherwise), atomically.
  * `name` is a plain file stem: letters, digits, `-`, `_` and `.`.
  */
-export function saveTable(table: ColumnTable, name: string, dir = path.join(resultsDir(), 'tables')): SavedTable {
+export function saveTable(table: ColumnTable, name: string, dir = path.join(outputsDir(), 'tables')): SavedTable {
   checkFileStem(name, 'saveTable');
   const csv = path.join(dir, `${name}.csv`);
   const markdown = path.join(dir, `${name}.md`);
