@@ -13,6 +13,7 @@ import { runGrid } from './grid';
 import { EXPERIMENT_GROUPS, ExperimentGroup, searchPlan } from './experiments/plan';
 import { runPlannedEvaluations } from './experiments/evaluations';
 import { experimentRecords } from './experiments/records';
+import { writeReport } from './analysis/report';
 import { evaluateCommand } from './train/evaluate_command';
 import { ensureRsWs } from './baselines/rs_ws';
 import type { HvpScheme } from './hessian/hvp';
@@ -246,6 +247,15 @@ program.command('experiment')
     const codes = await runGrid(plan.map((e) => ({ ...e, preset })), { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
     const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
     if (failed.length > 0) throw new Error(`experiment: ${failed.length} of ${plan.length} searches failed: ${failed.join(', ')}`);
+  });
+
+program.command('report')
+  .description('write results/REPORT.md from the tables, closing sentences and figures the notebooks wrote at the preset, ' +
+    'and the compute from the run records (lib/analysis/report.ts)')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'mini')
+  .action((o: { preset: string }) => {
+    const file = writeReport(parsePreset(o.preset, '--preset'));
+    console.log(`wrote ${path.relative(process.cwd(), file)}`);
   });
 
 program.command('runs')

@@ -11,7 +11,7 @@ export { figureDiv, figureHtml, plotlyVersion, saveFigure, showFigure } from './
 export type { Figure, SaveFigureOptions } from './analysis/figures';
 export { chromiumExecutable, closeBrowser, figurePng, pngSize, pngSupport, savePng } from './analysis/png';
 export type { PngOptions, PngSupport } from './analysis/png';
-export { saveTable, showTable } from './analysis/tables';
+export { saveFindings, saveTable, showTable } from './analysis/tables';
 export type { SavedTable, ShowTableOptions } from './analysis/tables';
 export { DEFAULT_READ_ONLY, listNotebooks, NotebookError, runNotebook, runNotebooks } from './notebooks/run';
 export type { NotebookRunOptions, NotebookRunResult } from './notebooks/run';
@@ -188,6 +188,7 @@ export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } 
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
 export { evaluationPlan, runPlannedEvaluations } from './experiments/evaluations';
 export { experimentRecords } from './experiments/records';
+export { buildReport, computeTable, MINI_BUDGET_HOURS, protocolTable, writeReport } from './analysis/report';
 export type { PlannedEvaluation, RunEvaluationsOptions, WaitingSearch } from './experiments/evaluations';
 export {
   edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,

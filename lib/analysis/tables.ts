@@ -46,3 +46,15 @@ export function saveTable(table: ColumnTable, name: string, dir = path.join(outp
   writeFileAtomic(markdown, table.toMarkdown() + '\n');
   return { csv, markdown };
 }
+
+/**
+ * Writes a notebook's closing sentences as `<dir>/<name>.md`, one bullet each (dir as saveTable's),
+ * for the report (lib/analysis/report.ts) to quote; returns the file.
+ */
+export function saveFindings(lines: readonly string[], name: string, dir = path.join(outputsDir(), 'tables')): string {
+  checkFileStem(name, 'saveFindings');
+  if (lines.length === 0) throw new Error(`saveFindings: ${name} has no lines`);
+  const file = path.join(dir, `${name}.md`);
+  writeFileAtomic(file, lines.map((l) => `- ${l.replace(/\n+/g, ' ')}`).join('\n') + '\n');
+  return file;
+}

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as aq from 'arquero';
 import * as fs from 'fs';
 import * as path from 'path';
-import { saveTable, showTable } from '../../lib/analysis/tables';
+import { saveFindings, saveTable, showTable } from '../../lib/analysis/tables';
 import { tempDir } from '../helpers';
 
 describe('saveTable', () => {
@@ -21,6 +21,21 @@ describe('saveTable', () => {
 
   it('rejects a name that is not a plain file stem', () => {
     assert.throws(() => saveTable(aq.table({ a: [1] }), '../escape'), /saveTable: name "..\/escape" must be a plain file stem/);
+  });
+});
+
+describe('saveFindings', () => {
+  it('writes one bullet a sentence, newlines folded, and refuses no sentences or a bad name', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const file = saveFindings(['DARTS fails.', 'It fails\nagain.'], '01-findings', dir);
+      assert.strictEqual(file, path.join(dir, '01-findings.md'));
+      assert.strictEqual(fs.readFileSync(file, 'utf8'), '- DARTS fails.\n- It fails again.\n');
+      assert.throws(() => saveFindings([], 'x', dir), /saveFindings: x has no lines/);
+      assert.throws(() => saveFindings(['a'], 'a/b', dir), /saveFindings: name "a\/b" must be a plain file stem/);
+    } finally {
+      cleanup();
+    }
   });
 });
 

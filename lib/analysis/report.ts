@@ -1,0 +1,185 @@
+/**
+ * results/REPORT.md (#7): the first reproduction, assembled from what the notebooks wrote at the
+ * report's preset (their tables, closing sentences and figures under results/) and from the run
+ * records (the compute it took). Nothing in it is typed by hand: the protocol table comes from the
+ * configs, every number from a table or a record, and a section whose tables are missing says so
+ * and names the command that writes them. `rdarts report` writes it.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { PresetName } from '../config/preset';
+import { resolveConfig, type SearchConfig } from '../config/search_config';
+import { canonicalJson } from '../config/validation';
+import { DATASETS } from '../data/registry';
+import { searchPlan } from '../experiments/plan';
+import { outputsDir, REPORT_PRESET } from '../paths';
+import { writeFileAtomic } from '../runs/atomic';
+import { readRun, runDirFor } from '../runs/store';
+import { EVAL_FILE, readEvaluation } from '../train/train';
+import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
+import { PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
+import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
+
+/** The compute budget of the mini grid (#7: searches and evaluations within 8 hours here). */
+export const MINI_BUDGET_HOURS = 8;
+
+/** One section of the report: the question it answers and what the notebooks wrote for it. */
+interface Section {
+  readonly title: string;
+  readonly question: string;
+  readonly notebook: string;
+  readonly tables: readonly string[];
+  readonly findings: string;
+  readonly figures: readonly string[];
+}
+
+const SECTIONS: readonly Section[] = [
+  {
+    title: '1. Does DARTS degenerate at this scale?', notebook: '01-failure-analysis',
+    question: 'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
+      '(the paper, CIFAR-10: skip connections take almost every edge on S1 to S3, the noise op 5 of 8 on S4).',
+    tables: ['01-failure-summary', '01-test-error'], findings: '01-findings', figures: ['01-op-share', '01-s3-weights'],
+  },
+  {
+    title: '2. Does the dominant eigenvalue rise, and does it predict the test error?', notebook: '02-eigenvalue-vs-test-error',
+    question: `The dominant eigenvalue of the validation loss's Hessian in alpha at the end of every planned search against the test ` +
+      `error of its architecture (the paper: Pearson ${PAPER_EIGENVALUE_ERROR_PEARSON} over 24 architectures on S1, CIFAR-10), and ` +
+      'against the accuracy lost when the supernet is discretised.',
+    tables: ['02-eigenvalue-test-error', '02-correlation', '02-discretisation-drop'], findings: '02-findings',
+    figures: ['02-eigenvalue-vs-test-error', '02-discretisation-drop'],
+  },
+  {
+    title: '3. Does early stopping help (DARTS-ES, DARTS-ADA)?', notebook: '03-early-stopping',
+    question: 'The eigenvalue trajectories with the stopping rule, the test errors of DARTS, DARTS-ES and DARTS-ADA, and other rules ' +
+      'replayed on the stored series.',
+    tables: ['03-es-test-error', '03-es-replay'], findings: '03-findings', figures: ['03-eigenvalue-trajectories', '03-ada-s3'],
+  },
+  {
+    title: '4. Does regularising the inner problem help (R-DARTS(L2), R-DARTS(DP))?', notebook: '04-regularisation',
+    question: 'The L2 and drop-path grids on S3: final eigenvalue and test error per strength, the R-DARTS selection, and the ' +
+      'random-search baselines beside them.',
+    tables: ['04-l2-grid', '04-dp-grid', '04-methods'], findings: '04-findings', figures: ['04-l2-grid', '04-dp-grid'],
+  },
+];
+
+const cell = (v: unknown) => String(v).replace(/\|/g, '\\|');
+const mdTable = (header: readonly string[], rows: readonly (readonly unknown[])[]) =>
+  [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+const images = (n: number | null, all: string) => (n === null ? all : n.toLocaleString('en-US'));
+
+/** The protocol of `preset` beside the paper's, from the configs themselves. */
+export function protocolTable(preset: PresetName): string {
+  const [s, sp] = [resolveConfig(preset), resolveConfig('paper')];
+  const [t, tp] = [resolveTrainConfig(preset), resolveTrainConfig('paper')];
+  const searchImages = (c: SearchConfig) => images(c.trainSubset, 'all');
+  const trainImages = (c: TrainConfig) => images(c.trainSubset, 'all');
+  const testImages = (c: TrainConfig) => images(c.testSubset, 'all');
+  const size = (c: SearchConfig | TrainConfig) => `${DATASETS[c.dataset].height} x ${DATASETS[c.dataset].width} x ${DATASETS[c.dataset].channels}`;
+  const rows: [string, string, string][] = [
+    ['data set', `${DATASETS[s.dataset].label} (${size(s)})`, `${DATASETS[sp.dataset].label} (${size(sp)}; also CIFAR-100, SVHN)`],
+    ['search: cells, channels', `${s.layers}, ${s.C}`, `${sp.layers}, ${sp.C}`],
+    ['search: epochs, batch', `${s.epochs}, ${s.batchSize}`, `${sp.epochs}, ${sp.batchSize}`],
+    ['search: training images (half for the weights, half for alpha)', searchImages(s), searchImages(sp)],
+    ['search: alpha learning rate', String(s.alphaOptimizer.lr), String(sp.alphaOptimizer.lr)],
+    ['curvature: method, every k epochs', `${s.hessian.method} (${s.hessian.scheme} differences, tolerance ${s.hessian.tolerance}), ${s.hessian.evalEvery}`,
+      `${sp.hessian.method} matrix (${sp.hessian.scheme} differences here; the code: exact), ${sp.hessian.evalEvery}`],
+    ['seeds per setting', `1 (search seed ${searchPlan(preset)[0]?.config.seed}, evaluation seed ${t.seed})`, 'several (the paper reports means over seeds for its main tables)'],
+    ['evaluation: cells, channels', `${t.layers}, ${t.C}`, `${tp.layers}, ${tp.C} (CIFAR-10; 8, 16 on CIFAR-100 and SVHN)`],
+    ['evaluation: epochs, batch', `${t.epochs}, ${t.batchSize}`, `${tp.epochs}, ${tp.batchSize}`],
+    ['evaluation: training images, test images', `${trainImages(t)}, ${testImages(t)}`, `${trainImages(tp)}, ${testImages(tp)}`],
+  ];
+  return mdTable(['', `ours (${preset})`, 'the paper (PAPER.md)'], rows);
+}
+
+/** Hours of the planned searches and of the finished evaluations under the preset's train config, from the records. */
+export function computeTable(preset: PresetName, results: string): { table: string; hours: number } {
+  const rows: (string | number)[][] = [];
+  let total = 0;
+  for (const p of searchPlan(preset)) {
+    const dir = runDirFor(p.config, path.join(results, 'runs'));
+    if (!fs.existsSync(dir)) {
+      rows.push([p.name, 'not started', 0, '']);
+      continue;
+    }
+    const run = readRun(dir);
+    const kept = run.epochs.reduce((a, r) => a + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
+    // Epochs undone by DARTS-ADA's rollbacks keep no time of their own: counted at the mean epoch's.
+    const undone = run.decisions.reduce((a, d) => a + (d.discarded?.length ?? 0), 0);
+    const seconds = run.epochs.length > 0 ? kept * (1 + undone / run.epochs.length) : 0;
+    total += seconds;
+    const epochs = `${run.epochs.length}/${p.config.epochs}${undone > 0 ? ` (+${undone} undone by rollbacks, timed at the mean epoch)` : ''}`;
+    rows.push([p.name, run.done ? 'finished' : 'partial', epochs, (seconds / 3600).toFixed(2)]);
+  }
+  const config = canonicalJson(resolveTrainConfig(preset));
+  const evals = path.join(results, 'evals');
+  let [count, evalSeconds] = [0, 0];
+  for (const id of fs.existsSync(evals) ? fs.readdirSync(evals) : []) {
+    if (!fs.existsSync(path.join(evals, id, EVAL_FILE))) continue;
+    const e = readEvaluation(path.join(evals, id));
+    if (!e.done || canonicalJson(e.config) !== config) continue;
+    count++;
+    evalSeconds += e.seconds ?? 0;
+  }
+  rows.push([`${count} evaluations (${preset})`, 'finished', '', (evalSeconds / 3600).toFixed(2)]);
+  total += evalSeconds;
+  rows.push(['total', '', '', (total / 3600).toFixed(2)]);
+  return { table: mdTable(['what', 'status', 'epochs', 'hours (one core each)'], rows), hours: total / 3600 };
+}
+
+function sectionText(s: Section, results: string, preset: PresetName): string {
+  const tables = path.join(results, 'tables');
+  const lines = [`## ${s.title}`, '', s.question, ''];
+  const missing = s.tables.filter((t) => !fs.existsSync(path.join(tables, `${t}.md`)));
+  if (missing.length > 0) {
+    lines.push(`_Not written yet (${missing.map((m) => `tables/${m}.md`).join(', ')}): notebook \`${s.notebook}\` writes ` +
+      `${missing.length === 1 ? 'it' : 'them'} with \`npm run notebooks -- --preset ${preset}\` once the searches and evaluations ` +
+      `have finished (\`rdarts experiment --preset ${preset}\`, then \`rdarts experiment --preset ${preset} --evaluate\`)._`, '');
+  }
+  const findings = path.join(tables, `${s.findings}.md`);
+  if (fs.existsSync(findings)) lines.push(`What notebook \`${s.notebook}\` concludes from them:`, '', fs.readFileSync(findings, 'utf8').trim(), '');
+  for (const t of s.tables.filter((x) => !missing.includes(x))) {
+    lines.push(`**tables/${t}** (also \`tables/${t}.csv\`)`, '', fs.readFileSync(path.join(tables, `${t}.md`), 'utf8').trim(), '');
+  }
+  const figures = s.figures.filter((f) => fs.existsSync(path.join(results, 'figures', `${f}.png`)));
+  if (figures.length > 0) lines.push(figures.map((f) => `![${f}](figures/${f}.png)`).join('\n'), '');
+  return lines.join('\n');
+}
+
+/** The report of `preset` (default mini) from `results` (default outputsDir(preset)), as Markdown. */
+export function buildReport(preset: PresetName = REPORT_PRESET, results: string = outputsDir(preset)): string {
+  const compute = computeTable(preset, results);
+  const paperErrors = Object.entries(PAPER_DARTS_CIFAR10_ERROR).filter(([, v]) => v !== null).map(([k, v]) => `${k.toUpperCase()} ${v}%`).join(', ');
+  return [
+    `# RobustDARTS in TypeScript: the first reproduction (preset ${preset})`,
+    '',
+    `Written by \`npx tsx lib/cli.ts report --preset ${preset}\` from the tables, closing sentences and figures that ` +
+      `\`npm run notebooks -- --preset ${preset}\` wrote (read-only, from the committed records: \`results/README.md\`), and from ` +
+      'the run records; do not edit it by hand, regenerate it. All numbers come from this project\'s 2-core CPU machine.',
+    '',
+    '## Protocol: ours beside the paper',
+    '',
+    protocolTable(preset),
+    '',
+    `The paper's DARTS test errors on CIFAR-10 (PAPER.md 6): ${paperErrors}. Our errors are on ${DATASETS[resolveConfig(preset).dataset].label}, ` +
+      'with networks and training budgets far smaller, so they are compared with the paper\'s by direction (which method is better, ' +
+      'does the curvature rise), never by value.',
+    '',
+    '## Compute',
+    '',
+    compute.table,
+    '',
+    preset === 'mini'
+      ? `Budget (#7): ${MINI_BUDGET_HOURS} hours of this machine. The hours above are per process; two ran at once on the two cores, ` +
+        'which slows each by about a third.'
+      : '',
+    '',
+    ...SECTIONS.map((s) => sectionText(s, results, preset)),
+  ].join('\n').replace(/\n{3,}/g, '\n\n');
+}
+
+/** Writes `<results>/REPORT.md`; returns the file. */
+export function writeReport(preset: PresetName = REPORT_PRESET, results: string = outputsDir(preset)): string {
+  const file = path.join(results, 'REPORT.md');
+  writeFileAtomic(file, buildReport(preset, results));
+  return file;
+}

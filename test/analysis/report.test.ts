@@ -1,0 +1,46 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { buildReport, protocolTable, writeReport } from '../../lib/analysis/report';
+import { searchPlan } from '../../lib/experiments/plan';
+import { ensureRun } from '../../lib/search/run';
+import { tempDir } from '../helpers';
+import { fakeDataset } from '../search/fixtures';
+
+describe('report', () => {
+  it('states the protocol from the configs, beside the paper\'s', () => {
+    const table = protocolTable('mini');
+    assert.match(table, /\| data set \| Fashion-MNIST \(28 x 28 x 1\) \| CIFAR-10 \(32 x 32 x 3; also CIFAR-100, SVHN\) \|/);
+    assert.match(table, /\| search: cells, channels \| 5, 8 \| 8, 16 \|/);
+    assert.match(table, /\| evaluation: epochs, batch \| 10, 96 \| 600, 96 \|/);
+  });
+
+  it('embeds the tables, closing sentences and figures that exist, names the missing ones, and counts the compute', async () => {
+    const { dir: results, cleanup } = tempDir();
+    try {
+      const tables = path.join(results, 'tables');
+      fs.mkdirSync(tables, { recursive: true });
+      fs.writeFileSync(path.join(tables, '01-failure-summary.md'), '|space|share|\n|-|-|\n|s3|0.5|\n');
+      fs.writeFileSync(path.join(tables, '01-test-error.md'), '|space|err|\n|-|-|\n|s3|23.3|\n');
+      fs.writeFileSync(path.join(tables, '01-findings.md'), '- DARTS keeps 2 skips.\n');
+      fs.mkdirSync(path.join(results, 'figures'));
+      fs.writeFileSync(path.join(results, 'figures', '01-op-share.png'), 'png');
+      const [ada] = searchPlan('smoke', ['ada']);
+      await ensureRun(ada.config, { root: path.join(results, 'runs'), train: fakeDataset(64), progress: 'off' });
+      const report = buildReport('smoke', results);
+      assert.match(report, /^# RobustDARTS in TypeScript: the first reproduction \(preset smoke\)/);
+      assert.match(report, /- DARTS keeps 2 skips\.\n\n\*\*tables\/01-failure-summary\*\*/);
+      assert.match(report, /\|s3\|23\.3\|/);
+      assert.match(report, /!\[01-op-share\]\(figures\/01-op-share\.png\)/);
+      assert.ok(!report.includes('01-s3-weights.png'), 'a figure without its PNG is not linked');
+      assert.match(report, /_Not written yet \(tables\/02-eigenvalue-test-error\.md, tables\/02-correlation\.md, tables\/02-discretisation-drop\.md\): notebook `02-eigenvalue-vs-test-error`/);
+      assert.match(report, /\| ada-s3 \| finished \| 2\/2 \| \d+\.\d\d \|/);
+      assert.match(report, /\| failure-s1 \| not started \| 0 \|/);
+      assert.match(report, /\| 0 evaluations \(smoke\) \| finished \|/);
+      assert.strictEqual(writeReport('smoke', results), path.join(results, 'REPORT.md'));
+      assert.strictEqual(fs.readFileSync(path.join(results, 'REPORT.md'), 'utf8'), report);
+    } finally {
+      cleanup();
+    }
+  });
+});
