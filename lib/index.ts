@@ -187,8 +187,10 @@ export type { BootstrapCI, BootstrapOptions, PairedStatistic } from './analysis/
 export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } from './experiments/plan';
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
 export { evaluationPlan, runPlannedEvaluations } from './experiments/evaluations';
-export { experimentRecords } from './experiments/records';
+export { experimentRecords, presetTrainConfigs } from './experiments/records';
 export { buildReport, computeTable, MINI_BUDGET_HOURS, protocolTable, writeReport } from './analysis/report';
+export { SPREAD_SEEDS, seedSpread, seedSpreadFinding, seedSpreadSummary, spreadTrainConfig } from './analysis/seed_spread';
+export type { SeedSpreadRow, SeedSpreadSummary } from './analysis/seed_spread';
 export type { PlannedEvaluation, RunEvaluationsOptions, WaitingSearch } from './experiments/evaluations';
 export {
   edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,

@@ -12,6 +12,7 @@ import { resolveConfig, type SearchConfig } from '../config/search_config';
 import { canonicalJson } from '../config/validation';
 import { DATASETS } from '../data/registry';
 import { searchPlan } from '../experiments/plan';
+import { presetTrainConfigs } from '../experiments/records';
 import { outputsDir, REPORT_PRESET } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
 import { readRun, runDirFor } from '../runs/store';
@@ -38,7 +39,7 @@ const SECTIONS: readonly Section[] = [
     title: '1. Does DARTS degenerate at this scale?', notebook: '01-failure-analysis',
     question: 'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
       '(the paper, CIFAR-10: skip connections take almost every edge on S1 to S3, the noise op 5 of 8 on S4).',
-    tables: ['01-failure-summary', '01-test-error'], findings: '01-findings', figures: ['01-op-share', '01-s3-weights'],
+    tables: ['01-failure-summary', '01-test-error', '01-seed-spread'], findings: '01-findings', figures: ['01-op-share', '01-s3-weights'],
   },
   {
     title: '2. Does the dominant eigenvalue rise, and does it predict the test error?', notebook: '02-eigenvalue-vs-test-error',
@@ -110,13 +111,13 @@ export function computeTable(preset: PresetName, results: string): { table: stri
     const epochs = `${run.epochs.length}/${p.config.epochs}${undone > 0 ? ` (+${undone} undone by rollbacks, timed at the mean epoch)` : ''}`;
     rows.push([p.name, run.done ? 'finished' : 'partial', epochs, (seconds / 3600).toFixed(2)]);
   }
-  const config = canonicalJson(resolveTrainConfig(preset));
+  const configs = presetTrainConfigs(preset);
   const evals = path.join(results, 'evals');
   let [count, evalSeconds] = [0, 0];
   for (const id of fs.existsSync(evals) ? fs.readdirSync(evals) : []) {
     if (!fs.existsSync(path.join(evals, id, EVAL_FILE))) continue;
     const e = readEvaluation(path.join(evals, id));
-    if (!e.done || canonicalJson(e.config) !== config) continue;
+    if (!e.done || !configs.has(canonicalJson(e.config))) continue;
     count++;
     evalSeconds += e.seconds ?? 0;
   }

@@ -7,6 +7,8 @@
  *   - DARTS-ES's genotype of every finished failure search (03; `esCandidates`), when the rule fired
  *     before the last epoch. DARTS-ADA's first stop epoch gives the same genotype as its failure
  *     search's DARTS-ES, so the two share one evaluation.
+ *   - DARTS's final S3 genotype again with the other evaluation seeds of the seed spread (01;
+ *     lib/analysis/seed_spread.ts).
  * Genotypes that occur twice are evaluated once. Searches that have not finished are listed as
  * waiting; their evaluations come on a later call.
  */
@@ -19,6 +21,7 @@ import type { Genotype } from '../spaces/genotype';
 import { runCliTasks, type CliTask } from '../grid';
 import { EVAL_FILE, evalId, evalsRoot, readEvaluation } from '../train/train';
 import { resolveTrainConfig } from '../train/train_config';
+import { SPREAD_SEEDS, spreadTrainConfig } from '../analysis/seed_spread';
 import { EXPERIMENT_GROUPS, searchPlan, type ExperimentGroup } from './plan';
 
 /** One genotype to train from scratch: a stored epoch of a planned search. */
@@ -29,6 +32,8 @@ export interface PlannedEvaluation {
   readonly dir: string;
   /** The stored epoch whose genotype this is. */
   readonly epoch: number;
+  /** The evaluation's seed: the preset's, or one of the seed spread's. */
+  readonly seed: number;
   readonly genotype: Genotype;
   /** The evaluation's id under the preset's train config (lib/train/train.ts evalId). */
   readonly evalId: string;
@@ -55,11 +60,11 @@ export function evaluationPlan(preset: PresetName, groups: readonly ExperimentGr
   const ready: PlannedEvaluation[] = [];
   const waiting: WaitingSearch[] = [];
   const seen = new Set<string>();
-  const add = (name: string, run: StoredRun, epoch: number, genotype: Genotype) => {
-    const id = evalId(genotype, trainConfig);
+  const add = (name: string, run: StoredRun, epoch: number, genotype: Genotype, seed = trainConfig.seed) => {
+    const id = evalId(genotype, seed === trainConfig.seed ? trainConfig : spreadTrainConfig(preset, seed));
     if (seen.has(id)) return;
     seen.add(id);
-    ready.push({ name, runId: run.runId, dir: run.dir, epoch, genotype, evalId: id });
+    ready.push({ name, runId: run.runId, dir: run.dir, epoch, seed, genotype, evalId: id });
   };
   for (const planned of searchPlan(preset, groups).filter((p) => only === undefined || only.includes(p.name))) {
     const dir = runDirFor(planned.config, root);
@@ -73,6 +78,9 @@ export function evaluationPlan(preset: PresetName, groups: readonly ExperimentGr
       const named: NamedRun = { name: planned.name, run };
       const es = esCandidates([named]).find((c) => c.method === 'DARTS-ES');
       if (es?.esFired) add(`${planned.name} DARTS-ES`, run, es.epoch, es.genotype);
+      if (planned.config.space === 's3') {
+        for (const seed of SPREAD_SEEDS) add(`${planned.name} seed ${seed}`, run, run.genotype.epoch, run.genotype.genotype, seed);
+      }
     }
   }
   return { ready, waiting };
@@ -112,7 +120,7 @@ export async function runPlannedEvaluations(preset: PresetName, groups: readonly
     }
     tasks.push({
       name: e.name, describe: `run ${e.runId}, epoch ${e.epoch} -> evaluation ${e.evalId}${stored ? ` (resumed at epoch ${stored.epochs.length})` : ''}`,
-      args: ['evaluate', e.dir, '--epoch', String(e.epoch), '--preset', preset, '--out', evals],
+      args: ['evaluate', e.dir, '--epoch', String(e.epoch), '--preset', preset, '--seed', String(e.seed), '--out', evals],
     });
   }
   log(`${ready.length - tasks.length} of ${ready.length} planned evaluations done, ${tasks.length} to run, ${waiting.length} search(es) waiting`);

@@ -4,8 +4,9 @@
  * and 6 MB per evaluation at mini) or any computing:
  *   - every finished planned search (lib/experiments/plan.ts): its directory but checkpoint/, with
  *     discretisation.json once notebook 02 has measured the drop;
- *   - every finished evaluation under the preset's train configs (the planned genotypes', RS-ws's
- *     and random search's): eval.json, and held_out.json where random search scored it;
+ *   - every finished evaluation under the preset's train configs (presetTrainConfigs: the planned
+ *     genotypes', RS-ws's, random search's and the seed spread's): eval.json, and held_out.json
+ *     where random search scored it;
  *   - the RS-ws baseline of the plan's S3 search at the preset's size: its directory but checkpoint/.
  * results/runs, results/evals and results/baselines stay git-ignored (smoke runs land there too);
  * these files are added by name: `git add -f $(rdarts experiment --preset mini --records)`.
@@ -13,6 +14,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { baselineSettings, randomSearchTrainConfig } from '../analysis/regularisation';
+import { SPREAD_SEEDS, spreadTrainConfig } from '../analysis/seed_spread';
 import { baselineDir, BASELINE_FILES } from '../baselines/store';
 import type { PresetName } from '../config/preset';
 import { resultsDir } from '../paths';
@@ -22,6 +24,15 @@ import { canonicalJson } from '../config/validation';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig } from '../train/train_config';
 import { searchPlan } from './plan';
+
+/**
+ * The train configs of a preset's evaluations, as canonical JSON: the preset's own, random
+ * search's and the seed spread's.
+ */
+export function presetTrainConfigs(preset: PresetName): Set<string> {
+  return new Set([resolveTrainConfig(preset), randomSearchTrainConfig(preset), ...SPREAD_SEEDS.map((s) => spreadTrainConfig(preset, s))]
+    .map((c) => canonicalJson(c)));
+}
 
 /** Files of `dir` (recursively) but the checkpoint folder, locks and temporary files, sorted. */
 function recordFilesOf(dir: string): string[] {
@@ -44,7 +55,7 @@ export function experimentRecords(preset: PresetName, results: string = resultsD
     const dir = runDirFor(planned.config, runs);
     if (fs.existsSync(dir) && readRun(dir).done) files.push(...recordFilesOf(dir));
   }
-  const configs = new Set([resolveTrainConfig(preset), randomSearchTrainConfig(preset)].map((c) => canonicalJson(c)));
+  const configs = presetTrainConfigs(preset);
   const evals = path.join(results, 'evals');
   for (const id of fs.existsSync(evals) ? fs.readdirSync(evals).sort() : []) {
     const dir = path.join(evals, id);

@@ -1,0 +1,70 @@
+/**
+ * How far a test error moves with the evaluation's seed alone: one genotype (DARTS's final S3
+ * cell in the plan) trained from scratch under the preset's train config with several seeds. The
+ * report compares methods by single evaluations (one seed each, as #6's protocol), so a difference
+ * smaller than this spread says nothing about the methods. Besides the seed, a test error on n
+ * images carries a binomial standard error of sqrt(p (1 - p) / n).
+ */
+import type { PresetName } from '../config/preset';
+import type { Genotype } from '../spaces/genotype';
+import { ensureEvaluation, type EvalSource, type StoredEvaluation } from '../train/train';
+import { resolveTrainConfig } from '../train/train_config';
+
+/** The evaluation seeds of the spread: the preset's own (0) and two more. */
+export const SPREAD_SEEDS = [0, 1, 2] as const;
+
+/** One evaluation of the spread. */
+export interface SeedSpreadRow {
+  readonly seed: number;
+  readonly evalId: string;
+  readonly testErrorPct: number;
+  readonly testImages: number;
+}
+
+/** Mean, sample standard deviation and range of the rows' test errors (points). */
+export interface SeedSpreadSummary {
+  readonly n: number;
+  readonly meanPct: number;
+  readonly sdPct: number;
+  readonly minPct: number;
+  readonly maxPct: number;
+  /** The binomial standard error of the mean error on testImages images (points). */
+  readonly binomialSePct: number;
+}
+
+/** The train config of `preset` with evaluation seed `seed`. */
+export function spreadTrainConfig(preset: PresetName, seed: number) {
+  return resolveTrainConfig(preset, { seed }, 'seed spread');
+}
+
+/** Evaluates `genotype` at each of `seeds` (ensureEvaluation: finished ones are read back). */
+export async function seedSpread(genotype: Genotype, preset: PresetName, source: EvalSource,
+  seeds: readonly number[] = SPREAD_SEEDS): Promise<SeedSpreadRow[]> {
+  const rows: SeedSpreadRow[] = [];
+  for (const seed of seeds) {
+    const e: StoredEvaluation = (await ensureEvaluation(genotype, spreadTrainConfig(preset, seed), { source, progress: 'off' })).evaluation;
+    if (!e.done || e.testError === undefined || e.testImages === undefined) throw new Error(`seedSpread: the evaluation in ${e.dir} is not finished`);
+    rows.push({ seed, evalId: e.evalId, testErrorPct: 100 * e.testError, testImages: e.testImages });
+  }
+  return rows;
+}
+
+/** The spread of `rows` (at least one). */
+export function seedSpreadSummary(rows: readonly SeedSpreadRow[]): SeedSpreadSummary {
+  if (rows.length === 0) throw new Error('seedSpreadSummary: no rows');
+  const xs = rows.map((r) => r.testErrorPct);
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : NaN;
+  const p = mean / 100;
+  const images = Math.min(...rows.map((r) => r.testImages));
+  return { n: xs.length, meanPct: mean, sdPct: sd, minPct: Math.min(...xs), maxPct: Math.max(...xs), binomialSePct: 100 * Math.sqrt((p * (1 - p)) / images) };
+}
+
+/** One sentence for the notebook's closing cell and the report. */
+export function seedSpreadFinding(rows: readonly SeedSpreadRow[]): string {
+  const s = seedSpreadSummary(rows);
+  return `The same genotype trained with ${s.n} evaluation seeds: test error ${s.meanPct.toFixed(2)}% on average, ` +
+    `from ${s.minPct.toFixed(2)}% to ${s.maxPct.toFixed(2)}% (sd ${Number.isFinite(s.sdPct) ? s.sdPct.toFixed(2) : 'n/a'} points; ` +
+    `the binomial standard error on ${Math.min(...rows.map((r) => r.testImages)).toLocaleString('en-US')} test images alone is ` +
+    `${s.binomialSePct.toFixed(2)}). Differences between single evaluations smaller than this range say nothing about the methods.`;
+}
