@@ -14,6 +14,7 @@ import type { PresetName } from '../config/preset';
 import { evalBatches } from '../data/batches';
 import type { DatasetSplits } from '../data/dataset';
 import { dataFingerprint } from '../data/fingerprint';
+import { DATASETS } from '../data/registry';
 import { RS_WS_DEFAULTS, type RsWsParameters } from '../baselines/rs_ws';
 import type { Selection } from '../control/select';
 import { writeFileAtomic } from '../runs/atomic';
@@ -69,13 +70,14 @@ export function baselineSettings(preset: PresetName): BaselineSettings {
 
 /**
  * The evaluation config random search trains its candidates with: the preset's, which leaves the
- * training images after `trainSubset` unused (held out); at `paper`, which trains on all 50,000
- * CIFAR-10 images, the last `validImages` are held out instead.
+ * training images after `trainSubset` unused (held out); at `paper`, which trains on the whole
+ * training split (DATASETS' trainImages: 50,000 for CIFAR-10), the last `validImages` are held out instead.
  */
 export function randomSearchTrainConfig(preset: PresetName): TrainConfig {
   const config = resolveTrainConfig(preset);
   if (config.trainSubset !== null) return config;
-  return resolveTrainConfig(preset, { trainSubset: 50000 - baselineSettings(preset).randomSearch.validImages }, 'random search hold-out');
+  const images = DATASETS[config.dataset].trainImages;
+  return resolveTrainConfig(preset, { trainSubset: images - baselineSettings(preset).randomSearch.validImages }, 'random search hold-out');
 }
 
 /**

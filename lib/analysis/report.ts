@@ -72,9 +72,10 @@ const images = (n: number | null, all: string) => (n === null ? all : n.toLocale
 export function protocolTable(preset: PresetName): string {
   const [s, sp] = [resolveConfig(preset), resolveConfig('paper')];
   const [t, tp] = [resolveTrainConfig(preset), resolveTrainConfig('paper')];
-  const searchImages = (c: SearchConfig) => images(c.trainSubset, 'all');
-  const trainImages = (c: TrainConfig) => images(c.trainSubset, 'all');
-  const testImages = (c: TrainConfig) => images(c.testSubset, 'all');
+  const all = (n: number) => `all ${n.toLocaleString('en-US')}`;
+  const searchImages = (c: SearchConfig) => images(c.trainSubset, all(DATASETS[c.dataset].trainImages));
+  const trainImages = (c: TrainConfig) => images(c.trainSubset, all(DATASETS[c.dataset].trainImages));
+  const testImages = (c: TrainConfig) => images(c.testSubset, all(DATASETS[c.dataset].testImages));
   const size = (c: SearchConfig | TrainConfig) => `${DATASETS[c.dataset].height} x ${DATASETS[c.dataset].width} x ${DATASETS[c.dataset].channels}`;
   const rows: [string, string, string][] = [
     ['data set', `${DATASETS[s.dataset].label} (${size(s)})`, `${DATASETS[sp.dataset].label} (${size(sp)}; also CIFAR-100, SVHN)`],

@@ -19,6 +19,12 @@ export interface DatasetInfo {
   readonly channels: number;
   readonly classes: number;
   /**
+   * Images of the official training and test splits (the published files; tests load smaller
+   * files in the same formats). For sizes decided before loading, e.g. random search's hold-out.
+   */
+  readonly trainImages: number;
+  readonly testImages: number;
+  /**
    * Whether the training augmentation flips images horizontally. False for SVHN digits (a
    * mirrored digit is another glyph), although the paper's code (RobustDARTS src/utils.py,
    * `_data_transforms_svhn`) does flip SVHN; pass `flip: true` to augment like that code.
@@ -30,19 +36,19 @@ export interface DatasetInfo {
 export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
   'fashion-mnist': {
     label: 'Fashion-MNIST', folder: 'fashion-mnist', height: 28, width: 28, channels: 1, classes: 10,
-    flip: true, load: loadFashionMnist,
+    trainImages: 60000, testImages: 10000, flip: true, load: loadFashionMnist,
   },
   cifar10: {
     label: 'CIFAR-10', folder: 'cifar-10-batches-bin', height: 32, width: 32, channels: 3, classes: 10,
-    flip: true, load: loadCifar10,
+    trainImages: 50000, testImages: 10000, flip: true, load: loadCifar10,
   },
   cifar100: {
     label: 'CIFAR-100', folder: 'cifar-100-binary', height: 32, width: 32, channels: 3, classes: 100,
-    flip: true, load: loadCifar100,
+    trainImages: 50000, testImages: 10000, flip: true, load: loadCifar100,
   },
   svhn: {
     label: 'SVHN', folder: 'svhn', height: 32, width: 32, channels: 3, classes: 10,
-    flip: false, load: loadSvhn,
+    trainImages: 73257, testImages: 26032, flip: false, load: loadSvhn,
   },
 };
 

@@ -9,6 +9,18 @@ describe('DATASETS', () => {
     assert.deepStrictEqual(Object.keys(DATASETS), [...DATASET_NAMES]);
     assert.deepStrictEqual(DATASET_NAMES.map((n) => DATASETS[n].classes), [10, 10, 100, 10]);
     assert.deepStrictEqual(DATASET_NAMES.map((n) => trainAugment(DATASETS[n]).flip), [true, true, true, false]);
+    assert.deepStrictEqual(DATASET_NAMES.map((n) => [DATASETS[n].trainImages, DATASETS[n].testImages]),
+      [[60000, 10000], [50000, 10000], [50000, 10000], [73257, 26032]]);
+  });
+
+  it("gives Fashion-MNIST's split sizes as its published files hold them (Debian's dataset-fashion-mnist)", function () {
+    let splits;
+    try {
+      splits = loadDataset('fashion-mnist');
+    } catch {
+      this.skip();  // no data files on this machine (the set-up command installs them)
+    }
+    assert.deepStrictEqual([splits.train.n, splits.test.n], [DATASETS['fashion-mnist'].trainImages, DATASETS['fashion-mnist'].testImages]);
   });
 });
 
