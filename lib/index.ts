@@ -188,7 +188,7 @@ export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } 
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
 export { evaluationPlan, runPlannedEvaluations } from './experiments/evaluations';
 export { experimentRecords, presetTrainConfigs } from './experiments/records';
-export { buildReport, computeTable, MINI_BUDGET_HOURS, protocolTable, writeReport } from './analysis/report';
+export { buildReport, computeTable, methodsVerdict, MINI_BUDGET_HOURS, protocolTable, writeReport } from './analysis/report';
 export { SPREAD_SEEDS, seedSpread, seedSpreadFinding, seedSpreadSummary, spreadTrainConfig } from './analysis/seed_spread';
 export type { SeedSpreadRow, SeedSpreadSummary } from './analysis/seed_spread';
 export type { PlannedEvaluation, RunEvaluationsOptions, WaitingSearch } from './experiments/evaluations';

@@ -5,6 +5,7 @@
  * configs, every number from a table or a record, and a section whose tables are missing says so
  * and names the command that writes them. `rdarts report` writes it.
  */
+import * as aq from 'arquero';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PresetName } from '../config/preset';
@@ -93,6 +94,36 @@ export function protocolTable(preset: PresetName): string {
   return mdTable(['', `ours (${preset})`, 'the paper (PAPER.md)'], rows);
 }
 
+const readCsv = (file: string): Record<string, unknown>[] => (fs.existsSync(file) ? aq.fromCSV(fs.readFileSync(file, 'utf8')).objects() as Record<string, unknown>[] : []);
+
+/**
+ * The methods on S3 side by side (#6's comparison): DARTS, DARTS-ES and DARTS-ADA from notebook 03,
+ * R-DARTS(L2), R-DARTS(DP), RS-ws and RS from notebook 04, each test error against DARTS's, and the
+ * seed spread of notebook 01 as the yardstick. Undefined until those tables exist.
+ */
+export function methodsVerdict(tables: string): string | undefined {
+  const es = readCsv(path.join(tables, '03-es-test-error.csv')).filter((r) => r.space === 's3');
+  const methods = readCsv(path.join(tables, '04-methods.csv'));
+  const spread = readCsv(path.join(tables, '01-seed-spread.csv')).map((r) => Number(r.testErrorPct));
+  if (es.length === 0 || methods.length === 0) return undefined;
+  const rows: { method: string; from: string; error: number }[] = [
+    ...es.map((r) => ({ method: String(r.method), from: `notebook 03 (${r.note})`, error: 100 * Number(r.testError) })),
+    ...methods.filter((r) => r.method !== 'DARTS').map((r) => ({ method: String(r.method), from: `notebook 04 (${r.setting})`, error: Number(r.testErrorPct) })),
+  ];
+  const darts = rows.find((r) => r.method === 'DARTS')?.error;
+  const range = spread.length > 1 ? Math.max(...spread) - Math.min(...spread) : undefined;
+  const verdict = (d: number) => (range === undefined ? '' : Math.abs(d) > range ? (d < 0 ? 'lower, beyond the seed range' : 'higher, beyond the seed range')
+    : 'within the seed range');
+  const table = mdTable(['method (S3)', 'test error %', 'vs DARTS (points)', 'reading', 'from'], rows.map((r) => [
+    r.method, r.error.toFixed(2), darts === undefined || r.method === 'DARTS' ? '' : (r.error - darts >= 0 ? '+' : '') + (r.error - darts).toFixed(2),
+    darts === undefined || r.method === 'DARTS' ? '' : verdict(r.error - darts), r.from,
+  ]));
+  const yardstick = range === undefined ? 'No seed spread yet (tables/01-seed-spread.csv).'
+    : `Yardstick: DARTS's S3 genotype evaluated with ${spread.length} seeds spans ${range.toFixed(2)} points ` +
+      `(${Math.min(...spread).toFixed(2)}% to ${Math.max(...spread).toFixed(2)}%); one evaluation each, one search seed each.`;
+  return `${table}\n\n${yardstick}`;
+}
+
 /** Hours of the planned searches and of the finished evaluations under the preset's train config, from the records. */
 export function computeTable(preset: PresetName, results: string): { table: string; hours: number } {
   const rows: (string | number)[][] = [];
@@ -165,6 +196,10 @@ export function buildReport(preset: PresetName = REPORT_PRESET, results: string 
     `The paper's DARTS test errors on CIFAR-10 (PAPER.md 6): ${paperErrors}. Our errors are on ${DATASETS[resolveConfig(preset).dataset].label}, ` +
       'with networks and training budgets far smaller, so they are compared with the paper\'s by direction (which method is better, ' +
       'does the curvature rise), never by value.',
+    '',
+    '## The methods on S3 at a glance',
+    '',
+    methodsVerdict(path.join(results, 'tables')) ?? '_Not written yet: needs tables/03-es-test-error.csv and tables/04-methods.csv (notebooks 03 and 04)._',
     '',
     '## Compute',
     '',

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildReport, protocolTable, writeReport } from '../../lib/analysis/report';
+import { buildReport, methodsVerdict, protocolTable, writeReport } from '../../lib/analysis/report';
 import { searchPlan } from '../../lib/experiments/plan';
 import { ensureRun } from '../../lib/search/run';
 import { tempDir } from '../helpers';
@@ -39,6 +39,35 @@ describe('report', () => {
       assert.match(report, /\| 0 evaluations \(smoke\) \| finished \|/);
       assert.strictEqual(writeReport('smoke', results), path.join(results, 'REPORT.md'));
       assert.strictEqual(fs.readFileSync(path.join(results, 'REPORT.md'), 'utf8'), report);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('sets the S3 methods side by side against DARTS, read against the seed spread', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      assert.strictEqual(methodsVerdict(dir), undefined);
+      fs.writeFileSync(path.join(dir, '03-es-test-error.csv'), [
+        'space,method,run,runId,epoch,esFired,sameAsDarts,note,testError',
+        's3,DARTS,failure-s3,a,49,,,final genotype,0.2334',
+        's3,DARTS-ES,failure-s3,a,10,true,false,fired at 22,0.2200',
+        's1,DARTS,failure-s1,b,49,,,final genotype,0.30',
+        's3,DARTS-ADA,ada-s3,c,49,,false,final genotype after 2 rollback(s),0.2330',
+      ].join('\n'));
+      fs.writeFileSync(path.join(dir, '04-methods.csv'), [
+        'method,setting,selectedBy,genotype,parameterFreeShare,testErrorPct,paperCifar10ErrorPct',
+        'DARTS,x,final,g,0.4,23.34,3.34',
+        'R-DARTS(L2),L2 8.1e-3,best,g,0.2,24.5,',
+      ].join('\n'));
+      fs.writeFileSync(path.join(dir, '01-seed-spread.csv'), 'seed,evalId,testErrorPct,testImages\n0,e0,23.34,10000\n1,e1,23.0,10000\n2,e2,23.8,10000\n');
+      const v = methodsVerdict(dir) as string;
+      assert.match(v, /\| DARTS \| 23\.34 \|  \|  \| notebook 03 \(final genotype\) \|/);
+      assert.match(v, /\| DARTS-ES \| 22\.00 \| -1\.34 \| lower, beyond the seed range \|/);
+      assert.match(v, /\| DARTS-ADA \| 23\.30 \| -0\.04 \| within the seed range \|/);
+      assert.match(v, /\| R-DARTS\(L2\) \| 24\.50 \| \+1\.16 \| higher, beyond the seed range \| notebook 04 \(L2 8\.1e-3\) \|/);
+      assert.ok(!v.includes('failure-s1') && !v.includes('30.00'), 'other spaces are left out');
+      assert.match(v, /Yardstick: DARTS's S3 genotype evaluated with 3 seeds spans 0\.80 points \(23\.00% to 23\.80%\)/);
     } finally {
       cleanup();
     }
