@@ -4,13 +4,8 @@
 # to back, one thread each, appended to one file (default results/bench/hessian_vs_torch.jsonl).
 # Needs Debian's python3-torch and the reference folder (PERF_DIR, default ../shared/perf). Usage:
 #   bash lib/bench/hessian_vs_torch.sh [ROUNDS] [extra flags for both, e.g. --space darts]
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-rounds="${1:-1}"; shift || true
-perf="${PERF_DIR:-../shared/perf}"
-out="${OUT:-results/bench/hessian_vs_torch.jsonl}"
-mkdir -p "$(dirname "$out")"
-[ -f "$perf/torch_darts_bench.py" ] || { echo "no $perf/torch_darts_bench.py (set PERF_DIR)" >&2; exit 1; }
+source "$(dirname "$0")/torch_reference.sh" 1 results/bench/hessian_vs_torch.jsonl "$@"
+shift || true
 for ((r = 1; r <= rounds; r++)); do
   for scheme in central forward; do
     echo "round $r/$rounds: robust-darts-ts ($scheme) $*" >&2

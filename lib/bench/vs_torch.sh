@@ -5,13 +5,8 @@
 # Needs Debian's python3-torch (an outside reference, never a dependency of this project) and the
 # reference folder (PERF_DIR, default ../shared/perf). Usage:
 #   bash lib/bench/vs_torch.sh [ROUNDS] [extra flags for both, e.g. --space darts --iters 3 --warmup 1]
-set -euo pipefail
-cd "$(dirname "$0")/../.."
-rounds="${1:-2}"; shift || true
-perf="${PERF_DIR:-../shared/perf}"
-out="${OUT:-results/bench/vs_torch.jsonl}"
-mkdir -p "$(dirname "$out")"
-[ -f "$perf/torch_darts_bench.py" ] || { echo "no $perf/torch_darts_bench.py (set PERF_DIR)" >&2; exit 1; }
+source "$(dirname "$0")/torch_reference.sh" 2 results/bench/vs_torch.jsonl "$@"
+shift || true
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds: robust-darts-ts $*" >&2
   npx tsx lib/cli.ts bench --phases abc "$@" --append "$out" > /dev/null
