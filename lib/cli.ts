@@ -8,14 +8,15 @@ import * as fs from 'fs';
 import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 import { hvpStepCurve } from './bench/hvp_steps';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
-import { ConfigOverrides, isPlainObject, runId } from './config/search_config';
+import { ConfigOverrides, isPlainObject, runId, type SearchConfig } from './config/search_config';
 import { runGrid } from './grid';
 import { EXPERIMENT_GROUPS, ExperimentGroup, searchPlan } from './experiments/plan';
-import { runPlannedEvaluations } from './experiments/evaluations';
-import { experimentRecords } from './experiments/records';
+import { runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
+import { experimentRecords, recordGaps } from './experiments/records';
 import { writeReport } from './analysis/report';
 import { evaluateCommand } from './train/evaluate_command';
-import { ensureRsWs } from './baselines/rs_ws';
+import { ensureRsWs, RS_WS_DEFAULTS, type RsWsParameters } from './baselines/rs_ws';
+import { baselineSettings } from './analysis/regularisation';
 import type { HvpScheme } from './hessian/hvp';
 import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
@@ -181,11 +182,12 @@ program.command('baseline')
   .description('run (or resume, or read back) a baseline; rs-ws = random search with weight sharing (PAPER.md 4)')
   .argument('<method>', 'rs-ws')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
-  .option('--space <name>', 's1 | s2 | s3 | s4 | darts (default: the preset\'s)')
-  .option('--seed <n>', 'seed (default: the preset\'s)')
-  .option('--samples <n>', 'architectures scored on the score batches', '1000')
-  .option('--score-batches <n>', 'validation batches per sample', '10')
-  .option('--top-k <n>', 'samples re-scored on the whole validation half', '10')
+  .option('--plan <name>', 'use the config of this planned search (e.g. failure-s3, as notebook 04) and the preset\'s baseline sizes')
+  .option('--space <name>', 's1 | s2 | s3 | s4 | darts (default: the preset\'s; not with --plan)')
+  .option('--seed <n>', 'seed (default: the preset\'s; not with --plan)')
+  .option('--samples <n>', 'architectures scored on the score batches (default 1000, or the preset\'s with --plan)')
+  .option('--score-batches <n>', 'validation batches per sample (default 10, or the preset\'s with --plan)')
+  .option('--top-k <n>', 'samples re-scored on the whole validation half (default 10, or the preset\'s with --plan)')
   .option('--out <dir>', 'results folder (default results/; runs go to <out>/baselines/<id>)')
   .action(async (method: string, o: Record<string, string | undefined>) => {
     if (method !== 'rs-ws') throw new Error(`baseline: unknown method ${JSON.stringify(method)}; use rs-ws`);
@@ -194,12 +196,26 @@ program.command('baseline')
       if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be an integer >= 0, got ${v}`);
       return n;
     };
-    const overrides = Object.fromEntries(Object.entries({ space: o.space, seed: o.seed === undefined ? undefined : int('seed', o.seed) })
-      .filter(([, v]) => v !== undefined)) as ConfigOverrides;
-    const config = resolveConfig(String(o.preset), overrides, 'command line');
+    const preset = parsePreset(String(o.preset), '--preset');
+    let config: SearchConfig;
+    let sizes: RsWsParameters = RS_WS_DEFAULTS;
+    if (o.plan !== undefined) {
+      if (o.space !== undefined || o.seed !== undefined) throw new Error('baseline: --plan sets the space and the seed; leave out --space and --seed');
+      const planned = searchPlan(preset).find((p) => p.name === o.plan);
+      if (!planned) throw new Error(`baseline: --plan ${o.plan} is not a planned search; planned: ${searchPlan(preset).map((p) => p.name).join(', ')}`);
+      config = planned.config;
+      sizes = baselineSettings(preset).rsWs;
+    } else {
+      const overrides = Object.fromEntries(Object.entries({ space: o.space, seed: o.seed === undefined ? undefined : int('seed', o.seed) })
+        .filter(([, v]) => v !== undefined)) as ConfigOverrides;
+      config = resolveConfig(preset, overrides, 'command line');
+    }
     await initBackend();
     const run = await ensureRsWs(config, {
-      root: o.out, samples: int('samples', o.samples), scoreBatches: int('score-batches', o.scoreBatches), topK: int('top-k', o.topK),
+      root: o.out,
+      samples: o.samples === undefined ? sizes.samples : int('samples', o.samples),
+      scoreBatches: o.scoreBatches === undefined ? sizes.scoreBatches : int('score-batches', o.scoreBatches),
+      topK: o.topK === undefined ? sizes.topK : int('top-k', o.topK),
     });
     console.log(`rs-ws (${run.status}): ${run.dir}`);
     if (run.result) console.log(`genotype (sample ${run.result.best}): ${formatGenotype(run.result.genotype)}`);
@@ -218,11 +234,17 @@ program.command('experiment')
     'one path a line, for `git add -f` (lib/experiments/records.ts)')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .option('--evals <dir>', 'with --evaluate: folder of evaluations (default results/evals)')
+  .option('--evaluate-item <evalId>', 'run one planned evaluation (what --evaluate starts in each process)')
   .action(async (o: { preset: string; group?: string; only?: string; jobs?: string; list?: boolean; out?: string; evaluate?: boolean;
-    evals?: string; records?: boolean }) => {
+    evals?: string; records?: boolean; evaluateItem?: string }) => {
     const preset = parsePreset(o.preset, '--preset');
+    if (o.evaluateItem !== undefined) {
+      await runPlannedEvaluation(preset, o.evaluateItem, { runs: o.out, evals: o.evals });
+      return;
+    }
     if (o.records) {
       for (const file of experimentRecords(preset)) console.log(path.relative(process.cwd(), file));
+      for (const gap of recordGaps(preset)) console.error(`rdarts: warning: ${gap}`);
       return;
     }
     const groups = o.group === undefined ? EXPERIMENT_GROUPS : o.group.split(',').map((g) => {

@@ -32,7 +32,7 @@ export interface CliTask {
  */
 export async function runCliTasks(tasks: readonly CliTask[], options: Pick<GridOptions, 'jobs' | 'log'> = {}): Promise<Map<string, number>> {
   const jobs = options.jobs ?? os.cpus().length;
-  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`grid: jobs must be a positive integer, got ${jobs}`);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a positive integer, got ${jobs}`);
   const log = options.log ?? ((l: string) => console.log(l));
   const codes = new Map<string, number>();
   const queue = [...tasks];

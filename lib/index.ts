@@ -171,7 +171,7 @@ export { placeArchitecture } from './supernet/cell';
 export type { ArchitectureEdge } from './supernet/cell';
 export { sampleGenotype } from './baselines/sample';
 export {
-  checkRsWsParameters, ensureRsWs, RS_WS_DEFAULTS, rsWsEpoch, scoreArchitecture, scoreBatchesOf, selectionArchitecture,
+  checkRsWsParameters, ensureRsWs, RS_WS_DEFAULTS, RS_WS_METHOD, rsWsEpoch, scoreArchitecture, scoreBatchesOf, selectionArchitecture,
   trainingArchitecture,
 } from './baselines/rs_ws';
 export type {
@@ -186,8 +186,8 @@ export { averageRanks, bootstrapCI, pearson, spearman } from './analysis/stats';
 export type { BootstrapCI, BootstrapOptions, PairedStatistic } from './analysis/stats';
 export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } from './experiments/plan';
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
-export { evaluationPlan, runPlannedEvaluations } from './experiments/evaluations';
-export { experimentRecords, presetTrainConfigs } from './experiments/records';
+export { evaluationPlan, plannedRsWs, randomSearchSourceName, runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
+export { experimentRecords, presetTrainConfigs, recordGaps } from './experiments/records';
 export { buildReport, computeTable, methodsVerdict, MINI_BUDGET_HOURS, protocolTable, writeReport } from './analysis/report';
 export { SPREAD_SEEDS, seedSpread, seedSpreadFinding, seedSpreadSummary, spreadTrainConfig } from './analysis/seed_spread';
 export type { SeedSpreadRow, SeedSpreadSummary } from './analysis/seed_spread';

@@ -67,6 +67,16 @@ describe('rdarts search --config and rdarts grid', () => {
   });
 });
 
+describe('rdarts baseline rs-ws --plan', () => {
+  it('names a search that is not planned, and refuses --space or --seed beside --plan', () => {
+    const nope = rdarts(['baseline', 'rs-ws', '--preset', 'smoke', '--plan', 'nope']);
+    assert.strictEqual(nope.status, 1);
+    assert.match(nope.stderr, /--plan nope is not a planned search; planned: failure-s1, failure-s2, failure-s3/);
+    const both = rdarts(['baseline', 'rs-ws', '--preset', 'smoke', '--plan', 'failure-s3', '--space', 's2']);
+    assert.match(both.stderr, /--plan sets the space and the seed; leave out --space and --seed/);
+  });
+});
+
 describe('rdarts experiment', () => {
   it('--evaluate waits for unfinished searches, evaluates the finished ones, and reads them back on the next call', () => {
     const { dir, cleanup } = tempDir();

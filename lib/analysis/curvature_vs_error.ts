@@ -146,13 +146,17 @@ export function checkpointDiscretisation(run: CurvatureRun, options: { readonly 
   const data = searchData(run.config, options.train);
   const fingerprint = dataFingerprint(data.split.val.dataset, data.split.val.start, data.split.val.end);
   const stored = readStoredDiscretisation(run.dir);
-  if (stored && stored.data === fingerprint && (!checkpoint || checkpoint.epoch === stored.epoch)) {
+  // Without a checkpoint, only a drop measured at the run's last stored epoch stands for it.
+  const expectedEpoch = checkpoint ? checkpoint.epoch : run.epochs.length - 1;
+  if (stored && stored.data === fingerprint && stored.epoch === expectedEpoch) {
     const { data: _d, ...result } = stored;
     return result;
   }
   if (!checkpoint) {
     throw new Error(`checkpointDiscretisation: the run in ${run.dir} has no checkpoint` +
-      (stored ? ` and its ${DISCRETISATION_FILE} was measured on other data (${stored.data}, here ${fingerprint})` : ` and no ${DISCRETISATION_FILE}`));
+      (!stored ? ` and no ${DISCRETISATION_FILE}` : stored.data !== fingerprint
+        ? ` and its ${DISCRETISATION_FILE} was measured on other data (${stored.data}, here ${fingerprint})`
+        : ` and its ${DISCRETISATION_FILE} was measured at epoch ${stored.epoch}, not at the last stored epoch ${expectedEpoch}`));
   }
   const state = createSearchState(run.config, data);
   try {

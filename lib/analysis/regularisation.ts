@@ -95,7 +95,14 @@ export function heldOutAccuracy(evaluation: StoredEvaluation, images: number, sp
   if (to <= from) throw new Error(`heldOutAccuracy: config.trainSubset (${config.trainSubset}) leaves no training image held out`);
   const fingerprint = dataFingerprint(data.train.dataset, from, to);
   const file = path.join(evaluation.dir, HELD_OUT_FILE);
-  const stored = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as HeldOutRecord[]) : [];
+  const stored = ((): HeldOutRecord[] => {
+    if (!fs.existsSync(file)) return [];
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as HeldOutRecord[];
+    } catch (e) {
+      throw new Error(`heldOutAccuracy: ${file} is not JSON (${(e as Error).message}); remove it to measure again`);
+    }
+  })();
   const hit = stored.find((r) => r.from === from && r.to === to && r.data === fingerprint);
   if (hit) return hit.accuracy;
   const checkpoint = checkpointFile(evaluation.dir, config.epochs - 1);

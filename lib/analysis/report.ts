@@ -14,7 +14,7 @@ import { canonicalJson } from '../config/validation';
 import { DATASETS } from '../data/registry';
 import { searchPlan } from '../experiments/plan';
 import { presetTrainConfigs } from '../experiments/records';
-import { outputsDir, REPORT_PRESET } from '../paths';
+import { outputsDir, REPORT_PRESET, resultsDir } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
 import { readRun, runDirFor } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
@@ -178,9 +178,14 @@ function sectionText(s: Section, results: string, preset: PresetName): string {
   return lines.join('\n');
 }
 
-/** The report of `preset` (default mini) from `results` (default outputsDir(preset)), as Markdown. */
-export function buildReport(preset: PresetName = REPORT_PRESET, results: string = outputsDir(preset)): string {
-  const compute = computeTable(preset, results);
+/**
+ * The report of `preset` (default mini), as Markdown: tables, closing sentences and figures from
+ * `outputs` (default outputsDir(preset)), the compute from the records under `records` (default
+ * resultsDir(): runs/ and evals/).
+ */
+export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string = outputsDir(preset), records: string = resultsDir()): string {
+  const results = outputs;
+  const compute = computeTable(preset, records);
   const paperErrors = Object.entries(PAPER_DARTS_CIFAR10_ERROR).filter(([, v]) => v !== null).map(([k, v]) => `${k.toUpperCase()} ${v}%`).join(', ');
   return [
     `# RobustDARTS in TypeScript: the first reproduction (preset ${preset})`,
@@ -214,9 +219,9 @@ export function buildReport(preset: PresetName = REPORT_PRESET, results: string 
   ].join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
-/** Writes `<results>/REPORT.md`; returns the file. */
-export function writeReport(preset: PresetName = REPORT_PRESET, results: string = outputsDir(preset)): string {
-  const file = path.join(results, 'REPORT.md');
-  writeFileAtomic(file, buildReport(preset, results));
+/** Writes `<outputs>/REPORT.md` (buildReport's arguments); returns the file. */
+export function writeReport(preset: PresetName = REPORT_PRESET, outputs: string = outputsDir(preset), records: string = resultsDir()): string {
+  const file = path.join(outputs, 'REPORT.md');
+  writeFileAtomic(file, buildReport(preset, outputs, records));
   return file;
 }

@@ -59,6 +59,9 @@ export interface RsWsParameters {
   readonly topK: number;
 }
 
+/** The method name of RS-ws in its baseline directory and result. */
+export const RS_WS_METHOD = 'rs-ws' as const;
+
 export const RS_WS_DEFAULTS: RsWsParameters = Object.freeze({ samples: 1000, scoreBatches: 10, topK: 10 });
 
 /** One training epoch of RS-ws (epochs.jsonl). */
@@ -273,13 +276,15 @@ function storedSamples(dir: string): ScoredArchitecture[] {
 export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOptions = {}): Promise<RsWsRun> {
   const parameters = checkRsWsParameters({ ...RS_WS_DEFAULTS, ...Object.fromEntries(
     (['samples', 'scoreBatches', 'topK'] as const).filter((k) => options[k] !== undefined).map((k) => [k, options[k]])) });
-  const existing = baselineDir(config, 'rs-ws', { ...parameters }, options.root);
+  const existing = baselineDir(config, RS_WS_METHOD, { ...parameters }, options.root);
   if (readBaselineResult(existing)) return stored(existing, 'finished');
   assertMayCompute(`RS-ws baseline in ${existing}`, 'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again');
   const data = searchData(config, options.train);
-  const dir = createBaseline(config, 'rs-ws', { ...parameters }, options.root);
+  const dir = createBaseline(config, RS_WS_METHOD, { ...parameters }, options.root);
   const release = acquireLock(dir, 'RS-ws baseline');
   try {
+    // Read again under the lock: another process may have finished it meanwhile.
+    if (readBaselineResult(dir)) return stored(dir, 'finished');
     return await continueRsWs(config, options, parameters, data, dir);
   } finally {
     release();

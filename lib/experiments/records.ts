@@ -13,9 +13,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { baselineSettings, randomSearchTrainConfig } from '../analysis/regularisation';
+import { DISCRETISATION_FILE } from '../analysis/curvature_vs_error';
+import { HELD_OUT_FILE, randomSearchTrainConfig } from '../analysis/regularisation';
 import { SPREAD_SEEDS, spreadTrainConfig } from '../analysis/seed_spread';
-import { baselineDir, BASELINE_FILES } from '../baselines/store';
+import { BASELINE_FILES } from '../baselines/store';
 import type { PresetName } from '../config/preset';
 import { resultsDir } from '../paths';
 import { LOCK_FILE } from '../runs/lock';
@@ -23,6 +24,7 @@ import { readRun, RUN_FILES, runDirFor } from '../runs/store';
 import { canonicalJson } from '../config/validation';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig } from '../train/train_config';
+import { evaluationPlan, plannedRsWs } from './evaluations';
 import { searchPlan } from './plan';
 
 /**
@@ -63,10 +65,32 @@ export function experimentRecords(preset: PresetName, results: string = resultsD
     const e = readEvaluation(dir);
     if (e.done && configs.has(canonicalJson(e.config))) files.push(...recordFilesOf(dir));
   }
-  const darts = searchPlan(preset, ['failure']).find((p) => p.config.space === 's3');
-  if (darts) {
-    const rsWs = baselineDir(darts.config, 'rs-ws', { ...baselineSettings(preset).rsWs }, results);
-    if (fs.existsSync(path.join(rsWs, BASELINE_FILES.result))) files.push(...recordFilesOf(rsWs));
-  }
+  const rsWs = plannedRsWs(preset, results).dir;
+  if (fs.existsSync(path.join(rsWs, BASELINE_FILES.result))) files.push(...recordFilesOf(rsWs));
   return files;
+}
+
+/**
+ * What the records of `preset` still lack for a fresh clone to run the notebooks read-only: a
+ * finished planned search without discretisation.json (notebook 02 measures it from the checkpoint),
+ * a finished random-search evaluation without held_out.json (notebook 04). One line each; run the
+ * notebooks at the preset where the checkpoints are, then list the records again.
+ */
+export function recordGaps(preset: PresetName, results: string = resultsDir()): string[] {
+  const gaps: string[] = [];
+  const runs = path.join(results, 'runs');
+  for (const planned of searchPlan(preset)) {
+    const dir = runDirFor(planned.config, runs);
+    if (fs.existsSync(dir) && readRun(dir).done && !fs.existsSync(path.join(dir, DISCRETISATION_FILE))) {
+      gaps.push(`${planned.name} (${dir}) has no ${DISCRETISATION_FILE}: run notebook 02 at ${preset} here, where its checkpoint is`);
+    }
+  }
+  const evals = path.join(results, 'evals');
+  for (const e of evaluationPlan(preset, ['failure'], runs, undefined, results).ready.filter((x) => x.name.startsWith('rs candidate'))) {
+    const dir = path.join(evals, e.evalId);
+    if (fs.existsSync(path.join(dir, EVAL_FILE)) && readEvaluation(dir).done && !fs.existsSync(path.join(dir, HELD_OUT_FILE))) {
+      gaps.push(`${e.name} (${dir}) has no ${HELD_OUT_FILE}: run notebook 04 at ${preset} here, where its checkpoint is`);
+    }
+  }
+  return gaps;
 }

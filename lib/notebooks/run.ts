@@ -75,7 +75,8 @@ export function runNotebook(notebook: string, options: NotebookRunOptions = {}):
     '--output-dir', outDir, notebook,
   ], {
     cwd: packageRoot, encoding: 'utf8', maxBuffer: 64 << 20,
-    env: jupyterEnv({ RDARTS_PRESET: preset, ...((options.readOnly ?? DEFAULT_READ_ONLY[preset]) ? { [NO_COMPUTE_ENV]: '1' } : {}) }),
+    // Always set, so that --compute also overrides an RDARTS_NO_COMPUTE inherited from the shell.
+    env: jupyterEnv({ RDARTS_PRESET: preset, [NO_COMPUTE_ENV]: (options.readOnly ?? DEFAULT_READ_ONLY[preset]) ? '1' : '0' }),
   });
   if (r.status !== 0) {
     const stderr = `${r.stderr ?? ''}${r.error ? String(r.error) : ''}`;

@@ -2,7 +2,9 @@
  * Read-only mode: with RDARTS_NO_COMPUTE=1 (set by `rdarts notebooks` at mini and paper), a call
  * that would start or resume a search, an evaluation or a baseline throws instead, naming what is
  * missing and the command that computes it. So rebuilding the report's tables and figures never
- * silently starts hours of work; finished results are read back as usual.
+ * silently starts hours of work; finished results are read back as usual. Seconds of forward passes
+ * still run where a notebook measures a finished run (the drop at discretisation, random search's
+ * held-out accuracy) and their results are stored beside it (discretisation.json, held_out.json).
  */
 
 export const NO_COMPUTE_ENV = 'RDARTS_NO_COMPUTE';

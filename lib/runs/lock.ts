@@ -1,8 +1,13 @@
 /**
  * One writer per run or evaluation directory. Two processes resuming the same search or evaluation
  * (a notebook and `rdarts experiment`, say) would interleave their epochs and checkpoints, so the
- * writer holds `<dir>/.lock` ({pid, host, since}) while it computes. A lock whose process is gone
- * (same host, pid no longer running) is stale and taken over; a lock of another host is respected.
+ * writer holds `<dir>/.lock` ({pid, host, since}) while it computes.
+ *   - Taking it is atomic: the owner record is written to a file of its own, then hard-linked to
+ *     `.lock`, which fails when `.lock` exists; so a lock is never seen half-written.
+ *   - A lock whose process is gone is stale and taken over: same host, and its pid is not running,
+ *     or runs a process that started after the lock was taken (the pid was reused, e.g. after a
+ *     restart). Taking over renames the stale file away first, so two processes taking over at
+ *     once cannot both win. A lock of another host is respected.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -16,23 +21,39 @@ interface LockOwner {
   readonly since: string;
 }
 
-function running(pid: number): boolean {
+/** When process `pid` started (ms since the epoch), from Linux's /proc; undefined where unknown. */
+function processStartMs(pid: number): number | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime, clock ticks after boot) follows the parenthesised command name.
+    const ticks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const boot = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
+    return Number.isFinite(ticks) && Number.isFinite(boot) ? boot * 1000 + (ticks * 1000) / 100 : undefined;
+  } catch {
+    return undefined;
   }
 }
 
-function readOwner(file: string): LockOwner | undefined {
+/** Whether the lock's process still runs: same pid, started no later than the lock (1 s of slack). */
+function ownerAlive(owner: LockOwner): boolean {
+  const since = Date.parse(owner.since);
+  if (owner.pid === process.pid) return !(since < Date.now() - process.uptime() * 1000 - 1000);
   try {
-    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner;
-    return Number.isInteger(v.pid) && typeof v.host === 'string' ? v : undefined;
-  } catch {
-    return undefined;  // half-written or unreadable: treated as stale
+    process.kill(owner.pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
+  const started = processStartMs(owner.pid);
+  return started === undefined || !Number.isFinite(since) || started <= since + 1000;
 }
+
+function readOwner(file: string): LockOwner | undefined {
+  const v = JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner;
+  if (!Number.isInteger(v.pid) || typeof v.host !== 'string' || typeof v.since !== 'string') throw new Error('not a lock record');
+  return v;
+}
+
+let counter = 0;
 
 /**
  * Takes the lock of `dir` (created if missing) for this process; returns its release. Throws when
@@ -42,24 +63,58 @@ export function acquireLock(dir: string, what: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
   const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
-      return () => {
-        if (readOwner(file)?.pid === me.pid) fs.rmSync(file, { force: true });
-      };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  const mine = path.join(dir, `${LOCK_FILE}.${process.pid}.${counter++}.tmp`);
+  fs.writeFileSync(mine, JSON.stringify(me));
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        fs.linkSync(mine, file);
+        return () => {
+          try {
+            if (readOwner(file)?.pid === me.pid && readOwner(file)?.since === me.since) fs.rmSync(file, { force: true });
+          } catch {
+            // gone or replaced: nothing of ours to remove
+          }
+        };
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+      let owner: LockOwner;
+      try {
+        owner = readOwner(file) as LockOwner;
+      } catch (e) {
+        throw new Error(`${what} in ${dir}: ${file} is unreadable (${(e as Error).message}); if no process is computing it, remove the file`);
+      }
+      if (owner.host !== me.host || ownerAlive(owner)) {
+        const who = owner.pid === process.pid && owner.host === me.host ? 'this process' : `process ${owner.pid} on ${owner.host}`;
+        throw new Error(`${what} in ${dir} is being computed by ${who} (since ${owner.since}); ` +
+          `wait for it to finish, or stop it and call again to resume (remove ${file} if that process is gone)`);
+      }
+      // Stale: move it aside, and take over only if what was moved is still the dead owner's lock.
+      const aside = `${mine}.stale`;
+      try {
+        fs.renameSync(file, aside);
+      } catch {
+        continue;  // someone else moved it first
+      }
+      const moved = (() => {
+        try {
+          return readOwner(aside);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (moved?.pid !== owner.pid || moved.since !== owner.since) {
+        try {
+          fs.linkSync(aside, file);  // a live lock taken in between: put it back
+        } catch {
+          // a third process holds .lock now; the loop asks it again
+        }
+      }
+      fs.rmSync(aside, { force: true });
     }
-    const owner = readOwner(file);
-    if (owner && owner.pid === process.pid && owner.host === me.host) {
-      throw new Error(`${what} in ${dir} is already being computed by this process`);
-    }
-    if (owner && (owner.host !== me.host || running(owner.pid))) {
-      throw new Error(`${what} in ${dir} is being computed by process ${owner.pid} on ${owner.host} (since ${owner.since}); ` +
-        `wait for it to finish, or stop it and call again to resume (remove ${file} if that process is gone)`);
-    }
-    fs.rmSync(file, { force: true });  // stale: its process has ended
+    throw new Error(`${what} in ${dir}: could not take ${file}`);
+  } finally {
+    fs.rmSync(mine, { force: true });
   }
-  throw new Error(`${what} in ${dir}: could not take ${file}`);
 }

@@ -69,6 +69,8 @@ export async function ensureRun(config: SearchConfig, options: EnsureRunOptions 
   const dir = createRun(config, options.root);
   const release = acquireLock(dir, `search run ${path.basename(dir)}`);
   try {
+    // Read again under the lock: another process may have finished it meanwhile.
+    if (readRun(dir).done) return { status: 'finished', run: readRun(dir) };
     return await continueRun(config, options, data, dir);
   } finally {
     release();

@@ -40,7 +40,8 @@ function fromRun(dir: string, epoch?: number): ResolvedGenotype {
   if (epoch !== undefined) {
     const record = run.epochs[epoch];
     if (!Number.isInteger(epoch) || epoch < 0 || !record) {
-      throw new Error(`evaluate: run ${run.runId} in ${dir} has no epoch ${epoch} (stored: 0..${run.epochs.length - 1})`);
+      throw new Error(`evaluate: run ${run.runId} in ${dir} has no epoch ${epoch} ` +
+        `(${run.epochs.length === 0 ? 'it has no stored epoch yet' : `stored: 0..${run.epochs.length - 1}`})`);
     }
     return { genotype: record.genotype, source: { kind: 'run', runId: run.runId, dir: path.resolve(dir), epoch } };
   }

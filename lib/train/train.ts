@@ -421,8 +421,12 @@ export async function ensureEvaluation(genotype: Genotype, config: TrainConfig,
   const release = acquireLock(dir, `evaluation ${id}`);
   let state: EvalState | undefined;
   try {
+    // Read again under the lock: another process may have finished or advanced it meanwhile.
+    const current = fs.existsSync(path.join(dir, EVAL_FILE)) ? readEvaluation(dir) : undefined;
+    if (current && current.evalId !== id) throw new Error(`ensureEvaluation: ${dir} holds evaluation ${current.evalId}, not ${id}`);
+    if (current?.done) return { status: 'finished', evaluation: current };
     state = createEvalState(g, checked, data);
-    return await continueEvaluation(dir, id, g, checked, data, state, stored, options);
+    return await continueEvaluation(dir, id, g, checked, data, state, current, options);
   } finally {
     if (state) disposeEvalState(state);
     release();

@@ -116,6 +116,8 @@ describe('checkpointDiscretisation', () => {
     other.labels.reverse();
     assert.throws(() => checkpointDiscretisation(withoutCheckpoint, { train: other }),
       new RegExp(`run in ${run.dir} has no checkpoint and its discretisation\\.json was measured on other data \\(\\w{12}, here \\w{12}\\)`));
+    assert.throws(() => checkpointDiscretisation({ ...withoutCheckpoint, epochs: [...run.epochs, run.epochs[1]] }, { train: fakeDataset() }),
+      /discretisation\.json was measured at epoch 1, not at the last stored epoch 2/);
     fs.rmSync(path.join(run.dir, DISCRETISATION_FILE));
     assert.throws(() => checkpointDiscretisation(withoutCheckpoint, { train: fakeDataset() }),
       new RegExp(`run in ${run.dir} has no checkpoint and no discretisation\\.json`));

@@ -27,7 +27,7 @@ describe('report', () => {
       fs.writeFileSync(path.join(results, 'figures', '01-op-share.png'), 'png');
       const [ada] = searchPlan('smoke', ['ada']);
       await ensureRun(ada.config, { root: path.join(results, 'runs'), train: fakeDataset(64), progress: 'off' });
-      const report = buildReport('smoke', results);
+      const report = buildReport('smoke', results, results);
       assert.match(report, /^# RobustDARTS in TypeScript: the first reproduction \(preset smoke\)/);
       assert.match(report, /- DARTS keeps 2 skips\.\n\n\*\*tables\/01-failure-summary\*\*/);
       assert.match(report, /\|s3\|23\.3\|/);
@@ -37,7 +37,7 @@ describe('report', () => {
       assert.match(report, /\| ada-s3 \| finished \| 2\/2 \| \d+\.\d\d \|/);
       assert.match(report, /\| failure-s1 \| not started \| 0 \|/);
       assert.match(report, /\| 0 evaluations \(smoke\) \| finished \|/);
-      assert.strictEqual(writeReport('smoke', results), path.join(results, 'REPORT.md'));
+      assert.strictEqual(writeReport('smoke', results, results), path.join(results, 'REPORT.md'));
       assert.strictEqual(fs.readFileSync(path.join(results, 'REPORT.md'), 'utf8'), report);
     } finally {
       cleanup();

@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { evaluationPlan } from '../../lib/experiments/evaluations';
+import { randomSearchTrainConfig } from '../../lib/analysis/regularisation';
+import { randomSearchCandidate } from '../../lib/baselines/random_search';
+import { ensureRsWs } from '../../lib/baselines/rs_ws';
+import { evaluationPlan, plannedRsWs, randomSearchSourceName } from '../../lib/experiments/evaluations';
+import { PLAN_SEED } from '../../lib/experiments/plan';
+import { getSpace } from '../../lib/spaces/spaces';
 import { searchPlan } from '../../lib/experiments/plan';
 import { NO_COMPUTE_ENV } from '../../lib/runs/compute_guard';
 import { LOCK_FILE } from '../../lib/runs/lock';
@@ -38,9 +43,40 @@ describe('evaluationPlan', () => {
       assert.deepStrictEqual(after.waiting, []);
       assert.strictEqual(after.ready.length, 1);
       const [e] = after.ready;
-      assert.deepStrictEqual([e.name, e.runId, e.epoch, e.dir], ['ada-s3', run.runId, 1, run.dir]);
+      assert.deepStrictEqual([e.name, e.source], ['ada-s3', { kind: 'run', runId: run.runId, dir: run.dir, epoch: 1 }]);
       assert.deepStrictEqual(e.genotype, run.genotype?.genotype);
+      assert.deepStrictEqual(e.trainConfig, resolveTrainConfig('smoke'));
       assert.strictEqual(e.evalId, evalId(e.genotype, resolveTrainConfig('smoke')));
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('evaluationPlan with the failure group', () => {
+  it("plans DARTS's S3 genotype at the spread's seeds, random search's candidates and, once run, RS-ws's genotype", async () => {
+    const { dir: results, cleanup } = tempDir();
+    try {
+      const runs = path.join(results, 'runs');
+      const first = evaluationPlan('smoke', ['failure'], runs, undefined, results);
+      assert.deepStrictEqual(first.waiting.map((w) => w.name), ['failure-s1', 'failure-s2', 'failure-s3', 'failure-s4', 'failure-darts']);
+      assert.deepStrictEqual(first.ready.map((e) => e.name), ['rs candidate 0', 'rs candidate 1', 'rs candidate 2']);
+      assert.deepStrictEqual(first.ready.map((e) => e.source), [0, 1, 2].map((i) => ({ kind: 'name', name: randomSearchSourceName(i) })));
+      assert.deepStrictEqual(first.ready[1].genotype, randomSearchCandidate(getSpace('s3'), PLAN_SEED, 1));
+      assert.deepStrictEqual(first.ready[1].trainConfig, randomSearchTrainConfig('smoke'));
+      const [s3] = searchPlan('smoke', ['failure']).filter((p) => p.config.space === 's3');
+      const { run } = await ensureRun(s3.config, { root: runs, train: fakeDataset(64), progress: 'off' });
+      const rsWs = plannedRsWs('smoke', results);
+      assert.deepStrictEqual(rsWs.config, s3.config);
+      await ensureRsWs(rsWs.config, { ...rsWs.parameters, root: results, train: fakeDataset(64), progress: 'off' });
+      const second = evaluationPlan('smoke', ['failure'], runs, undefined, results);
+      assert.deepStrictEqual(second.ready.map((e) => e.name),
+        ['failure-s3', 'failure-s3 seed 1', 'failure-s3 seed 2', 'rs candidate 0', 'rs candidate 1', 'rs candidate 2', 'rs-ws']);
+      assert.deepStrictEqual(second.ready.map((e) => e.trainConfig.seed), [0, 1, 2, 0, 0, 0, 0]);
+      assert.ok(second.ready.slice(0, 3).every((e) => JSON.stringify(e.genotype) === JSON.stringify(run.genotype?.genotype)));
+      assert.strictEqual(new Set(second.ready.map((e) => e.evalId)).size, 7);
+      assert.deepStrictEqual(evaluationPlan('smoke', ['failure'], runs, ['failure-s3'], results).ready.map((e) => e.name),
+        ['failure-s3', 'failure-s3 seed 1', 'failure-s3 seed 2'], '--only leaves the baselines out');
     } finally {
       cleanup();
     }

@@ -5,10 +5,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { acquireLock, LOCK_FILE } from '../../lib/runs/lock';
 import { assertMayCompute, computeDisabled, NO_COMPUTE_ENV } from '../../lib/runs/compute_guard';
-import { tempDir } from '../helpers';
+import { repoRoot, tempDir } from '../helpers';
 
-const writeLock = (dir: string, pid: number, host = os.hostname()) =>
-  fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid, host, since: '2026-01-01T00:00:00.000Z' }));
+const writeLock = (dir: string, pid: number, host = os.hostname(), since = new Date().toISOString()) =>
+  fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid, host, since }));
 
 describe('acquireLock', () => {
   it('creates the folder, holds the lock until released, and refuses a second holder', () => {
@@ -17,7 +17,8 @@ describe('acquireLock', () => {
       const target = path.join(dir, 'run');
       const release = acquireLock(target, 'search run x');
       assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(target, LOCK_FILE), 'utf8')).pid, process.pid);
-      assert.throws(() => acquireLock(target, 'search run x'), /search run x in .*run is already being computed by this process/);
+      assert.throws(() => acquireLock(target, 'search run x'), /search run x in .*run is being computed by this process \(since .*\); .*remove .*\.lock if that process is gone/);
+      assert.deepStrictEqual(fs.readdirSync(target), ['.lock'], 'no temporary file is left behind');
       release();
       assert.ok(!fs.existsSync(path.join(target, LOCK_FILE)));
       acquireLock(target, 'search run x')();
@@ -31,8 +32,14 @@ describe('acquireLock', () => {
     const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
     try {
       const pid = child.pid as number;
-      writeLock(dir, pid);
-      assert.throws(() => acquireLock(dir, 'evaluation e'), new RegExp(`evaluation e in .* is being computed by process ${pid} on .*since 2026-01-01`));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const since = new Date().toISOString();
+      writeLock(dir, pid, os.hostname(), since);
+      assert.throws(() => acquireLock(dir, 'evaluation e'), new RegExp(`evaluation e in .* is being computed by process ${pid} on .*since ${since}`));
+      // The same pid, but the lock is older than the process: the pid was reused, the lock is stale.
+      writeLock(dir, pid, os.hostname(), '2020-01-01T00:00:00.000Z');
+      acquireLock(dir, 'evaluation e')();
+      writeLock(dir, pid, os.hostname(), since);
       const exited = new Promise((resolve) => child.on('exit', resolve));
       child.kill();
       await exited;
@@ -45,13 +52,45 @@ describe('acquireLock', () => {
     }
   });
 
-  it("respects another host's lock, and treats an unreadable lock as stale", () => {
+  it("respects another host's lock and an unreadable one, naming the file to remove", () => {
     const { dir, cleanup } = tempDir();
     try {
       writeLock(dir, 1, 'elsewhere.example');
       assert.throws(() => acquireLock(dir, 'run'), /process 1 on elsewhere\.example/);
       fs.writeFileSync(path.join(dir, LOCK_FILE), '{"pid":');
-      acquireLock(dir, 'run')();
+      assert.throws(() => acquireLock(dir, 'run'), /run in .*: .*\.lock is unreadable \(.*\); if no process is computing it, remove the file/);
+      assert.deepStrictEqual(fs.readdirSync(dir), ['.lock']);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('acquireLock across processes', () => {
+  /** Starts `n` processes that each try the lock of `dir` at once and hold it 1.5 s; resolves with how many got it. */
+  async function contend(dir: string, n: number): Promise<number> {
+    // All try at the same moment: a time after every process has loaded.
+    const script = `const { acquireLock } = require(${JSON.stringify(path.join(repoRoot, 'lib', 'runs', 'lock.ts'))});
+      const go = ${Date.now() + 4000}; while (Date.now() < go) {}
+      try { const release = acquireLock(${JSON.stringify(dir)}, 'x'); console.log('got'); setTimeout(release, 1500); }
+      catch (e) { console.log('refused'); }`;
+    const outputs = await Promise.all(Array.from({ length: n }, () => new Promise<string>((resolve) => {
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: repoRoot });
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.on('close', () => resolve(out.trim()));
+    })));
+    return outputs.filter((o) => o === 'got').length;
+  }
+
+  it('gives a free lock, and a stale one, to exactly one of several processes trying at once', async function () {
+    this.timeout(60000);
+    const { dir, cleanup } = tempDir();
+    try {
+      assert.strictEqual(await contend(dir, 4), 1);
+      writeLock(dir, 999999999, os.hostname());  // no such process: stale
+      assert.strictEqual(await contend(dir, 4), 1);
+      assert.deepStrictEqual(fs.readdirSync(dir), []);
     } finally {
       cleanup();
     }
