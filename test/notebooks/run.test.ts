@@ -66,6 +66,24 @@ describe('runNotebook', () => {
     assert.ok(!fs.existsSync(path.join(repoRoot, 'should-not-exist')), 'cells after the failure did not run');
   });
 
+  it('runs read-only at mini by default, and computing when told, whatever the shell says', () => {
+    const src = path.join(dir, 'ro.ipynb');
+    fs.writeFileSync(src, notebook(["import { computeDisabled } from './lib/index';\nconsole.log('readOnly=' + computeDisabled());"]));
+    const printed = (options: { preset: 'mini' | 'smoke'; readOnly?: boolean }) => {
+      const result = runNotebook(src, { outDir: path.join(dir, 'ro-out'), ...options });
+      return JSON.parse(fs.readFileSync(result.executed, 'utf8')).cells[1].outputs[0].text.join('');
+    };
+    assert.strictEqual(printed({ preset: 'mini' }), 'readOnly=true\n');
+    const before = process.env.RDARTS_NO_COMPUTE;
+    process.env.RDARTS_NO_COMPUTE = '1';
+    try {
+      assert.strictEqual(printed({ preset: 'mini', readOnly: false }), 'readOnly=false\n');
+    } finally {
+      if (before === undefined) delete process.env.RDARTS_NO_COMPUTE;
+      else process.env.RDARTS_NO_COMPUTE = before;
+    }
+  });
+
   it('fails on a TypeScript type error in a cell', () => {
     const src = path.join(dir, 'types.ipynb');
     fs.writeFileSync(src, notebook(["const n: number = 'not a number';"]));
