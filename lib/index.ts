@@ -199,7 +199,7 @@ export {
 export type { Blank, FailureSummaryRow, ParameterFreeWeightRow, TestErrorRow } from './analysis/failure';
 export {
   adaFigure, eigenvalueTrajectoryFigure, esCandidates, esOutcome, esSummary, esTestErrors, neverFiredReason, ratioSeries,
-  replayRules, replayTable,
+  formatL2, PAPER_CODE_EIGENVALUES, replayRules, replayTable,
 } from './analysis/early_stop_tables';
 export type { EsCandidate, EsOutcome, EsRun, EsTestErrorRow, NamedRun, ReplayRow } from './analysis/early_stop_tables';
 export {

@@ -110,9 +110,36 @@ function eigenAxis(data: readonly object[]) {
   return { title: { text: 'dominant eigenvalue of ∇²_α L_valid (log scale)' }, type: 'log', tickformat: '.2g', ...(wide ? { dtick: 'D2' } : {}) };
 }
 
-/** Dominant eigenvalue against epoch, one line per run, each run's DARTS-ES decision and stop epoch marked. */
+/**
+ * The magnitudes of the dominant eigenvalue in the original code's own logs (PAPER.md 3: S1,
+ * CIFAR-10, plain DARTS): about 0.15 to 0.18 at epoch 0, 0.4 to 1.3 late in the search.
+ */
+export const PAPER_CODE_EIGENVALUES = Object.freeze({ first: [0.15, 0.18] as const, late: [0.4, 1.3] as const });
+
+/** An L2 factor as a short number: 0.0029999999999999996 -> 3e-3. */
+export const formatL2 = (v: number) => (v === 0 ? '0' : Number(v.toPrecision(3)).toExponential());
+
+/**
+ * The reference band of PAPER_CODE_EIGENVALUES over a search of `epochs`: the first range over the
+ * first two measurements (epochs 0 to 2), the late one over the last fifth of the search.
+ */
+function paperBand(epochs: number): object {
+  const [a, b] = PAPER_CODE_EIGENVALUES.first;
+  const [c, d] = PAPER_CODE_EIGENVALUES.late;
+  const late = Math.floor(0.8 * (epochs - 1));
+  return {
+    type: 'scatter', mode: 'lines', fill: 'toself', fillcolor: 'rgba(120,120,120,0.15)', line: { width: 0 }, hoverinfo: 'name',
+    name: `the original code's logs (S1, CIFAR-10): ${a}-${b} at the start, ${c}-${d} late`,
+    x: [0, 2, 2, 0, 0, null, late, epochs - 1, epochs - 1, late, late], y: [a, a, b, b, a, null, c, c, d, d, c],
+  };
+}
+
+/**
+ * Dominant eigenvalue against epoch, one line per run, each run's DARTS-ES decision and stop epoch
+ * marked, beside the magnitudes of the original code's logs (PAPER_CODE_EIGENVALUES).
+ */
 export function eigenvalueTrajectoryFigure(runs: readonly NamedRun[]): Figure {
-  const data: object[] = [];
+  const data: object[] = [paperBand(Math.max(1, ...runs.map((r) => r.run.config.epochs)))];
   const silent: string[] = [];
   runs.forEach(({ name, run }, k) => {
     const color = COLORS[k % COLORS.length];
@@ -167,11 +194,11 @@ export function adaFigure({ name, run }: NamedRun): Figure {
     const gone = eigenvalueHistory(d.discarded ?? []);
     const anchor = valueAt(h, d.stopEpoch);
     const segment = [...(anchor === undefined ? [] : [{ epoch: d.stopEpoch, dominantEigenvalue: anchor }]), ...gone];
-    data.push(line(`discarded by rollback ${k + 1} (L2 ${d.l2.before})`, segment, { color: COLORS[(3 + k) % COLORS.length], dash: 'dash' }));
+    data.push(line(`discarded by rollback ${k + 1} (L2 ${formatL2(d.l2.before)})`, segment, { color: COLORS[(3 + k) % COLORS.length], dash: 'dash' }));
     const atDecision = valueAt(gone, d.decisionEpoch);
     if (atDecision !== undefined) data.push(marker('rollback decision', d.decisionEpoch, atDecision, 'x', '#333', { showlegend: k === 0 }));
     shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: d.stopEpoch, x1: d.stopEpoch, y0: 0, y1: 1, line: { dash: 'dot', color: '#888' } });
-    const text = `rollback ${k + 1}: epoch ${d.decisionEpoch} → ${d.stopEpoch}, L2 ${d.l2.before} → ${d.l2.after}`;
+    const text = `rollback ${k + 1}: epoch ${d.decisionEpoch} → ${d.stopEpoch}, L2 ${formatL2(d.l2.before)} → ${formatL2(d.l2.after)}`;
     annotations.push(note(text, d.stopEpoch, 1.02 + 0.05 * k, 'x'));
   });
   if (rollbacks.length === 0) annotations.push(note(`no rollback: the rule ${esOutcome(run).reason}`, 0, 1.06));

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import {
   adaFigure, eigenvalueTrajectoryFigure, esCandidates, EsCandidate, esOutcome, EsRun, esSummary, esTestErrors, neverFiredReason, NamedRun,
-  ratioSeries, replayRules, replayTable,
+  formatL2, ratioSeries, replayRules, replayTable,
 } from '../../lib/analysis/early_stop_tables';
 import { ControllerDecision, eigenvalueHistory } from '../../lib/control/controller';
 import { CODE_RULE, PAPER_RULE } from '../../lib/control/early_stop';
@@ -99,14 +99,24 @@ describe('eigenvalueTrajectoryFigure', () => {
     ];
     const fig = eigenvalueTrajectoryFigure(runs);
     const traces = fig.data as { name: string; showlegend?: boolean; x: (number | null)[]; y: (number | null)[]; marker?: { symbol: string } }[];
-    assert.deepStrictEqual(traces.map((t) => [t.name, t.showlegend ?? true]), [['failure-s3', true], ['failure-s3', false], ['failure-s3', false],
-      ['failure-s1', true], ['DARTS-ES decision epoch', true], ['DARTS-ES stop epoch (genotype returned)', true]]);
-    assert.strictEqual(traces[0].x.length, 26);  // epochs 0, 2, ..., 48 and 49
-    assert.deepStrictEqual([traces[1].x, traces[1].y, traces[1].marker?.symbol], [[22], [1], 'x']);
-    assert.deepStrictEqual([traces[2].x, traces[2].y, traces[2].marker?.symbol], [[10], [0.1], 'circle-open']);
+    const band = "the original code's logs (S1, CIFAR-10): 0.15-0.18 at the start, 0.4-1.3 late";
+    assert.deepStrictEqual(traces.map((t) => [t.name, t.showlegend ?? true]), [[band, true], ['failure-s3', true], ['failure-s3', false],
+      ['failure-s3', false], ['failure-s1', true], ['DARTS-ES decision epoch', true], ['DARTS-ES stop epoch (genotype returned)', true]]);
+    // PAPER.md 3's magnitudes: over epochs 0-2, and over the last fifth of the search (39-49).
+    assert.deepStrictEqual([traces[0].x, traces[0].y], [[0, 2, 2, 0, 0, null, 39, 49, 49, 39, 39],
+      [0.15, 0.15, 0.18, 0.18, 0.15, null, 0.4, 0.4, 1.3, 1.3, 0.4]]);
+    assert.strictEqual(traces[1].x.length, 26);  // epochs 0, 2, ..., 48 and 49
+    assert.deepStrictEqual([traces[2].x, traces[2].y, traces[2].marker?.symbol], [[22], [1], 'x']);
+    assert.deepStrictEqual([traces[3].x, traces[3].y, traces[3].marker?.symbol], [[10], [0.1], 'circle-open']);
     const layout = fig.layout as { yaxis: { type: string; dtick?: string }; annotations: { text: string }[] };
     assert.deepStrictEqual([layout.yaxis.type, layout.yaxis.dtick], ['log', 'D2']);  // 0.1 .. 1: ticks at 1, 2, 5 per decade
     assert.match(layout.annotations[0].text, /no DARTS-ES decision in 1 of 2 runs \(code rule decides from epoch 22\)/);
+  });
+});
+
+describe('formatL2', () => {
+  it('writes L2 factors short, without float noise', () => {
+    assert.deepStrictEqual([0.0029999999999999996, 3e-4, 0.03, 0.0243, 0].map(formatL2), ['3e-3', '3e-4', '3e-2', '2.43e-2', '0']);
   });
 });
 
@@ -119,7 +129,7 @@ describe('adaFigure', () => {
     const fig = adaFigure({ name: 'ada-s3', run: { ...before, epochs: kept, decisions: [decision] } });
     const traces = fig.data as { name: string; x: number[]; y: number[]; line?: { dash?: string }; yaxis?: string }[];
     assert.deepStrictEqual(traces.map((t) => t.name),
-      ['ada-s3: kept epochs', 'discarded by rollback 1 (L2 0.0003)', 'rollback decision', 'weights L2 factor in effect']);
+      ['ada-s3: kept epochs', 'discarded by rollback 1 (L2 3e-4)', 'rollback decision', 'weights L2 factor in effect']);
     assert.deepStrictEqual(traces[1].x, [10, 12, 14, 16, 18, 20, 22]);
     assert.deepStrictEqual(traces[1].y, [0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 1]);
     assert.strictEqual(traces[1].line?.dash, 'dash');
@@ -129,7 +139,7 @@ describe('adaFigure', () => {
     const layout = fig.layout as { shapes: { x0: number }[]; annotations: { text: string }[]; yaxis2: { tickvals: number[] } };
     assert.strictEqual(layout.shapes[0].x0, 10);
     assert.deepStrictEqual(layout.yaxis2.tickvals.map((v) => v.toPrecision(3)), ['0.000300', '0.00300', '0.0300']);
-    assert.strictEqual(layout.annotations[0].text, 'rollback 1: epoch 22 → 10, L2 0.0003 → 0.003');
+    assert.strictEqual(layout.annotations[0].text, 'rollback 1: epoch 22 → 10, L2 3e-4 → 3e-3');
   });
 
   it('says so when there was no rollback', () => {
