@@ -22,7 +22,7 @@ import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
 import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
-import { listRuns, readRun, runsRoot } from './runs/store';
+import { listRuns, readRun, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { ensureRun } from './search/run';
 import { formatGenotype, parameterFreeShare } from './spaces/genotype';
@@ -227,7 +227,7 @@ program.command('experiment')
   .option('--group <list>', `comma-separated groups: ${EXPERIMENT_GROUPS.join(', ')} (default: all)`)
   .option('--jobs <n>', 'processes at once (default: the number of cores)')
   .option('--only <names>', 'comma-separated planned searches (names as --list prints them, e.g. failure-s1,dp-0.2), within --group')
-  .option('--list', 'list the planned searches and their runIds, run nothing')
+  .option('--list', 'list the planned searches with their runIds and status, run nothing')
   .option('--evaluate', 'instead of searching: train from scratch every genotype the notebooks evaluate (finished searches\' final ' +
     'and DARTS-ES genotypes; lib/experiments/evaluations.ts), one process per core; re-run to resume or to add newly finished searches')
   .option('--records', 'print the compact record files of the finished searches, evaluations and baselines (no checkpoints), ' +
@@ -263,7 +263,12 @@ program.command('experiment')
     }
     const plan = searchPlan(preset, groups).filter((e) => only === undefined || only.includes(e.name));
     if (o.list) {
-      for (const e of plan) console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${JSON.stringify(e.overrides)}`);
+      for (const e of plan) {
+        const dir = runDirFor(e.config, o.out);
+        const run = fs.existsSync(dir) ? readRun(dir) : undefined;
+        const status = !run ? 'not started' : run.done ? 'finished' : `${run.epochs.length}/${e.config.epochs} epochs`;
+        console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${status.padEnd(13)} ${JSON.stringify(e.overrides)}`);
+      }
       return;
     }
     const codes = await runGrid(plan.map((e) => ({ ...e, preset })), { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });

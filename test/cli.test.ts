@@ -106,6 +106,7 @@ describe('rdarts experiment', () => {
     const list = rdarts(['experiment', '--preset', 'smoke', '--group', 'ada,l2', '--list']);
     assert.strictEqual(list.status, 0, list.stderr);
     assert.deepStrictEqual(list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['ada-s3', 'l2-0.0009', 'l2-0.0027', 'l2-0.0081', 'l2-0.0243']);
+    assert.ok(list.stdout.trim().split('\n').every((l) => /^\S+\s+\w{12}  (not started|finished|\d+\/2 epochs)\s+\{/.test(l)), list.stdout);
     const bad = rdarts(['experiment', '--group', 'l3', '--list']);
     assert.strictEqual(bad.status, 1);
     assert.match(bad.stderr, /--group l3 is not a group; use failure, ada, l2, dp/);
