@@ -13,6 +13,7 @@ import { runGrid } from './grid';
 import { EXPERIMENT_GROUPS, ExperimentGroup, searchPlan } from './experiments/plan';
 import { runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
 import { experimentRecords, recordGaps } from './experiments/records';
+import { compareS3Markdown } from './experiments/compare';
 import { writeReport } from './analysis/report';
 import { evaluateCommand } from './train/evaluate_command';
 import { ensureRsWs, RS_WS_DEFAULTS, type RsWsParameters } from './baselines/rs_ws';
@@ -274,6 +275,16 @@ program.command('experiment')
     const codes = await runGrid(plan.map((e) => ({ ...e, preset })), { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
     const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
     if (failed.length > 0) throw new Error(`experiment: ${failed.length} of ${plan.length} searches failed: ${failed.join(', ')}`);
+  });
+
+program.command('compare')
+  .description('the methods of #6 on S3 side by side from the stored runs and evaluations (read only): DARTS, DARTS-ES, ' +
+    'DARTS-ADA, R-DARTS(L2), R-DARTS(DP), and the seed spread of DARTS\'s genotype (lib/experiments/compare.ts)')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'mini')
+  .option('--out <dir>', 'folder of run directories (default results/runs)')
+  .option('--evals <dir>', 'folder of evaluations (default results/evals)')
+  .action((o: { preset: string; out?: string; evals?: string }) => {
+    console.log(compareS3Markdown(parsePreset(o.preset, '--preset'), { runs: o.out, evals: o.evals }));
   });
 
 program.command('report')

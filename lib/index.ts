@@ -188,6 +188,8 @@ export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } 
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
 export { evaluationPlan, plannedRsWs, randomSearchSourceName, runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
 export { experimentRecords, presetTrainConfigs, recordGaps } from './experiments/records';
+export { compareS3, compareS3Markdown } from './experiments/compare';
+export type { CompareOptions, CompareRow } from './experiments/compare';
 export { buildReport, computeTable, methodsVerdict, MINI_BUDGET_HOURS, protocolTable, writeReport } from './analysis/report';
 export { SPREAD_SEEDS, seedSpread, seedSpreadFinding, seedSpreadSummary, spreadTrainConfig } from './analysis/seed_spread';
 export type { SeedSpreadRow, SeedSpreadSummary } from './analysis/seed_spread';
