@@ -5,7 +5,6 @@
  * configs, every number from a table or a record, and a section whose tables are missing says so
  * and names the command that writes them. `rdarts report` writes it.
  */
-import * as aq from 'arquero';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { PresetName } from '../config/preset';
@@ -13,6 +12,7 @@ import { resolveConfig, type SearchConfig } from '../config/search_config';
 import { canonicalJson } from '../config/validation';
 import { DATASETS } from '../data/registry';
 import { searchPlan } from '../experiments/plan';
+import { compareS3 } from '../experiments/compare';
 import { presetTrainConfigs } from '../experiments/records';
 import { outputsDir, REPORT_PRESET, resultsDir } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
@@ -94,33 +94,31 @@ export function protocolTable(preset: PresetName): string {
   return mdTable(['', `ours (${preset})`, 'the paper (PAPER.md)'], rows);
 }
 
-const readCsv = (file: string): Record<string, unknown>[] => (fs.existsSync(file) ? aq.fromCSV(fs.readFileSync(file, 'utf8')).objects() as Record<string, unknown>[] : []);
-
 /**
- * The methods on S3 side by side (#6's comparison): DARTS, DARTS-ES and DARTS-ADA from notebook 03,
- * R-DARTS(L2), R-DARTS(DP), RS-ws and RS from notebook 04, each test error against DARTS's, and the
- * seed spread of notebook 01 as the yardstick. Undefined until those tables exist.
+ * The methods on S3 side by side (#6's comparison; lib/experiments/compare.ts, from the records
+ * under `records`): each test error against DARTS's, read against the seed spread of DARTS's
+ * genotype (how far the evaluation's seed alone moves it).
  */
-export function methodsVerdict(tables: string): string | undefined {
-  const es = readCsv(path.join(tables, '03-es-test-error.csv')).filter((r) => r.space === 's3');
-  const methods = readCsv(path.join(tables, '04-methods.csv'));
-  const spread = readCsv(path.join(tables, '01-seed-spread.csv')).map((r) => Number(r.testErrorPct));
-  if (es.length === 0 || methods.length === 0) return undefined;
-  const rows: { method: string; from: string; error: number }[] = [
-    ...es.map((r) => ({ method: String(r.method), from: `notebook 03 (${r.note})`, error: 100 * Number(r.testError) })),
-    ...methods.filter((r) => r.method !== 'DARTS').map((r) => ({ method: String(r.method), from: `notebook 04 (${r.setting})`, error: Number(r.testErrorPct) })),
-  ];
-  const darts = rows.find((r) => r.method === 'DARTS')?.error;
-  const range = spread.length > 1 ? Math.max(...spread) - Math.min(...spread) : undefined;
-  const verdict = (d: number) => (range === undefined ? '' : Math.abs(d) > range ? (d < 0 ? 'lower, beyond the seed range' : 'higher, beyond the seed range')
-    : 'within the seed range');
-  const table = mdTable(['method (S3)', 'test error %', 'vs DARTS (points)', 'reading', 'from'], rows.map((r) => [
-    r.method, r.error.toFixed(2), darts === undefined || r.method === 'DARTS' ? '' : (r.error - darts >= 0 ? '+' : '') + (r.error - darts).toFixed(2),
-    darts === undefined || r.method === 'DARTS' ? '' : verdict(r.error - darts), r.from,
-  ]));
-  const yardstick = range === undefined ? 'No seed spread yet (tables/01-seed-spread.csv).'
-    : `Yardstick: DARTS's S3 genotype evaluated with ${spread.length} seeds spans ${range.toFixed(2)} points ` +
-      `(${Math.min(...spread).toFixed(2)}% to ${Math.max(...spread).toFixed(2)}%); one evaluation each, one search seed each.`;
+export function methodsVerdict(preset: PresetName, records: string = resultsDir()): string {
+  const { rows, spread } = compareS3(preset, { runs: path.join(records, 'runs'), evals: path.join(records, 'evals') });
+  const errors = spread.map((s) => s.testError).filter((e): e is number => typeof e === 'number');
+  const darts = rows.find((r) => r.method === 'DARTS')?.testError;
+  const range = errors.length > 1 ? Math.max(...errors) - Math.min(...errors) : undefined;
+  const delta = (e: number | string) => (typeof e === 'number' && typeof darts === 'number' ? e - darts : undefined);
+  const reading = (d: number | undefined) => (d === undefined || range === undefined ? ''
+    : Math.abs(d) > range ? (d < 0 ? 'lower, beyond the seed range' : 'higher, beyond the seed range') : 'within the seed range');
+  const table = mdTable(['method (S3)', 'test error %', 'vs DARTS (points)', 'reading', 'dominant eigenvalue', 'parameter-free share', 'how chosen'],
+    rows.map((r) => {
+      const d = r.method === 'DARTS' ? undefined : delta(r.testError);
+      return [r.method, typeof r.testError === 'number' ? r.testError.toFixed(2) : r.testError || 'n/a',
+        d === undefined ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}`, reading(d),
+        typeof r.eigenvalue === 'number' ? r.eigenvalue.toFixed(3) : '', typeof r.parameterFreeShare === 'number' ? r.parameterFreeShare.toFixed(3) : '', r.how];
+    }));
+  const yardstick = range === undefined
+    ? `No seed spread yet (DARTS's genotype at evaluation seeds ${spread.map((s) => `${s.seed}: ${s.testError}`).join(', ') || 'n/a'}).`
+    : `Yardstick: DARTS's S3 genotype evaluated with ${errors.length} seeds spans ${range.toFixed(2)} points ` +
+      `(${Math.min(...errors).toFixed(2)}% to ${Math.max(...errors).toFixed(2)}%); each method has one search seed and one evaluation. ` +
+      'Genotypes: `npx tsx lib/cli.ts compare --preset ' + preset + '`.';
   return `${table}\n\n${yardstick}`;
 }
 
@@ -204,7 +202,7 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     '',
     '## The methods on S3 at a glance',
     '',
-    methodsVerdict(path.join(results, 'tables')) ?? '_Not written yet: needs tables/03-es-test-error.csv and tables/04-methods.csv (notebooks 03 and 04)._',
+    methodsVerdict(preset, records),
     '',
     '## Compute',
     '',
