@@ -209,8 +209,9 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     compute.table,
     '',
     preset === 'mini'
-      ? `Budget (#7): ${MINI_BUDGET_HOURS} hours of this machine. The hours above are per process; two ran at once on the two cores, ` +
-        'which slows each by about a third.'
+      ? `Budget (#7): ${MINI_BUDGET_HOURS} hours of this machine. The hours above are per process; two ran at once on the two cores ` +
+        `(which slows each by about a third), so the ${compute.hours.toFixed(1)} process-hours so far took about ` +
+        `${(compute.hours / 2).toFixed(1)} hours of the machine.`
       : '',
     '',
     ...SECTIONS.map((s) => sectionText(s, results, preset)),
