@@ -123,11 +123,11 @@ export function methodsVerdict(preset: PresetName, records: string = resultsDir(
 }
 
 /** Hours of the planned searches and of the finished evaluations under the preset's train config, from the records. */
-export function computeTable(preset: PresetName, results: string): { table: string; hours: number } {
+export function computeTable(preset: PresetName, records: string): { table: string; hours: number } {
   const rows: (string | number)[][] = [];
   let total = 0;
   for (const p of searchPlan(preset)) {
-    const dir = runDirFor(p.config, path.join(results, 'runs'));
+    const dir = runDirFor(p.config, path.join(records, 'runs'));
     if (!fs.existsSync(dir)) {
       rows.push([p.name, 'not started', 0, '']);
       continue;
@@ -142,7 +142,7 @@ export function computeTable(preset: PresetName, results: string): { table: stri
     rows.push([p.name, run.done ? 'finished' : 'partial', epochs, (seconds / 3600).toFixed(2)]);
   }
   const configs = presetTrainConfigs(preset);
-  const evals = path.join(results, 'evals');
+  const evals = path.join(records, 'evals');
   let [count, evalSeconds] = [0, 0];
   for (const id of fs.existsSync(evals) ? fs.readdirSync(evals) : []) {
     if (!fs.existsSync(path.join(evals, id, EVAL_FILE))) continue;
@@ -157,8 +157,8 @@ export function computeTable(preset: PresetName, results: string): { table: stri
   return { table: mdTable(['what', 'status', 'epochs', 'hours (one core each)'], rows), hours: total / 3600 };
 }
 
-function sectionText(s: Section, results: string, preset: PresetName): string {
-  const tables = path.join(results, 'tables');
+function sectionText(s: Section, outputs: string, preset: PresetName): string {
+  const tables = path.join(outputs, 'tables');
   const lines = [`## ${s.title}`, '', s.question, ''];
   const missing = s.tables.filter((t) => !fs.existsSync(path.join(tables, `${t}.md`)));
   if (missing.length > 0) {
@@ -171,7 +171,7 @@ function sectionText(s: Section, results: string, preset: PresetName): string {
   for (const t of s.tables.filter((x) => !missing.includes(x))) {
     lines.push(`**tables/${t}** (also \`tables/${t}.csv\`)`, '', fs.readFileSync(path.join(tables, `${t}.md`), 'utf8').trim(), '');
   }
-  const figures = s.figures.filter((f) => fs.existsSync(path.join(results, 'figures', `${f}.png`)));
+  const figures = s.figures.filter((f) => fs.existsSync(path.join(outputs, 'figures', `${f}.png`)));
   if (figures.length > 0) lines.push(figures.map((f) => `![${f}](figures/${f}.png)`).join('\n'), '');
   return lines.join('\n');
 }
@@ -182,7 +182,6 @@ function sectionText(s: Section, results: string, preset: PresetName): string {
  * resultsDir(): runs/ and evals/).
  */
 export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string = outputsDir(preset), records: string = resultsDir()): string {
-  const results = outputs;
   const compute = computeTable(preset, records);
   const paperErrors = Object.entries(PAPER_DARTS_CIFAR10_ERROR).filter(([, v]) => v !== null).map(([k, v]) => `${k.toUpperCase()} ${v}%`).join(', ');
   return [
@@ -214,7 +213,7 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
         `${(compute.hours / 2).toFixed(1)} hours of the machine.`
       : '',
     '',
-    ...SECTIONS.map((s) => sectionText(s, results, preset)),
+    ...SECTIONS.map((s) => sectionText(s, outputs, preset)),
   ].join('\n').replace(/\n{3,}/g, '\n\n');
 }
 

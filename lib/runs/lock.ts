@@ -71,7 +71,8 @@ export function acquireLock(dir: string, what: string): () => void {
         fs.linkSync(mine, file);
         return () => {
           try {
-            if (readOwner(file)?.pid === me.pid && readOwner(file)?.since === me.since) fs.rmSync(file, { force: true });
+            const owner = readOwner(file);
+            if (owner?.pid === me.pid && owner.since === me.since) fs.rmSync(file, { force: true });
           } catch {
             // gone or replaced: nothing of ours to remove
           }
