@@ -184,7 +184,7 @@ export { cellSvg, escapeXml, genotypeSvg, OP_COLORS, opKind } from './analysis/c
 export type { CellSvgOptions, GenotypeSvgOptions, OpKind } from './analysis/cell_svg';
 export { averageRanks, bootstrapCI, pearson, spearman } from './analysis/stats';
 export type { BootstrapCI, BootstrapOptions, PairedStatistic } from './analysis/stats';
-export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, searchPlan } from './experiments/plan';
+export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, regularisationGrids, searchPlan } from './experiments/plan';
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
 export { evaluationPlan, plannedRsWs, randomSearchSourceName, runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
 export { experimentRecords, presetTrainConfigs, recordGaps } from './experiments/records';

@@ -17,7 +17,7 @@ import { readRun, runDirFor, type StoredRun } from '../runs/store';
 import { formatGenotype, parameterFreeShare, type Genotype } from '../spaces/genotype';
 import { EVAL_FILE, evalDirFor, evalsRoot, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
-import { searchPlan } from './plan';
+import { regularisationGrids, searchPlan } from './plan';
 
 /** One method's row. Blank strings where the search or the evaluation is missing. */
 export interface CompareRow {
@@ -90,10 +90,8 @@ export function compareS3(preset: PresetName, options: CompareOptions = {}): { r
     add('DARTS-ADA', `final genotype after ${ada.decisions.filter((x) => x.action === 'rollback').length} rollback(s)`, ada,
       ada.genotype.epoch, ada.genotype.genotype);
   } else missing('DARTS-ADA', 'ada-s3 has not finished');
-  const grids: [string, string[]][] = [
-    ['R-DARTS(L2)', ['failure-s3', ...plan.filter((p) => p.group === 'l2').map((p) => p.name)]],
-    ['R-DARTS(DP)', plan.filter((p) => p.group === 'dp').map((p) => p.name)],
-  ];
+  const { l2, dp } = regularisationGrids(preset);
+  const grids: [string, string[]][] = [['R-DARTS(L2)', l2], ['R-DARTS(DP)', dp]];
   for (const [method, names] of grids) {
     const runs = names.map(runOf);
     const open = names.filter((_, i) => !runs[i]?.done);

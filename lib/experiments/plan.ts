@@ -57,3 +57,15 @@ export function searchPlan(preset: PresetName, groups: readonly ExperimentGroup[
   return entries.filter((e) => groups.includes(e.group))
     .map((e) => ({ ...e, config: resolveConfig(preset, e.overrides, `experiment plan: ${e.name}`) }));
 }
+
+/**
+ * The R-DARTS grids of the plan (PAPER.md 4), as plan names: L2 over the failure group's S3 search
+ * (the default 3e-4) and the l2 group; drop path over the dp group. R-DARTS selects within each.
+ */
+export function regularisationGrids(preset: PresetName): { readonly l2: string[]; readonly dp: string[] } {
+  const plan = searchPlan(preset);
+  return {
+    l2: plan.filter((p) => p.group === 'l2' || (p.group === 'failure' && p.config.space === 's3')).map((p) => p.name),
+    dp: plan.filter((p) => p.group === 'dp').map((p) => p.name),
+  };
+}

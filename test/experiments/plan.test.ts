@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { runId } from '../../lib/config/search_config';
-import { dpCutout, searchPlan } from '../../lib/experiments/plan';
+import { dpCutout, regularisationGrids, searchPlan } from '../../lib/experiments/plan';
 
 describe('searchPlan', () => {
   it('plans DARTS on every space, DARTS-ADA, the L2 and the DP grids on S3 (PAPER.md 4, 6), all distinct runs', () => {
@@ -25,5 +25,11 @@ describe('searchPlan', () => {
   it("scales Cutout's length with the image: 16 on 32 x 32, 14 on 28 x 28", () => {
     assert.deepStrictEqual(dpCutout('paper'), { length: 16, prob: 1 });
     assert.deepStrictEqual(dpCutout('mini'), { length: 14, prob: 1 });
+  });
+
+  it("names the R-DARTS grids: L2 over failure-s3 and the l2 group, drop path over the dp group", () => {
+    assert.deepStrictEqual(regularisationGrids('mini'), {
+      l2: ['failure-s3', 'l2-0.0009', 'l2-0.0027', 'l2-0.0081', 'l2-0.0243'], dp: ['dp-0', 'dp-0.2', 'dp-0.4', 'dp-0.6'],
+    });
   });
 });
