@@ -23,7 +23,7 @@ import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
 import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
-import { listRuns, readRun, runDirFor, runsRoot } from './runs/store';
+import { listRuns, readRun, readRunIfAny, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { ensureRun } from './search/run';
 import { formatGenotype, parameterFreeShare } from './spaces/genotype';
@@ -266,7 +266,7 @@ program.command('experiment')
     if (o.list) {
       for (const e of plan) {
         const dir = runDirFor(e.config, o.out);
-        const run = fs.existsSync(dir) ? readRun(dir) : undefined;
+        const run = readRunIfAny(dir);
         const status = !run ? 'not started' : run.done ? 'finished' : `${run.epochs.length}/${e.config.epochs} epochs`;
         console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${status.padEnd(13)} ${JSON.stringify(e.overrides)}`);
       }

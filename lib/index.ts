@@ -104,7 +104,7 @@ export type { ConfigOverrides, SearchConfig } from './config/search_config';
 export { DEFAULT_SEARCH_CONFIG, PRESET_RUNTIME, SEARCH_PRESETS } from './config/presets';
 export {
   appendEpoch, checkpointEpochs, checkpointFile, createRun, latestCheckpoint, listRuns, markDone, prepareResume,
-  pruneCheckpoints, readEpochs, readRun, readRunConfig, RUN_FILES, runDirFor, runsRoot, saveEpochCheckpoint, truncateEpochs,
+  pruneCheckpoints, readEpochs, readRun, readRunConfig, readRunIfAny, RUN_FILES, runDirFor, runsRoot, saveEpochCheckpoint, truncateEpochs,
 } from './runs/store';
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './runs/store';
 export { opShare, opShareTable } from './analysis/op_share';
@@ -154,7 +154,7 @@ export type { CliTask, GridOptions } from './grid';
 export { appendDecision, readDecisions, reconcileRollback } from './runs/store';
 export {
   createEvalState, disposeEvalState, ensureEvaluation, EVAL_FILE, evalDirFor, evalId, evalsRoot, evaluate, evaluationData,
-  loadEvalCheckpoint, plainGenotype, readEvaluation, saveEvalCheckpoint, trainEpoch, trainStep,
+  loadEvalCheckpoint, plainGenotype, readEvaluation, readEvaluationIfAny, saveEvalCheckpoint, trainEpoch, trainStep,
 } from './train/train';
 export type {
   EnsureEvaluationOptions, EvalData, EvalEpochRecord, EvalFile, EvalSource, EvalState, EvaluationResult, StoredEvaluation,

@@ -13,7 +13,7 @@ import { esCandidates } from '../analysis/early_stop_tables';
 import { SPREAD_SEEDS, spreadTrainConfig } from '../analysis/seed_spread';
 import type { PresetName } from '../config/preset';
 import { selectRun } from '../control/select';
-import { readRun, runDirFor, type StoredRun } from '../runs/store';
+import { readRunIfAny, runDirFor, type StoredRun } from '../runs/store';
 import { formatGenotype, parameterFreeShare, type Genotype } from '../spaces/genotype';
 import { EVAL_FILE, evalDirFor, evalsRoot, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
@@ -59,7 +59,7 @@ export function compareS3(preset: PresetName, options: CompareOptions = {}): { r
     const p = plan.find((x) => x.name === name);
     if (!p) throw new Error(`compareS3: ${name} is not in the plan of ${preset}`);
     const dir = runDirFor(p.config, options.runs);
-    return fs.existsSync(dir) ? readRun(dir) : undefined;
+    return readRunIfAny(dir);
   };
   const rows: CompareRow[] = [];
   const missing = (method: string, how: string): void => {

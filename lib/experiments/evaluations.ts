@@ -26,10 +26,10 @@ import { randomSearchCandidate } from '../baselines/random_search';
 import type { PresetName } from '../config/preset';
 import { runCliTasks, type CliTask } from '../grid';
 import { resultsDir } from '../paths';
-import { readRun, runDirFor, type StoredRun } from '../runs/store';
+import { readRunIfAny, runDirFor, type StoredRun } from '../runs/store';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
 import { getSpace } from '../spaces/spaces';
-import { ensureEvaluation, EVAL_FILE, evalId, evalsRoot, readEvaluation, type EvalSource } from '../train/train';
+import { ensureEvaluation, evalId, evalsRoot, readEvaluationIfAny, type EvalSource } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { EXPERIMENT_GROUPS, PLAN_SEED, searchPlan, type ExperimentGroup } from './plan';
 
@@ -86,7 +86,7 @@ export function evaluationPlan(preset: PresetName, groups: readonly ExperimentGr
   const planned = searchPlan(preset, groups).filter((p) => only === undefined || only.includes(p.name));
   for (const p of planned) {
     const dir = runDirFor(p.config, runs);
-    const run = fs.existsSync(dir) ? readRun(dir) : undefined;
+    const run = readRunIfAny(dir);
     if (!run?.done || !run.genotype) {
       waiting.push({ name: p.name, runId: path.basename(dir), epochs: run?.epochs.length ?? 0, of: p.config.epochs });
       continue;
@@ -152,7 +152,7 @@ export async function runPlannedEvaluations(preset: PresetName, groups: readonly
   const common = ['--preset', preset, ...(options.runs ? ['--out', options.runs] : []), '--evals', evals];
   for (const e of ready) {
     const dir = path.join(evals, e.evalId);
-    const stored = fs.existsSync(path.join(dir, EVAL_FILE)) ? readEvaluation(dir) : undefined;
+    const stored = readEvaluationIfAny(dir);
     if (stored?.done && stored.testError !== undefined) {
       log(`done: ${e.name} (${describeSource(e.source)}): evaluation ${e.evalId}, test error ${(100 * stored.testError).toFixed(2)}%`);
       continue;

@@ -183,6 +183,11 @@ export function latestCheckpoint(dir: string, stored: number = readEpochs(dir).l
   return { epoch, file: checkpointFile(dir, epoch) };
 }
 
+/** `readRun(dir)` where the run directory exists, else undefined (not started). */
+export function readRunIfAny(dir: string): StoredRun | undefined {
+  return fs.existsSync(dir) ? readRun(dir) : undefined;
+}
+
 /** Reads the run in `dir` and validates it; a missing directory throws, naming it. */
 export function readRun(dir: string): StoredRun {
   const configFile = readRunConfig(dir);

@@ -40,12 +40,12 @@ import { softwareVersions } from '../versions';
 import { writeFileAtomic } from './atomic';
 import { saveCheckpoint, type SearchState } from './checkpoint';
 import {
-  checkpointEpochs, checkpointFile, type CheckpointRef, latestCheckpoint, readDecisions, readEpochs, readRun, readRunConfig, RUN_FILES,
+  checkpointEpochs, checkpointFile, type CheckpointRef, latestCheckpoint, readDecisions, readEpochs, readRun, readRunConfig, readRunIfAny, RUN_FILES,
   type RunConfigFile, runDirFor, runsRoot,
 } from './run_read';
 
 export {
-  checkpointEpochs, checkpointFile, latestCheckpoint, listRuns, readDecisions, readEpochs, readRun, readRunConfig, RUN_FILES, runDirFor,
+  checkpointEpochs, checkpointFile, latestCheckpoint, listRuns, readDecisions, readEpochs, readRun, readRunConfig, readRunIfAny, RUN_FILES, runDirFor,
   runsRoot,
 } from './run_read';
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './run_read';

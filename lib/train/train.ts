@@ -279,6 +279,11 @@ export function evalDirFor(genotype: Genotype, config: TrainConfig, root: string
   return path.join(root, evalId(genotype, config));
 }
 
+/** `readEvaluation(dir)` where `<dir>/eval.json` exists, else undefined (not started). */
+export function readEvaluationIfAny(dir: string): StoredEvaluation | undefined {
+  return fs.existsSync(path.join(dir, EVAL_FILE)) ? readEvaluation(dir) : undefined;
+}
+
 /** Reads and validates `<dir>/eval.json`; errors name the file. */
 export function readEvaluation(dir: string): StoredEvaluation {
   const file = path.join(dir, EVAL_FILE);
@@ -410,8 +415,7 @@ export async function ensureEvaluation(genotype: Genotype, config: TrainConfig,
   const g = plainGenotype(genotype);
   const id = evalId(g, checked);
   const dir = options.dir ?? evalDirFor(g, checked, options.root);
-  const exists = fs.existsSync(path.join(dir, EVAL_FILE));
-  const stored = exists ? readEvaluation(dir) : undefined;
+  const stored = readEvaluationIfAny(dir);
   if (stored && stored.evalId !== id) throw new Error(`ensureEvaluation: ${dir} holds evaluation ${stored.evalId}, not ${id}`);
   if (stored?.done) return { status: 'finished', evaluation: stored };
   assertMayCompute(`evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
@@ -422,7 +426,7 @@ export async function ensureEvaluation(genotype: Genotype, config: TrainConfig,
   let state: EvalState | undefined;
   try {
     // Read again under the lock: another process may have finished or advanced it meanwhile.
-    const current = fs.existsSync(path.join(dir, EVAL_FILE)) ? readEvaluation(dir) : undefined;
+    const current = readEvaluationIfAny(dir);
     if (current && current.evalId !== id) throw new Error(`ensureEvaluation: ${dir} holds evaluation ${current.evalId}, not ${id}`);
     if (current?.done) return { status: 'finished', evaluation: current };
     state = createEvalState(g, checked, data);
