@@ -199,6 +199,8 @@ export {
   parameterFreeWeights, testErrorRow, weightHeatmapFigure,
 } from './analysis/failure';
 export type { Blank, FailureSummaryRow, ParameterFreeWeightRow, TestErrorRow } from './analysis/failure';
+export { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN, degenerationRow, degenerationVerdict } from './analysis/degeneration';
+export type { DegenerationRow } from './analysis/degeneration';
 export {
   adaFigure, eigenvalueTrajectoryFigure, esCandidates, esOutcome, esSummary, esTestErrors, neverFiredReason, ratioSeries,
   formatL2, PAPER_CODE_EIGENVALUES, replayRules, replayTable,
