@@ -12,6 +12,16 @@ export function tempDir(prefix = 'rdarts-test-'): { dir: string; cleanup: () => 
 }
 
 /** Runs `fn` twice and asserts that the second run leaves no more tensors than the first. */
+/** Runs `fn` in a fresh temporary directory and removes it afterwards, whatever `fn` does. */
+export async function withTempDir<T>(fn: (dir: string) => Promise<T> | T, prefix?: string): Promise<T> {
+  const { dir, cleanup } = tempDir(prefix);
+  try {
+    return await fn(dir);
+  } finally {
+    cleanup();
+  }
+}
+
 export async function assertNoTensorLeak(fn: () => unknown): Promise<void> {
   await fn();
   const before = tf.memory().numTensors;
