@@ -190,8 +190,10 @@ export { evaluationPlan, plannedRsWs, randomSearchSourceName, runPlannedEvaluati
 export { experimentRecords, presetTrainConfigs, recordGaps } from './experiments/records';
 export { compareS3, compareS3Markdown } from './experiments/compare';
 export type { CompareOptions, CompareRow } from './experiments/compare';
-export { buildReport, computeTable, methodsVerdict, MINI_BUDGET_HOURS, protocolTable, writeReport } from './analysis/report';
-export { SPREAD_SEEDS, seedSpread, seedSpreadFinding, seedSpreadSummary, spreadTrainConfig } from './analysis/seed_spread';
+export { claimRows, csvTables } from './analysis/claims';
+export type { ClaimRow, TableReader, Verdict } from './analysis/claims';
+export { buildReport, claimsSection, computeTable, methodsVerdict, MINI_BUDGET_HOURS, protocolTable, writeReport } from './analysis/report';
+export { SPREAD_SEEDS, seedSpread, seedSpreadFinding, seedSpreadSummary, spreadReading, spreadTrainConfig } from './analysis/seed_spread';
 export type { SeedSpreadRow, SeedSpreadSummary } from './analysis/seed_spread';
 export type { PlannedEvaluation, RunEvaluationsOptions, WaitingSearch } from './experiments/evaluations';
 export {
@@ -213,8 +215,8 @@ export {
 export type { BaselineSettings, GridRow, MethodRow, Regulariser } from './analysis/regularisation';
 export {
   checkpointDiscretisation, correlationRows, DISCRETISATION_FILE, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
-  discretisationRow, PAPER_EIGENVALUE_ERROR_PEARSON,
+  discretisationRow, dropsByCurvatureHalf, PAPER_EIGENVALUE_ERROR_PEARSON,
 } from './analysis/curvature_vs_error';
 export type {
-  CorrelationRow, CurvatureErrorRow, CurvatureRun, DiscretisationAccuracy, DiscretisationRow, ScatterPoint,
+  CorrelationRow, CurvatureErrorRow, CurvatureHalves, CurvatureRun, DiscretisationAccuracy, DiscretisationRow, ScatterPoint,
 } from './analysis/curvature_vs_error';

@@ -361,18 +361,40 @@ export function curvatureFindings(preset: string, rows: readonly CurvatureErrorR
     const byEigen = ranked(m, (r) => r.dominantEigenvalue);
     lines.push(`Highest curvature: ${describe(byEigen[0])}; lowest: ${describe(byEigen[byEigen.length - 1])}.`);
   }
-  const md = measured(drops);
-  if (md.length > 0) {
-    const median = [...md].map((r) => r.dominantEigenvalue).sort((a, b) => a - b)[Math.floor((md.length - 1) / 2)];
-    const low = md.filter((r) => r.dominantEigenvalue <= median);
-    const high = md.filter((r) => r.dominantEigenvalue > median);
-    const worst = (rs: typeof md) => (rs.length === 0 ? 'none' : (() => {
-      const w = ranked(rs, (r) => r.dropPct)[0];
-      return `${w.dropPct.toFixed(1)} points (${w.name})`;
-    })());
-    lines.push(`Accuracy drop at discretisation (supernet − discrete, alpha half, ${md[0].images} images): largest ${worst(low)} among the ` +
-      `${low.length} searches with eigenvalue <= the median ${median.toPrecision(3)}, largest ${worst(high)} among the ${high.length} above it ` +
+  const halves = dropsByCurvatureHalf(drops);
+  if (halves) {
+    const worst = (w: DiscretisationRow | undefined, n: number) => (n === 0 || !w ? 'none' : `${w.dropPct.toFixed(1)} points (${w.name})`);
+    lines.push(`Accuracy drop at discretisation (supernet − discrete, alpha half, ${halves.images} images): largest ` +
+      `${worst(halves.lowWorst, halves.low)} among the ${halves.low} searches with eigenvalue <= the median ${halves.median.toPrecision(3)}, ` +
+      `largest ${worst(halves.highWorst, halves.high)} among the ${halves.high} above it ` +
       `(the paper: low curvature never led to a large drop). Drop vs eigenvalue: ${correlationText(dropCorrelations)}.`);
   }
   return lines;
+}
+
+/** The searches split at the median final eigenvalue, with the largest drop at discretisation on each side. */
+export interface CurvatureHalves {
+  readonly median: number;
+  /** How many searches have eigenvalue <= median (low) and > median (high). */
+  readonly low: number;
+  readonly high: number;
+  /** The search with the largest drop on each side (undefined where a side is empty). */
+  readonly lowWorst: DiscretisationRow | undefined;
+  readonly highWorst: DiscretisationRow | undefined;
+  readonly images: number;
+}
+
+/**
+ * The paper's one-sided claim (PAPER.md 3: low curvature never led to a large drop) made
+ * measurable: split the searches with a measured eigenvalue at the median (the lower median for an
+ * even count) and find the largest drop on each side. Undefined when no search has an eigenvalue.
+ */
+export function dropsByCurvatureHalf(drops: readonly DiscretisationRow[]): CurvatureHalves | undefined {
+  const md = measured(drops);
+  if (md.length === 0) return undefined;
+  const median = [...md].map((r) => r.dominantEigenvalue).sort((a, b) => a - b)[Math.floor((md.length - 1) / 2)];
+  const low = md.filter((r) => r.dominantEigenvalue <= median);
+  const high = md.filter((r) => r.dominantEigenvalue > median);
+  const worst = (rs: typeof md) => ranked(rs, (r) => r.dropPct)[0];
+  return { median, low: low.length, high: high.length, lowWorst: worst(low), highWorst: worst(high), images: md[0].images };
 }

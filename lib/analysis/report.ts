@@ -19,8 +19,10 @@ import { writeFileAtomic } from '../runs/atomic';
 import { readRun, runDirFor } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
+import { claimRows, csvTables } from './claims';
 import { PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
 import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
+import { spreadReading } from './seed_spread';
 
 /** The compute budget of the mini grid (#7: searches and evaluations within 8 hours here). */
 export const MINI_BUDGET_HOURS = 8;
@@ -105,8 +107,7 @@ export function methodsVerdict(preset: PresetName, records: string = resultsDir(
   const darts = rows.find((r) => r.method === 'DARTS')?.testError;
   const range = errors.length > 1 ? Math.max(...errors) - Math.min(...errors) : undefined;
   const delta = (e: number | string) => (typeof e === 'number' && typeof darts === 'number' ? e - darts : undefined);
-  const reading = (d: number | undefined) => (d === undefined || range === undefined ? ''
-    : Math.abs(d) > range ? (d < 0 ? 'lower, beyond the seed range' : 'higher, beyond the seed range') : 'within the seed range');
+  const reading = (d: number | undefined) => (d === undefined || range === undefined ? '' : spreadReading(d, range));
   const table = mdTable(['method (S3)', 'test error %', 'vs DARTS (points)', 'reading', 'dominant eigenvalue', 'parameter-free share', 'how chosen'],
     rows.map((r) => {
       const d = r.method === 'DARTS' ? undefined : delta(r.testError);
@@ -120,6 +121,21 @@ export function methodsVerdict(preset: PresetName, records: string = resultsDir(
       `(${Math.min(...errors).toFixed(2)}% to ${Math.max(...errors).toFixed(2)}%); each method has one search seed and one evaluation. ` +
       'Genotypes: `npx tsx lib/cli.ts compare --preset ' + preset + '`.';
   return `${table}\n\n${yardstick}`;
+}
+
+/**
+ * The paper's claims beside ours, with verdicts (lib/analysis/claims.ts) from the tables under
+ * `<outputs>/tables`, then the rule behind each verdict.
+ */
+export function claimsSection(outputs: string, preset: PresetName): string {
+  const rows = claimRows(csvTables(path.join(outputs, 'tables')));
+  const table = mdTable(['', 'claim', 'the paper', `ours (${preset})`, 'verdict'],
+    rows.map((r, i) => [i + 1, r.claim, r.paper, r.ours, `**${r.verdict}**`]));
+  const rules = rows.map((r, i) => {
+    const first = rows.findIndex((x) => x.rule === r.rule);
+    return `${i + 1}. ${first < i ? `As ${first + 1}` : r.rule}.`;
+  });
+  return [table, '', 'How each verdict was decided (the numbers come from the sections below):', '', ...rules].join('\n');
 }
 
 /** Hours of the planned searches and of the finished evaluations under the preset's train config, from the records. */
@@ -198,6 +214,10 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     `The paper's DARTS test errors on CIFAR-10 (PAPER.md 6): ${paperErrors}. Our errors are on ${DATASETS[resolveConfig(preset).dataset].label}, ` +
       'with networks and training budgets far smaller, so they are compared with the paper\'s by direction (which method is better, ' +
       'does the curvature rise), never by value.',
+    '',
+    '## What reproduced and what did not',
+    '',
+    claimsSection(outputs, preset),
     '',
     '## The methods on S3 at a glance',
     '',

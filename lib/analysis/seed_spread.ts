@@ -68,3 +68,12 @@ export function seedSpreadFinding(rows: readonly SeedSpreadRow[]): string {
     `the binomial standard error on ${Math.min(...rows.map((r) => r.testImages)).toLocaleString('en-US')} test images alone is ` +
     `${s.binomialSePct.toFixed(2)}). Differences between single evaluations smaller than this range say nothing about the methods.`;
 }
+
+/**
+ * How a single evaluation's difference `delta` (points, method − reference) reads against the seed
+ * spread's `range` (max − min, points): beyond it only when |delta| exceeds the range.
+ */
+export function spreadReading(delta: number, range: number): 'lower, beyond the seed range' | 'higher, beyond the seed range' | 'within the seed range' {
+  if (Math.abs(delta) <= range) return 'within the seed range';
+  return delta < 0 ? 'lower, beyond the seed range' : 'higher, beyond the seed range';
+}

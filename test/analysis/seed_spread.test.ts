@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { seedSpread, seedSpreadFinding, seedSpreadSummary, spreadTrainConfig, type SeedSpreadRow } from '../../lib/analysis/seed_spread';
+import { seedSpread, seedSpreadFinding, seedSpreadSummary, spreadReading, spreadTrainConfig, type SeedSpreadRow } from '../../lib/analysis/seed_spread';
 import { DARTS_V2 } from '../../lib/spaces/genotype';
 import { evalId } from '../../lib/train/train';
 import { resolveTrainConfig } from '../../lib/train/train_config';
@@ -37,5 +37,15 @@ describe('seed spread', () => {
       else process.env.RDARTS_RESULTS = before;
       cleanup();
     }
+  });
+});
+
+describe('spreadReading', () => {
+  it('counts a difference only beyond the range; exactly the range is still inside', () => {
+    assert.strictEqual(spreadReading(-1.83, 1.83), 'within the seed range');
+    assert.strictEqual(spreadReading(1.83, 1.83), 'within the seed range');
+    assert.strictEqual(spreadReading(-1.84, 1.83), 'lower, beyond the seed range');
+    assert.strictEqual(spreadReading(2, 1.83), 'higher, beyond the seed range');
+    assert.strictEqual(spreadReading(0, 0), 'within the seed range');
   });
 });

@@ -1,0 +1,119 @@
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { claimRows, csvTables, type ClaimRow, type TableReader } from '../../lib/analysis/claims';
+import { claimsSection } from '../../lib/analysis/report';
+import { withTempDir } from '../helpers';
+
+type Row = Record<string, unknown>;
+const reader = (tables: Record<string, Row[]>): TableReader => (name) => tables[name];
+const claim = (rows: ClaimRow[], start: string) => {
+  const found = rows.find((r) => r.claim.startsWith(start));
+  assert.ok(found, `no claim starting ${start}`);
+  return found;
+};
+
+const degeneration = (space: string, free: number, first: number | null, last: number | null) => ({
+  space, normalParameterFree: free, degenerate: free >= 5 ? 'yes' : 'no', firstEigenvalue: first, lastEigenvalue: last,
+  eigenvalueRatio: first && last ? last / first : null, curvatureRose: first && last ? (last / first > 1.3 ? 'yes' : 'no') : 'not measured',
+});
+/** DARTS's S3 genotype at 3 seeds: range 2 points. */
+const SPREAD = [{ testErrorPct: 22 }, { testErrorPct: 23 }, { testErrorPct: 21 }];
+const es = (space: string, darts: number, esError: number, fired: boolean) => [
+  { space, run: `failure-${space}`, method: 'DARTS', epoch: 49, esFired: null, testError: darts },
+  { space, run: `failure-${space}`, method: 'DARTS-ES', epoch: fired ? 10 : 49, esFired: fired, testError: esError },
+];
+
+describe('claimRows', () => {
+  it('says "not measured yet" for every claim whose table is missing, naming the table', () => {
+    const rows = claimRows(reader({}));
+    assert.strictEqual(rows.length, 10);
+    assert.ok(rows.every((r) => r.verdict === 'not measured yet'), JSON.stringify(rows.map((r) => r.verdict)));
+    assert.strictEqual(claim(rows, 'DARTS degenerates').ours, 'tables 01-degeneration.csv not written yet');
+    assert.strictEqual(claim(rows, 'R-DARTS(DP)').ours, 'tables 04-methods.csv not written yet');
+  });
+
+  it('judges degeneration on S1 to S4 only and the rise of the eigenvalue on every measured space', () => {
+    const some = claimRows(reader({ '01-degeneration': [
+      degeneration('s1', 6, 0.1, 0.5), degeneration('s2', 5, 0.1, 0.12), degeneration('s3', 2, 0.1, 0.2),
+      degeneration('s4', 5, null, null), degeneration('darts', 1, 0.1, 0.11),
+    ] }));
+    assert.strictEqual(claim(some, 'DARTS degenerates').verdict, 'partly');
+    assert.strictEqual(claim(some, 'DARTS degenerates').ours, 'S1 6/8 (degenerate), S2 5/8 (degenerate), S3 2/8, S4 5/8 (degenerate), DARTS 1/8');
+    const rises = claim(some, "DARTS's dominant eigenvalue");
+    assert.strictEqual(rises.verdict, 'partly');  // S1, S3 rose; S2, DARTS did not; S4 not measured
+    assert.strictEqual(rises.ours, 'S1 0.100 → 0.500 (5.00x), S2 0.100 → 0.120 (1.20x), S3 0.100 → 0.200 (2.00x), DARTS 0.100 → 0.110 (1.10x)');
+    const all = claimRows(reader({ '01-degeneration': ['s1', 's2', 's3', 's4'].map((s) => degeneration(s, 7, 0.1, 0.4)).concat(degeneration('darts', 0, 0.1, 0.5)) }));
+    assert.deepStrictEqual([claim(all, 'DARTS degenerates').verdict, claim(all, "DARTS's dominant").verdict], ['reproduced', 'reproduced']);
+    const none = claimRows(reader({ '01-degeneration': ['s1', 's2', 's3', 's4'].map((s) => degeneration(s, 4, 0.1, 0.1)) }));
+    assert.deepStrictEqual([claim(none, 'DARTS degenerates').verdict, claim(none, "DARTS's dominant").verdict], ['not reproduced', 'not reproduced']);
+  });
+
+  it("reads the correlation's interval against 0 and the paper's 0.867", () => {
+    const verdict = (ciLow: number, ciHigh: number) => claim(claimRows(reader({ '02-correlation': [
+      { statistic: 'pearson', n: 14, estimate: (ciLow + ciHigh) / 2, ciLow, ciHigh },
+      { statistic: 'spearman', n: 14, estimate: 0.1, ciLow: -0.2, ciHigh: 0.4 },
+    ] })), 'The final eigenvalue').verdict;
+    assert.strictEqual(verdict(0.1, 0.9), 'reproduced');
+    assert.strictEqual(verdict(-0.5, 0.5), 'not reproduced');
+    assert.strictEqual(verdict(-0.9, -0.2), 'not reproduced');
+    assert.strictEqual(verdict(-0.2, 0.95), 'inconclusive');
+    const row = claim(claimRows(reader({ '02-correlation': [{ statistic: 'pearson', n: 14, estimate: 0.5, ciLow: 0.2, ciHigh: 0.7 }] })), 'The final');
+    assert.match(row.ours, /^Pearson 0\.50 \[0\.20, 0\.70\], Spearman n\/a \[n\/a, n\/a\], over 14 searches$/);
+  });
+
+  it('splits the drops at the median eigenvalue: the largest drop must sit on the high side', () => {
+    const drop = (name: string, dominantEigenvalue: number | null, dropPct: number) => ({ name, dominantEigenvalue, dropPct, images: 1280 });
+    const good = claim(claimRows(reader({ '02-discretisation-drop': [drop('a', 0.1, 5), drop('b', 0.2, 10), drop('c', 0.5, 60), drop('d', null, 99)] })), 'Low curvature');
+    assert.strictEqual(good.verdict, 'reproduced');
+    assert.strictEqual(good.ours, 'largest drop 10.0 points (b) with eigenvalue <= 0.200, 60.0 (c) above; Spearman (eigenvalue, drop) 1.00');
+    const bad = claim(claimRows(reader({ '02-discretisation-drop': [drop('a', 0.1, 50), drop('b', 0.2, 10), drop('c', 0.5, 6)] })), 'Low curvature');
+    assert.strictEqual(bad.verdict, 'not reproduced');
+  });
+
+  it('reads DARTS-ES, ADA and R-DARTS against the seed range: beyond it lower, higher, or inside', () => {
+    const rows = claimRows(reader({
+      '01-seed-spread': SPREAD,
+      '03-es-test-error': [...es('s1', 0.25, 0.20, true), ...es('s3', 0.23, 0.24, true), ...es('s2', 0.3, 0.3, false),
+        { space: 's3', run: 'ada-s3', method: 'DARTS-ADA', epoch: 49, esFired: null, testError: 0.26 }],
+      '04-methods': [{ method: 'DARTS', testErrorPct: 23 }, { method: 'R-DARTS(L2)', testErrorPct: 20.5 }, { method: 'R-DARTS(DP)', testErrorPct: 22 }],
+    }));
+    const esRow = claim(rows, 'DARTS-ES');
+    assert.strictEqual(esRow.verdict, 'partly');  // S1 -5 (beyond the 2-point range), S3 +1 (inside)
+    assert.strictEqual(esRow.ours, 'fired on 2 of 3 searches; test error vs DARTS: S1 -5.00 points (genotype of epoch 10), S3 +1.00 points (genotype of epoch 10); seed range 2.00 points');
+    assert.strictEqual(claim(rows, 'DARTS-ADA').verdict, 'not reproduced');  // +3 points
+    assert.strictEqual(claim(rows, 'DARTS-ADA').ours, 'DARTS-ADA 26.00% vs DARTS 23.00% (+3.00 points; seed range 2.00 points)');
+    assert.strictEqual(claim(rows, 'R-DARTS(L2)').verdict, 'reproduced');  // -2.5
+    assert.strictEqual(claim(rows, 'R-DARTS(DP)').verdict, 'inconclusive');  // -1
+    const harmed = claimRows(reader({ '01-seed-spread': SPREAD, '03-es-test-error': [...es('s1', 0.2, 0.15, true), ...es('s4', 0.2, 0.25, true)] }));
+    assert.strictEqual(claim(harmed, 'DARTS-ES').verdict, 'not reproduced');
+    const never = claimRows(reader({ '01-seed-spread': SPREAD, '03-es-test-error': es('s1', 0.2, 0.2, false) }));
+    assert.deepStrictEqual([claim(never, 'DARTS-ES').verdict, claim(never, 'DARTS-ES').ours], ['inconclusive', 'the rule fired on none of the searches']);
+    const noSpread = claimRows(reader({ '04-methods': [{ method: 'DARTS', testErrorPct: 23 }, { method: 'R-DARTS(L2)', testErrorPct: 10 }] }));
+    assert.strictEqual(claim(noSpread, 'R-DARTS(L2)').verdict, 'inconclusive');
+    assert.match(claim(noSpread, 'R-DARTS(L2)').ours, /no seed spread yet/);
+  });
+
+  it('calls a grid reproduced when the strongest setting ends below the weakest and the rank order falls, partly with one of the two', () => {
+    const grid = (values: number[]) => values.map((v, i) => ({ strength: [0, 0.2, 0.4, 0.6][i], finalEigenvalue: v }));
+    const verdict = (values: number[]) => claim(claimRows(reader({ '04-dp-grid': grid(values) })), "More regularisation lowers the final eigenvalue: drop").verdict;
+    assert.strictEqual(verdict([0.6, 0.2, 0.16, 0.29]), 'reproduced');  // ends below, rho -0.4
+    assert.strictEqual(verdict([0.1, 0.2, 0.3, 0.4]), 'not reproduced');
+    assert.strictEqual(verdict([0.3, 0.1, 0.4, 0.2]), 'partly');  // ends below, but rho 0
+    assert.strictEqual(claim(claimRows(reader({ '04-l2-grid': grid([0.3]) })), 'More regularisation lowers the final eigenvalue: the L2').verdict, 'not measured yet');
+  });
+});
+
+describe('claimsSection and csvTables', () => {
+  it('reads the CSV tables a notebook wrote and numbers each rule, pointing repeats at the first', () => withTempDir((dir) => {
+    fs.mkdirSync(path.join(dir, 'tables'));
+    fs.writeFileSync(path.join(dir, 'tables', '04-methods.csv'), 'method,testErrorPct\nDARTS,23\nR-DARTS(L2),22\n');
+    assert.deepStrictEqual(csvTables(path.join(dir, 'tables'))('04-methods'), [{ method: 'DARTS', testErrorPct: 23 }, { method: 'R-DARTS(L2)', testErrorPct: 22 }]);
+    assert.strictEqual(csvTables(path.join(dir, 'tables'))('01-degeneration'), undefined);
+    const md = claimsSection(dir, 'mini');
+    assert.match(md, /^\| {2}\| the paper claims \| the paper \| ours \(mini\) \| verdict \|/);
+    assert.match(md, /\| 9 \| R-DARTS\(L2\) lowers the test error \(S3\) \| .* \| R-DARTS\(L2\) 22\.00% vs DARTS 23\.00% \(-1\.00 points; no seed spread yet\) \| \*\*inconclusive\*\* \|/);
+    assert.match(md, /\n10\. As 6\.$/);
+    assert.match(md, /\n8\. As 7\.\n/);
+  }));
+});
