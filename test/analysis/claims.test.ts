@@ -111,8 +111,9 @@ describe('claimsSection and csvTables', () => {
     assert.deepStrictEqual(csvTables(path.join(dir, 'tables'))('04-methods'), [{ method: 'DARTS', testErrorPct: 23 }, { method: 'R-DARTS(L2)', testErrorPct: 22 }]);
     assert.strictEqual(csvTables(path.join(dir, 'tables'))('01-degeneration'), undefined);
     const md = claimsSection(dir, 'mini');
-    assert.match(md, /^\| {2}\| the paper claims \| the paper \| ours \(mini\) \| verdict \|/);
+    assert.match(md, /^\| {2}\| claim \| the paper \| ours \(mini\) \| verdict \|/);
     assert.match(md, /\| 9 \| R-DARTS\(L2\) lowers the test error \(S3\) \| .* \| R-DARTS\(L2\) 22\.00% vs DARTS 23\.00% \(-1\.00 points; no seed spread yet\) \| \*\*inconclusive\*\* \|/);
+    assert.match(md, /\| 10 \| R-DARTS\(DP\) .* \| 04-methods\.csv has no R-DARTS\(DP\) or no DARTS row \| \*\*not measured yet\*\* \|/);
     assert.match(md, /\n10\. As 6\.$/);
     assert.match(md, /\n8\. As 7\.\n/);
   }));
