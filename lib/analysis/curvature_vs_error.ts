@@ -321,7 +321,7 @@ export function discretisationRow(name: string, group: string, run: CurvatureRun
 }
 
 /** The presets whose searches are long enough (50 epochs, as the paper) for these correlations to mean something. */
-const MEANINGFUL = ['mini', 'paper'];
+export const MEANINGFUL_PRESETS: readonly string[] = ['mini', 'paper'];
 
 const ranked = <T>(rows: readonly T[], value: (r: T) => number) => [...rows].sort((a, b) => value(b) - value(a));
 const measured = <T extends { dominantEigenvalue: number | Blank }>(rows: readonly T[]) =>
@@ -337,7 +337,7 @@ export function curvatureFindings(preset: string, rows: readonly CurvatureErrorR
   drops: readonly DiscretisationRow[], dropCorrelations: readonly CorrelationRow[]): string[] {
   if (rows.length === 0) throw new Error('curvatureFindings: rows must not be empty');
   const lines: string[] = [];
-  if (!MEANINGFUL.includes(preset)) {
+  if (!MEANINGFUL_PRESETS.includes(preset)) {
     const epochs = [...new Set(rows.map((r) => r.eigenvalueEpoch).filter((e) => e !== '').map((e) => Number(e) + 1))].join('/');
     lines.push(`Preset ${preset}: these numbers are only meaningful at mini. Here the curvature is read after ${epochs || '?'} epochs ` +
       `(the paper: 50, where the eigenvalue has risen), the test errors come from ${rows[0].testImages} test images ` +

@@ -47,6 +47,8 @@ export function degenerationRow(run: StoredRun): DegenerationRow {
   const normalWeights = parameterFreeWeights(run.epochs, getSpace(run.config.space)).filter((r) => r.cell === 'normal');
   const measured = run.epochs.flatMap((r) => (r.hessian ? [r.hessian.dominantEigenvalue] : []));
   const [first, last] = measured.length >= 2 ? [measured[0], measured[measured.length - 1]] : [undefined, undefined];
+  // The dominant eigenvalue of H + 1e-3 I is positive in practice; a first value <= 0 has no ratio, and
+  // then the curvature rose when the last value is above it.
   const ratio = first !== undefined && last !== undefined && first > 0 ? last / first : undefined;
   const normalParameterFree = count(genotype.normal);
   return {
@@ -59,7 +61,8 @@ export function degenerationRow(run: StoredRun): DegenerationRow {
     lastEigenvalue: last ?? '',
     eigenvalueRatio: ratio ?? '',
     degenerate: normalParameterFree >= DEGENERATE_NORMAL_MIN ? 'yes' : 'no',
-    curvatureRose: ratio === undefined ? 'not measured' : ratio > CURVATURE_RISE_FACTOR ? 'yes' : 'no',
+    curvatureRose: first === undefined || last === undefined ? 'not measured'
+      : ratio === undefined ? (last > first ? 'yes' : 'no') : ratio > CURVATURE_RISE_FACTOR ? 'yes' : 'no',
   };
 }
 
@@ -73,6 +76,7 @@ export function degenerationVerdict(preset: string, rows: readonly DegenerationR
   const cells = (list: readonly DegenerationRow[]) => list.map((r) => `${r.space.toUpperCase()} ${r.normalParameterFree}/8`).join(', ');
   const rose = rows.filter((r) => r.curvatureRose === 'yes');
   const flat = rows.filter((r) => r.curvatureRose === 'no');
+  const unmeasured = rows.filter((r) => r.curvatureRose === 'not measured');
   const ratios = rows.filter((r) => r.eigenvalueRatio !== '')
     .map((r) => `${r.space.toUpperCase()} ${(r.eigenvalueRatio as number).toFixed(2)}x`).join(', ');
   return [
@@ -80,6 +84,7 @@ export function degenerationVerdict(preset: string, rows: readonly DegenerationR
       `${names(yes)}${yes.length ? ` (${cells(yes)})` : ''}; not degenerate: ${names(no)}${no.length ? ` (${cells(no)})` : ''}.`,
     rose.length + flat.length === 0 ? 'The dominant eigenvalue was not measured twice on any space.'
       : `The dominant eigenvalue rose more than ${CURVATURE_RISE_FACTOR}x from its first to its last measurement on ${names(rose)}; ` +
-        `not on ${names(flat)} (last / first: ${ratios}).`,
+        `not on ${names(flat)}${ratios ? ` (last / first: ${ratios})` : ''}` +
+        `${unmeasured.length ? `; not measured twice on ${names(unmeasured)}` : ''}.`,
   ];
 }

@@ -20,7 +20,7 @@ import { readRun, runDirFor } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { claimRows, csvTables } from './claims';
-import { PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
+import { MEANINGFUL_PRESETS, PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
 import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
 import { spreadReading } from './seed_spread';
 
@@ -135,7 +135,10 @@ export function claimsSection(outputs: string, preset: PresetName): string {
     const first = rows.findIndex((x) => x.rule === r.rule);
     return `${i + 1}. ${first < i ? `As ${first + 1}` : r.rule}.`;
   });
-  return [table, '', 'How each verdict was decided (the numbers come from the sections below):', '', ...rules].join('\n');
+  const caveat = MEANINGFUL_PRESETS.includes(preset) ? []
+    : [`_At preset ${preset} the searches are too short and the evaluations too small for these verdicts to say anything about the paper: ` +
+      'they test the pipeline. Read them at mini._', ''];
+  return [...caveat, table, '', 'How each verdict was decided (the numbers come from the sections below):', '', ...rules].join('\n');
 }
 
 /** Hours of the planned searches and of the finished evaluations under the preset's train config, from the records. */

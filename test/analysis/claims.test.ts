@@ -33,7 +33,7 @@ describe('claimRows', () => {
     assert.strictEqual(claim(rows, 'R-DARTS(DP)').ours, 'tables 04-methods.csv not written yet');
   });
 
-  it('judges degeneration on S1 to S4 only and the rise of the eigenvalue on every measured space', () => {
+  it('judges degeneration and the rise of the eigenvalue on S1 to S4, showing the DARTS space without judging it', () => {
     const some = claimRows(reader({ '01-degeneration': [
       degeneration('s1', 6, 0.1, 0.5), degeneration('s2', 5, 0.1, 0.12), degeneration('s3', 2, 0.1, 0.2),
       degeneration('s4', 5, null, null), degeneration('darts', 1, 0.1, 0.11),
@@ -41,12 +41,17 @@ describe('claimRows', () => {
     assert.strictEqual(claim(some, 'DARTS degenerates').verdict, 'partly');
     assert.strictEqual(claim(some, 'DARTS degenerates').ours, 'S1 6/8 (degenerate), S2 5/8 (degenerate), S3 2/8, S4 5/8 (degenerate), DARTS 1/8');
     const rises = claim(some, "DARTS's dominant eigenvalue");
-    assert.strictEqual(rises.verdict, 'partly');  // S1, S3 rose; S2, DARTS did not; S4 not measured
-    assert.strictEqual(rises.ours, 'S1 0.100 → 0.500 (5.00x), S2 0.100 → 0.120 (1.20x), S3 0.100 → 0.200 (2.00x), DARTS 0.100 → 0.110 (1.10x)');
-    const all = claimRows(reader({ '01-degeneration': ['s1', 's2', 's3', 's4'].map((s) => degeneration(s, 7, 0.1, 0.4)).concat(degeneration('darts', 0, 0.1, 0.5)) }));
+    assert.strictEqual(rises.verdict, 'partly');  // S1, S3 rose; S2 did not; S4 not measured
+    assert.strictEqual(rises.ours, 'S1 0.100 → 0.500 (5.00x), S2 0.100 → 0.120 (1.20x), S3 0.100 → 0.200 (2.00x), S4 not measured, DARTS 0.100 → 0.110 (1.10x)');
+    // The DARTS space neither helps nor hurts a verdict.
+    const all = claimRows(reader({ '01-degeneration': ['s1', 's2', 's3', 's4'].map((s) => degeneration(s, 7, 0.1, 0.4)).concat(degeneration('darts', 0, 0.1, 0.1)) }));
     assert.deepStrictEqual([claim(all, 'DARTS degenerates').verdict, claim(all, "DARTS's dominant").verdict], ['reproduced', 'reproduced']);
     const none = claimRows(reader({ '01-degeneration': ['s1', 's2', 's3', 's4'].map((s) => degeneration(s, 4, 0.1, 0.1)) }));
     assert.deepStrictEqual([claim(none, 'DARTS degenerates').verdict, claim(none, "DARTS's dominant").verdict], ['not reproduced', 'not reproduced']);
+    // Judged on what the CSV's counts say, not on its degenerate column; a space not searched counts as not.
+    const onlyS1 = claimRows(reader({ '01-degeneration': [{ ...degeneration('s1', 6, 0.1, 0.5), degenerate: 'no' }, degeneration('darts', 8, 0.1, 0.5)] }));
+    assert.deepStrictEqual([claim(onlyS1, 'DARTS degenerates').verdict, claim(onlyS1, "DARTS's dominant").verdict], ['partly', 'partly']);
+    assert.strictEqual(claim(onlyS1, 'DARTS degenerates').ours, 'S1 6/8 (degenerate), DARTS 8/8 (degenerate), S2 not searched, S3 not searched, S4 not searched');
   });
 
   it("reads the correlation's interval against 0 and the paper's 0.867", () => {
@@ -55,11 +60,14 @@ describe('claimRows', () => {
       { statistic: 'spearman', n: 14, estimate: 0.1, ciLow: -0.2, ciHigh: 0.4 },
     ] })), 'The final eigenvalue').verdict;
     assert.strictEqual(verdict(0.1, 0.9), 'reproduced');
+    assert.strictEqual(verdict(0.05, 0.35), 'partly');  // positive, but below the paper's 0.867
     assert.strictEqual(verdict(-0.5, 0.5), 'not reproduced');
     assert.strictEqual(verdict(-0.9, -0.2), 'not reproduced');
     assert.strictEqual(verdict(-0.2, 0.95), 'inconclusive');
     const row = claim(claimRows(reader({ '02-correlation': [{ statistic: 'pearson', n: 14, estimate: 0.5, ciLow: 0.2, ciHigh: 0.7 }] })), 'The final');
-    assert.match(row.ours, /^Pearson 0\.50 \[0\.20, 0\.70\], Spearman n\/a \[n\/a, n\/a\], over 14 searches$/);
+    assert.match(row.ours, /^Pearson 0\.50 \[0\.20, 0\.70\], Spearman n\/a \[n\/a, n\/a\], over 14 searches \(every space and group of the plan pooled\)$/);
+    const blank = claim(claimRows(reader({ '02-correlation': [{ statistic: 'pearson', n: 3, estimate: null, ciLow: null, ciHigh: null }] })), 'The final');
+    assert.strictEqual(blank.verdict, 'not measured yet');
   });
 
   it('splits the drops at the median eigenvalue: the largest drop must sit on the high side', () => {
@@ -69,6 +77,15 @@ describe('claimRows', () => {
     assert.strictEqual(good.ours, 'largest drop 10.0 points (b) with eigenvalue <= 0.200, 60.0 (c) above; Spearman (eigenvalue, drop) 1.00');
     const bad = claim(claimRows(reader({ '02-discretisation-drop': [drop('a', 0.1, 50), drop('b', 0.2, 10), drop('c', 0.5, 6)] })), 'Low curvature');
     assert.strictEqual(bad.verdict, 'not reproduced');
+    const verdict = (rows: Row[]) => claim(claimRows(reader({ '02-discretisation-drop': rows })), 'Low curvature');
+    // The largest drop on the high side but the ranks falling: partly; a tie: inconclusive.
+    // median 0.3: low half a b c (largest 25), high half d e f (largest 30); Spearman < 0.
+    assert.strictEqual(verdict([drop('a', 0.1, 20), drop('b', 0.2, 25), drop('c', 0.3, 22), drop('d', 0.6, 30), drop('e', 0.7, 0), drop('f', 0.8, 0)]).verdict, 'partly');
+    assert.strictEqual(verdict([drop('a', 0.1, 5), drop('b', 0.2, 30), drop('c', 0.5, 30)]).verdict, 'inconclusive');
+    // Two searches: no rho, no crash; a blank drop is left out; one eigenvalue for all: nothing to split.
+    assert.strictEqual(verdict([drop('a', 0.1, 5), drop('b', 0.2, 30)]).ours, 'largest drop 5.0 points (a) with eigenvalue <= 0.100, 30.0 (b) above; Spearman (eigenvalue, drop) n/a');
+    assert.strictEqual(verdict([drop('a', 0.1, 5), drop('b', 0.2, 30), { ...drop('c', 0.3, 0), dropPct: null }]).verdict, 'partly');
+    assert.strictEqual(verdict([drop('a', 0.1, 5), drop('b', 0.1, 30)]).verdict, 'not measured yet');
   });
 
   it('reads DARTS-ES, ADA and R-DARTS against the seed range: beyond it lower, higher, or inside', () => {
@@ -78,7 +95,7 @@ describe('claimRows', () => {
         { space: 's3', run: 'ada-s3', method: 'DARTS-ADA', epoch: 49, esFired: null, testError: 0.26 }],
       '04-methods': [{ method: 'DARTS', testErrorPct: 23 }, { method: 'R-DARTS(L2)', testErrorPct: 20.5 }, { method: 'R-DARTS(DP)', testErrorPct: 22 }],
     }));
-    const esRow = claim(rows, 'DARTS-ES');
+    const esRow = claim(rows, 'Where DARTS-ES');
     assert.strictEqual(esRow.verdict, 'partly');  // S1 -5 (beyond the 2-point range), S3 +1 (inside)
     assert.strictEqual(esRow.ours, 'fired on 2 of 3 searches; test error vs DARTS: S1 -5.00 points (genotype of epoch 10), S3 +1.00 points (genotype of epoch 10); seed range 2.00 points');
     assert.strictEqual(claim(rows, 'DARTS-ADA').verdict, 'not reproduced');  // +3 points
@@ -86,9 +103,21 @@ describe('claimRows', () => {
     assert.strictEqual(claim(rows, 'R-DARTS(L2)').verdict, 'reproduced');  // -2.5
     assert.strictEqual(claim(rows, 'R-DARTS(DP)').verdict, 'inconclusive');  // -1
     const harmed = claimRows(reader({ '01-seed-spread': SPREAD, '03-es-test-error': [...es('s1', 0.2, 0.15, true), ...es('s4', 0.2, 0.25, true)] }));
-    assert.strictEqual(claim(harmed, 'DARTS-ES').verdict, 'not reproduced');
+    assert.strictEqual(claim(harmed, 'Where DARTS-ES').verdict, 'not reproduced');
     const never = claimRows(reader({ '01-seed-spread': SPREAD, '03-es-test-error': es('s1', 0.2, 0.2, false) }));
-    assert.deepStrictEqual([claim(never, 'DARTS-ES').verdict, claim(never, 'DARTS-ES').ours], ['inconclusive', 'the rule fired on none of the searches']);
+    assert.deepStrictEqual([claim(never, 'Where DARTS-ES').verdict, claim(never, 'Where DARTS-ES').ours], ['inconclusive', 'the rule fired on none of the searches']);
+    const orphan = claimRows(reader({ '01-seed-spread': SPREAD, '03-es-test-error': [es('s1', 0.2, 0.1, true)[1]] }));
+    assert.match(claim(orphan, 'Where DARTS-ES').ours, /S1: no DARTS row/);
+    assert.strictEqual(claim(orphan, 'Where DARTS-ES').verdict, 'inconclusive');
+    const noRollback = claimRows(reader({ '03-es-test-error': [...es('s3', 0.2, 0.2, false),
+      { space: 's3', run: 'ada-s3', method: 'DARTS-ADA', epoch: 49, esFired: null, sameAsDarts: true, note: 'final genotype after 0 rollback(s)', testError: 0.2 }] }));
+    assert.deepStrictEqual([claim(noRollback, 'DARTS-ADA').verdict, claim(noRollback, 'DARTS-ADA').ours],
+      ['inconclusive', "DARTS-ADA ended in DARTS's own genotype (final genotype after 0 rollback(s))"]);
+    // Three equal seeds: the range is floored at one test image (100 / 1000 images = 0.1 points).
+    const equal = claimRows(reader({ '01-seed-spread': [0, 1, 2].map(() => ({ testErrorPct: 22, testImages: 1000 })),
+      '04-methods': [{ method: 'DARTS', testErrorPct: 22 }, { method: 'R-DARTS(L2)', testErrorPct: 21.95 }, { method: 'R-DARTS(DP)', testErrorPct: 21.8 }] }));
+    assert.deepStrictEqual([claim(equal, 'R-DARTS(L2)').verdict, claim(equal, 'R-DARTS(DP)').verdict], ['inconclusive', 'reproduced']);
+    assert.match(claim(equal, 'R-DARTS(L2)').ours, /seed range 0\.10 points/);
     const noSpread = claimRows(reader({ '04-methods': [{ method: 'DARTS', testErrorPct: 23 }, { method: 'R-DARTS(L2)', testErrorPct: 10 }] }));
     assert.strictEqual(claim(noSpread, 'R-DARTS(L2)').verdict, 'inconclusive');
     assert.match(claim(noSpread, 'R-DARTS(L2)').ours, /no seed spread yet/);
@@ -100,6 +129,10 @@ describe('claimRows', () => {
     assert.strictEqual(verdict([0.6, 0.2, 0.16, 0.29]), 'reproduced');  // ends below, rho -0.4
     assert.strictEqual(verdict([0.1, 0.2, 0.3, 0.4]), 'not reproduced');
     assert.strictEqual(verdict([0.3, 0.1, 0.4, 0.2]), 'partly');  // ends below, but rho 0
+    // Ends above the weakest, but ranks falling (rho -0.2): partly.
+    const l2 = [3e-4, 9e-4, 27e-4, 81e-4, 243e-4].map((strength, i) => ({ strength, finalEigenvalue: [0.2, 0.5, 0.4, 0.1, 0.3][i] }));
+    assert.strictEqual(claim(claimRows(reader({ '04-l2-grid': l2 })), 'More regularisation lowers the final eigenvalue: the L2').verdict, 'partly');
+    assert.strictEqual(claim(claimRows(reader({ '04-l2-grid': grid([0.3, 0.2]) })), 'More regularisation lowers the final eigenvalue: the L2').verdict, 'partly');
     assert.strictEqual(claim(claimRows(reader({ '04-l2-grid': grid([0.3]) })), 'More regularisation lowers the final eigenvalue: the L2').verdict, 'not measured yet');
   });
 });
@@ -116,5 +149,12 @@ describe('claimsSection and csvTables', () => {
     assert.match(md, /\| 10 \| R-DARTS\(DP\) .* \| 04-methods\.csv has no R-DARTS\(DP\) or no DARTS row \| \*\*not measured yet\*\* \|/);
     assert.match(md, /\n10\. As 6\.$/);
     assert.match(md, /\n8\. As 7\.\n/);
+    assert.ok(!md.includes('test the pipeline'), 'no caveat at mini');
+    assert.match(claimsSection(dir, 'smoke'), /^_At preset smoke the searches are too short .* Read them at mini\._\n\n\|/);
+  }));
+
+  it('parses a boolean column with blanks as null, true and false (what the DARTS-ES claim compares with ===)', () => withTempDir((dir) => {
+    fs.writeFileSync(path.join(dir, 'x.csv'), 'esFired,n\n,1\ntrue,2\nfalse,3\n');
+    assert.deepStrictEqual(csvTables(dir)('x')?.map((r) => r.esFired), [null, true, false]);
   }));
 });

@@ -34,6 +34,13 @@ describe('degenerationRow', () => {
     assert.deepStrictEqual([five.degenerate, five.curvatureRose], ['yes', 'yes']);
   });
 
+  it('has no ratio for a first eigenvalue <= 0, and then says rose when the last is above it', () => {
+    const up = degenerationRow(run('s3', SKIPPY, [record('s3', 0, { eigenvalue: -0.01 }), record('s3', 1, { eigenvalue: 0.2 })]));
+    assert.deepStrictEqual([up.eigenvalueRatio, up.curvatureRose], ['', 'yes']);
+    const down = degenerationRow(run('s3', SKIPPY, [record('s3', 0, { eigenvalue: 0 }), record('s3', 1, { eigenvalue: -0.1 })]));
+    assert.deepStrictEqual([down.eigenvalueRatio, down.curvatureRose], ['', 'no']);
+  });
+
   it('says "not measured" with fewer than two eigenvalues, and throws for an unfinished run', () => {
     const row = degenerationRow(run('s3', SKIPPY, [record('s3', 0, { eigenvalue: 0.5 }), record('s3', 1)]));
     assert.deepStrictEqual([row.firstEigenvalue, row.lastEigenvalue, row.eigenvalueRatio, row.curvatureRose], ['', '', '', 'not measured']);
@@ -51,7 +58,7 @@ describe('degenerationVerdict', () => {
     ];
     assert.deepStrictEqual(degenerationVerdict('mini', rows), [
       "Degenerate at preset mini (at least 5 of the final normal cell's 8 ops parameter-free): S3, S2 (S3 5/8, S2 5/8); not degenerate: S4 (S4 2/8).",
-      'The dominant eigenvalue rose more than 1.3x from its first to its last measurement on S3; not on S4 (last / first: S3 4.00x, S4 1.10x).',
+      'The dominant eigenvalue rose more than 1.3x from its first to its last measurement on S3; not on S4 (last / first: S3 4.00x, S4 1.10x); not measured twice on S2.',
     ]);
   });
 
