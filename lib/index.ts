@@ -7,7 +7,7 @@ export type { BackendInfo, BackendName } from './backend';
 export { PRESETS, parsePreset, presetFromEnv } from './config/preset';
 export type { PresetName } from './config/preset';
 export { inNotebook, show } from './analysis/display';
-export { figureDiv, figureHtml, plotlyVersion, saveFigure, showFigure } from './analysis/figures';
+export { figureDiv, figureHtml, plotlyVersion, saveFigure, showFigure, svgFigure } from './analysis/figures';
 export type { Figure, SaveFigureOptions } from './analysis/figures';
 export { chromiumExecutable, closeBrowser, figurePng, pngSize, pngSupport, savePng } from './analysis/png';
 export type { PngOptions, PngSupport } from './analysis/png';

@@ -18,6 +18,32 @@ export interface Figure {
   readonly config?: object;
 }
 
+/**
+ * A standalone SVG drawing (a cell from `genotypeSvg`) as a plotly figure: the SVG is the figure's
+ * only layout image, filling a plot area of the SVG's own width and height, axes hidden. Saved with
+ * `saveFigure`, it gets the same HTML page and Chromium-rendered PNG as every other figure.
+ */
+export function svgFigure(svg: string): Figure {
+  const root = /<svg\b[^>]*>/.exec(svg)?.[0];
+  if (!root) throw new Error('svgFigure: no <svg> element in the input');
+  const size = (name: string) => {
+    const v = Number(new RegExp(`\\s${name}="([0-9.]+)"`).exec(root)?.[1]);
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`svgFigure: the <svg> element needs a positive ${name} attribute in pixels`);
+    return v;
+  };
+  const [width, height] = [size('width'), size('height')];
+  return {
+    data: [],
+    layout: {
+      width, height, margin: { l: 0, r: 0, t: 0, b: 0 }, xaxis: { visible: false }, yaxis: { visible: false },
+      images: [{
+        source: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, xref: 'paper', yref: 'paper',
+        x: 0, y: 1, sizex: 1, sizey: 1, xanchor: 'left', yanchor: 'top', sizing: 'contain', layer: 'above',
+      }],
+    },
+  };
+}
+
 let plotlySource: string | undefined;
 
 /** The plotly.js bundle from node_modules (read once, ~10 MB). */

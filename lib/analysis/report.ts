@@ -42,7 +42,8 @@ const SECTIONS: readonly Section[] = [
     title: '1. Does DARTS degenerate at this scale?', notebook: '01-failure-analysis',
     question: 'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
       '(the paper, CIFAR-10: skip connections take almost every edge on S1 to S3, the noise op 5 of 8 on S4).',
-    tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread'], findings: '01-findings', figures: ['01-op-share', '01-s3-weights'],
+    tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread'], findings: '01-findings',
+    figures: ['01-op-share', '01-s3-weights', ...['s1', 's2', 's3', 's4', 'darts'].map((space) => `01-cells-${space}`)],
   },
   {
     title: '2. Does the dominant eigenvalue rise, and does it predict the test error?', notebook: '02-eigenvalue-vs-test-error',

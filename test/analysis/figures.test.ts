@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { figureDiv, figureHtml, plotlyJs, plotlyVersion, saveFigure } from '../../lib/analysis/figures';
+import { figureDiv, figureHtml, plotlyJs, plotlyVersion, saveFigure, svgFigure } from '../../lib/analysis/figures';
 import { tempDir } from '../helpers';
 
 const figure = { data: [{ type: 'scatter', x: [1, 2], y: [3, 4], name: 'a </script> b' }], layout: { title: { text: 't' } } };
@@ -31,5 +31,27 @@ describe('saveFigure', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('svgFigure', () => {
+  const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 324" width="900" height="243"><rect width="10" height="10"/></svg>';
+
+  it("sizes the figure as the SVG's width and height and carries the SVG as its only image", () => {
+    const fig = svgFigure(svg);
+    assert.deepStrictEqual(fig.data, []);
+    const layout = fig.layout as { width: number; height: number; images: { source: string; sizex: number; sizey: number }[] };
+    assert.deepStrictEqual([layout.width, layout.height], [900, 243]);
+    assert.strictEqual(layout.images.length, 1);
+    const prefix = 'data:image/svg+xml;base64,';
+    assert.ok(layout.images[0].source.startsWith(prefix));
+    assert.strictEqual(Buffer.from(layout.images[0].source.slice(prefix.length), 'base64').toString(), svg);
+    assert.deepStrictEqual([layout.images[0].sizex, layout.images[0].sizey], [1, 1]);
+  });
+
+  it('rejects input without an <svg> element or without a pixel size', () => {
+    assert.throws(() => svgFigure('<div/>'), /svgFigure: no <svg> element/);
+    assert.throws(() => svgFigure('<svg viewBox="0 0 10 10" width="10"></svg>'), /positive height attribute/);
+    assert.throws(() => svgFigure('<svg width="100%" height="10"></svg>'), /positive width attribute/);
   });
 });

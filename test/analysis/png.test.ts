@@ -2,7 +2,9 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { saveFigure } from '../../lib/analysis/figures';
+import { genotypeSvg, OP_COLORS } from '../../lib/analysis/cell_svg';
+import { saveFigure, svgFigure } from '../../lib/analysis/figures';
+import { DARTS_V2 } from '../../lib/spaces/genotype';
 import { closeBrowser, figurePng, pngSize, pngSupport } from '../../lib/analysis/png';
 import { tempDir } from '../helpers';
 
@@ -79,6 +81,22 @@ describe('figurePng (headless Chromium)', function () {
     }
     assert.ok(colours.size > 20, `only ${colours.size} colours: an empty image`);
     assert.ok(blue > 500, `only ${blue} pixels of the trace colour`);
+  });
+
+  it("draws a cell's SVG through svgFigure: the PNG has the SVG's size and its op colours", () => {
+    const png = figurePng(svgFigure(genotypeSvg(DARTS_V2, { width: 600 })), { scale: 2 });
+    const size = pngSize(png);
+    assert.ok(size && size.width === 1200 && size.height > 200, JSON.stringify(size));
+    const { rgba } = decodePng(png);
+    const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+    const count = (c: string) => {
+      const [r, g, b] = hex(c);
+      let n = 0;
+      for (let i = 0; i < rgba.length; i += 4) if (Math.abs(rgba[i] - r) < 16 && Math.abs(rgba[i + 1] - g) < 16 && Math.abs(rgba[i + 2] - b) < 16) n++;
+      return n;
+    };
+    const [sep, skip] = [count(OP_COLORS.sep_conv_3x3), count(OP_COLORS.skip_connect)];
+    assert.ok(sep > 300 && skip > 150, `sep_conv_3x3 ${sep} and skip_connect ${skip} pixels: the edges are not drawn`);
   });
 
   it('saveFigure writes the PNG next to the HTML, reusing the browser', () => {
