@@ -112,9 +112,12 @@ function eigenAxis(data: readonly object[]) {
 
 /**
  * The magnitudes of the dominant eigenvalue in the original code's own logs (PAPER.md 3: S1,
- * CIFAR-10, plain DARTS): about 0.15 to 0.18 at epoch 0, 0.4 to 1.3 late in the search.
+ * CIFAR-10): plain DARTS about 0.15 to 0.18 at epoch 0, 0.4 to 1.3 late in the search; with an L2
+ * factor of 8.1e-3 or more it stays about 0.1 to 0.3.
  */
-export const PAPER_CODE_EIGENVALUES = Object.freeze({ first: [0.15, 0.18] as const, late: [0.4, 1.3] as const });
+export const PAPER_CODE_EIGENVALUES = Object.freeze({
+  first: [0.15, 0.18] as const, late: [0.4, 1.3] as const, strongL2: Object.freeze({ from: 8.1e-3, range: [0.1, 0.3] as const }),
+});
 
 /** An L2 factor as a short number: 0.0029999999999999996 -> 3e-3. */
 export const formatL2 = (v: number) => (v === 0 ? '0' : Number(v.toPrecision(3)).toExponential());

@@ -29,6 +29,7 @@ import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { spearman } from './stats';
 import type { Blank } from './failure';
 import { finalGenotype, PAPER_DARTS_CIFAR10_ERROR } from './failure';
+import { formatL2, PAPER_CODE_EIGENVALUES } from './early_stop_tables';
 import type { Figure } from './figures';
 
 /** The search-time regularisers of R-DARTS: the weights' L2 factor, ScheduledDropPath's maximum p. */
@@ -216,10 +217,19 @@ export function gridFigure(rows: readonly GridRow[], title: string): Figure {
       legendgroup: 'selected', x: chosen.map((r) => r.strength), y: chosen.map((r) => (y(r) === '' ? null : y(r))), xaxis: `x${k}`,
       yaxis: `y${k}`, marker: { symbol: 'star', size: 16, color: '#f59f00', line: { width: 1, color: '#333' } } },
   ];
+  // PAPER.md 3's only number for a grid: with L2 >= 8.1e-3 the code's logs stay about 0.1 to 0.3.
+  const { from, range: [lo, hi] } = PAPER_CODE_EIGENVALUES.strongL2;
+  const right = Math.max(...x);
+  const band = regulariser === 'l2' && right >= from ? [{
+    type: 'scatter', mode: 'lines', fill: 'toself', fillcolor: 'rgba(120,120,120,0.15)', line: { width: 0 }, hoverinfo: 'name',
+    name: `the original code's logs (S1, CIFAR-10): L2 >= ${formatL2(from)} keeps it about ${lo}-${hi}`,
+    x: [from, right, right, from, from], y: [lo, lo, hi, hi, lo], xaxis: 'x', yaxis: 'y',
+  }] : [];
   return {
     data: [
       ...panel('', 'final dominant eigenvalue', (r) => r.finalEigenvalue, '#1c7ed6'),
       ...panel('2', 'test error (%)', (r) => r.testErrorPct, '#e8590c'),
+      ...band,
     ],
     layout: {
       title: { text: title }, width: 1100, height: 450, legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.3 },

@@ -110,8 +110,12 @@ describe('gridRow', () => {
 describe('gridFigure', () => {
   it('draws eigenvalue and test error against the strength on two panels, log x for L2, the selection starred', () => {
     const fig = gridFigure([row('l2', 81e-4, 0.2, 12, true), row('l2', 3e-4, 0.5, 15), row('l2', 243e-4, '', 20)], 'L2 grid');
-    const data = fig.data as { x: number[]; y: (number | null)[]; xaxis: string; marker: { symbol?: string } }[];
-    assert.strictEqual(data.length, 4);
+    const data = fig.data as { x: number[]; y: (number | null)[]; xaxis: string; marker: { symbol?: string }; name: string }[];
+    assert.strictEqual(data.length, 5);
+    // The code's logs (PAPER.md 3): L2 >= 8.1e-3 keeps the eigenvalue about 0.1 to 0.3, on the eigenvalue panel.
+    assert.deepStrictEqual([data[4].x, data[4].y, data[4].xaxis], [[81e-4, 243e-4, 243e-4, 81e-4, 81e-4], [0.1, 0.1, 0.3, 0.3, 0.1], 'x']);
+    assert.match(data[4].name, /L2 >= 8\.1e-3 keeps it about 0\.1-0\.3/);
+    assert.strictEqual(gridFigure([row('dp', 0, 0.2, 12, true), row('dp', 0.6, 0.5, 15)], 'DP grid').data.length, 4, 'no band for drop path');
     assert.deepStrictEqual(data[0].x, [3e-4, 81e-4, 243e-4]);
     assert.deepStrictEqual(data[0].y, [0.5, 0.2, null]);
     assert.deepStrictEqual([data[2].xaxis, data[2].y], ['x2', [15, 12, 20]]);
