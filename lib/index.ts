@@ -198,10 +198,11 @@ export type { SeedSpreadRow, SeedSpreadSummary } from './analysis/seed_spread';
 export type { PlannedEvaluation, RunEvaluationsOptions, WaitingSearch } from './experiments/evaluations';
 export {
   edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,
-  parameterFreeWeights, testErrorRow, weightHeatmapFigure,
+  parameterFreeWeights, testErrorFigure, testErrorRow, weightHeatmapFigure,
 } from './analysis/failure';
 export type { Blank, FailureSummaryRow, ParameterFreeWeightRow, TestErrorRow } from './analysis/failure';
 export { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN, degenerationRow, degenerationVerdict } from './analysis/degeneration';
+export { edgeWeightsFigure } from './analysis/edge_weights';
 export type { DegenerationRow } from './analysis/degeneration';
 export {
   adaFigure, eigenvalueTrajectoryFigure, esCandidates, esOutcome, esSummary, esTestErrors, neverFiredReason, ratioSeries,

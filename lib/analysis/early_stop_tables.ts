@@ -107,7 +107,7 @@ function eigenAxis(data: readonly object[]) {
   const ys = data.filter((t) => !('yaxis' in t)).flatMap((t) => (t as { y: (number | null)[] }).y);
   const positive = ys.filter((v): v is number => typeof v === 'number' && v > 0);
   const wide = positive.length > 0 && Math.max(...positive) / Math.min(...positive) > 3;
-  return { title: { text: 'dominant eigenvalue of ∇²_α L_valid (log scale)' }, type: 'log', tickformat: '.2g', ...(wide ? { dtick: 'D2' } : {}) };
+  return { title: { text: 'dominant eigenvalue of ∇²_α L_valid (dimensionless, log scale)' }, type: 'log', tickformat: '.2g', ...(wide ? { dtick: 'D2' } : {}) };
 }
 
 /**
@@ -338,7 +338,8 @@ export function esSummary(errors: readonly EsTestErrorRow[], replay: readonly Re
     fired.length === 0
       ? `DARTS-ES fired in none of the ${es.length} searches, so its architectures are DARTS's own.`
       : `DARTS-ES fired in ${fired.length} of ${es.length} searches; against DARTS's architecture, its test error was lower in ` +
-        `${versus(-1)}, equal in ${versus(0)} and higher in ${versus(1)} of those ${fired.length}.`,
+        `${versus(-1)}, equal in ${versus(0)} and higher in ${versus(1)} of those ${fired.length} (one evaluation each: read the ` +
+        'differences against the seed range of notebook 01).',
   ];
   for (const a of errors.filter((r) => r.method === 'DARTS-ADA')) {
     const d = errors.find((r) => r.method === 'DARTS' && r.space === a.space);

@@ -194,6 +194,33 @@ export function testErrorRow(space: SpaceName, evaluation: StoredEvaluation): Te
   };
 }
 
+/**
+ * The test error of each space's final architecture as bars, beside the paper's CIFAR-10 test error
+ * of DARTS on the same space (PAPER.md 6) as a second set of bars on the same axis. The two differ in
+ * data set and scale, so the figure's note says to compare the order of the spaces, not the levels.
+ */
+export function testErrorFigure(rows: readonly TestErrorRow[], title: string): Figure {
+  if (rows.length === 0) throw new Error('testErrorFigure: rows must not be empty');
+  const spaces = rows.map((r) => r.space.toUpperCase());
+  const paper = rows.map((r) => (r.paperCifar10ErrorPct === '' ? null : r.paperCifar10ErrorPct));
+  return {
+    data: [
+      { type: 'bar', name: `ours: ${rows[0].dataset}, ${rows[0].testImages.toLocaleString('en-US')} test images`, x: spaces,
+        y: rows.map((r) => r.testErrorPct), marker: { color: '#1c7ed6' }, text: rows.map((r) => r.testErrorPct.toFixed(1)), textposition: 'outside' },
+      { type: 'bar', name: 'the paper: CIFAR-10, 20 cells, 600 epochs (PAPER.md 6; none for the DARTS space)', x: spaces, y: paper,
+        marker: { color: '#adb5bd' }, text: paper.map((v) => (v === null ? '' : v.toFixed(2))), textposition: 'outside' },
+    ],
+    layout: {
+      title: { text: title }, width: 900, height: 480, barmode: 'group',
+      xaxis: { title: { text: 'search space (DARTS, final genotype)' } },
+      yaxis: { title: { text: 'test error (%)' }, rangemode: 'tozero' },
+      legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.2 },
+      annotations: [{ text: 'different data and scale: compare the order of the spaces, not the levels', xref: 'paper', yref: 'paper',
+        x: 0.5, y: 1.02, xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 11, color: '#555' } }],
+    },
+  };
+}
+
 const pct = (v: number) => `${v.toFixed(1)}%`;
 
 /**

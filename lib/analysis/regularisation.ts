@@ -233,7 +233,7 @@ export function gridFigure(rows: readonly GridRow[], title: string): Figure {
     ],
     layout: {
       title: { text: title }, width: 1100, height: 450, legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.3 },
-      xaxis: { ...xaxis, domain: [0, 0.44] }, yaxis: { title: { text: 'dominant eigenvalue of ∇²_α L_valid (final)' } },
+      xaxis: { ...xaxis, domain: [0, 0.44] }, yaxis: { title: { text: 'dominant eigenvalue of ∇²_α L_valid (final, dimensionless)' } },
       xaxis2: { ...xaxis, domain: [0.56, 1] }, yaxis2: { anchor: 'x2', title: { text: 'test error of the final genotype (%)' } },
     },
   };
@@ -307,7 +307,8 @@ export function regularisationFindings(preset: PresetName, l2: readonly GridRow[
     for (const m of methods.filter((x) => x.method.startsWith('R-DARTS'))) {
       const d = m.testErrorPct - darts.testErrorPct;
       lines.push(`${m.method} vs DARTS: ${d < 0 ? `${(-d).toFixed(1)} points lower` : d > 0 ? `${d.toFixed(1)} points higher` : 'the same'} ` +
-        `(parameter-free share ${pct(100 * m.parameterFreeShare)} vs ${pct(100 * darts.parameterFreeShare)}).`);
+        `(parameter-free share ${pct(100 * m.parameterFreeShare)} vs ${pct(100 * darts.parameterFreeShare)}; one evaluation each: ` +
+        'a difference inside the seed range of notebook 01 says nothing).');
     }
   }
   return lines;

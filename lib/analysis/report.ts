@@ -13,7 +13,9 @@ import { canonicalJson } from '../config/validation';
 import { DATASETS } from '../data/registry';
 import { searchPlan } from '../experiments/plan';
 import { compareS3 } from '../experiments/compare';
+import { plannedRsWs } from '../experiments/evaluations';
 import { presetTrainConfigs } from '../experiments/records';
+import { readBaselineResult } from '../baselines/store';
 import { outputsDir, REPORT_PRESET, resultsDir } from '../paths';
 import { writeFileAtomic } from '../runs/atomic';
 import { readRun, runDirFor } from '../runs/store';
@@ -43,7 +45,7 @@ const SECTIONS: readonly Section[] = [
     question: 'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
       '(the paper, CIFAR-10: skip connections take almost every edge on S1 to S3, the noise op 5 of 8 on S4).',
     tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread'], findings: '01-findings',
-    figures: ['01-op-share', '01-s3-weights', ...['s1', 's2', 's3', 's4', 'darts'].map((space) => `01-cells-${space}`)],
+    figures: ['01-test-error', '01-op-share', '01-s3-weights', ...['s1', 's2', 's3', 's4', 'darts'].flatMap((space) => [`01-alphas-${space}`, `01-cells-${space}`])],
   },
   {
     title: '2. Does the dominant eigenvalue rise, and does it predict the test error?', notebook: '02-eigenvalue-vs-test-error',
@@ -89,7 +91,7 @@ export function protocolTable(preset: PresetName): string {
     ['search: alpha learning rate', String(s.alphaOptimizer.lr), String(sp.alphaOptimizer.lr)],
     ['curvature: method, every k epochs', `${s.hessian.method} (${s.hessian.scheme} differences, tolerance ${s.hessian.tolerance}), ${s.hessian.evalEvery}`,
       `${sp.hessian.method} matrix (${sp.hessian.scheme} differences here; the code: exact), ${sp.hessian.evalEvery}`],
-    ['seeds per setting', `1 (search seed ${searchPlan(preset)[0]?.config.seed}, evaluation seed ${t.seed})`, 'several (the paper reports means over seeds for its main tables)'],
+    ['seeds per setting', `1 (search seed ${searchPlan(preset)[0]?.config.seed}, evaluation seed ${t.seed})`, '3 search seeds per setting in the code; the paper searches 4 times and selects by validation (PAPER.md 1)'],
     ['evaluation: cells, channels', `${t.layers}, ${t.C}`, `${tp.layers}, ${tp.C} (CIFAR-10; 8, 16 on CIFAR-100 and SVHN)`],
     ['evaluation: epochs, batch', `${t.epochs}, ${t.batchSize}`, `${tp.epochs}, ${tp.batchSize}`],
     ['evaluation: training images, test images', `${trainImages(t)}, ${testImages(t)}`, `${trainImages(tp)}, ${testImages(tp)}`],
@@ -173,6 +175,11 @@ export function computeTable(preset: PresetName, records: string): { table: stri
   }
   rows.push([`${count} evaluations (${preset})`, 'finished', '', (evalSeconds / 3600).toFixed(2)]);
   total += evalSeconds;
+  const rsWs = plannedRsWs(preset, records);
+  const rsWsResult = readBaselineResult<{ seconds?: { total?: number } }>(rsWs.dir);
+  const rsWsSeconds = rsWsResult?.seconds?.total ?? 0;
+  rows.push([`RS-ws baseline (${rsWs.name}'s config)`, rsWsResult ? 'finished' : 'not finished', '', rsWsResult ? (rsWsSeconds / 3600).toFixed(2) : '']);
+  total += rsWsSeconds;
   rows.push(['total', '', '', (total / 3600).toFixed(2)]);
   return { table: mdTable(['what', 'status', 'epochs', 'hours (one core each)'], rows), hours: total / 3600 };
 }
@@ -193,6 +200,10 @@ function sectionText(s: Section, outputs: string, preset: PresetName): string {
   }
   const figures = s.figures.filter((f) => fs.existsSync(path.join(outputs, 'figures', `${f}.png`)));
   if (figures.length > 0) lines.push(figures.map((f) => `![${f}](figures/${f}.png)`).join('\n'), '');
+  const htmlOnly = s.figures.filter((f) => !figures.includes(f) && fs.existsSync(path.join(outputs, 'figures', `${f}.html`)));
+  if (htmlOnly.length > 0) {
+    lines.push(`_Saved without a PNG (Chromium was missing; \`bash .ci/setup\` installs it): ${htmlOnly.map((f) => `figures/${f}.html`).join(', ')}._`, '');
+  }
   return lines.join('\n');
 }
 
@@ -234,7 +245,8 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     preset === 'mini'
       ? `Budget (#7): ${MINI_BUDGET_HOURS} hours of this machine. The hours above are per process; two ran at once on the two cores ` +
         `(which slows each by about a third), so the ${compute.hours.toFixed(1)} process-hours so far took about ` +
-        `${(compute.hours / 2).toFixed(1)} hours of the machine.`
+        `${(compute.hours / 2).toFixed(1)} hours of the machine: ` +
+        `${compute.hours / 2 <= MINI_BUDGET_HOURS ? 'within' : 'over'} the budget. (Random search's candidates count among the evaluations.)`
       : '',
     '',
     ...SECTIONS.map((s) => sectionText(s, outputs, preset)),

@@ -66,6 +66,13 @@ describe('claimRows', () => {
     assert.strictEqual(verdict(-0.2, 0.95), 'inconclusive');
     const row = claim(claimRows(reader({ '02-correlation': [{ statistic: 'pearson', n: 14, estimate: 0.5, ciLow: 0.2, ciHigh: 0.7 }] })), 'The final');
     assert.match(row.ours, /^Pearson 0\.50 \[0\.20, 0\.70\], Spearman n\/a \[n\/a, n\/a\], over 14 searches \(every space and group of the plan pooled\)$/);
+    // The pooled rows decide; the S3-only rows are shown beside them.
+    const both = claim(claimRows(reader({ '02-correlation': [
+      { searches: 'all 14', statistic: 'pearson', n: 14, estimate: 0.1, ciLow: -0.3, ciHigh: 0.5 },
+      { searches: 'S3 only (10)', statistic: 'pearson', n: 10, estimate: 0.8, ciLow: 0.4, ciHigh: 0.95 },
+    ] })), 'The final');
+    assert.strictEqual(both.verdict, 'not reproduced');
+    assert.match(both.ours, /^Pearson 0\.10 \[-0\.30, 0\.50\], .* over 14 searches .*; the 10 S3 searches alone: Pearson 0\.80 \[0\.40, 0\.95\]$/);
     const blank = claim(claimRows(reader({ '02-correlation': [{ statistic: 'pearson', n: 3, estimate: null, ciLow: null, ciHigh: null }] })), 'The final');
     assert.strictEqual(blank.verdict, 'not measured yet');
   });
@@ -101,6 +108,12 @@ describe('claimRows', () => {
     assert.strictEqual(claim(rows, 'DARTS-ADA').verdict, 'not reproduced');  // +3 points
     assert.strictEqual(claim(rows, 'DARTS-ADA').ours, 'DARTS-ADA 26.00% vs DARTS 23.00% (+3.00 points; seed range 2.00 points)');
     assert.strictEqual(claim(rows, 'R-DARTS(L2)').verdict, 'reproduced');  // -2.5
+    const withGrid = claimRows(reader({
+      '04-methods': [{ method: 'DARTS', testErrorPct: 23 }, { method: 'R-DARTS(L2)', testErrorPct: 20.5 }],
+      '04-l2-grid': [{ run: 'failure-s3', strength: 0.0003, testErrorPct: 23 }, { run: 'l2-0.0243', strength: 0.0243, testErrorPct: 20.5 },
+        { run: 'l2-0.0009', strength: 0.0009, testErrorPct: 23.5 }],
+    }));
+    assert.match(claim(withGrid, 'R-DARTS(L2)').ours, /; every L2 factor vs DARTS \(points\): 0\.0009: \+0\.50, 0\.0243: -2\.50$/);
     assert.strictEqual(claim(rows, 'R-DARTS(DP)').verdict, 'inconclusive');  // -1
     const harmed = claimRows(reader({ '01-seed-spread': SPREAD, '03-es-test-error': [...es('s1', 0.2, 0.15, true), ...es('s4', 0.2, 0.25, true)] }));
     assert.strictEqual(claim(harmed, 'Where DARTS-ES').verdict, 'not reproduced');

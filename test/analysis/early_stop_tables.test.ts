@@ -215,7 +215,7 @@ describe('esSummary', () => {
         row('failure-s1', 'DARTS-ES', 0.3, false), row('ada-s3', 'DARTS-ADA', 0.25)],
       replayTable([{ name: 'failure-s3', run: run(50, jump) }]),
     );
-    assert.match(s, /^DARTS-ES fired in 1 of 2 searches; against DARTS's architecture, its test error was lower in 1, equal in 0 and higher in 0 of those 1\./);
+    assert.match(s, /^DARTS-ES fired in 1 of 2 searches; against DARTS's architecture, its test error was lower in 1, equal in 0 and higher in 0 of those 1 \(one evaluation each: read the differences against the seed range of notebook 01\)\./);
     assert.match(s, /DARTS-ADA on S3: 25\.0% test error against DARTS's 30\.0% \(final genotype after 1 rollback\(s\)\)\./);
     assert.match(s, /Replayed over the 1 stored series, \d+ of 9 rules stop at least one: code \(1\), paper \(1\)/);
   });

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import {
   edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,
-  parameterFreeWeights, testErrorRow, weightHeatmapFigure,
+  parameterFreeWeights, testErrorFigure, testErrorRow, weightHeatmapFigure,
 } from '../../lib/analysis/failure';
 import type { StoredRun } from '../../lib/runs/run_read';
 import { getSpace } from '../../lib/spaces/spaces';
@@ -127,6 +127,22 @@ describe('testErrorRow', () => {
 
   it('throws for an unfinished evaluation, naming its directory', () => {
     assert.throws(() => testErrorRow('s3', evaluation(0.1, { done: false, testError: undefined })), /\/evals\/fake is not finished/);
+  });
+});
+
+describe('testErrorFigure', () => {
+  it("puts ours and the paper's CIFAR-10 error side by side per space, the DARTS space without the paper's bar", () => {
+    const fig = testErrorFigure([testErrorRow('s3', evaluation(0.2334)), testErrorRow('darts', evaluation(0.25))], 'title');
+    const [ours, paper] = fig.data as { name: string; x: string[]; y: (number | null)[] }[];
+    assert.deepStrictEqual(ours.x, ['S3', 'DARTS']);
+    assert.deepStrictEqual(ours.y.map((v) => Number((v as number).toFixed(2))), [23.34, 25]);
+    assert.deepStrictEqual(paper.y, [3.34, null]);
+    assert.match(ours.name, /^ours: fashion-mnist, 64 test images$/);
+    assert.match(paper.name, /CIFAR-10/);
+    const layout = fig.layout as { yaxis: { title: { text: string } }; annotations: { text: string }[] };
+    assert.strictEqual(layout.yaxis.title.text, 'test error (%)');
+    assert.match(layout.annotations[0].text, /not the levels/);
+    assert.throws(() => testErrorFigure([], 't'), /rows must not be empty/);
   });
 });
 

@@ -165,8 +165,8 @@ describe('regularisationFindings', () => {
     assert.match(lines[1], /^R-DARTS\(DP\) grid .*eigenvalue no trend \(constant\).* selects 0 /);
     assert.strictEqual(lines[2], 'Methods by test error, lowest first: R-DARTS(L2) 18.0%, DARTS 20.0%, R-DARTS(DP) 20.0%, RS 22.0%.');
     assert.deepStrictEqual(lines.slice(3), [
-      'R-DARTS(L2) vs DARTS: 2.0 points lower (parameter-free share 25.0% vs 50.0%).',
-      'R-DARTS(DP) vs DARTS: the same (parameter-free share 50.0% vs 50.0%).',
+      'R-DARTS(L2) vs DARTS: 2.0 points lower (parameter-free share 25.0% vs 50.0%; one evaluation each: a difference inside the seed range of notebook 01 says nothing).',
+      'R-DARTS(DP) vs DARTS: the same (parameter-free share 50.0% vs 50.0%; one evaluation each: a difference inside the seed range of notebook 01 says nothing).',
     ]);
   });
 

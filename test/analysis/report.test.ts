@@ -38,10 +38,14 @@ describe('report', () => {
       assert.match(report, /\|s3\|23\.3\|/);
       assert.match(report, /!\[01-op-share\]\(figures\/01-op-share\.png\)/);
       assert.ok(!report.includes('01-s3-weights.png'), 'a figure without its PNG is not linked');
+      fs.writeFileSync(path.join(results, 'figures', '01-s3-weights.html'), '<html></html>');
+      assert.match(buildReport('smoke', results, results), /_Saved without a PNG \(Chromium was missing; `bash \.ci\/setup` installs it\): figures\/01-s3-weights\.html\._/);
+      fs.rmSync(path.join(results, 'figures', '01-s3-weights.html'));
       assert.match(report, /_Not written yet \(tables\/02-eigenvalue-test-error\.md, tables\/02-correlation\.md, tables\/02-discretisation-drop\.md\): notebook `02-eigenvalue-vs-test-error`/);
       assert.match(report, /\| ada-s3 \| finished \| 2\/2 \| \d+\.\d\d \|/);
       assert.match(report, /\| failure-s1 \| not started \| 0 \|/);
       assert.match(report, /\| 0 evaluations \(smoke\) \| finished \|/);
+      assert.match(report, /\| RS-ws baseline \(failure-s3's config\) \| not finished \|  \|  \|/);
       assert.strictEqual(writeReport('smoke', results, results), path.join(results, 'REPORT.md'));
       assert.strictEqual(fs.readFileSync(path.join(results, 'REPORT.md'), 'utf8'), report);
     } finally {
