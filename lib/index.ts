@@ -205,10 +205,10 @@ export { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN, degenerationRow, degenera
 export { edgeWeightsFigure } from './analysis/edge_weights';
 export type { DegenerationRow } from './analysis/degeneration';
 export {
-  adaFigure, eigenvalueTrajectoryFigure, esCandidates, esOutcome, esSummary, esTestErrors, neverFiredReason, ratioSeries,
+  adaFigure, eigenvalueTrajectoryFigure, esCandidates, esOutcome, esSummary, esTestErrorTable, esTestErrors, neverFiredReason, ratioSeries,
   formatL2, PAPER_CODE_EIGENVALUES, replayRules, replayTable,
 } from './analysis/early_stop_tables';
-export type { EsCandidate, EsOutcome, EsRun, EsTestErrorRow, NamedRun, ReplayRow } from './analysis/early_stop_tables';
+export type { EsCandidate, EsOutcome, EsRun, EsTestErrorRow, EsTestErrorTableRow, NamedRun, ReplayRow } from './analysis/early_stop_tables';
 export {
   BASELINE_SETTINGS, baselineSettings, evaluateFinal, gridFigure, gridRow, HELD_OUT_FILE, heldOutAccuracy, methodRow, randomSearchTrainConfig,
   regularisationFindings, strengthOf,

@@ -170,7 +170,7 @@ function earlyStopping(tables: TableReader, range: number | undefined): ClaimRow
   if (fired.length === 0) return { claim, paper, ours: 'the rule fired on none of the searches', verdict: 'inconclusive', rule };
   const deltas = fired.map((r) => {
     const darts = rows.find((d) => d.method === 'DARTS' && d.run === r.run);
-    return { space: upper(r.space), delta: 100 * (num(r.testError) - num(darts?.testError)), epoch: r.epoch, darts: darts !== undefined };
+    return { space: upper(r.space), delta: num(r.testErrorPct) - num(darts?.testErrorPct), epoch: r.epoch, darts: darts !== undefined };
   });
   const verdicts = deltas.map((d) => improvement(d.delta, range));
   const verdict: Verdict = verdicts.includes('not reproduced') ? 'not reproduced' : verdicts.every((v) => v === 'reproduced') ? 'reproduced'
@@ -204,7 +204,7 @@ function ada(tables: TableReader, range: number | undefined): ClaimRow {
     return { claim, paper, ours: `DARTS-ADA ended in DARTS's own genotype (${a.note})`, verdict: 'inconclusive', rule: IMPROVEMENT_RULE };
   }
   return versusDarts(claim, paper,
-    a && d ? { method: 'DARTS-ADA', error: 100 * num(a.testError), darts: 100 * num(d.testError) } : undefined,
+    a && d ? { method: 'DARTS-ADA', error: num(a.testErrorPct), darts: num(d.testErrorPct) } : undefined,
     { table: '03-es-test-error', written: rows !== undefined, method: 'DARTS-ADA' }, range);
 }
 

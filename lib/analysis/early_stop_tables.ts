@@ -10,6 +10,7 @@ import { codeRule, earlyStopDecision, EarlyStopRule, EigenvalueEntry, firstEarly
 import type { StoredRun } from '../runs/run_read';
 import type { Genotype } from '../spaces/genotype';
 import type { EvalSource } from '../train/train';
+import type { Blank } from './failure';
 import type { Figure } from './figures';
 
 /** The parts of a stored run read here. */
@@ -276,6 +277,20 @@ export function esCandidates(failure: readonly NamedRun[], ada: readonly NamedRu
 
 /** A candidate with its test error (a fraction), without the genotype and its source: a table row. */
 export type EsTestErrorRow = Omit<EsCandidate, 'genotype' | 'source'> & { readonly testError: number };
+
+/** A row of the saved table 03-es-test-error: the test error in % as every other table, blank cells where a flag does not apply. */
+export type EsTestErrorTableRow = Omit<EsTestErrorRow, 'testError' | 'esFired' | 'sameAsDarts'> & {
+  readonly esFired: boolean | Blank;
+  readonly sameAsDarts: boolean | Blank;
+  readonly testErrorPct: number;
+};
+
+/** `rows` as the notebook saves them (see `EsTestErrorTableRow`). */
+export function esTestErrorTable(rows: readonly EsTestErrorRow[]): EsTestErrorTableRow[] {
+  return rows.map(({ testError, esFired, sameAsDarts, ...rest }) => ({
+    ...rest, esFired: esFired ?? '', sameAsDarts: sameAsDarts ?? '', testErrorPct: 100 * testError,
+  }));
+}
 
 /** Evaluates each candidate with `evaluate` (e.g. ensureEvaluation's test error), one after another. */
 export async function esTestErrors(candidates: readonly EsCandidate[], evaluate: (c: EsCandidate) => Promise<number>): Promise<EsTestErrorRow[]> {

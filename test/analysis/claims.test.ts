@@ -20,8 +20,8 @@ const degeneration = (space: string, free: number, first: number | null, last: n
 /** DARTS's S3 genotype at 3 seeds: range 2 points. */
 const SPREAD = [{ testErrorPct: 22 }, { testErrorPct: 23 }, { testErrorPct: 21 }];
 const es = (space: string, darts: number, esError: number, fired: boolean) => [
-  { space, run: `failure-${space}`, method: 'DARTS', epoch: 49, esFired: null, testError: darts },
-  { space, run: `failure-${space}`, method: 'DARTS-ES', epoch: fired ? 10 : 49, esFired: fired, testError: esError },
+  { space, run: `failure-${space}`, method: 'DARTS', epoch: 49, esFired: null, testErrorPct: 100 * darts },
+  { space, run: `failure-${space}`, method: 'DARTS-ES', epoch: fired ? 10 : 49, esFired: fired, testErrorPct: 100 * esError },
 ];
 
 describe('claimRows', () => {
@@ -99,7 +99,7 @@ describe('claimRows', () => {
     const rows = claimRows(reader({
       '01-seed-spread': SPREAD,
       '03-es-test-error': [...es('s1', 0.25, 0.20, true), ...es('s3', 0.23, 0.24, true), ...es('s2', 0.3, 0.3, false),
-        { space: 's3', run: 'ada-s3', method: 'DARTS-ADA', epoch: 49, esFired: null, testError: 0.26 }],
+        { space: 's3', run: 'ada-s3', method: 'DARTS-ADA', epoch: 49, esFired: null, testErrorPct: 26 }],
       '04-methods': [{ method: 'DARTS', testErrorPct: 23 }, { method: 'R-DARTS(L2)', testErrorPct: 20.5 }, { method: 'R-DARTS(DP)', testErrorPct: 22 }],
     }));
     const esRow = claim(rows, 'Where DARTS-ES');
@@ -123,7 +123,7 @@ describe('claimRows', () => {
     assert.match(claim(orphan, 'Where DARTS-ES').ours, /S1: no DARTS row/);
     assert.strictEqual(claim(orphan, 'Where DARTS-ES').verdict, 'inconclusive');
     const noRollback = claimRows(reader({ '03-es-test-error': [...es('s3', 0.2, 0.2, false),
-      { space: 's3', run: 'ada-s3', method: 'DARTS-ADA', epoch: 49, esFired: null, sameAsDarts: true, note: 'final genotype after 0 rollback(s)', testError: 0.2 }] }));
+      { space: 's3', run: 'ada-s3', method: 'DARTS-ADA', epoch: 49, esFired: null, sameAsDarts: true, note: 'final genotype after 0 rollback(s)', testErrorPct: 20 }] }));
     assert.deepStrictEqual([claim(noRollback, 'DARTS-ADA').verdict, claim(noRollback, 'DARTS-ADA').ours],
       ['inconclusive', "DARTS-ADA ended in DARTS's own genotype (final genotype after 0 rollback(s))"]);
     // Three equal seeds: the range is floored at one test image (100 / 1000 images = 0.1 points).

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import {
-  adaFigure, eigenvalueTrajectoryFigure, esCandidates, EsCandidate, esOutcome, EsRun, esSummary, esTestErrors, neverFiredReason, NamedRun,
+  adaFigure, eigenvalueTrajectoryFigure, esCandidates, EsCandidate, esOutcome, EsRun, esSummary, esTestErrorTable, esTestErrors, neverFiredReason, NamedRun,
   formatL2, ratioSeries, replayRules, replayTable,
 } from '../../lib/analysis/early_stop_tables';
 import { ControllerDecision, eigenvalueHistory } from '../../lib/control/controller';
@@ -174,6 +174,10 @@ describe('esTestErrors', () => {
     assert.deepStrictEqual(seen, c);
     assert.deepStrictEqual(rows.map((r) => [r.method, r.testError, 'genotype' in r || 'source' in r]),
       [['DARTS', 0.1, false], ['DARTS-ES', 0.2, false]]);
+    // As saved (03-es-test-error): the error in %, blank cells where a flag does not apply.
+    const table = esTestErrorTable(rows);
+    assert.deepStrictEqual(table.map((r) => [r.method, r.esFired, r.sameAsDarts, r.testErrorPct, 'testError' in r]),
+      [['DARTS', '', '', 10, false], ['DARTS-ES', false, true, 20, false]]);
   });
 });
 
