@@ -31,25 +31,23 @@ export function relu(x: tf.Tensor4D, pattern?: ActivationPattern): tf.Tensor4D {
   return op(x) as tf.Tensor4D;
 }
 
-/** Element (i, j) of every 3x3 window of stride s: xp[:, i + s a, j + s b, :] -> [N, OH, OW, C]. */
-function windowElement(xp: tf.Tensor4D, i: number, j: number, s: number, oh: number, ow: number): tf.Tensor4D {
-  const [n, , , c] = xp.shape;
-  if (s === 1) return xp.slice([0, i, j, 0], [n, oh, ow, c]);
-  return tf.stridedSlice(xp, [0, i, j, 0], [n, i + s * (oh - 1) + 1, j + s * (ow - 1) + 1, c], [1, s, s, 1]) as tf.Tensor4D;
-}
-
 /**
- * `windowElement` through a [N, hh, s, wh, s, C] view and a plain slice, whose gradient tfjs has
- * (it has none for stridedSlice): for the replayed max pool (lib/nn/pattern.ts), which is
- * differentiated.
+ * Element (i, j) of every 3x3 window of stride s: xp[:, i + s a, j + s b, :] -> [N, OH, OW, C].
+ * Stride s > 1 picks rows and columns through 3-D views and plain slices: tfjs-wasm's stridedSlice
+ * costs about 11 ms for [64, 16, 16, 16] here, which made the replayed max pool of the Hessian
+ * products (9 of them per pool) the slowest part of a curvature measurement on S1.
  */
-function windowElementDifferentiable(xp: tf.Tensor4D, i: number, j: number, s: number, oh: number, ow: number): tf.Tensor4D {
-  if (s === 1) return windowElement(xp, i, j, s, oh, ow);
+function windowElement(xp: tf.Tensor4D, i: number, j: number, s: number, oh: number, ow: number): tf.Tensor4D {
   const [n, hp, wp, c] = xp.shape;
-  const [qi, ri, qj, rj] = [Math.floor(i / s), i % s, Math.floor(j / s), j % s];
-  const [hh, wh] = [Math.max(Math.ceil(hp / s), qi + oh), Math.max(Math.ceil(wp / s), qj + ow)];
-  const view = xp.pad([[0, 0], [0, hh * s - hp], [0, wh * s - wp], [0, 0]]).reshape([n, hh, s, wh, s, c]);
-  return view.slice([0, qi, ri, qj, rj, 0], [n, oh, 1, ow, 1, c]).reshape([n, oh, ow, c]);
+  if (s === 1) return xp.slice([0, i, j, 0], [n, oh, ow, c]);
+  return tf.tidy(() => {
+    const [qi, ri, qj, rj] = [Math.floor(i / s), i % s, Math.floor(j / s), j % s];
+    const [hh, wh] = [Math.max(Math.ceil(hp / s), qi + oh), Math.max(Math.ceil(wp / s), qj + ow)];
+    const padded = hh * s === hp && wh * s === wp ? xp : xp.pad([[0, 0], [0, hh * s - hp], [0, wh * s - wp], [0, 0]]);
+    const rows = padded.reshape([n * hh, s, wh * s * c]).slice([0, ri, 0], [n * hh, 1, wh * s * c]);
+    const cols = rows.reshape([n * hh * wh, s, c]).slice([0, rj, 0], [n * hh * wh, 1, c]);
+    return cols.reshape([n, hh, wh, c]).slice([0, qi, qj, 0], [n, oh, ow, c]) as tf.Tensor4D;
+  });
 }
 
 /**
@@ -75,6 +73,31 @@ function scatterWindows(term: (i: number, j: number) => tf.Tensor4D, s: number, 
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) terms.push(windowElementAdjoint(term(i, j), i, j, s, hh, wh));
     return tf.addN(terms).reshape([n, hh * s, wh * s, c]).slice([0, 1, 1, 0], [n, h, w, c]) as tf.Tensor4D;
   });
+}
+
+/**
+ * The replayed max pool (lib/nn/pattern.ts): the window element chosen at the recorded point
+ * (`index`, 0..8 per output) for every output, a linear function of x. Its gradient is ours,
+ * scattering dy back to the chosen elements through 6-D pads: tfjs's own gradient of the strided
+ * window slices went through 6-D slices, which are slow on wasm (1.7 s for forward and gradient of
+ * [64, 14, 14, 16] at stride 2, against about 0.1 s this way).
+ */
+function replayedMaxPool(x: tf.Tensor4D, stride: number, index: tf.Tensor): tf.Tensor4D {
+  const [, oh, ow] = index.shape;
+  const chosen = (k: number) => tf.equal(index, k).cast('float32');
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xi, save] = args as [tf.Tensor4D, tf.GradSaveFunc];
+    save([]);
+    const value = tf.tidy(() => {
+      const xp = tf.pad(xi, PAD_1, 0);
+      return tf.addN(Array.from({ length: 9 }, (_, k) => windowElement(xp, Math.floor(k / 3), k % 3, stride, oh, ow).mul(chosen(k)))) as tf.Tensor4D;
+    });
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor) => scatterWindows((i, j) => dy.mul(chosen(3 * i + j)) as tf.Tensor4D, stride, xi.shape),
+    };
+  });
+  return op(x) as tf.Tensor4D;
 }
 
 /** True when the active backend has our one-kernel 3x3 pools (lib/kernels/fused.ts: wasm). */
@@ -122,14 +145,7 @@ export function maxPool3x3(x: tf.Tensor4D, stride: number, pattern?: ActivationP
       }
       return idx;
     }));
-    if (!pattern.recording) {
-      return tf.tidy(() => {
-        const xp = tf.pad(x, PAD_1, 0);
-        const parts = Array.from({ length: 9 }, (_, k) => windowElementDifferentiable(xp, Math.floor(k / 3), k % 3, stride, oh, ow)
-          .mul(tf.equal(index, k).cast('float32')));
-        return tf.addN(parts) as tf.Tensor4D;
-      });
-    }
+    if (!pattern.recording) return replayedMaxPool(x, stride, index);
   }
   if (hasFusedPool()) return fusedPool(x, stride, 'max');
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
