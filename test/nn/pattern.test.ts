@@ -26,6 +26,32 @@ describe('ActivationPattern', () => {
     }
   });
 
+  it('replays max pooling at a moved input as the element each window chose at the recorded point (a plain-loop reference)', () => {
+    for (const [h, s] of [[7, 2], [6, 2], [5, 1]]) {
+      const x = tf.randomNormal([1, h, h, 2], 0, 1, 'float32', 10 + h) as tf.Tensor4D;
+      const moved = tf.randomNormal([1, h, h, 2], 0, 1, 'float32', 20 + h) as tf.Tensor4D;
+      const p = new ActivationPattern();
+      pass(p, () => maxPool3x3(x, s, p));
+      const got = pass(p, () => maxPool3x3(moved, s, p));
+      const [xv, mv] = [x.dataSync(), moved.dataSync()];
+      const at = (v: ArrayLike<number>, r: number, c: number, k: number) => v[(r * h + c) * 2 + k];
+      const out = Math.floor((h - 1) / s) + 1;
+      const want: number[] = [];
+      for (let a = 0; a < out; a++) for (let b = 0; b < out; b++) for (let k = 0; k < 2; k++) {
+        // PyTorch's choice: the first maximum in row-major order over the window's real pixels (pad 1).
+        let best: [number, number] | undefined;
+        for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
+          const [r, c] = [a * s + i - 1, b * s + j - 1];
+          if (r < 0 || c < 0 || r >= h || c >= h) continue;
+          if (!best || at(xv, r, c, k) > at(xv, best[0], best[1], k)) best = [r, c];
+        }
+        want.push(at(mv, best![0], best![1], k));
+      }
+      assert.deepStrictEqual(Array.from(got.dataSync()), want, `size ${h} stride ${s}`);
+      p.dispose();
+    }
+  });
+
   it('replays ReLU as x times the recorded mask: linear in x away from the recorded point', () => {
     const x = tf.tensor4d([-1, 2, -3, 4], [1, 2, 2, 1]);
     const p = new ActivationPattern();
