@@ -80,20 +80,27 @@ const rangeText = (range: number | undefined) => (range === undefined ? 'no seed
 const IMPROVEMENT_RULE = 'reproduced when lower than DARTS by more than the seed range of DARTS\'s S3 genotype, not reproduced when higher by ' +
   'more, inconclusive inside it';
 
+/** The claim's row from `table`, judged by `judge`; "not measured yet" when the table has not been written. */
+function judgeTable(tables: TableReader, table: string, head: Pick<ClaimRow, 'claim' | 'paper' | 'rule'>,
+  judge: (rows: Row[]) => Pick<ClaimRow, 'ours' | 'verdict'>): ClaimRow {
+  const rows = tables(table);
+  return rows ? { ...head, ...judge(rows) } : missing(head.claim, head.paper, head.rule, [table]);
+}
+
 function degenerates(tables: TableReader): ClaimRow {
   const claim = 'DARTS degenerates on S1 to S4';
   const paper = 'CIFAR-10: skip connections on almost every edge of S1 to S3, noise on 5 of 8 ops of S4 (PAPER.md 6)';
   const rule = `degenerate: at least ${DEGENERATE_NORMAL_MIN} of the final normal cell's 8 ops parameter-free (looser than the paper's ` +
     '"almost every edge"; S4\'s noise on 5 of 8 is its mildest case); reproduced when S1 to S4 all are, partly when some are, a space ' +
     'not searched counting as not; the DARTS space is shown, not judged';
-  const rows = tables('01-degeneration');
-  if (!rows) return missing(claim, paper, rule, ['01-degeneration']);
-  const degenerate = (r: Row) => num(r.normalParameterFree) >= DEGENERATE_NORMAL_MIN;
-  const absent = PAPER_SPACES.filter((space) => !rows.some((r) => r.space === space));
-  const ours = rows.map((r) => `${upper(r.space)} ${r.normalParameterFree}/8${degenerate(r) ? ' (degenerate)' : ''}`)
-    .concat(absent.map((space) => `${upper(space)} not searched`)).join(', ');
-  const judged = rows.filter((r) => PAPER_SPACES.includes(String(r.space)));
-  return { claim, paper, ours, verdict: share(judged.filter(degenerate).length, PAPER_SPACES.length), rule };
+  return judgeTable(tables, '01-degeneration', { claim, paper, rule }, (rows) => {
+    const degenerate = (r: Row) => num(r.normalParameterFree) >= DEGENERATE_NORMAL_MIN;
+    const absent = PAPER_SPACES.filter((space) => !rows.some((r) => r.space === space));
+    const ours = rows.map((r) => `${upper(r.space)} ${r.normalParameterFree}/8${degenerate(r) ? ' (degenerate)' : ''}`)
+      .concat(absent.map((space) => `${upper(space)} not searched`)).join(', ');
+    const judged = rows.filter((r) => PAPER_SPACES.includes(String(r.space)));
+    return { ours, verdict: share(judged.filter(degenerate).length, PAPER_SPACES.length) };
+  });
 }
 
 function eigenvalueRises(tables: TableReader): ClaimRow {
@@ -101,14 +108,14 @@ function eigenvalueRises(tables: TableReader): ClaimRow {
   const paper = 'S1, CIFAR-10 (the code\'s logs): about 0.15 to 0.18 at epoch 0, 0.4 to 1.3 late in the search (PAPER.md 3)';
   const rule = `rose: last / first measured eigenvalue above ${CURVATURE_RISE_FACTOR}; reproduced when it rose on each of S1 to S4, partly ` +
     'on some, a space not measured counting as not; the DARTS space is shown, not judged';
-  const rows = tables('01-degeneration');
-  if (!rows) return missing(claim, paper, rule, ['01-degeneration']);
-  const text = (r: Row) => (r.curvatureRose === 'yes' || r.curvatureRose === 'no'
-    ? `${upper(r.space)} ${f(num(r.firstEigenvalue), 3)} → ${f(num(r.lastEigenvalue), 3)} (${f(num(r.eigenvalueRatio))}x)`
-    : `${upper(r.space)} not measured`);
-  const absent = PAPER_SPACES.filter((space) => !rows.some((r) => r.space === space)).map((space) => `${upper(space)} not searched`);
-  const rose = rows.filter((r) => PAPER_SPACES.includes(String(r.space)) && r.curvatureRose === 'yes').length;
-  return { claim, paper, ours: [...rows.map(text), ...absent].join(', '), verdict: share(rose, PAPER_SPACES.length), rule };
+  return judgeTable(tables, '01-degeneration', { claim, paper, rule }, (rows) => {
+    const text = (r: Row) => (r.curvatureRose === 'yes' || r.curvatureRose === 'no'
+      ? `${upper(r.space)} ${f(num(r.firstEigenvalue), 3)} → ${f(num(r.lastEigenvalue), 3)} (${f(num(r.eigenvalueRatio))}x)`
+      : `${upper(r.space)} not measured`);
+    const absent = PAPER_SPACES.filter((space) => !rows.some((r) => r.space === space)).map((space) => `${upper(space)} not searched`);
+    const rose = rows.filter((r) => PAPER_SPACES.includes(String(r.space)) && r.curvatureRose === 'yes').length;
+    return { ours: [...rows.map(text), ...absent].join(', '), verdict: share(rose, PAPER_SPACES.length) };
+  });
 }
 
 function correlation(tables: TableReader): ClaimRow {
@@ -117,22 +124,22 @@ function correlation(tables: TableReader): ClaimRow {
   const rule = 'the 95% bootstrap interval of Pearson\'s r: reproduced when it lies above 0 and reaches ' +
     `${PAPER_EIGENVALUE_ERROR_PEARSON}; partly when it lies above 0 but below ${PAPER_EIGENVALUE_ERROR_PEARSON} (a weaker correlation); ` +
     `not reproduced when it does not lie above 0 and stays below ${PAPER_EIGENVALUE_ERROR_PEARSON}; inconclusive when it includes both`;
-  const rows = tables('02-correlation');
-  if (!rows) return missing(claim, paper, rule, ['02-correlation']);
-  // Rows of the pooled searches ('all N', or no `searches` column) decide; the S3-only rows are shown beside them.
-  const pooled = (r: Row) => r.searches === undefined || r.searches === null || String(r.searches).startsWith('all');
-  const stat = (name: string, which: (r: Row) => boolean) => rows.find((r) => r.statistic === name && which(r));
-  const p = stat('pearson', pooled);
-  const s = stat('spearman', pooled);
-  const s3 = stat('pearson', (r) => String(r.searches).startsWith('S3'));
-  const [r, lo, hi] = [num(p?.estimate), num(p?.ciLow), num(p?.ciHigh)];
-  const ours = `Pearson ${f(r)} [${f(lo)}, ${f(hi)}], Spearman ${f(num(s?.estimate))} [${f(num(s?.ciLow))}, ${f(num(s?.ciHigh))}], ` +
-    `over ${p?.n ?? '?'} searches (every space and group of the plan pooled)` +
-    (s3 ? `; the ${s3.n} S3 searches alone: Pearson ${f(num(s3.estimate))} [${f(num(s3.ciLow))}, ${f(num(s3.ciHigh))}]` : '');
-  const reaches = hi >= PAPER_EIGENVALUE_ERROR_PEARSON;
-  const verdict: Verdict = !Number.isFinite(lo) || !Number.isFinite(hi) ? 'not measured yet'
-    : lo > 0 ? (reaches ? 'reproduced' : 'partly') : reaches ? 'inconclusive' : 'not reproduced';
-  return { claim, paper, ours, verdict, rule };
+  return judgeTable(tables, '02-correlation', { claim, paper, rule }, (rows) => {
+    // Rows of the pooled searches ('all N', or no `searches` column) decide; the S3-only rows are shown beside them.
+    const pooled = (r: Row) => r.searches === undefined || r.searches === null || String(r.searches).startsWith('all');
+    const stat = (name: string, which: (r: Row) => boolean) => rows.find((r) => r.statistic === name && which(r));
+    const p = stat('pearson', pooled);
+    const s = stat('spearman', pooled);
+    const s3 = stat('pearson', (r) => String(r.searches).startsWith('S3'));
+    const [r, lo, hi] = [num(p?.estimate), num(p?.ciLow), num(p?.ciHigh)];
+    const ours = `Pearson ${f(r)} [${f(lo)}, ${f(hi)}], Spearman ${f(num(s?.estimate))} [${f(num(s?.ciLow))}, ${f(num(s?.ciHigh))}], ` +
+      `over ${p?.n ?? '?'} searches (every space and group of the plan pooled)` +
+      (s3 ? `; the ${s3.n} S3 searches alone: Pearson ${f(num(s3.estimate))} [${f(num(s3.ciLow))}, ${f(num(s3.ciHigh))}]` : '');
+    const reaches = hi >= PAPER_EIGENVALUE_ERROR_PEARSON;
+    const verdict: Verdict = !Number.isFinite(lo) || !Number.isFinite(hi) ? 'not measured yet'
+      : lo > 0 ? (reaches ? 'reproduced' : 'partly') : reaches ? 'inconclusive' : 'not reproduced';
+    return { ours, verdict };
+  });
 }
 
 function lowCurvatureSmallDrop(tables: TableReader): ClaimRow {
@@ -141,21 +148,21 @@ function lowCurvatureSmallDrop(tables: TableReader): ClaimRow {
   const rule = 'split the searches at the median final eigenvalue: reproduced when the largest drop of the low half is below the largest ' +
     'of the high half and Spearman\'s ρ (eigenvalue, drop) > 0, partly when only the first holds, not reproduced when the low half ' +
     'holds the largest drop, inconclusive on a tie';
-  const rows = tables('02-discretisation-drop');
-  if (!rows) return missing(claim, paper, rule, ['02-discretisation-drop']);
-  const drops = rows.filter((r) => typeof r.dropPct === 'number')
-    .map((r) => ({ ...r, dominantEigenvalue: typeof r.dominantEigenvalue === 'number' ? r.dominantEigenvalue : '' }) as unknown as DiscretisationRow);
-  const halves = dropsByCurvatureHalf(drops);
-  if (!halves || !halves.lowWorst || !halves.highWorst) {
-    return { claim, paper, ours: 'no two searches with a measured drop and different eigenvalues', verdict: 'not measured yet', rule };
-  }
-  const m = drops.filter((d) => typeof d.dominantEigenvalue === 'number');
-  const rho = rhoOf(m.map((d) => d.dominantEigenvalue as number), m.map((d) => d.dropPct));
-  const ours = `largest drop ${f(halves.lowWorst.dropPct, 1)} points (${halves.lowWorst.name}) with eigenvalue <= ${f(halves.median, 3)}, ` +
-    `${f(halves.highWorst.dropPct, 1)} (${halves.highWorst.name}) above; Spearman (eigenvalue, drop) ${f(rho)}`;
-  const [low, high] = [halves.lowWorst.dropPct, halves.highWorst.dropPct];
-  const verdict: Verdict = low === high ? 'inconclusive' : low > high ? 'not reproduced' : rho > 0 ? 'reproduced' : 'partly';
-  return { claim, paper, ours, verdict, rule };
+  return judgeTable(tables, '02-discretisation-drop', { claim, paper, rule }, (rows) => {
+    const drops = rows.filter((r) => typeof r.dropPct === 'number')
+      .map((r) => ({ ...r, dominantEigenvalue: typeof r.dominantEigenvalue === 'number' ? r.dominantEigenvalue : '' }) as unknown as DiscretisationRow);
+    const halves = dropsByCurvatureHalf(drops);
+    if (!halves || !halves.lowWorst || !halves.highWorst) {
+      return { ours: 'no two searches with a measured drop and different eigenvalues', verdict: 'not measured yet' };
+    }
+    const m = drops.filter((d) => typeof d.dominantEigenvalue === 'number');
+    const rho = rhoOf(m.map((d) => d.dominantEigenvalue as number), m.map((d) => d.dropPct));
+    const ours = `largest drop ${f(halves.lowWorst.dropPct, 1)} points (${halves.lowWorst.name}) with eigenvalue <= ${f(halves.median, 3)}, ` +
+      `${f(halves.highWorst.dropPct, 1)} (${halves.highWorst.name}) above; Spearman (eigenvalue, drop) ${f(rho)}`;
+    const [low, high] = [halves.lowWorst.dropPct, halves.highWorst.dropPct];
+    const verdict: Verdict = low === high ? 'inconclusive' : low > high ? 'not reproduced' : rho > 0 ? 'reproduced' : 'partly';
+    return { ours, verdict };
+  });
 }
 
 function earlyStopping(tables: TableReader, range: number | undefined): ClaimRow {
@@ -164,21 +171,21 @@ function earlyStopping(tables: TableReader, range: number | undefined): ClaimRow
   const rule = 'over the searches where the rule fired, each DARTS-ES test error against DARTS\'s, beyond the seed range of DARTS\'s S3 genotype ' +
     'or inside it: reproduced when all are lower beyond it, not reproduced when any is higher beyond it, partly when some are lower beyond ' +
     'it, inconclusive otherwise (or when the rule never fired)';
-  const rows = tables('03-es-test-error');
-  if (!rows) return missing(claim, paper, rule, ['03-es-test-error']);
-  const fired = rows.filter((r) => r.method === 'DARTS-ES' && r.esFired === true);
-  if (fired.length === 0) return { claim, paper, ours: 'the rule fired on none of the searches', verdict: 'inconclusive', rule };
-  const deltas = fired.map((r) => {
-    const darts = rows.find((d) => d.method === 'DARTS' && d.run === r.run);
-    return { space: upper(r.space), delta: num(r.testErrorPct) - num(darts?.testErrorPct), epoch: r.epoch, darts: darts !== undefined };
+  return judgeTable(tables, '03-es-test-error', { claim, paper, rule }, (rows) => {
+    const fired = rows.filter((r) => r.method === 'DARTS-ES' && r.esFired === true);
+    if (fired.length === 0) return { ours: 'the rule fired on none of the searches', verdict: 'inconclusive' };
+    const deltas = fired.map((r) => {
+      const darts = rows.find((d) => d.method === 'DARTS' && d.run === r.run);
+      return { space: upper(r.space), delta: num(r.testErrorPct) - num(darts?.testErrorPct), epoch: r.epoch, darts: darts !== undefined };
+    });
+    const verdicts = deltas.map((d) => improvement(d.delta, range));
+    const verdict: Verdict = verdicts.includes('not reproduced') ? 'not reproduced' : verdicts.every((v) => v === 'reproduced') ? 'reproduced'
+      : verdicts.includes('reproduced') ? 'partly' : 'inconclusive';
+    const ours = `fired on ${fired.length} of ${rows.filter((r) => r.method === 'DARTS-ES').length} searches; test error vs DARTS: ` +
+      `${deltas.map((d) => (d.darts ? `${d.space} ${signed(d.delta)} points (genotype of epoch ${d.epoch})` : `${d.space}: no DARTS row`)).join(', ')}; ` +
+      rangeText(range);
+    return { ours, verdict };
   });
-  const verdicts = deltas.map((d) => improvement(d.delta, range));
-  const verdict: Verdict = verdicts.includes('not reproduced') ? 'not reproduced' : verdicts.every((v) => v === 'reproduced') ? 'reproduced'
-    : verdicts.includes('reproduced') ? 'partly' : 'inconclusive';
-  const ours = `fired on ${fired.length} of ${rows.filter((r) => r.method === 'DARTS-ES').length} searches; test error vs DARTS: ` +
-    `${deltas.map((d) => (d.darts ? `${d.space} ${signed(d.delta)} points (genotype of epoch ${d.epoch})` : `${d.space}: no DARTS row`)).join(', ')}; ` +
-    rangeText(range);
-  return { claim, paper, ours, verdict, rule };
 }
 
 function versusDarts(claim: string, paper: string, ours: { method: string; error: number; darts: number } | undefined,
@@ -234,14 +241,15 @@ function gridLowersCurvature(tables: TableReader, grid: 'l2' | 'dp'): ClaimRow {
   const rule = 'reproduced when the strongest setting ends below the weakest and Spearman\'s ρ (strength, eigenvalue) < 0 (ρ needs 3 ' +
     'settings); not reproduced when neither holds; partly otherwise';
   const table = `04-${grid}-grid`;
-  const rows = tables(table)?.filter((r) => typeof r.finalEigenvalue === 'number' && typeof r.strength === 'number');
-  if (!rows) return missing(claim, paper, rule, [table]);
-  if (rows.length < 2) return { claim, paper, ours: 'fewer than two settings with a measured eigenvalue', verdict: 'not measured yet', rule };
-  const sorted = [...rows].sort((a, b) => num(a.strength) - num(b.strength));
-  const rho = rhoOf(sorted.map((r) => num(r.strength)), sorted.map((r) => num(r.finalEigenvalue)));
-  const falls = num(sorted[sorted.length - 1].finalEigenvalue) < num(sorted[0].finalEigenvalue);
-  const ours = `${sorted.map((r) => `${r.strength}: ${f(num(r.finalEigenvalue), 3)}`).join(', ')}; Spearman ${f(rho)}`;
-  return { claim, paper, ours, verdict: falls && rho < 0 ? 'reproduced' : !falls && !(rho < 0) ? 'not reproduced' : 'partly', rule };
+  return judgeTable(tables, table, { claim, paper, rule }, (all) => {
+    const rows = all.filter((r) => typeof r.finalEigenvalue === 'number' && typeof r.strength === 'number');
+    if (rows.length < 2) return { ours: 'fewer than two settings with a measured eigenvalue', verdict: 'not measured yet' };
+    const sorted = [...rows].sort((a, b) => num(a.strength) - num(b.strength));
+    const rho = rhoOf(sorted.map((r) => num(r.strength)), sorted.map((r) => num(r.finalEigenvalue)));
+    const falls = num(sorted[sorted.length - 1].finalEigenvalue) < num(sorted[0].finalEigenvalue);
+    const ours = `${sorted.map((r) => `${r.strength}: ${f(num(r.finalEigenvalue), 3)}`).join(', ')}; Spearman ${f(rho)}`;
+    return { ours, verdict: falls && rho < 0 ? 'reproduced' : !falls && !(rho < 0) ? 'not reproduced' : 'partly' };
+  });
 }
 
 /** Every claim, in the report's order. */
