@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { ForwardContext } from '../../lib/nn/module';
 import { ActivationPattern } from '../../lib/nn/pattern';
+import { assertNoTensorLeak } from '../helpers';
 import { maxPool3x3, relu } from '../../lib/nn/pool';
 
 /** A pass of `fn` under the pattern (ForwardContext starts each pass). */
@@ -49,6 +50,22 @@ describe('ActivationPattern', () => {
       }
       assert.deepStrictEqual(Array.from(got.dataSync()), want, `size ${h} stride ${s}`);
       p.dispose();
+    }
+  });
+
+  it('replays max pooling, value and gradient, without leaving tensors behind (strides 1 and 2)', async () => {
+    for (const s of [1, 2]) {
+      const x = tf.randomNormal([2, 7, 7, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const p = new ActivationPattern();
+      pass(p, () => maxPool3x3(x, s, p)).dispose();  // the recording keeps one index tensor, owned by p
+      await assertNoTensorLeak(() => {
+        pass(p, () => maxPool3x3(x, s, p)).dispose();
+        tf.grad((a: tf.Tensor) => pass(p, () => maxPool3x3(a as tf.Tensor4D, s, p)).sum())(x).dispose();
+      });
+      const before = tf.memory().numTensors;
+      p.dispose();
+      assert.strictEqual(tf.memory().numTensors, before - 1, 'dispose() frees the recorded index');
+      x.dispose();
     }
   });
 
