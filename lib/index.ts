@@ -213,7 +213,7 @@ export {
   BASELINE_SETTINGS, baselineSettings, evaluateFinal, gridFigure, gridRow, HELD_OUT_FILE, heldOutAccuracy, methodRow, randomSearchTrainConfig,
   regularisationFindings, strengthOf,
 } from './analysis/regularisation';
-export type { BaselineSettings, GridRow, MethodRow, Regulariser } from './analysis/regularisation';
+export type { BaselineSettings, GridRow, MethodRow, Regulariser, SeedBand } from './analysis/regularisation';
 export {
   checkpointDiscretisation, correlationRows, DISCRETISATION_FILE, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
   discretisationRow, dropsByCurvatureHalf, PAPER_EIGENVALUE_ERROR_PEARSON,

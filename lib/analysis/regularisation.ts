@@ -196,11 +196,20 @@ const AXIS_NAME: Record<Regulariser, string> = {
   l2: 'L2 factor of the weights during the search (log scale)', dp: 'maximum ScheduledDropPath probability p',
 };
 
+/** The test errors (%) of one genotype trained with several evaluation seeds (notebook 01's seed spread). */
+export interface SeedBand {
+  readonly minPct: number;
+  readonly maxPct: number;
+  readonly seeds: number;
+}
+
 /**
  * Two panels over the strengths of one grid: the final dominant eigenvalue (left) and the test
- * error (right); R-DARTS's selected strength marked with a star. Log x for L2.
+ * error (right); R-DARTS's selected strength marked with a star. Log x for L2. With `seedBand`, the
+ * test-error panel shades the range DARTS's own genotype spans over evaluation seeds : a grid point
+ * inside it is not distinguishable from DARTS by one evaluation.
  */
-export function gridFigure(rows: readonly GridRow[], title: string): Figure {
+export function gridFigure(rows: readonly GridRow[], title: string, seedBand?: SeedBand): Figure {
   if (rows.length === 0) throw new Error('gridFigure: rows must not be empty');
   const regulariser = rows[0].regulariser;
   const sorted = [...rows].sort((a, b) => a.strength - b.strength);
@@ -220,16 +229,23 @@ export function gridFigure(rows: readonly GridRow[], title: string): Figure {
   // PAPER.md 3's only number for a grid: with L2 >= 8.1e-3 the code's logs stay about 0.1 to 0.3.
   const { from, range: [lo, hi] } = PAPER_CODE_EIGENVALUES.strongL2;
   const right = Math.max(...x);
-  const band = regulariser === 'l2' && right >= from ? [{
+  const codeBand = regulariser === 'l2' && right >= from ? [{
     type: 'scatter', mode: 'lines', fill: 'toself', fillcolor: 'rgba(120,120,120,0.15)', line: { width: 0 }, hoverinfo: 'name',
     name: `the original code's logs (S1, CIFAR-10): L2 >= ${formatL2(from)} keeps it about ${lo}-${hi}`,
     x: [from, right, right, from, from], y: [lo, lo, hi, hi, lo], xaxis: 'x', yaxis: 'y',
   }] : [];
+  const seeds = seedBand === undefined ? [] : [{
+    type: 'scatter', mode: 'lines', fill: 'toself', fillcolor: 'rgba(232,89,12,0.12)', line: { width: 0 }, hoverinfo: 'name',
+    name: `plain DARTS's S3 genotype at ${seedBand.seeds} evaluation seeds: ${seedBand.minPct.toFixed(2)}-${seedBand.maxPct.toFixed(2)}%`,
+    x: [x[0], right, right, x[0], x[0]], y: [seedBand.minPct, seedBand.minPct, seedBand.maxPct, seedBand.maxPct, seedBand.minPct],
+    xaxis: 'x2', yaxis: 'y2',
+  }];
   return {
     data: [
       ...panel('', 'final dominant eigenvalue', (r) => r.finalEigenvalue, '#1c7ed6'),
       ...panel('2', 'test error (%)', (r) => r.testErrorPct, '#e8590c'),
-      ...band,
+      ...codeBand,
+      ...seeds,
     ],
     layout: {
       title: { text: title }, width: 1100, height: 450, legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.3 },

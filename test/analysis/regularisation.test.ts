@@ -116,6 +116,11 @@ describe('gridFigure', () => {
     assert.deepStrictEqual([data[4].x, data[4].y, data[4].xaxis], [[81e-4, 243e-4, 243e-4, 81e-4, 81e-4], [0.1, 0.1, 0.3, 0.3, 0.1], 'x']);
     assert.match(data[4].name, /L2 >= 8\.1e-3 keeps it about 0\.1-0\.3/);
     assert.strictEqual(gridFigure([row('dp', 0, 0.2, 12, true), row('dp', 0.6, 0.5, 15)], 'DP grid').data.length, 4, 'no band for drop path');
+    // DARTS's seed spread, shaded on the test-error panel over the whole grid.
+    const banded = gridFigure([row('dp', 0, 0.2, 12, true), row('dp', 0.6, 0.5, 15)], 'DP grid', { minPct: 21.5, maxPct: 23.4, seeds: 3 });
+    const seeds = banded.data[4] as { x: number[]; y: number[]; xaxis: string; yaxis: string; name: string };
+    assert.deepStrictEqual([seeds.x, seeds.y, seeds.xaxis, seeds.yaxis], [[0, 0.6, 0.6, 0, 0], [21.5, 21.5, 23.4, 23.4, 21.5], 'x2', 'y2']);
+    assert.match(seeds.name, /^plain DARTS's S3 genotype at 3 evaluation seeds: 21\.50-23\.40%$/);
     assert.deepStrictEqual(data[0].x, [3e-4, 81e-4, 243e-4]);
     assert.deepStrictEqual(data[0].y, [0.5, 0.2, null]);
     assert.deepStrictEqual([data[2].xaxis, data[2].y], ['x2', [15, 12, 20]]);
