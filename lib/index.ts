@@ -32,7 +32,7 @@ export { EDGES, edgeStride, NUM_EDGES, NUM_NODES, nodeEdges, REDUCTION_STRIDE_ED
 export type { Edge } from './spaces/topology';
 export { alphaDim, alphaShape, getSpace, SPACE_NAMES, SPACES } from './spaces/spaces';
 export type { SearchSpace, SpaceName } from './spaces/spaces';
-export { DARTS_V2, formatGenotype, genotype, parameterFreeShare } from './spaces/genotype';
+export { DARTS_V2, formatGenotype, genotype, parameterFreeCount, parameterFreeShare } from './spaces/genotype';
 export type { Alphas, Genotype, GenotypeEntry } from './spaces/genotype';
 export { BatchNorm, batchNorm } from './nn/batchnorm';
 export type { BatchNormState } from './nn/batchnorm';

@@ -12,7 +12,7 @@
  * cell at the start (uniform) and after the last epoch (`parameterFreeWeights`).
  */
 import type { StoredRun } from '../runs/run_read';
-import { isParameterFree } from '../spaces/primitives';
+import { parameterFreeCount } from '../spaces/genotype';
 import { getSpace, type SpaceName } from '../spaces/spaces';
 import { finalGenotype, parameterFreeWeights, type Blank } from './failure';
 
@@ -43,18 +43,17 @@ export interface DegenerationRow {
 /** The verdict row of a finished run; an unfinished one throws (`finalGenotype`). */
 export function degenerationRow(run: StoredRun): DegenerationRow {
   const { genotype } = finalGenotype(run);
-  const count = (entries: typeof genotype.normal) => entries.filter(([op]) => isParameterFree(op)).length;
   const normalWeights = parameterFreeWeights(run.epochs, getSpace(run.config.space)).filter((r) => r.cell === 'normal');
   const measured = run.epochs.flatMap((r) => (r.hessian ? [r.hessian.dominantEigenvalue] : []));
   const [first, last] = measured.length >= 2 ? [measured[0], measured[measured.length - 1]] : [undefined, undefined];
   // The dominant eigenvalue of H + 1e-3 I is positive in practice; a first value <= 0 has no ratio, and
   // then the curvature rose when the last value is above it.
   const ratio = first !== undefined && last !== undefined && first > 0 ? last / first : undefined;
-  const normalParameterFree = count(genotype.normal);
+  const normalParameterFree = parameterFreeCount(genotype.normal);
   return {
     space: run.config.space,
     normalParameterFree,
-    reduceParameterFree: count(genotype.reduce),
+    reduceParameterFree: parameterFreeCount(genotype.reduce),
     normalWeightStart: normalWeights[0].weight,
     normalWeightEnd: normalWeights[normalWeights.length - 1].weight,
     firstEigenvalue: first ?? '',

@@ -8,7 +8,7 @@
 import type { Figure } from './figures';
 import type { StoredRun } from '../runs/run_read';
 import type { EpochRecord } from '../search/records';
-import { formatGenotype, parameterFreeShare, type Genotype, type GenotypeEntry } from '../spaces/genotype';
+import { formatGenotype, parameterFreeCount, parameterFreeShare, type Genotype, type GenotypeEntry } from '../spaces/genotype';
 import { isParameterFree, PRIMITIVES, type OpName } from '../spaces/primitives';
 import type { SearchSpace, SpaceName } from '../spaces/spaces';
 import { EDGES } from '../spaces/topology';
@@ -67,7 +67,7 @@ export function failureSummaryRow(run: StoredRun): FailureSummaryRow {
     space: run.config.space,
     genotype: formatGenotype(genotype),
     parameterFreeShare: parameterFreeShare(genotype),
-    normalParameterFree: genotype.normal.filter(([op]) => isParameterFree(op)).length,
+    normalParameterFree: parameterFreeCount(genotype.normal),
     normalOps: opCounts(genotype.normal).map((c) => `${c.op} x${c.count}`).join(', '),
     supernetValidAccPct: 100 * last.valid.accuracy,
     firstEigenvalue: measured.length > 0 ? measured[0].hessian?.dominantEigenvalue ?? '' : '',

@@ -53,7 +53,7 @@ function windowElement(xp: tf.Tensor4D, i: number, j: number, s: number, oh: num
 /**
  * The adjoint of `windowElement`: g [N, OH, OW, C] scattered to rows i + s a and columns j + s b of a
  * [N, hh, s, wh, s, C] view of the padded input (hh s >= Hp, wh s >= Wp). 6-D pads are fast on wasm;
- * 6-D slices are not, hence stridedSlice above.
+ * 6-D slices are not, hence the 3-D views in `windowElement`.
  */
 function windowElementAdjoint(g: tf.Tensor4D, i: number, j: number, s: number, hh: number, wh: number): tf.Tensor {
   const [n, oh, ow, c] = g.shape;
@@ -79,8 +79,8 @@ function scatterWindows(term: (i: number, j: number) => tf.Tensor4D, s: number, 
  * The replayed max pool (lib/nn/pattern.ts): the window element chosen at the recorded point
  * (`index`, 0..8 per output) for every output, a linear function of x. Its gradient is ours,
  * scattering dy back to the chosen elements through 6-D pads: tfjs's own gradient of the strided
- * window slices went through 6-D slices, which are slow on wasm (1.7 s for forward and gradient of
- * [64, 14, 14, 16] at stride 2, against about 0.1 s this way).
+ * window slices went through 6-D slices, which are slow on wasm (lib/bench/pool_replay.ts: 432 ms for
+ * forward and gradient of [64, 14, 14, 16] at stride 2 before, 37 ms this way).
  */
 function replayedMaxPool(x: tf.Tensor4D, stride: number, index: tf.Tensor): tf.Tensor4D {
   const [, oh, ow] = index.shape;

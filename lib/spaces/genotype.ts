@@ -137,9 +137,14 @@ export function formatGenotype(g: Genotype): string {
   return `normal: ${formatCell(g.normal)}${concat(g.normalConcat)} | reduce: ${formatCell(g.reduce)}${concat(g.reduceConcat)}`;
 }
 
+/** How many of `entries` (one cell's ops, or any list of genotype entries) have no weights. */
+export function parameterFreeCount(entries: readonly GenotypeEntry[]): number {
+  return entries.filter(([op]) => isParameterFree(op)).length;
+}
+
 /** The fraction of the genotype's ops (16 for a DARTS cell pair) that are parameter-free. */
 export function parameterFreeShare(g: Genotype): number {
-  const ops = [...g.normal, ...g.reduce].map(([op]) => op);
+  const ops = [...g.normal, ...g.reduce];
   if (ops.length === 0) throw new Error('parameterFreeShare: the genotype has no ops');
-  return ops.filter(isParameterFree).length / ops.length;
+  return parameterFreeCount(ops) / ops.length;
 }

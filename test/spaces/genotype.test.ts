@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { DARTS_V2, formatGenotype, genotype, parameterFreeShare, type Alphas } from '../../lib/spaces/genotype';
+import { DARTS_V2, formatGenotype, genotype, parameterFreeCount, parameterFreeShare, type Alphas } from '../../lib/spaces/genotype';
 import { PRIMITIVES, type OpName } from '../../lib/spaces/primitives';
 import { SPACES, type SearchSpace } from '../../lib/spaces/spaces';
 
@@ -160,5 +160,9 @@ describe('parameterFreeShare', () => {
     assert.strictEqual(parameterFreeShare(DARTS_V2), 10 / 16);
     const s4 = genotype(alphas(SPACES.s4, { normal: [[0, 'noise', 1]] }), SPACES.s4);
     assert.strictEqual(parameterFreeShare(s4), 16 / 16);
+  });
+
+  it('parameterFreeCount counts one cell: DARTS_V2 has 2 of 8 in the normal cell, 8 of 8 in the reduction cell', () => {
+    assert.deepStrictEqual([parameterFreeCount(DARTS_V2.normal), parameterFreeCount(DARTS_V2.reduce), parameterFreeCount([])], [2, 8, 0]);
   });
 });
