@@ -32,6 +32,7 @@ import type { StoredEvaluation } from '../train/train';
 import type { Blank } from './failure';
 import type { Figure } from './figures';
 import { bootstrapCI, pearson, spearman } from './stats';
+import { placeLabels } from './label_placement';
 
 /** PAPER.md 3: Pearson r of the final dominant eigenvalue and the test error (24 architectures, S1, CIFAR-10). */
 export const PAPER_EIGENVALUE_ERROR_PEARSON = 0.867;
@@ -237,22 +238,9 @@ export interface ScatterPoint {
 }
 
 const GROUP_COLORS = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#c92a2a', '#868e96'];
+const SCATTER_WIDTH = 900;
+const SCATTER_HEIGHT = 600;
 const SPACE_SYMBOLS: Record<SpaceName, string> = { s1: 'circle', s2: 'square', s3: 'diamond', s4: 'triangle-up', darts: 'x' };
-
-/** Point labels: points at the same place share one label (names joined), the others alternate above and below in x order. */
-function pointLabels(points: readonly { name: string; x: number; y: number }[]): Map<string, { text: string; position: string }> {
-  const labels = new Map<string, { text: string; position: string }>();
-  const byPlace = new Map<string, string[]>();
-  for (const p of points) byPlace.set(`${p.x},${p.y}`, [...(byPlace.get(`${p.x},${p.y}`) ?? []), p.name]);
-  let k = 0;
-  for (const p of [...points].sort((a, b) => a.x - b.x || a.y - b.y)) {
-    const names = byPlace.get(`${p.x},${p.y}`) as string[];
-    const first = names[0] === p.name;
-    labels.set(p.name, { text: first ? names.join(', ') : '', position: k % 2 === 0 ? 'top center' : 'bottom center' });
-    if (first) k++;
-  }
-  return labels;
-}
 
 /**
  * A scatter of `points`: colour by group, marker by space (both in the legend), each point
@@ -262,7 +250,12 @@ function pointLabels(points: readonly { name: string; x: number; y: number }[]):
 export function curvatureScatter(points: readonly ScatterPoint[], correlations: readonly CorrelationRow[],
   labels: { readonly title: string; readonly x: string; readonly y: string; readonly note?: string }): Figure {
   const shown = points.filter((p): p is ScatterPoint & { x: number; y: number } => typeof p.x === 'number' && typeof p.y === 'number');
-  const text = pointLabels(shown);
+  const xs = shown.map((p) => p.x).filter((v) => v > 0);
+  const log = xs.length > 0 && xs.length === shown.length && Math.max(...xs) / Math.min(...xs) > 10;
+  const lines = [correlationText(correlations), ...(labels.note ? [labels.note] : [])];
+  const top = 80 + 18 * lines.length;
+  // The plot area: the figure less the margins, the y axis's labels and the legend (about 250 px).
+  const text = placeLabels(shown, { width: SCATTER_WIDTH - 250, height: SCATTER_HEIGHT - top - 70, logX: log });
   const groups = [...new Set(shown.map((p) => p.group))];
   const data: object[] = groups.map((group, k) => {
     const g = shown.filter((p) => p.group === group);
@@ -279,13 +272,10 @@ export function curvatureScatter(points: readonly ScatterPoint[], correlations: 
     data.push({ type: 'scatter', mode: 'markers', name: space === 'darts' ? 'DARTS' : space.toUpperCase(), x: [null], y: [null],
       legendgroup: 'space', legendgrouptitle: { text: 'space (marker)' }, marker: { size: 11, color: '#adb5bd', symbol: SPACE_SYMBOLS[space] } });
   }
-  const xs = shown.map((p) => p.x).filter((v) => v > 0);
-  const log = xs.length > 0 && Math.max(...xs) / Math.min(...xs) > 10;
-  const lines = [correlationText(correlations), ...(labels.note ? [labels.note] : [])];
   return {
     data,
     layout: {
-      title: { text: labels.title }, width: 900, height: 600, margin: { t: 80 + 18 * lines.length, b: 70 },
+      title: { text: labels.title }, width: SCATTER_WIDTH, height: SCATTER_HEIGHT, margin: { t: top, b: 70 },
       xaxis: { title: { text: `${labels.x}${log ? ' (log scale)' : ''}` }, ...(log ? { type: 'log' } : {}) },
       yaxis: { title: { text: labels.y } },
       legend: { groupclick: 'toggleitem', tracegroupgap: 16 },
