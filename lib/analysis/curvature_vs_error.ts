@@ -356,7 +356,8 @@ export function curvatureFindings(preset: string, rows: readonly CurvatureErrorR
     const worst = (w: DiscretisationRow | undefined, n: number) => (n === 0 || !w ? 'none' : `${w.dropPct.toFixed(1)} points (${w.name})`);
     lines.push(`Accuracy drop at discretisation (supernet − discrete, alpha half, ${halves.images} images): largest ` +
       `${worst(halves.lowWorst, halves.low)} among the ${halves.low} searches with eigenvalue <= the median ${halves.median.toPrecision(3)}, ` +
-      `largest ${worst(halves.highWorst, halves.high)} among the ${halves.high} above it ` +
+      `largest ${worst(halves.highWorst, halves.high)} among the ${halves.high} above it` +
+      `${halves.highMedianDrop === undefined ? '' : ` (their median ${halves.highMedianDrop.toFixed(1)})`} ` +
       `(the paper: low curvature never led to a large drop). Drop vs eigenvalue: ${correlationText(dropCorrelations)}.`);
   }
   return lines;
@@ -371,6 +372,8 @@ export interface CurvatureHalves {
   /** The search with the largest drop on each side (undefined where a side is empty). */
   readonly lowWorst: DiscretisationRow | undefined;
   readonly highWorst: DiscretisationRow | undefined;
+  /** The median drop of the high side (the mean of the middle two for an even count; undefined where it is empty). */
+  readonly highMedianDrop: number | undefined;
   readonly images: number;
 }
 
@@ -386,5 +389,9 @@ export function dropsByCurvatureHalf(drops: readonly DiscretisationRow[]): Curva
   const low = md.filter((r) => r.dominantEigenvalue <= median);
   const high = md.filter((r) => r.dominantEigenvalue > median);
   const worst = (rs: typeof md) => ranked(rs, (r) => r.dropPct)[0];
-  return { median, low: low.length, high: high.length, lowWorst: worst(low), highWorst: worst(high), images: md[0].images };
+  const highDrops = high.map((r) => r.dropPct).sort((a, b) => a - b);
+  const mid = highDrops.length / 2;
+  const highMedianDrop = highDrops.length === 0 ? undefined
+    : highDrops.length % 2 === 1 ? highDrops[Math.floor(mid)] : (highDrops[mid - 1] + highDrops[mid]) / 2;
+  return { median, low: low.length, high: high.length, lowWorst: worst(low), highWorst: worst(high), highMedianDrop, images: md[0].images };
 }
