@@ -355,7 +355,7 @@ export function curvatureFindings(preset: string, rows: readonly CurvatureErrorR
   if (halves) {
     const worst = (w: DiscretisationRow | undefined, n: number) => (n === 0 || !w ? 'none' : `${w.dropPct.toFixed(1)} points (${w.name})`);
     lines.push(`Accuracy drop at discretisation (supernet − discrete, alpha half, ${halves.images} images): largest ` +
-      `${worst(halves.lowWorst, halves.low)} among the ${halves.low} searches with eigenvalue <= the median ${halves.median.toPrecision(3)}, ` +
+      `${worst(halves.lowWorst, halves.low)} among the ${halves.low} searches with eigenvalue <= the (lower) median ${halves.median.toPrecision(3)}, ` +
       `largest ${worst(halves.highWorst, halves.high)} among the ${halves.high} above it` +
       `${halves.highMedianDrop === undefined ? '' : ` (their median ${halves.highMedianDrop.toFixed(1)})`} ` +
       `(the paper: low curvature never led to a large drop). Drop vs eigenvalue: ${correlationText(dropCorrelations)}.`);

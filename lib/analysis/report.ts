@@ -73,6 +73,10 @@ const cell = (v: unknown) => String(v).replace(/\|/g, '\\|');
 const mdTable = (header: readonly string[], rows: readonly (readonly unknown[])[]) =>
   [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 const images = (n: number | null, all: string) => (n === null ? all : n.toLocaleString('en-US'));
+/** The images the weights train on in a search: the weights' half of the subset (or of the whole training split). */
+const searchWeightImages = (c: SearchConfig) => Math.floor(c.trainPortion * (c.trainSubset ?? DATASETS[c.dataset].trainImages));
+/** Weight steps over a whole run, rounded: how far the networks get, which epochs alone hide. */
+const steps = (trainImages: number, batch: number, epochs: number) => Math.round((trainImages / batch) * epochs).toLocaleString('en-US');
 
 /** The protocol of `preset` beside the paper's, from the configs themselves. */
 export function protocolTable(preset: PresetName): string {
@@ -89,12 +93,16 @@ export function protocolTable(preset: PresetName): string {
     ['search: epochs, batch', `${s.epochs}, ${s.batchSize}`, `${sp.epochs}, ${sp.batchSize}`],
     ['search: training images (half for the weights, half for alpha)', searchImages(s), searchImages(sp)],
     ['search: alpha learning rate', String(s.alphaOptimizer.lr), String(sp.alphaOptimizer.lr)],
+    ['search: alpha gradient; weight steps in all (about)', `${s.order} order; ${steps(searchWeightImages(s), s.batchSize, s.epochs)}`,
+      `first or second order (PAPER.md 1); ${steps(searchWeightImages(sp), sp.batchSize, sp.epochs)}`],
     ['curvature: method, every k epochs', `${s.hessian.method} (${s.hessian.scheme} differences, tolerance ${s.hessian.tolerance}), ${s.hessian.evalEvery}`,
-      `${sp.hessian.method} matrix (${sp.hessian.scheme} differences here; the code: exact), ${sp.hessian.evalEvery}`],
+      `${sp.hessian.method} matrix (this project's paper preset: ${sp.hessian.scheme} differences; the original code: exact), ${sp.hessian.evalEvery}`],
     ['seeds per setting', `1 (search seed ${searchPlan(preset)[0]?.config.seed}, evaluation seed ${t.seed})`, '3 search seeds per setting in the code; the paper searches 4 times and selects by validation (PAPER.md 1)'],
-    ['evaluation: cells, channels', `${t.layers}, ${t.C}`, `${tp.layers}, ${tp.C} (CIFAR-10; 8, 16 on CIFAR-100 and SVHN)`],
+    ['evaluation: cells, channels', `${t.layers}, ${t.C}`, `${tp.layers}, ${tp.C} (CIFAR-10, 16 channels for S2 and S4; 8, 16 on CIFAR-100 and SVHN)`],
     ['evaluation: epochs, batch', `${t.epochs}, ${t.batchSize}`, `${tp.epochs}, ${tp.batchSize}`],
     ['evaluation: training images, test images', `${trainImages(t)}, ${testImages(t)}`, `${trainImages(tp)}, ${testImages(tp)}`],
+    ['evaluation: weight steps in all (about)', steps(t.trainSubset ?? DATASETS[t.dataset].trainImages, t.batchSize, t.epochs),
+      steps(tp.trainSubset ?? DATASETS[tp.dataset].trainImages, tp.batchSize, tp.epochs)],
   ];
   return mdTable(['', `ours (${preset})`, 'the paper (PAPER.md)'], rows);
 }
@@ -243,9 +251,9 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     compute.table,
     '',
     preset === 'mini'
-      ? `Budget (#7): ${MINI_BUDGET_HOURS} hours of this machine. The hours above are per process; two ran at once on the two cores ` +
-        `(which slows each by about a third), so the ${compute.hours.toFixed(1)} process-hours so far took about ` +
-        `${(compute.hours / 2).toFixed(1)} hours of the machine: ` +
+      ? `Budget: ${MINI_BUDGET_HOURS} hours of this machine for the mini grid. The hours above are per process and mostly two ran at ` +
+        `once, one on each core, so the ${compute.hours.toFixed(1)} process-hours so far took an estimated ` +
+        `${(compute.hours / 2).toFixed(1)} hours of the machine (process-hours / 2): ` +
         `${compute.hours / 2 <= MINI_BUDGET_HOURS ? 'within' : 'over'} the budget. (Random search's candidates count among the evaluations.)`
       : '',
     '',

@@ -102,7 +102,7 @@ export function compareS3(preset: PresetName, options: CompareOptions = {}): { r
     const s = selectRun(runs as StoredRun[]);
     const name = names[(runs as StoredRun[]).indexOf(s.run)];
     const signals = s.signals.map((x, i) => `${names[i]} ${(100 * x.signal).toFixed(2)}`).join(', ');
-    add(method, `${name}: the best supernet valid accuracy (%) of ${signals}`, s.run, (s.run.genotype as { epoch: number }).epoch, s.genotype);
+    add(method, `${name}: the highest supernet valid accuracy (%) among ${signals}`, s.run, (s.run.genotype as { epoch: number }).epoch, s.genotype);
   }
   const spread = dartsGenotype === undefined ? []
     : SPREAD_SEEDS.map((seed) => ({ seed, testError: testError(dartsGenotype as Genotype, spreadTrainConfig(preset, seed), evals) }));

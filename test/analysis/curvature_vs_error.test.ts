@@ -254,7 +254,7 @@ describe('curvatureFindings', () => {
     const lines = curvatureFindings('mini', rows, correlations, drops, dropCorrelations);
     assert.match(lines[0], /over 3 architectures: Pearson r = 0\.98 .*the paper: Pearson 0\.867 over 24 architectures/);
     assert.match(lines[1], /^Highest curvature: n2 \(eigenvalue 0\.400, test error 12\.0%, 1 of 3 by error, highest first\); lowest: n0/);
-    assert.match(lines[2], /largest 2\.0 points \(n1\) among the 2 searches with eigenvalue <= the median 0\.200, largest 4\.0 points \(n2\) among the 1 above it \(their median 4\.0\) \(the paper/);
+    assert.match(lines[2], /largest 2\.0 points \(n1\) among the 2 searches with eigenvalue <= the \(lower\) median 0\.200, largest 4\.0 points \(n2\) among the 1 above it \(their median 4\.0\) \(the paper/);
   });
 
   it('handles blank eigenvalues and coefficients, and throws on no rows', () => {

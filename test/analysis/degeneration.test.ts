@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import {
-  CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN, degenerationRow, degenerationVerdict,
+  CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN, degenerationRow, degenerationVerdict, eigenvalueWindow,
 } from '../../lib/analysis/degeneration';
 import type { EpochRecord } from '../../lib/search/records';
 import { noisy, record, run, SKIPPY } from './failure_fixtures';
@@ -20,7 +20,7 @@ describe('degenerationRow', () => {
     assert.strictEqual(row.reduceParameterFree, 0);
     assert.ok(Math.abs(row.normalWeightStart - 2 / 3) < 1e-12);  // uniform over S3's 3 ops, 2 of them free
     assert.ok(Math.abs(row.normalWeightEnd - 0.9) < 1e-12);
-    assert.deepStrictEqual([row.firstEigenvalue, row.lastEigenvalue, row.eigenvalueRatio], [0.1, 0.2, 2]);
+    assert.deepStrictEqual([row.startEigenvalue, row.endEigenvalue, row.eigenvalueWindow, row.eigenvalueRatio], [0.1, 0.2, 1, 2]);
     assert.deepStrictEqual([row.degenerate, row.curvatureRose], ['yes', 'yes']);
   });
 
@@ -34,6 +34,19 @@ describe('degenerationRow', () => {
     assert.deepStrictEqual([five.degenerate, five.curvatureRose], ['yes', 'yes']);
   });
 
+  it('compares the means of the first and last fifth of the measurements, so one low first batch does not decide', () => {
+    assert.deepStrictEqual([1, 2, 3, 5, 10, 26].map(eigenvalueWindow), [undefined, 1, 1, 1, 2, 5]);
+    // 10 measurements, window 2: start (0.03 + 0.12) / 2 = 0.075, end (0.1 + 0.12) / 2 = 0.11, ratio 1.4667: rose;
+    // the end points alone (0.03 -> 0.12, 4x) would say so more loudly. With a first value of 0.09 the start is 0.105: 1.048, flat.
+    const series = (first: number) => [first, 0.12, 0.1, 0.11, 0.1, 0.12, 0.1, 0.11, 0.1, 0.12].map((e, i) => record('s4', i, { eigenvalue: e }));
+    const low = degenerationRow(run('s4', noisy(2), series(0.03)));
+    assert.strictEqual(low.eigenvalueWindow, 2);
+    assert.ok(Math.abs((low.startEigenvalue as number) - 0.075) < 1e-12 && Math.abs((low.endEigenvalue as number) - 0.11) < 1e-12);
+    assert.ok(Math.abs((low.eigenvalueRatio as number) - 0.11 / 0.075) < 1e-12);
+    assert.strictEqual(low.curvatureRose, 'yes');
+    assert.strictEqual(degenerationRow(run('s4', noisy(2), series(0.09))).curvatureRose, 'no');
+  });
+
   it('has no ratio for a first eigenvalue <= 0, and then says rose when the last is above it', () => {
     const up = degenerationRow(run('s3', SKIPPY, [record('s3', 0, { eigenvalue: -0.01 }), record('s3', 1, { eigenvalue: 0.2 })]));
     assert.deepStrictEqual([up.eigenvalueRatio, up.curvatureRose], ['', 'yes']);
@@ -43,7 +56,7 @@ describe('degenerationRow', () => {
 
   it('says "not measured" with fewer than two eigenvalues, and throws for an unfinished run', () => {
     const row = degenerationRow(run('s3', SKIPPY, [record('s3', 0, { eigenvalue: 0.5 }), record('s3', 1)]));
-    assert.deepStrictEqual([row.firstEigenvalue, row.lastEigenvalue, row.eigenvalueRatio, row.curvatureRose], ['', '', '', 'not measured']);
+    assert.deepStrictEqual([row.startEigenvalue, row.endEigenvalue, row.eigenvalueRatio, row.curvatureRose], ['', '', '', 'not measured']);
     const unfinished = { ...run('s3', SKIPPY, [record('s3', 0)]), done: false, genotype: undefined };
     assert.throws(() => degenerationRow(unfinished), /is not finished/);
   });
@@ -58,7 +71,9 @@ describe('degenerationVerdict', () => {
     ];
     assert.deepStrictEqual(degenerationVerdict('mini', rows), [
       "Degenerate at preset mini (at least 5 of the final normal cell's 8 ops parameter-free): S3, S2 (S3 5/8, S2 5/8); not degenerate: S4 (S4 2/8).",
-      'The dominant eigenvalue rose more than 1.3x from its first to its last measurement on S3; not on S4 (last / first: S3 4.00x, S4 1.10x); not measured twice on S2.',
+      'The dominant eigenvalue rose more than 1.3x (mean of the last 1 measurements over the mean of the first 1) on S3; not on S4 ' +
+        '(end / start: S3 4.00x, S4 1.10x); not measured twice on S2.',
+      'Together: the curvature rose on 1 space(s), of which 1 degenerated; of the 1 where it did not rise, 0 degenerated.',
     ]);
   });
 

@@ -18,6 +18,9 @@ describe('report', () => {
     assert.match(table, /\| data set \| Fashion-MNIST \(28 x 28 x 1\) \| CIFAR-10 \(32 x 32 x 3; also CIFAR-100, SVHN\) \|/);
     assert.match(table, /\| search: cells, channels \| 5, 8 \| 8, 16 \|/);
     assert.match(table, /\| evaluation: epochs, batch \| 10, 96 \| 600, 96 \|/);
+    // Steps in all: 50 epochs x 1,280 / 64 = 1,000 against 50 x 25,000 / 64 = 19,531; 10 x 3,072 / 96 = 320 against 600 x 50,000 / 96.
+    assert.match(table, /\| search: alpha gradient; weight steps in all \(about\) \| first order; 1,000 \| first or second order \(PAPER\.md 1\); 19,531 \|/);
+    assert.match(table, /\| evaluation: weight steps in all \(about\) \| 320 \| 312,500 \|/);
   });
 
   it('embeds the tables, closing sentences and figures that exist, names the missing ones, and counts the compute', async () => {
