@@ -15,7 +15,7 @@ import * as path from 'path';
 import { dropsByCurvatureHalf, PAPER_EIGENVALUE_ERROR_PEARSON, type DiscretisationRow } from './curvature_vs_error';
 import { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN } from './degeneration';
 import { spreadReading } from './seed_spread';
-import { spearman } from './stats';
+import { sampleSd, spearman } from './stats';
 
 export type Verdict = 'reproduced' | 'partly' | 'not reproduced' | 'inconclusive' | 'not measured yet';
 
@@ -151,13 +151,6 @@ function correlation(tables: TableReader): ClaimRow {
   });
 }
 
-/** Sample standard deviation (n - 1), NaN below two values. */
-const sd = (xs: readonly number[]) => {
-  if (xs.length < 2) return NaN;
-  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-};
-
 /**
  * How much the S3 architectures' test errors differ, beside how much one genotype's error moves
  * between evaluation seeds: a correlation cannot show where the first is not larger than the second.
@@ -166,7 +159,7 @@ function s3ErrorSpread(tables: TableReader): string {
   const errors = (tables('02-eigenvalue-test-error') ?? []).filter((r) => r.space === 's3').map((r) => num(r.testErrorPct)).filter(Number.isFinite);
   const seeds = (tables('01-seed-spread') ?? []).map((r) => num(r.testErrorPct)).filter(Number.isFinite);
   if (errors.length < 2 || seeds.length < 2) return '';
-  return `; the S3 architectures' test errors have sd ${f(sd(errors))} points, one genotype's over ${seeds.length} evaluation seeds ${f(sd(seeds))}`;
+  return `; the S3 architectures' test errors have sd ${f(sampleSd(errors))} points, one genotype's over ${seeds.length} evaluation seeds ${f(sampleSd(seeds))}`;
 }
 
 function lowCurvatureSmallDrop(tables: TableReader): ClaimRow {

@@ -17,6 +17,7 @@ import type { StoredRun } from '../runs/run_read';
 import { parameterFreeCount } from '../spaces/genotype';
 import { getSpace, type SpaceName } from '../spaces/spaces';
 import { finalGenotype, parameterFreeWeights, type Blank } from './failure';
+import { mean } from './stats';
 
 /** A final normal cell with at least this many parameter-free ops of 8 counts as degenerate. */
 export const DEGENERATE_NORMAL_MIN = 5;
@@ -54,7 +55,6 @@ export function degenerationRow(run: StoredRun): DegenerationRow {
   const normalWeights = parameterFreeWeights(run.epochs, getSpace(run.config.space)).filter((r) => r.cell === 'normal');
   const measured = run.epochs.flatMap((r) => (r.hessian ? [r.hessian.dominantEigenvalue] : []));
   const window = eigenvalueWindow(measured.length);
-  const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const [first, last] = window === undefined ? [undefined, undefined] : [mean(measured.slice(0, window)), mean(measured.slice(-window))];
   // The dominant eigenvalue of H + 1e-3 I is positive in practice; a start <= 0 has no ratio, and
   // then the curvature rose when the end is above it.

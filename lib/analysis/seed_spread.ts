@@ -9,6 +9,7 @@ import type { PresetName } from '../config/preset';
 import type { Genotype } from '../spaces/genotype';
 import { ensureEvaluation, type EvalSource, type StoredEvaluation } from '../train/train';
 import { resolveTrainConfig } from '../train/train_config';
+import { mean, sampleSd } from './stats';
 
 /** The evaluation seeds of the spread: the preset's own (0) and two more. */
 export const SPREAD_SEEDS = [0, 1, 2] as const;
@@ -53,11 +54,10 @@ export async function seedSpread(genotype: Genotype, preset: PresetName, source:
 export function seedSpreadSummary(rows: readonly SeedSpreadRow[]): SeedSpreadSummary {
   if (rows.length === 0) throw new Error('seedSpreadSummary: no rows');
   const xs = rows.map((r) => r.testErrorPct);
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1)) : NaN;
-  const p = mean / 100;
+  const m = mean(xs);
+  const p = m / 100;
   const images = Math.min(...rows.map((r) => r.testImages));
-  return { n: xs.length, meanPct: mean, sdPct: sd, minPct: Math.min(...xs), maxPct: Math.max(...xs), binomialSePct: 100 * Math.sqrt((p * (1 - p)) / images) };
+  return { n: xs.length, meanPct: m, sdPct: sampleSd(xs), minPct: Math.min(...xs), maxPct: Math.max(...xs), binomialSePct: 100 * Math.sqrt((p * (1 - p)) / images) };
 }
 
 /** One sentence for the notebook's closing cell and the report. */

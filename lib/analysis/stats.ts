@@ -84,6 +84,18 @@ function pearsonOf(x: readonly number[], y: readonly number[]): number {
   return Math.max(-1, Math.min(1, sxy / Math.sqrt(sxx * syy)));
 }
 
+/** The arithmetic mean; NaN for no values. */
+export function mean(xs: readonly number[]): number {
+  return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** The sample standard deviation (n - 1 in the denominator); NaN below two values. */
+export function sampleSd(xs: readonly number[]): number {
+  if (xs.length < 2) return NaN;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
 /** 1-based ranks; tied values share the average of the ranks they span (SciPy's `rankdata` 'average'). */
 export function averageRanks(v: readonly number[]): number[] {
   const order = v.map((_, i) => i).sort((a, b) => v[a] - v[b] || a - b);

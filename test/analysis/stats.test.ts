@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { averageRanks, bootstrapCI, pearson, spearman } from '../../lib/analysis/stats';
+import { averageRanks, bootstrapCI, mean, pearson, sampleSd, spearman } from '../../lib/analysis/stats';
 
 // Eight made-up (dominant eigenvalue, test error %) pairs, with ties in both columns.
 const EIG = [0.21, 0.35, 0.35, 0.48, 0.52, 0.61, 0.75, 0.9];
@@ -14,6 +14,15 @@ function noisyLine(n: number, seed: number): { x: number[]; y: number[] } {
   const x = Array.from({ length: n }, u);
   return { x, y: x.map((v) => v + 0.5 * u()) };
 }
+
+describe('mean and sampleSd', () => {
+  it('match hand-worked values (2, 4, 4, 4, 5, 5, 7, 9: mean 5, sum of squares 32, sd sqrt(32 / 7)) and are NaN where undefined', () => {
+    const xs = [2, 4, 4, 4, 5, 5, 7, 9];
+    assert.strictEqual(mean(xs), 5);
+    assert.ok(Math.abs(sampleSd(xs) - Math.sqrt(32 / 7)) < 1e-12);
+    assert.ok(Number.isNaN(mean([])) && Number.isNaN(sampleSd([3])));
+  });
+});
 
 describe('pearson', () => {
   it('matches a hand-computed case: x = [1, 2, 3], y = [1, 3, 2] gives Sxy / sqrt(Sxx Syy) = 1 / 2', () => {
