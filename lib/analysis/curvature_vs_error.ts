@@ -31,7 +31,7 @@ import type { SearchNetwork } from '../supernet/network';
 import type { StoredEvaluation } from '../train/train';
 import type { Blank } from './failure';
 import type { Figure } from './figures';
-import { bootstrapCI, pearson, spearman } from './stats';
+import { bootstrapCI, median, pearson, spearman } from './stats';
 import { placeLabels } from './label_placement';
 
 /** PAPER.md 3: Pearson r of the final dominant eigenvalue and the test error (24 architectures, S1, CIFAR-10). */
@@ -385,13 +385,10 @@ export interface CurvatureHalves {
 export function dropsByCurvatureHalf(drops: readonly DiscretisationRow[]): CurvatureHalves | undefined {
   const md = measured(drops);
   if (md.length === 0) return undefined;
-  const median = [...md].map((r) => r.dominantEigenvalue).sort((a, b) => a - b)[Math.floor((md.length - 1) / 2)];
-  const low = md.filter((r) => r.dominantEigenvalue <= median);
-  const high = md.filter((r) => r.dominantEigenvalue > median);
+  const lowerMedian = [...md].map((r) => r.dominantEigenvalue).sort((a, b) => a - b)[Math.floor((md.length - 1) / 2)];
+  const low = md.filter((r) => r.dominantEigenvalue <= lowerMedian);
+  const high = md.filter((r) => r.dominantEigenvalue > lowerMedian);
   const worst = (rs: typeof md) => ranked(rs, (r) => r.dropPct)[0];
-  const highDrops = high.map((r) => r.dropPct).sort((a, b) => a - b);
-  const mid = highDrops.length / 2;
-  const highMedianDrop = highDrops.length === 0 ? undefined
-    : highDrops.length % 2 === 1 ? highDrops[Math.floor(mid)] : (highDrops[mid - 1] + highDrops[mid]) / 2;
-  return { median, low: low.length, high: high.length, lowWorst: worst(low), highWorst: worst(high), highMedianDrop, images: md[0].images };
+  const highMedianDrop = high.length === 0 ? undefined : median(high.map((r) => r.dropPct));
+  return { median: lowerMedian, low: low.length, high: high.length, lowWorst: worst(low), highWorst: worst(high), highMedianDrop, images: md[0].images };
 }

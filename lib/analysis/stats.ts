@@ -89,6 +89,14 @@ export function mean(xs: readonly number[]): number {
   return xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length;
 }
 
+/** The median (the mean of the middle two for an even count); NaN for no values. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 /** The sample standard deviation (n - 1 in the denominator); NaN below two values. */
 export function sampleSd(xs: readonly number[]): number {
   if (xs.length < 2) return NaN;

@@ -24,6 +24,7 @@ import { HVP_STEP, HvpScheme } from '../hessian/hvp';
 import { CurvatureRecord, CurvatureSettings, measureCurvature } from '../hessian/track';
 import { SearchNetwork } from '../supernet/network';
 import { softwareVersions } from '../versions';
+import { mean, median } from '../analysis/stats';
 
 export interface BenchConfig {
   readonly space: SpaceName;
@@ -84,11 +85,8 @@ async function timedAsync(fn: () => Promise<void>, iters: number, warmup: number
 }
 
 function summarise(times: number[]): PhaseTiming {
-  const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   return {
-    median_ms: median, min_ms: sorted[0], mean_ms: times.reduce((a, b) => a + b, 0) / times.length,
+    median_ms: median(times), min_ms: Math.min(...times), mean_ms: mean(times),
     n: times.length, times_ms: times.map((t) => Math.round(t * 1000) / 1000),
   };
 }

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { averageRanks, bootstrapCI, mean, pearson, sampleSd, spearman } from '../../lib/analysis/stats';
+import { averageRanks, bootstrapCI, mean, median, pearson, sampleSd, spearman } from '../../lib/analysis/stats';
 
 // Eight made-up (dominant eigenvalue, test error %) pairs, with ties in both columns.
 const EIG = [0.21, 0.35, 0.35, 0.48, 0.52, 0.61, 0.75, 0.9];
@@ -15,12 +15,16 @@ function noisyLine(n: number, seed: number): { x: number[]; y: number[] } {
   return { x, y: x.map((v) => v + 0.5 * u()) };
 }
 
-describe('mean and sampleSd', () => {
+describe('mean, sampleSd and median', () => {
   it('match hand-worked values (2, 4, 4, 4, 5, 5, 7, 9: mean 5, sum of squares 32, sd sqrt(32 / 7)) and are NaN where undefined', () => {
     const xs = [2, 4, 4, 4, 5, 5, 7, 9];
     assert.strictEqual(mean(xs), 5);
     assert.ok(Math.abs(sampleSd(xs) - Math.sqrt(32 / 7)) < 1e-12);
     assert.ok(Number.isNaN(mean([])) && Number.isNaN(sampleSd([3])));
+    // median: odd count the middle value, even count the mean of the middle two, unsorted input, NaN for none.
+    assert.strictEqual(median([9, 2, 5]), 5);
+    assert.strictEqual(median(xs), 4.5);
+    assert.ok(Number.isNaN(median([])));
   });
 });
 
