@@ -7,6 +7,7 @@
  *     their gradients (PyTorch's tie rule for max);
  *   RdartsShift, RdartsShiftGrad  FactorizedReduce's one-pixel shift, and its adjoint;
  *   Identity without a copy (see `identity`);
+ *   Sum with a double accumulator (see `sum`);
  *   Concat / SplitV along the last axis (the cell output of PAPER.md 2 concatenates 4 nodes on
  *     channels; tfjs-backend-wasm 4.22 runs that case as a JS loop, ~4 ms for 64x28x28x32).
  * Other Concat/SplitV cases go to tfjs's own kernels. lib/nn/batchnorm.ts uses the BN kernels
@@ -30,17 +31,19 @@ function batchNormTrain({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[]
   const { x } = inputs;
   const c = x.shape[x.shape.length - 1];
   const m = size(x.shape) / c;
-  const out = runKernel('bn_train_forward', [heap(backend, x)], m * c + 2 * c, rowsGeom(m, c), [attrs.eps as number]);
+  // y, mean, invstd, then 4C + 2 floats of scratch for the kernel's double accumulators.
+  const out = runKernel('bn_train_forward', [heap(backend, x)], m * c + 6 * c + 2, rowsGeom(m, c), [attrs.eps as number]);
   // Copy out before makeOutput can grow (and detach) tfjs's heap: `out` lives in our memory.
   const y = output(backend, x.shape, out.subarray(0, m * c));
-  return [y, output(backend, [c], out.subarray(m * c, m * c + c)), output(backend, [c], out.subarray(m * c + c))];
+  return [y, output(backend, [c], out.subarray(m * c, m * c + c)), output(backend, [c], out.subarray(m * c + c, m * c + 2 * c))];
 }
 
 function batchNormTrainGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { x, dy, mean, invstd } = inputs;
   const c = x.shape[x.shape.length - 1];
   const m = size(x.shape) / c;
-  const r = reserve([m * c, m * c, c, c, m * c + 2 * c], rowsGeom(m, c));
+  // dx, then 4C + 2 floats of scratch for the kernel's double accumulators.
+  const r = reserve([m * c, m * c, c, c, m * c + 4 * c + 2], rowsGeom(m, c));
   [x, dy, mean, invstd].forEach((t, i) => r.array(i).set(heap(backend, t)));
   call('bn_train_backward', ...r.offsets, r.geom);
   return output(backend, x.shape, r.array(4).subarray(0, m * c));
@@ -155,6 +158,35 @@ function splitLast(x: tf.TensorInfo, sizes: number[], backend: BackendWasm): tf.
 
 const original: Record<string, tf.KernelFunc | undefined> = {};
 
+/**
+ * Sum of float32 values with a double accumulator (our `sum_f64`), where the reduced axes are the
+ * innermost ones (a full sum, e.g. the MixedOp's d/dweight = sum(dy * op output)) or the outermost
+ * ones (a per-channel sum over N, H, W, e.g. a BN bias gradient). tfjs-backend-wasm 4.22's Sum
+ * accumulates in float32, so a sum of 10^5 terms carries an error of several hundred ulps where
+ * the cpu backend (JavaScript numbers) and PyTorch (double accumulation on the CPU) are exact to
+ * one. Other cases go to tfjs's kernel.
+ */
+function sum(args: KernelArgs): tf.TensorInfo {
+  const { x } = args.inputs;
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(args.attrs.axis as number | number[], x.shape).sort((a, b) => a - b);
+  const k = axes.length;
+  const inner = k > 0 && axes.every((a, i) => a === rank - k + i);
+  const outer = k > 0 && axes.every((a, i) => a === i);
+  if (x.dtype !== 'float32' || size(x.shape) === 0 || (!inner && !outer)) {
+    return (original.Sum as tf.KernelFunc)(args as never) as tf.TensorInfo;
+  }
+  const reduced = size(axes.map((a) => x.shape[a]));
+  const kept = size(x.shape) / reduced;
+  const outShape = args.attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
+    : x.shape.filter((_, i) => !axes.includes(i));
+  const [rows, len] = inner ? [kept, reduced] : [reduced, kept];
+  const r = reserve([size(x.shape), inner ? kept : 3 * kept + 2]);
+  r.array(0).set(heap(args.backend, x));
+  call('sum_f64', r.offsets[0], r.offsets[1], rows, len, inner ? 1 : 0);
+  return output(args.backend, outShape, r.array(1).subarray(0, kept));
+}
+
 function concat(args: KernelArgs): tf.TensorInfo {
   const raw = args.inputs as unknown as tf.TensorInfo[] | Record<string, tf.TensorInfo>;
   const inputs = (Array.isArray(raw) ? raw : Object.values(raw)).filter((t) => size(t.shape) > 0);
@@ -196,6 +228,7 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
   RdartsPool3x3Grad: pool3x3Grad,
   Concat: concat,
   SplitV: splitV,
+  Sum: sum,
 };
 
 let registered = false;

@@ -221,62 +221,100 @@ void conv_input_grad(const float* dy, const float* wt, float* dx, const Geom* g,
 
 // Batch norm in training mode over rows of x [M, C] (M = N*H*W; PAPER.md 2): writes
 // y [M, C], then mean [C] and invstd [C] = 1 / sqrt(biased var + eps) after it. Two passes for
-// the statistics (mean, then centred squares) keep float32 accuracy.
+// the statistics (mean, then centred squares), each accumulated in double, as PyTorch's CPU
+// kernels and tfjs's cpu backend do: a float32 running sum over M = 10^3..10^5 rows loses
+// sqrt(M) ulps, enough to move a ReLU unit that sits near zero across its kink.
+// The caller reserves 4C + 2 floats of scratch after invstd for the double accumulators.
+static double* scratch_doubles(float* after) {
+  return (double*)(((unsigned long)after + 7) & ~7ul);
+}
+
 __attribute__((export_name("bn_train_forward")))
 void bn_train_forward(const float* x, float* out, const Geom* g, float eps) {
   const int M = g->n, C = g->c;
   float* y = out;
   float* mean = out + (long)M * C;
   float* invstd = mean + C;
-  zero(mean, 2 * C);
+  double* s = scratch_doubles(invstd + C);
+  double* q = s + C;
+  for (int c = 0; c < 2 * C; c++) s[c] = 0.0;
   for (int m = 0; m < M; m++) {
     const float* r = x + (long)m * C;
-    for (int c = 0; c < C; c++) mean[c] += r[c];
+    for (int c = 0; c < C; c++) s[c] += r[c];
   }
-  for (int c = 0; c < C; c++) mean[c] /= (float)M;
+  for (int c = 0; c < C; c++) s[c] /= (double)M;
   for (int m = 0; m < M; m++) {
     const float* r = x + (long)m * C;
     for (int c = 0; c < C; c++) {
-      const float d = r[c] - mean[c];
-      invstd[c] += d * d;
+      const double d = (double)r[c] - s[c];
+      q[c] += d * d;
     }
   }
-  for (int c = 0; c < C; c++) invstd[c] = 1.0f / __builtin_sqrtf(invstd[c] / (float)M + eps);
+  for (int c = 0; c < C; c++) {
+    mean[c] = (float)s[c];
+    invstd[c] = (float)(1.0 / __builtin_sqrt(q[c] / (double)M + (double)eps));
+  }
   for (int m = 0; m < M; m++) {
     const float* r = x + (long)m * C;
     float* o = y + (long)m * C;
-    for (int c = 0; c < C; c++) o[c] = (r[c] - mean[c]) * invstd[c];
+    for (int c = 0; c < C; c++) o[c] = (float)(((double)r[c] - s[c]) * invstd[c]);
   }
 }
 
 // Its gradient (no affine part): with xhat = (x - mean) invstd,
-// dx = invstd (dy - mean(dy) - xhat mean(dy xhat)), means over the M rows.
+// dx = invstd (dy - mean(dy) - xhat mean(dy xhat)), means over the M rows, accumulated in double.
+// The caller reserves 4C + 2 floats of scratch after dx.
 __attribute__((export_name("bn_train_backward")))
 void bn_train_backward(const float* x, const float* dy, const float* mean, const float* invstd, float* dx,
                        const Geom* g) {
   const int M = g->n, C = g->c;
-  // Small per-channel scratch after dx (the caller reserves 2C floats there).
-  float* sdy = dx + (long)M * C;
-  float* sdyx = sdy + C;
-  zero(sdy, 2 * C);
+  double* sdy = scratch_doubles(dx + (long)M * C);
+  double* sdyx = sdy + C;
+  for (int c = 0; c < 2 * C; c++) sdy[c] = 0.0;
   for (int m = 0; m < M; m++) {
     const float* r = x + (long)m * C;
     const float* d = dy + (long)m * C;
     for (int c = 0; c < C; c++) {
       sdy[c] += d[c];
-      sdyx[c] += d[c] * (r[c] - mean[c]) * invstd[c];
+      sdyx[c] += (double)d[c] * ((double)r[c] - mean[c]) * invstd[c];
     }
   }
   for (int c = 0; c < C; c++) {
-    sdy[c] /= (float)M;
-    sdyx[c] /= (float)M;
+    sdy[c] /= (double)M;
+    sdyx[c] /= (double)M;
   }
   for (int m = 0; m < M; m++) {
     const float* r = x + (long)m * C;
     const float* d = dy + (long)m * C;
     float* o = dx + (long)m * C;
-    for (int c = 0; c < C; c++) o[c] = invstd[c] * (d[c] - sdy[c] - (r[c] - mean[c]) * invstd[c] * sdyx[c]);
+    for (int c = 0; c < C; c++) {
+      o[c] = (float)(invstd[c] * (d[c] - sdy[c] - ((double)r[c] - mean[c]) * invstd[c] * sdyx[c]));
+    }
   }
+}
+
+// Sums of float32 values, accumulated in double (tfjs-backend-wasm's Sum accumulates in float32):
+// out[i] = sum_j x[i * len + j] for `rows` rows of `len` (the innermost axes reduced) when
+// `inner` is 1; out[j] = sum_i x[i * len + j] (the outermost axes reduced) when 0. The caller
+// reserves 2 len + 2 floats of scratch after out when `inner` is 0.
+__attribute__((export_name("sum_f64")))
+void sum_f64(const float* x, float* out, int rows, int len, int inner) {
+  if (inner) {
+    for (int i = 0; i < rows; i++) {
+      const float* r = x + (long)i * len;
+      double acc = 0.0;
+      for (int j = 0; j < len; j++) acc += r[j];
+      out[i] = (float)acc;
+    }
+    return;
+  }
+  double* acc = scratch_doubles(out + len);
+  for (int j = 0; j < len; j++) acc[j] = 0.0;
+  for (int i = 0; i < rows; i++) {
+    const float* r = x + (long)i * len;
+    for (int j = 0; j < len; j++) acc[j] += r[j];
+  }
+  for (int j = 0; j < len; j++) out[j] = (float)acc[j];
 }
 
 // Copies src [rows, width] into columns [offset, offset + width) of dst [rows, stride]

@@ -56,6 +56,41 @@ describe('fused wasm kernels', () => {
     });
   });
 
+  it('Sum accumulates in double: 1e8 followed by 1,000 ones sums to 100,001,000 (float32 accumulation gives 1e8)', () => {
+    tf.tidy(() => {
+      // 100,001,000 is a float32 (a multiple of 8, the float32 spacing there); each +1 alone is lost.
+      const values = new Float32Array(1001).fill(1);
+      values[0] = 1e8;
+      assert.strictEqual(tf.tensor1d(values).sum().dataSync()[0], 100001000);
+      // Innermost axes of a [2, 1001] tensor, and the outermost axis of its transpose [1001, 2].
+      const rows = tf.stack([tf.tensor1d(values), tf.tensor1d(values).mul(2)]);
+      assert.deepStrictEqual(Array.from(rows.sum(1).dataSync()), [100001000, 200002000]);
+      assert.deepStrictEqual(Array.from(rows.transpose().sum(0).dataSync()), [100001000, 200002000]);
+      assert.deepStrictEqual(rows.transpose().sum(0, true).shape, [1, 2]);
+      // Middle axes and int32 still go to tfjs's kernel.
+      assert.deepStrictEqual(Array.from(tf.ones([2, 3, 4]).sum(1).dataSync()), new Array(8).fill(3));
+      assert.deepStrictEqual(Array.from(tf.tensor1d([1, 2, 3], 'int32').sum().dataSync()), [6]);
+    });
+  });
+
+  it('batch norm statistics are accumulated in double: a large common offset does not shift the mean', () => {
+    tf.tidy(() => {
+      // 4,096 rows of 1000 + 0.001 (i mod 7): the float32 running sum passes 2e6, where its spacing
+      // is 0.25, so a float32 accumulation gives a mean of 1000.00012 instead of 1000.00299.
+      const m = 4096;
+      const v = new Float32Array(m);
+      let exact = 0;
+      for (let i = 0; i < m; i++) {
+        v[i] = 1000 + Math.fround(0.001 * (i % 7));
+        exact += v[i];
+      }
+      exact /= m;
+      const x = tf.tensor4d(v, [m, 1, 1, 1]);
+      const [, mean] = tf.engine().runKernel('RdartsBatchNormTrain', { x }, { eps: 1e-5 }) as tf.Tensor[];
+      assert.strictEqual(mean.dataSync()[0], Math.fround(exact));
+    });
+  });
+
   it('leak no tensors', async () => {
     const x = tf.randomNormal([2, 4, 4, 3]);
     await assertNoTensorLeak(() => tf.tidy(() => {
