@@ -34,6 +34,9 @@ import { openJupyter } from './notebooks/jupyter';
 import { NotebookError, runNotebooks } from './notebooks/run';
 import { DATASET_NAMES } from './data/dataset';
 import { fetchDataset } from './data/fetch';
+import { resultsDir } from './paths';
+import { CHECK_CASES, CHECK_TOLERANCE, compareBackends } from './engine/differential';
+import { evaluateReruns, rerunMarkdown, ENGINE_RERUN_DIR } from './experiments/engine_rerun';
 
 // `rdarts show RUN | head`: a closed pipe ends the output, not in a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -45,15 +48,33 @@ const program = new Command('rdarts')
   .description('RobustDARTS in TypeScript: search, measure curvature, robustify')
   .showHelpAfterError();
 
+function parseBackend(v: string | undefined, flag: string): BackendName | undefined {
+  if (v !== undefined && !(BACKENDS as readonly string[]).includes(v)) throw new Error(`${flag} ${v} is not a backend; use one of ${BACKENDS.join(', ')}`);
+  return v as BackendName | undefined;
+}
+
 program.command('backend')
-  .description('load the tfjs backend (or the one RDARTS_BACKEND / --force names) and print what was chosen and why')
+  .description('load the tfjs backend (or the one RDARTS_BACKEND / --force names) and print what was chosen and why; ' +
+    'with --check, compare its supernet gradients with another backend\'s (lib/engine/differential.ts)')
   .option('--force <name>', `one of ${BACKENDS.join(', ')}`)
-  .action(async (opts: { force?: string }) => {
-    if (opts.force !== undefined && !(BACKENDS as readonly string[]).includes(opts.force)) {
-      throw new Error(`--force ${opts.force} is not a backend; use one of ${BACKENDS.join(', ')}`);
-    }
-    const info = await initBackend({ force: opts.force as BackendName | undefined });
+  .option('--check', 'compare every gradient of the supernet on the five spaces with --against (slow on cpu: minutes)')
+  .option('--against <name>', 'the reference backend of --check', 'cpu')
+  .action(async (opts: { force?: string; check?: boolean; against: string }) => {
+    const force = parseBackend(opts.force, '--force');
+    const against = parseBackend(opts.against, '--against') as BackendName;
+    const info = await initBackend({ force });
     console.log(JSON.stringify(info, null, 2));
+    if (!opts.check) return;
+    const rows = await compareBackends(CHECK_CASES, 'gradients', { test: info.name, reference: against });
+    for (const r of rows) {
+      console.log(`${r.case.space.padEnd(6)} C ${r.case.C}, ${r.case.layers} cells, ${r.case.batch}x${r.case.image}x${r.case.image}: ` +
+        `worst gradient off by ${r.worst.toExponential(2)} of its largest entry (${r.worstTensor})`);
+    }
+    const bad = rows.filter((r) => !(r.worst <= CHECK_TOLERANCE));
+    console.log(bad.length === 0 ? `${info.name} agrees with ${against} within ${CHECK_TOLERANCE} on every gradient`
+      : `${bad.length} case(s) above ${CHECK_TOLERANCE}: a gap of 1e-3 or more in a few tensors of one case can be a ReLU or max-pool ` +
+        'unit within float32 rounding of its kink (lib/engine/differential.ts); gaps in every case are an engine error');
+    if (bad.length > 0) process.exitCode = 1;
   });
 
 function parseScheme(v: string): HvpScheme {
@@ -285,6 +306,26 @@ program.command('compare')
   .option('--evals <dir>', 'folder of evaluations (default results/evals)')
   .action((o: { preset: string; out?: string; evals?: string }) => {
     console.log(compareS3Markdown(parsePreset(o.preset, '--preset'), { runs: o.out, evals: o.evals }));
+  });
+
+program.command('engine-rerun')
+  .description(`the searches re-run after the engine fix (results/${ENGINE_RERUN_DIR}) beside the records of before, ` +
+    'with --evaluate training their final and DARTS-ES genotypes first (lib/experiments/engine_rerun.ts)')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'mini')
+  .option('--evaluate', 'train the re-runs\' final and DARTS-ES genotypes (resumable)')
+  .option('--write', `write results/${ENGINE_RERUN_DIR}/README.md instead of printing`)
+  .action(async (o: { preset: string; evaluate?: boolean; write?: boolean }) => {
+    const preset = parsePreset(o.preset, '--preset');
+    if (o.evaluate) {
+      await initBackend();
+      for (const line of await evaluateReruns(preset)) console.error(line);
+    }
+    const text = rerunMarkdown(preset);
+    if (!o.write) return console.log(text);
+    const file = path.join(resultsDir(), ENGINE_RERUN_DIR, 'README.md');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text + '\n');
+    console.log(`wrote ${path.relative(process.cwd(), file)}`);
   });
 
 program.command('report')

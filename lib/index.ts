@@ -21,7 +21,7 @@ export { writeFileAtomic } from './runs/atomic';
 export { dataFingerprint } from './data/fingerprint';
 export { acquireLock, LOCK_FILE } from './runs/lock';
 export { assertMayCompute, computeDisabled, NO_COMPUTE_ENV } from './runs/compute_guard';
-export { packageVersion, softwareVersions } from './versions';
+export { ENGINE_REVISION, engineRevisionOf, packageVersion, softwareVersions } from './versions';
 export {
   checkTensorSet, decodeSafetensors, encodeSafetensors, loadSafetensors, SAFETENSORS_DTYPES, saveSafetensors,
 } from './runs/safetensors';
@@ -65,6 +65,8 @@ export type { AlphaStepOptions, Batch, StepResult, Supernet, WeightStepOptions }
 export { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 export type { BenchConfig, PhaseTiming } from './bench/search_bench';
 export { installLeanBackprop } from './engine/lean_backprop';
+export { CHECK_CASES, CHECK_TOLERANCE, compareBackends, measureCase, relativeErrors } from './engine/differential';
+export type { CaseComparison, Measurement, SupernetCase } from './engine/differential';
 export { WASM_GRADIENT_KERNELS } from './kernels/register';
 export {
   ADAM_PREFIX, CHECKPOINT_LAYOUT, CHECKPOINT_VERSION, loadCheckpoint, SGD_PREFIX, saveCheckpoint,

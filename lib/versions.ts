@@ -15,9 +15,26 @@ export const REPORTED_PACKAGES = [
   'arquero', 'plotly.js-dist', 'tslab',
 ] as const;
 
-/** Node's version and those of REPORTED_PACKAGES that are installed. */
+/**
+ * The revision of the numerical engine (lib/kernels, lib/engine), written into every record's
+ * `versions` as `engine`; raised when a change moves results by more than float32 rounding.
+ *   1 (records without `engine`): tfjs-backend-wasm's Sum and our batch-norm kernels accumulated in
+ *     float32. Activations were ~7x further from float64 than on the cpu backend, and where a ReLU
+ *     unit sat within that error of zero it crossed its kink: single gradients off by up to 9% of
+ *     their largest entry on the wasm backend (other backends were not affected).
+ *   2: those sums accumulate in double, as PyTorch's CPU kernels do.
+ */
+export const ENGINE_REVISION = 2;
+
+/** The engine revision a record was made with (its `versions.engine`; 1 where it is absent). */
+export function engineRevisionOf(versions: Readonly<Record<string, string>> | undefined): number {
+  const v = versions?.engine;
+  return v === undefined ? 1 : Number(v);
+}
+
+/** Node's version, the engine revision and the versions of REPORTED_PACKAGES that are installed. */
 export function softwareVersions(): Record<string, string> {
-  const versions: Record<string, string> = { node: process.version, 'robust-darts-ts': ownVersion() };
+  const versions: Record<string, string> = { node: process.version, 'robust-darts-ts': ownVersion(), engine: String(ENGINE_REVISION) };
   for (const name of REPORTED_PACKAGES) {
     const v = packageVersion(name);
     if (v !== undefined) versions[name] = v;

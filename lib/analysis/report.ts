@@ -22,6 +22,8 @@ import { readRun, runDirFor } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { claimRows, csvTables } from './claims';
+import { anyBeforeFix, BEFORE_FIX_MARK, engineSection } from './engine_note';
+import { mdTable } from './markdown';
 import { MEANINGFUL_PRESETS, PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
 import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
 import { spreadReading } from './seed_spread';
@@ -69,9 +71,6 @@ const SECTIONS: readonly Section[] = [
   },
 ];
 
-const cell = (v: unknown) => String(v).replace(/\|/g, '\\|');
-const mdTable = (header: readonly string[], rows: readonly (readonly unknown[])[]) =>
-  [`| ${header.map(cell).join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 const images = (n: number | null, all: string) => (n === null ? all : n.toLocaleString('en-US'));
 /** The images the weights train on in a search: the weights' half of the subset (or of the whole training split). */
 const searchWeightImages = (c: SearchConfig) => Math.floor(c.trainPortion * (c.trainSubset ?? DATASETS[c.dataset].trainImages));
@@ -138,10 +137,10 @@ export function methodsVerdict(preset: PresetName, records: string = resultsDir(
  * The paper's claims beside ours, with verdicts (lib/analysis/claims.ts) from the tables under
  * `<outputs>/tables`, then the rule behind each verdict.
  */
-export function claimsSection(outputs: string, preset: PresetName): string {
+export function claimsSection(outputs: string, preset: PresetName, beforeFix = false): string {
   const rows = claimRows(csvTables(path.join(outputs, 'tables')));
   const table = mdTable(['', 'claim', 'the paper', `ours (${preset})`, 'verdict'],
-    rows.map((r, i) => [i + 1, r.claim, r.paper, r.ours, `**${r.verdict}**`]));
+    rows.map((r, i) => [i + 1, r.claim, r.paper, r.ours, `**${r.verdict}**${beforeFix ? ` ${BEFORE_FIX_MARK}` : ''}`]));
   const rules = rows.map((r, i) => {
     const first = rows.findIndex((x) => x.rule === r.rule);
     return `${i + 1}. ${first < i ? `As ${first + 1}` : r.rule}.`;
@@ -149,7 +148,8 @@ export function claimsSection(outputs: string, preset: PresetName): string {
   const caveat = MEANINGFUL_PRESETS.includes(preset) ? []
     : [`_At preset ${preset} the searches are too short and the evaluations too small for these verdicts to say anything about the paper: ` +
       'they test the pipeline. Read them at mini._', ''];
-  return [...caveat, table, '', 'How each verdict was decided (the numbers come from the sections below):', '', ...rules].join('\n');
+  const fix = beforeFix ? [`_Every verdict is marked ${BEFORE_FIX_MARK}: see "Engine revision of the records"._`, ''] : [];
+  return [...caveat, ...fix, table, '', 'How each verdict was decided (the numbers come from the sections below):', '', ...rules].join('\n');
 }
 
 /** Hours of the planned searches and of the finished evaluations under the preset's train config, from the records. */
@@ -238,9 +238,13 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
       'with networks and training budgets far smaller, so they are compared with the paper\'s by direction (which method is better, ' +
       'does the curvature rise), never by value.',
     '',
+    '## Engine revision of the records',
+    '',
+    engineSection(preset, records),
+    '',
     '## What reproduced and what did not',
     '',
-    claimsSection(outputs, preset),
+    claimsSection(outputs, preset, anyBeforeFix(preset, records)),
     '',
     '## The methods on S3 at a glance',
     '',
