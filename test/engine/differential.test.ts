@@ -22,7 +22,8 @@
  */
 import * as assert from 'assert';
 import { initBackend } from '../../lib/backend';
-import { compareBackends, type Measurement, type SupernetCase } from '../../lib/engine/differential';
+import { compareBackends, measureCase, MEASUREMENTS, type Measurement, relativeErrors, type SupernetCase } from '../../lib/engine/differential';
+import { assertNoTensorLeak } from '../helpers';
 import type { SpaceName } from '../../lib/spaces/spaces';
 
 const TOLERANCE = 1e-4;
@@ -57,6 +58,18 @@ describe('the engine against the cpu backend (lib/engine/differential.ts)', func
   this.timeout(600_000);
   before(async function () {
     if ((await initBackend()).name === 'cpu') this.skip();
+  });
+
+  it('relativeErrors divides each tensor\'s largest gap by its largest entry, and flags a missing or resized tensor', () => {
+    const errors = relativeErrors({ a: Float32Array.of(1, 2.5), b: Float32Array.of(1) }, { a: Float64Array.of(1, 2), b: Float64Array.of(1, 2), c: Float64Array.of(0) });
+    assert.deepStrictEqual(errors, { a: 0.25, b: Infinity, c: Infinity });
+  });
+
+  it('measureCase leaves no tensors behind and names a bad case', async () => {
+    const tiny: SupernetCase = { space: 's4', C: 2, layers: 3, batch: 4, image: 8, seed: 1, dropPathProb: 0.2 };
+    for (const m of MEASUREMENTS) await assertNoTensorLeak(() => measureCase(tiny, m));
+    assert.throws(() => measureCase({ ...tiny, C: 0 }, 'gradients'), /case\.C=0/);
+    assert.throws(() => measureCase({ ...tiny, dropPathProb: 1 }, 'gradients'), /case\.dropPathProb=1/);
   });
 
   it('every weight\'s and both alphas\' gradient agrees within 1e-4 on all five spaces, two sizes, drop path off and on', async () => {
