@@ -65,15 +65,17 @@ program.command('backend')
     const info = await initBackend({ force });
     console.log(JSON.stringify(info, null, 2));
     if (!opts.check) return;
+    if (info.name === against) throw new Error(`--check: the active backend is ${against}, the reference too; name another with --force or --against`);
     const rows = await compareBackends(CHECK_CASES, 'gradients', { test: info.name, reference: against });
     for (const r of rows) {
       console.log(`${r.case.space.padEnd(6)} C ${r.case.C}, ${r.case.layers} cells, ${r.case.batch}x${r.case.image}x${r.case.image}: ` +
-        `worst gradient off by ${r.worst.toExponential(2)} of its largest entry (${r.worstTensor})`);
+        `worst tensor ${r.worstTensor} off by ${r.worst.toExponential(2)} of its largest entry`);
     }
     const bad = rows.filter((r) => !(r.worst <= CHECK_TOLERANCE));
     console.log(bad.length === 0 ? `${info.name} agrees with ${against} within ${CHECK_TOLERANCE} on every gradient`
-      : `${bad.length} case(s) above ${CHECK_TOLERANCE}: a gap of 1e-3 or more in a few tensors of one case can be a ReLU or max-pool ` +
-        'unit within float32 rounding of its kink (lib/engine/differential.ts); gaps in every case are an engine error');
+      : `${bad.length} case(s) above ${CHECK_TOLERANCE}: a gap in a few tensors of one case can be a ReLU or max-pool unit ` +
+        'within float32 rounding of its kink, which moves that unit\'s share of a gradient (lib/engine/differential.ts); ' +
+        'gaps in every case, or in the loss, are an engine error');
     if (bad.length > 0) process.exitCode = 1;
   });
 

@@ -22,9 +22,14 @@ export const REPORTED_PACKAGES = [
  *     float32. Activations were ~7x further from float64 than on the cpu backend, and where a ReLU
  *     unit sat within that error of zero it crossed its kink: single gradients off by up to 9% of
  *     their largest entry on the wasm backend (other backends were not affected).
- *   2: those sums accumulate in double, as PyTorch's CPU kernels do.
+ *   2: those sums accumulate in double (as PyTorch's CPU batch norm does; its Sum uses cascade
+ *     summation, about as accurate). The conv filter gradients keep blocked float32 sums (per row,
+ *     then across rows), and the measured accuracy against float64 equals the cpu backend's.
  */
 export const ENGINE_REVISION = 2;
+
+/** The first revision whose wasm sums accumulate in double: wasm records before it have the float32 sums. */
+export const FLOAT64_SUMS_REVISION = 2;
 
 /** The engine revision a record was made with (its `versions.engine`; 1 where it is absent). */
 export function engineRevisionOf(versions: Readonly<Record<string, string>> | undefined): number {

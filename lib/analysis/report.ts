@@ -22,7 +22,7 @@ import { readRun, runDirFor } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { claimRows, csvTables } from './claims';
-import { anyBeforeFix, BEFORE_FIX_MARK, engineSection } from './engine_note';
+import { anyBeforeFix, BEFORE_FIX_MARK, ENGINE_APPENDIX_TITLE, engineAppendix, engineSection } from './engine_note';
 import { mdTable } from './markdown';
 import { MEANINGFUL_PRESETS, PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
 import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
@@ -148,7 +148,7 @@ export function claimsSection(outputs: string, preset: PresetName, beforeFix = f
   const caveat = MEANINGFUL_PRESETS.includes(preset) ? []
     : [`_At preset ${preset} the searches are too short and the evaluations too small for these verdicts to say anything about the paper: ` +
       'they test the pipeline. Read them at mini._', ''];
-  const fix = beforeFix ? [`_Every verdict is marked ${BEFORE_FIX_MARK}: see "Engine revision of the records"._`, ''] : [];
+  const fix = beforeFix ? [`_Every verdict is marked ${BEFORE_FIX_MARK}: see "The engine revision of the records"._`, ''] : [];
   return [...caveat, ...fix, table, '', 'How each verdict was decided (the numbers come from the sections below):', '', ...rules].join('\n');
 }
 
@@ -238,7 +238,7 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
       'with networks and training budgets far smaller, so they are compared with the paper\'s by direction (which method is better, ' +
       'does the curvature rise), never by value.',
     '',
-    '## Engine revision of the records',
+    '## The engine revision of the records',
     '',
     engineSection(preset, records),
     '',
@@ -262,6 +262,10 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
       : '',
     '',
     ...SECTIONS.map((s) => sectionText(s, outputs, preset)),
+    `## ${ENGINE_APPENDIX_TITLE}`,
+    '',
+    engineAppendix(preset, records),
+    '',
   ].join('\n').replace(/\n{3,}/g, '\n\n');
 }
 

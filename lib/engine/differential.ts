@@ -101,9 +101,12 @@ export function measureCase(c: SupernetCase, what: Measurement): Measured {
       wOpt.dispose();
     } else {
       const objective = alphaObjective(net, valid, { seed: passSeed, dropPathProb: c.dropPathProb });
-      const v = tf.tidy(() => tf.randomNormal([objective.alphas.length], 0, 1, 'float32', c.seed + 4).dataSync());
-      out.hv = hvp(objective.loss, objective.alphas, v, { step: HVP_CHECK_STEP });
-      objective.dispose();
+      try {
+        const v = tf.tidy(() => tf.randomNormal([objective.alphas.length], 0, 1, 'float32', c.seed + 4).dataSync());
+        out.hv = hvp(objective.loss, objective.alphas, v, { step: HVP_CHECK_STEP });
+      } finally {
+        objective.dispose();
+      }
     }
   } finally {
     tf.dispose([train.x, train.y, valid.x, valid.y]);
@@ -112,7 +115,10 @@ export function measureCase(c: SupernetCase, what: Measurement): Measured {
   return out;
 }
 
-/** max |a - b| / max |b| for each tensor of `reference` (Infinity where `test` lacks it or differs in size). */
+/**
+ * max |a - b| / max |b| for each tensor of `reference`; Infinity where `test` lacks it, differs in
+ * size, or either holds a value that is not finite (a NaN must never read as agreement).
+ */
 export function relativeErrors(test: Measured, reference: Measured): Record<string, number> {
   const errors: Record<string, number> = {};
   for (const [name, b] of Object.entries(reference)) {
@@ -127,9 +133,17 @@ export function relativeErrors(test: Measured, reference: Measured): Record<stri
       scale = Math.max(scale, Math.abs(b[i]));
       gap = Math.max(gap, Math.abs(a[i] - b[i]));
     }
-    errors[name] = scale === 0 ? gap : gap / scale;
+    const error = scale === 0 ? gap : gap / scale;
+    errors[name] = Number.isFinite(error) ? error : Infinity;
   }
   return errors;
+}
+
+/** The tensor with the largest error (a NaN counts as the largest). */
+export function worstOf(errors: Record<string, number>): { tensor: string; error: number } {
+  let worst = { tensor: '', error: 0 };
+  for (const [tensor, error] of Object.entries(errors)) if (!(error <= worst.error)) worst = { tensor, error: Number.isNaN(error) ? Infinity : error };
+  return worst;
 }
 
 /** The worst tensor of a comparison. */
@@ -150,6 +164,7 @@ export async function compareBackends(cases: readonly SupernetCase[], measuremen
   const before = backendInfo()?.name;
   const test = backends.test ?? before ?? (await initBackend()).name;
   const reference = backends.reference ?? 'cpu';
+  if (test === reference) throw new Error(`compareBackends: the backend under test and the reference are both ${test}; compare two different backends`);
   const run = async (name: BackendName) => {
     await initBackend({ force: name });
     return cases.map((c) => measureCase(c, measurement));
@@ -159,10 +174,11 @@ export async function compareBackends(cases: readonly SupernetCase[], measuremen
     const theirs = await run(reference);
     return cases.map((c, i) => {
       const errors = relativeErrors(ours[i], theirs[i]);
-      const [worstTensor, worst] = Object.entries(errors).reduce((w, e) => (e[1] > w[1] ? e : w), ['', -1]);
-      return { case: c, measurement, worst, worstTensor, errors };
+      const { tensor, error } = worstOf(errors);
+      return { case: c, measurement, worst: error, worstTensor: tensor, errors };
     });
   } finally {
-    if (before) await initBackend({ force: before });
+    // Back to the backend that was active, or to the one under test when none was.
+    await initBackend({ force: before ?? test });
   }
 }

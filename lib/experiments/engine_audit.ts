@@ -14,7 +14,7 @@ import { resultsDir } from '../paths';
 import { readRunConfig } from '../runs/run_read';
 import { runDirFor } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
-import { ENGINE_REVISION, engineRevisionOf } from '../versions';
+import { engineRevisionOf, FLOAT64_SUMS_REVISION } from '../versions';
 import { plannedRsWs } from './evaluations';
 import { searchPlan } from './plan';
 import { presetTrainConfigs } from './records';
@@ -26,9 +26,11 @@ export interface EngineAuditRow {
   readonly name: string;
   readonly id: string;
   readonly space: string;
+  /** An evaluation's training seed ('' for searches and baselines, whose seed is in their name's config). */
+  readonly seed: number | '';
   readonly backend: string;
   readonly engine: number;
-  /** Made on wasm by an engine revision before ENGINE_REVISION. */
+  /** Made on wasm by an engine revision before FLOAT64_SUMS_REVISION. */
   readonly affected: boolean;
   /** Short hash of the commit that added the record's file; '' where git cannot tell. */
   readonly commit: string;
@@ -36,7 +38,7 @@ export interface EngineAuditRow {
 
 /** Whether a record of `backend` and engine revision `engine` was made with the float32 sums. */
 export function affectedRecord(backend: string | null, engine: number): boolean {
-  return backend === 'wasm' && engine < ENGINE_REVISION;
+  return backend === 'wasm' && engine < FLOAT64_SUMS_REVISION;
 }
 
 function addedIn(file: string): string {
@@ -48,7 +50,7 @@ function addedIn(file: string): string {
   }
 }
 
-/** The records of `preset` under `results` (planned searches, evaluations, RS-ws), oldest engine first. */
+/** The records of `preset` under `results`: the planned searches in plan order, the evaluations by id, RS-ws. */
 export function engineAudit(preset: PresetName, results: string = resultsDir()): EngineAuditRow[] {
   const rows: EngineAuditRow[] = [];
   for (const p of searchPlan(preset)) {
@@ -57,7 +59,7 @@ export function engineAudit(preset: PresetName, results: string = resultsDir()):
     if (!fs.existsSync(file)) continue;
     const c = readRunConfig(dir);
     const engine = engineRevisionOf(c.versions);
-    rows.push({ kind: 'search', name: p.name, id: c.runId, space: c.config.space, backend: c.backend ?? '?', engine,
+    rows.push({ kind: 'search', name: p.name, id: c.runId, space: c.config.space, seed: '', backend: c.backend ?? '?', engine,
       affected: affectedRecord(c.backend, engine), commit: addedIn(file) });
   }
   const configs = presetTrainConfigs(preset);
@@ -71,7 +73,7 @@ export function engineAudit(preset: PresetName, results: string = resultsDir()):
     const s = e.source;
     const source = !s ? 'a genotype' : s.kind === 'run' ? `run ${s.runId}, epoch ${s.epoch}` : s.kind === 'name' ? s.name : path.basename(s.path);
     const space = s?.kind === 'run' ? rows.find((r) => r.id === s.runId)?.space ?? '' : '';
-    rows.push({ kind: 'evaluation', name: source, id, space, backend: e.backend, engine,
+    rows.push({ kind: 'evaluation', name: source, id, space, seed: e.config.seed, backend: e.backend, engine,
       affected: affectedRecord(e.backend, engine), commit: addedIn(file) });
   }
   const rsWs = plannedRsWs(preset, results);
@@ -79,7 +81,7 @@ export function engineAudit(preset: PresetName, results: string = resultsDir()):
   if (fs.existsSync(rsFile)) {
     const c = JSON.parse(fs.readFileSync(rsFile, 'utf8')) as { id: string; backend: string | null; versions?: Record<string, string> };
     const engine = engineRevisionOf(c.versions);
-    rows.push({ kind: 'baseline', name: `RS-ws (${rsWs.name}'s config)`, id: c.id, space: rsWs.config.space, backend: c.backend ?? '?',
+    rows.push({ kind: 'baseline', name: `RS-ws (${rsWs.name}'s config)`, id: c.id, space: rsWs.config.space, seed: '', backend: c.backend ?? '?',
       engine, affected: affectedRecord(c.backend, engine), commit: addedIn(rsFile) });
   }
   return rows;

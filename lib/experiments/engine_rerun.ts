@@ -134,11 +134,12 @@ export function rerunMarkdown(preset: PresetName, results: string = resultsDir()
     '',
     'Written by `npx tsx lib/cli.ts engine-rerun --preset ' + preset + ' --write` from the records; do not edit by hand.',
     '',
-    'Engine revision 1 (the records in `results/runs` and `results/evals`, from which `results/REPORT.md` was built) summed ' +
-      'in float32 on the wasm backend (batch-norm statistics and gradients, tfjs-backend-wasm\'s Sum); revision 2 sums in ' +
-      'double (lib/versions.ts). The same configs (same run ids) were searched again with revision 2, and their final and ' +
-      'DARTS-ES genotypes evaluated under the same evaluation config. One search seed each: the difference between the two ' +
-      'columns is the fix plus the chaos of a 1,000-step search started from the same seed; it is not a seed spread.',
+    'Before: the records in `results/runs` and `results/evals`, from which `results/REPORT.md` was built. After: the same ' +
+      `configs (same run ids) searched again under \`results/${ENGINE_RERUN_DIR}\`, and their final and DARTS-ES genotypes ` +
+      'evaluated under the same evaluation config. Engine revision 1 summed in float32 on the wasm backend (batch-norm ' +
+      'statistics and gradients, tfjs-backend-wasm\'s Sum); revision 2 sums in double (lib/versions.ts). One search seed ' +
+      'each: the difference between the columns is the fix plus the chaos of a long search started from the same seed (a ' +
+      'different rounding anywhere sends it elsewhere); it is not a seed spread.',
     '',
     'Commands: `RDARTS_RESULTS=results/rerun-engine2 npx tsx lib/cli.ts experiment --preset ' + preset +
       ' --group failure --only failure-s3,failure-s4 --jobs 2`, then `npx tsx lib/cli.ts engine-rerun --preset ' + preset +
@@ -160,7 +161,8 @@ export function rerunMarkdown(preset: PresetName, results: string = resultsDir()
       ['test error, final genotype', cell((s) => pct(s.testError))],
       ['test error, DARTS-ES genotype (epoch)', cell((s) => `${pct(s.esTestError)}${s.esEpoch === null ? '' : ` (epoch ${s.esEpoch})`}`)],
     ];
-    lines.push(mdTable(['', 'before the fix (revision 1)', 'after (revision 2)'], table.map(([k, [b, a]]) => [k, b, a])), '');
+    const head = (label: string, s: RerunSide | undefined) => (s ? `${label} (engine revision ${s.engine})` : label);
+    lines.push(mdTable(['', head('before', before), head('after', after)], table.map(([k, [b, a]]) => [k, b, a])), '');
   }
   return lines.join('\n');
 }

@@ -162,9 +162,10 @@ const original: Record<string, tf.KernelFunc | undefined> = {};
  * Sum of float32 values with a double accumulator (our `sum_f64`), where the reduced axes are the
  * innermost ones (a full sum, e.g. the MixedOp's d/dweight = sum(dy * op output)) or the outermost
  * ones (a per-channel sum over N, H, W, e.g. a BN bias gradient). tfjs-backend-wasm 4.22's Sum
- * accumulates in float32, so a sum of 10^5 terms carries an error of several hundred ulps where
- * the cpu backend (JavaScript numbers) and PyTorch (double accumulation on the CPU) are exact to
- * one. Other cases go to tfjs's kernel.
+ * accumulates in float32, so a sum of 10^5 terms can carry an error of hundreds of ulps where the
+ * cpu backend (JavaScript numbers, i.e. double) is within one, and PyTorch (cascade summation on
+ * the CPU) within a few. Other cases (middle axes, int32) go to tfjs's kernel; tfjs's Mean (the
+ * global average pool, over at most a few hundred pixels) keeps its float32 sum.
  */
 function sum(args: KernelArgs): tf.TensorInfo {
   const { x } = args.inputs;
@@ -233,7 +234,7 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
 
 let registered = false;
 
-/** Registers the fused kernels on wasm (once), keeping tfjs's Concat/SplitV for other cases. */
+/** Registers the fused kernels on wasm (once), keeping tfjs's Concat/SplitV/Sum for the cases they do not take. */
 export function registerWasmFusedKernels(): void {
   if (registered) return;
   Object.assign(original, registerOnWasm(KERNELS));

@@ -222,7 +222,7 @@ void conv_input_grad(const float* dy, const float* wt, float* dx, const Geom* g,
 // Batch norm in training mode over rows of x [M, C] (M = N*H*W; PAPER.md 2): writes
 // y [M, C], then mean [C] and invstd [C] = 1 / sqrt(biased var + eps) after it. Two passes for
 // the statistics (mean, then centred squares), each accumulated in double, as PyTorch's CPU
-// kernels and tfjs's cpu backend do: a float32 running sum over M = 10^3..10^5 rows loses
+// batch norm and tfjs's cpu backend do: a float32 running sum over M = 10^3..10^5 rows loses
 // sqrt(M) ulps, enough to move a ReLU unit that sits near zero across its kink.
 // The caller reserves 4C + 2 floats of scratch after invstd for the double accumulators.
 static double* scratch_doubles(float* after) {

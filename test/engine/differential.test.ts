@@ -22,7 +22,7 @@
  */
 import * as assert from 'assert';
 import { initBackend } from '../../lib/backend';
-import { compareBackends, measureCase, MEASUREMENTS, type Measurement, relativeErrors, type SupernetCase } from '../../lib/engine/differential';
+import { compareBackends, measureCase, MEASUREMENTS, type Measurement, relativeErrors, type SupernetCase, worstOf } from '../../lib/engine/differential';
 import { assertNoTensorLeak } from '../helpers';
 import type { SpaceName } from '../../lib/spaces/spaces';
 
@@ -54,15 +54,22 @@ async function check(cases: SupernetCase[], measurement: Measurement): Promise<v
   if (measurement !== 'hvp') for (const r of rows) assert.ok('alphas_normal' in r.errors && 'stem.0.weight' in r.errors && Object.keys(r.errors).length > 50);
 }
 
+describe('relativeErrors and worstOf', () => {
+  it('relativeErrors divides each tensor\'s largest gap by its largest entry, and flags a missing or resized tensor', () => {
+    const errors = relativeErrors({ a: Float32Array.of(1, 2.5), b: Float32Array.of(1) }, { a: Float64Array.of(1, 2), b: Float64Array.of(1, 2), c: Float64Array.of(0) });
+    assert.deepStrictEqual(errors, { a: 0.25, b: Infinity, c: Infinity });
+    // A NaN never reads as agreement, and is the worst tensor.
+    assert.deepStrictEqual(relativeErrors({ a: Float32Array.of(NaN, 1) }, { a: Float64Array.of(1, 1) }), { a: Infinity });
+    assert.deepStrictEqual(worstOf({ a: 1e-6, b: NaN, c: 1 }), { tensor: 'b', error: Infinity });
+    assert.deepStrictEqual(worstOf({ a: 1e-6, b: 2e-6 }), { tensor: 'b', error: 2e-6 });
+  });
+
+});
+
 describe('the engine against the cpu backend (lib/engine/differential.ts)', function () {
   this.timeout(600_000);
   before(async function () {
     if ((await initBackend()).name === 'cpu') this.skip();
-  });
-
-  it('relativeErrors divides each tensor\'s largest gap by its largest entry, and flags a missing or resized tensor', () => {
-    const errors = relativeErrors({ a: Float32Array.of(1, 2.5), b: Float32Array.of(1) }, { a: Float64Array.of(1, 2), b: Float64Array.of(1, 2), c: Float64Array.of(0) });
-    assert.deepStrictEqual(errors, { a: 0.25, b: Infinity, c: Infinity });
   });
 
   it('measureCase leaves no tensors behind and names a bad case', async () => {

@@ -53,12 +53,12 @@ describe('engine revisions of the records', () => {
       [row] = engineAudit('smoke', results);
       assert.deepStrictEqual([row.engine, row.backend, row.affected], [1, 'wasm', true]);
       const report = buildReport('smoke', results, results);
-      assert.match(report, /## Engine revision of the records\n\n1 of 1 searches, 0 of 0 evaluations/);
-      assert.match(report, /\| search \| failure-s3 \| [0-9a-f]{12} \| s3 \| wasm \| 1 \|  \| yes \|/);
+      assert.match(report, /## The engine revision of the records\n\nMade on the wasm backend with engine revision 1: 1 of 1 search, 0 of 0 evaluations, 0 of 0 baseline runs behind this report/);
+      assert.match(report, /## Appendix: the engine revision of every record\n\n[^\n]*\n\n[^\n]*\n[^\n]*\n\| search \| failure-s3 \| [0-9a-f]{12} \| s3 \|  \| wasm \| 1 \|  \| yes \|/);
       assert.ok(report.includes(`** ${BEFORE_FIX_MARK} |`), 'a verdict carries the mark');
 
       const md = rerunMarkdown('smoke', results);
-      assert.match(md, /## failure-s3\n\n\| +\| before the fix \(revision 1\) \| after \(revision 2\) \|/);
+      assert.match(md, /## failure-s3\n\n\| +\| before \(engine revision 1\) \| after \(engine revision 2\) \|/);
       assert.match(md, /\| engine revision, backend \| 1, wasm \| 2, /);
       assert.match(md, /\| test error, final genotype \| not evaluated \| not evaluated \|/);
       assert.match(md, /## failure-s4\n\n[^#]*\| epochs \| not run \| not run \|/);

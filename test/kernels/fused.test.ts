@@ -67,9 +67,36 @@ describe('fused wasm kernels', () => {
       assert.deepStrictEqual(Array.from(rows.sum(1).dataSync()), [100001000, 200002000]);
       assert.deepStrictEqual(Array.from(rows.transpose().sum(0).dataSync()), [100001000, 200002000]);
       assert.deepStrictEqual(rows.transpose().sum(0, true).shape, [1, 2]);
+      // keepDims and negative axes on the innermost axes; a [3, 5] full sum against the plain loop.
+      assert.deepStrictEqual(rows.sum(-1, true).shape, [2, 1]);
+      const x = tf.randomNormal([3, 5, 7], 0, 1, 'float32', 4);
+      const v = x.dataSync();
+      const inner = x.sum([-2, -1]).dataSync();
+      for (let i = 0; i < 3; i++) {
+        let acc = 0;
+        for (let j = 0; j < 35; j++) acc += v[i * 35 + j];
+        assert.strictEqual(inner[i], Math.fround(acc));
+      }
       // Middle axes and int32 still go to tfjs's kernel.
       assert.deepStrictEqual(Array.from(tf.ones([2, 3, 4]).sum(1).dataSync()), new Array(8).fill(3));
       assert.deepStrictEqual(Array.from(tf.tensor1d([1, 2, 3], 'int32').sum().dataSync()), [6]);
+    });
+  });
+
+  it('batch norm with an odd number of floats (the kernel aligns its double scratch) equals the formulas', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([3, 5, 7, 3], 1, 2, 'float32', 7);
+      const dy = tf.randomNormal([3, 5, 7, 3], 0, 1, 'float32', 8);
+      const [y, mean, invstd] = tf.engine().runKernel('RdartsBatchNormTrain', { x }, { eps: 1e-5 }) as tf.Tensor[];
+      const m = tf.moments(x, [0, 1, 2]);
+      assertClose(mean.dataSync(), m.mean.dataSync(), 1e-5, 'mean');
+      assertClose(y.dataSync(), tf.mul(tf.sub(x, m.mean), tf.rsqrt(tf.add(m.variance, 1e-5))).dataSync(), 1e-4, 'y');
+      const dx = tf.engine().runKernel('RdartsBatchNormTrainGrad', { x, dy, mean, invstd }, {}) as tf.Tensor;
+      const ref = tf.grad((xi: tf.Tensor) => {
+        const mm = tf.moments(xi, [0, 1, 2]);
+        return tf.sum(tf.mul(tf.mul(tf.sub(xi, mm.mean), tf.rsqrt(tf.add(mm.variance, 1e-5))), dy));
+      })(x);
+      assertClose(dx.dataSync(), ref.dataSync(), 1e-4, 'dx');
     });
   });
 
@@ -97,6 +124,8 @@ describe('fused wasm kernels', () => {
       const [y, mean, invstd] = tf.engine().runKernel('RdartsBatchNormTrain', { x }, { eps: 1e-5 }) as tf.Tensor[];
       tf.engine().runKernel('RdartsBatchNormTrainGrad', { x, dy: y, mean, invstd }, {});
       tf.split(tf.concat([x, y], 3), [3, 3], 3);
+      tf.sum(y);
+      tf.sum(y, [0, 1, 2]);
     }));
     x.dispose();
   });

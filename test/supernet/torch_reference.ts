@@ -5,7 +5,7 @@
  */
 import * as path from 'path';
 import { tf } from '../../lib/backend';
-import { relativeErrors, type Measured } from '../../lib/engine/differential';
+import { relativeErrors, type Measured, worstOf } from '../../lib/engine/differential';
 import { loadCheckpoint } from '../../lib/runs/checkpoint';
 import { loadSafetensors } from '../../lib/runs/safetensors';
 import { Adam, Sgd } from '../../lib/search/optim';
@@ -54,8 +54,9 @@ export function torchReferenceGaps(fixture: TorchFixture, name: string, checkpoi
     tf.dispose([r.loss, r.logits, ...r.grads.values()]);
     const expected: Measured = Object.fromEntries(c.gradients.map((k) => [k, reference[`grad.${k}`].data as Float32Array]));
     const errors = relativeErrors(ours, expected);
-    const [worstTensor, worst] = Object.entries(errors).reduce((w, e) => (e[1] > w[1] ? e : w), ['', -1]);
-    return { loss: Math.abs(loss - c.loss) / Math.abs(c.loss), logits, worst, worstTensor, errors };
+    const { tensor: worstTensor, error: worst } = worstOf(errors);
+    const lossGap = Math.abs(loss - c.loss) / Math.abs(c.loss);
+    return { loss: Number.isFinite(lossGap) ? lossGap : Infinity, logits, worst, worstTensor, errors };
   } finally {
     tf.dispose([x, y]);
     weightOpt.dispose();
