@@ -50,12 +50,14 @@ export interface RerunSide {
   readonly testError: number | null;
   readonly esTestError: number | null;
   readonly esEpoch: number | null;
+  /** Whether DARTS-ES's rule fired before the last epoch (else its genotype is the final one). */
+  readonly esFired: boolean | null;
 }
 
-function genotypesOf(run: StoredRun, name: string): { final: Genotype; es: Genotype; esEpoch: number } | undefined {
+function genotypesOf(run: StoredRun, name: string): { final: Genotype; es: Genotype; esEpoch: number; esFired: boolean } | undefined {
   if (!run.done) return undefined;
   const [darts, es] = esCandidates([{ name, run }]);
-  return { final: darts.genotype, es: es.genotype, esEpoch: es.epoch };
+  return { final: darts.genotype, es: es.genotype, esEpoch: es.epoch, esFired: es.esFired === true };
 }
 
 function testErrorOf(genotype: Genotype | undefined, preset: PresetName, evalsRoot: string): number | null {
@@ -89,6 +91,7 @@ export function rerunSide(name: string, preset: PresetName, results: string): Re
     testError: testErrorOf(g?.final, preset, evals),
     esTestError: testErrorOf(g?.es, preset, evals),
     esEpoch: g?.esEpoch ?? null,
+    esFired: g?.esFired ?? null,
   };
 }
 
@@ -159,7 +162,8 @@ export function rerunMarkdown(preset: PresetName, results: string = resultsDir()
       ['dominant eigenvalue, every measurement', cell((s) => s.eigenvalues.map((v) => v.toFixed(3)).join(', '))],
       ['supernet validation accuracy, last epoch', cell((s) => (s.validAccuracy === null ? '' : `${(s.validAccuracy * 100).toFixed(2)}%`))],
       ['test error, final genotype', cell((s) => pct(s.testError))],
-      ['test error, DARTS-ES genotype (epoch)', cell((s) => `${pct(s.esTestError)}${s.esEpoch === null ? '' : ` (epoch ${s.esEpoch})`}`)],
+      ['test error, DARTS-ES genotype (epoch)', cell((s) => `${pct(s.esTestError)}${s.esEpoch === null ? ''
+        : s.esFired ? ` (epoch ${s.esEpoch})` : ' (the rule did not fire: the final genotype)'}`)],
     ];
     const head = (label: string, s: RerunSide | undefined) => (s ? `${label} (engine revision ${s.engine})` : label);
     lines.push(mdTable(['', head('before', before), head('after', after)], table.map(([k, [b, a]]) => [k, b, a])), '');
