@@ -22,11 +22,11 @@
  */
 import * as assert from 'assert';
 import { initBackend } from '../../lib/backend';
-import { compareBackends, measureCase, MEASUREMENTS, type Measurement, relativeErrors, type SupernetCase, worstOf } from '../../lib/engine/differential';
+import { CHECK_TOLERANCE, compareBackends, measureCase, MEASUREMENTS, type Measurement, relativeErrors, type SupernetCase, worstOf } from '../../lib/engine/differential';
 import { assertNoTensorLeak } from '../helpers';
 import type { SpaceName } from '../../lib/spaces/spaces';
 
-const TOLERANCE = 1e-4;
+const TOLERANCE = CHECK_TOLERANCE;
 const SIZE_A = { C: 4, layers: 5, batch: 8, image: 16 };
 const SIZE_B = { C: 2, layers: 3, batch: 16, image: 12 };
 
