@@ -50,8 +50,13 @@ async function check(cases: SupernetCase[], measurement: Measurement): Promise<v
   const rows = await compareBackends(cases, measurement, { reference: 'cpu' });
   const bad = rows.filter((r) => !(r.worst <= TOLERANCE));
   assert.deepStrictEqual(bad.map((r) => `${label(r.case)}: ${r.worstTensor} off by ${r.worst.toExponential(2)} of its largest entry`), []);
-  // Every gradient was compared, not only some: the weights and both alphas.
-  if (measurement !== 'hvp') for (const r of rows) assert.ok('alphas_normal' in r.errors && 'stem.0.weight' in r.errors && Object.keys(r.errors).length > 50);
+  // Everything was compared: every weight and both alphas (gradients), both alphas (the unrolled step), H v.
+  for (const r of rows) {
+    const names = Object.keys(r.errors);
+    if (measurement === 'gradients') assert.ok(names.includes('stem.0.weight') && names.includes('alphas_reduce') && names.length > 50, names.join());
+    if (measurement === 'unrolled') assert.deepStrictEqual(names.sort(), ['alphas_normal', 'alphas_reduce', 'loss']);
+    if (measurement === 'hvp') assert.deepStrictEqual(names, ['hv']);
+  }
 }
 
 describe('relativeErrors and worstOf', () => {
