@@ -1,8 +1,8 @@
 /**
  * A backend checked against another (by default the cpu backend: plain JavaScript, which sums in
  * float64) on the search supernet, where it matters: every weight's and both alphas' gradient of
- * the training loss (PAPER.md 1), the second-order alpha gradient (PAPER.md 1, step 2) and a
- * Hessian-vector product in the alphas (PAPER.md 3). Each backend builds the same network from the
+ * the training loss (DARTS's bi-level step), the second-order alpha gradient (DARTS's unrolled
+ * step) and a Hessian-vector product in the alphas (the paper's curvature measure). Each backend builds the same network from the
  * same seed (the weights and the batch are drawn in JavaScript, lib/nn/random.ts) and the results
  * are compared tensor by tensor as max |a - b| / max |b|.
  *

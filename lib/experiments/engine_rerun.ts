@@ -5,9 +5,9 @@
  * `<results>/rerun-engine2/` (the same run ids: the configs are the same), their evaluations too;
  * `results/runs` and `results/evals` keep the revision-1 records until the grid is re-run.
  *
- * For each search: the genotype, its parameter-free ops (PAPER.md 6), the dominant eigenvalue
+ * For each search: the genotype, its parameter-free ops (the paper's sign of degeneration), the dominant eigenvalue
  * (first and last fifth of the measurements, and every measurement), the final validation
- * accuracy, and the test errors of the final and DARTS-ES genotypes (PAPER.md 4-5) under the
+ * accuracy, and the test errors of the final and DARTS-ES genotypes (trained from scratch) under the
  * preset's evaluation config.
  */
 import * as fs from 'fs';

@@ -219,7 +219,7 @@ void conv_input_grad(const float* dy, const float* wt, float* dx, const Geom* g,
   }
 }
 
-// Batch norm in training mode over rows of x [M, C] (M = N*H*W; PAPER.md 2): writes
+// Batch norm in training mode over rows of x [M, C] (M = N*H*W; every BN of the supernet): writes
 // y [M, C], then mean [C] and invstd [C] = 1 / sqrt(biased var + eps) after it. Two passes for
 // the statistics (mean, then centred squares), each accumulated in double, as PyTorch's CPU
 // batch norm and tfjs's cpu backend do: a float32 running sum over M = 10^3..10^5 rows loses

@@ -6,7 +6,7 @@
  * each tensor's largest entry.
  *
  * The second-order step is far more sensitive to such a flip: its h = (g+ - g-) / (2 eps) divides
- * the flip's jump by eps = 0.01 / ||v|| (PAPER.md 1); a flip in one of its passes moved the alpha
+ * the flip's jump by eps = 0.01 / ||v|| (DARTS's unrolled step); a flip in one of its passes moved the alpha
  * gradient by 10-17% (S3, drop path 0.3, seeds 1 and 3; seed 2 agrees to 1.5e-6). H v is compared at
  * HVP_CHECK_STEP (lib/engine/differential.ts), where float32 rounding divided by the step stays
  * below the tolerance: measured 1e-5 to 4e-5 there, 1.5e-4 to 4.2e-4 at the search's step 1e-2.

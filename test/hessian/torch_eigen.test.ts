@@ -1,5 +1,5 @@
 /**
- * The dominant eigenvalue of the alpha Hessian (PAPER.md 3) on every space against PyTorch's exact
+ * The dominant eigenvalue of the alpha Hessian (the paper's curvature measure) on every space against PyTorch's exact
  * float64 Hessian (test/fixtures/make_supernet_torch.py, PyTorch weights loaded from a checkpoint):
  * Lanczos on frozen-kink central differences, as lib/hessian/track.ts measures it in a search.
  */
