@@ -4,10 +4,8 @@
  * made before the engine fix (verdicts are not traced to single records, so the mark is
  * conservative), and an appendix listing every record.
  */
-import type { PresetName } from '../config/preset';
-import { type EngineAuditRow, engineAudit } from '../experiments/engine_audit';
+import type { EngineAuditRow } from '../experiments/engine_audit';
 import { ENGINE_RERUN_DIR } from '../experiments/engine_rerun';
-import { resultsDir } from '../paths';
 import { FLOAT64_SUMS_REVISION } from '../versions';
 import { mdTable } from './markdown';
 
@@ -17,10 +15,8 @@ export const BEFORE_FIX_MARK = '(computed before the engine fix)';
 /** The appendix's title (the summary links to it). */
 export const ENGINE_APPENDIX_TITLE = 'Appendix: the engine revision of every record';
 
-/** Whether any record of `preset` under `records` was made with the float32 sums. */
-export function anyBeforeFix(preset: PresetName, records: string = resultsDir()): boolean {
-  return engineAudit(preset, records).some((r) => r.affected);
-}
+/** Each record of a report: engineAudit's rows (which run git once a record), read once. */
+export type AuditRows = readonly EngineAuditRow[];
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
@@ -32,9 +28,8 @@ function counts(rows: readonly EngineAuditRow[], affected: readonly EngineAuditR
   return [of('search', 'search', 'searches'), of('evaluation', 'evaluation', 'evaluations'), of('baseline', 'baseline run', 'baseline runs')].join(', ');
 }
 
-/** The summary near the top of the report: what the fix was and how many records it concerns. */
-export function engineSection(preset: PresetName, records: string = resultsDir()): string {
-  const rows = engineAudit(preset, records);
+/** The summary near the top of the report (rows: engineAudit's): what the fix was and how many records it concerns. */
+export function engineSection(rows: AuditRows): string {
   const affected = rows.filter((r) => r.affected);
   if (rows.length === 0) return 'No records yet.';
   if (affected.length === 0) {
@@ -50,8 +45,7 @@ export function engineSection(preset: PresetName, records: string = resultsDir()
 }
 
 /** The appendix: every record with its backend, engine revision and the commit that added it. */
-export function engineAppendix(preset: PresetName, records: string = resultsDir()): string {
-  const rows = engineAudit(preset, records);
+export function engineAppendix(rows: AuditRows): string {
   if (rows.length === 0) return 'No records yet.';
   return ['The commit is the one that added the record\'s file (from git; blank outside a clone).', '',
     mdTable(['record', 'name', 'id', 'space', 'training seed', 'backend', 'engine', 'added in commit', 'before the fix'],

@@ -22,7 +22,8 @@ import { readRun, runDirFor } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { claimRows, csvTables } from './claims';
-import { anyBeforeFix, BEFORE_FIX_MARK, ENGINE_APPENDIX_TITLE, engineAppendix, engineSection } from './engine_note';
+import { engineAudit } from '../experiments/engine_audit';
+import { BEFORE_FIX_MARK, ENGINE_APPENDIX_TITLE, engineAppendix, engineSection } from './engine_note';
 import { mdTable } from './markdown';
 import { MEANINGFUL_PRESETS, PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
 import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
@@ -222,6 +223,7 @@ function sectionText(s: Section, outputs: string, preset: PresetName): string {
  */
 export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string = outputsDir(preset), records: string = resultsDir()): string {
   const compute = computeTable(preset, records);
+  const audit = engineAudit(preset, records);
   const paperErrors = Object.entries(PAPER_DARTS_CIFAR10_ERROR).filter(([, v]) => v !== null).map(([k, v]) => `${k.toUpperCase()} ${v}%`).join(', ');
   return [
     `# RobustDARTS in TypeScript: the first reproduction (preset ${preset})`,
@@ -240,11 +242,11 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     '',
     '## The engine revision of the records',
     '',
-    engineSection(preset, records),
+    engineSection(audit),
     '',
     '## What reproduced and what did not',
     '',
-    claimsSection(outputs, preset, anyBeforeFix(preset, records)),
+    claimsSection(outputs, preset, audit.some((r) => r.affected)),
     '',
     '## The methods on S3 at a glance',
     '',
@@ -264,7 +266,7 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     ...SECTIONS.map((s) => sectionText(s, outputs, preset)),
     `## ${ENGINE_APPENDIX_TITLE}`,
     '',
-    engineAppendix(preset, records),
+    engineAppendix(audit),
     '',
   ].join('\n').replace(/\n{3,}/g, '\n\n');
 }

@@ -66,13 +66,18 @@ function testErrorOf(genotype: Genotype | undefined, preset: PresetName, evalsRo
   return e?.done ? (e.testError as number) : null;
 }
 
+/** The stored run of the plan's search `name` under `results`, undefined when it has not started. */
+function storedRun(name: string, preset: PresetName, results: string): StoredRun | undefined {
+  const plan = searchPlan(preset).find((p) => p.name === name);
+  if (!plan) throw new Error(`engine re-run: no search ${name} in the ${preset} plan`);
+  const dir = runDirFor(plan.config, path.join(results, 'runs'));
+  return fs.existsSync(dir) ? readRun(dir) : undefined;
+}
+
 /** The search `name` of the plan as stored under `results` (undefined when it has not started). */
 export function rerunSide(name: string, preset: PresetName, results: string): RerunSide | undefined {
-  const plan = searchPlan(preset).find((p) => p.name === name);
-  if (!plan) throw new Error(`rerunSide: no search ${name} in the ${preset} plan`);
-  const dir = runDirFor(plan.config, path.join(results, 'runs'));
-  if (!fs.existsSync(dir)) return undefined;
-  const run = readRun(dir);
+  const run = storedRun(name, preset, results);
+  if (!run) return undefined;
   const last = run.epochs[run.epochs.length - 1];
   const eig = run.epochs.flatMap((r) => (r.hessian ? [r.hessian.dominantEigenvalue] : []));
   const w = eigenvalueWindow(eig.length);
@@ -113,10 +118,8 @@ export async function evaluateReruns(preset: PresetName, results: string = resul
   const root = path.join(results, ENGINE_RERUN_DIR);
   const done: string[] = [];
   for (const name of ENGINE_RERUN_SEARCHES) {
-    const plan = searchPlan(preset).find((p) => p.name === name);
-    const dir = plan && runDirFor(plan.config, path.join(root, 'runs'));
-    if (!dir || !fs.existsSync(dir)) continue;
-    const g = genotypesOf(readRun(dir), name);
+    const run = storedRun(name, preset, root);
+    const g = run && genotypesOf(run, name);
     if (!g) continue;
     for (const [what, genotype] of [['final', g.final], ['DARTS-ES', g.es]] as const) {
       const r = await ensureEvaluation(genotype, resolveTrainConfig(preset), { root: path.join(root, 'evals') });

@@ -27,12 +27,20 @@ export interface TorchFixture {
   cases: Record<string, TorchCase>;
 }
 
+/** A fixture case loaded for our side: the network with PyTorch's weights, its batch and the reference tensors. */
+export interface LoadedTorchCase {
+  readonly net: SearchNetwork;
+  readonly batch: Batch;
+  /** `input.x`, `output.logits` and `grad.<name>` from the case's `.reference.safetensors`. */
+  readonly reference: ReturnType<typeof loadSafetensors>['tensors'];
+  dispose(): void;
+}
+
 /**
- * Loss gap (relative) and every gradient's gap (max |ours - torch| / max |torch|) of case `name`
- * on the active backend.
+ * Builds case `name`'s network and loads PyTorch's checkpoint into it by the rule of
+ * lib/runs/checkpoint.ts, with the case's batch; the caller disposes the result.
  */
-export function torchReferenceGaps(fixture: TorchFixture, name: string, checkpointDir: string):
-  { loss: number; logits: number; worst: number; worstTensor: string; errors: Record<string, number> } {
+export function loadTorchCase(fixture: TorchFixture, name: string, checkpointDir: string): LoadedTorchCase {
   const c = fixture.cases[name];
   if (!c) throw new Error(`no case ${name} in the fixture`);
   const cfg = c.config;
@@ -41,12 +49,33 @@ export function torchReferenceGaps(fixture: TorchFixture, name: string, checkpoi
   const alphaOpt = new Adam(alphaParams(net), { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
   const reference = loadSafetensors(path.join(checkpointDir, `${name}.reference.safetensors`)).tensors;
   const xr = reference['input.x'];
-  const x = tf.tensor4d(xr.data as Float32Array, xr.shape as [number, number, number, number]);
-  const y = tf.tensor1d(c.y, 'int32');
+  const batch = { x: tf.tensor4d(xr.data as Float32Array, xr.shape as [number, number, number, number]), y: tf.tensor1d(c.y, 'int32') };
+  const dispose = () => {
+    tf.dispose([batch.x, batch.y]);
+    weightOpt.dispose();
+    alphaOpt.dispose();
+    net.dispose();
+  };
   try {
     loadCheckpoint(path.join(checkpointDir, `${name}.safetensors`), { net, weightOpt, alphaOpt });
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+  return { net, batch, reference, dispose };
+}
+
+/**
+ * Loss gap (relative) and every gradient's gap (max |ours - torch| / max |torch|) of case `name`
+ * on the active backend.
+ */
+export function torchReferenceGaps(fixture: TorchFixture, name: string, checkpointDir: string):
+  { loss: number; logits: number; worst: number; worstTensor: string; errors: Record<string, number> } {
+  const c = fixture.cases[name];
+  const { net, batch, reference, dispose } = loadTorchCase(fixture, name, checkpointDir);
+  try {
     const params = new Map([...net.weights, ...alphaParams(net)]);
-    const r = lossAndGrads(net, { x, y }, params, cfg.passSeed, false, 0);
+    const r = lossAndGrads(net, batch, params, c.config.passSeed, false, 0);
     const ours: Measured = {};
     for (const [k, g] of r.grads) ours[k] = Float32Array.from(g.dataSync());
     const loss = r.loss.dataSync()[0];
@@ -58,9 +87,6 @@ export function torchReferenceGaps(fixture: TorchFixture, name: string, checkpoi
     const lossGap = Math.abs(loss - c.loss) / Math.abs(c.loss);
     return { loss: Number.isFinite(lossGap) ? lossGap : Infinity, logits, worst, worstTensor, errors };
   } finally {
-    tf.dispose([x, y]);
-    weightOpt.dispose();
-    alphaOpt.dispose();
-    net.dispose();
+    dispose();
   }
 }
