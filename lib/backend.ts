@@ -79,8 +79,10 @@ async function load(name: BackendName): Promise<BackendInfo['wasm'] | undefined>
     }
     // A native package built against another tfjs-core registers into that copy, not ours.
     if (tf.findBackendFactory('tensorflow') == null) {
-      throw new Error(`${pkg} loaded but registered no backend in this tfjs-core ${tf.version_core}: ` +
-        'it uses a second copy of tfjs-core; install the version equal to @tensorflow/tfjs-core');
+      throw new Error(
+        `${pkg} loaded but registered no backend in this tfjs-core ${tf.version_core}: ` +
+          'it uses a second copy of tfjs-core; install the version equal to @tensorflow/tfjs-core',
+      );
     }
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} failed to initialise`);
     return undefined;
@@ -109,8 +111,7 @@ function firstLine(e: unknown): string {
 
 function versionsOf(name: BackendName): Record<string, string> {
   const versions: Record<string, string> = { 'tfjs-core': tf.version_core, node: process.version };
-  const pkg = name === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : name === 'cpu' ? '@tensorflow/tfjs'
-    : NATIVE_PACKAGE[name];
+  const pkg = name === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : name === 'cpu' ? '@tensorflow/tfjs' : NATIVE_PACKAGE[name];
   versions[pkg] = packageVersion(pkg) ?? 'unknown';
   return versions;
 }
@@ -144,8 +145,12 @@ async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
   for (const name of BACKENDS) {
     try {
       const wasm = await load(name);
-      return activate(name, skipped.length === 0 ? 'the first backend tried' :
-        `the first that loaded (${skipped.map((s) => s.name).join(', ')} did not)`, skipped, wasm);
+      return activate(
+        name,
+        skipped.length === 0 ? 'the first backend tried' : `the first that loaded (${skipped.map((s) => s.name).join(', ')} did not)`,
+        skipped,
+        wasm,
+      );
     } catch (e) {
       skipped.push({ name, error: firstLine(e) });
     }
@@ -153,8 +158,7 @@ async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
   throw new Error(`no tfjs backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.error}`).join('; ')}`);
 }
 
-function activate(name: BackendName, reason: string, skipped: BackendInfo['skipped'],
-  wasm: BackendInfo['wasm']): BackendInfo {
+function activate(name: BackendName, reason: string, skipped: BackendInfo['skipped'], wasm: BackendInfo['wasm']): BackendInfo {
   active = { name, tfBackend: tf.getBackend(), reason, skipped, versions: versionsOf(name), wasm };
   return active;
 }

@@ -44,18 +44,20 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const program = new Command('rdarts')
-  .description('RobustDARTS in TypeScript: search, measure curvature, robustify')
-  .showHelpAfterError();
+const program = new Command('rdarts').description('RobustDARTS in TypeScript: search, measure curvature, robustify').showHelpAfterError();
 
 function parseBackend(v: string | undefined, flag: string): BackendName | undefined {
-  if (v !== undefined && !(BACKENDS as readonly string[]).includes(v)) throw new Error(`${flag} ${v} is not a backend; use one of ${BACKENDS.join(', ')}`);
+  if (v !== undefined && !(BACKENDS as readonly string[]).includes(v))
+    throw new Error(`${flag} ${v} is not a backend; use one of ${BACKENDS.join(', ')}`);
   return v as BackendName | undefined;
 }
 
-program.command('backend')
-  .description('load the tfjs backend (or the one RDARTS_BACKEND / --force names) and print what was chosen and why; ' +
-    'with --check, compare its supernet gradients with another backend\'s (lib/engine/differential.ts)')
+program
+  .command('backend')
+  .description(
+    'load the tfjs backend (or the one RDARTS_BACKEND / --force names) and print what was chosen and why; ' +
+      "with --check, compare its supernet gradients with another backend's (lib/engine/differential.ts)",
+  )
   .option('--force <name>', `one of ${BACKENDS.join(', ')}`)
   .option('--check', 'compare every gradient of the supernet on the five spaces with --against (slow on cpu: minutes)')
   .option('--against <name>', 'the reference backend of --check', 'cpu')
@@ -65,17 +67,23 @@ program.command('backend')
     const info = await initBackend({ force });
     console.log(JSON.stringify(info, null, 2));
     if (!opts.check) return;
-    if (info.name === against) throw new Error(`--check: the active backend is ${against}, the reference too; name another with --force or --against`);
+    if (info.name === against)
+      throw new Error(`--check: the active backend is ${against}, the reference too; name another with --force or --against`);
     const rows = await compareBackends(CHECK_CASES, 'gradients', { test: info.name, reference: against });
     for (const r of rows) {
-      console.log(`${r.case.space.padEnd(6)} C ${r.case.C}, ${r.case.layers} cells, ${r.case.batch}x${r.case.image}x${r.case.image}: ` +
-        `worst tensor ${r.worstTensor} off by ${r.worst.toExponential(2)} of its largest entry`);
+      console.log(
+        `${r.case.space.padEnd(6)} C ${r.case.C}, ${r.case.layers} cells, ${r.case.batch}x${r.case.image}x${r.case.image}: ` +
+          `worst tensor ${r.worstTensor} off by ${r.worst.toExponential(2)} of its largest entry`,
+      );
     }
     const bad = rows.filter((r) => !(r.worst <= CHECK_TOLERANCE));
-    console.log(bad.length === 0 ? `${info.name} agrees with ${against} within ${CHECK_TOLERANCE} on every gradient`
-      : `${bad.length} case(s) above ${CHECK_TOLERANCE}: a gap in a few tensors of one case can be a ReLU or max-pool unit ` +
-        'within float32 rounding of its kink, which moves that unit\'s share of a gradient (lib/engine/differential.ts); ' +
-        'gaps in every case, or in the loss, are an engine error');
+    console.log(
+      bad.length === 0
+        ? `${info.name} agrees with ${against} within ${CHECK_TOLERANCE} on every gradient`
+        : `${bad.length} case(s) above ${CHECK_TOLERANCE}: a gap in a few tensors of one case can be a ReLU or max-pool unit ` +
+            "within float32 rounding of its kink, which moves that unit's share of a gradient (lib/engine/differential.ts); " +
+            'gaps in every case, or in the loss, are an engine error',
+    );
     if (bad.length > 0) process.exitCode = 1;
   });
 
@@ -84,7 +92,8 @@ function parseScheme(v: string): HvpScheme {
   return v;
 }
 
-program.command('bench')
+program
+  .command('bench')
   .description('time one DARTS search iteration (phases a, b, c of the PyTorch reference); prints one JSON line')
   .option('--space <name>', 'search space', DEFAULT_BENCH.space)
   .option('--layers <n>', 'cells', String(DEFAULT_BENCH.layers))
@@ -109,19 +118,33 @@ program.command('bench')
       return n;
     };
     const space = getSpace(o.space).name;
-    const result = await runSearchBench({
-      space, layers: int('layers', o.layers, 1), C: int('C', o.C, 1), batch: int('batch', o.batch, 1),
-      image: int('image', o.image, 4), inChannels: int('in-channels', o.inChannels, 1), classes: int('classes', o.classes, 2),
-      iters: int('iters', o.iters, 1), warmup: int('warmup', o.warmup, 0), seed: int('seed', o.seed, 0), phases: o.phases,
-      hessIters: int('hess-iters', o.hessIters, 1), hessWarmup: int('hess-warmup', o.hessWarmup, 0),
-      hessProducts: int('hess-products', o.hessProducts, 1), hvpScheme: parseScheme(o.hvpScheme),
-    }, (line) => console.error(line));
+    const result = await runSearchBench(
+      {
+        space,
+        layers: int('layers', o.layers, 1),
+        C: int('C', o.C, 1),
+        batch: int('batch', o.batch, 1),
+        image: int('image', o.image, 4),
+        inChannels: int('in-channels', o.inChannels, 1),
+        classes: int('classes', o.classes, 2),
+        iters: int('iters', o.iters, 1),
+        warmup: int('warmup', o.warmup, 0),
+        seed: int('seed', o.seed, 0),
+        phases: o.phases,
+        hessIters: int('hess-iters', o.hessIters, 1),
+        hessWarmup: int('hess-warmup', o.hessWarmup, 0),
+        hessProducts: int('hess-products', o.hessProducts, 1),
+        hvpScheme: parseScheme(o.hvpScheme),
+      },
+      (line) => console.error(line),
+    );
     const line = JSON.stringify(result);
     console.log(line);
     if (o.append) fs.appendFileSync(o.append, line + '\n');
   });
 
-program.command('bench-hvp')
+program
+  .command('bench-hvp')
   .description('the step curve of the finite-difference Hessian-vector product on smoke-size supernets (JSON lines)')
   .option('--space <list>', 'search spaces, comma-separated', 's3,darts')
   .option('--seed <n>', 'seed', '0')
@@ -136,15 +159,16 @@ program.command('bench-hvp')
     }
   });
 
-program.command('search')
+program
+  .command('search')
   .description('run (or resume, or read back) a DARTS search; prints the genotype and where the run lives')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
-  .option('--space <name>', 's1 | s2 | s3 | s4 | darts (default: the preset\'s)')
-  .option('--dataset <name>', 'fashion-mnist | cifar10 | cifar100 | svhn (default: the preset\'s)')
-  .option('--seed <n>', 'seed (default: the preset\'s)')
+  .option('--space <name>', "s1 | s2 | s3 | s4 | darts (default: the preset's)")
+  .option('--dataset <name>', "fashion-mnist | cifar10 | cifar100 | svhn (default: the preset's)")
+  .option('--seed <n>', "seed (default: the preset's)")
   .option('--order <order>', 'first | second')
-  .option('--epochs <n>', 'search epochs (default: the preset\'s)')
-  .option('--hessian <method>', 'curvature tracking: lanczos | full | off (default: the preset\'s)')
+  .option('--epochs <n>', "search epochs (default: the preset's)")
+  .option('--hessian <method>', "curvature tracking: lanczos | full | off (default: the preset's)")
   .option('--full-hessian', 'build the full alpha Hessian and store it in the epoch records, as the original code')
   .option('--config <file>', 'JSON object of config fields merged onto the preset (before the flags above)')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
@@ -155,17 +179,32 @@ program.command('search')
       if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got ${v}`);
       return n;
     };
-    const fromFile: Record<string, unknown> = typeof o.config === 'string' ? readOverridesFile(o.config) as Record<string, unknown> : {};
-    const flags = Object.fromEntries(Object.entries({
-      space: o.space, dataset: o.dataset, seed: num('seed', o.seed), order: o.order, epochs: num('epochs', o.epochs),
-      hessian: o.fullHessian ? { method: 'full', recordMatrix: true } : o.hessian === undefined ? undefined : { method: o.hessian },
-    }).filter(([, v]) => v !== undefined));
-    const merged = flags.hessian && isPlainObject(fromFile.hessian) && isPlainObject(flags.hessian) ? { hessian: { ...fromFile.hessian, ...flags.hessian } } : {};
+    const fromFile: Record<string, unknown> = typeof o.config === 'string' ? (readOverridesFile(o.config) as Record<string, unknown>) : {};
+    const flags = Object.fromEntries(
+      Object.entries({
+        space: o.space,
+        dataset: o.dataset,
+        seed: num('seed', o.seed),
+        order: o.order,
+        epochs: num('epochs', o.epochs),
+        hessian: o.fullHessian ? { method: 'full', recordMatrix: true } : o.hessian === undefined ? undefined : { method: o.hessian },
+      }).filter(([, v]) => v !== undefined),
+    );
+    const merged =
+      flags.hessian && isPlainObject(fromFile.hessian) && isPlainObject(flags.hessian)
+        ? { hessian: { ...fromFile.hessian, ...flags.hessian } }
+        : {};
     const overrides = { ...fromFile, ...flags, ...merged } as ConfigOverrides;
-    const config = resolveConfig(String(o.preset ?? 'quick'), overrides, typeof o.config === 'string' ? `${o.config} + command line` : 'command line');
+    const config = resolveConfig(
+      String(o.preset ?? 'quick'),
+      overrides,
+      typeof o.config === 'string' ? `${o.config} + command line` : 'command line',
+    );
     const info = await initBackend();
-    console.log(`search: ${config.space} on ${config.dataset}, preset ${o.preset}, seed ${config.seed}, ` +
-      `${config.epochs} epochs, ${config.order} order, backend ${info.name}`);
+    console.log(
+      `search: ${config.space} on ${config.dataset}, preset ${o.preset}, seed ${config.seed}, ` +
+        `${config.epochs} epochs, ${config.order} order, backend ${info.name}`,
+    );
     const { status, run } = await ensureRun(config, { root: typeof o.out === 'string' ? o.out : undefined });
     console.log(`run ${run.runId} (${status}): ${run.dir}`);
     if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${formatGenotype(run.genotype.genotype)}`);
@@ -173,7 +212,8 @@ program.command('search')
     if (last) console.log(`supernet valid accuracy ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
   });
 
-program.command('grid')
+program
+  .command('grid')
   .description('run the searches of a grid file ({ preset, base, runs: { name: overrides } }), one process per core; re-run to resume')
   .argument('<file>', 'grid file (JSON)')
   .option('--jobs <n>', 'processes at once (default: the number of cores)')
@@ -185,15 +225,18 @@ program.command('grid')
     if (failed.length > 0) throw new Error(`grid ${file}: ${failed.length} of ${entries.length} searches failed: ${failed.join(', ')}`);
   });
 
-program.command('evaluate')
-  .description('train a genotype from scratch and test it (PAPER.md 5); prints the test error and the parameter count. ' +
-    'Stored once per genotype and config under results/evals; an interrupted evaluation resumes')
+program
+  .command('evaluate')
+  .description(
+    'train a genotype from scratch and test it (PAPER.md 5); prints the test error and the parameter count. ' +
+      'Stored once per genotype and config under results/evals; an interrupted evaluation resumes',
+  )
   .argument('<ref>', 'a search run directory, a runId under results/runs (or --runs), a genotype JSON file, or DARTS_V2')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
-  .option('--seed <n>', 'seed of the evaluation (default: the preset\'s)')
+  .option('--seed <n>', "seed of the evaluation (default: the preset's)")
   .option('--out <dir>', 'folder of evaluation directories (default results/evals)')
   .option('--runs <dir>', 'folder of search runs, to find a runId (default results/runs)')
-  .option('--epoch <n>', 'for a search run: evaluate the genotype of this stored epoch (0-based; DARTS-ES\'s stop epoch, say)')
+  .option('--epoch <n>', "for a search run: evaluate the genotype of this stored epoch (0-based; DARTS-ES's stop epoch, say)")
   .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string; epoch?: string }) => {
     const seed = o.seed === undefined ? undefined : Number(o.seed);
     if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be an integer >= 0, got ${o.seed}`);
@@ -202,16 +245,17 @@ program.command('evaluate')
     await evaluateCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
   });
 
-program.command('baseline')
+program
+  .command('baseline')
   .description('run (or resume, or read back) a baseline; rs-ws = random search with weight sharing (PAPER.md 4)')
   .argument('<method>', 'rs-ws')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
-  .option('--plan <name>', 'use the config of this planned search (e.g. failure-s3, as notebook 04) and the preset\'s baseline sizes')
-  .option('--space <name>', 's1 | s2 | s3 | s4 | darts (default: the preset\'s; not with --plan)')
-  .option('--seed <n>', 'seed (default: the preset\'s; not with --plan)')
-  .option('--samples <n>', 'architectures scored on the score batches (default 1000, or the preset\'s with --plan)')
-  .option('--score-batches <n>', 'validation batches per sample (default 10, or the preset\'s with --plan)')
-  .option('--top-k <n>', 'samples re-scored on the whole validation half (default 10, or the preset\'s with --plan)')
+  .option('--plan <name>', "use the config of this planned search (e.g. failure-s3, as notebook 04) and the preset's baseline sizes")
+  .option('--space <name>', "s1 | s2 | s3 | s4 | darts (default: the preset's; not with --plan)")
+  .option('--seed <n>', "seed (default: the preset's; not with --plan)")
+  .option('--samples <n>', "architectures scored on the score batches (default 1000, or the preset's with --plan)")
+  .option('--score-batches <n>', "validation batches per sample (default 10, or the preset's with --plan)")
+  .option('--top-k <n>', "samples re-scored on the whole validation half (default 10, or the preset's with --plan)")
   .option('--out <dir>', 'results folder (default results/; runs go to <out>/baselines/<id>)')
   .action(async (method: string, o: Record<string, string | undefined>) => {
     if (method !== 'rs-ws') throw new Error(`baseline: unknown method ${JSON.stringify(method)}; use rs-ws`);
@@ -224,14 +268,21 @@ program.command('baseline')
     let config: SearchConfig;
     let sizes: RsWsParameters = RS_WS_DEFAULTS;
     if (o.plan !== undefined) {
-      if (o.space !== undefined || o.seed !== undefined) throw new Error('baseline: --plan sets the space and the seed; leave out --space and --seed');
+      if (o.space !== undefined || o.seed !== undefined)
+        throw new Error('baseline: --plan sets the space and the seed; leave out --space and --seed');
       const planned = searchPlan(preset).find((p) => p.name === o.plan);
-      if (!planned) throw new Error(`baseline: --plan ${o.plan} is not a planned search; planned: ${searchPlan(preset).map((p) => p.name).join(', ')}`);
+      if (!planned)
+        throw new Error(
+          `baseline: --plan ${o.plan} is not a planned search; planned: ${searchPlan(preset)
+            .map((p) => p.name)
+            .join(', ')}`,
+        );
       config = planned.config;
       sizes = baselineSettings(preset).rsWs;
     } else {
-      const overrides = Object.fromEntries(Object.entries({ space: o.space, seed: o.seed === undefined ? undefined : int('seed', o.seed) })
-        .filter(([, v]) => v !== undefined)) as ConfigOverrides;
+      const overrides = Object.fromEntries(
+        Object.entries({ space: o.space, seed: o.seed === undefined ? undefined : int('seed', o.seed) }).filter(([, v]) => v !== undefined),
+      ) as ConfigOverrides;
       config = resolveConfig(preset, overrides, 'command line');
     }
     await initBackend();
@@ -245,64 +296,99 @@ program.command('baseline')
     if (run.result) console.log(`genotype (sample ${run.result.best}): ${formatGenotype(run.result.genotype)}`);
   });
 
-program.command('experiment')
+program
+  .command('experiment')
   .description('run the searches behind the notebooks and the report (lib/experiments/plan.ts), one process per core; re-run to resume')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
   .option('--group <list>', `comma-separated groups: ${EXPERIMENT_GROUPS.join(', ')} (default: all)`)
   .option('--jobs <n>', 'processes at once (default: the number of cores)')
   .option('--only <names>', 'comma-separated planned searches (names as --list prints them, e.g. failure-s1,dp-0.2), within --group')
   .option('--list', 'list the planned searches with their runIds and status, run nothing')
-  .option('--evaluate', 'instead of searching: train from scratch every genotype the notebooks evaluate (finished searches\' final ' +
-    'and DARTS-ES genotypes; lib/experiments/evaluations.ts), one process per core; re-run to resume or to add newly finished searches')
-  .option('--records', 'print the compact record files of the finished searches, evaluations and baselines (no checkpoints), ' +
-    'one path a line, for `git add -f` (lib/experiments/records.ts)')
+  .option(
+    '--evaluate',
+    "instead of searching: train from scratch every genotype the notebooks evaluate (finished searches' final " +
+      'and DARTS-ES genotypes; lib/experiments/evaluations.ts), one process per core; re-run to resume or to add newly finished searches',
+  )
+  .option(
+    '--records',
+    'print the compact record files of the finished searches, evaluations and baselines (no checkpoints), ' +
+      'one path a line, for `git add -f` (lib/experiments/records.ts)',
+  )
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .option('--evals <dir>', 'with --evaluate: folder of evaluations (default results/evals)')
   .option('--evaluate-item <evalId>', 'run one planned evaluation (what --evaluate starts in each process)')
-  .action(async (o: { preset: string; group?: string; only?: string; jobs?: string; list?: boolean; out?: string; evaluate?: boolean;
-    evals?: string; records?: boolean; evaluateItem?: string }) => {
-    const preset = parsePreset(o.preset, '--preset');
-    if (o.evaluateItem !== undefined) {
-      await runPlannedEvaluation(preset, o.evaluateItem, { runs: o.out, evals: o.evals });
-      return;
-    }
-    if (o.records) {
-      for (const file of experimentRecords(preset)) console.log(path.relative(process.cwd(), file));
-      for (const gap of recordGaps(preset)) console.error(`rdarts: warning: ${gap}`);
-      return;
-    }
-    const groups = o.group === undefined ? EXPERIMENT_GROUPS : o.group.split(',').map((g) => {
-      if (!(EXPERIMENT_GROUPS as readonly string[]).includes(g)) throw new Error(`--group ${g} is not a group; use ${EXPERIMENT_GROUPS.join(', ')}`);
-      return g as ExperimentGroup;
-    });
-    const only = o.only?.split(',');
-    const named = searchPlan(preset, groups).map((e) => e.name);
-    const unknown = only?.filter((n) => !named.includes(n)) ?? [];
-    if (unknown.length > 0) throw new Error(`--only ${unknown.join(',')}: not in the plan of --group ${groups.join(',')}; planned: ${named.join(', ')}`);
-    if (o.evaluate) {
-      if (o.list) throw new Error('experiment: --list and --evaluate do not go together');
-      const failed = await runPlannedEvaluations(preset, groups, { runs: o.out, evals: o.evals, only, ...(o.jobs ? { jobs: Number(o.jobs) } : {}) });
-      if (failed.length > 0) throw new Error(`experiment --evaluate: ${failed.length} evaluation(s) failed: ${failed.join(', ')}`);
-      return;
-    }
-    const plan = searchPlan(preset, groups).filter((e) => only === undefined || only.includes(e.name));
-    if (o.list) {
-      for (const e of plan) {
-        const dir = runDirFor(e.config, o.out);
-        const run = readRunIfAny(dir);
-        const status = !run ? 'not started' : run.done ? 'finished' : `${run.epochs.length}/${e.config.epochs} epochs`;
-        console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${status.padEnd(13)} ${JSON.stringify(e.overrides)}`);
+  .action(
+    async (o: {
+      preset: string;
+      group?: string;
+      only?: string;
+      jobs?: string;
+      list?: boolean;
+      out?: string;
+      evaluate?: boolean;
+      evals?: string;
+      records?: boolean;
+      evaluateItem?: string;
+    }) => {
+      const preset = parsePreset(o.preset, '--preset');
+      if (o.evaluateItem !== undefined) {
+        await runPlannedEvaluation(preset, o.evaluateItem, { runs: o.out, evals: o.evals });
+        return;
       }
-      return;
-    }
-    const codes = await runGrid(plan.map((e) => ({ ...e, preset })), { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
-    const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
-    if (failed.length > 0) throw new Error(`experiment: ${failed.length} of ${plan.length} searches failed: ${failed.join(', ')}`);
-  });
+      if (o.records) {
+        for (const file of experimentRecords(preset)) console.log(path.relative(process.cwd(), file));
+        for (const gap of recordGaps(preset)) console.error(`rdarts: warning: ${gap}`);
+        return;
+      }
+      const groups =
+        o.group === undefined
+          ? EXPERIMENT_GROUPS
+          : o.group.split(',').map((g) => {
+              if (!(EXPERIMENT_GROUPS as readonly string[]).includes(g))
+                throw new Error(`--group ${g} is not a group; use ${EXPERIMENT_GROUPS.join(', ')}`);
+              return g as ExperimentGroup;
+            });
+      const only = o.only?.split(',');
+      const named = searchPlan(preset, groups).map((e) => e.name);
+      const unknown = only?.filter((n) => !named.includes(n)) ?? [];
+      if (unknown.length > 0)
+        throw new Error(`--only ${unknown.join(',')}: not in the plan of --group ${groups.join(',')}; planned: ${named.join(', ')}`);
+      if (o.evaluate) {
+        if (o.list) throw new Error('experiment: --list and --evaluate do not go together');
+        const failed = await runPlannedEvaluations(preset, groups, {
+          runs: o.out,
+          evals: o.evals,
+          only,
+          ...(o.jobs ? { jobs: Number(o.jobs) } : {}),
+        });
+        if (failed.length > 0) throw new Error(`experiment --evaluate: ${failed.length} evaluation(s) failed: ${failed.join(', ')}`);
+        return;
+      }
+      const plan = searchPlan(preset, groups).filter((e) => only === undefined || only.includes(e.name));
+      if (o.list) {
+        for (const e of plan) {
+          const dir = runDirFor(e.config, o.out);
+          const run = readRunIfAny(dir);
+          const status = !run ? 'not started' : run.done ? 'finished' : `${run.epochs.length}/${e.config.epochs} epochs`;
+          console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${status.padEnd(13)} ${JSON.stringify(e.overrides)}`);
+        }
+        return;
+      }
+      const codes = await runGrid(
+        plan.map((e) => ({ ...e, preset })),
+        { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) },
+      );
+      const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
+      if (failed.length > 0) throw new Error(`experiment: ${failed.length} of ${plan.length} searches failed: ${failed.join(', ')}`);
+    },
+  );
 
-program.command('compare')
-  .description('the methods of #6 on S3 side by side from the stored runs and evaluations (read only): DARTS, DARTS-ES, ' +
-    'DARTS-ADA, R-DARTS(L2), R-DARTS(DP), and the seed spread of DARTS\'s genotype (lib/experiments/compare.ts)')
+program
+  .command('compare')
+  .description(
+    'the methods of #6 on S3 side by side from the stored runs and evaluations (read only): DARTS, DARTS-ES, ' +
+      "DARTS-ADA, R-DARTS(L2), R-DARTS(DP), and the seed spread of DARTS's genotype (lib/experiments/compare.ts)",
+  )
   .option('--preset <name>', 'smoke | quick | mini | paper', 'mini')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .option('--evals <dir>', 'folder of evaluations (default results/evals)')
@@ -310,11 +396,14 @@ program.command('compare')
     console.log(compareS3Markdown(parsePreset(o.preset, '--preset'), { runs: o.out, evals: o.evals }));
   });
 
-program.command('engine-rerun')
-  .description(`the searches re-run after the engine fix (results/${ENGINE_RERUN_DIR}) beside the records of before, ` +
-    'with --evaluate training their final and DARTS-ES genotypes first (lib/experiments/engine_rerun.ts)')
+program
+  .command('engine-rerun')
+  .description(
+    `the searches re-run after the engine fix (results/${ENGINE_RERUN_DIR}) beside the records of before, ` +
+      'with --evaluate training their final and DARTS-ES genotypes first (lib/experiments/engine_rerun.ts)',
+  )
   .option('--preset <name>', 'smoke | quick | mini | paper', 'mini')
-  .option('--evaluate', 'train the re-runs\' final and DARTS-ES genotypes (resumable)')
+  .option('--evaluate', "train the re-runs' final and DARTS-ES genotypes (resumable)")
   .option('--write', `write results/${ENGINE_RERUN_DIR}/README.md instead of printing`)
   .action(async (o: { preset: string; evaluate?: boolean; write?: boolean }) => {
     const preset = parsePreset(o.preset, '--preset');
@@ -330,29 +419,45 @@ program.command('engine-rerun')
     console.log(`wrote ${path.relative(process.cwd(), file)}`);
   });
 
-program.command('report')
-  .description('write results/REPORT.md from the tables, closing sentences and figures the notebooks wrote at the preset, ' +
-    'and the compute from the run records (lib/analysis/report.ts)')
+program
+  .command('report')
+  .description(
+    'write results/REPORT.md from the tables, closing sentences and figures the notebooks wrote at the preset, ' +
+      'and the compute from the run records (lib/analysis/report.ts)',
+  )
   .option('--preset <name>', 'smoke | quick | mini | paper', 'mini')
   .action((o: { preset: string }) => {
     const file = writeReport(parsePreset(o.preset, '--preset'));
     console.log(`wrote ${path.relative(process.cwd(), file)}`);
   });
 
-program.command('runs')
+program
+  .command('runs')
   .description('list the search runs under results/runs (or --out) with their status')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .action((o: { out?: string }) => {
     const runs = listRuns(o.out);
     if (runs.length === 0) console.log('no runs');
     for (const r of runs) {
-      console.log([r.runId, r.status.padEnd(7), `${r.epochs}/${r.plannedEpochs ?? '?'} epochs`, r.space, r.dataset,
-        `seed ${r.seed}`, r.lastValidAccuracy === undefined ? '' : `valid acc ${r.lastValidAccuracy.toFixed(4)}`,
-        r.error ?? ''].filter(Boolean).join('  '));
+      console.log(
+        [
+          r.runId,
+          r.status.padEnd(7),
+          `${r.epochs}/${r.plannedEpochs ?? '?'} epochs`,
+          r.space,
+          r.dataset,
+          `seed ${r.seed}`,
+          r.lastValidAccuracy === undefined ? '' : `valid acc ${r.lastValidAccuracy.toFixed(4)}`,
+          r.error ?? '',
+        ]
+          .filter(Boolean)
+          .join('  '),
+      );
     }
   });
 
-program.command('show')
+program
+  .command('show')
   .description('summarise one run: genotype, time per epoch, and the share of an operation over the epochs')
   .argument('<run>', 'run directory, or a runId under results/runs (or --out)')
   .option('--op <name>', 'operation whose share to follow', 'skip_connect')
@@ -362,19 +467,25 @@ program.command('show')
     const run = readRun(dir);
     if (!isOpName(o.op)) throw new Error(`--op ${o.op} is not an operation; use one of ${PRIMITIVES.join(', ')}`);
     const space = getSpace(run.config.space);
-    console.log(`run ${run.runId}: ${run.config.space} on ${run.config.dataset}, seed ${run.config.seed}, ` +
-      `${run.epochs.length}/${run.config.epochs} epochs${run.done ? ' (done)' : ''}, backend ${run.backend}`);
+    console.log(
+      `run ${run.runId}: ${run.config.space} on ${run.config.dataset}, seed ${run.config.seed}, ` +
+        `${run.epochs.length}/${run.config.epochs} epochs${run.done ? ' (done)' : ''}, backend ${run.backend}`,
+    );
     if (run.epochs.length === 0) return;
     const secs = run.epochs.map((r) => r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0));
     const total = secs.reduce((a, b) => a + b, 0);
     const hessianSecs = run.epochs.reduce((a, r) => a + (r.seconds.hessian ?? 0), 0);
-    console.log(`time per epoch: mean ${(total / secs.length).toFixed(1)} s ` +
-      `(search ${(run.epochs.reduce((a, r) => a + r.seconds.search, 0) / secs.length).toFixed(1)} s), total ${(total / 60).toFixed(1)} min; ` +
-      `curvature ${(hessianSecs / 60).toFixed(1)} min = ${(100 * hessianSecs / total).toFixed(1)}% of the total`);
+    console.log(
+      `time per epoch: mean ${(total / secs.length).toFixed(1)} s ` +
+        `(search ${(run.epochs.reduce((a, r) => a + r.seconds.search, 0) / secs.length).toFixed(1)} s), total ${(total / 60).toFixed(1)} min; ` +
+        `curvature ${(hessianSecs / 60).toFixed(1)} min = ${((100 * hessianSecs) / total).toFixed(1)}% of the total`,
+    );
     const curv = run.epochs.filter((r) => r.hessian);
     if (curv.length > 0) {
-      console.log(`dominant eigenvalue (${curv[0].hessian?.method}) by epoch: ` +
-        curv.map((r) => `${r.epoch}:${r.hessian?.dominantEigenvalue.toFixed(4)}`).join(' '));
+      console.log(
+        `dominant eigenvalue (${curv[0].hessian?.method}) by epoch: ` +
+          curv.map((r) => `${r.epoch}:${r.hessian?.dominantEigenvalue.toFixed(4)}`).join(' '),
+      );
     }
     const last = run.epochs[run.epochs.length - 1];
     console.log(`final genotype (epoch ${last.epoch}): ${formatGenotype(last.genotype)}`);
@@ -383,15 +494,28 @@ program.command('show')
     console.log(`${o.op}: mean softmax weight, and edges where it is the strongest op, per epoch`);
     const share = opShareTable(run.epochs, space, o.op)
       .groupby('epoch')
-      .pivot('cell', { w: (d: { meanWeight: number }) => aq.op.mean(d.meanWeight), n: (d: { argmaxEdges: number }) => aq.op.sum(d.argmaxEdges) });
-    console.log(share.toMarkdown({ format: Object.fromEntries(share.columnNames().filter((c) => c.includes('w')).map((c) => [c, (v: number) => v.toFixed(3)])) }));
+      .pivot('cell', {
+        w: (d: { meanWeight: number }) => aq.op.mean(d.meanWeight),
+        n: (d: { argmaxEdges: number }) => aq.op.sum(d.argmaxEdges),
+      });
+    console.log(
+      share.toMarkdown({
+        format: Object.fromEntries(
+          share
+            .columnNames()
+            .filter((c) => c.includes('w'))
+            .map((c) => [c, (v: number) => v.toFixed(3)]),
+        ),
+      }),
+    );
   });
 
-program.command('notebooks')
+program
+  .command('notebooks')
   .description('execute every notebook in notebooks/ headless, in order (executed copies in results/notebooks/)')
   .option('--preset <name>', 'preset for the notebooks (default: RDARTS_PRESET, else quick)')
   .option('--out <dir>', 'folder for the executed copies')
-  .option('--dir <dir>', 'folder of the notebooks to run (default: the project\'s notebooks/)')
+  .option('--dir <dir>', "folder of the notebooks to run (default: the project's notebooks/)")
   .option('--compute', 'let the notebooks start missing searches and evaluations (default at smoke and quick)')
   .option('--read-only', 'only read finished searches and evaluations back; a missing one fails (default at mini and paper)')
   .action((opts: { preset?: string; out?: string; dir?: string; compute?: boolean; readOnly?: boolean }) => {
@@ -401,8 +525,9 @@ program.command('notebooks')
     runNotebooks(opts.dir, { preset, outDir: opts.out, readOnly, log: (l) => console.log(l) });
   });
 
-program.command('jupyter')
-  .description('open JupyterLab (or the classic Notebook) in notebooks/ with the project\'s tslab kernel')
+program
+  .command('jupyter')
+  .description("open JupyterLab (or the classic Notebook) in notebooks/ with the project's tslab kernel")
   .allowUnknownOption()
   .argument('[args...]', 'passed on to jupyter')
   .action((args: string[]) => {
@@ -411,13 +536,18 @@ program.command('jupyter')
 
 const data = program.command('data').description('data sets: fetch them where the loaders look');
 
-data.command('fetch')
-  .description('download a data set from its official location, check its MD5s, unpack it into ' +
-    '<dir>/<its folder> (progress on stderr; prints the folder)')
+data
+  .command('fetch')
+  .description(
+    'download a data set from its official location, check its MD5s, unpack it into ' +
+      '<dir>/<its folder> (progress on stderr; prints the folder)',
+  )
   .argument('<name>', DATASET_NAMES.join(' | '))
   .option('--dir <dir>', 'root folder: the data set goes in its folder under it (default: $RDARTS_DATA, else data/)')
-  .option('--mirror <url>', 'fetch the files from this base URL instead of the official sites, same file names ' +
-    '(default: $RDARTS_DATA_MIRROR)')
+  .option(
+    '--mirror <url>',
+    'fetch the files from this base URL instead of the official sites, same file names ' + '(default: $RDARTS_DATA_MIRROR)',
+  )
   .action(async (name: string, o: { dir?: string; mirror?: string }) => {
     const result = await fetchDataset(name, { dir: o.dir, baseUrl: o.mirror, log: (l) => console.error(l) });
     console.log(result.dir);

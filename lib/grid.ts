@@ -30,7 +30,10 @@ export interface CliTask {
  * Runs `tasks` as CLI processes, `options.jobs` at once, in order; resolves with each task's exit
  * code (0 = finished). Progress-bar step lines are not relayed.
  */
-export async function runCliTasks(tasks: readonly CliTask[], options: Pick<GridOptions, 'jobs' | 'log'> = {}): Promise<Map<string, number>> {
+export async function runCliTasks(
+  tasks: readonly CliTask[],
+  options: Pick<GridOptions, 'jobs' | 'log'> = {},
+): Promise<Map<string, number>> {
   const jobs = options.jobs ?? os.cpus().length;
   if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a positive integer, got ${jobs}`);
   const log = options.log ?? ((l: string) => console.log(l));
@@ -43,9 +46,13 @@ export async function runCliTasks(tasks: readonly CliTask[], options: Pick<GridO
       const task = t;
       log(`[${task.name}] start: ${task.describe ?? task.args.join(' ')}`);
       const code = await new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, [...process.execArgv, cli, ...task.args], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+        const child = spawn(process.execPath, [...process.execArgv, cli, ...task.args], {
+          stdio: ['ignore', 'pipe', 'pipe'],
+          env: process.env,
+        });
         const relay = (chunk: Buffer) => {
-          for (const line of chunk.toString().split(/[\r\n]+/)) if (line.trim() !== '' && !/ step \d+\/\d+ /.test(line)) log(`[${task.name}] ${line}`);
+          for (const line of chunk.toString().split(/[\r\n]+/))
+            if (line.trim() !== '' && !/ step \d+\/\d+ /.test(line)) log(`[${task.name}] ${line}`);
         };
         child.stdout.on('data', relay);
         child.stderr.on('data', relay);
@@ -67,7 +74,11 @@ export async function runGrid(entries: readonly GridEntry[], options: GridOption
     const tasks = entries.map((entry) => {
       const file = path.join(tmp, `${entry.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
       fs.writeFileSync(file, JSON.stringify(entry.overrides));
-      return { name: entry.name, describe: `${entry.preset} + ${JSON.stringify(entry.overrides)}`, args: ['search', '--preset', entry.preset, '--config', file, ...(options.out ? ['--out', options.out] : [])] };
+      return {
+        name: entry.name,
+        describe: `${entry.preset} + ${JSON.stringify(entry.overrides)}`,
+        args: ['search', '--preset', entry.preset, '--config', file, ...(options.out ? ['--out', options.out] : [])],
+      };
     });
     return await runCliTasks(tasks, { jobs: options.jobs, log });
   } finally {

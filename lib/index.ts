@@ -23,7 +23,12 @@ export { acquireLock, LOCK_FILE } from './runs/lock';
 export { assertMayCompute, computeDisabled, NO_COMPUTE_ENV } from './runs/compute_guard';
 export { ENGINE_REVISION, engineRevisionOf, packageVersion, softwareVersions } from './versions';
 export {
-  checkTensorSet, decodeSafetensors, encodeSafetensors, loadSafetensors, SAFETENSORS_DTYPES, saveSafetensors,
+  checkTensorSet,
+  decodeSafetensors,
+  encodeSafetensors,
+  loadSafetensors,
+  SAFETENSORS_DTYPES,
+  saveSafetensors,
 } from './runs/safetensors';
 export type { Dtype, SafetensorsContents, TensorData, TensorRecord, TensorSet } from './runs/safetensors';
 export { isOpName, isParameterFree, PARAMETER_FREE_OPS, PRIMITIVES } from './spaces/primitives';
@@ -37,9 +42,7 @@ export type { Alphas, Genotype, GenotypeEntry } from './spaces/genotype';
 export { BatchNorm, batchNorm } from './nn/batchnorm';
 export type { BatchNormState } from './nn/batchnorm';
 export { Identity, Noise, noise, stridedShape, Zero, zero } from './nn/basic';
-export {
-  DilConv, dilConv, ReLUConvBN, reluConvBN, SepConv, sepConv,
-} from './nn/conv_ops';
+export { DilConv, dilConv, ReLUConvBN, reluConvBN, SepConv, sepConv } from './nn/conv_ops';
 export type { SepBlock } from './nn/conv_ops';
 export { FactorizedReduce, factorizedReduce } from './nn/factorized_reduce';
 export { countElements, ForwardContext, Module } from './nn/module';
@@ -58,9 +61,7 @@ export type { SupernetConfig, SupernetForwardOptions } from './supernet/network'
 export { conv2d, countConvFlops, depthwiseConv2d, dilateFilter, symmetricPadding } from './nn/conv';
 export { Adam, clipScale, globalNorm, Sgd } from './search/optim';
 export type { AdamOptions, NamedTensors, SgdOptions } from './search/optim';
-export {
-  accuracy, alphaParams, alphaStep, crossEntropy, lossAndGrads, unrolledAlphaGrads, weightStep,
-} from './search/step';
+export { accuracy, alphaParams, alphaStep, crossEntropy, lossAndGrads, unrolledAlphaGrads, weightStep } from './search/step';
 export type { AlphaStepOptions, Batch, StepResult, Supernet, WeightStepOptions } from './search/step';
 export { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 export type { BenchConfig, PhaseTiming } from './bench/search_bench';
@@ -68,20 +69,22 @@ export { installLeanBackprop } from './engine/lean_backprop';
 export { CHECK_CASES, CHECK_TOLERANCE, compareBackends, measureCase, relativeErrors } from './engine/differential';
 export type { CaseComparison, Measurement, SupernetCase } from './engine/differential';
 export { WASM_GRADIENT_KERNELS } from './kernels/register';
-export {
-  ADAM_PREFIX, CHECKPOINT_LAYOUT, CHECKPOINT_VERSION, loadCheckpoint, SGD_PREFIX, saveCheckpoint,
-} from './runs/checkpoint';
+export { ADAM_PREFIX, CHECKPOINT_LAYOUT, CHECKPOINT_VERSION, loadCheckpoint, SGD_PREFIX, saveCheckpoint } from './runs/checkpoint';
 export type { LoadedCheckpoint, MetaValue, SearchState } from './runs/checkpoint';
-export {
-  channelStats, checkLabels, DATASET_NAMES, fileError, labelHistogram, makeSplits,
-} from './data/dataset';
+export { channelStats, checkLabels, DATASET_NAMES, fileError, labelHistogram, makeSplits } from './data/dataset';
 export type { Dataset, DatasetName, DatasetSplits, ImageShape, RawSplit } from './data/dataset';
 export { dataDirs, locateFiles, readDataFile } from './data/files';
 export type { LocateOptions, Located } from './data/files';
 export { FASHION_MNIST_FILES, FASHION_MNIST_SYSTEM_DIR, loadFashionMnist, parseIdx, readIdxSplit } from './data/idx';
 export type { IdxArray } from './data/idx';
 export {
-  CIFAR10_FILES, CIFAR10_LAYOUT, CIFAR100_FILES, CIFAR100_LAYOUT, loadCifar10, loadCifar100, parseCifarRecords,
+  CIFAR10_FILES,
+  CIFAR10_LAYOUT,
+  CIFAR100_FILES,
+  CIFAR100_LAYOUT,
+  loadCifar10,
+  loadCifar100,
+  parseCifarRecords,
   readCifarFiles,
 } from './data/cifar';
 export type { CifarLayout } from './data/cifar';
@@ -92,21 +95,59 @@ export { DATA_SOURCES, DATASETS, loadDataset, parseDatasetName } from './data/re
 export type { DataSource, DatasetInfo } from './data/registry';
 export { mixSeed, permutation, Rng, sampleWithoutReplacement } from './data/rng';
 export {
-  applyCutout, checkAugment, drawAugment, IDENTITY_DRAW, NO_AUGMENT, normaliseTable, trainAugment, writeImage,
+  applyCutout,
+  checkAugment,
+  drawAugment,
+  IDENTITY_DRAW,
+  NO_AUGMENT,
+  normaliseTable,
+  trainAugment,
+  writeImage,
 } from './data/augment';
 export type { AugmentOptions, Geometry, ImageDraw } from './data/augment';
 export {
-  batchCount, epochBatches, epochOrder, evalBatches, fillBatch, makeBatch, sampleBatch, searchSplit, subsetSize,
+  batchCount,
+  epochBatches,
+  epochOrder,
+  evalBatches,
+  fillBatch,
+  makeBatch,
+  sampleBatch,
+  searchSplit,
+  subsetSize,
 } from './data/batches';
 export type { BatchOptions, SearchSplit, Subset } from './data/batches';
 export {
-  adamOptions, canonicalConfig, checkConfig, ConfigError, resolveConfig, runId, SearchConfigSchema, sgdOptions,
+  adamOptions,
+  canonicalConfig,
+  checkConfig,
+  ConfigError,
+  resolveConfig,
+  runId,
+  SearchConfigSchema,
+  sgdOptions,
 } from './config/search_config';
 export type { ConfigOverrides, SearchConfig } from './config/search_config';
 export { DEFAULT_SEARCH_CONFIG, PRESET_RUNTIME, SEARCH_PRESETS } from './config/presets';
 export {
-  appendEpoch, checkpointEpochs, checkpointFile, createRun, latestCheckpoint, listRuns, markDone, prepareResume,
-  pruneCheckpoints, readEpochs, readRun, readRunConfig, readRunIfAny, RUN_FILES, runDirFor, runsRoot, saveEpochCheckpoint, truncateEpochs,
+  appendEpoch,
+  checkpointEpochs,
+  checkpointFile,
+  createRun,
+  latestCheckpoint,
+  listRuns,
+  markDone,
+  prepareResume,
+  pruneCheckpoints,
+  readEpochs,
+  readRun,
+  readRunConfig,
+  readRunIfAny,
+  RUN_FILES,
+  runDirFor,
+  runsRoot,
+  saveEpochCheckpoint,
+  truncateEpochs,
 } from './runs/store';
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './runs/store';
 export { opShare, opShareTable } from './analysis/op_share';
@@ -128,7 +169,12 @@ export type { CurvatureShareRow } from './hessian/attribution';
 export { ActivationPattern } from './nn/pattern';
 export { CODE_RULE, codeRule, earlyStopDecision, firstEarlyStop, PAPER_RULE } from './control/early_stop';
 export type {
-  CodeRuleOptions, EarlyStopComparison, EarlyStopDecision, EarlyStopRule, EarlyStopUnit, EigenvalueEntry,
+  CodeRuleOptions,
+  EarlyStopComparison,
+  EarlyStopDecision,
+  EarlyStopRule,
+  EarlyStopUnit,
+  EigenvalueEntry,
 } from './control/early_stop';
 export { EvalNetwork } from './train/network';
 export type { EvalForwardOptions, EvalNetworkConfig, EvalOutput } from './train/network';
@@ -138,8 +184,16 @@ export { AuxiliaryHead, avgPoolCeil } from './train/aux_head';
 export { checkDropProb, dropPath, dropPathScale } from './nn/drop_path';
 export { checkGenotype } from './train/genotype_check';
 export {
-  cosineLr, createSearchState, curvatureDue, curvatureSettings, disposeSearchState, dropPathAt, epochAugment,
-  evaluateSubset, searchData, searchEpoch,
+  cosineLr,
+  createSearchState,
+  curvatureDue,
+  curvatureSettings,
+  disposeSearchState,
+  dropPathAt,
+  epochAugment,
+  evaluateSubset,
+  searchData,
+  searchEpoch,
 } from './search/loop';
 export type { EpochOptions, SearchData, StepInfo } from './search/loop';
 export { ensureRun } from './search/run';
@@ -155,15 +209,43 @@ export { runCliTasks, runGrid } from './grid';
 export type { CliTask, GridOptions } from './grid';
 export { appendDecision, readDecisions, reconcileRollback } from './runs/store';
 export {
-  createEvalState, disposeEvalState, ensureEvaluation, EVAL_FILE, evalDirFor, evalId, evalsRoot, evaluate, evaluationData,
-  loadEvalCheckpoint, plainGenotype, readEvaluation, readEvaluationIfAny, saveEvalCheckpoint, trainEpoch, trainStep,
+  createEvalState,
+  disposeEvalState,
+  ensureEvaluation,
+  EVAL_FILE,
+  evalDirFor,
+  evalId,
+  evalsRoot,
+  evaluate,
+  evaluationData,
+  loadEvalCheckpoint,
+  plainGenotype,
+  readEvaluation,
+  readEvaluationIfAny,
+  saveEvalCheckpoint,
+  trainEpoch,
+  trainStep,
 } from './train/train';
 export type {
-  EnsureEvaluationOptions, EvalData, EvalEpochRecord, EvalFile, EvalSource, EvalState, EvaluationResult, StoredEvaluation,
-  TrainStepInfo, TrainStepOptions,
+  EnsureEvaluationOptions,
+  EvalData,
+  EvalEpochRecord,
+  EvalFile,
+  EvalSource,
+  EvalState,
+  EvaluationResult,
+  StoredEvaluation,
+  TrainStepInfo,
+  TrainStepOptions,
 } from './train/train';
 export {
-  checkTrainConfig, DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_PRESET_RUNTIME, TRAIN_PRESETS, TrainConfigError, TrainConfigSchema,
+  checkTrainConfig,
+  DEFAULT_TRAIN_CONFIG,
+  resolveTrainConfig,
+  TRAIN_PRESET_RUNTIME,
+  TRAIN_PRESETS,
+  TrainConfigError,
+  TrainConfigSchema,
 } from './train/train_config';
 export type { TrainConfig } from './train/train_config';
 export { evaluateCommand, NAMED_GENOTYPES, resolveGenotype } from './train/evaluate_command';
@@ -173,11 +255,24 @@ export { placeArchitecture } from './supernet/cell';
 export type { ArchitectureEdge } from './supernet/cell';
 export { sampleGenotype } from './baselines/sample';
 export {
-  checkRsWsParameters, ensureRsWs, RS_WS_DEFAULTS, RS_WS_METHOD, rsWsEpoch, scoreArchitecture, scoreBatchesOf, selectionArchitecture,
+  checkRsWsParameters,
+  ensureRsWs,
+  RS_WS_DEFAULTS,
+  RS_WS_METHOD,
+  rsWsEpoch,
+  scoreArchitecture,
+  scoreBatchesOf,
+  selectionArchitecture,
   trainingArchitecture,
 } from './baselines/rs_ws';
 export type {
-  EnsureRsWsOptions, RsWsCandidate, RsWsEpochRecord, RsWsParameters, RsWsResult, RsWsRun, ScoredArchitecture,
+  EnsureRsWsOptions,
+  RsWsCandidate,
+  RsWsEpochRecord,
+  RsWsParameters,
+  RsWsResult,
+  RsWsRun,
+  ScoredArchitecture,
 } from './baselines/rs_ws';
 export { randomSearch, randomSearchCandidate } from './baselines/random_search';
 export type { RandomSearchCandidate, RandomSearchResult } from './baselines/random_search';
@@ -188,7 +283,13 @@ export { averageRanks, bootstrapCI, pearson, spearman } from './analysis/stats';
 export type { BootstrapCI, BootstrapOptions, PairedStatistic } from './analysis/stats';
 export { dpCutout, DP_GRID, EXPERIMENT_GROUPS, L2_GRID, PLAN_SEED, regularisationGrids, searchPlan } from './experiments/plan';
 export type { ExperimentGroup, PlannedSearch } from './experiments/plan';
-export { evaluationPlan, plannedRsWs, randomSearchSourceName, runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
+export {
+  evaluationPlan,
+  plannedRsWs,
+  randomSearchSourceName,
+  runPlannedEvaluation,
+  runPlannedEvaluations,
+} from './experiments/evaluations';
 export { experimentRecords, presetTrainConfigs, recordGaps } from './experiments/records';
 export { compareS3, compareS3Markdown } from './experiments/compare';
 export type { CompareOptions, CompareRow } from './experiments/compare';
@@ -199,27 +300,71 @@ export { SPREAD_SEEDS, seedSpread, seedSpreadFinding, seedSpreadSummary, spreadR
 export type { SeedSpreadRow, SeedSpreadSummary } from './analysis/seed_spread';
 export type { PlannedEvaluation, RunEvaluationsOptions, WaitingSearch } from './experiments/evaluations';
 export {
-  edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,
-  parameterFreeWeights, testErrorFigure, testErrorRow, weightHeatmapFigure,
+  edgeLabels,
+  failureFindings,
+  failureSummaryRow,
+  finalGenotype,
+  opCounts,
+  PAPER_DARTS_CIFAR10_ERROR,
+  parameterFreeFigure,
+  parameterFreeWeights,
+  testErrorFigure,
+  testErrorRow,
+  weightHeatmapFigure,
 } from './analysis/failure';
 export type { Blank, FailureSummaryRow, ParameterFreeWeightRow, TestErrorRow } from './analysis/failure';
 export { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN, degenerationRow, degenerationVerdict } from './analysis/degeneration';
 export { edgeWeightsFigure } from './analysis/edge_weights';
 export type { DegenerationRow } from './analysis/degeneration';
 export {
-  adaFigure, eigenvalueTrajectoryFigure, esCandidates, esOutcome, esSummary, esTestErrorTable, esTestErrors, neverFiredReason, ratioSeries,
-  formatL2, PAPER_CODE_EIGENVALUES, replayRules, replayTable,
+  adaFigure,
+  eigenvalueTrajectoryFigure,
+  esCandidates,
+  esOutcome,
+  esSummary,
+  esTestErrorTable,
+  esTestErrors,
+  neverFiredReason,
+  ratioSeries,
+  formatL2,
+  PAPER_CODE_EIGENVALUES,
+  replayRules,
+  replayTable,
 } from './analysis/early_stop_tables';
 export type { EsCandidate, EsOutcome, EsRun, EsTestErrorRow, EsTestErrorTableRow, NamedRun, ReplayRow } from './analysis/early_stop_tables';
 export {
-  BASELINE_SETTINGS, baselineSettings, evaluateFinal, gridFigure, gridRow, HELD_OUT_FILE, heldOutAccuracy, methodRow, randomSearchTrainConfig,
-  regularisationFindings, strengthOf,
+  BASELINE_SETTINGS,
+  baselineSettings,
+  evaluateFinal,
+  gridFigure,
+  gridRow,
+  HELD_OUT_FILE,
+  heldOutAccuracy,
+  methodRow,
+  randomSearchTrainConfig,
+  regularisationFindings,
+  strengthOf,
 } from './analysis/regularisation';
 export type { BaselineSettings, GridRow, MethodRow, Regulariser, SeedBand } from './analysis/regularisation';
 export {
-  checkpointDiscretisation, correlationRows, DISCRETISATION_FILE, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
-  discretisationRow, dropsByCurvatureHalf, PAPER_EIGENVALUE_ERROR_PEARSON,
+  checkpointDiscretisation,
+  correlationRows,
+  DISCRETISATION_FILE,
+  correlationText,
+  curvatureErrorRow,
+  curvatureFindings,
+  curvatureScatter,
+  discretisationAccuracy,
+  discretisationRow,
+  dropsByCurvatureHalf,
+  PAPER_EIGENVALUE_ERROR_PEARSON,
 } from './analysis/curvature_vs_error';
 export type {
-  CorrelationRow, CurvatureErrorRow, CurvatureHalves, CurvatureRun, DiscretisationAccuracy, DiscretisationRow, ScatterPoint,
+  CorrelationRow,
+  CurvatureErrorRow,
+  CurvatureHalves,
+  CurvatureRun,
+  DiscretisationAccuracy,
+  DiscretisationRow,
+  ScatterPoint,
 } from './analysis/curvature_vs_error';

@@ -11,8 +11,13 @@ export function packageVersion(name: string): string | undefined {
 
 /** The packages whose versions we report: the engine, tables, figures and the notebook kernel. */
 export const REPORTED_PACKAGES = [
-  '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu',
-  'arquero', 'plotly.js-dist', 'tslab',
+  '@tensorflow/tfjs',
+  '@tensorflow/tfjs-backend-wasm',
+  '@tensorflow/tfjs-node',
+  '@tensorflow/tfjs-node-gpu',
+  'arquero',
+  'plotly.js-dist',
+  'tslab',
 ] as const;
 
 /**

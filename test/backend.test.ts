@@ -8,7 +8,9 @@ import { assertClose, assertNoTensorLeak, repoRoot } from './helpers';
 /** Runs `rdarts backend` in a child process with the given environment. */
 function cliBackend(env: NodeJS.ProcessEnv) {
   return spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'lib', 'cli.ts'), 'backend'], {
-    cwd: repoRoot, env: { ...process.env, ...env }, encoding: 'utf8',
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
   });
 }
 
@@ -22,7 +24,10 @@ describe('initBackend', () => {
     } else {
       // Nothing before the chosen one loaded, and each skipped one says why.
       const index = BACKENDS.indexOf(info.name);
-      assert.deepStrictEqual(info.skipped.map((s) => s.name), BACKENDS.slice(0, index));
+      assert.deepStrictEqual(
+        info.skipped.map((s) => s.name),
+        BACKENDS.slice(0, index),
+      );
       for (const s of info.skipped) assert.ok(s.error.length > 0);
     }
     assert.strictEqual(tf.getBackend(), info.tfBackend);
@@ -42,19 +47,29 @@ describe('initBackend', () => {
     // f(x) = sum(x^2 * w) => df/dx = 2 x w
     const x = [1.5, -2, 0.25, 3];
     const w = [0.5, 1, -2, 0.1];
-    const grad = () => tf.tidy(() => {
-      const wt = tf.tensor1d(w);
-      return tf.grad((v: tf.Tensor) => v.square().mul(wt).sum())(tf.tensor1d(x)).dataSync();
-    });
-    assertClose(grad(), x.map((v, i) => 2 * v * w[i]), 1e-6, 'gradient');
+    const grad = () =>
+      tf.tidy(() => {
+        const wt = tf.tensor1d(w);
+        return tf
+          .grad((v: tf.Tensor) => v.square().mul(wt).sum())(tf.tensor1d(x))
+          .dataSync();
+      });
+    assertClose(
+      grad(),
+      x.map((v, i) => 2 * v * w[i]),
+      1e-6,
+      'gradient',
+    );
     await assertNoTensorLeak(grad);
   });
 
   it('fails with an explanation when a forced native backend cannot load', async function () {
     if (packageVersion('@tensorflow/tfjs-node') !== undefined) this.skip();
     const active = (await initBackend()).name;
-    await assert.rejects(initBackend({ force: 'tfjs-node' }),
-      /backend tfjs-node was requested but cannot be used: cannot load @tensorflow\/tfjs-node.*npm install --no-save @tensorflow\/tfjs-node@4\.22\.0.*environment\.md/);
+    await assert.rejects(
+      initBackend({ force: 'tfjs-node' }),
+      /backend tfjs-node was requested but cannot be used: cannot load @tensorflow\/tfjs-node.*npm install --no-save @tensorflow\/tfjs-node@4\.22\.0.*environment\.md/,
+    );
     // The failure leaves the active backend as it was.
     assert.strictEqual((await initBackend({ force: active })).name, active);
   });

@@ -8,7 +8,8 @@ import { fakeDataset, smokeConfig } from './search/fixtures';
 
 function rdarts(args: string[]) {
   return spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'lib', 'cli.ts'), ...args], {
-    cwd: repoRoot, encoding: 'utf8',
+    cwd: repoRoot,
+    encoding: 'utf8',
   });
 }
 
@@ -105,13 +106,31 @@ describe('rdarts experiment', () => {
   it('lists the planned searches with their runIds, and names a bad group', () => {
     const list = rdarts(['experiment', '--preset', 'smoke', '--group', 'ada,l2', '--list']);
     assert.strictEqual(list.status, 0, list.stderr);
-    assert.deepStrictEqual(list.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['ada-s3', 'l2-0.0009', 'l2-0.0027', 'l2-0.0081', 'l2-0.0243']);
-    assert.ok(list.stdout.trim().split('\n').every((l) => /^\S+\s+\w{12}  (not started|finished|\d+\/2 epochs)\s+\{/.test(l)), list.stdout);
+    assert.deepStrictEqual(
+      list.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0]),
+      ['ada-s3', 'l2-0.0009', 'l2-0.0027', 'l2-0.0081', 'l2-0.0243'],
+    );
+    assert.ok(
+      list.stdout
+        .trim()
+        .split('\n')
+        .every((l) => /^\S+\s+\w{12}  (not started|finished|\d+\/2 epochs)\s+\{/.test(l)),
+      list.stdout,
+    );
     const bad = rdarts(['experiment', '--group', 'l3', '--list']);
     assert.strictEqual(bad.status, 1);
     assert.match(bad.stderr, /--group l3 is not a group; use failure, ada, l2, dp/);
     const only = rdarts(['experiment', '--preset', 'smoke', '--group', 'ada,l2', '--only', 'l2-0.0081,ada-s3', '--list']);
-    assert.deepStrictEqual(only.stdout.trim().split('\n').map((l) => l.split(/\s+/)[0]), ['ada-s3', 'l2-0.0081']);
+    assert.deepStrictEqual(
+      only.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/\s+/)[0]),
+      ['ada-s3', 'l2-0.0081'],
+    );
     const notPlanned = rdarts(['experiment', '--preset', 'smoke', '--group', 'l2', '--only', 'dp-0', '--list']);
     assert.strictEqual(notPlanned.status, 1);
     assert.match(notPlanned.stderr, /--only dp-0: not in the plan of --group l2; planned: l2-0.0009, l2-0.0027, l2-0.0081, l2-0.0243/);

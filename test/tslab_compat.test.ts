@@ -9,10 +9,16 @@ const ts = require('@tslab/typescript-for-tslab') as typeof import('typescript')
 
 function diagnostics(options: import('typescript').CompilerOptions): string[] {
   const program = ts.createProgram([path.join(repoRoot, 'lib', 'index.ts'), path.join(repoRoot, 'lib', 'cli.ts')], {
-    ...options, skipLibCheck: true, noEmit: true, types: ['node'],
+    ...options,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
   });
   return ts.getPreEmitDiagnostics(program).map((d) => {
-    const where = d.file && d.start !== undefined ? `${path.relative(repoRoot, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: ` : '';
+    const where =
+      d.file && d.start !== undefined
+        ? `${path.relative(repoRoot, d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start).line + 1}: `
+        : '';
     return where + ts.flattenDiagnosticMessageText(d.messageText, ' ');
   });
 }
@@ -21,16 +27,25 @@ describe("lib/ under tslab's TypeScript", () => {
   it("type-checks with tslab's own compiler options (not strict: zod's types differ there)", () => {
     // node_modules/tslab/dist/converter.js createWatchCompilerHost: no `strict`, ESNext modules, Node10 resolution.
     const messages = diagnostics({
-      module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.NodeJs, esModuleInterop: true,
-      target: ts.ScriptTarget.ES2022, lib: ['lib.es2022.d.ts'], declaration: true, experimentalDecorators: true,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeJs,
+      esModuleInterop: true,
+      target: ts.ScriptTarget.ES2022,
+      lib: ['lib.es2022.d.ts'],
+      declaration: true,
+      experimentalDecorators: true,
     });
     assert.deepStrictEqual(messages, [], `TypeScript ${ts.version}`);
   });
 
   it('type-checks strictly without a diagnostic', () => {
     const messages = diagnostics({
-      strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS,
-      moduleResolution: ts.ModuleResolutionKind.NodeJs, esModuleInterop: true, resolveJsonModule: true,
+      strict: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.NodeJs,
+      esModuleInterop: true,
+      resolveJsonModule: true,
     });
     assert.deepStrictEqual(messages, [], `TypeScript ${ts.version}`);
   });

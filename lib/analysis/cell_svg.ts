@@ -73,31 +73,43 @@ export function escapeXml(s: string): string {
 
 // ---- geometry -------------------------------------------------------------------------------
 
-interface Point { readonly x: number; readonly y: number }
+interface Point {
+  readonly x: number;
+  readonly y: number;
+}
 
 /** A node of the drawing: a state of the cell (0 = c_{k-2}, 1 = c_{k-1}, 2 + m = node m) or the output. */
 interface NodeBox {
-  readonly id: number;  // state index; OUTPUT for c_{k}
+  readonly id: number; // state index; OUTPUT for c_{k}
   readonly center: Point;
   readonly shape: 'rect' | 'circle';
-  readonly hw: number;  // half width (the radius of a circle)
-  readonly hh: number;  // half height
+  readonly hw: number; // half width (the radius of a circle)
+  readonly hh: number; // half height
 }
 
 /** A placed edge: a quadratic Bezier from `from` to `to` (trimmed to the node outlines), bent by `control`. */
-interface Curve { readonly p0: Point; readonly c: Point; readonly p2: Point }
+interface Curve {
+  readonly p0: Point;
+  readonly c: Point;
+  readonly p2: Point;
+}
 
-interface Box { readonly x0: number; readonly y0: number; readonly x1: number; readonly y1: number }
+interface Box {
+  readonly x0: number;
+  readonly y0: number;
+  readonly x1: number;
+  readonly y1: number;
+}
 
 const OUTPUT = -1;
 const CELL_W = 600;
-const TOP = 34;           // below the caption
-const BODY_H = 236;       // the node area's height
+const TOP = 34; // below the caption
+const BODY_H = 236; // the node area's height
 const NODE_R = 16;
 const FONT = 'Helvetica, Arial, sans-serif';
 const LABEL_SIZE = 11;
-const CHAR_W = 6.1;       // estimated width of a character at LABEL_SIZE px (no text metrics in SVG strings)
-const CLEARANCE = 7;      // the least gap between an edge and a node it does not touch
+const CHAR_W = 6.1; // estimated width of a character at LABEL_SIZE px (no text metrics in SVG strings)
+const CLEARANCE = 7; // the least gap between an edge and a node it does not touch
 
 const fmt = (v: number) => (Math.round(v * 10) / 10).toString();
 const pointAt = (k: Curve, t: number): Point => ({
@@ -126,9 +138,10 @@ function boundary(node: NodeBox, toward: Point, gap: number): Point {
   const dx = toward.x - node.center.x;
   const dy = toward.y - node.center.y;
   const len = Math.hypot(dx, dy) || 1;
-  const r = node.shape === 'circle'
-    ? node.hw
-    : Math.min(dx === 0 ? Infinity : node.hw / Math.abs(dx), dy === 0 ? Infinity : node.hh / Math.abs(dy)) * len;
+  const r =
+    node.shape === 'circle'
+      ? node.hw
+      : Math.min(dx === 0 ? Infinity : node.hw / Math.abs(dx), dy === 0 ? Infinity : node.hh / Math.abs(dy)) * len;
   return { x: node.center.x + (dx / len) * (r + gap), y: node.center.y + (dy / len) * (r + gap) };
 }
 
@@ -188,7 +201,12 @@ function labelBox(p: Point, text: string): Box {
 
 /** Where along its curve a label goes: the first position near the middle that overlaps no node and no placed label. */
 function placeLabel(k: Curve, text: string, nodes: readonly NodeBox[], placed: Box[]): Point {
-  const obstacles = nodes.map((n) => ({ x0: n.center.x - n.hw - 2, y0: n.center.y - n.hh - 2, x1: n.center.x + n.hw + 2, y1: n.center.y + n.hh + 2 }));
+  const obstacles = nodes.map((n) => ({
+    x0: n.center.x - n.hw - 2,
+    y0: n.center.y - n.hh - 2,
+    x1: n.center.x + n.hw + 2,
+    y1: n.center.y + n.hh + 2,
+  }));
   for (const t of [0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8]) {
     const p = pointAt(k, t);
     const box = labelBox(p, text);
@@ -262,8 +280,10 @@ function nodeSvg(n: NodeBox): string {
     return `<g class="node" data-state="${n.id}"><circle cx="${fmt(x)}" cy="${fmt(y)}" r="${n.hw}" fill="#d0ebff" stroke="#495057"/>${text}</g>`;
   }
   const fill = n.id === OUTPUT ? '#fff3bf' : '#d3f9d8';
-  return `<g class="node" data-state="${n.id === OUTPUT ? 'output' : n.id}"><rect x="${fmt(x - n.hw)}" y="${fmt(y - n.hh)}" ` +
-    `width="${2 * n.hw}" height="${2 * n.hh}" rx="6" fill="${fill}" stroke="#495057"/>${text}</g>`;
+  return (
+    `<g class="node" data-state="${n.id === OUTPUT ? 'output' : n.id}"><rect x="${fmt(x - n.hw)}" y="${fmt(y - n.hh)}" ` +
+    `width="${2 * n.hw}" height="${2 * n.hh}" rx="6" fill="${fill}" stroke="#495057"/>${text}</g>`
+  );
 }
 
 const pathD = (k: Curve) => `M${fmt(k.p0.x)},${fmt(k.p0.y)} Q${fmt(k.c.x)},${fmt(k.c.y)} ${fmt(k.p2.x)},${fmt(k.p2.y)}`;
@@ -296,12 +316,12 @@ function cellBody(entries: readonly GenotypeEntry[], concat: readonly number[], 
     const box = labelBox(p, op);
     edges.push(
       `<g class="edge" data-op="${escapeXml(op)}" data-kind="${kind}" data-from="${input}" data-to="${to.id}">` +
-      `<path d="${pathD(curve)}" fill="none" stroke="${color}" stroke-width="2"${dash} marker-end="url(#${markerId(prefix, op)})"/></g>`,
+        `<path d="${pathD(curve)}" fill="none" stroke="${color}" stroke-width="2"${dash} marker-end="url(#${markerId(prefix, op)})"/></g>`,
     );
     labels.push(
       `<g class="label" data-op="${escapeXml(op)}"><rect x="${fmt(box.x0)}" y="${fmt(box.y0)}" width="${fmt(box.x1 - box.x0)}" ` +
-      `height="${fmt(box.y1 - box.y0)}" rx="3" fill="#ffffff" fill-opacity="0.85"/>` +
-      `<text x="${fmt(p.x)}" y="${fmt(p.y + 3.8)}" text-anchor="middle" font-size="${LABEL_SIZE}" fill="${color}">${escapeXml(op)}</text></g>`,
+        `height="${fmt(box.y1 - box.y0)}" rx="3" fill="#ffffff" fill-opacity="0.85"/>` +
+        `<text x="${fmt(p.x)}" y="${fmt(p.y + 3.8)}" text-anchor="middle" font-size="${LABEL_SIZE}" fill="${color}">${escapeXml(op)}</text></g>`,
     );
   });
   for (const state of concat) {
@@ -309,7 +329,7 @@ function cellBody(entries: readonly GenotypeEntry[], concat: readonly number[], 
     const curve = route(from, output, nodes, usedBends(from.id, OUTPUT), from.center.y < output.center.y);
     edges.push(
       `<path class="concat-edge" data-from="${state}" d="${pathD(curve)}" fill="none" stroke="${CONCAT_COLOR}" ` +
-      `stroke-width="1.3" marker-end="url(#${markerId(prefix, 'concat')})"/>`,
+        `stroke-width="1.3" marker-end="url(#${markerId(prefix, 'concat')})"/>`,
     );
   }
   const captionSvg = caption
@@ -346,8 +366,8 @@ function legend(ops: readonly OpName[], width: number, y0: number): { svg: strin
     const dash = DASH[kind] ? ` stroke-dasharray="${DASH[kind]}"` : '';
     items.push(
       `<g class="legend-item" data-op="${escapeXml(op)}" data-kind="${kind}">` +
-      `<line x1="${fmt(at.x)}" y1="${fmt(at.y)}" x2="${fmt(at.x + 22)}" y2="${fmt(at.y)}" stroke="${OP_COLORS[op]}" stroke-width="2"${dash}/>` +
-      `<text x="${fmt(at.x + 28)}" y="${fmt(at.y + 4)}" font-size="${LABEL_SIZE}" fill="${OP_COLORS[op]}">${escapeXml(op)}</text></g>`,
+        `<line x1="${fmt(at.x)}" y1="${fmt(at.y)}" x2="${fmt(at.x + 22)}" y2="${fmt(at.y)}" stroke="${OP_COLORS[op]}" stroke-width="2"${dash}/>` +
+        `<text x="${fmt(at.x + 28)}" y="${fmt(at.y + 4)}" font-size="${LABEL_SIZE}" fill="${OP_COLORS[op]}">${escapeXml(op)}</text></g>`,
     );
   }
   const height = ops.length === 0 ? 0 : (row + 1) * rowH + 6;
@@ -356,10 +376,12 @@ function legend(ops: readonly OpName[], width: number, y0: number): { svg: strin
 
 function svgRoot(w: number, h: number, width: number | undefined, title: string, desc: string, body: string): string {
   const rendered = width ?? w;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${fmt(h)}" width="${fmt(rendered)}" ` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${fmt(h)}" width="${fmt(rendered)}" ` +
     `height="${fmt((rendered * h) / w)}" font-family="${FONT}" role="img" style="max-width:100%;height:auto">` +
     `<title>${escapeXml(title)}</title><desc>${escapeXml(desc)}</desc>` +
-    `<rect width="100%" height="100%" fill="#ffffff"/>${body}</svg>`;
+    `<rect width="100%" height="100%" fill="#ffffff"/>${body}</svg>`
+  );
 }
 
 /**
@@ -378,7 +400,7 @@ export function cellSvg(genotype: Genotype, cell: 'normal' | 'reduce', options: 
   const caption = options.title ?? (cell === 'normal' ? 'normal cell' : 'reduction cell');
   const prefix = options.idPrefix ?? defaultPrefix(`${cell}|${formatGenotype(genotype)}|${concat.join()}`);
   const ops = opsOf(entries);
-  const top = caption ? 0 : TOP - 8;  // without a caption, the drawing moves up
+  const top = caption ? 0 : TOP - 8; // without a caption, the drawing moves up
   const key = options.legend === false ? { svg: '', height: 0 } : legend(ops, CELL_W, TOP + BODY_H);
   const h = TOP + BODY_H + key.height - top;
   const body = `${defs(ops, prefix)}<g transform="translate(0,${-top})">${cellBody(entries, concat, caption, prefix, 0)}${key.svg}</g>`;
@@ -402,7 +424,8 @@ export function genotypeSvg(genotype: Genotype, options: GenotypeSvgOptions = {}
   const titleSvg = title
     ? `<text class="title" x="${w / 2}" y="22" text-anchor="middle" font-size="17" font-weight="bold">${escapeXml(title)}</text>`
     : '';
-  const body = `${defs(ops, prefix)}${titleSvg}<g transform="translate(0,${titleH})">` +
+  const body =
+    `${defs(ops, prefix)}${titleSvg}<g transform="translate(0,${titleH})">` +
     `${cellBody(genotype.normal, genotype.normalConcat, 'normal cell', prefix, 0)}` +
     `${cellBody(genotype.reduce, genotype.reduceConcat, 'reduction cell', prefix, CELL_W)}` +
     `<line x1="${CELL_W}" y1="8" x2="${CELL_W}" y2="${TOP + BODY_H - 8}" stroke="#dee2e6"/>${key.svg}</g>`;

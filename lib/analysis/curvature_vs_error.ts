@@ -64,8 +64,14 @@ export function curvatureErrorRow(name: string, group: string, run: CurvatureRun
   }
   const last = [...run.epochs].reverse().find((r) => r.hessian);
   return {
-    name, group, space: run.config.space, eigenvalueEpoch: last ? last.epoch : '', dominantEigenvalue: last?.hessian?.dominantEigenvalue ?? '',
-    parameterFreeShare: parameterFreeShare(run.genotype.genotype), testErrorPct: 100 * evaluation.testError, testImages: evaluation.testImages,
+    name,
+    group,
+    space: run.config.space,
+    eigenvalueEpoch: last ? last.epoch : '',
+    dominantEigenvalue: last?.hessian?.dominantEigenvalue ?? '',
+    parameterFreeShare: parameterFreeShare(run.genotype.genotype),
+    testErrorPct: 100 * evaluation.testError,
+    testImages: evaluation.testImages,
   };
 }
 
@@ -85,8 +91,13 @@ export interface DiscretisationAccuracy {
  * `batchSize`, in order), training-mode BN without updating the running statistics (file header);
  * `seed` fixes any noise op, the same draw for both. Tensors are disposed; `net` is not changed.
  */
-export function discretisationAccuracy(net: SearchNetwork, architecture: Genotype, subset: Subset, batchSize: number,
-  seed: number): DiscretisationAccuracy {
+export function discretisationAccuracy(
+  net: SearchNetwork,
+  architecture: Genotype,
+  subset: Subset,
+  batchSize: number,
+  seed: number,
+): DiscretisationAccuracy {
   let [supernet, discrete, images, b] = [0, 0, 0, 0];
   for (const batch of evalBatches(subset.dataset, batchSize, subset.start, subset.end)) {
     const n = batch.y.shape[0];
@@ -141,8 +152,10 @@ function readStoredDiscretisation(dir: string): StoredDiscretisation | undefined
  * same data at the same checkpoint epoch; so a run whose checkpoints are gone (the committed
  * records) still gives its drop.
  */
-export function checkpointDiscretisation(run: CurvatureRun, options: { readonly train?: Dataset } = {}):
-  DiscretisationAccuracy & { readonly epoch: number; readonly architecture: Genotype } {
+export function checkpointDiscretisation(
+  run: CurvatureRun,
+  options: { readonly train?: Dataset } = {},
+): DiscretisationAccuracy & { readonly epoch: number; readonly architecture: Genotype } {
   const checkpoint = run.lastCheckpoint;
   const data = searchData(run.config, options.train);
   const fingerprint = dataFingerprint(data.split.val.dataset, data.split.val.start, data.split.val.end);
@@ -154,18 +167,29 @@ export function checkpointDiscretisation(run: CurvatureRun, options: { readonly 
     return result;
   }
   if (!checkpoint) {
-    throw new Error(`checkpointDiscretisation: the run in ${run.dir} has no checkpoint` +
-      (!stored ? ` and no ${DISCRETISATION_FILE}` : stored.data !== fingerprint
-        ? ` and its ${DISCRETISATION_FILE} was measured on other data (${stored.data}, here ${fingerprint})`
-        : ` and its ${DISCRETISATION_FILE} was measured at epoch ${stored.epoch}, not at the last stored epoch ${expectedEpoch}`));
+    throw new Error(
+      `checkpointDiscretisation: the run in ${run.dir} has no checkpoint` +
+        (!stored
+          ? ` and no ${DISCRETISATION_FILE}`
+          : stored.data !== fingerprint
+            ? ` and its ${DISCRETISATION_FILE} was measured on other data (${stored.data}, here ${fingerprint})`
+            : ` and its ${DISCRETISATION_FILE} was measured at epoch ${stored.epoch}, not at the last stored epoch ${expectedEpoch}`),
+    );
   }
   const state = createSearchState(run.config, data);
   try {
     loadCheckpoint(checkpoint.file, state);
     const { normal, reduce } = state.net.alphas;
-    const architecture = genotype({ normal: normal.arraySync() as number[][], reduce: reduce.arraySync() as number[][] }, getSpace(run.config.space));
+    const architecture = genotype(
+      { normal: normal.arraySync() as number[][], reduce: reduce.arraySync() as number[][] },
+      getSpace(run.config.space),
+    );
     const seed = mixSeed(run.config.seed, checkpoint.epoch, DROP_KEY);
-    const result = { ...discretisationAccuracy(state.net, architecture, data.split.val, run.config.batchSize, seed), epoch: checkpoint.epoch, architecture };
+    const result = {
+      ...discretisationAccuracy(state.net, architecture, data.split.val, run.config.batchSize, seed),
+      epoch: checkpoint.epoch,
+      architecture,
+    };
     const record: StoredDiscretisation = { ...result, data: fingerprint };
     writeFileAtomic(path.join(run.dir, DISCRETISATION_FILE), `${JSON.stringify(record, null, 1)}\n`);
     return result;
@@ -199,22 +223,40 @@ const blankNaN = (v: number): number | Blank => (Number.isFinite(v) ? v : '');
  * `paperPearson` is set beside Pearson's. Never throws on degenerate data: the cells are blank and
  * `note` says why.
  */
-export function correlationRows(points: readonly { readonly x: number | Blank; readonly y: number | Blank }[],
+export function correlationRows(
+  points: readonly { readonly x: number | Blank; readonly y: number | Blank }[],
   names: { readonly x: string; readonly y: string; readonly paperPearson?: number },
-  options: { readonly seed: number; readonly samples?: number }): CorrelationRow[] {
-  const finite = points.filter((p): p is { x: number; y: number } => typeof p.x === 'number' && typeof p.y === 'number'
-    && Number.isFinite(p.x) && Number.isFinite(p.y));
+  options: { readonly seed: number; readonly samples?: number },
+): CorrelationRow[] {
+  const finite = points.filter(
+    (p): p is { x: number; y: number } =>
+      typeof p.x === 'number' && typeof p.y === 'number' && Number.isFinite(p.x) && Number.isFinite(p.y),
+  );
   const [xs, ys] = [finite.map((p) => p.x), finite.map((p) => p.y)];
   const constant = (v: number[]) => v.every((a) => a === v[0]);
-  return ([['pearson', pearson], ['spearman', spearman]] as const).map(([statistic, fn]) => {
-    const base = { x: names.x, y: names.y, statistic, n: finite.length, paper: statistic === 'pearson' ? names.paperPearson ?? '' : '' } as const;
+  return (
+    [
+      ['pearson', pearson],
+      ['spearman', spearman],
+    ] as const
+  ).map(([statistic, fn]) => {
+    const base = {
+      x: names.x,
+      y: names.y,
+      statistic,
+      n: finite.length,
+      paper: statistic === 'pearson' ? (names.paperPearson ?? '') : '',
+    } as const;
     if (finite.length < 3) return { ...base, estimate: '', ciLow: '', ciHigh: '', note: `${finite.length} points; a coefficient needs 3` };
     if (constant(xs) || constant(ys)) {
       return { ...base, estimate: '', ciLow: '', ciHigh: '', note: `${constant(xs) ? names.x : names.y} is the same for every point` };
     }
     const ci = bootstrapCI(xs, ys, fn, { seed: options.seed, samples: options.samples ?? 2000 });
     return {
-      ...base, estimate: blankNaN(ci.estimate), ciLow: blankNaN(ci.low), ciHigh: blankNaN(ci.high),
+      ...base,
+      estimate: blankNaN(ci.estimate),
+      ciLow: blankNaN(ci.low),
+      ciHigh: blankNaN(ci.high),
       note: `bootstrap: ${ci.samples} of ${options.samples ?? 2000} resamples usable, seed ${options.seed}`,
     };
   });
@@ -224,8 +266,13 @@ const fmt = (v: number | Blank, digits = 2) => (v === '' ? 'n/a' : v.toFixed(dig
 
 /** 'Pearson r = 0.41 (95% CI −0.10 to 0.80)' for each row, joined by ' · '. */
 export function correlationText(rows: readonly CorrelationRow[]): string {
-  return rows.map((r) => `${r.statistic === 'pearson' ? 'Pearson r' : 'Spearman ρ'} = ${fmt(r.estimate)}` +
-    (r.estimate === '' ? ` (${r.note})` : ` (95% CI ${fmt(r.ciLow)} to ${fmt(r.ciHigh)})`)).join(' · ');
+  return rows
+    .map(
+      (r) =>
+        `${r.statistic === 'pearson' ? 'Pearson r' : 'Spearman ρ'} = ${fmt(r.estimate)}` +
+        (r.estimate === '' ? ` (${r.note})` : ` (95% CI ${fmt(r.ciLow)} to ${fmt(r.ciHigh)})`),
+    )
+    .join(' · ');
 }
 
 /** One point of a scatter: a search, coloured by its group, its marker by its space. */
@@ -247,8 +294,11 @@ const SPACE_SYMBOLS: Record<SpaceName, string> = { s1: 'circle', s2: 'square', s
  * labelled with its name; the correlations and `note` written under the title. The x axis turns
  * logarithmic when the positive x values span more than a factor of 10.
  */
-export function curvatureScatter(points: readonly ScatterPoint[], correlations: readonly CorrelationRow[],
-  labels: { readonly title: string; readonly x: string; readonly y: string; readonly note?: string }): Figure {
+export function curvatureScatter(
+  points: readonly ScatterPoint[],
+  correlations: readonly CorrelationRow[],
+  labels: { readonly title: string; readonly x: string; readonly y: string; readonly note?: string },
+): Figure {
   const shown = points.filter((p): p is ScatterPoint & { x: number; y: number } => typeof p.x === 'number' && typeof p.y === 'number');
   const xs = shown.map((p) => p.x).filter((v) => v > 0);
   const log = xs.length > 0 && xs.length === shown.length && Math.max(...xs) / Math.min(...xs) > 10;
@@ -260,27 +310,64 @@ export function curvatureScatter(points: readonly ScatterPoint[], correlations: 
   const data: object[] = groups.map((group, k) => {
     const g = shown.filter((p) => p.group === group);
     return {
-      type: 'scatter', mode: 'markers+text', name: group, legendgroup: 'group', legendgrouptitle: { text: 'group (colour)' },
-      x: g.map((p) => p.x), y: g.map((p) => p.y), text: g.map((p) => text.get(p.name)?.text), customdata: g.map((p) => p.name),
-      textposition: g.map((p) => text.get(p.name)?.position), textfont: { size: 9 }, hovertemplate: '%{customdata}: (%{x:.4g}, %{y:.4g})<extra></extra>',
-      marker: { size: 11, color: GROUP_COLORS[k % GROUP_COLORS.length], symbol: g.map((p) => SPACE_SYMBOLS[p.space]), line: { width: 1, color: '#333' } },
+      type: 'scatter',
+      mode: 'markers+text',
+      name: group,
+      legendgroup: 'group',
+      legendgrouptitle: { text: 'group (colour)' },
+      x: g.map((p) => p.x),
+      y: g.map((p) => p.y),
+      text: g.map((p) => text.get(p.name)?.text),
+      customdata: g.map((p) => p.name),
+      textposition: g.map((p) => text.get(p.name)?.position),
+      textfont: { size: 9 },
+      hovertemplate: '%{customdata}: (%{x:.4g}, %{y:.4g})<extra></extra>',
+      marker: {
+        size: 11,
+        color: GROUP_COLORS[k % GROUP_COLORS.length],
+        symbol: g.map((p) => SPACE_SYMBOLS[p.space]),
+        line: { width: 1, color: '#333' },
+      },
     };
   });
   // Legend entries only (no points drawn): the marker of each space present.
   for (const space of Object.keys(SPACE_SYMBOLS) as SpaceName[]) {
     if (!shown.some((p) => p.space === space)) continue;
-    data.push({ type: 'scatter', mode: 'markers', name: space === 'darts' ? 'DARTS' : space.toUpperCase(), x: [null], y: [null],
-      legendgroup: 'space', legendgrouptitle: { text: 'space (marker)' }, marker: { size: 11, color: '#adb5bd', symbol: SPACE_SYMBOLS[space] } });
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      name: space === 'darts' ? 'DARTS' : space.toUpperCase(),
+      x: [null],
+      y: [null],
+      legendgroup: 'space',
+      legendgrouptitle: { text: 'space (marker)' },
+      marker: { size: 11, color: '#adb5bd', symbol: SPACE_SYMBOLS[space] },
+    });
   }
   return {
     data,
     layout: {
-      title: { text: labels.title }, width: SCATTER_WIDTH, height: SCATTER_HEIGHT, margin: { t: top, b: 70 },
+      title: { text: labels.title },
+      width: SCATTER_WIDTH,
+      height: SCATTER_HEIGHT,
+      margin: { t: top, b: 70 },
       xaxis: { title: { text: `${labels.x}${log ? ' (log scale)' : ''}` }, ...(log ? { type: 'log' } : {}) },
       yaxis: { title: { text: labels.y } },
       legend: { groupclick: 'toggleitem', tracegroupgap: 16 },
-      annotations: [{ xref: 'paper', yref: 'paper', x: 0, y: 1.02, xanchor: 'left', yanchor: 'bottom', showarrow: false, align: 'left',
-        font: { size: 12 }, text: lines.join('<br>') }],
+      annotations: [
+        {
+          xref: 'paper',
+          yref: 'paper',
+          x: 0,
+          y: 1.02,
+          xanchor: 'left',
+          yanchor: 'bottom',
+          showarrow: false,
+          align: 'left',
+          font: { size: 12 },
+          text: lines.join('<br>'),
+        },
+      ],
     },
   };
 }
@@ -301,12 +388,24 @@ export interface DiscretisationRow {
 }
 
 /** `checkpointDiscretisation` of `run` as a row, beside the dominant eigenvalue of its last measured epoch. */
-export function discretisationRow(name: string, group: string, run: CurvatureRun, options: { readonly train?: Dataset } = {}): DiscretisationRow {
+export function discretisationRow(
+  name: string,
+  group: string,
+  run: CurvatureRun,
+  options: { readonly train?: Dataset } = {},
+): DiscretisationRow {
   const d = checkpointDiscretisation(run, options);
   const last = [...run.epochs].reverse().find((r) => r.hessian);
   return {
-    name, group, space: run.config.space, dominantEigenvalue: last?.hessian?.dominantEigenvalue ?? '', checkpointEpoch: d.epoch,
-    supernetAccPct: 100 * d.supernet, discreteAccPct: 100 * d.discrete, dropPct: 100 * d.drop, images: d.images,
+    name,
+    group,
+    space: run.config.space,
+    dominantEigenvalue: last?.hessian?.dominantEigenvalue ?? '',
+    checkpointEpoch: d.epoch,
+    supernetAccPct: 100 * d.supernet,
+    discreteAccPct: 100 * d.discrete,
+    dropPct: 100 * d.drop,
+    images: d.images,
   };
 }
 
@@ -323,30 +422,57 @@ const measured = <T extends { dominantEigenvalue: number | Blank }>(rows: readon
  * lowest curvature and their errors, and the drop at discretisation of low- against high-curvature
  * searches (the paper: low curvature never led to a large drop).
  */
-export function curvatureFindings(preset: string, rows: readonly CurvatureErrorRow[], correlations: readonly CorrelationRow[],
-  drops: readonly DiscretisationRow[], dropCorrelations: readonly CorrelationRow[]): string[] {
+export function curvatureFindings(
+  preset: string,
+  rows: readonly CurvatureErrorRow[],
+  correlations: readonly CorrelationRow[],
+  drops: readonly DiscretisationRow[],
+  dropCorrelations: readonly CorrelationRow[],
+): string[] {
   if (rows.length === 0) throw new Error('curvatureFindings: rows must not be empty');
   const lines: string[] = [];
   if (!MEANINGFUL_PRESETS.includes(preset)) {
-    const epochs = [...new Set(rows.map((r) => r.eigenvalueEpoch).filter((e) => e !== '').map((e) => Number(e) + 1))].join('/');
-    lines.push(`Preset ${preset}: these numbers are only meaningful at mini. Here the curvature is read after ${epochs || '?'} epochs ` +
-      `(the paper: 50, where the eigenvalue has risen), the test errors come from ${rows[0].testImages} test images ` +
-      `(one image = ${(100 / rows[0].testImages).toFixed(2)} points), and ${rows.length} searches of one seed give a wide interval; ` +
-      'the correlations below test the pipeline, not the paper.');
+    const epochs = [
+      ...new Set(
+        rows
+          .map((r) => r.eigenvalueEpoch)
+          .filter((e) => e !== '')
+          .map((e) => Number(e) + 1),
+      ),
+    ].join('/');
+    lines.push(
+      `Preset ${preset}: these numbers are only meaningful at mini. Here the curvature is read after ${epochs || '?'} epochs ` +
+        `(the paper: 50, where the eigenvalue has risen), the test errors come from ${rows[0].testImages} test images ` +
+        `(one image = ${(100 / rows[0].testImages).toFixed(2)} points), and ${rows.length} searches of one seed give a wide interval; ` +
+        'the correlations below test the pipeline, not the paper.',
+    );
   }
   const pearsonRow = correlations.find((c) => c.statistic === 'pearson');
   const paper = pearsonRow?.paper === '' || pearsonRow === undefined ? PAPER_EIGENVALUE_ERROR_PEARSON : pearsonRow.paper;
-  const within = pearsonRow && pearsonRow.ciLow !== '' && pearsonRow.ciHigh !== ''
-    ? (paper >= pearsonRow.ciLow && paper <= pearsonRow.ciHigh ? 'inside' : 'outside') : '';
-  const zero = pearsonRow && pearsonRow.ciLow !== '' && pearsonRow.ciHigh !== ''
-    ? (pearsonRow.ciLow > 0 ? 'excludes 0 (a positive correlation)' : pearsonRow.ciHigh < 0 ? 'excludes 0 (a negative correlation)' : 'includes 0') : '';
-  lines.push(`Eigenvalue at the end of the search vs test error over ${pearsonRow?.n ?? 0} architectures: ${correlationText(correlations)}; ` +
-    `the paper: Pearson ${paper} over 24 architectures (S1, CIFAR-10)` +
-    (within ? `, ${within} our interval, which ${zero}.` : '.'));
+  const within =
+    pearsonRow && pearsonRow.ciLow !== '' && pearsonRow.ciHigh !== ''
+      ? paper >= pearsonRow.ciLow && paper <= pearsonRow.ciHigh
+        ? 'inside'
+        : 'outside'
+      : '';
+  const zero =
+    pearsonRow && pearsonRow.ciLow !== '' && pearsonRow.ciHigh !== ''
+      ? pearsonRow.ciLow > 0
+        ? 'excludes 0 (a positive correlation)'
+        : pearsonRow.ciHigh < 0
+          ? 'excludes 0 (a negative correlation)'
+          : 'includes 0'
+      : '';
+  lines.push(
+    `Eigenvalue at the end of the search vs test error over ${pearsonRow?.n ?? 0} architectures: ${correlationText(correlations)}; ` +
+      `the paper: Pearson ${paper} over 24 architectures (S1, CIFAR-10)` +
+      (within ? `, ${within} our interval, which ${zero}.` : '.'),
+  );
   const m = measured(rows);
   if (m.length > 0) {
     const byError = ranked(rows, (r) => r.testErrorPct);
-    const describe = (r: CurvatureErrorRow & { dominantEigenvalue: number }) => `${r.name} (eigenvalue ${r.dominantEigenvalue.toPrecision(3)}, ` +
+    const describe = (r: CurvatureErrorRow & { dominantEigenvalue: number }) =>
+      `${r.name} (eigenvalue ${r.dominantEigenvalue.toPrecision(3)}, ` +
       `test error ${r.testErrorPct.toFixed(1)}%, ${byError.indexOf(r) + 1} of ${rows.length} by error, highest first)`;
     const byEigen = ranked(m, (r) => r.dominantEigenvalue);
     lines.push(`Highest curvature: ${describe(byEigen[0])}; lowest: ${describe(byEigen[byEigen.length - 1])}.`);
@@ -354,11 +480,13 @@ export function curvatureFindings(preset: string, rows: readonly CurvatureErrorR
   const halves = dropsByCurvatureHalf(drops);
   if (halves) {
     const worst = (w: DiscretisationRow | undefined, n: number) => (n === 0 || !w ? 'none' : `${w.dropPct.toFixed(1)} points (${w.name})`);
-    lines.push(`Accuracy drop at discretisation (supernet − discrete, alpha half, ${halves.images} images): largest ` +
-      `${worst(halves.lowWorst, halves.low)} among the ${halves.low} searches with eigenvalue <= the (lower) median ${halves.median.toPrecision(3)}, ` +
-      `largest ${worst(halves.highWorst, halves.high)} among the ${halves.high} above it` +
-      `${halves.highMedianDrop === undefined ? '' : ` (their median ${halves.highMedianDrop.toFixed(1)})`} ` +
-      `(the paper: low curvature never led to a large drop). Drop vs eigenvalue: ${correlationText(dropCorrelations)}.`);
+    lines.push(
+      `Accuracy drop at discretisation (supernet − discrete, alpha half, ${halves.images} images): largest ` +
+        `${worst(halves.lowWorst, halves.low)} among the ${halves.low} searches with eigenvalue <= the (lower) median ${halves.median.toPrecision(3)}, ` +
+        `largest ${worst(halves.highWorst, halves.high)} among the ${halves.high} above it` +
+        `${halves.highMedianDrop === undefined ? '' : ` (their median ${halves.highMedianDrop.toFixed(1)})`} ` +
+        `(the paper: low curvature never led to a large drop). Drop vs eigenvalue: ${correlationText(dropCorrelations)}.`,
+    );
   }
   return lines;
 }
@@ -390,5 +518,13 @@ export function dropsByCurvatureHalf(drops: readonly DiscretisationRow[]): Curva
   const high = md.filter((r) => r.dominantEigenvalue > lowerMedian);
   const worst = (rs: typeof md) => ranked(rs, (r) => r.dropPct)[0];
   const highMedianDrop = high.length === 0 ? undefined : median(high.map((r) => r.dropPct));
-  return { median: lowerMedian, low: low.length, high: high.length, lowWorst: worst(low), highWorst: worst(high), highMedianDrop, images: md[0].images };
+  return {
+    median: lowerMedian,
+    low: low.length,
+    high: high.length,
+    lowWorst: worst(low),
+    highWorst: worst(high),
+    highMedianDrop,
+    images: md[0].images,
+  };
 }

@@ -71,8 +71,16 @@ export function degenerationRow(run: StoredRun): DegenerationRow {
     eigenvalueWindow: window ?? '',
     eigenvalueRatio: ratio ?? '',
     degenerate: normalParameterFree >= DEGENERATE_NORMAL_MIN ? 'yes' : 'no',
-    curvatureRose: first === undefined || last === undefined ? 'not measured'
-      : ratio === undefined ? (last > first ? 'yes' : 'no') : ratio > CURVATURE_RISE_FACTOR ? 'yes' : 'no',
+    curvatureRose:
+      first === undefined || last === undefined
+        ? 'not measured'
+        : ratio === undefined
+          ? last > first
+            ? 'yes'
+            : 'no'
+          : ratio > CURVATURE_RISE_FACTOR
+            ? 'yes'
+            : 'no',
   };
 }
 
@@ -88,19 +96,26 @@ export function degenerationVerdict(preset: string, rows: readonly DegenerationR
   const rose = rows.filter((r) => r.curvatureRose === 'yes');
   const flat = rows.filter((r) => r.curvatureRose === 'no');
   const unmeasured = rows.filter((r) => r.curvatureRose === 'not measured');
-  const ratios = rows.filter((r) => r.eigenvalueRatio !== '')
-    .map((r) => `${r.space.toUpperCase()} ${(r.eigenvalueRatio as number).toFixed(2)}x`).join(', ');
+  const ratios = rows
+    .filter((r) => r.eigenvalueRatio !== '')
+    .map((r) => `${r.space.toUpperCase()} ${(r.eigenvalueRatio as number).toFixed(2)}x`)
+    .join(', ');
   return [
     `Degenerate at preset ${preset} (at least ${DEGENERATE_NORMAL_MIN} of the final normal cell's 8 ops parameter-free): ` +
       `${names(yes)}${yes.length ? ` (${cells(yes)})` : ''}; not degenerate: ${names(no)}${no.length ? ` (${cells(no)})` : ''}.`,
-    rose.length + flat.length === 0 ? 'The dominant eigenvalue was not measured twice on any space.'
+    rose.length + flat.length === 0
+      ? 'The dominant eigenvalue was not measured twice on any space.'
       : `The dominant eigenvalue rose more than ${CURVATURE_RISE_FACTOR}x (mean of the last ${windows(rows)} measurements over the ` +
         `mean of the first ${windows(rows)}) on ${rose.length === rows.length ? `all of ${names(rose)}` : names(rose)}` +
         `${flat.length ? `; not on ${names(flat)}` : ''}${ratios ? ` (end / start: ${ratios})` : ''}` +
         `${unmeasured.length ? `; not measured twice on ${names(unmeasured)}` : ''}.`,
     // The paper's claim joins the two: the curvature rises as the cell degenerates. Say whether they went together here.
-    ...(rose.length + flat.length === 0 ? [] : [`Together: the curvature rose on ${rose.length} space(s), of which ` +
-      `${rose.filter((r) => r.degenerate === 'yes').length} degenerated; of the ${flat.length} where it did not rise, ` +
-      `${flat.filter((r) => r.degenerate === 'yes').length} degenerated.`]),
+    ...(rose.length + flat.length === 0
+      ? []
+      : [
+          `Together: the curvature rose on ${rose.length} space(s), of which ` +
+            `${rose.filter((r) => r.degenerate === 'yes').length} degenerated; of the ${flat.length} where it did not rise, ` +
+            `${flat.filter((r) => r.degenerate === 'yes').length} degenerated.`,
+        ]),
   ];
 }

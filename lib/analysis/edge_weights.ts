@@ -39,21 +39,46 @@ export function edgeWeightsFigure(records: readonly Pick<EpochRecord, 'epoch' | 
       const suffix = k === 0 ? '' : String(k + 1);
       const [x0, y1] = [col * (width + gapX), 1 - row * (height + gapY)];
       const bottom = row === rows - 1;
-      axes[`xaxis${suffix}`] = { domain: [x0, x0 + width], anchor: `y${suffix}`, showticklabels: bottom,
-        title: { text: bottom && col === Math.floor(COLUMNS / 2) ? 'epochs completed' : '' } };
-      axes[`yaxis${suffix}`] = { domain: [y1 - height, y1], anchor: `x${suffix}`, range: [0, 1], showticklabels: col === 0, dtick: 0.5,
-        title: { text: e === 0 ? `${cell === 'normal' ? 'normal' : 'reduction'} cell:<br>softmax weight` : '' } };
-      annotations.push({ text: `${cell === 'normal' ? 'N' : 'R'} ${labels[e]}`, x: x0 + width / 2, y: y1, xref: 'paper', yref: 'paper',
-        xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 10 } });
+      axes[`xaxis${suffix}`] = {
+        domain: [x0, x0 + width],
+        anchor: `y${suffix}`,
+        showticklabels: bottom,
+        title: { text: bottom && col === Math.floor(COLUMNS / 2) ? 'epochs completed' : '' },
+      };
+      axes[`yaxis${suffix}`] = {
+        domain: [y1 - height, y1],
+        anchor: `x${suffix}`,
+        range: [0, 1],
+        showticklabels: col === 0,
+        dtick: 0.5,
+        title: { text: e === 0 ? `${cell === 'normal' ? 'normal' : 'reduction'} cell:<br>softmax weight` : '' },
+      };
+      annotations.push({
+        text: `${cell === 'normal' ? 'N' : 'R'} ${labels[e]}`,
+        x: x0 + width / 2,
+        y: y1,
+        xref: 'paper',
+        yref: 'paper',
+        xanchor: 'center',
+        yanchor: 'bottom',
+        showarrow: false,
+        font: { size: 10 },
+      });
       const ops = space[cell][e];
       ops.forEach((op, i) => {
         const first = !legend.has(op);
         legend.add(op);
         data.push({
-          type: 'scatter', mode: 'lines', name: op, legendgroup: op, showlegend: first, x,
+          type: 'scatter',
+          mode: 'lines',
+          name: op,
+          legendgroup: op,
+          showlegend: first,
+          x,
           y: [1 / ops.length, ...records.map((r) => r.weights[cell][e][i])],
           line: { color: OP_COLORS[op], width: 1.5, dash: isParameterFree(op) ? 'dash' : 'solid' },
-          xaxis: `x${suffix}`, yaxis: `y${suffix}`,
+          xaxis: `x${suffix}`,
+          yaxis: `y${suffix}`,
         });
       });
     }
@@ -61,7 +86,11 @@ export function edgeWeightsFigure(records: readonly Pick<EpochRecord, 'epoch' | 
   return {
     data,
     layout: {
-      title: { text: title }, width: 1400, height: 260 * rows, annotations, ...axes,
+      title: { text: title },
+      width: 1400,
+      height: 260 * rows,
+      annotations,
+      ...axes,
       legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.06, title: { text: 'op (dashed: parameter-free)' } },
       margin: { t: 80, b: 90 },
     },

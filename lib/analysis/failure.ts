@@ -16,7 +16,11 @@ import type { StoredEvaluation } from '../train/train';
 
 /** PAPER.md 6: test error (%) of plain DARTS's architecture on CIFAR-10; the DARTS space's is not in PAPER.md. */
 export const PAPER_DARTS_CIFAR10_ERROR: Readonly<Record<SpaceName, number | null>> = Object.freeze({
-  s1: 3.84, s2: 4.85, s3: 3.34, s4: 7.2, darts: null,
+  s1: 3.84,
+  s2: 4.85,
+  s3: 3.34,
+  s4: 7.2,
+  darts: null,
 });
 
 /** A blank table cell ('' on screen and in CSV) where a value does not exist. */
@@ -52,7 +56,8 @@ export function finalGenotype(run: StoredRun): { readonly epoch: number; readonl
 /** How often each op occurs among `entries`, most frequent first (ties in PRIMITIVES order); absent ops left out. */
 export function opCounts(entries: readonly GenotypeEntry[]): { readonly op: OpName; readonly count: number }[] {
   return PRIMITIVES.map((op) => ({ op, count: entries.filter(([o]) => o === op).length }))
-    .filter((c) => c.count > 0).sort((a, b) => b.count - a.count);
+    .filter((c) => c.count > 0)
+    .sort((a, b) => b.count - a.count);
 }
 
 const countOf = (entries: readonly GenotypeEntry[], op: OpName) => entries.filter(([o]) => o === op).length;
@@ -68,10 +73,12 @@ export function failureSummaryRow(run: StoredRun): FailureSummaryRow {
     genotype: formatGenotype(genotype),
     parameterFreeShare: parameterFreeShare(genotype),
     normalParameterFree: parameterFreeCount(genotype.normal),
-    normalOps: opCounts(genotype.normal).map((c) => `${c.op} x${c.count}`).join(', '),
+    normalOps: opCounts(genotype.normal)
+      .map((c) => `${c.op} x${c.count}`)
+      .join(', '),
     supernetValidAccPct: 100 * last.valid.accuracy,
-    firstEigenvalue: measured.length > 0 ? measured[0].hessian?.dominantEigenvalue ?? '' : '',
-    lastEigenvalue: measured.length > 0 ? measured[measured.length - 1].hessian?.dominantEigenvalue ?? '' : '',
+    firstEigenvalue: measured.length > 0 ? (measured[0].hessian?.dominantEigenvalue ?? '') : '',
+    lastEigenvalue: measured.length > 0 ? (measured[measured.length - 1].hessian?.dominantEigenvalue ?? '') : '',
     esDecisionEpoch: es ? es.decisionEpoch : '',
     esStopEpoch: es ? es.stopEpoch : '',
   };
@@ -93,13 +100,16 @@ function parameterFreeWeight(weights: readonly (readonly number[])[], lists: Sea
 }
 
 /** The parameter-free weight of each cell type at the start and after every epoch of `records`, in `space`. */
-export function parameterFreeWeights(records: readonly Pick<EpochRecord, 'epoch' | 'weights'>[],
-  space: SearchSpace): ParameterFreeWeightRow[] {
+export function parameterFreeWeights(
+  records: readonly Pick<EpochRecord, 'epoch' | 'weights'>[],
+  space: SearchSpace,
+): ParameterFreeWeightRow[] {
   const rows: ParameterFreeWeightRow[] = [];
   for (const cell of ['normal', 'reduce'] as const) {
     const uniform = space[cell].map((ops) => ops.map(() => 1 / ops.length));
     rows.push({ space: space.name, cell, epochsDone: 0, weight: parameterFreeWeight(uniform, space[cell]) });
-    for (const r of records) rows.push({ space: space.name, cell, epochsDone: r.epoch + 1, weight: parameterFreeWeight(r.weights[cell], space[cell]) });
+    for (const r of records)
+      rows.push({ space: space.name, cell, epochsDone: r.epoch + 1, weight: parameterFreeWeight(r.weights[cell], space[cell]) });
   }
   return rows;
 }
@@ -118,26 +128,57 @@ export function parameterFreeFigure(rows: readonly ParameterFreeWeightRow[], tit
   const axes: Record<string, object> = {};
   spaces.forEach((space, i) => {
     const k = i === 0 ? '' : String(i + 1);
-    axes[`xaxis${k}`] = { domain: [i * (width + gap), i * (width + gap) + width], anchor: `y${k}`, dtick: Math.max(1, Math.ceil(lastEpoch / 5)),
-      title: { text: 'epochs completed' } };
-    axes[`yaxis${k}`] = { range: [0, 1], anchor: `x${k}`, showticklabels: i === 0,
-      title: { text: i === 0 ? 'weight on parameter-free ops<br>(fraction, mean over 14 edges)' : '' } };
-  });
-  const data = spaces.flatMap((space, i) => (['normal', 'reduce'] as const).map((cell) => {
-    const points = rows.filter((r) => r.space === space && r.cell === cell);
-    return {
-      type: 'scatter', mode: 'lines+markers', name: `${cell === 'normal' ? 'normal' : 'reduction'} cell`, legendgroup: cell,
-      showlegend: i === 0, line: CELL_STYLE[cell], marker: { color: CELL_STYLE[cell].color },
-      x: points.map((p) => p.epochsDone), y: points.map((p) => p.weight), xaxis: `x${i === 0 ? '' : i + 1}`, yaxis: `y${i === 0 ? '' : i + 1}`,
+    axes[`xaxis${k}`] = {
+      domain: [i * (width + gap), i * (width + gap) + width],
+      anchor: `y${k}`,
+      dtick: Math.max(1, Math.ceil(lastEpoch / 5)),
+      title: { text: 'epochs completed' },
     };
-  }));
+    axes[`yaxis${k}`] = {
+      range: [0, 1],
+      anchor: `x${k}`,
+      showticklabels: i === 0,
+      title: { text: i === 0 ? 'weight on parameter-free ops<br>(fraction, mean over 14 edges)' : '' },
+    };
+  });
+  const data = spaces.flatMap((space, i) =>
+    (['normal', 'reduce'] as const).map((cell) => {
+      const points = rows.filter((r) => r.space === space && r.cell === cell);
+      return {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: `${cell === 'normal' ? 'normal' : 'reduction'} cell`,
+        legendgroup: cell,
+        showlegend: i === 0,
+        line: CELL_STYLE[cell],
+        marker: { color: CELL_STYLE[cell].color },
+        x: points.map((p) => p.epochsDone),
+        y: points.map((p) => p.weight),
+        xaxis: `x${i === 0 ? '' : i + 1}`,
+        yaxis: `y${i === 0 ? '' : i + 1}`,
+      };
+    }),
+  );
   const annotations = spaces.map((space, i) => ({
-    text: `<b>${space.toUpperCase()}</b>`, x: i * (width + gap) + width / 2, y: 1, xref: 'paper', yref: 'paper',
-    xanchor: 'center', yanchor: 'bottom', showarrow: false,
+    text: `<b>${space.toUpperCase()}</b>`,
+    x: i * (width + gap) + width / 2,
+    y: 1,
+    xref: 'paper',
+    yref: 'paper',
+    xanchor: 'center',
+    yanchor: 'bottom',
+    showarrow: false,
   }));
   return {
     data,
-    layout: { title: { text: title }, width: 1200, height: 420, legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.25 }, annotations, ...axes },
+    layout: {
+      title: { text: title },
+      width: 1200,
+      height: 420,
+      legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.25 },
+      annotations,
+      ...axes,
+    },
   };
 }
 
@@ -155,14 +196,24 @@ export function weightHeatmapFigure(record: Pick<EpochRecord, 'epoch' | 'weights
   const ops = PRIMITIVES.filter((op) => [...space.normal, ...space.reduce].some((list) => list.includes(op)));
   const y = edgeLabels();
   const data = (['normal', 'reduce'] as const).map((cell, panel) => ({
-    type: 'heatmap', x: ops, y, zmin: 0, zmax: 1, colorscale: 'Viridis', showscale: panel === 1,
-    colorbar: { title: { text: 'softmax weight' } }, texttemplate: '%{z:.2f}', xaxis: panel === 0 ? 'x' : 'x2',
+    type: 'heatmap',
+    x: ops,
+    y,
+    zmin: 0,
+    zmax: 1,
+    colorscale: 'Viridis',
+    showscale: panel === 1,
+    colorbar: { title: { text: 'softmax weight' } },
+    texttemplate: '%{z:.2f}',
+    xaxis: panel === 0 ? 'x' : 'x2',
     z: space[cell].map((list, e) => ops.map((op) => (list.includes(op) ? record.weights[cell][e][list.indexOf(op)] : null))),
   }));
   return {
     data,
     layout: {
-      title: { text: title }, width: 1000, height: 600,
+      title: { text: title },
+      width: 1000,
+      height: 600,
       xaxis: { title: { text: 'op (normal cell)' }, domain: [0, 0.45] },
       xaxis2: { title: { text: 'op (reduction cell)' }, domain: [0.55, 1] },
       yaxis: { title: { text: 'edge (input→node)', standoff: 12 }, autorange: 'reversed', automargin: true },
@@ -189,8 +240,12 @@ export function testErrorRow(space: SpaceName, evaluation: StoredEvaluation): Te
     throw new Error(`testErrorRow: the evaluation in ${evaluation.dir} is not finished`);
   }
   return {
-    space, dataset: evaluation.config.dataset, testImages: evaluation.testImages, testErrorPct: 100 * evaluation.testError,
-    params: evaluation.params.withoutAuxiliary, paperCifar10ErrorPct: PAPER_DARTS_CIFAR10_ERROR[space] ?? '',
+    space,
+    dataset: evaluation.config.dataset,
+    testImages: evaluation.testImages,
+    testErrorPct: 100 * evaluation.testError,
+    params: evaluation.params.withoutAuxiliary,
+    paperCifar10ErrorPct: PAPER_DARTS_CIFAR10_ERROR[space] ?? '',
   };
 }
 
@@ -205,18 +260,46 @@ export function testErrorFigure(rows: readonly TestErrorRow[], title: string): F
   const paper = rows.map((r) => (r.paperCifar10ErrorPct === '' ? null : r.paperCifar10ErrorPct));
   return {
     data: [
-      { type: 'bar', name: `ours: ${rows[0].dataset}, ${rows[0].testImages.toLocaleString('en-US')} test images`, x: spaces,
-        y: rows.map((r) => r.testErrorPct), marker: { color: '#1c7ed6' }, text: rows.map((r) => r.testErrorPct.toFixed(1)), textposition: 'outside' },
-      { type: 'bar', name: 'the paper: CIFAR-10, 20 cells, 600 epochs (PAPER.md 6; none for the DARTS space)', x: spaces, y: paper,
-        marker: { color: '#adb5bd' }, text: paper.map((v) => (v === null ? '' : v.toFixed(2))), textposition: 'outside' },
+      {
+        type: 'bar',
+        name: `ours: ${rows[0].dataset}, ${rows[0].testImages.toLocaleString('en-US')} test images`,
+        x: spaces,
+        y: rows.map((r) => r.testErrorPct),
+        marker: { color: '#1c7ed6' },
+        text: rows.map((r) => r.testErrorPct.toFixed(1)),
+        textposition: 'outside',
+      },
+      {
+        type: 'bar',
+        name: 'the paper: CIFAR-10, 20 cells, 600 epochs (PAPER.md 6; none for the DARTS space)',
+        x: spaces,
+        y: paper,
+        marker: { color: '#adb5bd' },
+        text: paper.map((v) => (v === null ? '' : v.toFixed(2))),
+        textposition: 'outside',
+      },
     ],
     layout: {
-      title: { text: title }, width: 900, height: 480, barmode: 'group',
+      title: { text: title },
+      width: 900,
+      height: 480,
+      barmode: 'group',
       xaxis: { title: { text: 'search space (DARTS, final genotype)' } },
       yaxis: { title: { text: 'test error (%)' }, rangemode: 'tozero' },
       legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.2 },
-      annotations: [{ text: 'different data and scale: compare the order of the spaces, not the levels', xref: 'paper', yref: 'paper',
-        x: 0.5, y: 1.02, xanchor: 'center', yanchor: 'bottom', showarrow: false, font: { size: 11, color: '#555' } }],
+      annotations: [
+        {
+          text: 'different data and scale: compare the order of the spaces, not the levels',
+          xref: 'paper',
+          yref: 'paper',
+          x: 0.5,
+          y: 1.02,
+          xanchor: 'center',
+          yanchor: 'bottom',
+          showarrow: false,
+          font: { size: 11, color: '#555' },
+        },
+      ],
     },
   };
 }
@@ -242,25 +325,39 @@ export function failureFindings(preset: string, runs: readonly StoredRun[], erro
     s4 ? `noise takes ${countOf(s4, 'noise')} of 8 on S4` : '',
   ].filter((p) => p !== '');
   if (parts.length > 0) {
-    lines.push(`At preset ${preset}, ${parts.join(' and ')} (the paper, CIFAR-10: skip connections on almost every edge of S1-S3, noise 5 of 8 on S4).`);
+    lines.push(
+      `At preset ${preset}, ${parts.join(' and ')} (the paper, CIFAR-10: skip connections on almost every edge of S1-S3, noise 5 of 8 on S4).`,
+    );
   }
   const summary = runs.map(failureSummaryRow);
   for (const r of summary) {
-    const curvature = r.firstEigenvalue === '' || r.lastEigenvalue === '' ? 'no curvature measured'
-      : `dominant eigenvalue ${r.firstEigenvalue.toPrecision(3)} (first measured) → ${r.lastEigenvalue.toPrecision(3)} (last)`;
-    lines.push(`${r.space}: ${r.normalParameterFree} of 8 normal-cell ops parameter-free (${r.normalOps}), ` +
-      `${pct(100 * r.parameterFreeShare)} of all 16; supernet valid accuracy ${pct(r.supernetValidAccPct)}; ${curvature}.`);
+    const curvature =
+      r.firstEigenvalue === '' || r.lastEigenvalue === ''
+        ? 'no curvature measured'
+        : `dominant eigenvalue ${r.firstEigenvalue.toPrecision(3)} (first measured) → ${r.lastEigenvalue.toPrecision(3)} (last)`;
+    lines.push(
+      `${r.space}: ${r.normalParameterFree} of 8 normal-cell ops parameter-free (${r.normalOps}), ` +
+        `${pct(100 * r.parameterFreeShare)} of all 16; supernet valid accuracy ${pct(r.supernetValidAccPct)}; ${curvature}.`,
+    );
   }
   const fired = summary.filter((r) => r.esDecisionEpoch !== '');
-  lines.push(fired.length === 0 ? `DARTS-ES (simulated) fired on none of the ${summary.length} searches.`
-    : `DARTS-ES (simulated) fired on ${fired.length} of ${summary.length} searches: ` +
-      `${fired.map((r) => `${r.space} at epoch ${r.esDecisionEpoch} (returning epoch ${r.esStopEpoch})`).join(', ')}.`);
+  lines.push(
+    fired.length === 0
+      ? `DARTS-ES (simulated) fired on none of the ${summary.length} searches.`
+      : `DARTS-ES (simulated) fired on ${fired.length} of ${summary.length} searches: ` +
+          `${fired.map((r) => `${r.space} at epoch ${r.esDecisionEpoch} (returning epoch ${r.esStopEpoch})`).join(', ')}.`,
+  );
   const free = (space: SpaceName) => summary.find((r) => r.space === space)?.normalParameterFree ?? '?';
-  const at = (value: number) => errors.filter((r) => r.testErrorPct === value)
-    .map((r) => `${r.space} (${free(r.space)} of 8 normal ops parameter-free)`).join(', ');
+  const at = (value: number) =>
+    errors
+      .filter((r) => r.testErrorPct === value)
+      .map((r) => `${r.space} (${free(r.space)} of 8 normal ops parameter-free)`)
+      .join(', ');
   const high = Math.max(...errors.map((r) => r.testErrorPct));
   const low = Math.min(...errors.map((r) => r.testErrorPct));
-  lines.push(`Highest test error ${pct(high)}: ${at(high)}; lowest ${pct(low)}: ${at(low)}; ` +
-    `on ${errors[0].testImages} ${errors[0].dataset} test images.`);
+  lines.push(
+    `Highest test error ${pct(high)}: ${at(high)}; lowest ${pct(low)}: ${at(low)}; ` +
+      `on ${errors[0].testImages} ${errors[0].dataset} test images.`,
+  );
   return lines;
 }

@@ -35,11 +35,26 @@ export function svgFigure(svg: string): Figure {
   return {
     data: [],
     layout: {
-      width, height, margin: { l: 0, r: 0, t: 0, b: 0 }, xaxis: { visible: false }, yaxis: { visible: false },
-      images: [{
-        source: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`, xref: 'paper', yref: 'paper',
-        x: 0, y: 1, sizex: 1, sizey: 1, xanchor: 'left', yanchor: 'top', sizing: 'contain', layer: 'above',
-      }],
+      width,
+      height,
+      margin: { l: 0, r: 0, t: 0, b: 0 },
+      xaxis: { visible: false },
+      yaxis: { visible: false },
+      images: [
+        {
+          source: `data:image/svg+xml;base64,${Buffer.from(svg).toString('base64')}`,
+          xref: 'paper',
+          yref: 'paper',
+          x: 0,
+          y: 1,
+          sizex: 1,
+          sizey: 1,
+          xanchor: 'left',
+          yanchor: 'top',
+          sizing: 'contain',
+          layer: 'above',
+        },
+      ],
     },
   };
 }
@@ -67,15 +82,19 @@ let figureCounter = 0;
 /** A `<div>` and the script that draws `fig` into it with the page's `window.Plotly`. */
 export function figureDiv(fig: Figure, id = `rdarts-fig-${process.pid}-${figureCounter++}`): string {
   const spec = scriptSafeJson({ data: fig.data, layout: fig.layout ?? {}, config: { responsive: true, ...fig.config } });
-  return `<div id="${id}" style="width:100%;min-height:420px"></div>\n` +
-    `<script>(function(){var s=${spec};window.Plotly.newPlot(${JSON.stringify(id)},s.data,s.layout,s.config);})();</script>`;
+  return (
+    `<div id="${id}" style="width:100%;min-height:420px"></div>\n` +
+    `<script>(function(){var s=${spec};window.Plotly.newPlot(${JSON.stringify(id)},s.data,s.layout,s.config);})();</script>`
+  );
 }
 
 /** A standalone HTML page showing `fig`, with plotly.js inlined (works offline). */
 export function figureHtml(fig: Figure, title = 'figure'): string {
   const escaped = title.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string);
-  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escaped}</title>\n` +
-    `<script>${plotlyJs().replace(/<\/script/gi, '<\\/script')}</script></head>\n<body>\n${figureDiv(fig)}\n</body></html>\n`;
+  return (
+    `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escaped}</title>\n` +
+    `<script>${plotlyJs().replace(/<\/script/gi, '<\\/script')}</script></head>\n<body>\n${figureDiv(fig)}\n</body></html>\n`
+  );
 }
 
 let plotlySentToNotebook = false;
@@ -88,7 +107,7 @@ export function showFigure(fig: Figure): void {
   const d = notebookDisplay();
   if (!d) {
     const title = (fig.layout as { title?: { text?: string } | string } | undefined)?.title;
-    const text = typeof title === 'string' ? title : title?.text ?? 'untitled';
+    const text = typeof title === 'string' ? title : (title?.text ?? 'untitled');
     console.log(`[figure: ${text}; ${fig.data.length} trace(s)]`);
     return;
   }

@@ -31,7 +31,12 @@ export interface PlacedLabel {
   readonly position: 'top center' | 'bottom center' | 'middle right' | 'middle left';
 }
 
-interface Box { x0: number; x1: number; y0: number; y1: number }
+interface Box {
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
 
 function overlap(a: Box, b: Box): number {
   const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
@@ -60,8 +65,14 @@ export function placeLabels(points: readonly LabelPoint[], area: LabelArea): Map
   const marker = area.markerSize ?? 11;
   const gap = marker / 2 + 2;
   const tx = (x: number) => (area.logX ? Math.log10(x) : x);
-  const px = scaler(points.map((p) => tx(p.x)), area.width);
-  const py = scaler(points.map((p) => p.y), area.height);
+  const px = scaler(
+    points.map((p) => tx(p.x)),
+    area.width,
+  );
+  const py = scaler(
+    points.map((p) => p.y),
+    area.height,
+  );
   const at = points.map((p) => ({ ...p, cx: px(tx(p.x)), cy: py(p.y) }));
   const byPlace = new Map<string, string[]>();
   for (const p of points) byPlace.set(`${p.x},${p.y}`, [...(byPlace.get(`${p.x},${p.y}`) ?? []), p.name]);

@@ -50,7 +50,7 @@ function installHint(executable: string): string {
   return process.env.RDARTS_CHROMIUM
     ? `RDARTS_CHROMIUM=${executable} is not an executable file; point it at a Chromium or Chrome binary`
     : 'install it with `sudo apt-get install chromium` (Debian/Ubuntu; `bash .ci/setup` does this), ' +
-      'or set RDARTS_CHROMIUM to a Chromium or Chrome binary';
+        'or set RDARTS_CHROMIUM to a Chromium or Chrome binary';
 }
 
 function playwrightPath(): string | undefined {

@@ -23,7 +23,12 @@ import type { StoredRun } from '../runs/run_read';
 import { accuracy } from '../search/step';
 import { formatGenotype, parameterFreeShare } from '../spaces/genotype';
 import {
-  createEvalState, disposeEvalState, ensureEvaluation, evaluationData, loadEvalCheckpoint, type StoredEvaluation,
+  createEvalState,
+  disposeEvalState,
+  ensureEvaluation,
+  evaluationData,
+  loadEvalCheckpoint,
+  type StoredEvaluation,
 } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { spearman } from './stats';
@@ -108,8 +113,10 @@ export function heldOutAccuracy(evaluation: StoredEvaluation, images: number, sp
   if (hit) return hit.accuracy;
   const checkpoint = checkpointFile(evaluation.dir, config.epochs - 1);
   if (!fs.existsSync(checkpoint)) {
-    throw new Error(`heldOutAccuracy: the evaluation in ${evaluation.dir} has no final checkpoint and no ${HELD_OUT_FILE} entry ` +
-      `for images [${from}, ${to}) of these data (${fingerprint})`);
+    throw new Error(
+      `heldOutAccuracy: the evaluation in ${evaluation.dir} has no final checkpoint and no ${HELD_OUT_FILE} entry ` +
+        `for images [${from}, ${to}) of these data (${fingerprint})`,
+    );
   }
   const state = createEvalState(evaluation.genotype, config, data);
   try {
@@ -117,7 +124,9 @@ export function heldOutAccuracy(evaluation: StoredEvaluation, images: number, sp
     let correct = 0;
     for (const batch of evalBatches(data.train.dataset, config.batchSize, from, to)) {
       const n = batch.y.shape[0];
-      tf.tidy(() => { correct += Math.round(accuracy(state.net.forward(batch.x, { training: false }).logits, batch.y) * n); });
+      tf.tidy(() => {
+        correct += Math.round(accuracy(state.net.forward(batch.x, { training: false }).logits, batch.y) * n);
+      });
       tf.dispose([batch.x, batch.y]);
     }
     const result = correct / (to - from);
@@ -173,17 +182,26 @@ export interface GridRow {
 }
 
 /** The row of one named run of a grid; `selection` is selectRun's over the grid, `testError` a fraction. */
-export function gridRow(regulariser: Regulariser, named: { readonly name: string; readonly run: StoredRun },
-  selection: Selection, testError: number): GridRow {
+export function gridRow(
+  regulariser: Regulariser,
+  named: { readonly name: string; readonly run: StoredRun },
+  selection: Selection,
+  testError: number,
+): GridRow {
   const { run } = named;
   const { genotype } = finalGenotype(run);
   const measured = run.epochs.filter((r) => r.hessian);
   const signal = selection.signals.find((s) => s.runId === run.runId);
   if (!signal) throw new Error(`gridRow: run ${run.runId} is not among the selection's candidates`);
   return {
-    regulariser, strength: strengthOf(run, regulariser), run: named.name, runId: run.runId,
-    finalEigenvalue: measured.length > 0 ? measured[measured.length - 1].hessian?.dominantEigenvalue ?? '' : '',
-    supernetValidAccPct: 100 * signal.signal, parameterFreeShare: parameterFreeShare(genotype), testErrorPct: 100 * testError,
+    regulariser,
+    strength: strengthOf(run, regulariser),
+    run: named.name,
+    runId: run.runId,
+    finalEigenvalue: measured.length > 0 ? (measured[measured.length - 1].hessian?.dominantEigenvalue ?? '') : '',
+    supernetValidAccPct: 100 * signal.signal,
+    parameterFreeShare: parameterFreeShare(genotype),
+    testErrorPct: 100 * testError,
     selected: selection.run.runId === run.runId,
   };
 }
@@ -193,7 +211,8 @@ const pct = (v: number) => `${v.toFixed(1)}%`;
 const fmt = (v: number, regulariser: Regulariser) => (regulariser === 'l2' ? v.toExponential() : String(v));
 
 const AXIS_NAME: Record<Regulariser, string> = {
-  l2: 'L2 factor of the weights during the search (log scale)', dp: 'maximum ScheduledDropPath probability p',
+  l2: 'L2 factor of the weights during the search (log scale)',
+  dp: 'maximum ScheduledDropPath probability p',
 };
 
 /** The test errors (%) of one genotype trained with several evaluation seeds (notebook 01's seed spread). */
@@ -215,31 +234,80 @@ export function gridFigure(rows: readonly GridRow[], title: string, seedBand?: S
   const sorted = [...rows].sort((a, b) => a.strength - b.strength);
   const x = sorted.map((r) => r.strength);
   const xaxis = {
-    title: { text: AXIS_NAME[regulariser] }, tickvals: x, ticktext: x.map((v) => fmt(v, regulariser)), zeroline: false,
+    title: { text: AXIS_NAME[regulariser] },
+    tickvals: x,
+    ticktext: x.map((v) => fmt(v, regulariser)),
+    zeroline: false,
     ...(regulariser === 'l2' ? { type: 'log' } : { range: [Math.min(...x) - 0.05, Math.max(...x) + 0.05] }),
   };
   const chosen = sorted.filter((r) => r.selected);
   const panel = (k: '' | '2', name: string, y: (r: GridRow) => number | Blank, color: string) => [
-    { type: 'scatter', mode: 'lines+markers', name, x, y: sorted.map((r) => (y(r) === '' ? null : y(r))), xaxis: `x${k}`, yaxis: `y${k}`,
-      line: { color }, marker: { color, size: 8 } },
-    { type: 'scatter', mode: 'markers', name: 'R-DARTS selection (best supernet valid accuracy)', showlegend: k === '',
-      legendgroup: 'selected', x: chosen.map((r) => r.strength), y: chosen.map((r) => (y(r) === '' ? null : y(r))), xaxis: `x${k}`,
-      yaxis: `y${k}`, marker: { symbol: 'star', size: 16, color: '#f59f00', line: { width: 1, color: '#333' } } },
+    {
+      type: 'scatter',
+      mode: 'lines+markers',
+      name,
+      x,
+      y: sorted.map((r) => (y(r) === '' ? null : y(r))),
+      xaxis: `x${k}`,
+      yaxis: `y${k}`,
+      line: { color },
+      marker: { color, size: 8 },
+    },
+    {
+      type: 'scatter',
+      mode: 'markers',
+      name: 'R-DARTS selection (best supernet valid accuracy)',
+      showlegend: k === '',
+      legendgroup: 'selected',
+      x: chosen.map((r) => r.strength),
+      y: chosen.map((r) => (y(r) === '' ? null : y(r))),
+      xaxis: `x${k}`,
+      yaxis: `y${k}`,
+      marker: { symbol: 'star', size: 16, color: '#f59f00', line: { width: 1, color: '#333' } },
+    },
   ];
   // PAPER.md 3's only number for a grid: with L2 >= 8.1e-3 the code's logs stay about 0.1 to 0.3.
-  const { from, range: [lo, hi] } = PAPER_CODE_EIGENVALUES.strongL2;
+  const {
+    from,
+    range: [lo, hi],
+  } = PAPER_CODE_EIGENVALUES.strongL2;
   const right = Math.max(...x);
-  const codeBand = regulariser === 'l2' && right >= from ? [{
-    type: 'scatter', mode: 'lines', fill: 'toself', fillcolor: 'rgba(120,120,120,0.15)', line: { width: 0 }, hoverinfo: 'name',
-    name: `the original code's logs (S1, CIFAR-10): L2 >= ${formatL2(from)} keeps it about ${lo}-${hi}`,
-    x: [from, right, right, from, from], y: [lo, lo, hi, hi, lo], xaxis: 'x', yaxis: 'y',
-  }] : [];
-  const seeds = seedBand === undefined ? [] : [{
-    type: 'scatter', mode: 'lines', fill: 'toself', fillcolor: 'rgba(232,89,12,0.12)', line: { width: 0 }, hoverinfo: 'name',
-    name: `plain DARTS's S3 genotype at ${seedBand.seeds} evaluation seeds: ${seedBand.minPct.toFixed(2)}-${seedBand.maxPct.toFixed(2)}%`,
-    x: [x[0], right, right, x[0], x[0]], y: [seedBand.minPct, seedBand.minPct, seedBand.maxPct, seedBand.maxPct, seedBand.minPct],
-    xaxis: 'x2', yaxis: 'y2',
-  }];
+  const codeBand =
+    regulariser === 'l2' && right >= from
+      ? [
+          {
+            type: 'scatter',
+            mode: 'lines',
+            fill: 'toself',
+            fillcolor: 'rgba(120,120,120,0.15)',
+            line: { width: 0 },
+            hoverinfo: 'name',
+            name: `the original code's logs (S1, CIFAR-10): L2 >= ${formatL2(from)} keeps it about ${lo}-${hi}`,
+            x: [from, right, right, from, from],
+            y: [lo, lo, hi, hi, lo],
+            xaxis: 'x',
+            yaxis: 'y',
+          },
+        ]
+      : [];
+  const seeds =
+    seedBand === undefined
+      ? []
+      : [
+          {
+            type: 'scatter',
+            mode: 'lines',
+            fill: 'toself',
+            fillcolor: 'rgba(232,89,12,0.12)',
+            line: { width: 0 },
+            hoverinfo: 'name',
+            name: `plain DARTS's S3 genotype at ${seedBand.seeds} evaluation seeds: ${seedBand.minPct.toFixed(2)}-${seedBand.maxPct.toFixed(2)}%`,
+            x: [x[0], right, right, x[0], x[0]],
+            y: [seedBand.minPct, seedBand.minPct, seedBand.maxPct, seedBand.maxPct, seedBand.minPct],
+            xaxis: 'x2',
+            yaxis: 'y2',
+          },
+        ];
   return {
     data: [
       ...panel('', 'final dominant eigenvalue', (r) => r.finalEigenvalue, '#1c7ed6'),
@@ -248,9 +316,14 @@ export function gridFigure(rows: readonly GridRow[], title: string, seedBand?: S
       ...seeds,
     ],
     layout: {
-      title: { text: title }, width: 1100, height: 450, legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.3 },
-      xaxis: { ...xaxis, domain: [0, 0.44] }, yaxis: { title: { text: 'dominant eigenvalue of ∇²_α L_valid (final, dimensionless)' } },
-      xaxis2: { ...xaxis, domain: [0.56, 1] }, yaxis2: { anchor: 'x2', title: { text: 'test error of the final genotype (%)' } },
+      title: { text: title },
+      width: 1100,
+      height: 450,
+      legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.3 },
+      xaxis: { ...xaxis, domain: [0, 0.44] },
+      yaxis: { title: { text: 'dominant eigenvalue of ∇²_α L_valid (final, dimensionless)' } },
+      xaxis2: { ...xaxis, domain: [0.56, 1] },
+      yaxis2: { anchor: 'x2', title: { text: 'test error of the final genotype (%)' } },
     },
   };
 }
@@ -274,14 +347,19 @@ export interface MethodRow {
  * value is DARTS's on S3 for 'DARTS' (PAPER.md 6), blank otherwise.
  */
 export function methodRow(method: string, setting: string, selectedBy: string, evaluation: StoredEvaluation): MethodRow {
-  if (!evaluation.done || evaluation.testError === undefined) throw new Error(`methodRow: the evaluation in ${evaluation.dir} is not finished`);
+  if (!evaluation.done || evaluation.testError === undefined)
+    throw new Error(`methodRow: the evaluation in ${evaluation.dir} is not finished`);
   const { genotype } = evaluation;
   return {
-    method, setting, selectedBy, genotype: formatGenotype(genotype), parameterFreeShare: parameterFreeShare(genotype),
-    testErrorPct: 100 * evaluation.testError, paperCifar10ErrorPct: method === 'DARTS' ? PAPER_DARTS_CIFAR10_ERROR.s3 ?? '' : '',
+    method,
+    setting,
+    selectedBy,
+    genotype: formatGenotype(genotype),
+    parameterFreeShare: parameterFreeShare(genotype),
+    testErrorPct: 100 * evaluation.testError,
+    paperCifar10ErrorPct: method === 'DARTS' ? (PAPER_DARTS_CIFAR10_ERROR.s3 ?? '') : '',
   };
 }
-
 
 /** How a grid's eigenvalue and test error move with the strength: a sentence. */
 function gridSentence(rows: readonly GridRow[]): string {
@@ -291,18 +369,28 @@ function gridSentence(rows: readonly GridRow[]): string {
   const trend = (xs: number[], ys: number[]) => {
     if (xs.length < 3) return 'too few points for a trend';
     const rho = spearman(xs, ys);
-    return Number.isNaN(rho) ? 'no trend (constant)' : `${rho < 0 ? 'falls' : rho > 0 ? 'rises' : 'does not move'} with it (Spearman ρ = ${rho.toFixed(2)})`;
+    return Number.isNaN(rho)
+      ? 'no trend (constant)'
+      : `${rho < 0 ? 'falls' : rho > 0 ? 'rises' : 'does not move'} with it (Spearman ρ = ${rho.toFixed(2)})`;
   };
   const lo = rows.reduce((a, b) => (b.strength < a.strength ? b : a));
   const hi = rows.reduce((a, b) => (b.strength > a.strength ? b : a));
   const sel = rows.find((row) => row.selected);
   const eigAt = (row: GridRow) => (row.finalEigenvalue === '' ? 'n/a' : row.finalEigenvalue.toPrecision(3));
-  return `${name} grid (${rows.length} strengths, ${fmt(lo.strength, r)} to ${fmt(hi.strength, r)}): the final dominant eigenvalue ` +
-    `${trend(eig.map((row) => row.strength), eig.map((row) => row.finalEigenvalue as number))}, ${eigAt(lo)} → ${eigAt(hi)}; ` +
-    `the test error ${trend(rows.map((row) => row.strength), rows.map((row) => row.testErrorPct))}, ${pct(lo.testErrorPct)} → ` +
+  return (
+    `${name} grid (${rows.length} strengths, ${fmt(lo.strength, r)} to ${fmt(hi.strength, r)}): the final dominant eigenvalue ` +
+    `${trend(
+      eig.map((row) => row.strength),
+      eig.map((row) => row.finalEigenvalue as number),
+    )}, ${eigAt(lo)} → ${eigAt(hi)}; ` +
+    `the test error ${trend(
+      rows.map((row) => row.strength),
+      rows.map((row) => row.testErrorPct),
+    )}, ${pct(lo.testErrorPct)} → ` +
     `${pct(hi.testErrorPct)}. ${name} selects ${fmt(sel?.strength ?? NaN, r)} (supernet valid accuracy ` +
     `${pct(sel?.supernetValidAccPct ?? NaN)}), test error ${pct(sel?.testErrorPct ?? NaN)}; the grid's lowest test error is ` +
-    `${pct(Math.min(...rows.map((row) => row.testErrorPct)))}.`;
+    `${pct(Math.min(...rows.map((row) => row.testErrorPct)))}.`
+  );
 }
 
 /**
@@ -310,11 +398,17 @@ function gridSentence(rows: readonly GridRow[]): string {
  * eigenvalue and the test error move with the strength and what R-DARTS picked; then the methods
  * ordered by test error. At `smoke` a first line says the numbers mean nothing.
  */
-export function regularisationFindings(preset: PresetName, l2: readonly GridRow[], dp: readonly GridRow[],
-  methods: readonly MethodRow[]): string[] {
-  if (l2.length === 0 || dp.length === 0 || methods.length === 0) throw new Error('regularisationFindings: l2, dp and methods must not be empty');
+export function regularisationFindings(
+  preset: PresetName,
+  l2: readonly GridRow[],
+  dp: readonly GridRow[],
+  methods: readonly MethodRow[],
+): string[] {
+  if (l2.length === 0 || dp.length === 0 || methods.length === 0)
+    throw new Error('regularisationFindings: l2, dp and methods must not be empty');
   const lines: string[] = [];
-  if (preset === 'smoke') lines.push('Preset smoke: 2-epoch searches and evaluations on 64 images; the numbers below are meaningless (read them at mini).');
+  if (preset === 'smoke')
+    lines.push('Preset smoke: 2-epoch searches and evaluations on 64 images; the numbers below are meaningless (read them at mini).');
   lines.push(gridSentence(l2), gridSentence(dp));
   const ordered = [...methods].sort((a, b) => a.testErrorPct - b.testErrorPct);
   lines.push(`Methods by test error, lowest first: ${ordered.map((m) => `${m.method} ${pct(m.testErrorPct)}`).join(', ')}.`);
@@ -322,9 +416,11 @@ export function regularisationFindings(preset: PresetName, l2: readonly GridRow[
   if (darts) {
     for (const m of methods.filter((x) => x.method.startsWith('R-DARTS'))) {
       const d = m.testErrorPct - darts.testErrorPct;
-      lines.push(`${m.method} vs DARTS: ${d < 0 ? `${(-d).toFixed(1)} points lower` : d > 0 ? `${d.toFixed(1)} points higher` : 'the same'} ` +
-        `(parameter-free share ${pct(100 * m.parameterFreeShare)} vs ${pct(100 * darts.parameterFreeShare)}; one evaluation each: ` +
-        'a difference inside the seed range of notebook 01 says nothing).');
+      lines.push(
+        `${m.method} vs DARTS: ${d < 0 ? `${(-d).toFixed(1)} points lower` : d > 0 ? `${d.toFixed(1)} points higher` : 'the same'} ` +
+          `(parameter-free share ${pct(100 * m.parameterFreeShare)} vs ${pct(100 * darts.parameterFreeShare)}; one evaluation each: ` +
+          'a difference inside the seed range of notebook 01 says nothing).',
+      );
     }
   }
   return lines;

@@ -44,31 +44,50 @@ interface Section {
 
 const SECTIONS: readonly Section[] = [
   {
-    title: '1. Does DARTS degenerate at this scale?', notebook: '01-failure-analysis',
-    question: 'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
+    title: '1. Does DARTS degenerate at this scale?',
+    notebook: '01-failure-analysis',
+    question:
+      'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
       '(the paper, CIFAR-10: skip connections take almost every edge on S1 to S3, the noise op 5 of 8 on S4).',
-    tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread'], findings: '01-findings',
-    figures: ['01-test-error', '01-op-share', '01-s3-weights', ...['s1', 's2', 's3', 's4', 'darts'].flatMap((space) => [`01-alphas-${space}`, `01-cells-${space}`])],
+    tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread'],
+    findings: '01-findings',
+    figures: [
+      '01-test-error',
+      '01-op-share',
+      '01-s3-weights',
+      ...['s1', 's2', 's3', 's4', 'darts'].flatMap((space) => [`01-alphas-${space}`, `01-cells-${space}`]),
+    ],
   },
   {
-    title: '2. Does the dominant eigenvalue rise, and does it predict the test error?', notebook: '02-eigenvalue-vs-test-error',
-    question: `The dominant eigenvalue of the validation loss's Hessian in alpha at the end of every planned search against the test ` +
+    title: '2. Does the dominant eigenvalue rise, and does it predict the test error?',
+    notebook: '02-eigenvalue-vs-test-error',
+    question:
+      `The dominant eigenvalue of the validation loss's Hessian in alpha at the end of every planned search against the test ` +
       `error of its architecture (the paper: Pearson ${PAPER_EIGENVALUE_ERROR_PEARSON} over 24 architectures on S1, CIFAR-10), and ` +
       'against the accuracy lost when the supernet is discretised.',
-    tables: ['02-eigenvalue-test-error', '02-correlation', '02-discretisation-drop'], findings: '02-findings',
+    tables: ['02-eigenvalue-test-error', '02-correlation', '02-discretisation-drop'],
+    findings: '02-findings',
     figures: ['02-eigenvalue-vs-test-error', '02-discretisation-drop'],
   },
   {
-    title: '3. Does early stopping help (DARTS-ES, DARTS-ADA)?', notebook: '03-early-stopping',
-    question: 'The eigenvalue trajectories with the stopping rule, the test errors of DARTS, DARTS-ES and DARTS-ADA, and other rules ' +
+    title: '3. Does early stopping help (DARTS-ES, DARTS-ADA)?',
+    notebook: '03-early-stopping',
+    question:
+      'The eigenvalue trajectories with the stopping rule, the test errors of DARTS, DARTS-ES and DARTS-ADA, and other rules ' +
       'replayed on the stored series.',
-    tables: ['03-es-test-error', '03-es-replay'], findings: '03-findings', figures: ['03-eigenvalue-trajectories', '03-ada-s3'],
+    tables: ['03-es-test-error', '03-es-replay'],
+    findings: '03-findings',
+    figures: ['03-eigenvalue-trajectories', '03-ada-s3'],
   },
   {
-    title: '4. Does regularising the inner problem help (R-DARTS(L2), R-DARTS(DP))?', notebook: '04-regularisation',
-    question: 'The L2 and drop-path grids on S3: final eigenvalue and test error per strength, the R-DARTS selection, and the ' +
+    title: '4. Does regularising the inner problem help (R-DARTS(L2), R-DARTS(DP))?',
+    notebook: '04-regularisation',
+    question:
+      'The L2 and drop-path grids on S3: final eigenvalue and test error per strength, the R-DARTS selection, and the ' +
       'random-search baselines beside them.',
-    tables: ['04-l2-grid', '04-dp-grid', '04-methods'], findings: '04-findings', figures: ['04-l2-grid', '04-dp-grid'],
+    tables: ['04-l2-grid', '04-dp-grid', '04-methods'],
+    findings: '04-findings',
+    figures: ['04-l2-grid', '04-dp-grid'],
   },
 ];
 
@@ -86,23 +105,41 @@ export function protocolTable(preset: PresetName): string {
   const searchImages = (c: SearchConfig) => images(c.trainSubset, all(DATASETS[c.dataset].trainImages));
   const trainImages = (c: TrainConfig) => images(c.trainSubset, all(DATASETS[c.dataset].trainImages));
   const testImages = (c: TrainConfig) => images(c.testSubset, all(DATASETS[c.dataset].testImages));
-  const size = (c: SearchConfig | TrainConfig) => `${DATASETS[c.dataset].height} x ${DATASETS[c.dataset].width} x ${DATASETS[c.dataset].channels}`;
+  const size = (c: SearchConfig | TrainConfig) =>
+    `${DATASETS[c.dataset].height} x ${DATASETS[c.dataset].width} x ${DATASETS[c.dataset].channels}`;
   const rows: [string, string, string][] = [
     ['data set', `${DATASETS[s.dataset].label} (${size(s)})`, `${DATASETS[sp.dataset].label} (${size(sp)}; also CIFAR-100, SVHN)`],
     ['search: cells, channels', `${s.layers}, ${s.C}`, `${sp.layers}, ${sp.C}`],
     ['search: epochs, batch', `${s.epochs}, ${s.batchSize}`, `${sp.epochs}, ${sp.batchSize}`],
     ['search: training images (half for the weights, half for alpha)', searchImages(s), searchImages(sp)],
     ['search: alpha learning rate', String(s.alphaOptimizer.lr), String(sp.alphaOptimizer.lr)],
-    ['search: alpha gradient; weight steps in all (about)', `${s.order} order; ${steps(searchWeightImages(s), s.batchSize, s.epochs)}`,
-      `first or second order (PAPER.md 1); ${steps(searchWeightImages(sp), sp.batchSize, sp.epochs)}`],
-    ['curvature: method, every k epochs', `${s.hessian.method} (${s.hessian.scheme} differences, tolerance ${s.hessian.tolerance}), ${s.hessian.evalEvery}`,
-      `${sp.hessian.method} matrix (this project's paper preset: ${sp.hessian.scheme} differences; the original code: exact), ${sp.hessian.evalEvery}`],
-    ['seeds per setting', `1 (search seed ${searchPlan(preset)[0]?.config.seed}, evaluation seed ${t.seed})`, '3 search seeds per setting in the code; the paper searches 4 times and selects by validation (PAPER.md 1)'],
-    ['evaluation: cells, channels', `${t.layers}, ${t.C}`, `${tp.layers}, ${tp.C} (CIFAR-10, 16 channels for S2 and S4; 8, 16 on CIFAR-100 and SVHN)`],
+    [
+      'search: alpha gradient; weight steps in all (about)',
+      `${s.order} order; ${steps(searchWeightImages(s), s.batchSize, s.epochs)}`,
+      `first or second order (PAPER.md 1); ${steps(searchWeightImages(sp), sp.batchSize, sp.epochs)}`,
+    ],
+    [
+      'curvature: method, every k epochs',
+      `${s.hessian.method} (${s.hessian.scheme} differences, tolerance ${s.hessian.tolerance}), ${s.hessian.evalEvery}`,
+      `${sp.hessian.method} matrix (this project's paper preset: ${sp.hessian.scheme} differences; the original code: exact), ${sp.hessian.evalEvery}`,
+    ],
+    [
+      'seeds per setting',
+      `1 (search seed ${searchPlan(preset)[0]?.config.seed}, evaluation seed ${t.seed})`,
+      '3 search seeds per setting in the code; the paper searches 4 times and selects by validation (PAPER.md 1)',
+    ],
+    [
+      'evaluation: cells, channels',
+      `${t.layers}, ${t.C}`,
+      `${tp.layers}, ${tp.C} (CIFAR-10, 16 channels for S2 and S4; 8, 16 on CIFAR-100 and SVHN)`,
+    ],
     ['evaluation: epochs, batch', `${t.epochs}, ${t.batchSize}`, `${tp.epochs}, ${tp.batchSize}`],
     ['evaluation: training images, test images', `${trainImages(t)}, ${testImages(t)}`, `${trainImages(tp)}, ${testImages(tp)}`],
-    ['evaluation: weight steps in all (about)', steps(t.trainSubset ?? DATASETS[t.dataset].trainImages, t.batchSize, t.epochs),
-      steps(tp.trainSubset ?? DATASETS[tp.dataset].trainImages, tp.batchSize, tp.epochs)],
+    [
+      'evaluation: weight steps in all (about)',
+      steps(t.trainSubset ?? DATASETS[t.dataset].trainImages, t.batchSize, t.epochs),
+      steps(tp.trainSubset ?? DATASETS[tp.dataset].trainImages, tp.batchSize, tp.epochs),
+    ],
   ];
   return mdTable(['', `ours (${preset})`, 'the paper (PAPER.md)'], rows);
 }
@@ -119,18 +156,29 @@ export function methodsVerdict(preset: PresetName, records: string = resultsDir(
   const range = errors.length > 1 ? Math.max(...errors) - Math.min(...errors) : undefined;
   const delta = (e: number | string) => (typeof e === 'number' && typeof darts === 'number' ? e - darts : undefined);
   const reading = (d: number | undefined) => (d === undefined || range === undefined ? '' : spreadReading(d, range));
-  const table = mdTable(['method (S3)', 'test error %', 'vs DARTS (points)', 'reading', 'dominant eigenvalue', 'parameter-free share', 'how chosen'],
+  const table = mdTable(
+    ['method (S3)', 'test error %', 'vs DARTS (points)', 'reading', 'dominant eigenvalue', 'parameter-free share', 'how chosen'],
     rows.map((r) => {
       const d = r.method === 'DARTS' ? undefined : delta(r.testError);
-      return [r.method, typeof r.testError === 'number' ? r.testError.toFixed(2) : r.testError || 'n/a',
-        d === undefined ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}`, reading(d),
-        typeof r.eigenvalue === 'number' ? r.eigenvalue.toFixed(3) : '', typeof r.parameterFreeShare === 'number' ? r.parameterFreeShare.toFixed(3) : '', r.how];
-    }));
-  const yardstick = range === undefined
-    ? `No seed spread yet (DARTS's genotype at evaluation seeds ${spread.map((s) => `${s.seed}: ${s.testError}`).join(', ') || 'n/a'}).`
-    : `Yardstick: DARTS's S3 genotype evaluated with ${errors.length} seeds spans ${range.toFixed(2)} points ` +
-      `(${Math.min(...errors).toFixed(2)}% to ${Math.max(...errors).toFixed(2)}%); each method has one search seed and one evaluation. ` +
-      'Genotypes: `npx tsx lib/cli.ts compare --preset ' + preset + '`.';
+      return [
+        r.method,
+        typeof r.testError === 'number' ? r.testError.toFixed(2) : r.testError || 'n/a',
+        d === undefined ? '' : `${d >= 0 ? '+' : ''}${d.toFixed(2)}`,
+        reading(d),
+        typeof r.eigenvalue === 'number' ? r.eigenvalue.toFixed(3) : '',
+        typeof r.parameterFreeShare === 'number' ? r.parameterFreeShare.toFixed(3) : '',
+        r.how,
+      ];
+    }),
+  );
+  const yardstick =
+    range === undefined
+      ? `No seed spread yet (DARTS's genotype at evaluation seeds ${spread.map((s) => `${s.seed}: ${s.testError}`).join(', ') || 'n/a'}).`
+      : `Yardstick: DARTS's S3 genotype evaluated with ${errors.length} seeds spans ${range.toFixed(2)} points ` +
+        `(${Math.min(...errors).toFixed(2)}% to ${Math.max(...errors).toFixed(2)}%); each method has one search seed and one evaluation. ` +
+        'Genotypes: `npx tsx lib/cli.ts compare --preset ' +
+        preset +
+        '`.';
   return `${table}\n\n${yardstick}`;
 }
 
@@ -140,17 +188,25 @@ export function methodsVerdict(preset: PresetName, records: string = resultsDir(
  */
 export function claimsSection(outputs: string, preset: PresetName, beforeFix = false): string {
   const rows = claimRows(csvTables(path.join(outputs, 'tables')));
-  const table = mdTable(['', 'claim', 'the paper', `ours (${preset})`, 'verdict'],
-    rows.map((r, i) => [i + 1, r.claim, r.paper, r.ours, `**${r.verdict}**${beforeFix ? ` ${BEFORE_FIX_MARK}` : ''}`]));
+  const table = mdTable(
+    ['', 'claim', 'the paper', `ours (${preset})`, 'verdict'],
+    rows.map((r, i) => [i + 1, r.claim, r.paper, r.ours, `**${r.verdict}**${beforeFix ? ` ${BEFORE_FIX_MARK}` : ''}`]),
+  );
   const rules = rows.map((r, i) => {
     const first = rows.findIndex((x) => x.rule === r.rule);
     return `${i + 1}. ${first < i ? `As ${first + 1}` : r.rule}.`;
   });
-  const caveat = MEANINGFUL_PRESETS.includes(preset) ? []
-    : [`_At preset ${preset} the searches are too short and the evaluations too small for these verdicts to say anything about the paper: ` +
-      'they test the pipeline. Read them at mini._', ''];
+  const caveat = MEANINGFUL_PRESETS.includes(preset)
+    ? []
+    : [
+        `_At preset ${preset} the searches are too short and the evaluations too small for these verdicts to say anything about the paper: ` +
+          'they test the pipeline. Read them at mini._',
+        '',
+      ];
   const fix = beforeFix ? [`_Every verdict is marked ${BEFORE_FIX_MARK}: see "The engine revision of the records"._`, ''] : [];
-  return [...caveat, ...fix, table, '', 'How each verdict was decided (the numbers come from the sections below):', '', ...rules].join('\n');
+  return [...caveat, ...fix, table, '', 'How each verdict was decided (the numbers come from the sections below):', '', ...rules].join(
+    '\n',
+  );
 }
 
 /** Hours of the planned searches and of the finished evaluations under the preset's train config, from the records. */
@@ -187,7 +243,12 @@ export function computeTable(preset: PresetName, records: string): { table: stri
   const rsWs = plannedRsWs(preset, records);
   const rsWsResult = readBaselineResult<{ seconds?: { total?: number } }>(rsWs.dir);
   const rsWsSeconds = rsWsResult?.seconds?.total ?? 0;
-  rows.push([`RS-ws baseline (${rsWs.name}'s config)`, rsWsResult ? 'finished' : 'not finished', '', rsWsResult ? (rsWsSeconds / 3600).toFixed(2) : '']);
+  rows.push([
+    `RS-ws baseline (${rsWs.name}'s config)`,
+    rsWsResult ? 'finished' : 'not finished',
+    '',
+    rsWsResult ? (rsWsSeconds / 3600).toFixed(2) : '',
+  ]);
   total += rsWsSeconds;
   rows.push(['total', '', '', (total / 3600).toFixed(2)]);
   return { table: mdTable(['what', 'status', 'epochs', 'hours (one core each)'], rows), hours: total / 3600 };
@@ -198,12 +259,16 @@ function sectionText(s: Section, outputs: string, preset: PresetName): string {
   const lines = [`## ${s.title}`, '', s.question, ''];
   const missing = s.tables.filter((t) => !fs.existsSync(path.join(tables, `${t}.md`)));
   if (missing.length > 0) {
-    lines.push(`_Not written yet (${missing.map((m) => `tables/${m}.md`).join(', ')}): notebook \`${s.notebook}\` writes ` +
-      `${missing.length === 1 ? 'it' : 'them'} with \`npm run notebooks -- --preset ${preset}\` once the searches and evaluations ` +
-      `have finished (\`rdarts experiment --preset ${preset}\`, then \`rdarts experiment --preset ${preset} --evaluate\`)._`, '');
+    lines.push(
+      `_Not written yet (${missing.map((m) => `tables/${m}.md`).join(', ')}): notebook \`${s.notebook}\` writes ` +
+        `${missing.length === 1 ? 'it' : 'them'} with \`npm run notebooks -- --preset ${preset}\` once the searches and evaluations ` +
+        `have finished (\`rdarts experiment --preset ${preset}\`, then \`rdarts experiment --preset ${preset} --evaluate\`)._`,
+      '',
+    );
   }
   const findings = path.join(tables, `${s.findings}.md`);
-  if (fs.existsSync(findings)) lines.push(`What notebook \`${s.notebook}\` concludes from them:`, '', fs.readFileSync(findings, 'utf8').trim(), '');
+  if (fs.existsSync(findings))
+    lines.push(`What notebook \`${s.notebook}\` concludes from them:`, '', fs.readFileSync(findings, 'utf8').trim(), '');
   for (const t of s.tables.filter((x) => !missing.includes(x))) {
     lines.push(`**tables/${t}** (also \`tables/${t}.csv\`)`, '', fs.readFileSync(path.join(tables, `${t}.md`), 'utf8').trim(), '');
   }
@@ -211,7 +276,10 @@ function sectionText(s: Section, outputs: string, preset: PresetName): string {
   if (figures.length > 0) lines.push(figures.map((f) => `![${f}](figures/${f}.png)`).join('\n'), '');
   const htmlOnly = s.figures.filter((f) => !figures.includes(f) && fs.existsSync(path.join(outputs, 'figures', `${f}.html`)));
   if (htmlOnly.length > 0) {
-    lines.push(`_Saved without a PNG (Chromium was missing; \`bash .ci/setup\` installs it): ${htmlOnly.map((f) => `figures/${f}.html`).join(', ')}._`, '');
+    lines.push(
+      `_Saved without a PNG (Chromium was missing; \`bash .ci/setup\` installs it): ${htmlOnly.map((f) => `figures/${f}.html`).join(', ')}._`,
+      '',
+    );
   }
   return lines.join('\n');
 }
@@ -221,23 +289,30 @@ function sectionText(s: Section, outputs: string, preset: PresetName): string {
  * `outputs` (default outputsDir(preset)), the compute from the records under `records` (default
  * resultsDir(): runs/ and evals/).
  */
-export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string = outputsDir(preset), records: string = resultsDir()): string {
+export function buildReport(
+  preset: PresetName = REPORT_PRESET,
+  outputs: string = outputsDir(preset),
+  records: string = resultsDir(),
+): string {
   const compute = computeTable(preset, records);
   const audit = engineAudit(preset, records);
-  const paperErrors = Object.entries(PAPER_DARTS_CIFAR10_ERROR).filter(([, v]) => v !== null).map(([k, v]) => `${k.toUpperCase()} ${v}%`).join(', ');
+  const paperErrors = Object.entries(PAPER_DARTS_CIFAR10_ERROR)
+    .filter(([, v]) => v !== null)
+    .map(([k, v]) => `${k.toUpperCase()} ${v}%`)
+    .join(', ');
   return [
     `# RobustDARTS in TypeScript: the first reproduction (preset ${preset})`,
     '',
     `Written by \`npx tsx lib/cli.ts report --preset ${preset}\` from the tables, closing sentences and figures that ` +
       `\`npm run notebooks -- --preset ${preset}\` wrote (read-only, from the committed records: \`results/README.md\`), and from ` +
-      'the run records; do not edit it by hand, regenerate it. All numbers come from this project\'s 2-core CPU machine.',
+      "the run records; do not edit it by hand, regenerate it. All numbers come from this project's 2-core CPU machine.",
     '',
     '## Protocol: ours beside the paper',
     '',
     protocolTable(preset),
     '',
     `The paper's DARTS test errors on CIFAR-10 (PAPER.md 6): ${paperErrors}. Our errors are on ${DATASETS[resolveConfig(preset).dataset].label}, ` +
-      'with networks and training budgets far smaller, so they are compared with the paper\'s by direction (which method is better, ' +
+      "with networks and training budgets far smaller, so they are compared with the paper's by direction (which method is better, " +
       'does the curvature rise), never by value.',
     '',
     '## The engine revision of the records',
@@ -246,7 +321,11 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     '',
     '## What reproduced and what did not',
     '',
-    claimsSection(outputs, preset, audit.some((r) => r.affected)),
+    claimsSection(
+      outputs,
+      preset,
+      audit.some((r) => r.affected),
+    ),
     '',
     '## The methods on S3 at a glance',
     '',
@@ -268,11 +347,17 @@ export function buildReport(preset: PresetName = REPORT_PRESET, outputs: string 
     '',
     engineAppendix(audit),
     '',
-  ].join('\n').replace(/\n{3,}/g, '\n\n');
+  ]
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n');
 }
 
 /** Writes `<outputs>/REPORT.md` (buildReport's arguments); returns the file. */
-export function writeReport(preset: PresetName = REPORT_PRESET, outputs: string = outputsDir(preset), records: string = resultsDir()): string {
+export function writeReport(
+  preset: PresetName = REPORT_PRESET,
+  outputs: string = outputsDir(preset),
+  records: string = resultsDir(),
+): string {
   const file = path.join(outputs, 'REPORT.md');
   writeFileAtomic(file, buildReport(preset, outputs, records));
   return file;

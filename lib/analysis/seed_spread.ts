@@ -39,12 +39,17 @@ export function spreadTrainConfig(preset: PresetName, seed: number) {
 }
 
 /** Evaluates `genotype` at each of `seeds` (ensureEvaluation: finished ones are read back). */
-export async function seedSpread(genotype: Genotype, preset: PresetName, source: EvalSource,
-  seeds: readonly number[] = SPREAD_SEEDS): Promise<SeedSpreadRow[]> {
+export async function seedSpread(
+  genotype: Genotype,
+  preset: PresetName,
+  source: EvalSource,
+  seeds: readonly number[] = SPREAD_SEEDS,
+): Promise<SeedSpreadRow[]> {
   const rows: SeedSpreadRow[] = [];
   for (const seed of seeds) {
     const e: StoredEvaluation = (await ensureEvaluation(genotype, spreadTrainConfig(preset, seed), { source, progress: 'off' })).evaluation;
-    if (!e.done || e.testError === undefined || e.testImages === undefined) throw new Error(`seedSpread: the evaluation in ${e.dir} is not finished`);
+    if (!e.done || e.testError === undefined || e.testImages === undefined)
+      throw new Error(`seedSpread: the evaluation in ${e.dir} is not finished`);
     rows.push({ seed, evalId: e.evalId, testErrorPct: 100 * e.testError, testImages: e.testImages });
   }
   return rows;
@@ -57,23 +62,35 @@ export function seedSpreadSummary(rows: readonly SeedSpreadRow[]): SeedSpreadSum
   const m = mean(xs);
   const p = m / 100;
   const images = Math.min(...rows.map((r) => r.testImages));
-  return { n: xs.length, meanPct: m, sdPct: sampleSd(xs), minPct: Math.min(...xs), maxPct: Math.max(...xs), binomialSePct: 100 * Math.sqrt((p * (1 - p)) / images) };
+  return {
+    n: xs.length,
+    meanPct: m,
+    sdPct: sampleSd(xs),
+    minPct: Math.min(...xs),
+    maxPct: Math.max(...xs),
+    binomialSePct: 100 * Math.sqrt((p * (1 - p)) / images),
+  };
 }
 
 /** One sentence for the notebook's closing cell and the report. */
 export function seedSpreadFinding(rows: readonly SeedSpreadRow[]): string {
   const s = seedSpreadSummary(rows);
-  return `The same genotype trained with ${s.n} evaluation seeds: test error ${s.meanPct.toFixed(2)}% on average, ` +
+  return (
+    `The same genotype trained with ${s.n} evaluation seeds: test error ${s.meanPct.toFixed(2)}% on average, ` +
     `from ${s.minPct.toFixed(2)}% to ${s.maxPct.toFixed(2)}% (sd ${Number.isFinite(s.sdPct) ? s.sdPct.toFixed(2) : 'n/a'} points; ` +
     `the binomial standard error on ${Math.min(...rows.map((r) => r.testImages)).toLocaleString('en-US')} test images alone is ` +
-    `${s.binomialSePct.toFixed(2)}). Differences between single evaluations smaller than this range say nothing about the methods.`;
+    `${s.binomialSePct.toFixed(2)}). Differences between single evaluations smaller than this range say nothing about the methods.`
+  );
 }
 
 /**
  * How a single evaluation's difference `delta` (points, method − reference) reads against the seed
  * spread's `range` (max − min, points): beyond it only when |delta| exceeds the range.
  */
-export function spreadReading(delta: number, range: number): 'lower, beyond the seed range' | 'higher, beyond the seed range' | 'within the seed range' {
+export function spreadReading(
+  delta: number,
+  range: number,
+): 'lower, beyond the seed range' | 'higher, beyond the seed range' | 'within the seed range' {
   if (Math.abs(delta) <= range) return 'within the seed range';
   return delta < 0 ? 'lower, beyond the seed range' : 'higher, beyond the seed range';
 }

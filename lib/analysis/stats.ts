@@ -111,7 +111,7 @@ export function averageRanks(v: readonly number[]): number[] {
   for (let start = 0; start < order.length;) {
     let end = start + 1;
     while (end < order.length && v[order[end]] === v[order[start]]) end++;
-    const rank = (start + 1 + end) / 2;  // mean of the ranks start+1 .. end
+    const rank = (start + 1 + end) / 2; // mean of the ranks start+1 .. end
     for (let k = start; k < end; k++) ranks[order[k]] = rank;
     start = end;
   }

@@ -16,8 +16,7 @@ export interface ShowTableOptions {
 }
 
 function formatNumber(digits: number) {
-  return (v: unknown) =>
-    typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? v.toPrecision(digits) : String(v);
+  return (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? v.toPrecision(digits) : String(v));
 }
 
 /** Displays a table: HTML in a notebook, Markdown elsewhere. */

@@ -34,9 +34,7 @@ import { mixSeed, permutation, Rng } from '../data/rng';
 import { loadCheckpoint, saveCheckpoint, type SearchState } from '../runs/checkpoint';
 import { assertMayCompute } from '../runs/compute_guard';
 import { acquireLock } from '../runs/lock';
-import {
-  cosineLr, createSearchState, disposeSearchState, dropPathAt, epochAugment, type SearchData, searchData,
-} from '../search/loop';
+import { cosineLr, createSearchState, disposeSearchState, dropPathAt, epochAugment, type SearchData, searchData } from '../search/loop';
 import type { ProgressMode } from '../search/progress';
 import type { LossAccuracy } from '../search/records';
 import { accuracy, type Batch, crossEntropy, type Supernet, weightStep } from '../search/step';
@@ -45,8 +43,18 @@ import { getSpace } from '../spaces/spaces';
 import type { SearchNetwork } from '../supernet/network';
 import { sampleGenotype } from './sample';
 import {
-  appendBaselineEpoch, BASELINE_FILES, baselineDir, checkpointFile, createBaseline, prepareBaselineResume, pruneBaselineCheckpoints,
-  readBaselineConfig, readBaselineResult, readLines, writeBaselineResult, writeLines,
+  appendBaselineEpoch,
+  BASELINE_FILES,
+  baselineDir,
+  checkpointFile,
+  createBaseline,
+  prepareBaselineResume,
+  pruneBaselineCheckpoints,
+  readBaselineConfig,
+  readBaselineResult,
+  readLines,
+  writeBaselineResult,
+  writeLines,
 } from './store';
 
 /** The selection phase's sizes (PAPER.md 4: 1000, 10, 10). */
@@ -140,7 +148,8 @@ export function selectionArchitecture(config: SearchConfig, index: number): Geno
 /** The supernet seen through `architecture`: what weightStep trains (a view; owns nothing). */
 function discrete(net: SearchNetwork, architecture: Genotype): Supernet {
   return {
-    weights: net.weights, alphas: net.alphas,
+    weights: net.weights,
+    alphas: net.alphas,
     forward: (x, options) => net.forward(x, { ...options, architecture }),
   };
 }
@@ -159,8 +168,13 @@ export interface RsWsStepInfo {
  * random architecture and one weight step on it (SGD, clipped, cosine lr of the epoch). Returns
  * the epoch's record; `onStep` sees every step.
  */
-export function rsWsEpoch(config: SearchConfig, data: SearchData, state: SearchState, epoch: number,
-  onStep: (info: RsWsStepInfo) => void = () => undefined): RsWsEpochRecord {
+export function rsWsEpoch(
+  config: SearchConfig,
+  data: SearchData,
+  state: SearchState,
+  epoch: number,
+  onStep: (info: RsWsStepInfo) => void = () => undefined,
+): RsWsEpochRecord {
   const started = Date.now();
   const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
   const steps = Math.ceil(subsetSize(data.split.train) / config.batchSize);
@@ -171,18 +185,27 @@ export function rsWsEpoch(config: SearchConfig, data: SearchData, state: SearchS
   for (const batch of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment })) {
     const architecture = trainingArchitecture(config, epoch, step);
     const t = weightStep(discrete(state.net, architecture), state.weightOpt, batch, {
-      lr, gradClip: config.weightOptimizer.gradClip, seed: mixSeed(mixSeed(config.seed, epoch, step), 2), dropPathProb,
+      lr,
+      gradClip: config.weightOptimizer.gradClip,
+      seed: mixSeed(mixSeed(config.seed, epoch, step), 2),
+      dropPathProb,
     });
     const n = batch.y.shape[0];
     tf.dispose([batch.x, batch.y]);
-    sum.loss += t.loss * n; sum.correct += t.accuracy * n; sum.n += n;
+    sum.loss += t.loss * n;
+    sum.correct += t.accuracy * n;
+    sum.n += n;
     step += 1;
     onStep({ epoch, step, steps, architecture, train: t });
   }
   return {
-    epoch, lr, steps: step, train: { loss: sum.loss / sum.n, accuracy: sum.correct / sum.n },
+    epoch,
+    lr,
+    steps: step,
+    train: { loss: sum.loss / sum.n, accuracy: sum.correct / sum.n },
     regularization: { l2: state.weightOpt.options.weightDecay, dropPathProb },
-    seconds: (Date.now() - started) / 1000, backend: backendInfo()?.name ?? tf.getBackend(),
+    seconds: (Date.now() - started) / 1000,
+    backend: backendInfo()?.name ?? tf.getBackend(),
   };
 }
 
@@ -206,8 +229,13 @@ export function scoreBatchesOf(subset: Subset, batchSize: number, count: number,
  * batch size): training-mode BN, running statistics untouched (file header); `seed` fixes any
  * noise op (batch b: mixSeed(seed, b)).
  */
-export function scoreArchitecture(net: SearchNetwork, architecture: Genotype, batches: Iterable<Batch>, seed: number,
-  disposeBatches = false): LossAccuracy {
+export function scoreArchitecture(
+  net: SearchNetwork,
+  architecture: Genotype,
+  batches: Iterable<Batch>,
+  seed: number,
+  disposeBatches = false,
+): LossAccuracy {
   let [loss, correct, n, b] = [0, 0, 0, 0];
   for (const batch of batches) {
     const size = batch.y.shape[0];
@@ -257,8 +285,11 @@ export interface RsWsRun {
 function stored(dir: string, status: RsWsRun['status']): RsWsRun {
   const result = readBaselineResult<RsWsResult>(dir);
   return {
-    status, dir, epochs: readLines<RsWsEpochRecord>(dir, BASELINE_FILES.epochs),
-    samples: readLines<ScoredArchitecture>(dir, BASELINE_FILES.samples), ...(result ? { result } : {}),
+    status,
+    dir,
+    epochs: readLines<RsWsEpochRecord>(dir, BASELINE_FILES.epochs),
+    samples: readLines<ScoredArchitecture>(dir, BASELINE_FILES.samples),
+    ...(result ? { result } : {}),
   };
 }
 
@@ -274,11 +305,18 @@ function storedSamples(dir: string): ScoredArchitecture[] {
  * resolves when it is finished (or interrupted by maxEpochs / maxSamples).
  */
 export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOptions = {}): Promise<RsWsRun> {
-  const parameters = checkRsWsParameters({ ...RS_WS_DEFAULTS, ...Object.fromEntries(
-    (['samples', 'scoreBatches', 'topK'] as const).filter((k) => options[k] !== undefined).map((k) => [k, options[k]])) });
+  const parameters = checkRsWsParameters({
+    ...RS_WS_DEFAULTS,
+    ...Object.fromEntries(
+      (['samples', 'scoreBatches', 'topK'] as const).filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
+    ),
+  });
   const existing = baselineDir(config, RS_WS_METHOD, { ...parameters }, options.root);
   if (readBaselineResult(existing)) return stored(existing, 'finished');
-  assertMayCompute(`RS-ws baseline in ${existing}`, 'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again');
+  assertMayCompute(
+    `RS-ws baseline in ${existing}`,
+    'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again',
+  );
   const data = searchData(config, options.train);
   const dir = createBaseline(config, RS_WS_METHOD, { ...parameters }, options.root);
   const release = acquireLock(dir, 'RS-ws baseline');
@@ -292,13 +330,20 @@ export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOption
 }
 
 /** ensureRsWs's work in a locked directory: train (or resume) the shared weights, then select. */
-async function continueRsWs(config: SearchConfig, options: EnsureRsWsOptions, parameters: RsWsParameters,
-  data: ReturnType<typeof searchData>, dir: string): Promise<RsWsRun> {
+async function continueRsWs(
+  config: SearchConfig,
+  options: EnsureRsWsOptions,
+  parameters: RsWsParameters,
+  data: ReturnType<typeof searchData>,
+  dir: string,
+): Promise<RsWsRun> {
   const { id } = readBaselineConfig(dir);
   const { startEpoch, checkpoint } = prepareBaselineResume(dir);
   const status = startEpoch > 0 ? 'resumed' : 'started';
   const mode = options.progress ?? config.report.progress;
-  const log = (line: string) => { if (mode !== 'off') process.stderr.write(`rs-ws ${id}: ${line}\n`); };
+  const log = (line: string) => {
+    if (mode !== 'off') process.stderr.write(`rs-ws ${id}: ${line}\n`);
+  };
   const state = createSearchState(config, data);
   try {
     if (checkpoint) loadCheckpoint(checkpoint.file, state);
@@ -308,8 +353,10 @@ async function continueRsWs(config: SearchConfig, options: EnsureRsWsOptions, pa
       saveCheckpoint(checkpointFile(dir, epoch), { ...state, meta: { epoch, id, method: 'rs-ws' } });
       appendBaselineEpoch(dir, record);
       pruneBaselineCheckpoints(dir, epoch);
-      log(`epoch ${epoch + 1}/${config.epochs}: train loss ${record.train.loss.toFixed(3)} acc ${record.train.accuracy.toFixed(3)} ` +
-        `(${record.seconds.toFixed(1)} s)`);
+      log(
+        `epoch ${epoch + 1}/${config.epochs}: train loss ${record.train.loss.toFixed(3)} acc ${record.train.accuracy.toFixed(3)} ` +
+          `(${record.seconds.toFixed(1)} s)`,
+      );
     }
     if (readLines(dir, BASELINE_FILES.epochs).length < config.epochs) return stored(dir, 'interrupted');
     const done = select(config, data, state, dir, id, parameters, options.maxSamples, log);
@@ -320,8 +367,16 @@ async function continueRsWs(config: SearchConfig, options: EnsureRsWsOptions, pa
 }
 
 /** The selection phase on the trained state; false when interrupted by `maxSamples`. */
-function select(config: SearchConfig, data: SearchData, state: SearchState, dir: string, id: string, parameters: RsWsParameters,
-  maxSamples: number | undefined, log: (line: string) => void): boolean {
+function select(
+  config: SearchConfig,
+  data: SearchData,
+  state: SearchState,
+  dir: string,
+  id: string,
+  parameters: RsWsParameters,
+  maxSamples: number | undefined,
+  log: (line: string) => void,
+): boolean {
   const { net } = state;
   const samples = storedSamples(dir);
   const batches = scoreBatchesOf(data.split.val, config.batchSize, parameters.scoreBatches, config.seed);
@@ -347,17 +402,26 @@ function select(config: SearchConfig, data: SearchData, state: SearchState, dir:
   const ranked = [...samples].sort(byScore).slice(0, parameters.topK);
   const val = data.split.val;
   const top: RsWsCandidate[] = ranked.map((s) => ({
-    index: s.index, genotype: s.genotype, sample: { loss: s.loss, accuracy: s.accuracy },
+    index: s.index,
+    genotype: s.genotype,
+    sample: { loss: s.loss, accuracy: s.accuracy },
     valid: scoreArchitecture(net, s.genotype, evalBatches(val.dataset, config.batchSize, val.start, val.end), scoreSeed, true),
   }));
   const best = top.reduce((b, c) => (c.valid.accuracy > b.valid.accuracy ? c : b));
   const epochs = readLines<RsWsEpochRecord>(dir, BASELINE_FILES.epochs);
   const seconds = {
-    train: epochs.reduce((s, r) => s + r.seconds, 0), samples: samples.reduce((s, r) => s + r.seconds, 0),
+    train: epochs.reduce((s, r) => s + r.seconds, 0),
+    samples: samples.reduce((s, r) => s + r.seconds, 0),
     top: (Date.now() - started) / 1000,
   };
   const result: RsWsResult = {
-    method: 'rs-ws', id, genotype: best.genotype, best: best.index, top, parameters, scoreImages,
+    method: 'rs-ws',
+    id,
+    genotype: best.genotype,
+    best: best.index,
+    top,
+    parameters,
+    scoreImages,
     seconds: { ...seconds, total: seconds.train + seconds.samples + seconds.top },
   };
   writeBaselineResult(dir, result);

@@ -26,7 +26,11 @@ export { checkpointFile } from '../runs/run_read';
 
 /** The names inside a baseline directory. */
 export const BASELINE_FILES = {
-  config: 'config.json', epochs: 'epochs.jsonl', samples: 'samples.jsonl', result: 'result.json', checkpoints: 'checkpoint',
+  config: 'config.json',
+  epochs: 'epochs.jsonl',
+  samples: 'samples.jsonl',
+  result: 'result.json',
+  checkpoints: 'checkpoint',
 } as const;
 
 /** Plain JSON values: a baseline's parameters. */
@@ -43,11 +47,21 @@ export interface BaselineConfigFile {
   readonly versions: Readonly<Record<string, string>>;
 }
 
-const sortedJson = (p: Parameters) => JSON.stringify(Object.fromEntries(Object.keys(p).sort().map((k) => [k, p[k]])));
+const sortedJson = (p: Parameters) =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.keys(p)
+        .sort()
+        .map((k) => [k, p[k]]),
+    ),
+  );
 
 /** The id of a baseline run: sha256 of the canonical config, the method and the parameters (file header). */
 export function baselineId(config: SearchConfig, method: string, parameters: Parameters): string {
-  return createHash('sha256').update(`${canonicalConfig(config)}\n${method}\n${sortedJson(parameters)}`).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(`${canonicalConfig(config)}\n${method}\n${sortedJson(parameters)}`)
+    .digest('hex')
+    .slice(0, 12);
 }
 
 /** `<root>/baselines/<id>`; root defaults to the results folder. */
@@ -84,14 +98,23 @@ export function createBaseline(config: SearchConfig, method: string, parameters:
   const id = baselineId(checked, method, parameters);
   if (fs.existsSync(path.join(dir, BASELINE_FILES.config))) {
     const stored = readBaselineConfig(dir);
-    if (stored.id !== id || stored.method !== method || canonicalConfig(stored.config) !== canonicalConfig(checked)
-      || sortedJson(stored.parameters) !== sortedJson(parameters)) {
+    if (
+      stored.id !== id ||
+      stored.method !== method ||
+      canonicalConfig(stored.config) !== canonicalConfig(checked) ||
+      sortedJson(stored.parameters) !== sortedJson(parameters)
+    ) {
       throw new Error(`createBaseline: directory ${dir} holds another run (a hash collision or an edited config.json)`);
     }
     return dir;
   }
   const record: BaselineConfigFile = {
-    id, method, parameters, config: checked, createdAt: new Date().toISOString(), backend: backendInfo()?.name ?? null,
+    id,
+    method,
+    parameters,
+    config: checked,
+    createdAt: new Date().toISOString(),
+    backend: backendInfo()?.name ?? null,
     versions: softwareVersions(),
   };
   writeFileAtomic(path.join(dir, BASELINE_FILES.config), JSON.stringify(record, null, 2) + '\n');
@@ -102,13 +125,17 @@ export function createBaseline(config: SearchConfig, method: string, parameters:
 export function readLines<T>(dir: string, name: string): T[] {
   const file = path.join(dir, name);
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((line, i) => {
-    try {
-      return JSON.parse(line) as T;
-    } catch (e) {
-      throw new Error(`baseline store: ${file} line ${i + 1} is not valid JSON: ${(e as Error).message}`);
-    }
-  });
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((line, i) => {
+      try {
+        return JSON.parse(line) as T;
+      } catch (e) {
+        throw new Error(`baseline store: ${file} line ${i + 1} is not valid JSON: ${(e as Error).message}`);
+      }
+    });
 }
 
 /** Rewrites `<dir>/<name>` atomically with one JSON value a line. */
@@ -151,7 +178,7 @@ export function prepareBaselineResume(dir: string): { startEpoch: number; checkp
 /** result.json of a finished run, or undefined. */
 export function readBaselineResult<R>(dir: string): R | undefined {
   const file = path.join(dir, BASELINE_FILES.result);
-  return fs.existsSync(file) ? readJson(file) as R : undefined;
+  return fs.existsSync(file) ? (readJson(file) as R) : undefined;
 }
 
 /** Writes result.json: the run is finished. */

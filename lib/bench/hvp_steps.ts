@@ -30,7 +30,10 @@ export interface StepCurveRow {
 }
 
 /** The curve on `space` at smoke size (L3, C2), after `epochs` smoke search epochs, seed `seed`. */
-export async function hvpStepCurve(space: SpaceName, options: { seed?: number; epochs?: number; batch?: number } = {}): Promise<StepCurveRow[]> {
+export async function hvpStepCurve(
+  space: SpaceName,
+  options: { seed?: number; epochs?: number; batch?: number } = {},
+): Promise<StepCurveRow[]> {
   const seed = options.seed ?? 0;
   const config = resolveConfig('smoke', { space, seed, epochs: options.epochs ?? 2, hessian: { method: 'off' } });
   const data = searchData(config);
@@ -45,7 +48,10 @@ export async function hvpStepCurve(space: SpaceName, options: { seed?: number; e
     const plain = alphaObjective(state.net, batch, { seed: seed + 3, freezeKinks: false });
     const ref = new HessianOperator(frozen.loss, frozen.alphas, { step: HVP_STEP }).apply(v);
     const norm = (x: ArrayLike<number>) => Math.sqrt(Array.from(x).reduce((s, y) => s + y * y, 0));
-    for (const [freezeKinks, obj] of [[true, frozen], [false, plain]] as const) {
+    for (const [freezeKinks, obj] of [
+      [true, frozen],
+      [false, plain],
+    ] as const) {
       for (const scheme of ['central', 'forward'] as const) {
         for (const step of CURVE_STEPS) {
           const hv = new HessianOperator(obj.loss, obj.alphas, { step, scheme }).apply(v);

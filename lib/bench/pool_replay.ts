@@ -25,13 +25,30 @@ async function main(): Promise<void> {
       new ForwardContext({ training: true, pattern });
       return maxPool3x3(xi, stride, pattern);
     };
-    pass(x).dispose();  // the recording pass
-    const step = () => tf.tidy(() => tf.grad((a: tf.Tensor) => pass(a as tf.Tensor4D).square().sum())(x)).dataSync();
+    pass(x).dispose(); // the recording pass
+    const step = () =>
+      tf
+        .tidy(() =>
+          tf.grad((a: tf.Tensor) =>
+            pass(a as tf.Tensor4D)
+              .square()
+              .sum(),
+          )(x),
+        )
+        .dataSync();
     step();
     const repeats = 5;
     const t0 = performance.now();
     for (let i = 0; i < repeats; i++) step();
-    console.log(JSON.stringify({ bench: 'pool_replay', backend: backend.name, shape, stride, msPerForwardAndGradient: (performance.now() - t0) / repeats }));
+    console.log(
+      JSON.stringify({
+        bench: 'pool_replay',
+        backend: backend.name,
+        shape,
+        stride,
+        msPerForwardAndGradient: (performance.now() - t0) / repeats,
+      }),
+    );
     pattern.dispose();
     x.dispose();
   }

@@ -50,8 +50,22 @@ export interface BenchConfig {
 }
 
 export const DEFAULT_BENCH: BenchConfig = {
-  space: 's3', layers: 5, C: 8, batch: 64, image: 28, inChannels: 1, classes: 10, iters: 10, warmup: 2, seed: 0, phases: 'abc',
-  hessIters: 1, hessWarmup: 0, hessProducts: 20, hessTolerance: 1e-2, hvpScheme: 'central',
+  space: 's3',
+  layers: 5,
+  C: 8,
+  batch: 64,
+  image: 28,
+  inChannels: 1,
+  classes: 10,
+  iters: 10,
+  warmup: 2,
+  seed: 0,
+  phases: 'abc',
+  hessIters: 1,
+  hessWarmup: 0,
+  hessProducts: 20,
+  hessTolerance: 1e-2,
+  hvpScheme: 'central',
 };
 
 export interface PhaseTiming {
@@ -86,8 +100,11 @@ async function timedAsync(fn: () => Promise<void>, iters: number, warmup: number
 
 function summarise(times: number[]): PhaseTiming {
   return {
-    median_ms: median(times), min_ms: Math.min(...times), mean_ms: mean(times),
-    n: times.length, times_ms: times.map((t) => Math.round(t * 1000) / 1000),
+    median_ms: median(times),
+    min_ms: Math.min(...times),
+    mean_ms: mean(times),
+    n: times.length,
+    times_ms: times.map((t) => Math.round(t * 1000) / 1000),
   };
 }
 
@@ -99,8 +116,10 @@ function randomBatch(c: BenchConfig, seed: number): Batch {
 }
 
 /** Runs the benchmark and returns one JSON-ready record in the reference's schema. */
-export async function runSearchBench(config: Partial<BenchConfig> = {}, log: (s: string) => void = () => undefined):
-  Promise<Record<string, unknown>> {
+export async function runSearchBench(
+  config: Partial<BenchConfig> = {},
+  log: (s: string) => void = () => undefined,
+): Promise<Record<string, unknown>> {
   const c: BenchConfig = { ...DEFAULT_BENCH, ...config };
   const info = await initBackend();
   const space = getSpace(c.space);
@@ -129,39 +148,74 @@ export async function runSearchBench(config: Partial<BenchConfig> = {}, log: (s:
   }
   if (c.phases.includes('c')) {
     log('phase c: alpha step, second order');
-    phases.c_arch_step_2nd = timed(() => void alphaStep(net, sgd, adam, val, {
-      order: 'second', trainBatch: train, lr: 0.025, momentum: 0.9, weightDecay: 3e-4,
-    }), c.iters, c.warmup);
+    phases.c_arch_step_2nd = timed(
+      () =>
+        void alphaStep(net, sgd, adam, val, {
+          order: 'second',
+          trainBatch: train,
+          lr: 0.025,
+          momentum: 0.9,
+          weightDecay: 3e-4,
+        }),
+      c.iters,
+      c.warmup,
+    );
   }
   const hessian: Record<string, unknown> = {};
   const settings: CurvatureSettings = {
-    method: 'lanczos', maxProducts: c.hessProducts, tolerance: c.hessTolerance, step: HVP_STEP, scheme: c.hvpScheme,
-    weightDecay: DEFAULT_SEARCH_CONFIG.alphaOptimizer.weightDecay, seed: c.seed + 1234,
+    method: 'lanczos',
+    maxProducts: c.hessProducts,
+    tolerance: c.hessTolerance,
+    step: HVP_STEP,
+    scheme: c.hvpScheme,
+    weightDecay: DEFAULT_SEARCH_CONFIG.alphaOptimizer.weightDecay,
+    seed: c.seed + 1234,
   };
   const perProduct = (t: PhaseTiming, products: number) => ({ ...t, per_hvp_ms: t.median_ms / products });
   if (c.phases.includes('e')) {
     log(`phase e: dominant eigenvalue, Lanczos, at most ${c.hessProducts} products (${c.hvpScheme})`);
     let r: CurvatureRecord | undefined;
-    const t = await timedAsync(async () => { r = await measureCurvature(net, val, settings); }, c.hessIters, c.hessWarmup);
+    const t = await timedAsync(
+      async () => {
+        r = await measureCurvature(net, val, settings);
+      },
+      c.hessIters,
+      c.hessWarmup,
+    );
     const top = r as CurvatureRecord;
     phases.e_power_iteration = perProduct(t, top.products);
-    Object.assign(hessian, { method_e: 'lanczos', power_eig: top.dominantEigenvalue, power_steps: top.products,
-      gradients_e: top.gradients, converged_e: top.converged });
+    Object.assign(hessian, {
+      method_e: 'lanczos',
+      power_eig: top.dominantEigenvalue,
+      power_steps: top.products,
+      gradients_e: top.gradients,
+      converged_e: top.converged,
+    });
   }
   if (c.phases.includes('d')) {
     log(`phase d: full Hessian (${c.hvpScheme})`);
     let r: CurvatureRecord | undefined;
-    const t = await timedAsync(async () => { r = await measureCurvature(net, val, { ...settings, method: 'full', recordMatrix: true }); },
-      c.hessIters, c.hessWarmup);
+    const t = await timedAsync(
+      async () => {
+        r = await measureCurvature(net, val, { ...settings, method: 'full', recordMatrix: true });
+      },
+      c.hessIters,
+      c.hessWarmup,
+    );
     const full = r as CurvatureRecord;
     phases.d_full_hessian = perProduct(t, full.products);
     const spectrum = full.spectrum as number[];
     const t0 = performance.now();
     hessianSpectrum(full.matrix as number[][]);
     Object.assign(hessian, {
-      n: full.products, eigvalsh_ms: performance.now() - t0, max_eig: spectrum[spectrum.length - 1], min_eig: spectrum[0],
+      n: full.products,
+      eigvalsh_ms: performance.now() - t0,
+      max_eig: spectrum[spectrum.length - 1],
+      min_eig: spectrum[0],
       // Ours: the largest algebraic eigenvalue (PAPER.md 3); the reference's dominant_eig is the largest |eigenvalue|.
-      dominant_eig: spectrum[spectrum.length - 1], rel_asymmetry: full.asymmetry, gradients_d: full.gradients,
+      dominant_eig: spectrum[spectrum.length - 1],
+      rel_asymmetry: full.asymmetry,
+      gradients_d: full.gradients,
     });
     if (typeof hessian.power_eig === 'number') {
       const rel = Math.abs(hessian.power_eig - full.dominantEigenvalue) / Math.max(Math.abs(full.dominantEigenvalue), 1e-30);
@@ -170,18 +224,43 @@ export async function runSearchBench(config: Partial<BenchConfig> = {}, log: (s:
   }
   if (Object.keys(hessian).length > 0) hessian.hvp_scheme = c.hvpScheme;
   const result: Record<string, unknown> = {
-    bench: 'darts_search_iteration', impl: 'robust-darts-ts', backend: info.name, versions: softwareVersions(),
-    wasm: backendInfo()?.wasm, threads: 1,
+    bench: 'darts_search_iteration',
+    impl: 'robust-darts-ts',
+    backend: info.name,
+    versions: softwareVersions(),
+    wasm: backendInfo()?.wasm,
+    threads: 1,
     cpu: { machine: os.arch(), logical_cpus: os.cpus().length, model_name: os.cpus()[0]?.model },
     // The reference's config keys (snake_case), so its summarize.py reads both.
-    config: { space: c.space, ops: space.normal[0], layers: c.layers, C: c.C, batch: c.batch, image: c.image,
-      in_channels: c.inChannels, classes: c.classes, iters: c.iters, warmup: c.warmup, seed: c.seed, phases: c.phases,
-      hess_iters: c.hessIters, hess_warmup: c.hessWarmup, hess_products: c.hessProducts, hess_tolerance: c.hessTolerance,
-      hvp_scheme: c.hvpScheme },
-    model: { weight_params: net.numParams(), alphas: net.alphas.normal.size + net.alphas.reduce.size,
-      reduction_cells: [Math.floor(c.layers / 3), Math.floor((2 * c.layers) / 3)] },
-    flops: { fwd_gflop_per_image: fwdFlops / 1e9, weight_step_gflop_per_image: stepAFlops / 1e9,
-      counted: 'conv+linear, 2 FLOP per MAC; step = 3*fwd - stem input grad' },
+    config: {
+      space: c.space,
+      ops: space.normal[0],
+      layers: c.layers,
+      C: c.C,
+      batch: c.batch,
+      image: c.image,
+      in_channels: c.inChannels,
+      classes: c.classes,
+      iters: c.iters,
+      warmup: c.warmup,
+      seed: c.seed,
+      phases: c.phases,
+      hess_iters: c.hessIters,
+      hess_warmup: c.hessWarmup,
+      hess_products: c.hessProducts,
+      hess_tolerance: c.hessTolerance,
+      hvp_scheme: c.hvpScheme,
+    },
+    model: {
+      weight_params: net.numParams(),
+      alphas: net.alphas.normal.size + net.alphas.reduce.size,
+      reduction_cells: [Math.floor(c.layers / 3), Math.floor((2 * c.layers) / 3)],
+    },
+    flops: {
+      fwd_gflop_per_image: fwdFlops / 1e9,
+      weight_step_gflop_per_image: stepAFlops / 1e9,
+      counted: 'conv+linear, 2 FLOP per MAC; step = 3*fwd - stem input grad',
+    },
     phases,
     hessian,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,

@@ -45,7 +45,8 @@ export function readGridFile(file: string): GridEntry[] {
   if (!isPlainObject(base)) throw new Error(`grid file ${file}: "base" must be an object of config fields`);
   const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
     const out: Record<string, unknown> = { ...a };
-    for (const [k, v] of Object.entries(b)) out[k] = isPlainObject(v) && isPlainObject(a[k]) ? merge(a[k] as Record<string, unknown>, v) : v;
+    for (const [k, v] of Object.entries(b))
+      out[k] = isPlainObject(v) && isPlainObject(a[k]) ? merge(a[k] as Record<string, unknown>, v) : v;
     return out;
   };
   return Object.entries(value.runs).map(([name, own]) => {

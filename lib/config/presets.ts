@@ -22,7 +22,6 @@ import type { PresetName } from './preset';
 import type { SearchConfig } from './search_config';
 import { deepFreeze } from './validation';
 
-
 /**
  * The paper's search setting (PAPER.md 1; RobustDARTS src/search/args.py): CIFAR-10 split 25,000 /
  * 25,000, L 8, C 16, batch 64, 50 epochs, first order (the code's default), SGD 0.025 -> 0.001
@@ -79,7 +78,13 @@ const SCALED_HESSIAN = { method: 'lanczos', scheme: 'forward', tolerance: 1e-2 }
  * start-up and data loading: about 5 s.
  */
 const smoke: SearchConfig = deepFreeze({
-  ...DEFAULT_SEARCH_CONFIG, ...SCALED, epochs: 2, batchSize: 8, layers: 3, C: 2, trainSubset: 64,
+  ...DEFAULT_SEARCH_CONFIG,
+  ...SCALED,
+  epochs: 2,
+  batchSize: 8,
+  layers: 3,
+  C: 2,
+  trainSubset: 64,
   alphaOptimizer: { ...DEFAULT_SEARCH_CONFIG.alphaOptimizer, lr: SCALED_ALPHA_LR },
   hessian: { ...DEFAULT_SEARCH_CONFIG.hessian, ...SCALED_HESSIAN, maxProducts: 5 },
   report: { ...DEFAULT_SEARCH_CONFIG.report, progress: 'off', logEvery: 1 },
@@ -93,7 +98,12 @@ const smoke: SearchConfig = deepFreeze({
  *   85 s; total about 290 s = 4.8 min, plus a few seconds to load Fashion-MNIST.
  */
 const quick: SearchConfig = deepFreeze({
-  ...DEFAULT_SEARCH_CONFIG, ...SCALED, epochs: 10, layers: 5, C: 8, trainSubset: 2048,
+  ...DEFAULT_SEARCH_CONFIG,
+  ...SCALED,
+  epochs: 10,
+  layers: 5,
+  C: 8,
+  trainSubset: 2048,
   alphaOptimizer: { ...DEFAULT_SEARCH_CONFIG.alphaOptimizer, lr: SCALED_ALPHA_LR },
   hessian: { ...DEFAULT_SEARCH_CONFIG.hessian, ...SCALED_HESSIAN },
   report: { ...DEFAULT_SEARCH_CONFIG.report, logEvery: 4 },
@@ -107,7 +117,11 @@ const quick: SearchConfig = deepFreeze({
  *   0.85 s = 425 s; total about 1,685 s = 28 min (one search per core: 2 at once here).
  */
 const mini: SearchConfig = deepFreeze({
-  ...DEFAULT_SEARCH_CONFIG, ...SCALED, layers: 5, C: 8, trainSubset: 2560,
+  ...DEFAULT_SEARCH_CONFIG,
+  ...SCALED,
+  layers: 5,
+  C: 8,
+  trainSubset: 2560,
   alphaOptimizer: { ...DEFAULT_SEARCH_CONFIG.alphaOptimizer, lr: SCALED_ALPHA_LR },
   hessian: { ...DEFAULT_SEARCH_CONFIG.hessian, ...SCALED_HESSIAN },
   report: { ...DEFAULT_SEARCH_CONFIG.report, logEvery: 5 },

@@ -33,11 +33,18 @@ export function describeIssue(issue: z.ZodIssue, input: unknown): string {
   }
 }
 
-
 /** JSON with object keys sorted at every level (ids hash it: key order must not matter). */
 export function canonicalJson(value: unknown): string {
-  const sorted = (v: unknown): unknown => Array.isArray(v) ? v.map(sorted)
-    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sorted)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sorted((v as Record<string, unknown>)[k])]),
+          )
+        : v;
   return JSON.stringify(sorted(value));
 }
 

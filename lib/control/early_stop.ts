@@ -169,8 +169,7 @@ export interface EigenvalueEntry {
  * `ratio` the ratio that crossed `factor`.
  */
 export type EarlyStopDecision =
-  | { readonly stop: false }
-  | { readonly stop: true; readonly decisionEpoch: number; readonly stopEpoch: number; readonly ratio: number };
+  { readonly stop: false } | { readonly stop: true; readonly decisionEpoch: number; readonly stopEpoch: number; readonly ratio: number };
 
 const NO_STOP: EarlyStopDecision = Object.freeze({ stop: false });
 
@@ -181,7 +180,9 @@ const NO_STOP: EarlyStopDecision = Object.freeze({ stop: false });
  * integers, on non-finite eigenvalues, on an empty history and on a malformed rule.
  */
 export function earlyStopDecision(
-  history: readonly EigenvalueEntry[], rule: EarlyStopRule = CODE_RULE, totalEpochs?: number,
+  history: readonly EigenvalueEntry[],
+  rule: EarlyStopRule = CODE_RULE,
+  totalEpochs?: number,
 ): EarlyStopDecision {
   check('earlyStopDecision', history, rule, totalEpochs);
   if (history.length === 0) throw new Error('earlyStopDecision: history is empty: there is no evaluation to decide at');
@@ -194,7 +195,9 @@ export function earlyStopDecision(
  * `earlyStopDecision`; an empty history never stops.
  */
 export function firstEarlyStop(
-  history: readonly EigenvalueEntry[], rule: EarlyStopRule = CODE_RULE, totalEpochs?: number,
+  history: readonly EigenvalueEntry[],
+  rule: EarlyStopRule = CODE_RULE,
+  totalEpochs?: number,
 ): EarlyStopDecision {
   check('firstEarlyStop', history, rule, totalEpochs);
   for (let last = 0; last < history.length; last++) {
@@ -254,18 +257,21 @@ function check(fn: string, history: readonly EigenvalueEntry[], rule: EarlyStopR
     throw new Error(`${fn}: rule.comparison must be one of ${COMPARISONS.join(', ')}, got ${rule.comparison}`);
   }
   for (const key of ['windowBefore', 'windowAfter', 'recentLag', 'pastLag', 'startEpoch'] as const) {
-    if (!Number.isInteger(rule[key]) || rule[key] < 0) throw new Error(`${fn}: rule.${key} must be a non-negative integer, got ${rule[key]}`);
+    if (!Number.isInteger(rule[key]) || rule[key] < 0)
+      throw new Error(`${fn}: rule.${key} must be a non-negative integer, got ${rule[key]}`);
   }
   if (rule.pastLag <= rule.recentLag) {
     throw new Error(`${fn}: rule.pastLag (${rule.pastLag}) must be greater than rule.recentLag (${rule.recentLag})`);
   }
-  if (!Number.isFinite(rule.factor) || rule.factor <= 0) throw new Error(`${fn}: rule.factor must be a positive number, got ${rule.factor}`);
+  if (!Number.isFinite(rule.factor) || rule.factor <= 0)
+    throw new Error(`${fn}: rule.factor must be a positive number, got ${rule.factor}`);
   if (totalEpochs !== undefined && (!Number.isInteger(totalEpochs) || totalEpochs < 1)) {
     throw new Error(`${fn}: totalEpochs must be a positive integer, got ${totalEpochs}`);
   }
   if (!Array.isArray(history)) throw new Error(`${fn}: history must be an array of { epoch, dominantEigenvalue }`);
   history.forEach((entry, i) => {
-    if (typeof entry !== 'object' || entry === null) throw new Error(`${fn}: history[${i}] must be { epoch, dominantEigenvalue }, got ${entry}`);
+    if (typeof entry !== 'object' || entry === null)
+      throw new Error(`${fn}: history[${i}] must be { epoch, dominantEigenvalue }, got ${entry}`);
     const { epoch, dominantEigenvalue } = entry;
     if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`${fn}: history[${i}].epoch must be a non-negative integer, got ${epoch}`);
     if (i > 0 && epoch <= history[i - 1].epoch) {

@@ -33,7 +33,9 @@ export function selectRun(runs: readonly StoredRun[], signal: SelectionSignal = 
   if (unfinished.length > 0) throw new Error(`selectRun: unfinished runs: ${unfinished.map((r) => r.runId).join(', ')}`);
   const signals = runs.map((r) => ({ runId: r.runId, signal: signal(r) }));
   let best = 0;
-  signals.forEach((s, i) => { if (s.signal > signals[best].signal) best = i; });
+  signals.forEach((s, i) => {
+    if (s.signal > signals[best].signal) best = i;
+  });
   const run = runs[best];
   return { run, genotype: (run.genotype as { genotype: Genotype }).genotype, signal: signals[best].signal, signals };
 }

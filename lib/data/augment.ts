@@ -89,8 +89,16 @@ export interface Geometry {
  * Writes one cropped, flipped and normalised image: src (uint8, HWC at `srcAt`) to dst (float32,
  * HWC at `dstAt`), steps 1-3 of the header with `pad` and the offsets of `draw`.
  */
-export function writeImage(src: Uint8Array, srcAt: number, dst: Float32Array, dstAt: number, g: Geometry,
-  table: Float32Array, pad: number, draw: ImageDraw): void {
+export function writeImage(
+  src: Uint8Array,
+  srcAt: number,
+  dst: Float32Array,
+  dstAt: number,
+  g: Geometry,
+  table: Float32Array,
+  pad: number,
+  draw: ImageDraw,
+): void {
   const { height: H, width: W, channels: C } = g;
   for (let y = 0; y < H; y++) {
     const sy = y + draw.dy - pad;

@@ -12,7 +12,15 @@ import { tf } from '../backend';
 import { checkInteger } from '../nn/random';
 import type { Batch } from '../search/step';
 import {
-  applyCutout, AugmentOptions, checkAugment, drawAugment, IDENTITY_DRAW, NO_AUGMENT, normaliseTable, trainAugment, writeImage,
+  applyCutout,
+  AugmentOptions,
+  checkAugment,
+  drawAugment,
+  IDENTITY_DRAW,
+  NO_AUGMENT,
+  normaliseTable,
+  trainAugment,
+  writeImage,
 } from './augment';
 import { Dataset } from './dataset';
 import { DATASETS } from './registry';
@@ -107,8 +115,7 @@ export function epochOrder(s: Subset, seed: number, epoch: number): Int32Array {
  * The augmented batches of one epoch of a subset, in a random order fixed by (seed, epoch): the
  * same arguments give the same batches. Each yielded batch belongs to the caller.
  */
-export function* epochBatches(s: Subset, batchSize: number, seed: number, epoch: number,
-  options: BatchOptions = {}): Generator<Batch> {
+export function* epochBatches(s: Subset, batchSize: number, seed: number, epoch: number, options: BatchOptions = {}): Generator<Batch> {
   checkInteger(batchSize, 'batchSize', 1);
   checkInteger(seed, 'seed');
   checkInteger(epoch, 'epoch', 0);

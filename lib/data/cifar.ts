@@ -32,8 +32,11 @@ export const CIFAR100_LAYOUT: CifarLayout = { labelBytes: 2, labelIndex: 1, clas
 export function parseCifarRecords(buf: Uint8Array, file: string, layout: CifarLayout): RawSplit {
   const record = layout.labelBytes + PIXELS;
   if (buf.length === 0 || buf.length % record !== 0) {
-    throw fileError(file, `size ${buf.length} bytes is not a positive multiple of the ${record}-byte record ` +
-      `(${layout.labelBytes} label byte${layout.labelBytes > 1 ? 's' : ''} + ${PIXELS} pixels); the file may be truncated`);
+    throw fileError(
+      file,
+      `size ${buf.length} bytes is not a positive multiple of the ${record}-byte record ` +
+        `(${layout.labelBytes} label byte${layout.labelBytes > 1 ? 's' : ''} + ${PIXELS} pixels); the file may be truncated`,
+    );
   }
   const n = buf.length / record;
   const images = new Uint8Array(n * PIXELS);
@@ -85,12 +88,29 @@ export const CIFAR10_FILES = {
 /** The CIFAR-100 files, in `cifar-100-binary/`. */
 export const CIFAR100_FILES = { train: ['train.bin'], test: ['test.bin'] } as const;
 
-function loadCifar(name: 'cifar10' | 'cifar100', label: string, folder: string,
-  names: { train: readonly string[]; test: readonly string[] }, layout: CifarLayout, options: LocateOptions): DatasetSplits {
+function loadCifar(
+  name: 'cifar10' | 'cifar100',
+  label: string,
+  folder: string,
+  names: { train: readonly string[]; test: readonly string[] },
+  layout: CifarLayout,
+  options: LocateOptions,
+): DatasetSplits {
   const all = [...names.train, ...names.test];
-  const { dir } = locateFiles(label, folder, all.map((n) => [n]), options);
-  const train = readCifarFiles(names.train.map((n) => path.join(dir, n)), layout);
-  const test = readCifarFiles(names.test.map((n) => path.join(dir, n)), layout);
+  const { dir } = locateFiles(
+    label,
+    folder,
+    all.map((n) => [n]),
+    options,
+  );
+  const train = readCifarFiles(
+    names.train.map((n) => path.join(dir, n)),
+    layout,
+  );
+  const test = readCifarFiles(
+    names.test.map((n) => path.join(dir, n)),
+    layout,
+  );
   return makeSplits(name, SHAPE, layout.classes, train, test);
 }
 

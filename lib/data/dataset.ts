@@ -97,19 +97,33 @@ export function checkLabels(labels: ArrayLike<number>, classes: number, file: st
  * Builds both splits of a data set from decoded arrays: checks the sizes and computes the
  * training statistics. The arrays are used as they are (not copied).
  */
-export function makeSplits(name: DatasetName, shape: ImageShape, classes: number,
-  train: RawSplit, test: RawSplit): DatasetSplits {
+export function makeSplits(name: DatasetName, shape: ImageShape, classes: number, train: RawSplit, test: RawSplit): DatasetSplits {
   const { height, width, channels } = shape;
-  for (const [split, raw] of [['train', train], ['test', test]] as const) {
+  for (const [split, raw] of [
+    ['train', train],
+    ['test', test],
+  ] as const) {
     if (raw.images.length !== raw.n * height * width * channels || raw.labels.length !== raw.n) {
-      throw new Error(`${name} ${split}: ${raw.images.length} pixels and ${raw.labels.length} labels ` +
-        `do not make ${raw.n} images of ${height}x${width}x${channels}`);
+      throw new Error(
+        `${name} ${split}: ${raw.images.length} pixels and ${raw.labels.length} labels ` +
+          `do not make ${raw.n} images of ${height}x${width}x${channels}`,
+      );
     }
     if (raw.n === 0) throw new Error(`${name} ${split}: no images`);
   }
   const { mean, std } = channelStats(train.images, channels);
   const make = (split: 'train' | 'test', raw: RawSplit): Dataset => ({
-    name, split, images: raw.images, labels: raw.labels, n: raw.n, height, width, channels, classes, mean, std,
+    name,
+    split,
+    images: raw.images,
+    labels: raw.labels,
+    n: raw.n,
+    height,
+    width,
+    channels,
+    classes,
+    mean,
+    std,
   });
   return { train: make('train', train), test: make('test', test) };
 }

@@ -116,9 +116,11 @@ const bytes = (n: number) => n.toLocaleString('en-US');
 function networkError(url: string, dir: string, e: unknown): Error {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
   const why = [(e as Error).message, cause?.code ?? cause?.message].filter(Boolean).join(': ');
-  return new Error(`cannot download ${url} (${why}). This machine may have no access to it (offline, or only ` +
-    `some hosts reachable): download the file elsewhere and put it in ${dir} (a rerun checks its MD5 and unpacks it), or point RDARTS_DATA_MIRROR ` +
-    '(--mirror) at a copy');
+  return new Error(
+    `cannot download ${url} (${why}). This machine may have no access to it (offline, or only ` +
+      `some hosts reachable): download the file elsewhere and put it in ${dir} (a rerun checks its MD5 and unpacks it), or point RDARTS_DATA_MIRROR ` +
+      '(--mirror) at a copy',
+  );
 }
 
 /**
@@ -165,8 +167,10 @@ async function download(url: string, dest: string, md5: string, log: (line: stri
     handle = undefined;
     const actual = hash.digest('hex');
     if (actual !== md5.toLowerCase()) {
-      throw new Error(`${url}: MD5 mismatch: expected ${md5}, got ${actual} (${bytes(got)} bytes); ` +
-        'the download was deleted (a corrupt or changed file, or a wrong mirror)');
+      throw new Error(
+        `${url}: MD5 mismatch: expected ${md5}, got ${actual} (${bytes(got)} bytes); ` +
+          'the download was deleted (a corrupt or changed file, or a wrong mirror)',
+      );
     }
     log(`  ${bytes(got)} bytes, MD5 ${actual} ok`);
     return tmp;
@@ -182,8 +186,7 @@ async function download(url: string, dest: string, md5: string, log: (line: stri
  * Checks every entry before writing any; writes each file atomically, skipping those already
  * there with the same bytes. Returns the files written.
  */
-async function unpackTarGz(archive: string, url: string, root: string, folder: string,
-  log: (line: string) => void): Promise<string[]> {
+async function unpackTarGz(archive: string, url: string, root: string, folder: string, log: (line: string) => void): Promise<string[]> {
   let tar: Buffer;
   try {
     tar = await gunzip(await fs.promises.readFile(archive));
@@ -201,8 +204,7 @@ async function unpackTarGz(archive: string, url: string, root: string, folder: s
     const target = safeEntryPath(root, f.name);
     if (target instanceof Error) throw new Error(`${url}: ${target.message}; refusing to unpack it`);
     if (!target.startsWith(folderDir + path.sep)) {
-      throw new Error(`${url}: archive entry "${f.name}" is not under ${folder}/, the folder the loader ` +
-        'reads; refusing to unpack it');
+      throw new Error(`${url}: archive entry "${f.name}" is not under ${folder}/, the folder the loader ` + 'reads; refusing to unpack it');
     }
     return target;
   });
@@ -210,20 +212,27 @@ async function unpackTarGz(archive: string, url: string, root: string, folder: s
   const written: string[] = [];
   for (let i = 0; i < files.length; i++) {
     const target = targets[i];
-    const same = fs.existsSync(target) && fs.statSync(target).size === files[i].data.length &&
-      fs.readFileSync(target).equals(files[i].data);
+    const same =
+      fs.existsSync(target) && fs.statSync(target).size === files[i].data.length && fs.readFileSync(target).equals(files[i].data);
     if (same) continue;
     writeFileAtomic(target, files[i].data);
     written.push(target);
   }
-  log(`  unpacked ${written.length} of ${files.length} files into ${folderDir}` +
-    (written.length < files.length ? ` (${files.length - written.length} already there)` : ''));
+  log(
+    `  unpacked ${written.length} of ${files.length} files into ${folderDir}` +
+      (written.length < files.length ? ` (${files.length - written.length} already there)` : ''),
+  );
   return written;
 }
 
 /** Downloads, checks and unpacks one source into `<root>/<folder>/`. */
-async function fetchSource(source: DataSource, url: string, root: string, folder: string,
-  log: (line: string) => void): Promise<FetchedFile> {
+async function fetchSource(
+  source: DataSource,
+  url: string,
+  root: string,
+  folder: string,
+  log: (line: string) => void,
+): Promise<FetchedFile> {
   const dest = path.join(root, folder, urlFileName(source.url));
   if (fs.existsSync(dest)) {
     const md5 = await fileMd5(dest);

@@ -29,8 +29,7 @@ export interface Located {
 }
 
 /** The folders searched for `folder`, in order (see the file header). */
-export function dataDirs(folder: string, systemDirs: readonly string[] = [],
-  env: LocateOptions['env'] = process.env): string[] {
+export function dataDirs(folder: string, systemDirs: readonly string[] = [], env: LocateOptions['env'] = process.env): string[] {
   const dirs: string[] = [];
   const root = env.RDARTS_DATA;
   if (root) dirs.push(path.resolve(root, folder));
@@ -44,8 +43,13 @@ export function dataDirs(folder: string, systemDirs: readonly string[] = [],
  * acceptable names, best first (e.g. `x.gz` then `x`). Throws an error naming `what`, every folder
  * looked in and the files missing from each.
  */
-export function locateFiles(what: string, folder: string, required: readonly (readonly string[])[],
-  options: LocateOptions = {}, systemDirs: readonly string[] = []): Located {
+export function locateFiles(
+  what: string,
+  folder: string,
+  required: readonly (readonly string[])[],
+  options: LocateOptions = {},
+  systemDirs: readonly string[] = [],
+): Located {
   const dirs = options.dir !== undefined ? [path.resolve(options.dir)] : dataDirs(folder, systemDirs, options.env);
   const reasons: string[] = [];
   for (const dir of dirs) {
@@ -63,8 +67,10 @@ export function locateFiles(what: string, folder: string, required: readonly (re
     if (missing.length === 0) return { dir, files };
     reasons.push(`${dir} (missing ${missing.join(', ')})`);
   }
-  throw new Error(`${what} not found; looked in: ${reasons.join('; ')}. ` +
-    'Put the files in one of these folders or set RDARTS_DATA (see data/README.md)');
+  throw new Error(
+    `${what} not found; looked in: ${reasons.join('; ')}. ` +
+      'Put the files in one of these folders or set RDARTS_DATA (see data/README.md)',
+  );
 }
 
 /** Reads a whole file; a gzip file (magic 1f 8b) is inflated. Errors name the file. */

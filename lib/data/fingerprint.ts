@@ -12,6 +12,9 @@ export function dataFingerprint(d: Dataset, start = 0, end = d.n): string {
     throw new Error(`dataFingerprint: [${start}, ${end}) is not a range of ${d.name}'s ${d.n} images`);
   }
   const pixels = d.height * d.width * d.channels;
-  return createHash('sha256').update(d.images.subarray(start * pixels, end * pixels)).update(d.labels.subarray(start, end))
-    .digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(d.images.subarray(start * pixels, end * pixels))
+    .update(d.labels.subarray(start, end))
+    .digest('hex')
+    .slice(0, 12);
 }

@@ -25,8 +25,11 @@ export function parseIdx(buf: Uint8Array, file: string, ndims: number): IdxArray
   const magic = view.getUint32(0, false);
   const expected = 0x00000800 | ndims;
   if (magic !== expected) {
-    throw fileError(file, `wrong magic number 0x${magic.toString(16).padStart(8, '0')}, expected ` +
-      `0x${expected.toString(16).padStart(8, '0')} (IDX unsigned bytes, ${ndims} dimension${ndims > 1 ? 's' : ''})`);
+    throw fileError(
+      file,
+      `wrong magic number 0x${magic.toString(16).padStart(8, '0')}, expected ` +
+        `0x${expected.toString(16).padStart(8, '0')} (IDX unsigned bytes, ${ndims} dimension${ndims > 1 ? 's' : ''})`,
+    );
   }
   const dims: number[] = [];
   for (let d = 0; d < ndims; d++) dims.push(view.getUint32(4 + 4 * d, false));
@@ -42,8 +45,7 @@ export function parseIdx(buf: Uint8Array, file: string, ndims: number): IdxArray
 }
 
 /** Reads one split's image and label IDX files and checks them against each other. */
-export function readIdxSplit(imageFile: string, labelFile: string, shape: { height: number; width: number },
-  classes: number): RawSplit {
+export function readIdxSplit(imageFile: string, labelFile: string, shape: { height: number; width: number }, classes: number): RawSplit {
   const images = parseIdx(readDataFile(imageFile), imageFile, 3);
   const labels = parseIdx(readDataFile(labelFile), labelFile, 1);
   const [n, h, w] = images.dims;
@@ -73,8 +75,13 @@ export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
  */
 export function loadFashionMnist(options: LocateOptions = {}): DatasetSplits {
   const names = [...FASHION_MNIST_FILES.train, ...FASHION_MNIST_FILES.test];
-  const { files } = locateFiles('Fashion-MNIST', 'fashion-mnist', names.map((n) => [`${n}.gz`, n]), options,
-    [FASHION_MNIST_SYSTEM_DIR]);
+  const { files } = locateFiles(
+    'Fashion-MNIST',
+    'fashion-mnist',
+    names.map((n) => [`${n}.gz`, n]),
+    options,
+    [FASHION_MNIST_SYSTEM_DIR],
+  );
   const shape = { height: 28, width: 28, channels: 1 };
   const train = readIdxSplit(files[0], files[1], shape, 10);
   const test = readIdxSplit(files[2], files[3], shape, 10);

@@ -18,8 +18,7 @@ import * as zlib from 'zlib';
 import { fileError } from './dataset';
 
 /** A typed array of one of the numeric MAT storage types we read. */
-export type MatNumeric = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array
-  | Float32Array | Float64Array;
+export type MatNumeric = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 /** One numeric variable of a MAT-file. */
 export interface MatVariable {
@@ -34,10 +33,16 @@ export interface MatVariable {
 
 const MI_MATRIX = 14;
 const MI_COMPRESSED = 15;
-type Ctor = { new(b: ArrayBufferLike, byteOffset?: number, length?: number): MatNumeric; BYTES_PER_ELEMENT: number };
+type Ctor = { new (b: ArrayBufferLike, byteOffset?: number, length?: number): MatNumeric; BYTES_PER_ELEMENT: number };
 const STORAGE: Record<number, Ctor> = {
-  1: Int8Array, 2: Uint8Array, 3: Int16Array, 4: Uint16Array, 5: Int32Array, 6: Uint32Array,
-  7: Float32Array, 9: Float64Array,
+  1: Int8Array,
+  2: Uint8Array,
+  3: Int16Array,
+  4: Uint16Array,
+  5: Int32Array,
+  6: Uint32Array,
+  7: Float32Array,
+  9: Float64Array,
 };
 
 interface Element {
@@ -86,9 +91,10 @@ function readMatrix(buf: Uint8Array, m: Element, file: string): MatVariable | un
   const bytes = real.end - real.start;
   if (bytes % ctor.BYTES_PER_ELEMENT !== 0) throw fileError(file, `variable ${name}: ${bytes} bytes of type ${real.type}`);
   const abs = buf.byteOffset + real.start;
-  const data = abs % ctor.BYTES_PER_ELEMENT === 0
-    ? new ctor(buf.buffer, abs, bytes / ctor.BYTES_PER_ELEMENT)
-    : new ctor(buf.buffer.slice(abs, abs + bytes)); // unaligned: copy
+  const data =
+    abs % ctor.BYTES_PER_ELEMENT === 0
+      ? new ctor(buf.buffer, abs, bytes / ctor.BYTES_PER_ELEMENT)
+      : new ctor(buf.buffer.slice(abs, abs + bytes)); // unaligned: copy
   const count = dims.reduce((a, b) => a * b, 1);
   if (data.length !== count) {
     throw fileError(file, `variable ${name} holds ${data.length} values, its dimensions [${dims.join(', ')}] need ${count}`);
@@ -106,8 +112,11 @@ export function readMat(buf: Uint8Array, file: string): Map<string, MatVariable>
   if (endian !== 'IM') throw fileError(file, `wrong endian indicator "${endian}" at byte 126`);
   const version = head.readUInt16LE(124);
   if (version !== 0x0100) {
-    throw fileError(file, `MAT version 0x${version.toString(16)} is not Level 5 (0x0100)` +
-      (version === 0x0200 ? '; v7.3 (HDF5) files are not supported, re-save with -v7' : ''));
+    throw fileError(
+      file,
+      `MAT version 0x${version.toString(16)} is not Level 5 (0x0100)` +
+        (version === 0x0200 ? '; v7.3 (HDF5) files are not supported, re-save with -v7' : ''),
+    );
   }
   const out = new Map<string, MatVariable>();
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -79,22 +79,26 @@ export function readTar(buf: Buffer): TarContents {
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
     const stored = num(header, 148, 8, 'checksum', offset);
-    if (stored !== sum) throw new Error(`tar: header at byte ${offset} has checksum ${stored}, computed ${sum}: not a tar archive, or a corrupt one`);
+    if (stored !== sum)
+      throw new Error(`tar: header at byte ${offset} has checksum ${stored}, computed ${sum}: not a tar archive, or a corrupt one`);
     const size = num(header, 124, 12, 'size', offset);
     const type = String.fromCharCode(header[156] || 0x30);
     const dataStart = offset + BLOCK;
-    if (dataStart + size > buf.length) throw new Error(`tar: entry at byte ${offset} (${size} bytes) runs past the end of the archive: truncated`);
+    if (dataStart + size > buf.length)
+      throw new Error(`tar: entry at byte ${offset} (${size} bytes) runs past the end of the archive: truncated`);
     const data = buf.subarray(dataStart, dataStart + size);
     const magic = str(header, 257, 6);
     const prefix = magic.startsWith('ustar') ? str(header, 345, 155) : '';
     const stem = str(header, 0, 100);
     const name = longName ?? (prefix ? `${prefix}/${stem}` : stem);
     offset = dataStart + Math.ceil(size / BLOCK) * BLOCK;
-    if (type === 'L') { // GNU long name of the next entry
+    if (type === 'L') {
+      // GNU long name of the next entry
       longName = str(data, 0, data.length);
       continue;
     }
-    if (type === 'x') { // pax extended header of the next entry
+    if (type === 'x') {
+      // pax extended header of the next entry
       longName = paxPath(data) ?? longName;
       continue;
     }

@@ -45,7 +45,13 @@ export const CHECK_TOLERANCE = 1e-4;
 
 /** The cases of `rdarts backend --check`: every space at C 4, 5 cells, batch 8 of 16x16x3, drop path off. */
 export const CHECK_CASES: readonly SupernetCase[] = (['s1', 's2', 's3', 's4', 'darts'] as const).map((space) => ({
-  space, C: 4, layers: 5, batch: 8, image: 16, seed: space === 'darts' ? 2 : 1, dropPathProb: 0,
+  space,
+  C: 4,
+  layers: 5,
+  batch: 8,
+  image: 16,
+  seed: space === 'darts' ? 2 : 1,
+  dropPathProb: 0,
 }));
 
 /**
@@ -63,7 +69,10 @@ export type Measured = Record<string, Float32Array | Float64Array>;
 function batchOf(c: SupernetCase, seed: number): Batch {
   return tf.tidy(() => ({
     x: tf.randomNormal([c.batch, c.image, c.image, 3], 0, 1, 'float32', seed) as tf.Tensor4D,
-    y: tf.tensor1d(Array.from({ length: c.batch }, (_, i) => (i * 7 + seed) % 10), 'int32'),
+    y: tf.tensor1d(
+      Array.from({ length: c.batch }, (_, i) => (i * 7 + seed) % 10),
+      'int32',
+    ),
   }));
 }
 
@@ -93,7 +102,13 @@ export function measureCase(c: SupernetCase, what: Measurement): Measured {
       const wOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
       weightStep(net, wOpt, train, { lr: 0.025, gradClip: 5, seed: passSeed, dropPathProb: c.dropPathProb });
       const r = unrolledAlphaGrads(net, wOpt, valid, {
-        order: 'second', trainBatch: train, lr: 0.025, momentum: 0.9, weightDecay: 3e-4, seed: passSeed, dropPathProb: c.dropPathProb,
+        order: 'second',
+        trainBatch: train,
+        lr: 0.025,
+        momentum: 0.9,
+        weightDecay: 3e-4,
+        seed: passSeed,
+        dropPathProb: c.dropPathProb,
       });
       out.loss = Float32Array.of(r.loss);
       for (const [name, g] of r.grads) out[name] = Float32Array.from(g.dataSync());
@@ -142,7 +157,8 @@ export function relativeErrors(test: Measured, reference: Measured): Record<stri
 /** The tensor with the largest error (a NaN counts as the largest). */
 export function worstOf(errors: Record<string, number>): { tensor: string; error: number } {
   let worst = { tensor: '', error: 0 };
-  for (const [tensor, error] of Object.entries(errors)) if (!(error <= worst.error)) worst = { tensor, error: Number.isNaN(error) ? Infinity : error };
+  for (const [tensor, error] of Object.entries(errors))
+    if (!(error <= worst.error)) worst = { tensor, error: Number.isNaN(error) ? Infinity : error };
   return worst;
 }
 
@@ -159,12 +175,16 @@ export interface CaseComparison {
  * Measures every case on `test` and on `reference` (switching the process's backend, then back to
  * the one that was active) and compares them. Slow on the cpu backend: keep the cases small.
  */
-export async function compareBackends(cases: readonly SupernetCase[], measurement: Measurement,
-  backends: { test?: BackendName; reference?: BackendName } = {}): Promise<CaseComparison[]> {
+export async function compareBackends(
+  cases: readonly SupernetCase[],
+  measurement: Measurement,
+  backends: { test?: BackendName; reference?: BackendName } = {},
+): Promise<CaseComparison[]> {
   const before = backendInfo()?.name;
   const test = backends.test ?? before ?? (await initBackend()).name;
   const reference = backends.reference ?? 'cpu';
-  if (test === reference) throw new Error(`compareBackends: the backend under test and the reference are both ${test}; compare two different backends`);
+  if (test === reference)
+    throw new Error(`compareBackends: the backend under test and the reference are both ${test}; compare two different backends`);
   const run = async (name: BackendName) => {
     await initBackend({ force: name });
     return cases.map((c) => measureCase(c, measurement));

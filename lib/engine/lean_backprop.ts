@@ -29,8 +29,7 @@ interface EngineInternals {
   startTape(): void;
   endTape(): void;
   tidy<T extends tf.TensorContainer>(nameOrFn: string | (() => T), fn?: () => T): T;
-  gradients(f: () => tf.Tensor, xs: tf.Tensor[], dy?: tf.Tensor, allowNoGradients?: boolean):
-    { value: tf.Tensor; grads: tf.Tensor[] };
+  gradients(f: () => tf.Tensor, xs: tf.Tensor[], dy?: tf.Tensor, allowNoGradients?: boolean): { value: tf.Tensor; grads: tf.Tensor[] };
 }
 
 /**
@@ -55,23 +54,36 @@ export function nodesFromXToY(tape: readonly TapeNode[], xs: readonly tf.Tensor[
       for (const t of Object.values(node.inputs)) toY.add(t.id);
     }
   }
-  return tape.filter((n) => nodeFromX.has(n.id) && nodeToY.has(n.id)).map((n) => ({
-    ...n,
-    inputs: Object.fromEntries(Object.entries(n.inputs).filter(([, t]) => fromX.has(t.id))),
-  }));
+  return tape
+    .filter((n) => nodeFromX.has(n.id) && nodeToY.has(n.id))
+    .map((n) => ({
+      ...n,
+      inputs: Object.fromEntries(Object.entries(n.inputs).filter(([, t]) => fromX.has(t.id))),
+    }));
 }
 
-function leanGradients(this: EngineInternals, f: () => tf.Tensor, xs: tf.Tensor[], dy?: tf.Tensor,
-  allowNoGradients = false): { value: tf.Tensor; grads: tf.Tensor[] } {
+function leanGradients(
+  this: EngineInternals,
+  f: () => tf.Tensor,
+  xs: tf.Tensor[],
+  dy?: tf.Tensor,
+  allowNoGradients = false,
+): { value: tf.Tensor; grads: tf.Tensor[] } {
   if (xs.length === 0) throw new Error('gradients() received an empty list of xs.');
   if (dy != null && dy.dtype !== 'float32') throw new Error(`dy must have 'float32' dtype, but has '${dy.dtype}'`);
-  const y = this.scopedRun(() => this.startTape(), () => this.endTape(), () => this.tidy('forward', f));
+  const y = this.scopedRun(
+    () => this.startTape(),
+    () => this.endTape(),
+    () => this.tidy('forward', f),
+  );
   if (!(y instanceof tf.Tensor)) throw new Error('The result y returned by f() must be a tensor.');
   const tape = this.state.activeTape ?? [];
   const filtered = nodesFromXToY(tape, xs, y);
   if (!allowNoGradients && filtered.length === 0) {
-    throw new Error('Cannot compute gradient of y=f(x) with respect to x. Make sure that the f you passed ' +
-      'encloses all operations that lead from x to y.');
+    throw new Error(
+      'Cannot compute gradient of y=f(x) with respect to x. Make sure that the f you passed ' +
+        'encloses all operations that lead from x to y.',
+    );
   }
   const releaseSaved = this.state.gradientDepth === 0;
   return this.tidy('backward', () => {

@@ -51,7 +51,10 @@ function testError(genotype: Genotype, config: TrainConfig, evals: string): numb
 }
 
 /** The rows of `preset` (file header). */
-export function compareS3(preset: PresetName, options: CompareOptions = {}): { rows: CompareRow[]; spread: { seed: number; testError: number | string }[] } {
+export function compareS3(
+  preset: PresetName,
+  options: CompareOptions = {},
+): { rows: CompareRow[]; spread: { seed: number; testError: number | string }[] } {
   const evals = options.evals ?? evalsRoot();
   const config = resolveTrainConfig(preset);
   const plan = searchPlan(preset);
@@ -69,9 +72,15 @@ export function compareS3(preset: PresetName, options: CompareOptions = {}): { r
     const measured = run.epochs.filter((r) => r.epoch <= epoch && r.hessian);
     const count = (cell: 'normal' | 'reduce') => g[cell].filter(([op]) => op === 'skip_connect').length;
     rows.push({
-      method, how, runId: run.runId, epoch, eigenvalue: measured[measured.length - 1]?.hessian?.dominantEigenvalue ?? '',
-      parameterFreeShare: parameterFreeShare(g), skips: `${count('normal')}/8, ${count('reduce')}/8`,
-      testError: testError(g, config, evals), genotype: formatGenotype(g),
+      method,
+      how,
+      runId: run.runId,
+      epoch,
+      eigenvalue: measured[measured.length - 1]?.hessian?.dominantEigenvalue ?? '',
+      parameterFreeShare: parameterFreeShare(g),
+      skips: `${count('normal')}/8, ${count('reduce')}/8`,
+      testError: testError(g, config, evals),
+      genotype: formatGenotype(g),
     });
   };
   const darts = runOf('failure-s3');
@@ -87,11 +96,19 @@ export function compareS3(preset: PresetName, options: CompareOptions = {}): { r
   }
   const ada = runOf('ada-s3');
   if (ada?.done && ada.genotype) {
-    add('DARTS-ADA', `final genotype after ${ada.decisions.filter((x) => x.action === 'rollback').length} rollback(s)`, ada,
-      ada.genotype.epoch, ada.genotype.genotype);
+    add(
+      'DARTS-ADA',
+      `final genotype after ${ada.decisions.filter((x) => x.action === 'rollback').length} rollback(s)`,
+      ada,
+      ada.genotype.epoch,
+      ada.genotype.genotype,
+    );
   } else missing('DARTS-ADA', 'ada-s3 has not finished');
   const { l2, dp } = regularisationGrids(preset);
-  const grids: [string, string[]][] = [['R-DARTS(L2)', l2], ['R-DARTS(DP)', dp]];
+  const grids: [string, string[]][] = [
+    ['R-DARTS(L2)', l2],
+    ['R-DARTS(DP)', dp],
+  ];
   for (const [method, names] of grids) {
     const runs = names.map(runOf);
     const open = names.filter((_, i) => !runs[i]?.done);
@@ -102,10 +119,18 @@ export function compareS3(preset: PresetName, options: CompareOptions = {}): { r
     const s = selectRun(runs as StoredRun[]);
     const name = names[(runs as StoredRun[]).indexOf(s.run)];
     const signals = s.signals.map((x, i) => `${names[i]} ${(100 * x.signal).toFixed(2)}`).join(', ');
-    add(method, `${name}: the highest supernet valid accuracy (%) among ${signals}`, s.run, (s.run.genotype as { epoch: number }).epoch, s.genotype);
+    add(
+      method,
+      `${name}: the highest supernet valid accuracy (%) among ${signals}`,
+      s.run,
+      (s.run.genotype as { epoch: number }).epoch,
+      s.genotype,
+    );
   }
-  const spread = dartsGenotype === undefined ? []
-    : SPREAD_SEEDS.map((seed) => ({ seed, testError: testError(dartsGenotype as Genotype, spreadTrainConfig(preset, seed), evals) }));
+  const spread =
+    dartsGenotype === undefined
+      ? []
+      : SPREAD_SEEDS.map((seed) => ({ seed, testError: testError(dartsGenotype as Genotype, spreadTrainConfig(preset, seed), evals) }));
   return { rows, spread };
 }
 
@@ -116,12 +141,27 @@ export function compareS3Markdown(preset: PresetName, options: CompareOptions = 
   const lines = [
     '| method | how chosen | run | epoch | dominant eigenvalue | parameter-free share | skip_connect (normal, reduce) | test error % | genotype |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${[r.method, r.how, r.runId, r.epoch, num(r.eigenvalue, 3), num(r.parameterFreeShare, 3), r.skips, num(r.testError, 2),
-      r.genotype].join(' | ')} |`),
+    ...rows.map(
+      (r) =>
+        `| ${[
+          r.method,
+          r.how,
+          r.runId,
+          r.epoch,
+          num(r.eigenvalue, 3),
+          num(r.parameterFreeShare, 3),
+          r.skips,
+          num(r.testError, 2),
+          r.genotype,
+        ].join(' | ')} |`,
+    ),
   ];
   if (spread.length > 0) {
-    lines.push('', `DARTS's genotype at evaluation seeds ${spread.map((s) => s.seed).join(', ')}: ` +
-      `${spread.map((s) => (typeof s.testError === 'number' ? `${s.testError.toFixed(2)}%` : s.testError)).join(', ')}.`);
+    lines.push(
+      '',
+      `DARTS's genotype at evaluation seeds ${spread.map((s) => s.seed).join(', ')}: ` +
+        `${spread.map((s) => (typeof s.testError === 'number' ? `${s.testError.toFixed(2)}%` : s.testError)).join(', ')}.`,
+    );
   }
   return lines.join('\n');
 }

@@ -43,8 +43,11 @@ export function affectedRecord(backend: string | null, engine: number): boolean 
 
 function addedIn(file: string): string {
   try {
-    return execFileSync('git', ['log', '--diff-filter=A', '--format=%h', '-1', '--', path.basename(file)],
-      { cwd: path.dirname(file), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', ['log', '--diff-filter=A', '--format=%h', '-1', '--', path.basename(file)], {
+      cwd: path.dirname(file),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     return '';
   }
@@ -59,8 +62,17 @@ export function engineAudit(preset: PresetName, results: string = resultsDir()):
     if (!fs.existsSync(file)) continue;
     const c = readRunConfig(dir);
     const engine = engineRevisionOf(c.versions);
-    rows.push({ kind: 'search', name: p.name, id: c.runId, space: c.config.space, seed: '', backend: c.backend ?? '?', engine,
-      affected: affectedRecord(c.backend, engine), commit: addedIn(file) });
+    rows.push({
+      kind: 'search',
+      name: p.name,
+      id: c.runId,
+      space: c.config.space,
+      seed: '',
+      backend: c.backend ?? '?',
+      engine,
+      affected: affectedRecord(c.backend, engine),
+      commit: addedIn(file),
+    });
   }
   const configs = presetTrainConfigs(preset);
   const evals = path.join(results, 'evals');
@@ -71,18 +83,42 @@ export function engineAudit(preset: PresetName, results: string = resultsDir()):
     if (!configs.has(canonicalJson(e.config))) continue;
     const engine = engineRevisionOf(e.versions);
     const s = e.source;
-    const source = !s ? 'a genotype' : s.kind === 'run' ? `run ${s.runId}, epoch ${s.epoch}` : s.kind === 'name' ? s.name : path.basename(s.path);
-    const space = s?.kind === 'run' ? rows.find((r) => r.id === s.runId)?.space ?? '' : '';
-    rows.push({ kind: 'evaluation', name: source, id, space, seed: e.config.seed, backend: e.backend, engine,
-      affected: affectedRecord(e.backend, engine), commit: addedIn(file) });
+    const source = !s
+      ? 'a genotype'
+      : s.kind === 'run'
+        ? `run ${s.runId}, epoch ${s.epoch}`
+        : s.kind === 'name'
+          ? s.name
+          : path.basename(s.path);
+    const space = s?.kind === 'run' ? (rows.find((r) => r.id === s.runId)?.space ?? '') : '';
+    rows.push({
+      kind: 'evaluation',
+      name: source,
+      id,
+      space,
+      seed: e.config.seed,
+      backend: e.backend,
+      engine,
+      affected: affectedRecord(e.backend, engine),
+      commit: addedIn(file),
+    });
   }
   const rsWs = plannedRsWs(preset, results);
   const rsFile = path.join(rsWs.dir, 'config.json');
   if (fs.existsSync(rsFile)) {
     const c = JSON.parse(fs.readFileSync(rsFile, 'utf8')) as { id: string; backend: string | null; versions?: Record<string, string> };
     const engine = engineRevisionOf(c.versions);
-    rows.push({ kind: 'baseline', name: `RS-ws (${rsWs.name}'s config)`, id: c.id, space: rsWs.config.space, seed: '', backend: c.backend ?? '?',
-      engine, affected: affectedRecord(c.backend, engine), commit: addedIn(rsFile) });
+    rows.push({
+      kind: 'baseline',
+      name: `RS-ws (${rsWs.name}'s config)`,
+      id: c.id,
+      space: rsWs.config.space,
+      seed: '',
+      backend: c.backend ?? '?',
+      engine,
+      affected: affectedRecord(c.backend, engine),
+      commit: addedIn(rsFile),
+    });
   }
   return rows;
 }

@@ -85,7 +85,11 @@ export function rerunSide(name: string, preset: PresetName, results: string): Re
   const evals = path.join(results, 'evals');
   const stored = last?.genotype;
   return {
-    name, engine: engineRevisionOf(run.versions), backend: run.backend, epochs: run.epochs.length, done: run.done,
+    name,
+    engine: engineRevisionOf(run.versions),
+    backend: run.backend,
+    epochs: run.epochs.length,
+    done: run.done,
     genotype: stored ? formatGenotype(stored) : '',
     normalParameterFree: stored ? parameterFreeCount(stored.normal) : 0,
     reduceParameterFree: stored ? parameterFreeCount(stored.reduce) : 0,
@@ -101,8 +105,10 @@ export function rerunSide(name: string, preset: PresetName, results: string): Re
 }
 
 /** Before (results/runs, revision 1) and after (results/rerun-engine2, revision 2) for every re-run search. */
-export function rerunComparison(preset: PresetName, results: string = resultsDir()):
-  { name: string; before: RerunSide | undefined; after: RerunSide | undefined }[] {
+export function rerunComparison(
+  preset: PresetName,
+  results: string = resultsDir(),
+): { name: string; before: RerunSide | undefined; after: RerunSide | undefined }[] {
   return ENGINE_RERUN_SEARCHES.map((name) => ({
     name,
     before: rerunSide(name, preset, results),
@@ -121,7 +127,10 @@ export async function evaluateReruns(preset: PresetName, results: string = resul
     const run = storedRun(name, preset, root);
     const g = run && genotypesOf(run, name);
     if (!g) continue;
-    for (const [what, genotype] of [['final', g.final], ['DARTS-ES', g.es]] as const) {
+    for (const [what, genotype] of [
+      ['final', g.final],
+      ['DARTS-ES', g.es],
+    ] as const) {
       const r = await ensureEvaluation(genotype, resolveTrainConfig(preset), { root: path.join(root, 'evals') });
       done.push(`${name} ${what}: test error ${((r.evaluation.testError as number) * 100).toFixed(2)}%`);
     }
@@ -143,12 +152,14 @@ export function rerunMarkdown(preset: PresetName, results: string = resultsDir()
     'Before: the records in `results/runs` and `results/evals`, from which `results/REPORT.md` was built. After: the same ' +
       `configs (same run ids) searched again under \`results/${ENGINE_RERUN_DIR}\`, and their final and DARTS-ES genotypes ` +
       'evaluated under the same evaluation config. Engine revision 1 summed in float32 on the wasm backend (batch-norm ' +
-      'statistics and gradients, tfjs-backend-wasm\'s Sum); revision 2 sums in double (lib/versions.ts). One search seed ' +
+      "statistics and gradients, tfjs-backend-wasm's Sum); revision 2 sums in double (lib/versions.ts). One search seed " +
       'each: the difference between the columns is the fix plus the chaos of a long search started from the same seed (a ' +
       'different rounding anywhere sends it elsewhere); it is not a seed spread.',
     '',
-    'Commands: `RDARTS_RESULTS=results/rerun-engine2 npx tsx lib/cli.ts experiment --preset ' + preset +
-      ' --group failure --only failure-s3,failure-s4 --jobs 2`, then `npx tsx lib/cli.ts engine-rerun --preset ' + preset +
+    'Commands: `RDARTS_RESULTS=results/rerun-engine2 npx tsx lib/cli.ts experiment --preset ' +
+      preset +
+      ' --group failure --only failure-s3,failure-s4 --jobs 2`, then `npx tsx lib/cli.ts engine-rerun --preset ' +
+      preset +
       ' --evaluate --write`.',
     '',
   ];
@@ -161,15 +172,31 @@ export function rerunMarkdown(preset: PresetName, results: string = resultsDir()
       ['epochs', cell((s) => `${s.epochs}${s.done ? '' : ' (running)'}`)],
       ['genotype (last stored epoch)', cell((s) => s.genotype)],
       ['parameter-free ops, normal / reduction cell', cell((s) => `${s.normalParameterFree}/8, ${s.reduceParameterFree}/8`)],
-      ['dominant eigenvalue, mean of first → last fifth', cell((s) => (s.eigenvalueStart === null ? '' : `${num(s.eigenvalueStart)} → ${num(s.eigenvalueEnd)}`))],
+      [
+        'dominant eigenvalue, mean of first → last fifth',
+        cell((s) => (s.eigenvalueStart === null ? '' : `${num(s.eigenvalueStart)} → ${num(s.eigenvalueEnd)}`)),
+      ],
       ['dominant eigenvalue, every measurement', cell((s) => s.eigenvalues.map((v) => v.toFixed(3)).join(', '))],
       ['supernet validation accuracy, last epoch', cell((s) => (s.validAccuracy === null ? '' : `${(s.validAccuracy * 100).toFixed(2)}%`))],
       ['test error, final genotype', cell((s) => pct(s.testError))],
-      ['test error, DARTS-ES genotype (epoch)', cell((s) => `${pct(s.esTestError)}${s.esEpoch === null ? ''
-        : s.esFired ? ` (epoch ${s.esEpoch})` : ' (the rule did not fire: the final genotype)'}`)],
+      [
+        'test error, DARTS-ES genotype (epoch)',
+        cell(
+          (s) =>
+            `${pct(s.esTestError)}${
+              s.esEpoch === null ? '' : s.esFired ? ` (epoch ${s.esEpoch})` : ' (the rule did not fire: the final genotype)'
+            }`,
+        ),
+      ],
     ];
     const head = (label: string, s: RerunSide | undefined) => (s ? `${label} (engine revision ${s.engine})` : label);
-    lines.push(mdTable(['', head('before', before), head('after', after)], table.map(([k, [b, a]]) => [k, b, a])), '');
+    lines.push(
+      mdTable(
+        ['', head('before', before), head('after', after)],
+        table.map(([k, [b, a]]) => [k, b, a]),
+      ),
+      '',
+    );
   }
   return lines.join('\n');
 }

@@ -70,8 +70,13 @@ export const randomSearchSourceName = (index: number) => `random search (seed ${
  * (default results/runs), `results` the results folder of the baselines; `only` keeps the planned
  * searches of these names.
  */
-export function evaluationPlan(preset: PresetName, groups: readonly ExperimentGroup[] = EXPERIMENT_GROUPS,
-  runs?: string, only?: readonly string[], results: string = resultsDir()): { ready: PlannedEvaluation[]; waiting: WaitingSearch[] } {
+export function evaluationPlan(
+  preset: PresetName,
+  groups: readonly ExperimentGroup[] = EXPERIMENT_GROUPS,
+  runs?: string,
+  only?: readonly string[],
+  results: string = resultsDir(),
+): { ready: PlannedEvaluation[]; waiting: WaitingSearch[] } {
   const trainConfig = resolveTrainConfig(preset);
   const ready: PlannedEvaluation[] = [];
   const waiting: WaitingSearch[] = [];
@@ -98,15 +103,18 @@ export function evaluationPlan(preset: PresetName, groups: readonly ExperimentGr
       const es = esCandidates([named]).find((c) => c.method === 'DARTS-ES');
       if (es?.esFired) add(`${p.name} DARTS-ES`, es.genotype, trainConfig, fromRun(run, es.epoch));
       if (p.config.space === 's3') {
-        for (const seed of SPREAD_SEEDS) add(`${p.name} seed ${seed}`, final.genotype, spreadTrainConfig(preset, seed), fromRun(run, final.epoch));
+        for (const seed of SPREAD_SEEDS)
+          add(`${p.name} seed ${seed}`, final.genotype, spreadTrainConfig(preset, seed), fromRun(run, final.epoch));
       }
     }
   }
   if (groups.includes('failure') && only === undefined) {
     const rs = baselineSettings(preset).randomSearch;
     for (let i = 0; i < rs.samples; i++) {
-      add(`rs candidate ${i}`, randomSearchCandidate(getSpace('s3'), PLAN_SEED, i), randomSearchTrainConfig(preset),
-        { kind: 'name', name: randomSearchSourceName(i) });
+      add(`rs candidate ${i}`, randomSearchCandidate(getSpace('s3'), PLAN_SEED, i), randomSearchTrainConfig(preset), {
+        kind: 'name',
+        name: randomSearchSourceName(i),
+      });
     }
     const rsWs = readBaselineResult<RsWsResult>(plannedRsWs(preset, results).dir);
     if (rsWs) add('rs-ws', rsWs.genotype, trainConfig, { kind: 'name', name: `rs-ws ${rsWs.id}` });
@@ -135,8 +143,11 @@ const describeSource = (s: EvalSource) => (s.kind === 'run' ? `run ${s.runId}, e
  * planned and it has not finished, and every unfinished evaluation (`rdarts experiment
  * --evaluate-item ID`). Resolves with the names of the tasks that failed.
  */
-export async function runPlannedEvaluations(preset: PresetName, groups: readonly ExperimentGroup[],
-  options: RunEvaluationsOptions = {}): Promise<string[]> {
+export async function runPlannedEvaluations(
+  preset: PresetName,
+  groups: readonly ExperimentGroup[],
+  options: RunEvaluationsOptions = {},
+): Promise<string[]> {
   const log = options.log ?? ((line: string) => console.log(line));
   const evals = options.evals ?? evalsRoot();
   const { ready, waiting } = evaluationPlan(preset, groups, options.runs, options.only);
@@ -145,8 +156,11 @@ export async function runPlannedEvaluations(preset: PresetName, groups: readonly
   if (groups.includes('failure') && options.only === undefined) {
     const rsWs = plannedRsWs(preset);
     if (!readBaselineResult(rsWs.dir)) {
-      tasks.push({ name: 'rs-ws', describe: `the RS-ws baseline on ${rsWs.name}'s config (its genotype is evaluated on a later call)`,
-        args: ['baseline', 'rs-ws', '--preset', preset, '--plan', rsWs.name] });
+      tasks.push({
+        name: 'rs-ws',
+        describe: `the RS-ws baseline on ${rsWs.name}'s config (its genotype is evaluated on a later call)`,
+        args: ['baseline', 'rs-ws', '--preset', preset, '--plan', rsWs.name],
+      });
     }
   }
   const common = ['--preset', preset, ...(options.runs ? ['--out', options.runs] : []), '--evals', evals];
@@ -158,13 +172,16 @@ export async function runPlannedEvaluations(preset: PresetName, groups: readonly
       continue;
     }
     tasks.push({
-      name: e.name, describe: `${describeSource(e.source)} -> evaluation ${e.evalId}${stored ? ` (resumed at epoch ${stored.epochs.length})` : ''}`,
+      name: e.name,
+      describe: `${describeSource(e.source)} -> evaluation ${e.evalId}${stored ? ` (resumed at epoch ${stored.epochs.length})` : ''}`,
       args: ['experiment', '--evaluate-item', e.evalId, ...common],
     });
   }
   const evaluations = tasks.filter((t) => t.name !== 'rs-ws').length;
-  log(`${ready.length - evaluations} of ${ready.length} planned evaluations done, ${evaluations} to run` +
-    `${tasks.length > evaluations ? ' after the RS-ws baseline' : ''}, ${waiting.length} search(es) waiting`);
+  log(
+    `${ready.length - evaluations} of ${ready.length} planned evaluations done, ${evaluations} to run` +
+      `${tasks.length > evaluations ? ' after the RS-ws baseline' : ''}, ${waiting.length} search(es) waiting`,
+  );
   const codes = await runCliTasks(tasks, { jobs: options.jobs, log });
   return [...codes].filter(([, c]) => c !== 0).map(([name]) => name);
 }
@@ -173,14 +190,20 @@ export async function runPlannedEvaluations(preset: PresetName, groups: readonly
  * `rdarts experiment --evaluate-item ID`: runs (or resumes, or reads back) the planned evaluation
  * `id` of `preset`, found in the plan of all groups; throws when no planned evaluation has that id.
  */
-export async function runPlannedEvaluation(preset: PresetName, id: string, options: Pick<RunEvaluationsOptions, 'runs' | 'evals' | 'log'> = {}) {
+export async function runPlannedEvaluation(
+  preset: PresetName,
+  id: string,
+  options: Pick<RunEvaluationsOptions, 'runs' | 'evals' | 'log'> = {},
+) {
   const log = options.log ?? ((line: string) => console.log(line));
   const item = evaluationPlan(preset, EXPERIMENT_GROUPS, options.runs).ready.find((e) => e.evalId === id);
-  if (!item) throw new Error(`experiment --evaluate-item: no planned evaluation ${id} at preset ${preset} (see rdarts experiment --evaluate)`);
+  if (!item)
+    throw new Error(`experiment --evaluate-item: no planned evaluation ${id} at preset ${preset} (see rdarts experiment --evaluate)`);
   await initBackend();
   log(`evaluate ${item.name} (${describeSource(item.source)}): ${formatGenotype(item.genotype)}`);
   const { status, evaluation } = await ensureEvaluation(item.genotype, item.trainConfig, { root: options.evals, source: item.source });
   log(`evaluation ${evaluation.evalId} (${status}): ${evaluation.dir}`);
-  if (evaluation.testError !== undefined) log(`test error ${(100 * evaluation.testError).toFixed(2)}% on ${evaluation.testImages} test images`);
+  if (evaluation.testError !== undefined)
+    log(`test error ${(100 * evaluation.testError).toFixed(2)}% on ${evaluation.testImages} test images`);
   return evaluation;
 }

@@ -48,13 +48,19 @@ export function searchPlan(preset: PresetName, groups: readonly ExperimentGroup[
   const entries: { name: string; group: ExperimentGroup; overrides: ConfigOverrides }[] = [
     ...SPACE_NAMES.map((space) => ({ name: `failure-${space}`, group: 'failure' as const, overrides: { ...base, space } })),
     { name: 'ada-s3', group: 'ada', overrides: { ...base, space: 's3' as const, earlyStop: 'adaptive' as const } },
-    ...L2_GRID.map((l2) => ({ name: `l2-${l2}`, group: 'l2' as const, overrides: { ...base, space: 's3' as const, regularization: { l2 } } })),
+    ...L2_GRID.map((l2) => ({
+      name: `l2-${l2}`,
+      group: 'l2' as const,
+      overrides: { ...base, space: 's3' as const, regularization: { l2 } },
+    })),
     ...DP_GRID.map((p) => ({
-      name: `dp-${p}`, group: 'dp' as const,
+      name: `dp-${p}`,
+      group: 'dp' as const,
       overrides: { ...base, space: 's3' as const, regularization: { dropPathProb: p }, augment: { cutout: dpCutout(preset) } },
     })),
   ];
-  return entries.filter((e) => groups.includes(e.group))
+  return entries
+    .filter((e) => groups.includes(e.group))
     .map((e) => ({ ...e, config: resolveConfig(preset, e.overrides, `experiment plan: ${e.name}`) }));
 }
 

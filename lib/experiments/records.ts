@@ -32,18 +32,24 @@ import { searchPlan } from './plan';
  * search's and the seed spread's.
  */
 export function presetTrainConfigs(preset: PresetName): Set<string> {
-  return new Set([resolveTrainConfig(preset), randomSearchTrainConfig(preset), ...SPREAD_SEEDS.map((s) => spreadTrainConfig(preset, s))]
-    .map((c) => canonicalJson(c)));
+  return new Set(
+    [resolveTrainConfig(preset), randomSearchTrainConfig(preset), ...SPREAD_SEEDS.map((s) => spreadTrainConfig(preset, s))].map((c) =>
+      canonicalJson(c),
+    ),
+  );
 }
 
 /** Files of `dir` (recursively) but the checkpoint folder, locks and temporary files, sorted. */
 function recordFilesOf(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === RUN_FILES.checkpoints || e.name === BASELINE_FILES.checkpoints ? [] : recordFilesOf(p);
-    return e.name === LOCK_FILE || e.name.endsWith('.tmp') ? [] : [p];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) return e.name === RUN_FILES.checkpoints || e.name === BASELINE_FILES.checkpoints ? [] : recordFilesOf(p);
+      return e.name === LOCK_FILE || e.name.endsWith('.tmp') ? [] : [p];
+    })
+    .sort();
 }
 
 /**

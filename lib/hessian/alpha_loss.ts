@@ -70,7 +70,11 @@ export function alphaObjective(net: AlphaNet, batch: Batch, options: AlphaLossOp
   const n = nNormal + reduceShape[0] * reduceShape[1];
   const pattern = options.freezeKinks === false ? undefined : new ActivationPattern();
   const base = {
-    training: true, updateRunningStats: false, seed: options.seed, dropPathProb: options.dropPathProb ?? 0, ...(pattern ? { pattern } : {}),
+    training: true,
+    updateRunningStats: false,
+    seed: options.seed,
+    dropPathProb: options.dropPathProb ?? 0,
+    ...(pattern ? { pattern } : {}),
   };
   // The recording pass, at the net's own alphas.
   if (pattern) tf.dispose(net.forward(batch.x, base));

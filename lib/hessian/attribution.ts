@@ -49,10 +49,20 @@ export function curvatureShares(vector: readonly number[], space: SearchSpace): 
  * dominantEigenvalue.
  */
 export function curvatureByOp(records: readonly EpochRecord[], space: SearchSpace): ColumnTable {
-  const rows = records.filter((r) => r.hessian).flatMap((r) => curvatureShares(r.hessian?.vector ?? [], space)
-    .map((row) => ({ epoch: r.epoch, cell: row.cell, op: row.op, share: row.share, dominantEigenvalue: r.hessian?.dominantEigenvalue ?? NaN })));
+  const rows = records
+    .filter((r) => r.hessian)
+    .flatMap((r) =>
+      curvatureShares(r.hessian?.vector ?? [], space).map((row) => ({
+        epoch: r.epoch,
+        cell: row.cell,
+        op: row.op,
+        share: row.share,
+        dominantEigenvalue: r.hessian?.dominantEigenvalue ?? NaN,
+      })),
+    );
   if (rows.length === 0) return aq.table({ epoch: [], cell: [], op: [], share: [], dominantEigenvalue: [] });
-  return aq.from(rows)
+  return aq
+    .from(rows)
     .groupby('epoch', 'cell', 'op')
     .rollup({ share: aq.op.sum('share'), dominantEigenvalue: aq.op.max('dominantEigenvalue') })
     .orderby('epoch', 'cell', 'op');

@@ -47,7 +47,9 @@ export function hessianSpectrum(matrix: readonly (readonly number[])[]): number[
     }
   }
   if (worst.gap > 1e-6 * maxAbs) {
-    throw new Error(`hessianSpectrum: matrix is not symmetric: |M[${worst.i}][${worst.j}] - M[${worst.j}][${worst.i}]| = ${worst.gap} exceeds 1e-6 x max |entry| = ${1e-6 * maxAbs}`);
+    throw new Error(
+      `hessianSpectrum: matrix is not symmetric: |M[${worst.i}][${worst.j}] - M[${worst.j}][${worst.i}]| = ${worst.gap} exceeds 1e-6 x max |entry| = ${1e-6 * maxAbs}`,
+    );
   }
   const sym = matrix.map((row, i) => row.map((x, j) => (x + matrix[j][i]) / 2));
   return symmetricEigen(sym).values;
@@ -127,7 +129,8 @@ export async function dominantEigenvalue(
   checkInteger(dim, 'dominantEigenvalue: dim', 1);
   checkInteger(maxProducts, 'dominantEigenvalue: maxProducts', 1);
   checkInteger(seed, 'dominantEigenvalue: seed');
-  if (!(tolerance >= 0) || !Number.isFinite(tolerance)) throw new Error(`dominantEigenvalue: tolerance=${tolerance} is not a finite number >= 0`);
+  if (!(tolerance >= 0) || !Number.isFinite(tolerance))
+    throw new Error(`dominantEigenvalue: tolerance=${tolerance} is not a finite number >= 0`);
   if (start && (start.length !== dim || !start.every(Number.isFinite))) {
     throw new Error(`dominantEigenvalue: start must hold ${dim} finite numbers (got ${start.length})`);
   }
@@ -141,7 +144,7 @@ export async function dominantEigenvalue(
   let betas: number[] = [];
   let active: Block | undefined;
   let products = 0;
-  let anorm = 0;  // max ||A q_j||, the scale of a breakdown
+  let anorm = 0; // max ||A q_j||, the scale of a breakdown
   let converged = false;
   basis.push(q);
   for (;;) {
@@ -153,22 +156,37 @@ export async function dominantEigenvalue(
     const eig = symmetricEigen(tridiagonal(alphas, betas));
     const s = eig.vectors[eig.vectors.length - 1];
     const breakdown = beta <= 1e-10 * anorm || basis.length === dim;
-    active = { first, values: eig.values, top: eig.values[eig.values.length - 1], s, residual: breakdown ? 0 : beta * Math.abs(s[s.length - 1]) };
+    active = {
+      first,
+      values: eig.values,
+      top: eig.values[eig.values.length - 1],
+      s,
+      residual: breakdown ? 0 : beta * Math.abs(s[s.length - 1]),
+    };
     if (breakdown) {
       done.push(active);
       active = undefined;
-      if (basis.length === dim || fromRandom) { converged = true; break; }
+      if (basis.length === dim || fromRandom) {
+        converged = true;
+        break;
+      }
       if (products >= maxProducts) break;
       const fresh = restartVector(basis, dim, rng);
-      if (!fresh) { converged = true; break; }
+      if (!fresh) {
+        converged = true;
+        break;
+      }
       [q, fromRandom, first, alphas, betas] = [fresh, true, basis.length, [], []];
       basis.push(q);
       continue;
     }
     const blocks = [...done, active];
     const theta = Math.max(...blocks.map((b) => b.top));
-    const normT = Math.max(...blocks.map((b) => Math.max(-b.values[0], b.top)));  // max |Ritz value|
-    if (active.residual <= tolerance * Math.max(Math.abs(theta), 1e-8 * normT)) { converged = true; break; }
+    const normT = Math.max(...blocks.map((b) => Math.max(-b.values[0], b.top))); // max |Ritz value|
+    if (active.residual <= tolerance * Math.max(Math.abs(theta), 1e-8 * normT)) {
+      converged = true;
+      break;
+    }
     if (products >= maxProducts) break;
     betas.push(beta);
     scaleInPlace(w, 1 / beta);
@@ -206,7 +224,12 @@ function restartVector(basis: readonly Float64Array[], dim: number, rng: Rng): F
 }
 
 /** Product `index` (1-based) of `matVec` with a copy of `q`, checked: `dim` finite numbers. */
-async function product(matVec: (v: number[]) => ArrayLike<number> | Promise<ArrayLike<number>>, q: Float64Array, dim: number, index: number): Promise<Float64Array> {
+async function product(
+  matVec: (v: number[]) => ArrayLike<number> | Promise<ArrayLike<number>>,
+  q: Float64Array,
+  dim: number,
+  index: number,
+): Promise<Float64Array> {
   const out: unknown = await matVec(Array.from(q));
   const what = `dominantEigenvalue: product ${index} returned`;
   if (typeof out !== 'object' || out === null || typeof (out as ArrayLike<number>).length !== 'number') {

@@ -68,7 +68,11 @@ export class HessianOperator {
   /** Gradient evaluations (forward + backward passes) so far. */
   gradients = 0;
 
-  constructor(private readonly loss: LossOfAlphas, alphas: ArrayLike<number>, options: HvpOptions = {}) {
+  constructor(
+    private readonly loss: LossOfAlphas,
+    alphas: ArrayLike<number>,
+    options: HvpOptions = {},
+  ) {
     this.dim = alphas.length;
     if (this.dim === 0) throw new Error('HessianOperator: alphas is empty');
     checkVector(alphas, this.dim, 'HessianOperator: alphas');
@@ -76,9 +80,12 @@ export class HessianOperator {
     this.step = options.step ?? HVP_STEP;
     this.scheme = options.scheme ?? 'central';
     this.weightDecay = options.weightDecay ?? 0;
-    if (!(this.step > 0) || !Number.isFinite(this.step)) throw new Error(`HessianOperator: options.step = ${this.step}; expected a finite number > 0`);
-    if (this.scheme !== 'central' && this.scheme !== 'forward') throw new Error(`HessianOperator: options.scheme = ${String(this.scheme)}; expected central or forward`);
-    if (!(this.weightDecay >= 0) || !Number.isFinite(this.weightDecay)) throw new Error(`HessianOperator: options.weightDecay = ${this.weightDecay}; expected a finite number >= 0`);
+    if (!(this.step > 0) || !Number.isFinite(this.step))
+      throw new Error(`HessianOperator: options.step = ${this.step}; expected a finite number > 0`);
+    if (this.scheme !== 'central' && this.scheme !== 'forward')
+      throw new Error(`HessianOperator: options.scheme = ${String(this.scheme)}; expected central or forward`);
+    if (!(this.weightDecay >= 0) || !Number.isFinite(this.weightDecay))
+      throw new Error(`HessianOperator: options.weightDecay = ${this.weightDecay}; expected a finite number >= 0`);
   }
 
   private gradientAt(direction: Float64Array, scale: number): Float64Array {
@@ -135,7 +142,10 @@ export interface HessianMatrix {
  * The full Hessian, one product per coordinate as the original code builds it (there by double
  * backward), then symmetrised: column j = H e_j.
  */
-export async function hessianMatrix(matVec: (v: number[]) => ArrayLike<number> | Promise<ArrayLike<number>>, dim: number): Promise<HessianMatrix> {
+export async function hessianMatrix(
+  matVec: (v: number[]) => ArrayLike<number> | Promise<ArrayLike<number>>,
+  dim: number,
+): Promise<HessianMatrix> {
   if (!Number.isInteger(dim) || dim <= 0) throw new Error(`hessianMatrix: dim = ${dim}; expected a positive integer`);
   const columns: ArrayLike<number>[] = [];
   for (let j = 0; j < dim; j++) {
@@ -147,11 +157,13 @@ export async function hessianMatrix(matVec: (v: number[]) => ArrayLike<number> |
   }
   let asym = 0;
   let scale = 0;
-  const matrix = Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => {
-    const [hij, hji] = [columns[j][i], columns[i][j]];
-    asym = Math.max(asym, Math.abs(hij - hji));
-    scale = Math.max(scale, Math.abs(hij));
-    return (hij + hji) / 2;
-  }));
+  const matrix = Array.from({ length: dim }, (_, i) =>
+    Array.from({ length: dim }, (_, j) => {
+      const [hij, hji] = [columns[j][i], columns[i][j]];
+      asym = Math.max(asym, Math.abs(hij - hji));
+      scale = Math.max(scale, Math.abs(hij));
+      return (hij + hji) / 2;
+    }),
+  );
   return { matrix, asymmetry: scale > 0 ? asym / scale : 0, products: dim };
 }

@@ -65,7 +65,9 @@ export async function measureCurvature(net: AlphaNet, batch: Batch, settings: Cu
   const objective = alphaObjective(net, batch, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
   try {
     const op = new HessianOperator(objective.loss, objective.alphas, {
-      step: settings.step, scheme: settings.scheme, weightDecay: settings.weightDecay,
+      step: settings.step,
+      scheme: settings.scheme,
+      weightDecay: settings.weightDecay,
     });
     const common = {
       hvp: { scheme: op.scheme, step: op.step, weightDecay: op.weightDecay, kinkSites: objective.kinkSites },
@@ -76,18 +78,31 @@ export async function measureCurvature(net: AlphaNet, batch: Batch, settings: Cu
       const eig = symmetricEigen(full.matrix);
       const top = eig.values.length - 1;
       return {
-        method: 'full', dominantEigenvalue: eig.values[top], vector: eig.vectors[top], products: op.products, gradients: op.gradients,
-        converged: true, ...common, spectrum: eig.values,
+        method: 'full',
+        dominantEigenvalue: eig.values[top],
+        vector: eig.vectors[top],
+        products: op.products,
+        gradients: op.gradients,
+        converged: true,
+        ...common,
+        spectrum: eig.values,
         ...(settings.recordMatrix ? { matrix: full.matrix, asymmetry: full.asymmetry } : {}),
       };
     }
     const top = await dominantEigenvalue((v) => op.apply(v), op.dim, {
-      maxProducts: settings.maxProducts, tolerance: settings.tolerance, seed: settings.seed,
+      maxProducts: settings.maxProducts,
+      tolerance: settings.tolerance,
+      seed: settings.seed,
       ...(settings.start ? { start: settings.start } : {}),
     });
     return {
-      method: 'lanczos', dominantEigenvalue: top.value, vector: top.vector, products: op.products, gradients: op.gradients,
-      converged: top.converged, ...common,
+      method: 'lanczos',
+      dominantEigenvalue: top.value,
+      vector: top.vector,
+      products: op.products,
+      gradients: op.gradients,
+      converged: top.converged,
+      ...common,
     };
   } finally {
     objective.dispose();

@@ -42,7 +42,7 @@ export function normalise(a: Vec, what = 'vector'): Float64Array {
 export function gaussianVector(n: number, rng: Rng): Float64Array {
   const out = new Float64Array(n);
   for (let i = 0; i < n; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - rng.uniform()));  // 1 - u lies in (0, 1]
+    const r = Math.sqrt(-2 * Math.log(1 - rng.uniform())); // 1 - u lies in (0, 1]
     const t = 2 * Math.PI * rng.uniform();
     out[i] = r * Math.cos(t);
     if (i + 1 < n) out[i + 1] = r * Math.sin(t);

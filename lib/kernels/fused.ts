@@ -18,9 +18,6 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heap, KernelArgs, output, registerOnWasm } from './registry';
 import { call, reserve, runKernel } from './wasm_module';
 
-
-
-
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
 function rowsGeom(rows: number, channels: number) {
@@ -51,8 +48,22 @@ function batchNormTrainGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
 
 function poolGeom(shape: number[], stride: number) {
   const [n, h, w, c] = shape;
-  return { n, h, w, c, oh: Math.floor((h - 1) / stride) + 1, ow: Math.floor((w - 1) / stride) + 1,
-    kh: 3, kw: 3, sh: stride, sw: stride, dh: 1, dw: 1, pt: 1, pl: 1 };
+  return {
+    n,
+    h,
+    w,
+    c,
+    oh: Math.floor((h - 1) / stride) + 1,
+    ow: Math.floor((w - 1) / stride) + 1,
+    kh: 3,
+    kw: 3,
+    sh: stride,
+    sw: stride,
+    dh: 1,
+    dw: 1,
+    pt: 1,
+    pl: 1,
+  };
 }
 
 const POOL_KIND: Record<string, number> = { max: 0, avg: 1 };
@@ -70,8 +81,9 @@ function pool3x3Grad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs;
   const g = poolGeom(x.shape, attrs.stride as number);
   // dx, then 2 C floats of scratch for the kernel.
-  const dx = runKernel('pool3x3_backward', [heap(backend, x), heap(backend, dy)], size(x.shape) + 2 * g.c, g,
-    [POOL_KIND[attrs.kind as string]]);
+  const dx = runKernel('pool3x3_backward', [heap(backend, x), heap(backend, dy)], size(x.shape) + 2 * g.c, g, [
+    POOL_KIND[attrs.kind as string],
+  ]);
   return output(backend, x.shape, dx.subarray(0, size(x.shape)));
 }
 
@@ -179,8 +191,7 @@ function sum(args: KernelArgs): tf.TensorInfo {
   }
   const reduced = size(axes.map((a) => x.shape[a]));
   const kept = size(x.shape) / reduced;
-  const outShape = args.attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
-    : x.shape.filter((_, i) => !axes.includes(i));
+  const outShape = args.attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
   const [rows, len] = inner ? [kept, reduced] : [reduced, kept];
   const r = reserve([size(x.shape), inner ? kept : 3 * kept + 2]);
   r.array(0).set(heap(args.backend, x));
@@ -192,19 +203,25 @@ function concat(args: KernelArgs): tf.TensorInfo {
   const raw = args.inputs as unknown as tf.TensorInfo[] | Record<string, tf.TensorInfo>;
   const inputs = (Array.isArray(raw) ? raw : Object.values(raw)).filter((t) => size(t.shape) > 0);
   const rank = inputs[0]?.shape.length ?? 0;
-  const ok = inputs.length > 1 && rank > 1 && lastAxis(args.attrs.axis as number, rank) &&
-    inputs.every((t) => t.dtype === 'float32' && t.shape.length === rank &&
-      t.shape.slice(0, -1).every((d, i) => d === inputs[0].shape[i]));
-  return ok ? concatLast(inputs, args.backend) : (original.Concat as tf.KernelFunc)(args as never) as tf.TensorInfo;
+  const ok =
+    inputs.length > 1 &&
+    rank > 1 &&
+    lastAxis(args.attrs.axis as number, rank) &&
+    inputs.every((t) => t.dtype === 'float32' && t.shape.length === rank && t.shape.slice(0, -1).every((d, i) => d === inputs[0].shape[i]));
+  return ok ? concatLast(inputs, args.backend) : ((original.Concat as tf.KernelFunc)(args as never) as tf.TensorInfo);
 }
 
 function splitV(args: KernelArgs): tf.TensorInfo[] {
   const { x } = args.inputs;
   const sizes = args.attrs.numOrSizeSplits as number[] | number;
-  const ok = Array.isArray(sizes) && x.dtype === 'float32' && x.shape.length > 1 && sizes.every((s) => s > 0) &&
-    lastAxis(args.attrs.axis as number, x.shape.length) && sizes.reduce((a, b) => a + b, 0) === x.shape[x.shape.length - 1];
-  return ok ? splitLast(x, sizes as number[], args.backend)
-    : (original.SplitV as tf.KernelFunc)(args as never) as tf.TensorInfo[];
+  const ok =
+    Array.isArray(sizes) &&
+    x.dtype === 'float32' &&
+    x.shape.length > 1 &&
+    sizes.every((s) => s > 0) &&
+    lastAxis(args.attrs.axis as number, x.shape.length) &&
+    sizes.reduce((a, b) => a + b, 0) === x.shape[x.shape.length - 1];
+  return ok ? splitLast(x, sizes as number[], args.backend) : ((original.SplitV as tf.KernelFunc)(args as never) as tf.TensorInfo[]);
 }
 
 /**

@@ -16,13 +16,22 @@ import { Geom, runKernel } from './wasm_module';
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
 
-
 function geom(info: Conv2DInfo): Geom {
   return {
-    n: info.batchSize, h: info.inHeight, w: info.inWidth, c: info.inChannels,
-    oh: info.outHeight, ow: info.outWidth, kh: info.filterHeight, kw: info.filterWidth,
-    sh: info.strideHeight, sw: info.strideWidth, dh: info.dilationHeight, dw: info.dilationWidth,
-    pt: info.padInfo.top, pl: info.padInfo.left,
+    n: info.batchSize,
+    h: info.inHeight,
+    w: info.inWidth,
+    c: info.inChannels,
+    oh: info.outHeight,
+    ow: info.outWidth,
+    kh: info.filterHeight,
+    kw: info.filterWidth,
+    sh: info.strideHeight,
+    sw: info.strideWidth,
+    dh: info.dilationHeight,
+    dw: info.dilationWidth,
+    pt: info.padInfo.top,
+    pl: info.padInfo.left,
   };
 }
 
@@ -30,17 +39,27 @@ function channelsLast(info: Conv2DInfo, kernel: string): void {
   if (info.dataFormat !== 'channelsLast') throw new Error(`${kernel} on wasm supports NHWC only`);
 }
 
-
-
 function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs;
   const filterShape = attrs.filterShape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape,
-    attrs.strides as [number, number], 1, attrs.pad as Pad, attrs.dimRoundingMode as 'floor' | undefined, false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC'));
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filterShape,
+    attrs.strides as [number, number],
+    1,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as 'floor' | undefined,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC'),
+  );
   channelsLast(info, 'Conv2DBackpropFilter');
-  const result = runKernel('conv_filter_grad', [heap(backend, x), heap(backend, dy)],
-    filterShape.reduce((a, b) => a * b), geom(info), [info.outChannels]);
+  const result = runKernel(
+    'conv_filter_grad',
+    [heap(backend, x), heap(backend, dy)],
+    filterShape.reduce((a, b) => a * b),
+    geom(info),
+    [info.outChannels],
+  );
   return output(backend, filterShape, result);
 }
 
@@ -74,18 +93,29 @@ function rearrangedFilter(w: Float32Array, [kh, kw, ci, co]: number[], flip: boo
  * Input gradient at stride 1 as a forward convolution of dy with the flipped filter, padded by
  * (K_eff - 1 - pad) on each side: XNNPACK's forward kernels are our fastest code path.
  */
-function inputGradByForwardConv(dy: tf.TensorInfo, filter: tf.TensorInfo, info: Conv2DInfo, backend: BackendWasm,
-  depthwise: boolean): tf.TensorInfo {
+function inputGradByForwardConv(
+  dy: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  info: Conv2DInfo,
+  backend: BackendWasm,
+  depthwise: boolean,
+): tf.TensorInfo {
   const flipped = rearrangedFilter(heap(backend, filter), filter.shape, true, !depthwise);
   const [kh, kw, ci, co] = filter.shape;
   const w = output(backend, depthwise ? filter.shape : [kh, kw, co, ci], flipped);
   const ekh = (kh - 1) * info.dilationHeight;
   const ekw = (kw - 1) * info.dilationWidth;
   const p = info.padInfo;
-  const pad: tf.backend_util.ExplicitPadding = [[0, 0], [ekh - p.top, ekh - p.bottom], [ekw - p.left, ekw - p.right], [0, 0]];
+  const pad: tf.backend_util.ExplicitPadding = [
+    [0, 0],
+    [ekh - p.top, ekh - p.bottom],
+    [ekw - p.left, ekw - p.right],
+    [0, 0],
+  ];
   try {
     return wasmKernel(depthwise ? 'DepthwiseConv2dNative' : 'Conv2D', {
-      inputs: { x: dy, filter: w }, backend,
+      inputs: { x: dy, filter: w },
+      backend,
       attrs: { strides: [1, 1], pad, dilations: [info.dilationHeight, info.dilationWidth], dataFormat: 'NHWC' },
     });
   } finally {
@@ -98,30 +128,47 @@ function forwardConvApplies(info: Conv2DInfo): boolean {
   const p = info.padInfo;
   const ekh = (info.filterHeight - 1) * info.dilationHeight;
   const ekw = (info.filterWidth - 1) * info.dilationWidth;
-  return info.strideHeight === 1 && info.strideWidth === 1 &&
-    Math.max(p.top, p.bottom) <= ekh && Math.max(p.left, p.right) <= ekw;
+  return info.strideHeight === 1 && info.strideWidth === 1 && Math.max(p.top, p.bottom) <= ekh && Math.max(p.left, p.right) <= ekw;
 }
 
 function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs;
   const inputShape = attrs.inputShape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(inputShape, filter.shape as [number, number, number, number],
-    attrs.strides as [number, number], 1, attrs.pad as Pad, attrs.dimRoundingMode as 'floor' | undefined, false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC'));
+  const info = tf.backend_util.computeConv2DInfo(
+    inputShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides as [number, number],
+    1,
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as 'floor' | undefined,
+    false,
+    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC'),
+  );
   channelsLast(info, 'Conv2DBackpropInput');
   if (forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, false);
   // Strided: our scatter kernel, with the filter as [KH, KW, CO, CI] (CI contiguous for SIMD).
   const co = filter.shape[3];
   const transposed = rearrangedFilter(heap(backend, filter), filter.shape, false, true);
-  const result = runKernel('conv_input_grad', [heap(backend, dy), transposed],
-    inputShape.reduce((a, b) => a * b), geom(info), [co]);
+  const result = runKernel(
+    'conv_input_grad',
+    [heap(backend, dy), transposed],
+    inputShape.reduce((a, b) => a * b),
+    geom(info),
+    [co],
+  );
   return output(backend, inputShape, result);
 }
 
 function depthwiseInfo(inShape: number[], filterShape: number[], attrs: Record<string, unknown>): Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(inShape as [number, number, number, number],
-    filterShape as [number, number, number, number], attrs.strides as [number, number],
-    (attrs.dilations ?? 1) as [number, number], attrs.pad as Pad, attrs.dimRoundingMode as 'floor' | undefined, true);
+  return tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number],
+    (attrs.dilations ?? 1) as [number, number],
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as 'floor' | undefined,
+    true,
+  );
 }
 
 function checkMultiplier(filterShape: number[], kernel: string): void {
@@ -133,8 +180,12 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Ten
   const filterShape = attrs.filterShape as number[];
   checkMultiplier(filterShape, 'DepthwiseConv2dNativeBackpropFilter');
   const info = depthwiseInfo(x.shape, filterShape, attrs);
-  const result = runKernel('dw_filter_grad', [heap(backend, x), heap(backend, dy)],
-    filterShape.reduce((a, b) => a * b), geom(info));
+  const result = runKernel(
+    'dw_filter_grad',
+    [heap(backend, x), heap(backend, dy)],
+    filterShape.reduce((a, b) => a * b),
+    geom(info),
+  );
   return output(backend, filterShape, result);
 }
 
@@ -144,8 +195,12 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.Tens
   const inputShape = attrs.inputShape as number[];
   const info = depthwiseInfo(inputShape, filter.shape, attrs);
   if (forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, true);
-  const result = runKernel('dw_input_grad', [heap(backend, dy), heap(backend, filter)],
-    inputShape.reduce((a, b) => a * b), geom(info));
+  const result = runKernel(
+    'dw_input_grad',
+    [heap(backend, dy), heap(backend, filter)],
+    inputShape.reduce((a, b) => a * b),
+    geom(info),
+  );
   return output(backend, inputShape, result);
 }
 

@@ -12,20 +12,32 @@ import { packageRoot } from '../paths';
 
 /** Convolution geometry in the layout of the C struct `Geom` (14 int32). */
 export interface Geom {
-  n: number; h: number; w: number; c: number;
-  oh: number; ow: number;
-  kh: number; kw: number;
-  sh: number; sw: number; dh: number; dw: number;
-  pt: number; pl: number;
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  oh: number;
+  ow: number;
+  kh: number;
+  kw: number;
+  sh: number;
+  sw: number;
+  dh: number;
+  dw: number;
+  pt: number;
+  pl: number;
 }
 
 const GEOM_FIELDS: readonly (keyof Geom)[] = ['n', 'h', 'w', 'c', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'dh', 'dw', 'pt', 'pl'];
 
-export type KernelName = 'dw_filter_grad' | 'dw_input_grad' | 'conv_filter_grad' | 'conv_input_grad' | 'bn_train_forward'
-  | 'pool3x3_forward' | 'pool3x3_backward';
+export type KernelName =
+  'dw_filter_grad' | 'dw_input_grad' | 'conv_filter_grad' | 'conv_input_grad' | 'bn_train_forward' | 'pool3x3_forward' | 'pool3x3_backward';
 
 // The few WebAssembly types we use (our tsconfig has no DOM lib, and @types/node 20 omits them).
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
@@ -89,8 +101,13 @@ export function call(name: string, ...args: number[]): void {
  * arguments; returns a view of the `outLength` results inside the module's memory, valid until the
  * next call (copy it out at once). C signature: (in0, ..., out, geom, ...extra).
  */
-export function runKernel(name: KernelName, inputs: readonly Float32Array[], outLength: number, g: Geom,
-  extra: readonly number[] = []): Float32Array {
+export function runKernel(
+  name: KernelName,
+  inputs: readonly Float32Array[],
+  outLength: number,
+  g: Geom,
+  extra: readonly number[] = [],
+): Float32Array {
   const r = reserve([...inputs.map((a) => a.length), outLength], g);
   inputs.forEach((a, i) => r.array(i).set(a));
   call(name, ...r.offsets, r.geom, ...extra);

@@ -29,7 +29,10 @@ export class BatchNorm extends Module implements BatchNormState {
   readonly eps = 1e-5;
   readonly momentum = 0.1;
 
-  constructor(readonly channels: number, readonly affine: boolean) {
+  constructor(
+    readonly channels: number,
+    readonly affine: boolean,
+  ) {
     super();
     if (affine) {
       this.weight = this.addVariable('weight', tf.ones([channels]), true, 'vector');
@@ -52,8 +55,7 @@ function checkInput(x: tf.Tensor4D, state: BatchNormState): void {
  * variance comes as `variance`, or as `invstd` = 1 / sqrt(var + eps). Computed on the host from
  * the [C] vectors: 6 tiny kernels per BN per forward would cost more than the arithmetic.
  */
-function updateRunningStats(state: BatchNormState, mean: tf.Tensor, stats: { variance?: tf.Tensor; invstd?: tf.Tensor },
-  n: number): void {
+function updateRunningStats(state: BatchNormState, mean: tf.Tensor, stats: { variance?: tf.Tensor; invstd?: tf.Tensor }, n: number): void {
   const m = state.momentum;
   const mu = mean.dataSync();
   const v = stats.variance?.dataSync();
@@ -63,7 +65,7 @@ function updateRunningStats(state: BatchNormState, mean: tf.Tensor, stats: { var
   const newMean = new Float32Array(rm.length);
   const newVar = new Float32Array(rv.length);
   for (let c = 0; c < rm.length; c++) {
-    const biased = v ? v[c] : 1 / ((inv as ArrayLike<number>)[c] ** 2) - state.eps;
+    const biased = v ? v[c] : 1 / (inv as ArrayLike<number>)[c] ** 2 - state.eps;
     newMean[c] = (1 - m) * rm[c] + m * mu[c];
     newVar[c] = (1 - m) * rv[c] + m * biased * (n / (n - 1));
   }
@@ -114,16 +116,25 @@ function batchNormTrain(x: tf.Tensor4D, state: BatchNormState, update: boolean):
       value: y as tf.Tensor4D,
       // tidy: customGrad runs this eagerly, and intermediates would otherwise live until the whole
       // backward pass ends.
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
-        const [xs, ms, is, gs] = saved;
-        const g = gs ? dy.mul(gs) : dy;
-        const dx = fused
-          ? tf.engine().runKernel('RdartsBatchNormTrainGrad', { x: xs, dy: g, mean: ms, invstd: is }, {}) as tf.Tensor
-          : g.sub(g.mean(axes)).sub(xs.sub(ms).mul(is).mul(g.mul(xs.sub(ms).mul(is)).mean(axes))).mul(is);
-        if (!gamma && !beta) return [dx];
-        const xhat = xs.sub(ms).mul(is);
-        return [dx, ...(gamma ? [dy.mul(xhat).sum(axes)] : []), ...(beta ? [dy.sum(axes)] : [])];
-      }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [xs, ms, is, gs] = saved;
+          const g = gs ? dy.mul(gs) : dy;
+          const dx = fused
+            ? (tf.engine().runKernel('RdartsBatchNormTrainGrad', { x: xs, dy: g, mean: ms, invstd: is }, {}) as tf.Tensor)
+            : g
+                .sub(g.mean(axes))
+                .sub(
+                  xs
+                    .sub(ms)
+                    .mul(is)
+                    .mul(g.mul(xs.sub(ms).mul(is)).mean(axes)),
+                )
+                .mul(is);
+          if (!gamma && !beta) return [dx];
+          const xhat = xs.sub(ms).mul(is);
+          return [dx, ...(gamma ? [dy.mul(xhat).sum(axes)] : []), ...(beta ? [dy.sum(axes)] : [])];
+        }),
     };
   });
   return op(...inputs) as tf.Tensor4D;
@@ -135,8 +146,7 @@ function batchNormTrain(x: tf.Tensor4D, state: BatchNormState, update: boolean):
  * only) the running statistics move 10% towards the batch mean and unbiased variance. The caller
  * owns the result.
  */
-export function batchNorm(x: tf.Tensor4D, state: BatchNormState, training: boolean,
-  updateRunningStats = training): tf.Tensor4D {
+export function batchNorm(x: tf.Tensor4D, state: BatchNormState, training: boolean, updateRunningStats = training): tf.Tensor4D {
   checkInput(x, state);
   if (updateRunningStats && !training) throw new Error('batchNorm: updateRunningStats needs training=true');
   if (training) return batchNormTrain(x, state, updateRunningStats);

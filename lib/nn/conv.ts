@@ -30,7 +30,12 @@ function addFlops(y: tf.Tensor4D, macsPerOutput: number): void {
 
 /** Symmetric explicit padding of `pad` pixels on both spatial sides. */
 export function symmetricPadding(pad: number): Explicit {
-  return [[0, 0], [pad, pad], [pad, pad], [0, 0]];
+  return [
+    [0, 0],
+    [pad, pad],
+    [pad, pad],
+    [0, 0],
+  ];
 }
 
 /**
@@ -50,7 +55,6 @@ interface DepthwiseAttrs {
   pad: Explicit;
 }
 
-
 /**
  * The undilated equivalent of a depthwise filter w [K, K, C, 1] at dilation d:
  * [(K-1)d+1, (K-1)d+1, C, 1], w's taps every d pixels and zeros between. Differentiable (reshape,
@@ -61,8 +65,16 @@ export function dilateFilter(w: tf.Tensor4D, dilation: number): tf.Tensor4D {
   if (dilation === 1) return w.clone();
   const [kh, kw, c, m] = w.shape;
   return tf.tidy(() => {
-    const spread = w.reshape([kh, 1, kw, 1, c, m])
-      .pad([[0, 0], [0, dilation - 1], [0, 0], [0, dilation - 1], [0, 0], [0, 0]])
+    const spread = w
+      .reshape([kh, 1, kw, 1, c, m])
+      .pad([
+        [0, 0],
+        [0, dilation - 1],
+        [0, 0],
+        [0, dilation - 1],
+        [0, 0],
+        [0, 0],
+      ])
       .reshape([kh * dilation, kw * dilation, c, m]);
     return spread.slice([0, 0, 0, 0], [(kh - 1) * dilation + 1, (kw - 1) * dilation + 1, c, m]) as tf.Tensor4D;
   });
@@ -77,8 +89,7 @@ export function dilateFilter(w: tf.Tensor4D, dilation: number): tf.Tensor4D {
  * out wrong), and TensorFlow's native kernel needs stride 1 when dilated. Elsewhere a dilated conv
  * runs undilated with `dilateFilter(w)`: the same numbers, about (2K - 1)^2 / K^2 the work.
  */
-export function depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number,
-  dilation = 1): tf.Tensor4D {
+export function depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number, dilation = 1): tf.Tensor4D {
   if (dilation > 1 && tf.getBackend() !== 'wasm') {
     const macs = w.shape[0] * w.shape[1];
     const y = tf.tidy(() => depthwiseConv2dNoCount(x, dilateFilter(w, dilation), stride, pad));
@@ -105,10 +116,18 @@ tf.registerGradient({
   gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
     const [x, filter] = saved;
     return {
-      x: () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy as tf.Tensor, filter },
-        { ...attrs, inputShape: x.shape }) as tf.Tensor,
-      filter: () => tf.engine().runKernel('DepthwiseConv2dNativeBackpropFilter', { x, dy: dy as tf.Tensor },
-        { ...attrs, filterShape: filter.shape }) as tf.Tensor,
+      x: () =>
+        tf
+          .engine()
+          .runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy as tf.Tensor, filter }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
+      filter: () =>
+        tf
+          .engine()
+          .runKernel(
+            'DepthwiseConv2dNativeBackpropFilter',
+            { x, dy: dy as tf.Tensor },
+            { ...attrs, filterShape: filter.shape },
+          ) as tf.Tensor,
     };
   },
 });

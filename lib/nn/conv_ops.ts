@@ -16,14 +16,21 @@ import { relu } from './pool';
 import { checkInteger, Init } from './random';
 
 /** ReLU, Conv (HWIO w, stride, pad), BN. The caller owns the result. */
-export function reluConvBN(x: tf.Tensor4D, w: tf.Tensor4D, bn: BatchNormState, stride: number, pad: number,
-  mode: BnMode): tf.Tensor4D {
+export function reluConvBN(x: tf.Tensor4D, w: tf.Tensor4D, bn: BatchNormState, stride: number, pad: number, mode: BnMode): tf.Tensor4D {
   return tf.tidy(() => batchNorm(conv2d(relu(x, mode.pattern), w, stride, pad), bn, mode.training, mode.updateRunningStats));
 }
 
 /** ReLU, depthwise (dw [K, K, C, 1]), pointwise (pw [1, 1, C, Cout]), BN. The caller owns the result. */
-export function dilConv(x: tf.Tensor4D, dw: tf.Tensor4D, pw: tf.Tensor4D, bn: BatchNormState, stride: number,
-  pad: number, dilation: number, mode: BnMode): tf.Tensor4D {
+export function dilConv(
+  x: tf.Tensor4D,
+  dw: tf.Tensor4D,
+  pw: tf.Tensor4D,
+  bn: BatchNormState,
+  stride: number,
+  pad: number,
+  dilation: number,
+  mode: BnMode,
+): tf.Tensor4D {
   return tf.tidy(() => {
     const y = depthwiseConv2d(relu(x, mode.pattern), dw, stride, pad, dilation);
     return batchNorm(conv2d(y, pw, 1, 0), bn, mode.training, mode.updateRunningStats);
@@ -38,8 +45,7 @@ export interface SepBlock {
 }
 
 /** Two blocks; only the first has the stride. The caller owns the result. */
-export function sepConv(x: tf.Tensor4D, blocks: readonly [SepBlock, SepBlock], stride: number, pad: number,
-  mode: BnMode): tf.Tensor4D {
+export function sepConv(x: tf.Tensor4D, blocks: readonly [SepBlock, SepBlock], stride: number, pad: number, mode: BnMode): tf.Tensor4D {
   return tf.tidy(() => {
     const [a, b] = blocks;
     const y = dilConv(x, a.dw, a.pw, a.bn, stride, pad, 1, mode);
@@ -58,8 +64,15 @@ export class ReLUConvBN extends Module implements Op {
   readonly weight: tf.Variable;
   readonly bn: BatchNorm;
 
-  constructor(cin: number, cout: number, readonly kernel: number, readonly stride: number, readonly pad: number,
-    affine: boolean, init: Init = new Init(0)) {
+  constructor(
+    cin: number,
+    cout: number,
+    readonly kernel: number,
+    readonly stride: number,
+    readonly pad: number,
+    affine: boolean,
+    init: Init = new Init(0),
+  ) {
     super();
     checkSizes('ReLUConvBN', cin, cout, kernel);
     this.weight = this.addVariable('op.1.weight', init.conv(kernel, kernel, cin, cout), true, 'conv');
@@ -77,8 +90,16 @@ export class DilConv extends Module implements Op {
   readonly pw: tf.Variable;
   readonly bn: BatchNorm;
 
-  constructor(cin: number, cout: number, readonly kernel: number, readonly stride: number, readonly pad: number,
-    readonly dilation: number, affine: boolean, init: Init = new Init(0)) {
+  constructor(
+    cin: number,
+    cout: number,
+    readonly kernel: number,
+    readonly stride: number,
+    readonly pad: number,
+    readonly dilation: number,
+    affine: boolean,
+    init: Init = new Init(0),
+  ) {
     super();
     checkSizes('DilConv', cin, cout, kernel);
     this.dw = this.addVariable('op.1.weight', init.depthwise(kernel, cin), true, 'depthwise');
@@ -95,8 +116,15 @@ export class DilConv extends Module implements Op {
 export class SepConv extends Module implements Op {
   readonly blocks: readonly [SepBlock, SepBlock];
 
-  constructor(cin: number, cout: number, readonly kernel: number, readonly stride: number, readonly pad: number,
-    affine: boolean, init: Init = new Init(0)) {
+  constructor(
+    cin: number,
+    cout: number,
+    readonly kernel: number,
+    readonly stride: number,
+    readonly pad: number,
+    affine: boolean,
+    init: Init = new Init(0),
+  ) {
     super();
     checkSizes('SepConv', cin, cout, kernel);
     const dw1 = this.addVariable('op.1.weight', init.depthwise(kernel, cin), true, 'depthwise') as tf.Tensor4D;
@@ -105,7 +133,10 @@ export class SepConv extends Module implements Op {
     const dw2 = this.addVariable('op.5.weight', init.depthwise(kernel, cin), true, 'depthwise') as tf.Tensor4D;
     const pw2 = this.addVariable('op.6.weight', init.conv(1, 1, cin, cout), true, 'conv') as tf.Tensor4D;
     const bn2 = this.addChild('op.7', new BatchNorm(cout, affine));
-    this.blocks = [{ dw: dw1, pw: pw1, bn: bn1 }, { dw: dw2, pw: pw2, bn: bn2 }];
+    this.blocks = [
+      { dw: dw1, pw: pw1, bn: bn1 },
+      { dw: dw2, pw: pw2, bn: bn2 },
+    ];
   }
 
   apply(x: tf.Tensor4D, ctx: BnMode): tf.Tensor4D {

@@ -18,8 +18,7 @@ import { checkInteger, Init } from './random';
  * x: [N, H, W, Cin], w1 and w2: [1, 1, Cin, Cout / 2] -> [N, ceil(H / 2), ceil(W / 2), Cout].
  * The caller owns the result.
  */
-export function factorizedReduce(x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4D, bn: BatchNormState,
-  mode: BnMode): tf.Tensor4D {
+export function factorizedReduce(x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4D, bn: BatchNormState, mode: BnMode): tf.Tensor4D {
   return tf.tidy(() => {
     const [, h, w] = x.shape;
     const r = relu(x, mode.pattern);
@@ -29,7 +28,13 @@ export function factorizedReduce(x: tf.Tensor4D, w1: tf.Tensor4D, w2: tf.Tensor4
       shifted = tf.engine().runKernel('RdartsShift', { x: r }, {}) as tf.Tensor4D;
     } else {
       shifted = r.slice([0, 1, 1, 0], [-1, -1, -1, -1]);
-      if (h % 2 === 1 || w % 2 === 1) shifted = tf.pad(shifted, [[0, 0], [0, h % 2], [0, w % 2], [0, 0]]);
+      if (h % 2 === 1 || w % 2 === 1)
+        shifted = tf.pad(shifted, [
+          [0, 0],
+          [0, h % 2],
+          [0, w % 2],
+          [0, 0],
+        ]);
     }
     const out = concatChannels([conv2d(r, w1, 2, 0), conv2d(shifted, w2, 2, 0)]);
     return batchNorm(out, bn, mode.training, mode.updateRunningStats);

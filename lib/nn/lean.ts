@@ -47,12 +47,13 @@ export function weightedSum<T extends tf.Tensor>(weights: tf.Tensor1D, tensors: 
     });
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
-        const [ws, ...ss] = saved;
-        const dw = tf.stack(ss.map((t) => dy.mul(t).sum()));
-        const scalars = tf.unstack(ws);
-        return [dw, ...ss.map((_, k) => dy.mul(scalars[k]))];
-      }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [ws, ...ss] = saved;
+          const dw = tf.stack(ss.map((t) => dy.mul(t).sum()));
+          const scalars = tf.unstack(ws);
+          return [dw, ...ss.map((_, k) => dy.mul(scalars[k]))];
+        }),
     };
   });
   return op(weights, ...tensors) as T;

@@ -93,7 +93,8 @@ export class ForwardContext {
     this.seeds = options.seed === undefined ? undefined : new SeedStream(options.seed);
     this.pattern = options.pattern;
     this.dropPathProb = options.dropPathProb ?? 0;
-    if (!(this.dropPathProb >= 0 && this.dropPathProb < 1)) throw new Error(`options.dropPathProb=${options.dropPathProb}; use a number in [0, 1)`);
+    if (!(this.dropPathProb >= 0 && this.dropPathProb < 1))
+      throw new Error(`options.dropPathProb=${options.dropPathProb}; use a number in [0, 1)`);
     this.pattern?.beginPass();
   }
 

@@ -44,7 +44,9 @@ export class ActivationPattern {
       return mask;
     }
     if (this.cursor >= this.masks.length) {
-      throw new Error(`ActivationPattern: the replayed pass has more kink sites than the ${this.masks.length} recorded (another network or input?)`);
+      throw new Error(
+        `ActivationPattern: the replayed pass has more kink sites than the ${this.masks.length} recorded (another network or input?)`,
+      );
     }
     const mask = this.masks[this.cursor++];
     if (mask.shape.length !== shape.length || mask.shape.some((d, i) => d !== shape[i])) {

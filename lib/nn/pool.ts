@@ -9,7 +9,12 @@ import { tf } from '../backend';
 import type { ActivationPattern } from './pattern';
 import { checkStride } from './basic';
 
-const PAD_1: [number, number][] = [[0, 0], [1, 1], [1, 1], [0, 0]];
+const PAD_1: [number, number][] = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
 
 /**
  * max(x, 0), keeping its output (not its input, as tf.relu does) for the backward pass, as PyTorch:
@@ -43,7 +48,15 @@ function windowElement(xp: tf.Tensor4D, i: number, j: number, s: number, oh: num
   return tf.tidy(() => {
     const [qi, ri, qj, rj] = [Math.floor(i / s), i % s, Math.floor(j / s), j % s];
     const [hh, wh] = [Math.max(Math.ceil(hp / s), qi + oh), Math.max(Math.ceil(wp / s), qj + ow)];
-    const padded = hh * s === hp && wh * s === wp ? xp : xp.pad([[0, 0], [0, hh * s - hp], [0, wh * s - wp], [0, 0]]);
+    const padded =
+      hh * s === hp && wh * s === wp
+        ? xp
+        : xp.pad([
+            [0, 0],
+            [0, hh * s - hp],
+            [0, wh * s - wp],
+            [0, 0],
+          ]);
     const rows = padded.reshape([n * hh, s, wh * s * c]).slice([0, ri, 0], [n * hh, 1, wh * s * c]);
     const cols = rows.reshape([n * hh * wh, s, c]).slice([0, rj, 0], [n * hh * wh, 1, c]);
     return cols.reshape([n, hh, wh, c]).slice([0, qi, qj, 0], [n, oh, ow, c]) as tf.Tensor4D;
@@ -58,7 +71,14 @@ function windowElement(xp: tf.Tensor4D, i: number, j: number, s: number, oh: num
 function windowElementAdjoint(g: tf.Tensor4D, i: number, j: number, s: number, hh: number, wh: number): tf.Tensor {
   const [n, oh, ow, c] = g.shape;
   const [qi, ri, qj, rj] = [Math.floor(i / s), i % s, Math.floor(j / s), j % s];
-  return g.reshape([n, oh, 1, ow, 1, c]).pad([[0, 0], [qi, hh - qi - oh], [ri, s - 1 - ri], [qj, wh - qj - ow], [rj, s - 1 - rj], [0, 0]]);
+  return g.reshape([n, oh, 1, ow, 1, c]).pad([
+    [0, 0],
+    [qi, hh - qi - oh],
+    [ri, s - 1 - ri],
+    [qj, wh - qj - ow],
+    [rj, s - 1 - rj],
+    [0, 0],
+  ]);
 }
 
 /**
@@ -71,7 +91,10 @@ function scatterWindows(term: (i: number, j: number) => tf.Tensor4D, s: number, 
     const [hh, wh] = [Math.ceil((h + 2) / s), Math.ceil((w + 2) / s)];
     const terms: tf.Tensor[] = [];
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) terms.push(windowElementAdjoint(term(i, j), i, j, s, hh, wh));
-    return tf.addN(terms).reshape([n, hh * s, wh * s, c]).slice([0, 1, 1, 0], [n, h, w, c]) as tf.Tensor4D;
+    return tf
+      .addN(terms)
+      .reshape([n, hh * s, wh * s, c])
+      .slice([0, 1, 1, 0], [n, h, w, c]) as tf.Tensor4D;
   });
 }
 
@@ -90,7 +113,9 @@ function replayedMaxPool(x: tf.Tensor4D, stride: number, index: tf.Tensor): tf.T
     save([]);
     const value = tf.tidy(() => {
       const xp = tf.pad(xi, PAD_1, 0);
-      return tf.addN(Array.from({ length: 9 }, (_, k) => windowElement(xp, Math.floor(k / 3), k % 3, stride, oh, ow).mul(chosen(k)))) as tf.Tensor4D;
+      return tf.addN(
+        Array.from({ length: 9 }, (_, k) => windowElement(xp, Math.floor(k / 3), k % 3, stride, oh, ow).mul(chosen(k))),
+      ) as tf.Tensor4D;
     });
     return {
       value,
@@ -136,15 +161,21 @@ export function maxPool3x3(x: tf.Tensor4D, stride: number, pattern?: ActivationP
     // 0..8, then replayed as a sum of window elements times one-hot masks (a smooth function of x).
     const [n, h, w, c] = x.shape;
     const [oh, ow] = [Math.floor((h - 1) / stride) + 1, Math.floor((w - 1) / stride) + 1];
-    const index = pattern.site([n, oh, ow, c], () => tf.tidy(() => {
-      const xp = tf.pad(x, PAD_1, -Infinity);
-      const y = maxPool3x3(x, stride);
-      let idx = tf.fill([n, oh, ow, c], 9, 'int32');
-      for (let k = 8; k >= 0; k--) {
-        idx = tf.where(tf.equal(windowElement(xp, Math.floor(k / 3), k % 3, stride, oh, ow), y), tf.fill([n, oh, ow, c], k, 'int32'), idx);
-      }
-      return idx;
-    }));
+    const index = pattern.site([n, oh, ow, c], () =>
+      tf.tidy(() => {
+        const xp = tf.pad(x, PAD_1, -Infinity);
+        const y = maxPool3x3(x, stride);
+        let idx = tf.fill([n, oh, ow, c], 9, 'int32');
+        for (let k = 8; k >= 0; k--) {
+          idx = tf.where(
+            tf.equal(windowElement(xp, Math.floor(k / 3), k % 3, stride, oh, ow), y),
+            tf.fill([n, oh, ow, c], k, 'int32'),
+            idx,
+          );
+        }
+        return idx;
+      }),
+    );
     if (!pattern.recording) return replayedMaxPool(x, stride, index);
   }
   if (hasFusedPool()) return fusedPool(x, stride, 'max');
@@ -154,17 +185,22 @@ export function maxPool3x3(x: tf.Tensor4D, stride: number, pattern?: ActivationP
     save([xi, y]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => {
-        const [xs, ys] = saved as tf.Tensor4D[];
-        const xp = tf.pad(xs, PAD_1, -Infinity);
-        const [, oh, ow] = ys.shape;
-        let taken = tf.zerosLike(ys).cast('bool');
-        return scatterWindows((i, j) => {
-          const first = tf.equal(windowElement(xp, i, j, stride, oh, ow), ys).logicalAnd(taken.logicalNot());
-          taken = taken.logicalOr(first);
-          return dy.mul(first.cast('float32')) as tf.Tensor4D;
-        }, stride, xs.shape);
-      }),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [xs, ys] = saved as tf.Tensor4D[];
+          const xp = tf.pad(xs, PAD_1, -Infinity);
+          const [, oh, ow] = ys.shape;
+          let taken = tf.zerosLike(ys).cast('bool');
+          return scatterWindows(
+            (i, j) => {
+              const first = tf.equal(windowElement(xp, i, j, stride, oh, ow), ys).logicalAnd(taken.logicalNot());
+              taken = taken.logicalOr(first);
+              return dy.mul(first.cast('float32')) as tf.Tensor4D;
+            },
+            stride,
+            xs.shape,
+          );
+        }),
     };
   });
   return op(x) as tf.Tensor4D;
@@ -184,7 +220,11 @@ export function avgPoolCorrection(height: number, width: number, stride: number)
   const rows = windowCounts(height, stride);
   const cols = windowCounts(width, stride);
   const values = new Float32Array(rows.length * cols.length);
-  rows.forEach((r, i) => cols.forEach((c, j) => { values[i * cols.length + j] = 9 / (r * c); }));
+  rows.forEach((r, i) =>
+    cols.forEach((c, j) => {
+      values[i * cols.length + j] = 9 / (r * c);
+    }),
+  );
   return tf.tensor4d(values, [1, rows.length, cols.length, 1]);
 }
 
@@ -202,10 +242,11 @@ export function avgPool3x3(x: tf.Tensor4D, stride: number): tf.Tensor4D {
     const value = tf.tidy(() => tf.avgPool(tf.pad(xi, PAD_1), 3, stride, 'valid').mul(avgPoolCorrection(h, w, stride)));
     return {
       value: value as tf.Tensor4D,
-      gradFunc: (dy: tf.Tensor) => tf.tidy(() => {
-        const g = dy.mul(avgPoolCorrection(h, w, stride)).div(9) as tf.Tensor4D;
-        return scatterWindows(() => g, stride, xi.shape);
-      }),
+      gradFunc: (dy: tf.Tensor) =>
+        tf.tidy(() => {
+          const g = dy.mul(avgPoolCorrection(h, w, stride)).div(9) as tf.Tensor4D;
+          return scatterWindows(() => g, stride, xi.shape);
+        }),
     };
   });
   return op(x) as tf.Tensor4D;

@@ -28,7 +28,7 @@ export function hasJupyterCommand(sub: string): boolean {
 
 /** What to install when a Jupyter command is missing. */
 export const JUPYTER_HINT =
-  'install Debian\'s jupyter-nbconvert, python3-nbclient and jupyter-notebook ' +
+  "install Debian's jupyter-nbconvert, python3-nbclient and jupyter-notebook " +
   '(`bash .ci/setup` does it where apt is usable), or JupyterLab with pip';
 
 /**
@@ -41,7 +41,9 @@ export function openJupyter(args: readonly string[] = []): number {
   // Jupyter refuses to start as root without this flag; containers and CI machines often are root.
   const root = process.getuid?.() === 0 && !args.includes('--allow-root') ? ['--allow-root'] : [];
   const r = spawnSync('jupyter', [app, ...root, ...args], {
-    cwd: path.join(packageRoot, 'notebooks'), stdio: 'inherit', env: jupyterEnv(),
+    cwd: path.join(packageRoot, 'notebooks'),
+    stdio: 'inherit',
+    env: jupyterEnv(),
   });
   return r.status ?? 1;
 }

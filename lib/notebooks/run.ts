@@ -38,7 +38,12 @@ export interface NotebookRunResult {
 }
 
 /** Presets whose notebooks run read-only unless told otherwise: their searches take hours. */
-export const DEFAULT_READ_ONLY: Readonly<Record<PresetName, boolean>> = Object.freeze({ smoke: false, quick: false, mini: true, paper: true });
+export const DEFAULT_READ_ONLY: Readonly<Record<PresetName, boolean>> = Object.freeze({
+  smoke: false,
+  quick: false,
+  mini: true,
+  paper: true,
+});
 
 /** A notebook cell threw (or the kernel died) during a headless run. */
 export class NotebookError extends Error {
@@ -48,8 +53,7 @@ export class NotebookError extends Error {
     readonly cellIndex: number | undefined,
     readonly detail: string,
   ) {
-    super(`${path.basename(notebook)}: ${cellIndex === undefined ? 'execution failed' :
-      `cell ${cellIndex + 1} threw`}: ${detail}`);
+    super(`${path.basename(notebook)}: ${cellIndex === undefined ? 'execution failed' : `cell ${cellIndex + 1} threw`}: ${detail}`);
     this.name = 'NotebookError';
   }
 }
@@ -57,7 +61,11 @@ export class NotebookError extends Error {
 /** The notebooks of `dir`, sorted by name (they are numbered: 00-, 01-, ...). */
 export function listNotebooks(dir = path.join(packageRoot, 'notebooks')): string[] {
   if (!fs.existsSync(dir)) throw new Error(`listNotebooks: no folder ${dir}`);
-  return fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(dir, f));
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** Executes one notebook; throws NotebookError naming the cell that failed. */
@@ -67,17 +75,29 @@ export function runNotebook(notebook: string, options: NotebookRunOptions = {}):
   const outDir = options.outDir ?? path.join(resultsDir(), 'notebooks');
   const preset = options.preset ?? presetFromEnv();
   const start = Date.now();
-  const r = spawnSync('jupyter', [
-    'nbconvert', '--to', 'notebook', '--execute',
-    '--config', path.join(jupyterDataDir, 'nbconvert_config.py'),
-    `--ExecutePreprocessor.kernel_name=${options.kernel ?? KERNEL_NAME}`,
-    '--ExecutePreprocessor.timeout=-1',
-    '--output-dir', outDir, notebook,
-  ], {
-    cwd: packageRoot, encoding: 'utf8', maxBuffer: 64 << 20,
-    // Always set, so that --compute also overrides an RDARTS_NO_COMPUTE inherited from the shell.
-    env: jupyterEnv({ RDARTS_PRESET: preset, [NO_COMPUTE_ENV]: (options.readOnly ?? DEFAULT_READ_ONLY[preset]) ? '1' : '0' }),
-  });
+  const r = spawnSync(
+    'jupyter',
+    [
+      'nbconvert',
+      '--to',
+      'notebook',
+      '--execute',
+      '--config',
+      path.join(jupyterDataDir, 'nbconvert_config.py'),
+      `--ExecutePreprocessor.kernel_name=${options.kernel ?? KERNEL_NAME}`,
+      '--ExecutePreprocessor.timeout=-1',
+      '--output-dir',
+      outDir,
+      notebook,
+    ],
+    {
+      cwd: packageRoot,
+      encoding: 'utf8',
+      maxBuffer: 64 << 20,
+      // Always set, so that --compute also overrides an RDARTS_NO_COMPUTE inherited from the shell.
+      env: jupyterEnv({ RDARTS_PRESET: preset, [NO_COMPUTE_ENV]: (options.readOnly ?? DEFAULT_READ_ONLY[preset]) ? '1' : '0' }),
+    },
+  );
   if (r.status !== 0) {
     const stderr = `${r.stderr ?? ''}${r.error ? String(r.error) : ''}`;
     const report = /^RDARTS_CELL_ERROR (.*)$/m.exec(stderr);

@@ -98,8 +98,11 @@ export function saveCheckpoint(file: string, state: SearchState): void {
   }
   for (const [key, t] of alphaOpt.state()) tensors[ADAM_PREFIX + key] = toTorchRecord(t, 'vector', key);
   const header = {
-    supernet: supernetKey(net.config), sgd: weightOpt.options, adam: alphaOpt.options,
-    adamSteps: alphaOpt.steps, meta: { ...state.meta },
+    supernet: supernetKey(net.config),
+    sgd: weightOpt.options,
+    adam: alphaOpt.options,
+    adamSteps: alphaOpt.steps,
+    meta: { ...state.meta },
   };
   saveSafetensors(file, tensors, encodeHeader(header));
 }
@@ -110,7 +113,9 @@ export function saveCheckpoint(file: string, state: SearchState): void {
  */
 function expectedTensors(net: SearchNetwork, found: TensorSet): Record<string, { shape: number[]; dtype: 'F32' }> {
   const expected: Record<string, { shape: number[]; dtype: 'F32' }> = {};
-  const add = (name: string, v: NamedVariable) => { expected[name] = { shape: torchShape(v.layout, v.variable.shape), dtype: 'F32' }; };
+  const add = (name: string, v: NamedVariable) => {
+    expected[name] = { shape: torchShape(v.layout, v.variable.shape), dtype: 'F32' };
+  };
   const model = modelVariables(net);
   for (const v of model) add(v.name, v);
   for (const v of net.variables.filter((w) => w.trainable)) {

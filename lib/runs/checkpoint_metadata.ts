@@ -31,8 +31,11 @@ export interface CheckpointHeader {
 
 const SGD_KEYS = { momentum: 'optimizer.weights.momentum', weightDecay: 'optimizer.weights.weight_decay' } as const;
 const ADAM_KEYS = {
-  lr: 'optimizer.alphas.lr', beta1: 'optimizer.alphas.beta1', beta2: 'optimizer.alphas.beta2',
-  eps: 'optimizer.alphas.eps', weightDecay: 'optimizer.alphas.weight_decay',
+  lr: 'optimizer.alphas.lr',
+  beta1: 'optimizer.alphas.beta1',
+  beta2: 'optimizer.alphas.beta2',
+  eps: 'optimizer.alphas.eps',
+  weightDecay: 'optimizer.alphas.weight_decay',
 } as const;
 const ADAM_STEP = 'optimizer.alphas.step';
 

@@ -84,19 +84,23 @@ export function acquireLock(dir: string, what: string): () => void {
       try {
         owner = readOwner(file) as LockOwner;
       } catch (e) {
-        throw new Error(`${what} in ${dir}: ${file} is unreadable (${(e as Error).message}); if no process is computing it, remove the file`);
+        throw new Error(
+          `${what} in ${dir}: ${file} is unreadable (${(e as Error).message}); if no process is computing it, remove the file`,
+        );
       }
       if (owner.host !== me.host || ownerAlive(owner)) {
         const who = owner.pid === process.pid && owner.host === me.host ? 'this process' : `process ${owner.pid} on ${owner.host}`;
-        throw new Error(`${what} in ${dir} is being computed by ${who} (since ${owner.since}); ` +
-          `wait for it to finish, or stop it and call again to resume (remove ${file} if that process is gone)`);
+        throw new Error(
+          `${what} in ${dir} is being computed by ${who} (since ${owner.since}); ` +
+            `wait for it to finish, or stop it and call again to resume (remove ${file} if that process is gone)`,
+        );
       }
       // Stale: move it aside, and take over only if what was moved is still the dead owner's lock.
       const aside = `${mine}.stale`;
       try {
         fs.renameSync(file, aside);
       } catch {
-        continue;  // someone else moved it first
+        continue; // someone else moved it first
       }
       const moved = (() => {
         try {
@@ -107,7 +111,7 @@ export function acquireLock(dir: string, what: string): () => void {
       })();
       if (moved?.pid !== owner.pid || moved.since !== owner.since) {
         try {
-          fs.linkSync(aside, file);  // a live lock taken in between: put it back
+          fs.linkSync(aside, file); // a live lock taken in between: put it back
         } catch {
           // a third process holds .lock now; the loop asks it again
         }

@@ -14,8 +14,13 @@ import type { ControllerDecision } from '../control/controller';
 
 /** The names inside a run directory. */
 export const RUN_FILES = {
-  config: 'config.json', epochs: 'epochs.jsonl', timings: 'timings.jsonl', genotype: 'genotype.json', done: 'DONE',
-  checkpoints: 'checkpoint', decisions: 'decisions.jsonl',
+  config: 'config.json',
+  epochs: 'epochs.jsonl',
+  timings: 'timings.jsonl',
+  genotype: 'genotype.json',
+  done: 'DONE',
+  checkpoints: 'checkpoint',
+  decisions: 'decisions.jsonl',
 } as const;
 
 /** What config.json holds. */
@@ -87,7 +92,7 @@ export function readRunConfig(dir: string): RunConfigFile {
   }
   if (typeof raw.createdAt !== 'string') throw new Error(`run store: ${file}: createdAt must be a string`);
   if (raw.backend !== null && typeof raw.backend !== 'string') throw new Error(`run store: ${file}: backend must be a string or null`);
-  const versions = isPlainObject(raw.versions) ? raw.versions as Record<string, string> : {};
+  const versions = isPlainObject(raw.versions) ? (raw.versions as Record<string, string>) : {};
   // Explicit narrowing: TypeScript 5.0 (tslab's) does not narrow `raw.backend` from the checks above.
   const backend = raw.backend === null ? null : String(raw.backend);
   return { runId: id, config, createdAt: raw.createdAt, backend, versions };
@@ -97,20 +102,30 @@ export function readRunConfig(dir: string): RunConfigFile {
 export function readDecisions(dir: string): ControllerDecision[] {
   const file = path.join(dir, RUN_FILES.decisions);
   if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').split('\n').filter((l) => l !== '').map((line, i) => {
-    const at = `run store: ${file}:${i + 1}`;
-    let d: unknown;
-    try {
-      d = JSON.parse(line);
-    } catch (e) {
-      throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`);
-    }
-    if (!isPlainObject(d) || !['stop', 'simulate', 'rollback'].includes(String(d.action)) || typeof d.stopEpoch !== 'number'
-      || typeof d.decisionEpoch !== 'number' || !isPlainObject(d.l2) || !isPlainObject(d.genotype)) {
-      throw new Error(`${at}: not a controller decision ({ action, decisionEpoch, stopEpoch, ratio, genotype, l2 })`);
-    }
-    return d as unknown as ControllerDecision;
-  });
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((line, i) => {
+      const at = `run store: ${file}:${i + 1}`;
+      let d: unknown;
+      try {
+        d = JSON.parse(line);
+      } catch (e) {
+        throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`);
+      }
+      if (
+        !isPlainObject(d) ||
+        !['stop', 'simulate', 'rollback'].includes(String(d.action)) ||
+        typeof d.stopEpoch !== 'number' ||
+        typeof d.decisionEpoch !== 'number' ||
+        !isPlainObject(d.l2) ||
+        !isPlainObject(d.genotype)
+      ) {
+        throw new Error(`${at}: not a controller decision ({ action, decisionEpoch, stopEpoch, ratio, genotype, l2 })`);
+      }
+      return d as unknown as ControllerDecision;
+    });
 }
 
 /** The JSON objects of a JSONL file, one per line (none when the file is absent); errors name file and line. */
@@ -165,10 +180,13 @@ export function checkpointFile(dir: string, epoch: number): string {
 export function checkpointEpochs(dir: string): number[] {
   const folder = path.join(dir, RUN_FILES.checkpoints);
   if (!fs.existsSync(folder)) return [];
-  return fs.readdirSync(folder).flatMap((name) => {
-    const m = /^epoch-(\d+)\.safetensors$/.exec(name);
-    return m ? [Number(m[1])] : [];
-  }).sort((a, b) => a - b);
+  return fs
+    .readdirSync(folder)
+    .flatMap((name) => {
+      const m = /^epoch-(\d+)\.safetensors$/.exec(name);
+      return m ? [Number(m[1])] : [];
+    })
+    .sort((a, b) => a - b);
 }
 
 /**
@@ -193,7 +211,9 @@ export function readRun(dir: string): StoredRun {
   const configFile = readRunConfig(dir);
   const epochs = readEpochs(dir);
   if (epochs.length > configFile.config.epochs) {
-    throw new Error(`run store: ${path.join(dir, RUN_FILES.epochs)} holds ${epochs.length} epochs; the config has ${configFile.config.epochs}`);
+    throw new Error(
+      `run store: ${path.join(dir, RUN_FILES.epochs)} holds ${epochs.length} epochs; the config has ${configFile.config.epochs}`,
+    );
   }
   const doneFile = path.join(dir, RUN_FILES.done);
   const done = fs.existsSync(doneFile);
@@ -213,7 +233,13 @@ export function readRun(dir: string): StoredRun {
     finished = { finishedAt: f.finishedAt, seconds: f.seconds };
   }
   return {
-    ...configFile, dir, epochs, done, genotype, finished, lastCheckpoint: latestCheckpoint(dir, epochs.length),
+    ...configFile,
+    dir,
+    epochs,
+    done,
+    genotype,
+    finished,
+    lastCheckpoint: latestCheckpoint(dir, epochs.length),
     decisions: readDecisions(dir),
   };
 }
@@ -246,11 +272,22 @@ function summarize(run: StoredRun): RunSummary {
   const { config } = run;
   const last = run.epochs[run.epochs.length - 1];
   return {
-    runId: run.runId, dir: run.dir, status: run.done ? 'done' : run.epochs.length > 0 ? 'partial' : 'empty',
-    createdAt: run.createdAt, epochs: run.epochs.length, plannedEpochs: config.epochs,
-    space: config.space, dataset: config.dataset, seed: config.seed, order: config.order, earlyStop: config.earlyStop,
-    l2: config.regularization.l2, dropPathProb: config.regularization.dropPathProb,
-    cutoutProb: config.augment.cutout?.prob ?? 0, lastValidAccuracy: last?.valid?.accuracy, config,
+    runId: run.runId,
+    dir: run.dir,
+    status: run.done ? 'done' : run.epochs.length > 0 ? 'partial' : 'empty',
+    createdAt: run.createdAt,
+    epochs: run.epochs.length,
+    plannedEpochs: config.epochs,
+    space: config.space,
+    dataset: config.dataset,
+    seed: config.seed,
+    order: config.order,
+    earlyStop: config.earlyStop,
+    l2: config.regularization.l2,
+    dropPathProb: config.regularization.dropPathProb,
+    cutoutProb: config.augment.cutout?.prob ?? 0,
+    lastValidAccuracy: last?.valid?.accuracy,
+    config,
   };
 }
 
@@ -261,14 +298,17 @@ function summarize(run: StoredRun): RunSummary {
  */
 export function listRuns(root: string = runsRoot()): RunSummary[] {
   if (!fs.existsSync(root)) return [];
-  const runs = fs.readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d): RunSummary => {
-    const dir = path.join(root, d.name);
-    try {
-      return summarize(readRun(dir));
-    } catch (e) {
-      const createdAt = new Date(fs.statSync(dir).ctimeMs).toISOString();
-      return { runId: d.name, dir, status: 'invalid', error: (e as Error).message, createdAt, epochs: 0 };
-    }
-  });
+  const runs = fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d): RunSummary => {
+      const dir = path.join(root, d.name);
+      try {
+        return summarize(readRun(dir));
+      } catch (e) {
+        const createdAt = new Date(fs.statSync(dir).ctimeMs).toISOString();
+        return { runId: d.name, dir, status: 'invalid', error: (e as Error).message, createdAt, epochs: 0 };
+      }
+    });
   return runs.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.runId.localeCompare(b.runId));
 }

@@ -18,7 +18,7 @@ export const SAFETENSORS_DTYPES = {
   I32: { size: 4, array: Int32Array as ArrayCtor },
   I64: { size: 8, array: BigInt64Array as ArrayCtor },
   U8: { size: 1, array: Uint8Array as ArrayCtor },
-  BOOL: { size: 1, array: Uint8Array as ArrayCtor },  // one byte per value, 0 or 1
+  BOOL: { size: 1, array: Uint8Array as ArrayCtor }, // one byte per value, 0 or 1
 } as const;
 export type Dtype = keyof typeof SAFETENSORS_DTYPES;
 
@@ -42,7 +42,7 @@ export interface SafetensorsContents {
 }
 
 const METADATA = '__metadata__';
-const RESERVED = ['', METADATA, '__proto__'];  // '__proto__' would set a prototype, not a key
+const RESERVED = ['', METADATA, '__proto__']; // '__proto__' would set a prototype, not a key
 const DTYPE_LIST = Object.keys(SAFETENSORS_DTYPES).join(', ');
 const hostLittleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -109,7 +109,7 @@ export function encodeSafetensors(tensors: TensorSet, metadata: Record<string, s
   const out = new Uint8Array(8 + n + offset);
   new DataView(out.buffer).setBigUint64(0, BigInt(n), true);
   out.set(json, 8);
-  out.fill(0x20, 8 + json.length, 8 + n);  // pad the header with spaces
+  out.fill(0x20, 8 + json.length, 8 + n); // pad the header with spaces
   names.forEach((name, i) => {
     const { dtype, data } = tensors[name];
     const begin = 8 + n + begins[i];
@@ -210,10 +210,16 @@ export function checkTensorSet(
   expected: Record<string, { shape: readonly number[]; dtype?: Dtype }>,
   source: string,
 ): void {
-  const missing = Object.keys(expected).filter((k) => !(k in actual)).sort();
-  const extra = Object.keys(actual).filter((k) => !(k in expected)).sort();
+  const missing = Object.keys(expected)
+    .filter((k) => !(k in actual))
+    .sort();
+  const extra = Object.keys(actual)
+    .filter((k) => !(k in expected))
+    .sort();
   const misshapen: string[] = [];
-  for (const name of Object.keys(expected).filter((k) => k in actual).sort()) {
+  for (const name of Object.keys(expected)
+    .filter((k) => k in actual)
+    .sort()) {
     const want = expected[name];
     const got = actual[name];
     const shapeOk = want.shape.length === got.shape.length && want.shape.every((d, i) => d === got.shape[i]);

@@ -40,12 +40,33 @@ import { softwareVersions } from '../versions';
 import { writeFileAtomic } from './atomic';
 import { saveCheckpoint, type SearchState } from './checkpoint';
 import {
-  checkpointEpochs, checkpointFile, type CheckpointRef, latestCheckpoint, readDecisions, readEpochs, readRun, readRunConfig, readRunIfAny, RUN_FILES,
-  type RunConfigFile, runDirFor, runsRoot,
+  checkpointEpochs,
+  checkpointFile,
+  type CheckpointRef,
+  latestCheckpoint,
+  readDecisions,
+  readEpochs,
+  readRun,
+  readRunConfig,
+  readRunIfAny,
+  RUN_FILES,
+  type RunConfigFile,
+  runDirFor,
+  runsRoot,
 } from './run_read';
 
 export {
-  checkpointEpochs, checkpointFile, latestCheckpoint, listRuns, readDecisions, readEpochs, readRun, readRunConfig, readRunIfAny, RUN_FILES, runDirFor,
+  checkpointEpochs,
+  checkpointFile,
+  latestCheckpoint,
+  listRuns,
+  readDecisions,
+  readEpochs,
+  readRun,
+  readRunConfig,
+  readRunIfAny,
+  RUN_FILES,
+  runDirFor,
   runsRoot,
 } from './run_read';
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './run_read';
@@ -66,8 +87,11 @@ export function createRun(config: SearchConfig, root: string = runsRoot()): stri
     return dir;
   }
   const record: RunConfigFile = {
-    runId: runId(checked), config: checked, createdAt: new Date().toISOString(),
-    backend: backendInfo()?.name ?? null, versions: softwareVersions(),
+    runId: runId(checked),
+    config: checked,
+    createdAt: new Date().toISOString(),
+    backend: backendInfo()?.name ?? null,
+    versions: softwareVersions(),
   };
   writeFileAtomic(path.join(dir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
   return dir;
@@ -76,10 +100,15 @@ export function createRun(config: SearchConfig, root: string = runsRoot()): stri
 function writeEpochs(dir: string, records: readonly EpochRecord[]): void {
   // Timings first: every record in epochs.jsonl then has its timing (see readEpochs).
   writeFileAtomic(path.join(dir, RUN_FILES.timings), records.map((r) => JSON.stringify({ epoch: r.epoch, ...r.seconds }) + '\n').join(''));
-  writeFileAtomic(path.join(dir, RUN_FILES.epochs), records.map((r) => {
-    const { seconds, ...rest } = r;
-    return JSON.stringify(rest) + '\n';
-  }).join(''));
+  writeFileAtomic(
+    path.join(dir, RUN_FILES.epochs),
+    records
+      .map((r) => {
+        const { seconds, ...rest } = r;
+        return JSON.stringify(rest) + '\n';
+      })
+      .join(''),
+  );
 }
 
 /**
@@ -125,7 +154,9 @@ export function appendDecision(dir: string, decision: ControllerDecision): void 
  * last rollback's stop epoch that were made before it (their L2 is not the raised one). Owner only.
  */
 export function reconcileRollback(dir: string): void {
-  const last = readDecisions(dir).filter((d) => d.action === 'rollback').pop();
+  const last = readDecisions(dir)
+    .filter((d) => d.action === 'rollback')
+    .pop();
   if (!last) return;
   const records = readEpochs(dir);
   const stale = records.findIndex((r) => r.epoch > last.stopEpoch && r.regularization?.l2 !== last.l2.after);

@@ -49,7 +49,8 @@ export function searchData(config: SearchConfig, train?: Dataset): SearchData {
   const a = config.augment;
   const augment = trainAugment(DATASETS[config.dataset], {
     // Cutout rebuilt field by field: tslab compiles without strictNullChecks, where zod's type has optional fields.
-    pad: a.cropPad, ...(a.flip === null ? {} : { flip: a.flip }),
+    pad: a.cropPad,
+    ...(a.flip === null ? {} : { flip: a.flip }),
     ...(a.cutout ? { cutout: { length: a.cutout.length, prob: a.cutout.prob } } : {}),
   });
   return { split: searchSplit(used, config.trainPortion), augment };
@@ -62,7 +63,12 @@ export type { SearchState } from '../runs/checkpoint';
 export function createSearchState(config: SearchConfig, data: SearchData): SearchState {
   const d = data.split.train.dataset;
   const net = new SearchNetwork({
-    space: getSpace(config.space), C: config.C, layers: config.layers, classes: d.classes, inChannels: d.channels, seed: config.seed,
+    space: getSpace(config.space),
+    C: config.C,
+    layers: config.layers,
+    classes: d.classes,
+    inChannels: d.channels,
+    seed: config.seed,
   });
   return { net, weightOpt: new Sgd(net.weights, sgdOptions(config)), alphaOpt: new Adam(alphaParams(net), adamOptions(config)) };
 }
@@ -129,8 +135,14 @@ export function curvatureSettings(config: SearchConfig, epoch: number, start?: r
   const h = config.hessian;
   if (h.method === 'off') throw new Error('curvatureSettings: hessian.method is off');
   return {
-    method: h.method, maxProducts: h.maxProducts, tolerance: h.tolerance, step: h.step, scheme: h.scheme,
-    weightDecay: config.alphaOptimizer.weightDecay, seed: mixSeed(config.seed, epoch, HESSIAN_KEY), recordMatrix: h.recordMatrix,
+    method: h.method,
+    maxProducts: h.maxProducts,
+    tolerance: h.tolerance,
+    step: h.step,
+    scheme: h.scheme,
+    weightDecay: config.alphaOptimizer.weightDecay,
+    seed: mixSeed(config.seed, epoch, HESSIAN_KEY),
+    recordMatrix: h.recordMatrix,
     dropPathProb: dropPathAt(config, epoch),
     ...(start ? { start } : {}),
   };
@@ -147,8 +159,13 @@ export interface EpochOptions {
 }
 
 /** Runs search epoch `epoch` (0-based) and returns its record; `onStep` sees every iteration. */
-export async function searchEpoch(config: SearchConfig, data: SearchData, state: SearchState, epoch: number,
-  options: EpochOptions = {}): Promise<EpochRecord> {
+export async function searchEpoch(
+  config: SearchConfig,
+  data: SearchData,
+  state: SearchState,
+  epoch: number,
+  options: EpochOptions = {},
+): Promise<EpochRecord> {
   const { net, weightOpt, alphaOpt } = state;
   const onStep = options.onStep ?? (() => undefined);
   const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
@@ -157,7 +174,8 @@ export async function searchEpoch(config: SearchConfig, data: SearchData, state:
   // Sums weighted by batch size (the last batch may be smaller), as the original's AvgrageMeter.
   const sum = { tl: 0, ta: 0, tn: 0, sl: 0, sa: 0, sn: 0 };
   const mean = () => ({
-    train: { loss: sum.tl / sum.tn, accuracy: sum.ta / sum.tn }, search: { loss: sum.sl / sum.sn, accuracy: sum.sa / sum.sn },
+    train: { loss: sum.tl / sum.tn, accuracy: sum.ta / sum.tn },
+    search: { loss: sum.sl / sum.sn, accuracy: sum.sa / sum.sn },
   });
   let step = 0;
   let lastVal: Batch | undefined;
@@ -167,17 +185,31 @@ export async function searchEpoch(config: SearchConfig, data: SearchData, state:
     const stepSeed = mixSeed(config.seed, epoch, step);
     const val = sampleBatch(data.split.val, config.batchSize, stepSeed, { augment });
     const s = alphaStep(net, weightOpt, alphaOpt, val, {
-      order: config.order, trainBatch: train, lr, momentum: weightOpt.options.momentum,
-      weightDecay: weightOpt.options.weightDecay, seed: mixSeed(stepSeed, 1), dropPathProb,
+      order: config.order,
+      trainBatch: train,
+      lr,
+      momentum: weightOpt.options.momentum,
+      weightDecay: weightOpt.options.weightDecay,
+      seed: mixSeed(stepSeed, 1),
+      dropPathProb,
     });
-    const t = weightStep(net, weightOpt, train, { lr, gradClip: config.weightOptimizer.gradClip, seed: mixSeed(stepSeed, 2), dropPathProb });
+    const t = weightStep(net, weightOpt, train, {
+      lr,
+      gradClip: config.weightOptimizer.gradClip,
+      seed: mixSeed(stepSeed, 2),
+      dropPathProb,
+    });
     const [tn, sn] = [train.y.shape[0], val.y.shape[0]];
     // The last alpha batch of the epoch is kept for the curvature (PAPER.md 3).
     if (lastVal) tf.dispose([lastVal.x, lastVal.y]);
     lastVal = val;
     tf.dispose([train.x, train.y]);
-    sum.tl += t.loss * tn; sum.ta += t.accuracy * tn; sum.tn += tn;
-    sum.sl += s.loss * sn; sum.sa += s.accuracy * sn; sum.sn += sn;
+    sum.tl += t.loss * tn;
+    sum.ta += t.accuracy * tn;
+    sum.tn += tn;
+    sum.sl += s.loss * sn;
+    sum.sa += s.accuracy * sn;
+    sum.sn += sn;
     step += 1;
     onStep({ epoch, step, steps, ...mean() });
   }
@@ -197,14 +229,20 @@ export async function searchEpoch(config: SearchConfig, data: SearchData, state:
   // The same (float64) softmax that `genotype` parses, so records and genotype never disagree.
   const weights = { normal: softmaxRows(alphas.normal), reduce: softmaxRows(alphas.reduce) };
   return {
-    epoch, lr, steps: step,
+    epoch,
+    lr,
+    steps: step,
     ...mean(),
-    valid, alphas, weights,
+    valid,
+    alphas,
+    weights,
     genotype: genotype(alphas, getSpace(config.space)),
     ...(hessian ? { hessian } : {}),
     regularization: { l2: weightOpt.options.weightDecay, dropPathProb },
     seconds: {
-      search: (searched - started) / 1000, valid: (Date.now() - measured) / 1000, ...(hessian ? { hessian: (measured - searched) / 1000 } : {}),
+      search: (searched - started) / 1000,
+      valid: (Date.now() - measured) / 1000,
+      ...(hessian ? { hessian: (measured - searched) / 1000 } : {}),
     },
     backend: backendInfo()?.name ?? tf.getBackend(),
   };

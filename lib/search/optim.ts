@@ -58,7 +58,10 @@ export interface SgdOptions {
 export class Sgd {
   private readonly buffers = new Map<string, tf.Variable>();
 
-  constructor(private readonly params: ReadonlyMap<string, tf.Variable>, public options: SgdOptions) {}
+  constructor(
+    private readonly params: ReadonlyMap<string, tf.Variable>,
+    public options: SgdOptions,
+  ) {}
 
   /**
    * One update with learning rate `lr` from `grads` times `gradScale` (clipping); the gradients are
@@ -68,7 +71,7 @@ export class Sgd {
     const { momentum, weightDecay } = this.options;
     for (const [name, p] of this.params) {
       const grad = grads.get(name);
-      if (!grad) continue;  // an unused weight (PyTorch skips params whose grad is None)
+      if (!grad) continue; // an unused weight (PyTorch skips params whose grad is None)
       const g = gradValues(name, grad, p);
       const w = p.dataSync();
       const old = this.buffers.get(name)?.dataSync();
@@ -81,7 +84,11 @@ export class Sgd {
       }
       const b = this.buffers.get(name);
       if (b) assignValues(b, buf);
-      else this.buffers.set(name, tf.tidy(() => tf.variable(tf.tensor(buf, p.shape), false)));
+      else
+        this.buffers.set(
+          name,
+          tf.tidy(() => tf.variable(tf.tensor(buf, p.shape), false)),
+        );
       assignValues(p, next);
     }
   }
@@ -130,7 +137,10 @@ export class Adam {
   private v = new Map<string, tf.Variable>();
   private t = 0;
 
-  constructor(private readonly params: ReadonlyMap<string, tf.Variable>, public options: AdamOptions) {}
+  constructor(
+    private readonly params: ReadonlyMap<string, tf.Variable>,
+    public options: AdamOptions,
+  ) {}
 
   step(grads: NamedTensors): void {
     const { lr, beta1, beta2, eps, weightDecay } = this.options;

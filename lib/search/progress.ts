@@ -18,16 +18,23 @@ export interface Progress {
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '?';
   const s = Math.round(seconds);
-  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
-    : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+  return s >= 3600
+    ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`
+    : s >= 60
+      ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+      : `${s}s`;
 }
 
 /**
  * A progress reporter. 'bar' becomes 'log' when `stream` is not a terminal, and a notebook gets
  * epoch lines only. `logEvery`: steps between lines in 'log' mode.
  */
-export function makeProgress(mode: ProgressMode, totalEpochs: number, logEvery: number,
-  stream: NodeJS.WriteStream = process.stderr): Progress {
+export function makeProgress(
+  mode: ProgressMode,
+  totalEpochs: number,
+  logEvery: number,
+  stream: NodeJS.WriteStream = process.stderr,
+): Progress {
   const notebook = inNotebook();
   const effective: ProgressMode = mode === 'bar' && (!stream.isTTY || notebook) ? 'log' : mode;
   const start = Date.now();
@@ -41,7 +48,8 @@ export function makeProgress(mode: ProgressMode, totalEpochs: number, logEvery: 
       const elapsed = (Date.now() - start) / 1000;
       const total = totalEpochs * info.steps;
       const eta = (elapsed / stepsDone) * (total - (info.epoch * info.steps + info.step));
-      const text = `epoch ${info.epoch + 1}/${totalEpochs} step ${info.step}/${info.steps} | ` +
+      const text =
+        `epoch ${info.epoch + 1}/${totalEpochs} step ${info.step}/${info.steps} | ` +
         `train loss ${info.train.loss.toFixed(3)} acc ${info.train.accuracy.toFixed(3)} | ` +
         `alpha-batch loss ${info.search.loss.toFixed(3)} | eta ${duration(eta)}`;
       if (effective === 'bar') {
@@ -57,10 +65,14 @@ export function makeProgress(mode: ProgressMode, totalEpochs: number, logEvery: 
       if (effective === 'off') return;
       if (effective === 'bar' && lastLine) write('\n');
       const h = r.hessian;
-      const curvature = h ? `, dominant eigenvalue ${h.dominantEigenvalue.toFixed(4)} (${h.products} products, ${duration(r.seconds.hessian ?? NaN)})` : '';
-      write(`epoch ${r.epoch + 1}/${total} done in ${duration(r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0))}: ` +
-        `train acc ${r.train.accuracy.toFixed(3)}, valid acc ${r.valid.accuracy.toFixed(3)} (loss ${r.valid.loss.toFixed(3)}), ` +
-        `lr ${r.lr.toFixed(4)}${curvature}\n`);
+      const curvature = h
+        ? `, dominant eigenvalue ${h.dominantEigenvalue.toFixed(4)} (${h.products} products, ${duration(r.seconds.hessian ?? NaN)})`
+        : '';
+      write(
+        `epoch ${r.epoch + 1}/${total} done in ${duration(r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0))}: ` +
+          `train acc ${r.train.accuracy.toFixed(3)}, valid acc ${r.valid.accuracy.toFixed(3)} (loss ${r.valid.loss.toFixed(3)}), ` +
+          `lr ${r.lr.toFixed(4)}${curvature}\n`,
+      );
       lastLine = '';
     },
     done() {

@@ -16,8 +16,19 @@ import { loadCheckpoint } from '../runs/checkpoint';
 import { assertMayCompute } from '../runs/compute_guard';
 import { acquireLock } from '../runs/lock';
 import {
-  appendDecision, appendEpoch, checkpointFile, createRun, markDone, prepareResume, pruneCheckpoints, readRun, reconcileRollback,
-  runDirFor, saveEpochCheckpoint, StoredRun, truncateEpochs,
+  appendDecision,
+  appendEpoch,
+  checkpointFile,
+  createRun,
+  markDone,
+  prepareResume,
+  pruneCheckpoints,
+  readRun,
+  reconcileRollback,
+  runDirFor,
+  saveEpochCheckpoint,
+  StoredRun,
+  truncateEpochs,
 } from '../runs/store';
 import type { SearchNetwork } from '../supernet/network';
 import { createSearchState, disposeSearchState, searchData, searchEpoch, StepInfo } from './loop';
@@ -62,8 +73,10 @@ const totalSeconds = (records: readonly EpochRecord[]) =>
 export async function ensureRun(config: SearchConfig, options: EnsureRunOptions = {}): Promise<RunResult> {
   const existing = runDirFor(config, options.root);
   if (fs.existsSync(existing) && readRun(existing).done) return { status: 'finished', run: readRun(existing) };
-  assertMayCompute(`search run ${path.basename(existing)} (${config.space}, seed ${config.seed})`,
-    'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again');
+  assertMayCompute(
+    `search run ${path.basename(existing)} (${config.space}, seed ${config.seed})`,
+    'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
+  );
   // Data first: a missing or corrupt data file fails before anything of the run is written.
   const data = searchData(config, options.train);
   const dir = createRun(config, options.root);
@@ -78,8 +91,12 @@ export async function ensureRun(config: SearchConfig, options: EnsureRunOptions 
 }
 
 /** ensureRun's work on an existing, locked run directory: resume (or start) and finish it. */
-async function continueRun(config: SearchConfig, options: EnsureRunOptions, data: ReturnType<typeof searchData>,
-  dir: string): Promise<RunResult> {
+async function continueRun(
+  config: SearchConfig,
+  options: EnsureRunOptions,
+  data: ReturnType<typeof searchData>,
+  dir: string,
+): Promise<RunResult> {
   reconcileRollback(dir);
   const { startEpoch, checkpoint } = prepareResume(dir);
   const status = startEpoch > 0 ? 'resumed' : 'started';
@@ -96,17 +113,31 @@ async function continueRun(config: SearchConfig, options: EnsureRunOptions, data
     stoppedAt = config.earlyStop === 'stop' ? decisions.find((d) => d.action === 'stop') : undefined;
     let l2 = currentL2(config, decisions);
     state.weightOpt.options = { ...state.weightOpt.options, weightDecay: l2 };
-    const stop = stoppedAt ? startEpoch : options.maxEpochs === undefined ? config.epochs : Math.min(config.epochs, startEpoch + options.maxEpochs);
+    const stop = stoppedAt
+      ? startEpoch
+      : options.maxEpochs === undefined
+        ? config.epochs
+        : Math.min(config.epochs, startEpoch + options.maxEpochs);
     // Lanczos starts from the previous measurement's eigenvector (from the records on resume, so a
     // resumed run measures exactly as an uninterrupted one).
-    const lastVector = (before: number) => readRun(dir).epochs.filter((r) => r.epoch < before && r.hessian).pop()?.hessian?.vector;
+    const lastVector = (before: number) =>
+      readRun(dir)
+        .epochs.filter((r) => r.epoch < before && r.hessian)
+        .pop()?.hessian?.vector;
     let curvatureStart = lastVector(startEpoch);
     const fake = options.fakeCurvature;
-    const measureCurvature = fake ? async (_n: SearchNetwork, b: Batch, s: CurvatureSettings, epoch: number): Promise<CurvatureRecord> => ({
-      method: 'lanczos', dominantEigenvalue: fake(epoch, decisions.filter((d) => d.action === 'rollback').length), vector: [],
-      products: 0, gradients: 0, converged: true, batchSize: b.y.shape[0],
-      hvp: { scheme: s.scheme, step: s.step, weightDecay: s.weightDecay, kinkSites: 0 },
-    }) : undefined;
+    const measureCurvature = fake
+      ? async (_n: SearchNetwork, b: Batch, s: CurvatureSettings, epoch: number): Promise<CurvatureRecord> => ({
+          method: 'lanczos',
+          dominantEigenvalue: fake(epoch, decisions.filter((d) => d.action === 'rollback').length),
+          vector: [],
+          products: 0,
+          gradients: 0,
+          converged: true,
+          batchSize: b.y.shape[0],
+          hvp: { scheme: s.scheme, step: s.step, weightDecay: s.weightDecay, kinkSites: 0 },
+        })
+      : undefined;
     for (let epoch = startEpoch; epoch < stop; epoch++) {
       const record = await searchEpoch(config, data, state, epoch, {
         onStep: (info) => {
@@ -132,8 +163,12 @@ async function continueRun(config: SearchConfig, options: EnsureRunOptions, data
       const atStop = records[fired.stopEpoch];
       const after = config.earlyStop === 'adaptive' ? Math.min(l2 * config.controller.l2Factor, config.controller.maxL2) : l2;
       const decision: ControllerDecision = {
-        action: config.earlyStop === 'adaptive' ? 'rollback' : config.earlyStop, rule: rule.name,
-        decisionEpoch: fired.decisionEpoch, stopEpoch: fired.stopEpoch, ratio: fired.ratio, genotype: atStop.genotype,
+        action: config.earlyStop === 'adaptive' ? 'rollback' : config.earlyStop,
+        rule: rule.name,
+        decisionEpoch: fired.decisionEpoch,
+        stopEpoch: fired.stopEpoch,
+        ratio: fired.ratio,
+        genotype: atStop.genotype,
         l2: { before: l2, after },
         ...(config.earlyStop === 'adaptive' ? { discarded: records.slice(fired.stopEpoch + 1).map(({ seconds: _s, ...r }) => r) } : {}),
       };

@@ -44,15 +44,24 @@ export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): number {
 
 /** The alphas as named variables (the names of the original code's state). */
 export function alphaParams(net: Supernet): Map<string, tf.Variable> {
-  return new Map([['alphas_normal', net.alphas.normal], ['alphas_reduce', net.alphas.reduce]]);
+  return new Map([
+    ['alphas_normal', net.alphas.normal],
+    ['alphas_reduce', net.alphas.reduce],
+  ]);
 }
 
 /**
  * Loss and its gradients w.r.t. the variables in `params`, by name. The caller owns the returned
  * tensors (dispose `loss` and every gradient).
  */
-export function lossAndGrads(net: Supernet, batch: Batch, params: ReadonlyMap<string, tf.Variable>, seed?: number,
-  updateRunningStats = true, dropPathProb = 0): { loss: tf.Scalar; logits: tf.Tensor2D; grads: Map<string, tf.Tensor> } {
+export function lossAndGrads(
+  net: Supernet,
+  batch: Batch,
+  params: ReadonlyMap<string, tf.Variable>,
+  seed?: number,
+  updateRunningStats = true,
+  dropPathProb = 0,
+): { loss: tf.Scalar; logits: tf.Tensor2D; grads: Map<string, tf.Tensor> } {
   let logits: tf.Tensor2D | undefined;
   const { value, grads } = tf.variableGrads(() => {
     const out = net.forward(batch.x, { training: true, seed, updateRunningStats, dropPathProb });
@@ -141,10 +150,16 @@ function assignAll(params: ReadonlyMap<string, tf.Variable>, values: NamedTensor
  * a pass throws). As in the original code, the pass at w' does not touch the BN running
  * statistics (there it runs on a throwaway copy of the model); the other three passes do.
  */
-export function unrolledAlphaGrads(net: Supernet, wOpt: Sgd, valBatch: Batch, options: AlphaStepOptions):
-  { grads: Map<string, tf.Tensor>; loss: number; accuracy: number } {
+export function unrolledAlphaGrads(
+  net: Supernet,
+  wOpt: Sgd,
+  valBatch: Batch,
+  options: AlphaStepOptions,
+): { grads: Map<string, tf.Tensor>; loss: number; accuracy: number } {
   const { trainBatch, lr, momentum, weightDecay } = options;
-  const missing = Object.entries({ trainBatch, lr, momentum, weightDecay }).filter(([, v]) => v === undefined).map(([k]) => k);
+  const missing = Object.entries({ trainBatch, lr, momentum, weightDecay })
+    .filter(([, v]) => v === undefined)
+    .map(([k]) => k);
   if (!trainBatch || lr === undefined || momentum === undefined || weightDecay === undefined) {
     throw new Error(`alphaStep: the second order needs ${missing.join(', ')}`);
   }
@@ -158,13 +173,15 @@ export function unrolledAlphaGrads(net: Supernet, wOpt: Sgd, valBatch: Batch, op
     const train = lossAndGrads(net, trainBatch, w, options.seed, true, p);
     owned.push(train.grads);
     tf.dispose([train.loss, train.logits]);
-    const unrolled = tidyMap(() => [...w].map(([k, p]) => {
-      const g = train.grads.get(k) ?? tf.zerosLike(p);
-      const m = wOpt.momentumBuffer(k);
-      let d = tf.add(g, tf.mul(p, weightDecay));
-      if (m) d = tf.add(d, tf.mul(m, momentum));
-      return [k, tf.sub(p, tf.mul(d, lr))] as [string, tf.Tensor];
-    }));
+    const unrolled = tidyMap(() =>
+      [...w].map(([k, p]) => {
+        const g = train.grads.get(k) ?? tf.zerosLike(p);
+        const m = wOpt.momentumBuffer(k);
+        let d = tf.add(g, tf.mul(p, weightDecay));
+        if (m) d = tf.add(d, tf.mul(m, momentum));
+        return [k, tf.sub(p, tf.mul(d, lr))] as [string, tf.Tensor];
+      }),
+    );
     // (2) g1 and v at w'.
     assignAll(w, unrolled);
     disposeAll(unrolled);
@@ -173,9 +190,13 @@ export function unrolledAlphaGrads(net: Supernet, wOpt: Sgd, valBatch: Batch, op
     owned.push(val.grads);
     const result = { loss: val.loss.dataSync()[0], accuracy: accuracy(val.logits, valBatch.y) };
     tf.dispose([val.loss, val.logits]);
-    const vNorm = tf.tidy(() => Math.sqrt(tf.addN([...w.keys()].filter((k) => val.grads.has(k))
-      .map((k) => tf.sum(tf.square(val.grads.get(k) as tf.Tensor)))).dataSync()[0]));
-    if (!(vNorm > 0) || !Number.isFinite(vNorm)) throw new Error(`alphaStep: ||grad_w' L_val|| = ${vNorm}; eps = 0.01 / ||v|| is undefined`);
+    const vNorm = tf.tidy(() =>
+      Math.sqrt(
+        tf.addN([...w.keys()].filter((k) => val.grads.has(k)).map((k) => tf.sum(tf.square(val.grads.get(k) as tf.Tensor)))).dataSync()[0],
+      ),
+    );
+    if (!(vNorm > 0) || !Number.isFinite(vNorm))
+      throw new Error(`alphaStep: ||grad_w' L_val|| = ${vNorm}; eps = 0.01 / ||v|| is undefined`);
     const eps = 0.01 / vNorm;
     // (3) grad_alpha L_train at w +- eps v (from the saved w, not w').
     const gradAt = (sign: number) => {
@@ -193,11 +214,13 @@ export function unrolledAlphaGrads(net: Supernet, wOpt: Sgd, valBatch: Batch, op
     };
     const gPlus = gradAt(1);
     const gMinus = gradAt(-1);
-    const grads = tidyMap(() => [...alphas.keys()].map((k) => {
-      const g1 = val.grads.get(k) as tf.Tensor;
-      const h = tf.div(tf.sub(gPlus.get(k) as tf.Tensor, gMinus.get(k) as tf.Tensor), 2 * eps);
-      return [k, tf.sub(g1, tf.mul(h, lr))] as [string, tf.Tensor];
-    }));
+    const grads = tidyMap(() =>
+      [...alphas.keys()].map((k) => {
+        const g1 = val.grads.get(k) as tf.Tensor;
+        const h = tf.div(tf.sub(gPlus.get(k) as tf.Tensor, gMinus.get(k) as tf.Tensor), 2 * eps);
+        return [k, tf.sub(g1, tf.mul(h, lr))] as [string, tf.Tensor];
+      }),
+    );
     return { grads, ...result };
   } finally {
     assignAll(w, saved);

@@ -32,13 +32,25 @@ const CONCAT: readonly number[] = Object.freeze([2, 3, 4, 5]);
 /** DARTS (second order) as published in quark0/darts cnn/genotypes.py, `DARTS_V2`. */
 export const DARTS_V2: Genotype = Object.freeze<Genotype>({
   normal: [
-    ['sep_conv_3x3', 0], ['sep_conv_3x3', 1], ['sep_conv_3x3', 0], ['sep_conv_3x3', 1],
-    ['sep_conv_3x3', 1], ['skip_connect', 0], ['skip_connect', 0], ['dil_conv_3x3', 2],
+    ['sep_conv_3x3', 0],
+    ['sep_conv_3x3', 1],
+    ['sep_conv_3x3', 0],
+    ['sep_conv_3x3', 1],
+    ['sep_conv_3x3', 1],
+    ['skip_connect', 0],
+    ['skip_connect', 0],
+    ['dil_conv_3x3', 2],
   ],
   normalConcat: CONCAT,
   reduce: [
-    ['max_pool_3x3', 0], ['max_pool_3x3', 1], ['skip_connect', 2], ['max_pool_3x3', 1],
-    ['max_pool_3x3', 0], ['skip_connect', 2], ['skip_connect', 2], ['max_pool_3x3', 1],
+    ['max_pool_3x3', 0],
+    ['max_pool_3x3', 1],
+    ['skip_connect', 2],
+    ['max_pool_3x3', 1],
+    ['max_pool_3x3', 0],
+    ['skip_connect', 2],
+    ['skip_connect', 2],
+    ['max_pool_3x3', 1],
   ],
   reduceConcat: CONCAT,
 });
@@ -63,9 +75,7 @@ function checkCell(alphas: readonly (readonly number[])[] | undefined, lists: Se
   alphas.forEach((row, e) => {
     if (!Array.isArray(row) || row.length !== lists[e].length) {
       const got = Array.isArray(row) ? `${row.length} values` : String(row);
-      throw new Error(
-        `alphas.${cell}[${e}] (edge ${e}) has ${got}; expected ${lists[e].length} (${lists[e].join(', ')})`,
-      );
+      throw new Error(`alphas.${cell}[${e}] (edge ${e}) has ${got}; expected ${lists[e].length} (${lists[e].join(', ')})`);
     }
     row.forEach((v, k) => {
       if (typeof v !== 'number' || !Number.isFinite(v)) {

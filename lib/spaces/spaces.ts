@@ -27,20 +27,62 @@ const dil5 = 'dil_conv_5x5';
 
 /** S1 per edge as [normal, reduce], PAPER.md's table e0 .. e13. */
 const S1_EDGES: readonly (readonly [Pair, Pair])[] = [
-  [[skip, dil3], [mp, ap]], // e0
-  [[skip, dil5], [mp, dil3]], // e1
-  [[skip, dil5], [mp, ap]], // e2
-  [[skip, sep3], [mp, ap]], // e3
-  [[skip, dil3], [skip, dil5]], // e4
-  [[mp, skip], [mp, ap]], // e5
-  [[skip, sep3], [mp, sep3]], // e6
-  [[skip, sep3], [skip, dil3]], // e7
-  [[skip, dil3], [skip, dil5]], // e8
-  [[skip, sep3], [mp, ap]], // e9
-  [[mp, skip], [mp, ap]], // e10
-  [[skip, dil3], [skip, dil5]], // e11
-  [[dil3, dil5], [skip, dil5]], // e12
-  [[dil3, dil5], [skip, dil5]], // e13
+  [
+    [skip, dil3],
+    [mp, ap],
+  ], // e0
+  [
+    [skip, dil5],
+    [mp, dil3],
+  ], // e1
+  [
+    [skip, dil5],
+    [mp, ap],
+  ], // e2
+  [
+    [skip, sep3],
+    [mp, ap],
+  ], // e3
+  [
+    [skip, dil3],
+    [skip, dil5],
+  ], // e4
+  [
+    [mp, skip],
+    [mp, ap],
+  ], // e5
+  [
+    [skip, sep3],
+    [mp, sep3],
+  ], // e6
+  [
+    [skip, sep3],
+    [skip, dil3],
+  ], // e7
+  [
+    [skip, dil3],
+    [skip, dil5],
+  ], // e8
+  [
+    [skip, sep3],
+    [mp, ap],
+  ], // e9
+  [
+    [mp, skip],
+    [mp, ap],
+  ], // e10
+  [
+    [skip, dil3],
+    [skip, dil5],
+  ], // e11
+  [
+    [dil3, dil5],
+    [skip, dil5],
+  ], // e12
+  [
+    [dil3, dil5],
+    [skip, dil5],
+  ], // e13
 ];
 
 // Every primitive but `noise`, in PRIMITIVES' order (which fixes alpha's column order).
@@ -55,7 +97,10 @@ function makeSpace(name: SpaceName, normal: readonly (readonly OpName[])[], redu
 }
 
 function uniform(name: SpaceName, ops: readonly OpName[]): SearchSpace {
-  return makeSpace(name, Array.from({ length: NUM_EDGES }, () => ops));
+  return makeSpace(
+    name,
+    Array.from({ length: NUM_EDGES }, () => ops),
+  );
 }
 
 /** Every search space by name. */

@@ -41,9 +41,7 @@ export function nodeEdges(node: number): readonly Edge[] {
 }
 
 /** The edges from s0 or s1, which use stride 2 in a reduction cell: e0 e1 e2 e3 e5 e6 e9 e10. */
-export const REDUCTION_STRIDE_EDGES: readonly number[] = Object.freeze(
-  EDGES.filter((e) => e.input < 2).map((e) => e.edge),
-);
+export const REDUCTION_STRIDE_EDGES: readonly number[] = Object.freeze(EDGES.filter((e) => e.input < 2).map((e) => e.edge));
 
 /** The stride of edge `edge`'s op: 2 on an edge from s0 or s1 in a reduction cell, else 1. */
 export function edgeStride(edge: number, reduction: boolean): 1 | 2 {

@@ -49,8 +49,12 @@ const inputName = (input: number) => (input < 2 ? `s${input}` : `n${input - 2}`)
  * Throws, naming the entry, on a malformed entry, an input that is not a predecessor of its node,
  * two entries of one node on the same input, or an op that the edge does not offer.
  */
-export function placeArchitecture(entries: readonly GenotypeEntry[], lists: SearchSpace['normal'], what: string,
-  space = 'this space'): ArchitectureEdge[] {
+export function placeArchitecture(
+  entries: readonly GenotypeEntry[],
+  lists: SearchSpace['normal'],
+  what: string,
+  space = 'this space',
+): ArchitectureEdge[] {
   if (!Array.isArray(entries) || entries.length !== 2 * NUM_NODES) {
     const got = Array.isArray(entries) ? `${entries.length} entries` : String(entries);
     throw new Error(`${what} has ${got}; expected ${2 * NUM_NODES} (2 per node)`);
@@ -61,14 +65,18 @@ export function placeArchitecture(entries: readonly GenotypeEntry[], lists: Sear
     if (!Array.isArray(entry) || entry.length !== 2) throw new Error(`${at} is ${JSON.stringify(entry)}; expected [op, input]`);
     const [op, input] = entry;
     if (!Number.isInteger(input) || input < 0 || input >= node + 2) {
-      throw new Error(`${at}: input ${JSON.stringify(input)} is not a predecessor of node ${node}; ` +
-        `use 0..${node + 1} (0 = s0, 1 = s1, 2 + m = node m)`);
+      throw new Error(
+        `${at}: input ${JSON.stringify(input)} is not a predecessor of node ${node}; ` +
+          `use 0..${node + 1} (0 = s0, 1 = s1, 2 + m = node m)`,
+      );
     }
     if (i % 2 === 1 && entries[i - 1][1] === input) throw new Error(`${at}: both entries of node ${node} take input ${input}`);
     const edge = EDGES.findIndex((e) => e.node === node && e.input === input);
     if (!lists[edge].includes(op)) {
-      throw new Error(`${at}: op ${JSON.stringify(op)} is not offered on edge ${edge} (${inputName(input)} -> n${node}) in ${space} ` +
-        `(${lists[edge].join(', ')})`);
+      throw new Error(
+        `${at}: op ${JSON.stringify(op)} is not offered on edge ${edge} (${inputName(input)} -> n${node}) in ${space} ` +
+          `(${lists[edge].join(', ')})`,
+      );
     }
     return { node, input, edge, op };
   });
@@ -85,14 +93,14 @@ export class SearchCell extends Module {
     super();
     const { cPrevPrev, cPrev, C, reduction, reductionPrev } = sizes;
     this.reduction = reduction;
-    this.preprocess0 = this.addChild('preprocess0', reductionPrev
-      ? new FactorizedReduce(cPrevPrev, C, false, init)
-      : new ReLUConvBN(cPrevPrev, C, 1, 1, 0, false, init));
+    this.preprocess0 = this.addChild(
+      'preprocess0',
+      reductionPrev ? new FactorizedReduce(cPrevPrev, C, false, init) : new ReLUConvBN(cPrevPrev, C, 1, 1, 0, false, init),
+    );
     this.preprocess1 = this.addChild('preprocess1', new ReLUConvBN(cPrev, C, 1, 1, 0, false, init));
     const lists = reduction ? space.reduce : space.normal;
     if (lists.length !== NUM_EDGES) throw new Error(`space ${space.name} has ${lists.length} edges; expected ${NUM_EDGES}`);
-    this.edges = EDGES.map(({ edge }) =>
-      this.addChild(`_ops.${edge}`, new MixedOp(lists[edge], C, edgeStride(edge, reduction), init)));
+    this.edges = EDGES.map(({ edge }) => this.addChild(`_ops.${edge}`, new MixedOp(lists[edge], C, edgeStride(edge, reduction), init)));
   }
 
   /**
@@ -125,16 +133,27 @@ export class SearchCell extends Module {
    * `entries`: the genotype's 8 entries of this cell type (checked: `placeArchitecture`). The
    * caller owns the result, [N, H'', W'', 4C].
    */
-  applyArchitecture(s0: tf.Tensor4D, s1: tf.Tensor4D, entries: readonly GenotypeEntry[], ctx: ForwardContext,
-    what = 'architecture'): tf.Tensor4D {
-    const placed = placeArchitecture(entries, this.edges.map((e) => e.primitives), what);
+  applyArchitecture(
+    s0: tf.Tensor4D,
+    s1: tf.Tensor4D,
+    entries: readonly GenotypeEntry[],
+    ctx: ForwardContext,
+    what = 'architecture',
+  ): tf.Tensor4D {
+    const placed = placeArchitecture(
+      entries,
+      this.edges.map((e) => e.primitives),
+      what,
+    );
     return tf.tidy(() => {
       const states: tf.Tensor4D[] = [this.preprocess0.apply(s0, ctx), this.preprocess1.apply(s1, ctx)];
       for (let node = 0; node < NUM_NODES; node++) {
-        const terms = placed.filter((p) => p.node === node).map(({ edge, input, op }) => {
-          const out = this.edges[edge].applyOp(states[input], op, ctx);
-          return ctx.training && ctx.dropPathProb > 0 ? dropPath(out, ctx.dropPathProb, ctx.nextSeed()) : out;
-        });
+        const terms = placed
+          .filter((p) => p.node === node)
+          .map(({ edge, input, op }) => {
+            const out = this.edges[edge].applyOp(states[input], op, ctx);
+            return ctx.training && ctx.dropPathProb > 0 ? dropPath(out, ctx.dropPathProb, ctx.nextSeed()) : out;
+          });
         states.push(sumN(terms));
       }
       return concatChannels(states.slice(2));

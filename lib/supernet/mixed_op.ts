@@ -34,7 +34,10 @@ export function mixOutputs(weights: tf.Tensor1D, outputs: readonly tf.Tensor4D[]
 class PoolWithBN extends Module implements Op {
   private readonly bn: BatchNorm;
 
-  constructor(private readonly pool: Op, channels: number) {
+  constructor(
+    private readonly pool: Op,
+    channels: number,
+  ) {
     super();
     this.bn = this.addChild('1', new BatchNorm(channels, false));
   }
@@ -48,7 +51,12 @@ class PoolWithBN extends Module implements Op {
 export class MixedOp extends Module {
   readonly ops: readonly Op[];
 
-  constructor(readonly primitives: readonly OpName[], C: number, readonly stride: number, init: Init = new Init(0)) {
+  constructor(
+    readonly primitives: readonly OpName[],
+    C: number,
+    readonly stride: number,
+    init: Init = new Init(0),
+  ) {
     super();
     if (primitives.length === 0) throw new Error('MixedOp: primitives is empty');
     this.ops = primitives.map((name, k) => {
@@ -60,7 +68,12 @@ export class MixedOp extends Module {
 
   /** x: [N, H, W, C], weights: this edge's softmax row [K] -> [N, H / stride, W / stride, C]. */
   apply(x: tf.Tensor4D, weights: tf.Tensor1D, ctx: ForwardContext): tf.Tensor4D {
-    return tf.tidy(() => mixOutputs(weights, this.ops.map((op) => op.apply(x, ctx))));
+    return tf.tidy(() =>
+      mixOutputs(
+        weights,
+        this.ops.map((op) => op.apply(x, ctx)),
+      ),
+    );
   }
 
   /**

@@ -175,8 +175,11 @@ export class SearchNetwork extends Module {
   }
 
   /** Stem, the cells (each run by `applyCell`) and classifier, as `forward`: logits [N, classes] the caller owns. */
-  private forwardWith(x: tf.Tensor4D, ctx: ForwardContext,
-    applyCell: (cell: SearchCell, s0: tf.Tensor4D, s1: tf.Tensor4D) => tf.Tensor4D): tf.Tensor2D {
+  private forwardWith(
+    x: tf.Tensor4D,
+    ctx: ForwardContext,
+    applyCell: (cell: SearchCell, s0: tf.Tensor4D, s1: tf.Tensor4D) => tf.Tensor4D,
+  ): tf.Tensor2D {
     return tf.tidy(() => {
       const stem = batchNorm(conv2d(x, this.stemWeight as tf.Tensor4D, 1, 1), this.stemBn, ctx.training, ctx.updateRunningStats);
       let [s0, s1] = [stem, stem];

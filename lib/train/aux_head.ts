@@ -62,7 +62,11 @@ export class AuxiliaryHead extends Module {
   private readonly linearBias: tf.Variable;
 
   /** `C`: channels of its input; `classes`: its outputs. */
-  constructor(readonly C: number, readonly classes: number, init: Init = new Init(0)) {
+  constructor(
+    readonly C: number,
+    readonly classes: number,
+    init: Init = new Init(0),
+  ) {
     super();
     checkInteger(C, 'AuxiliaryHead: C', 1);
     checkInteger(classes, 'AuxiliaryHead: classes', 1);
@@ -88,7 +92,10 @@ export class AuxiliaryHead extends Module {
       const pooled = avgPoolCeil(relu(x), POOL_SIZE, POOL_STRIDE); // [N, 2, 2, C]
       const a = relu(batchNorm(conv2d(pooled, this.conv1 as tf.Tensor4D, 1, 0), this.bn1, mode.training, mode.updateRunningStats));
       const b = relu(batchNorm(conv2d(a, this.conv2 as tf.Tensor4D, 1, 0), this.bn2, mode.training, mode.updateRunningStats));
-      return b.reshape([n, FEATURES]).matMul(this.linearWeight as tf.Tensor2D).add(this.linearBias) as tf.Tensor2D;
+      return b
+        .reshape([n, FEATURES])
+        .matMul(this.linearWeight as tf.Tensor2D)
+        .add(this.linearBias) as tf.Tensor2D;
     });
   }
 }

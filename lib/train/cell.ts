@@ -54,12 +54,12 @@ export class EvalCell extends Module {
     super();
     const { cPrevPrev, cPrev, C, reduction, reductionPrev } = sizes;
     this.reduction = reduction;
-    this.preprocess0 = this.addChild('preprocess0', reductionPrev
-      ? new FactorizedReduce(cPrevPrev, C, true, init)
-      : new ReLUConvBN(cPrevPrev, C, 1, 1, 0, true, init));
+    this.preprocess0 = this.addChild(
+      'preprocess0',
+      reductionPrev ? new FactorizedReduce(cPrevPrev, C, true, init) : new ReLUConvBN(cPrevPrev, C, 1, 1, 0, true, init),
+    );
     this.preprocess1 = this.addChild('preprocess1', new ReLUConvBN(cPrev, C, 1, 1, 0, true, init));
-    this.ops = cell.entries.map(([name, input], k) =>
-      this.addChild(`_ops.${k}`, OPS[name](C, reduction && input < 2 ? 2 : 1, true, init)));
+    this.ops = cell.entries.map(([name, input], k) => this.addChild(`_ops.${k}`, OPS[name](C, reduction && input < 2 ? 2 : 1, true, init)));
     this.inputs = cell.entries.map(([, input]) => input);
     this.concat = [...cell.concat];
     this.outChannels = this.concat.length * C;

@@ -40,14 +40,18 @@ function fromRun(dir: string, epoch?: number): ResolvedGenotype {
   if (epoch !== undefined) {
     const record = run.epochs[epoch];
     if (!Number.isInteger(epoch) || epoch < 0 || !record) {
-      throw new Error(`evaluate: run ${run.runId} in ${dir} has no epoch ${epoch} ` +
-        `(${run.epochs.length === 0 ? 'it has no stored epoch yet' : `stored: 0..${run.epochs.length - 1}`})`);
+      throw new Error(
+        `evaluate: run ${run.runId} in ${dir} has no epoch ${epoch} ` +
+          `(${run.epochs.length === 0 ? 'it has no stored epoch yet' : `stored: 0..${run.epochs.length - 1}`})`,
+      );
     }
     return { genotype: record.genotype, source: { kind: 'run', runId: run.runId, dir: path.resolve(dir), epoch } };
   }
   if (!run.done || !run.genotype) {
-    throw new Error(`evaluate: run ${run.runId} in ${dir} is not finished (${run.epochs.length}/${run.config.epochs} epochs); ` +
-      'finish it with `rdarts search` first');
+    throw new Error(
+      `evaluate: run ${run.runId} in ${dir} is not finished (${run.epochs.length}/${run.config.epochs} epochs); ` +
+        'finish it with `rdarts search` first',
+    );
   }
   return { genotype: run.genotype.genotype, source: { kind: 'run', runId: run.runId, dir: path.resolve(dir), epoch: run.genotype.epoch } };
 }
@@ -88,8 +92,10 @@ export function resolveGenotype(ref: string, runs: string = runsRoot(), epoch?: 
   }
   const underRuns = path.join(runs, ref);
   if (ref !== '' && !ref.includes('/') && fs.existsSync(underRuns)) return fromRun(underRuns, epoch);
-  throw new Error(`evaluate: "${ref}" is none of: a named genotype (${Object.keys(NAMED_GENOTYPES).join(', ')}); ` +
-    `a run directory or genotype JSON file (no such path); a runId under ${runs} (no ${underRuns})`);
+  throw new Error(
+    `evaluate: "${ref}" is none of: a named genotype (${Object.keys(NAMED_GENOTYPES).join(', ')}); ` +
+      `a run directory or genotype JSON file (no such path); a runId under ${runs} (no ${underRuns})`,
+  );
 }
 
 function duration(seconds: number): string {
@@ -124,18 +130,27 @@ export async function evaluateCommand(ref: string, options: EvaluateCommandOptio
   const backend = await initBackend();
   const from = source.kind === 'run' ? `run ${source.runId} (epoch ${source.epoch})` : source.kind === 'file' ? source.path : source.name;
   log(`evaluate: ${from}: ${formatGenotype(genotype)}`);
-  log(`preset ${options.preset}: ${config.layers} cells, C ${config.C}, ${config.epochs} epochs on ${config.dataset}, ` +
-    `seed ${config.seed}, backend ${backend.name}`);
+  log(
+    `preset ${options.preset}: ${config.layers} cells, C ${config.C}, ${config.epochs} epochs on ${config.dataset}, ` +
+      `seed ${config.seed}, backend ${backend.name}`,
+  );
   const result = await ensureEvaluation(genotype, config, {
-    root: options.out, source, ...(options.data ? { data: options.data } : {}), progress: options.progress,
+    root: options.out,
+    source,
+    ...(options.data ? { data: options.data } : {}),
+    progress: options.progress,
   });
   const e = result.evaluation;
   log(`evaluation ${e.evalId} (${result.status}): ${e.dir}`);
-  log(`parameters: ${e.params.withoutAuxiliary.toLocaleString('en-US')} (${(e.params.withoutAuxiliary / 1e6).toFixed(3)} M; ` +
-    `${e.params.withAuxiliary.toLocaleString('en-US')} with the auxiliary head)`);
+  log(
+    `parameters: ${e.params.withoutAuxiliary.toLocaleString('en-US')} (${(e.params.withoutAuxiliary / 1e6).toFixed(3)} M; ` +
+      `${e.params.withAuxiliary.toLocaleString('en-US')} with the auxiliary head)`,
+  );
   if (e.done && e.testError !== undefined) {
-    log(`test error ${(100 * e.testError).toFixed(2)}% on ${e.testImages} test images after ${e.epochs.length} epochs ` +
-      `(${duration(e.seconds ?? 0)})`);
+    log(
+      `test error ${(100 * e.testError).toFixed(2)}% on ${e.testImages} test images after ${e.epochs.length} epochs ` +
+        `(${duration(e.seconds ?? 0)})`,
+    );
   }
   return result;
 }

@@ -97,8 +97,12 @@ export class EvalNetwork extends Module {
       const reduction = i === Math.floor(layers / 3) || i === this.auxIndex;
       if (reduction) cCur *= 2;
       const cell = new EvalCell(
-        reduction ? { entries: genotype.reduce, concat: genotype.reduceConcat } : { entries: genotype.normal, concat: genotype.normalConcat },
-        { cPrevPrev, cPrev, C: cCur, reduction, reductionPrev }, init);
+        reduction
+          ? { entries: genotype.reduce, concat: genotype.reduceConcat }
+          : { entries: genotype.normal, concat: genotype.normalConcat },
+        { cPrevPrev, cPrev, C: cCur, reduction, reductionPrev },
+        init,
+      );
       cells.push(this.addChild(`cells.${i}`, cell));
       reductionPrev = reduction;
       [cPrevPrev, cPrev] = [cPrev, cell.outChannels];
@@ -127,8 +131,7 @@ export class EvalNetwork extends Module {
     checkDropProb(dropPathProb, 'options.dropPathProb');
     const ctx = new ForwardContext(options);
     return tf.tidy(() => {
-      const stem = batchNorm(conv2d(x, this.stemWeight as tf.Tensor4D, 1, 1), this.stemBn, ctx.training,
-        ctx.updateRunningStats);
+      const stem = batchNorm(conv2d(x, this.stemWeight as tf.Tensor4D, 1, 1), this.stemBn, ctx.training, ctx.updateRunningStats);
       let [s0, s1] = [stem, stem];
       let auxLogits: tf.Tensor2D | undefined;
       this.cells.forEach((cell, i) => {

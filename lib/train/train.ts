@@ -83,7 +83,9 @@ export function evaluationData(config: TrainConfig, splits?: DatasetSplits): Eva
   const c = config.cutout;
   return {
     train: { dataset: train, start: 0, end: count(config.trainSubset, train, 'trainSubset') },
-    test, testImages, epochTestImages: Math.min(config.epochTestSubset ?? testImages, testImages),
+    test,
+    testImages,
+    epochTestImages: Math.min(config.epochTestSubset ?? testImages, testImages),
     // Cutout rebuilt field by field: tslab compiles without strictNullChecks.
     augment: trainAugment(DATASETS[config.dataset], c ? { cutout: { length: c.length, prob: c.prob } } : {}),
   };
@@ -99,8 +101,13 @@ export interface EvalState {
 export function createEvalState(genotype: Genotype, config: TrainConfig, data: EvalData): EvalState {
   const d = data.train.dataset;
   const net = new EvalNetwork({
-    genotype, C: config.C, layers: config.layers, classes: d.classes, inChannels: d.channels,
-    auxiliary: config.auxiliaryWeight > 0, seed: config.seed,
+    genotype,
+    C: config.C,
+    layers: config.layers,
+    classes: d.classes,
+    inChannels: d.channels,
+    auxiliary: config.auxiliaryWeight > 0,
+    seed: config.seed,
   });
   return { net, opt: new Sgd(net.weights, { momentum: config.momentum, weightDecay: config.weightDecay }) };
 }
@@ -131,7 +138,9 @@ export function trainStep(state: EvalState, batch: Batch, o: TrainStepOptions): 
     const out = net.forward(batch.x, { training: true, seed: o.seed, dropPathProb: o.dropPathProb });
     logits = tf.keep(out.logits);
     const loss = crossEntropy(out.logits, batch.y);
-    return out.auxLogits && o.auxiliaryWeight > 0 ? loss.add(crossEntropy(out.auxLogits, batch.y).mul(o.auxiliaryWeight)) as tf.Scalar : loss;
+    return out.auxLogits && o.auxiliaryWeight > 0
+      ? (loss.add(crossEntropy(out.auxLogits, batch.y).mul(o.auxiliaryWeight)) as tf.Scalar)
+      : loss;
   }, [...net.weights.values()]);
   const byName = new Map<string, tf.Tensor>();
   for (const [name, p] of net.weights) if (grads[p.name]) byName.set(name, grads[p.name]);
@@ -154,7 +163,7 @@ export function evaluate(net: EvalNetwork, d: Dataset, batchSize: number, count 
     tf.tidy(() => {
       const { logits } = net.forward(batch.x, { training: false, seed: mixSeed(seed, b++) });
       loss += crossEntropy(logits, batch.y).dataSync()[0] * n;
-      correct += Math.round(accuracy(logits, batch.y) * n);  // a count: no float32 rounding in the error
+      correct += Math.round(accuracy(logits, batch.y) * n); // a count: no float32 rounding in the error
     });
     tf.dispose([batch.x, batch.y]);
   }
@@ -191,8 +200,13 @@ export interface TrainStepInfo {
 }
 
 /** Trains epoch `epoch` (0-based), then tests on the first epochTestImages test images; returns its record. */
-export function trainEpoch(config: TrainConfig, data: EvalData, state: EvalState, epoch: number,
-  onStep: (info: TrainStepInfo) => void = () => undefined): EvalEpochRecord {
+export function trainEpoch(
+  config: TrainConfig,
+  data: EvalData,
+  state: EvalState,
+  epoch: number,
+  onStep: (info: TrainStepInfo) => void = () => undefined,
+): EvalEpochRecord {
   const started = Date.now();
   const lr = cosineLr(epoch, config.epochs, config.lrMax, config.lrMin);
   const dropPathProb = (config.dropPathProb * epoch) / config.epochs;
@@ -200,16 +214,28 @@ export function trainEpoch(config: TrainConfig, data: EvalData, state: EvalState
   let [sumLoss, sumCorrect, seen, step] = [0, 0, 0, 0];
   for (const batch of epochBatches(data.train, config.batchSize, config.seed, epoch, { augment: data.augment })) {
     const r = trainStep(state, batch, {
-      lr, gradClip: config.gradClip, auxiliaryWeight: config.auxiliaryWeight, dropPathProb, seed: mixSeed(config.seed, epoch, step),
+      lr,
+      gradClip: config.gradClip,
+      auxiliaryWeight: config.auxiliaryWeight,
+      dropPathProb,
+      seed: mixSeed(config.seed, epoch, step),
     });
     const n = batch.y.shape[0];
     tf.dispose([batch.x, batch.y]);
     [sumLoss, sumCorrect, seen, step] = [sumLoss + r.loss * n, sumCorrect + r.accuracy * n, seen + n, step + 1];
     onStep({ epoch, step, steps, train: { loss: sumLoss / seen, accuracy: sumCorrect / seen } });
   }
-  const test = data.epochTestImages > 0 ? evaluate(state.net, data.test, config.batchSize, data.epochTestImages, mixSeed(config.seed, epoch, -3)) : undefined;
+  const test =
+    data.epochTestImages > 0
+      ? evaluate(state.net, data.test, config.batchSize, data.epochTestImages, mixSeed(config.seed, epoch, -3))
+      : undefined;
   return {
-    epoch, lr, dropPathProb, steps: step, trainLoss: sumLoss / seen, trainAccuracy: sumCorrect / seen,
+    epoch,
+    lr,
+    dropPathProb,
+    steps: step,
+    trainLoss: sumLoss / seen,
+    trainAccuracy: sumCorrect / seen,
     ...(test ? { testLoss: test.loss, testAccuracy: test.accuracy, testImages: data.epochTestImages } : {}),
     seconds: (Date.now() - started) / 1000,
   };
@@ -263,8 +289,10 @@ export function evalsRoot(): string {
 export function plainGenotype(g: Genotype): Genotype {
   checkGenotype(g);
   return {
-    normal: g.normal.map(([op, input]) => [op, input] as const), normalConcat: [...g.normalConcat],
-    reduce: g.reduce.map(([op, input]) => [op, input] as const), reduceConcat: [...g.reduceConcat],
+    normal: g.normal.map(([op, input]) => [op, input] as const),
+    normalConcat: [...g.normalConcat],
+    reduce: g.reduce.map(([op, input]) => [op, input] as const),
+    reduceConcat: [...g.reduceConcat],
   };
 }
 
@@ -302,7 +330,9 @@ export function readEvaluation(dir: string): StoredEvaluation {
     throw new Error(`evaluation store: ${file}: ${(e as Error).message}`);
   }
   if (raw.evalId !== evalId(genotype, config)) {
-    throw new Error(`evaluation store: ${file}: evalId ${JSON.stringify(raw.evalId)} does not match its genotype and config; was it edited?`);
+    throw new Error(
+      `evaluation store: ${file}: evalId ${JSON.stringify(raw.evalId)} does not match its genotype and config; was it edited?`,
+    );
   }
   const epochs = raw.epochs;
   if (!Array.isArray(epochs) || epochs.some((r, i) => !isPlainObject(r) || r.epoch !== i)) {
@@ -320,10 +350,15 @@ export function saveEvalCheckpoint(file: string, state: EvalState, meta: { evalI
   const layouts = new Map(state.net.variables.map((v) => [v.name, v.layout]));
   const tensors: TensorSet = {};
   for (const v of state.net.variables) tensors[v.name] = toTorchRecord(v.variable, v.layout, v.name);
-  for (const [key, t] of state.opt.state()) tensors[SGD_PREFIX + key] = toTorchRecord(t, layouts.get(key.replace(/\.momentum_buffer$/, '')) as TorchLayout, key);
+  for (const [key, t] of state.opt.state())
+    tensors[SGD_PREFIX + key] = toTorchRecord(t, layouts.get(key.replace(/\.momentum_buffer$/, '')) as TorchLayout, key);
   saveSafetensors(file, tensors, {
-    format: 'pt', 'rdarts.format_version': '1', 'rdarts.layout': 'torch', 'rdarts.kind': 'evaluation',
-    'rdarts.eval_id': meta.evalId, 'rdarts.epoch': String(meta.epoch),
+    format: 'pt',
+    'rdarts.format_version': '1',
+    'rdarts.layout': 'torch',
+    'rdarts.kind': 'evaluation',
+    'rdarts.eval_id': meta.evalId,
+    'rdarts.epoch': String(meta.epoch),
   });
 }
 
@@ -346,7 +381,11 @@ export function loadEvalCheckpoint(file: string, state: EvalState): void {
   });
   const sgd = new Map<string, tf.Tensor>();
   for (const [name, r] of Object.entries(tensors)) {
-    if (name.startsWith(SGD_PREFIX)) sgd.set(name.slice(SGD_PREFIX.length), fromTorchRecord(r, layouts.get(name.slice(SGD_PREFIX.length, -'.momentum_buffer'.length)) as TorchLayout));
+    if (name.startsWith(SGD_PREFIX))
+      sgd.set(
+        name.slice(SGD_PREFIX.length),
+        fromTorchRecord(r, layouts.get(name.slice(SGD_PREFIX.length, -'.momentum_buffer'.length)) as TorchLayout),
+      );
   }
   state.opt.loadState(sgd);
   tf.dispose([...sgd.values()]);
@@ -383,13 +422,18 @@ function progressWriter(mode: ProgressMode, epochs: number, stream: NodeJS.Write
   const bar = mode === 'bar' && stream.isTTY === true;
   return {
     step(i: TrainStepInfo) {
-      if (bar) stream.write(`\repoch ${i.epoch + 1}/${epochs} step ${i.step}/${i.steps} | train loss ${i.train.loss.toFixed(3)} acc ${i.train.accuracy.toFixed(3)}\u001b[K`);
+      if (bar)
+        stream.write(
+          `\repoch ${i.epoch + 1}/${epochs} step ${i.step}/${i.steps} | train loss ${i.train.loss.toFixed(3)} acc ${i.train.accuracy.toFixed(3)}\u001b[K`,
+        );
     },
     epoch(r: EvalEpochRecord) {
       if (mode === 'off') return;
       const test = r.testAccuracy === undefined ? '' : `, test acc ${r.testAccuracy.toFixed(3)} (${r.testImages} images)`;
-      stream.write(`${bar ? '\r' : ''}epoch ${r.epoch + 1}/${epochs} done in ${r.seconds.toFixed(1)} s: lr ${r.lr.toFixed(4)}, ` +
-        `drop path ${r.dropPathProb.toFixed(3)}, train loss ${r.trainLoss.toFixed(3)} acc ${r.trainAccuracy.toFixed(3)}${test}${bar ? '\u001b[K' : ''}\n`);
+      stream.write(
+        `${bar ? '\r' : ''}epoch ${r.epoch + 1}/${epochs} done in ${r.seconds.toFixed(1)} s: lr ${r.lr.toFixed(4)}, ` +
+          `drop path ${r.dropPathProb.toFixed(3)}, train loss ${r.trainLoss.toFixed(3)} acc ${r.trainAccuracy.toFixed(3)}${test}${bar ? '\u001b[K' : ''}\n`,
+      );
     },
   };
 }
@@ -409,8 +453,11 @@ function writeEvalFile(dir: string, file: EvalFile): void {
  * it is finished (or interrupted by `maxEpochs`). An eval.json of another evaluation in the
  * directory throws, naming it.
  */
-export async function ensureEvaluation(genotype: Genotype, config: TrainConfig,
-  options: EnsureEvaluationOptions = {}): Promise<EvaluationResult> {
+export async function ensureEvaluation(
+  genotype: Genotype,
+  config: TrainConfig,
+  options: EnsureEvaluationOptions = {},
+): Promise<EvaluationResult> {
   const checked = checkTrainConfig(config, 'ensureEvaluation');
   const g = plainGenotype(genotype);
   const id = evalId(g, checked);
@@ -418,8 +465,10 @@ export async function ensureEvaluation(genotype: Genotype, config: TrainConfig,
   const stored = readEvaluationIfAny(dir);
   if (stored && stored.evalId !== id) throw new Error(`ensureEvaluation: ${dir} holds evaluation ${stored.evalId}, not ${id}`);
   if (stored?.done) return { status: 'finished', evaluation: stored };
-  assertMayCompute(`evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
-    'compute it with `rdarts experiment --preset P --evaluate` (the planned evaluations) or `rdarts evaluate`, then call again');
+  assertMayCompute(
+    `evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
+    'compute it with `rdarts experiment --preset P --evaluate` (the planned evaluations) or `rdarts evaluate`, then call again',
+  );
   // Data first: a missing data file fails before anything is written.
   const data = evaluationData(checked, options.data);
   const release = acquireLock(dir, `evaluation ${id}`);
@@ -438,8 +487,16 @@ export async function ensureEvaluation(genotype: Genotype, config: TrainConfig,
 }
 
 /** ensureEvaluation's work in a locked directory: resume (or start) the evaluation and finish it. */
-async function continueEvaluation(dir: string, id: string, g: Genotype, checked: TrainConfig, data: EvalData, state: EvalState,
-  stored: StoredEvaluation | undefined, options: EnsureEvaluationOptions): Promise<EvaluationResult> {
+async function continueEvaluation(
+  dir: string,
+  id: string,
+  g: Genotype,
+  checked: TrainConfig,
+  data: EvalData,
+  state: EvalState,
+  stored: StoredEvaluation | undefined,
+  options: EnsureEvaluationOptions,
+): Promise<EvaluationResult> {
   // Resume rule (file header): after the latest checkpoint that has a record.
   const records = stored ? [...stored.epochs] : [];
   const folder = path.join(dir, RUN_FILES.checkpoints);
@@ -451,12 +508,20 @@ async function continueEvaluation(dir: string, id: string, g: Genotype, checked:
   const startEpoch = latest === undefined ? 0 : latest.epoch + 1;
   if (latest) loadEvalCheckpoint(latest.file, state);
   records.length = startEpoch;
-  let file: EvalFile = stored ? withoutDir(stored, records) : {
-    evalId: id, genotype: g, config: checked, source: options.source ?? null, createdAt: new Date().toISOString(),
-    backend: backendInfo()?.name ?? tf.getBackend(), versions: softwareVersions(),
-    params: { withoutAuxiliary: state.net.numParams({ auxiliary: false }), withAuxiliary: state.net.numParams({ auxiliary: true }) },
-    epochs: [], done: false,
-  };
+  let file: EvalFile = stored
+    ? withoutDir(stored, records)
+    : {
+        evalId: id,
+        genotype: g,
+        config: checked,
+        source: options.source ?? null,
+        createdAt: new Date().toISOString(),
+        backend: backendInfo()?.name ?? tf.getBackend(),
+        versions: softwareVersions(),
+        params: { withoutAuxiliary: state.net.numParams({ auxiliary: false }), withAuxiliary: state.net.numParams({ auxiliary: true }) },
+        epochs: [],
+        done: false,
+      };
   writeEvalFile(dir, file);
   const progress = progressWriter(options.progress ?? 'bar', checked.epochs);
   const stop = options.maxEpochs === undefined ? checked.epochs : Math.min(checked.epochs, startEpoch + options.maxEpochs);
@@ -471,15 +536,21 @@ async function continueEvaluation(dir: string, id: string, g: Genotype, checked:
     for (const e of checkpointEpochs(dir)) if (e < epoch) fs.rmSync(checkpointFile(dir, e), { force: true });
     progress.epoch(record);
     options.hooks?.epoch?.(record);
-    await new Promise<void>((resolve) => setImmediate(resolve));  // let signals and timers run between epochs
+    await new Promise<void>((resolve) => setImmediate(resolve)); // let signals and timers run between epochs
   }
   if (file.epochs.length < checked.epochs) return { status: 'interrupted', evaluation: readEvaluation(dir) };
   const started = Date.now();
   const test = evaluate(state.net, data.test, checked.batchSize, data.testImages, mixSeed(checked.seed, -5));
   const seconds = file.epochs.reduce((s, r) => s + r.seconds, 0) + (Date.now() - started) / 1000;
   writeEvalFile(dir, {
-    ...file, done: true, testError: 1 - test.accuracy, testAccuracy: test.accuracy, testLoss: test.loss,
-    testImages: data.testImages, seconds, finishedAt: new Date().toISOString(),
+    ...file,
+    done: true,
+    testError: 1 - test.accuracy,
+    testAccuracy: test.accuracy,
+    testLoss: test.loss,
+    testImages: data.testImages,
+    seconds,
+    finishedAt: new Date().toISOString(),
   });
   return { status: startEpoch > 0 ? 'resumed' : 'started', evaluation: readEvaluation(dir) };
 }

@@ -20,65 +20,80 @@ const nonNeg = () => num().nonnegative('must be >= 0');
 const halfOpenUnit = () => nonNeg().lt(1, 'must be in [0, 1)');
 
 /** The evaluation config schema; `TrainConfig` is its output type. */
-export const TrainConfigSchema = z.object({
-  /** Data set: trained on its training split, tested on its test split (5). */
-  dataset: z.enum(DATASET_NAMES),
-  /** Cells of the evaluation network, L (5: 20 for CIFAR-10, 8 for CIFAR-100 and SVHN). */
-  layers: posInt(),
-  /** Initial channels, C (5: 36 for CIFAR-10, 16 for CIFAR-100 and SVHN). */
-  C: posInt(),
-  /** Training epochs (5: 600). */
-  epochs: posInt(),
-  /** Images per SGD step (5: 96); also the batch of the test passes. */
-  batchSize: posInt(),
-  /** Initial SGD learning rate, cosine-annealed to `lrMin` over the epochs, set per epoch (5: 0.025). */
-  lrMax: positive(),
-  /** Final learning rate of the cosine (5: 0). */
-  lrMin: nonNeg(),
-  /** SGD momentum (5: 0.9). */
-  momentum: halfOpenUnit(),
-  /** L2 factor added to the weight gradients, SGD weight decay (5: 3e-4). */
-  weightDecay: nonNeg(),
-  /** Maximum total norm of the weight gradients, PyTorch's clip_grad_norm_ (5: 5). */
-  gradClip: positive(),
-  /** Loss weight of the auxiliary head after cell floor(2L/3) (5: 0.4); 0 builds no head. */
-  auxiliaryWeight: nonNeg(),
-  /** Maximum drop-path probability: epoch e (0-based) uses p e / epochs, as the code (5: 0.2). */
-  dropPathProb: halfOpenUnit(),
-  /** Cutout of every training image with probability `prob` (5: length 16, always); null = off. */
-  cutout: z.object({
-    /** Side of the zeroed square, in pixels. */
-    length: posInt(),
-    /** Probability per image. */
-    prob: nonNeg().max(1, 'must be in [0, 1]'),
-  }).strict().readonly().nullable(),
-  /** Training images used (the first ones); null = the whole training split (5). */
-  trainSubset: posInt().nullable(),
-  /** Test images of the final test error (the first ones); null = the whole test split (5). */
-  testSubset: posInt().nullable(),
-  /**
-   * Test images measured after every epoch (the first ones, eval mode), to watch the training:
-   * null = all that `testSubset` allows, as the code does; 0 = none. Never used to choose anything.
-   */
-  epochTestSubset: nonNegInt().nullable(),
-  /** Seed of the initial weights, the data order, the augmentation and the drop-path masks. */
-  seed: nonNegInt(),
-}).strict().superRefine((c, ctx) => {
-  if (c.lrMin > c.lrMax) ctx.addIssue({ code: 'custom', path: ['lrMin'], message: `must be <= lrMax (${c.lrMax})` });
-  if (c.auxiliaryWeight > 0 && c.layers < 2) {
-    ctx.addIssue({ code: 'custom', path: ['auxiliaryWeight'], message: 'needs layers >= 2 (the head follows the second reduction cell)' });
-  }
-  if (c.epochTestSubset !== null && c.testSubset !== null && c.epochTestSubset > c.testSubset) {
-    ctx.addIssue({ code: 'custom', path: ['epochTestSubset'], message: `must be <= testSubset (${c.testSubset})` });
-  }
-}).readonly();
+export const TrainConfigSchema = z
+  .object({
+    /** Data set: trained on its training split, tested on its test split (5). */
+    dataset: z.enum(DATASET_NAMES),
+    /** Cells of the evaluation network, L (5: 20 for CIFAR-10, 8 for CIFAR-100 and SVHN). */
+    layers: posInt(),
+    /** Initial channels, C (5: 36 for CIFAR-10, 16 for CIFAR-100 and SVHN). */
+    C: posInt(),
+    /** Training epochs (5: 600). */
+    epochs: posInt(),
+    /** Images per SGD step (5: 96); also the batch of the test passes. */
+    batchSize: posInt(),
+    /** Initial SGD learning rate, cosine-annealed to `lrMin` over the epochs, set per epoch (5: 0.025). */
+    lrMax: positive(),
+    /** Final learning rate of the cosine (5: 0). */
+    lrMin: nonNeg(),
+    /** SGD momentum (5: 0.9). */
+    momentum: halfOpenUnit(),
+    /** L2 factor added to the weight gradients, SGD weight decay (5: 3e-4). */
+    weightDecay: nonNeg(),
+    /** Maximum total norm of the weight gradients, PyTorch's clip_grad_norm_ (5: 5). */
+    gradClip: positive(),
+    /** Loss weight of the auxiliary head after cell floor(2L/3) (5: 0.4); 0 builds no head. */
+    auxiliaryWeight: nonNeg(),
+    /** Maximum drop-path probability: epoch e (0-based) uses p e / epochs, as the code (5: 0.2). */
+    dropPathProb: halfOpenUnit(),
+    /** Cutout of every training image with probability `prob` (5: length 16, always); null = off. */
+    cutout: z
+      .object({
+        /** Side of the zeroed square, in pixels. */
+        length: posInt(),
+        /** Probability per image. */
+        prob: nonNeg().max(1, 'must be in [0, 1]'),
+      })
+      .strict()
+      .readonly()
+      .nullable(),
+    /** Training images used (the first ones); null = the whole training split (5). */
+    trainSubset: posInt().nullable(),
+    /** Test images of the final test error (the first ones); null = the whole test split (5). */
+    testSubset: posInt().nullable(),
+    /**
+     * Test images measured after every epoch (the first ones, eval mode), to watch the training:
+     * null = all that `testSubset` allows, as the code does; 0 = none. Never used to choose anything.
+     */
+    epochTestSubset: nonNegInt().nullable(),
+    /** Seed of the initial weights, the data order, the augmentation and the drop-path masks. */
+    seed: nonNegInt(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.lrMin > c.lrMax) ctx.addIssue({ code: 'custom', path: ['lrMin'], message: `must be <= lrMax (${c.lrMax})` });
+    if (c.auxiliaryWeight > 0 && c.layers < 2) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auxiliaryWeight'],
+        message: 'needs layers >= 2 (the head follows the second reduction cell)',
+      });
+    }
+    if (c.epochTestSubset !== null && c.testSubset !== null && c.epochTestSubset > c.testSubset) {
+      ctx.addIssue({ code: 'custom', path: ['epochTestSubset'], message: `must be <= testSubset (${c.testSubset})` });
+    }
+  })
+  .readonly();
 
 /** A validated evaluation config (readonly). */
 export type TrainConfig = z.output<typeof TrainConfigSchema>;
 
 /** An evaluation config that failed validation; `issues` holds one line per problem, each naming its field. */
 export class TrainConfigError extends Error {
-  constructor(readonly source: string, readonly issues: readonly string[]) {
+  constructor(
+    readonly source: string,
+    readonly issues: readonly string[],
+  ) {
     super(`evaluation config (${source}): ${issues.join('; ')}`);
     this.name = 'TrainConfigError';
   }
@@ -87,10 +102,13 @@ export class TrainConfigError extends Error {
 /** Validates any value as an evaluation config (eval.json read back, a preset with overrides). */
 export function checkTrainConfig(value: unknown, source = 'config'): TrainConfig {
   const result = TrainConfigSchema.safeParse(value);
-  if (!result.success) throw new TrainConfigError(source, result.error.issues.map((i) => describeIssue(i, value)));
+  if (!result.success)
+    throw new TrainConfigError(
+      source,
+      result.error.issues.map((i) => describeIssue(i, value)),
+    );
   return result.data;
 }
-
 
 /**
  * The paper's final evaluation (PAPER.md 5; RobustDARTS src/evaluation/args.py): CIFAR-10, 20
@@ -132,8 +150,16 @@ const SCALED_CUTOUT = { length: 14, prob: 1 } as const;
  * steps an epoch), tested on 64 (32 after each epoch). Measured (DARTS_V2): 1.1 s, 2.4 s with start-up.
  */
 const smoke: TrainConfig = deepFreeze({
-  ...DEFAULT_TRAIN_CONFIG, dataset: 'fashion-mnist', layers: 3, C: 4, epochs: 2, batchSize: 16,
-  trainSubset: 64, testSubset: 64, epochTestSubset: 32, cutout: SCALED_CUTOUT,
+  ...DEFAULT_TRAIN_CONFIG,
+  dataset: 'fashion-mnist',
+  layers: 3,
+  C: 4,
+  epochs: 2,
+  batchSize: 16,
+  trainSubset: 64,
+  testSubset: 64,
+  epochTestSubset: 32,
+  cutout: SCALED_CUTOUT,
 });
 
 /**
@@ -142,8 +168,15 @@ const smoke: TrainConfig = deepFreeze({
  * Measured (DARTS_V2, seed 0): 2.5 min (15.5 s an epoch, 20 s for the final test), test error 26.7%.
  */
 const quick: TrainConfig = deepFreeze({
-  ...DEFAULT_TRAIN_CONFIG, dataset: 'fashion-mnist', layers: 5, C: 8, epochs: 8,
-  trainSubset: 2880, testSubset: null, epochTestSubset: 500, cutout: SCALED_CUTOUT,
+  ...DEFAULT_TRAIN_CONFIG,
+  dataset: 'fashion-mnist',
+  layers: 5,
+  C: 8,
+  epochs: 8,
+  trainSubset: 2880,
+  testSubset: null,
+  epochTestSubset: 500,
+  cutout: SCALED_CUTOUT,
 });
 
 /**
@@ -155,8 +188,15 @@ const quick: TrainConfig = deepFreeze({
  * genotype with more sep_convs than DARTS_V2's is slower, one of parameter-free ops faster.
  */
 const mini: TrainConfig = deepFreeze({
-  ...DEFAULT_TRAIN_CONFIG, dataset: 'fashion-mnist', layers: 8, C: 16, epochs: 10,
-  trainSubset: 3072, testSubset: null, epochTestSubset: 1000, cutout: SCALED_CUTOUT,
+  ...DEFAULT_TRAIN_CONFIG,
+  dataset: 'fashion-mnist',
+  layers: 8,
+  C: 16,
+  epochs: 10,
+  trainSubset: 3072,
+  testSubset: null,
+  epochTestSubset: 1000,
+  cutout: SCALED_CUTOUT,
 });
 
 /** paper: DEFAULT_TRAIN_CONFIG exactly. */

@@ -6,13 +6,25 @@ import { PRIMITIVES } from '../../lib/spaces/primitives';
 /** A genotype with every op of the registry but none, parallel edges (normal node 1) and S4's noise. */
 const MIXED: Genotype = {
   normal: [
-    ['skip_connect', 0], ['dil_conv_3x3', 1], ['sep_conv_3x3', 1], ['skip_connect', 1],
-    ['sep_conv_5x5', 2], ['noise', 0], ['avg_pool_3x3', 4], ['dil_conv_5x5', 3],
+    ['skip_connect', 0],
+    ['dil_conv_3x3', 1],
+    ['sep_conv_3x3', 1],
+    ['skip_connect', 1],
+    ['sep_conv_5x5', 2],
+    ['noise', 0],
+    ['avg_pool_3x3', 4],
+    ['dil_conv_5x5', 3],
   ],
   normalConcat: [2, 3, 4, 5],
   reduce: [
-    ['max_pool_3x3', 0], ['avg_pool_3x3', 1], ['skip_connect', 2], ['max_pool_3x3', 1],
-    ['noise', 3], ['dil_conv_5x5', 1], ['sep_conv_5x5', 2], ['skip_connect', 4],
+    ['max_pool_3x3', 0],
+    ['avg_pool_3x3', 1],
+    ['skip_connect', 2],
+    ['max_pool_3x3', 1],
+    ['noise', 3],
+    ['dil_conv_5x5', 1],
+    ['sep_conv_5x5', 2],
+    ['skip_connect', 4],
   ],
   reduceConcat: [2, 3, 4, 5],
 };
@@ -70,8 +82,10 @@ describe('cellSvg', () => {
       assert.strictEqual(count(svg, 'class="edge"'), 8);
       assert.strictEqual(count(svg, 'class="concat-edge"'), 4);
       const edges = [...svg.matchAll(/<g class="edge" data-op="(\w+)" data-kind="[\w-]+" data-from="(\d)" data-to="(\d)"/g)];
-      assert.deepStrictEqual(edges.map(([, op, from, to]) => [op, Number(from), Number(to)]),
-        MIXED[cell].map(([op, input], k) => [op, input, 2 + Math.floor(k / 2)]));
+      assert.deepStrictEqual(
+        edges.map(([, op, from, to]) => [op, Number(from), Number(to)]),
+        MIXED[cell].map(([op, input], k) => [op, input, 2 + Math.floor(k / 2)]),
+      );
       assert.deepStrictEqual(attr(svg, /<path class="concat-edge"[^>]*>/g, 'data-from'), ['2', '3', '4', '5']);
       // 4 intermediate nodes, the two inputs and the output
       assert.strictEqual(count(svg, 'class="node"'), 7);
@@ -114,7 +128,10 @@ describe('cellSvg', () => {
     const ids = new Set(attr(svg, /<marker [^>]*>/g, 'id'));
     const refs = [...svg.matchAll(/marker-end="url\(#([\w-]+)\)"/g)].map((m) => m[1]);
     assert.strictEqual(refs.length, 12);
-    assert.ok(refs.every((r) => ids.has(r) && r.startsWith('fig1-')), refs.join());
+    assert.ok(
+      refs.every((r) => ids.has(r) && r.startsWith('fig1-')),
+      refs.join(),
+    );
   });
 
   it('is deterministic, with ids that differ between genotypes', () => {
@@ -155,8 +172,10 @@ describe('genotypeSvg', () => {
     assert.strictEqual(count(svg, 'class="concat-edge"'), 8);
     assert.ok(svg.includes('>normal cell</text>') && svg.includes('>reduction cell</text>'));
     assert.strictEqual(count(svg, 'class="legend"'), 1);
-    assert.deepStrictEqual(new Set(attr(svg, /<g class="legend-item"[^>]*>/g, 'data-op')),
-      new Set([...MIXED.normal, ...MIXED.reduce].map(([op]) => op)));
+    assert.deepStrictEqual(
+      new Set(attr(svg, /<g class="legend-item"[^>]*>/g, 'data-op')),
+      new Set([...MIXED.normal, ...MIXED.reduce].map(([op]) => op)),
+    );
     assert.strictEqual(genotypeSvg(MIXED, { title: 'DARTS <S1> & seed 0' }), svg);
   });
 

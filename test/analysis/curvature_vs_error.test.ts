@@ -3,8 +3,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
 import {
-  checkpointDiscretisation, correlationRows, DISCRETISATION_FILE, correlationText, curvatureErrorRow, curvatureFindings, curvatureScatter, discretisationAccuracy,
-  discretisationRow, PAPER_EIGENVALUE_ERROR_PEARSON, type CorrelationRow, type CurvatureErrorRow, type CurvatureRun, type DiscretisationRow,
+  checkpointDiscretisation,
+  correlationRows,
+  DISCRETISATION_FILE,
+  correlationText,
+  curvatureErrorRow,
+  curvatureFindings,
+  curvatureScatter,
+  discretisationAccuracy,
+  discretisationRow,
+  PAPER_EIGENVALUE_ERROR_PEARSON,
+  type CorrelationRow,
+  type CurvatureErrorRow,
+  type CurvatureRun,
+  type DiscretisationRow,
 } from '../../lib/analysis/curvature_vs_error';
 import { pearson, spearman } from '../../lib/analysis/stats';
 import { evalBatches } from '../../lib/data/batches';
@@ -20,20 +32,30 @@ import { assertNoTensorLeak, tempDir } from '../helpers';
 import { fakeDataset, smokeConfig } from '../search/fixtures';
 
 const net0 = (s: SearchState) => s.net;
-const snapshot = (s: SearchState) => [...s.net.variables.map((v) => v.variable), s.net.alphas.normal, s.net.alphas.reduce]
-  .map((v) => Array.from(v.dataSync()));
-const architectureOf = (s: SearchState): Genotype => genotype(
-  { normal: s.net.alphas.normal.arraySync() as number[][], reduce: s.net.alphas.reduce.arraySync() as number[][] }, getSpace('s3'));
+const snapshot = (s: SearchState) =>
+  [...s.net.variables.map((v) => v.variable), s.net.alphas.normal, s.net.alphas.reduce].map((v) => Array.from(v.dataSync()));
+const architectureOf = (s: SearchState): Genotype =>
+  genotype(
+    { normal: s.net.alphas.normal.arraySync() as number[][], reduce: s.net.alphas.reduce.arraySync() as number[][] },
+    getSpace('s3'),
+  );
 
 /** Correct predictions counted in plain JavaScript from the logits of each batch. */
 function countCorrect(s: SearchState, data: SearchData, seed: number, architecture?: Genotype): number {
   const val = data.split.val;
   let [correct, b] = [0, 0];
   for (const batch of evalBatches(val.dataset, 8, val.start, val.end)) {
-    const logits = net0(s).forward(batch.x, { training: true, updateRunningStats: false, seed: mixSeed(seed, b++), ...(architecture ? { architecture } : {}) });
+    const logits = net0(s).forward(batch.x, {
+      training: true,
+      updateRunningStats: false,
+      seed: mixSeed(seed, b++),
+      ...(architecture ? { architecture } : {}),
+    });
     const rows = logits.arraySync() as number[][];
     const labels = Array.from(batch.y.dataSync());
-    rows.forEach((row, i) => { if (row.indexOf(Math.max(...row)) === labels[i]) correct += 1; });
+    rows.forEach((row, i) => {
+      if (row.indexOf(Math.max(...row)) === labels[i]) correct += 1;
+    });
     tf.dispose([logits, batch.x, batch.y]);
   }
   return correct;
@@ -101,7 +123,7 @@ describe('checkpointDiscretisation', () => {
 
   it('leaks no tensors', async () => {
     await assertNoTensorLeak(() => {
-      fs.rmSync(path.join(run.dir, DISCRETISATION_FILE), { force: true });  // measure, not read back
+      fs.rmSync(path.join(run.dir, DISCRETISATION_FILE), { force: true }); // measure, not read back
       return checkpointDiscretisation(run, { train: fakeDataset() });
     });
   });
@@ -114,21 +136,36 @@ describe('checkpointDiscretisation', () => {
     assert.deepStrictEqual(checkpointDiscretisation(withoutCheckpoint, { train: fakeDataset() }), r);
     const other = fakeDataset();
     other.labels.reverse();
-    assert.throws(() => checkpointDiscretisation(withoutCheckpoint, { train: other }),
-      new RegExp(`run in ${run.dir} has no checkpoint and its discretisation\\.json was measured on other data \\(\\w{12}, here \\w{12}\\)`));
-    assert.throws(() => checkpointDiscretisation({ ...withoutCheckpoint, epochs: [...run.epochs, run.epochs[1]] }, { train: fakeDataset() }),
-      /discretisation\.json was measured at epoch 1, not at the last stored epoch 2/);
+    assert.throws(
+      () => checkpointDiscretisation(withoutCheckpoint, { train: other }),
+      new RegExp(
+        `run in ${run.dir} has no checkpoint and its discretisation\\.json was measured on other data \\(\\w{12}, here \\w{12}\\)`,
+      ),
+    );
+    assert.throws(
+      () => checkpointDiscretisation({ ...withoutCheckpoint, epochs: [...run.epochs, run.epochs[1]] }, { train: fakeDataset() }),
+      /discretisation\.json was measured at epoch 1, not at the last stored epoch 2/,
+    );
     fs.rmSync(path.join(run.dir, DISCRETISATION_FILE));
-    assert.throws(() => checkpointDiscretisation(withoutCheckpoint, { train: fakeDataset() }),
-      new RegExp(`run in ${run.dir} has no checkpoint and no discretisation\\.json`));
+    assert.throws(
+      () => checkpointDiscretisation(withoutCheckpoint, { train: fakeDataset() }),
+      new RegExp(`run in ${run.dir} has no checkpoint and no discretisation\\.json`),
+    );
   });
 
   it('gives the row of discretisationRow in percent, beside the last measured eigenvalue', () => {
     const r = checkpointDiscretisation(run, { train: fakeDataset() });
     const row = discretisationRow('failure-s3', 'failure', run, { train: fakeDataset() });
     assert.deepStrictEqual(row, {
-      name: 'failure-s3', group: 'failure', space: 's3', dominantEigenvalue: run.epochs[1].hessian?.dominantEigenvalue, checkpointEpoch: 1,
-      supernetAccPct: 100 * r.supernet, discreteAccPct: 100 * r.discrete, dropPct: 100 * r.drop, images: 24,
+      name: 'failure-s3',
+      group: 'failure',
+      space: 's3',
+      dominantEigenvalue: run.epochs[1].hessian?.dominantEigenvalue,
+      checkpointEpoch: 1,
+      supernetAccPct: 100 * r.supernet,
+      discreteAccPct: 100 * r.discrete,
+      dropPct: 100 * r.drop,
+      images: 24,
     });
   });
 });
@@ -141,9 +178,15 @@ const SKIPS: Genotype = {
   reduce: Array.from({ length: 8 }, (_, i) => ['sep_conv_3x3', i % 2] as const).map(([o, i]) => [o, i]),
   reduceConcat: [2, 3, 4, 5],
 } as Genotype;
-const fakeRun = (epochs: EpochRecord[], done = true) => ({
-  runId: 'r', dir: '/runs/r', config: { space: 's3' }, epochs, done, genotype: done ? { epoch: epochs.length - 1, genotype: SKIPS } : undefined,
-}) as unknown as CurvatureRun;
+const fakeRun = (epochs: EpochRecord[], done = true) =>
+  ({
+    runId: 'r',
+    dir: '/runs/r',
+    config: { space: 's3' },
+    epochs,
+    done,
+    genotype: done ? { epoch: epochs.length - 1, genotype: SKIPS } : undefined,
+  }) as unknown as CurvatureRun;
 const fakeEvaluation = (testError?: number) =>
   ({ dir: '/evals/e', done: testError !== undefined, testError, testImages: 64 }) as unknown as StoredEvaluation;
 
@@ -151,8 +194,14 @@ describe('curvatureErrorRow', () => {
   it('reads the last measured eigenvalue, the parameter-free share and the test error in %', () => {
     const row = curvatureErrorRow('failure-s3', 'failure', fakeRun([record(0, 0.1), record(1, 0.4), record(2)]), fakeEvaluation(0.125));
     assert.deepStrictEqual(row, {
-      name: 'failure-s3', group: 'failure', space: 's3', eigenvalueEpoch: 1, dominantEigenvalue: 0.4, parameterFreeShare: 0.5,
-      testErrorPct: 12.5, testImages: 64,
+      name: 'failure-s3',
+      group: 'failure',
+      space: 's3',
+      eigenvalueEpoch: 1,
+      dominantEigenvalue: 0.4,
+      parameterFreeShare: 0.5,
+      testErrorPct: 12.5,
+      testImages: 64,
     });
   });
 
@@ -174,39 +223,98 @@ describe('correlationRows', () => {
   it('gives Pearson and Spearman with their bootstrap intervals, the paper beside Pearson only', () => {
     const xs = [0.1, 0.5, 0.2, 0.9, 0.4, 0.3];
     const ys = [10, 14, 9, 20, 15, 11];
-    const rows = correlationRows(xs.map((x, i) => ({ x, y: ys[i] })), names, { seed: 3, samples: 500 });
-    assert.deepStrictEqual(rows.map((r) => [r.statistic, r.n, r.paper]), [['pearson', 6, 0.867], ['spearman', 6, '']]);
+    const rows = correlationRows(
+      xs.map((x, i) => ({ x, y: ys[i] })),
+      names,
+      { seed: 3, samples: 500 },
+    );
+    assert.deepStrictEqual(
+      rows.map((r) => [r.statistic, r.n, r.paper]),
+      [
+        ['pearson', 6, 0.867],
+        ['spearman', 6, ''],
+      ],
+    );
     assert.strictEqual(rows[0].estimate, pearson(xs, ys));
     assert.strictEqual(rows[1].estimate, spearman(xs, ys));
     for (const r of rows) assert.ok(typeof r.ciLow === 'number' && typeof r.ciHigh === 'number' && r.ciLow <= r.ciHigh && r.ciHigh <= 1);
-    assert.deepStrictEqual(correlationRows(xs.map((x, i) => ({ x, y: ys[i] })), names, { seed: 3, samples: 500 }), rows);
+    assert.deepStrictEqual(
+      correlationRows(
+        xs.map((x, i) => ({ x, y: ys[i] })),
+        names,
+        { seed: 3, samples: 500 },
+      ),
+      rows,
+    );
   });
 
   it('is 1 with the interval [1, 1] on a perfect line', () => {
-    const rows = correlationRows([1, 2, 3, 4].map((x) => ({ x, y: 2 * x + 1 })), names, { seed: 0, samples: 200 });
+    const rows = correlationRows(
+      [1, 2, 3, 4].map((x) => ({ x, y: 2 * x + 1 })),
+      names,
+      { seed: 0, samples: 200 },
+    );
     for (const r of rows) assert.deepStrictEqual([r.estimate, r.ciLow, r.ciHigh], [1, 1, 1]);
   });
 
   it('leaves out blank and non-finite points', () => {
-    const rows = correlationRows([{ x: '', y: 1 }, { x: 1, y: NaN }, { x: 1, y: 1 }, { x: 2, y: 3 }, { x: 3, y: 2 }], names, { seed: 0 });
+    const rows = correlationRows(
+      [
+        { x: '', y: 1 },
+        { x: 1, y: NaN },
+        { x: 1, y: 1 },
+        { x: 2, y: 3 },
+        { x: 3, y: 2 },
+      ],
+      names,
+      { seed: 0 },
+    );
     assert.strictEqual(rows[0].n, 3);
     assert.strictEqual(rows[0].estimate, pearson([1, 2, 3], [1, 3, 2]));
   });
 
   it('gives blank coefficients with a note, never an error, for degenerate data', () => {
-    const few = correlationRows([{ x: 1, y: 1 }, { x: 2, y: 2 }], names, { seed: 0 });
-    assert.deepStrictEqual(few.map((r) => [r.estimate, r.ciLow, r.ciHigh, r.note]), Array(2).fill(['', '', '', '2 points; a coefficient needs 3']));
-    const flat = correlationRows([1, 2, 3].map((x) => ({ x, y: 5 })), names, { seed: 0 });
-    assert.deepStrictEqual(flat.map((r) => [r.estimate, r.note]), Array(2).fill(['', 'error is the same for every point']));
+    const few = correlationRows(
+      [
+        { x: 1, y: 1 },
+        { x: 2, y: 2 },
+      ],
+      names,
+      { seed: 0 },
+    );
+    assert.deepStrictEqual(
+      few.map((r) => [r.estimate, r.ciLow, r.ciHigh, r.note]),
+      Array(2).fill(['', '', '', '2 points; a coefficient needs 3']),
+    );
+    const flat = correlationRows(
+      [1, 2, 3].map((x) => ({ x, y: 5 })),
+      names,
+      { seed: 0 },
+    );
+    assert.deepStrictEqual(
+      flat.map((r) => [r.estimate, r.note]),
+      Array(2).fill(['', 'error is the same for every point']),
+    );
   });
 });
 
 describe('correlationText', () => {
   it('writes each coefficient with its interval, or why it is missing', () => {
-    const row = (statistic: 'pearson' | 'spearman', estimate: number | '', note = ''): CorrelationRow =>
-      ({ x: 'a', y: 'b', statistic, n: 5, estimate, ciLow: estimate === '' ? '' : -0.1, ciHigh: estimate === '' ? '' : 0.9, paper: '', note });
-    assert.strictEqual(correlationText([row('pearson', 0.456), row('spearman', '', 'b is the same for every point')]),
-      'Pearson r = 0.46 (95% CI -0.10 to 0.90) · Spearman ρ = n/a (b is the same for every point)');
+    const row = (statistic: 'pearson' | 'spearman', estimate: number | '', note = ''): CorrelationRow => ({
+      x: 'a',
+      y: 'b',
+      statistic,
+      n: 5,
+      estimate,
+      ciLow: estimate === '' ? '' : -0.1,
+      ciHigh: estimate === '' ? '' : 0.9,
+      paper: '',
+      note,
+    });
+    assert.strictEqual(
+      correlationText([row('pearson', 0.456), row('spearman', '', 'b is the same for every point')]),
+      'Pearson r = 0.46 (95% CI -0.10 to 0.90) · Spearman ρ = n/a (b is the same for every point)',
+    );
   });
 });
 
@@ -214,10 +322,16 @@ describe('curvatureScatter', () => {
   const point = (name: string, group: string, x: number | '', y: number) => ({ name, group, space: 's3' as const, x, y });
 
   it('draws one trace per group, a legend entry per space, and the correlations under the title', () => {
-    const fig = curvatureScatter([point('a', 'failure', 0.1, 5), { ...point('b', 'failure', 0.2, 6), space: 's1' }, point('c', 'l2', 0.3, 7),
-      point('d', 'l2', '', 8)], correlationRows([], { x: 'x', y: 'y' }, { seed: 0 }), { title: 'T', x: 'X', y: 'Y', note: 'paper 0.867' });
+    const fig = curvatureScatter(
+      [point('a', 'failure', 0.1, 5), { ...point('b', 'failure', 0.2, 6), space: 's1' }, point('c', 'l2', 0.3, 7), point('d', 'l2', '', 8)],
+      correlationRows([], { x: 'x', y: 'y' }, { seed: 0 }),
+      { title: 'T', x: 'X', y: 'Y', note: 'paper 0.867' },
+    );
     const traces = fig.data as { name: string; x: (number | null)[]; marker: { symbol: string | string[] } }[];
-    assert.deepStrictEqual(traces.map((t) => t.name), ['failure', 'l2', 'S1', 'S3']);
+    assert.deepStrictEqual(
+      traces.map((t) => t.name),
+      ['failure', 'l2', 'S1', 'S3'],
+    );
     assert.deepStrictEqual(traces[0].marker.symbol, ['diamond', 'circle']);
     assert.deepStrictEqual(traces[1].x, [0.3]);
     const layout = fig.layout as { xaxis: { type?: string }; annotations: { text: string }[] };
@@ -226,7 +340,11 @@ describe('curvatureScatter', () => {
   });
 
   it('labels points at the same place once, and turns the x axis logarithmic over more than a decade', () => {
-    const fig = curvatureScatter([point('a', 'g', 0.01, 5), point('b', 'g', 0.01, 5), point('c', 'g', 1, 6)], [], { title: 'T', x: 'X', y: 'Y' });
+    const fig = curvatureScatter([point('a', 'g', 0.01, 5), point('b', 'g', 0.01, 5), point('c', 'g', 1, 6)], [], {
+      title: 'T',
+      x: 'X',
+      y: 'Y',
+    });
     assert.deepStrictEqual((fig.data[0] as { text: string[] }).text, ['a, b', '', 'c']);
     assert.strictEqual((fig.layout as { xaxis: { type?: string } }).xaxis.type, 'log');
   });
@@ -234,19 +352,43 @@ describe('curvatureScatter', () => {
 
 describe('curvatureFindings', () => {
   const rows: CurvatureErrorRow[] = [0.1, 0.2, 0.4].map((v, i) => ({
-    name: `n${i}`, group: 'l2', space: 's3', eigenvalueEpoch: 1, dominantEigenvalue: v, parameterFreeShare: 0.5, testErrorPct: 10 + i, testImages: 64,
+    name: `n${i}`,
+    group: 'l2',
+    space: 's3',
+    eigenvalueEpoch: 1,
+    dominantEigenvalue: v,
+    parameterFreeShare: 0.5,
+    testErrorPct: 10 + i,
+    testImages: 64,
   }));
   const drops: DiscretisationRow[] = rows.map((r, i) => ({
-    name: r.name, group: r.group, space: r.space, dominantEigenvalue: r.dominantEigenvalue, checkpointEpoch: 1, supernetAccPct: 50,
-    discreteAccPct: 50 - 2 * i, dropPct: 2 * i, images: 32,
+    name: r.name,
+    group: r.group,
+    space: r.space,
+    dominantEigenvalue: r.dominantEigenvalue,
+    checkpointEpoch: 1,
+    supernetAccPct: 50,
+    discreteAccPct: 50 - 2 * i,
+    dropPct: 2 * i,
+    images: 32,
   }));
-  const correlations = correlationRows(rows.map((r) => ({ x: r.dominantEigenvalue, y: r.testErrorPct })),
-    { x: 'e', y: 't', paperPearson: PAPER_EIGENVALUE_ERROR_PEARSON }, { seed: 0 });
-  const dropCorrelations = correlationRows(drops.map((r) => ({ x: r.dominantEigenvalue, y: r.dropPct })), { x: 'e', y: 'd' }, { seed: 0 });
+  const correlations = correlationRows(
+    rows.map((r) => ({ x: r.dominantEigenvalue, y: r.testErrorPct })),
+    { x: 'e', y: 't', paperPearson: PAPER_EIGENVALUE_ERROR_PEARSON },
+    { seed: 0 },
+  );
+  const dropCorrelations = correlationRows(
+    drops.map((r) => ({ x: r.dominantEigenvalue, y: r.dropPct })),
+    { x: 'e', y: 'd' },
+    { seed: 0 },
+  );
 
   it('says at smoke that only mini is meaningful, and why', () => {
     const lines = curvatureFindings('smoke', rows, correlations, drops, dropCorrelations);
-    assert.match(lines[0], /^Preset smoke: these numbers are only meaningful at mini\. .*after 2 epochs .*64 test images \(one image = 1\.56 points\)/);
+    assert.match(
+      lines[0],
+      /^Preset smoke: these numbers are only meaningful at mini\. .*after 2 epochs .*64 test images \(one image = 1\.56 points\)/,
+    );
     assert.ok(!curvatureFindings('mini', rows, correlations, drops, dropCorrelations).some((l) => l.includes('only meaningful')));
   });
 
@@ -254,12 +396,19 @@ describe('curvatureFindings', () => {
     const lines = curvatureFindings('mini', rows, correlations, drops, dropCorrelations);
     assert.match(lines[0], /over 3 architectures: Pearson r = 0\.98 .*the paper: Pearson 0\.867 over 24 architectures/);
     assert.match(lines[1], /^Highest curvature: n2 \(eigenvalue 0\.400, test error 12\.0%, 1 of 3 by error, highest first\); lowest: n0/);
-    assert.match(lines[2], /largest 2\.0 points \(n1\) among the 2 searches with eigenvalue <= the \(lower\) median 0\.200, largest 4\.0 points \(n2\) among the 1 above it \(their median 4\.0\) \(the paper/);
+    assert.match(
+      lines[2],
+      /largest 2\.0 points \(n1\) among the 2 searches with eigenvalue <= the \(lower\) median 0\.200, largest 4\.0 points \(n2\) among the 1 above it \(their median 4\.0\) \(the paper/,
+    );
   });
 
   it('handles blank eigenvalues and coefficients, and throws on no rows', () => {
     const blank = rows.map((r) => ({ ...r, dominantEigenvalue: '' as const, eigenvalueEpoch: '' as const }));
-    const none = correlationRows(blank.map((r) => ({ x: r.dominantEigenvalue, y: r.testErrorPct })), { x: 'e', y: 't' }, { seed: 0 });
+    const none = correlationRows(
+      blank.map((r) => ({ x: r.dominantEigenvalue, y: r.testErrorPct })),
+      { x: 'e', y: 't' },
+      { seed: 0 },
+    );
     const lines = curvatureFindings('smoke', blank, none, [], none);
     assert.strictEqual(lines.length, 2);
     assert.match(lines[1], /over 0 architectures: Pearson r = n\/a/);

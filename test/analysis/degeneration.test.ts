@@ -1,6 +1,10 @@
 import * as assert from 'assert';
 import {
-  CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN, degenerationRow, degenerationVerdict, eigenvalueWindow,
+  CURVATURE_RISE_FACTOR,
+  DEGENERATE_NORMAL_MIN,
+  degenerationRow,
+  degenerationVerdict,
+  eigenvalueWindow,
 } from '../../lib/analysis/degeneration';
 import type { EpochRecord } from '../../lib/search/records';
 import { noisy, record, run, SKIPPY } from './failure_fixtures';
@@ -16,9 +20,9 @@ describe('degenerationRow', () => {
     const epochs = [weighted(0, [0.3, 0.3, 0.4], 0.1), weighted(1, [0.1, 0.7, 0.2]), weighted(2, [0.1, 0.8, 0.1], 0.2)];
     const row = degenerationRow(run('s3', SKIPPY, epochs));
     assert.strictEqual(row.space, 's3');
-    assert.strictEqual(row.normalParameterFree, 5);  // SKIPPY: 5 skip_connect in the normal cell
+    assert.strictEqual(row.normalParameterFree, 5); // SKIPPY: 5 skip_connect in the normal cell
     assert.strictEqual(row.reduceParameterFree, 0);
-    assert.ok(Math.abs(row.normalWeightStart - 2 / 3) < 1e-12);  // uniform over S3's 3 ops, 2 of them free
+    assert.ok(Math.abs(row.normalWeightStart - 2 / 3) < 1e-12); // uniform over S3's 3 ops, 2 of them free
     assert.ok(Math.abs(row.normalWeightEnd - 0.9) < 1e-12);
     assert.deepStrictEqual([row.startEigenvalue, row.endEigenvalue, row.eigenvalueWindow, row.eigenvalueRatio], [0.1, 0.2, 1, 2]);
     assert.deepStrictEqual([row.degenerate, row.curvatureRose], ['yes', 'yes']);
@@ -38,7 +42,8 @@ describe('degenerationRow', () => {
     assert.deepStrictEqual([1, 2, 3, 5, 10, 26].map(eigenvalueWindow), [undefined, 1, 1, 1, 2, 5]);
     // 10 measurements, window 2: start (0.03 + 0.12) / 2 = 0.075, end (0.1 + 0.12) / 2 = 0.11, ratio 1.4667: rose;
     // the end points alone (0.03 -> 0.12, 4x) would say so more loudly. With a first value of 0.09 the start is 0.105: 1.048, flat.
-    const series = (first: number) => [first, 0.12, 0.1, 0.11, 0.1, 0.12, 0.1, 0.11, 0.1, 0.12].map((e, i) => record('s4', i, { eigenvalue: e }));
+    const series = (first: number) =>
+      [first, 0.12, 0.1, 0.11, 0.1, 0.12, 0.1, 0.11, 0.1, 0.12].map((e, i) => record('s4', i, { eigenvalue: e }));
     const low = degenerationRow(run('s4', noisy(2), series(0.03)));
     assert.strictEqual(low.eigenvalueWindow, 2);
     assert.ok(Math.abs((low.startEigenvalue as number) - 0.075) < 1e-12 && Math.abs((low.endEigenvalue as number) - 0.11) < 1e-12);

@@ -1,7 +1,16 @@
 import * as assert from 'assert';
 import {
-  edgeLabels, failureFindings, failureSummaryRow, finalGenotype, opCounts, PAPER_DARTS_CIFAR10_ERROR, parameterFreeFigure,
-  parameterFreeWeights, testErrorFigure, testErrorRow, weightHeatmapFigure,
+  edgeLabels,
+  failureFindings,
+  failureSummaryRow,
+  finalGenotype,
+  opCounts,
+  PAPER_DARTS_CIFAR10_ERROR,
+  parameterFreeFigure,
+  parameterFreeWeights,
+  testErrorFigure,
+  testErrorRow,
+  weightHeatmapFigure,
 } from '../../lib/analysis/failure';
 import type { StoredRun } from '../../lib/runs/run_read';
 import { getSpace } from '../../lib/spaces/spaces';
@@ -26,8 +35,20 @@ describe('finalGenotype', () => {
 
 describe('opCounts', () => {
   it('counts each op, most frequent first, ties in PRIMITIVES order', () => {
-    assert.deepStrictEqual(opCounts(SKIPPY.normal), [{ op: 'skip_connect', count: 5 }, { op: 'sep_conv_3x3', count: 3 }]);
-    assert.deepStrictEqual(opCounts([['sep_conv_3x3', 0], ['none', 1]]), [{ op: 'none', count: 1 }, { op: 'sep_conv_3x3', count: 1 }]);
+    assert.deepStrictEqual(opCounts(SKIPPY.normal), [
+      { op: 'skip_connect', count: 5 },
+      { op: 'sep_conv_3x3', count: 3 },
+    ]);
+    assert.deepStrictEqual(
+      opCounts([
+        ['sep_conv_3x3', 0],
+        ['none', 1],
+      ]),
+      [
+        { op: 'none', count: 1 },
+        { op: 'sep_conv_3x3', count: 1 },
+      ],
+    );
     assert.deepStrictEqual(opCounts([]), []);
   });
 });
@@ -61,7 +82,13 @@ describe('parameterFreeWeights', () => {
     // S1 (PAPER.md 2): normal: e5, e10 [mp, skip] all free, e12, e13 no free op, 10 edges half free: 7/14.
     // reduce: e0 e2 e3 e5 e9 e10 [mp, ap] all free, the other 8 edges half free: 10/14.
     const s1 = parameterFreeWeights([], getSpace('s1'));
-    assert.deepStrictEqual(s1.map((r) => [r.cell, r.epochsDone]), [['normal', 0], ['reduce', 0]]);
+    assert.deepStrictEqual(
+      s1.map((r) => [r.cell, r.epochsDone]),
+      [
+        ['normal', 0],
+        ['reduce', 0],
+      ],
+    );
     assert.ok(Math.abs(s1[0].weight - 0.5) < 1e-12 && Math.abs(s1[1].weight - 5 / 7) < 1e-12);
     const s3 = parameterFreeWeights([], getSpace('s3'));
     assert.ok(Math.abs(s3[0].weight - 2 / 3) < 1e-12);
@@ -83,16 +110,24 @@ describe('parameterFreeFigure', () => {
     const rows = [...parameterFreeWeights([record('s2', 0)], getSpace('s2')), ...parameterFreeWeights([record('s3', 0)], getSpace('s3'))];
     const fig = parameterFreeFigure(rows, 'title');
     const traces = fig.data as { name: string; showlegend: boolean; xaxis: string; yaxis: string; x: number[] }[];
-    assert.deepStrictEqual(traces.map((t) => [t.name, t.xaxis, t.yaxis, t.showlegend]), [
-      ['normal cell', 'x', 'y', true], ['reduction cell', 'x', 'y', true],
-      ['normal cell', 'x2', 'y2', false], ['reduction cell', 'x2', 'y2', false],
-    ]);
+    assert.deepStrictEqual(
+      traces.map((t) => [t.name, t.xaxis, t.yaxis, t.showlegend]),
+      [
+        ['normal cell', 'x', 'y', true],
+        ['reduction cell', 'x', 'y', true],
+        ['normal cell', 'x2', 'y2', false],
+        ['reduction cell', 'x2', 'y2', false],
+      ],
+    );
     assert.deepStrictEqual(traces[0].x, [0, 1]);
     const layout = fig.layout as Record<string, { range?: number[]; title?: { text: string } }> & { annotations: { text: string }[] };
     assert.deepStrictEqual(layout.yaxis2.range, [0, 1]);
     assert.match(layout.yaxis.title?.text ?? '', /parameter-free/);
     assert.match(layout.xaxis.title?.text ?? '', /epochs/);
-    assert.deepStrictEqual(layout.annotations.map((a) => a.text), ['<b>S2</b>', '<b>S3</b>']);
+    assert.deepStrictEqual(
+      layout.annotations.map((a) => a.text),
+      ['<b>S2</b>', '<b>S3</b>'],
+    );
   });
 });
 
@@ -111,8 +146,8 @@ describe('weightHeatmapFigure', () => {
     const [normal, reduce] = fig.data as { x: string[]; z: (number | null)[][] }[];
     // S1 normal offers skip, mp, sep3, dil3, dil5; PRIMITIVES order.
     assert.deepStrictEqual(normal.x, ['max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'dil_conv_3x3', 'dil_conv_5x5']);
-    assert.deepStrictEqual(normal.z[0], [null, null, 0.5, null, 0.5, null]);  // e0 [skip, dil3]
-    assert.deepStrictEqual(reduce.z[0], [0.5, 0.5, null, null, null, null]);  // e0 [mp, ap]
+    assert.deepStrictEqual(normal.z[0], [null, null, 0.5, null, 0.5, null]); // e0 [skip, dil3]
+    assert.deepStrictEqual(reduce.z[0], [0.5, 0.5, null, null, null, null]); // e0 [mp, ap]
     assert.strictEqual(normal.z.length, 14);
   });
 });
@@ -120,7 +155,12 @@ describe('weightHeatmapFigure', () => {
 describe('testErrorRow', () => {
   it("gives the test error in %, the weights without the auxiliary head and the paper's CIFAR-10 number", () => {
     assert.deepStrictEqual(testErrorRow('s4', evaluation(0.125)), {
-      space: 's4', dataset: 'fashion-mnist', testImages: 64, testErrorPct: 12.5, params: 1234, paperCifar10ErrorPct: 7.2,
+      space: 's4',
+      dataset: 'fashion-mnist',
+      testImages: 64,
+      testErrorPct: 12.5,
+      params: 1234,
+      paperCifar10ErrorPct: 7.2,
     });
     assert.strictEqual(testErrorRow('darts', evaluation(0.1)).paperCifar10ErrorPct, '');
   });
@@ -135,7 +175,10 @@ describe('testErrorFigure', () => {
     const fig = testErrorFigure([testErrorRow('s3', evaluation(0.2334)), testErrorRow('darts', evaluation(0.25))], 'title');
     const [ours, paper] = fig.data as { name: string; x: string[]; y: (number | null)[] }[];
     assert.deepStrictEqual(ours.x, ['S3', 'DARTS']);
-    assert.deepStrictEqual(ours.y.map((v) => Number((v as number).toFixed(2))), [23.34, 25]);
+    assert.deepStrictEqual(
+      ours.y.map((v) => Number((v as number).toFixed(2))),
+      [23.34, 25],
+    );
     assert.deepStrictEqual(paper.y, [3.34, null]);
     assert.match(ours.name, /^ours: fashion-mnist, 64 test images$/);
     assert.match(paper.name, /CIFAR-10/);
@@ -156,10 +199,16 @@ describe('failureFindings', () => {
   it('states the S3 and S4 headline, each space, DARTS-ES and the extremes of the test error (ties listed)', () => {
     const lines = failureFindings('quick', runs, errors);
     assert.match(lines[0], /^At preset quick, skip_connect takes 5 of 8 normal-cell ops on S3 and noise takes 5 of 8 on S4 /);
-    assert.match(lines[1], /^s3: 5 of 8 normal-cell ops parameter-free \(skip_connect x5, sep_conv_3x3 x3\), 31\.3% of all 16; .*0\.100 \(first measured\) → 0\.300 \(last\)/);
+    assert.match(
+      lines[1],
+      /^s3: 5 of 8 normal-cell ops parameter-free \(skip_connect x5, sep_conv_3x3 x3\), 31\.3% of all 16; .*0\.100 \(first measured\) → 0\.300 \(last\)/,
+    );
     assert.match(lines[2], /^s4: .*no curvature measured\.$/);
     assert.strictEqual(lines[3], 'DARTS-ES (simulated) fired on 1 of 2 searches: s4 at epoch 22 (returning epoch 10).');
-    assert.match(lines[4], /^Highest test error 25\.0%: s3 \(5 of 8 normal ops parameter-free\), s4 \(5 of 8 normal ops parameter-free\); lowest 25\.0%: s3/);
+    assert.match(
+      lines[4],
+      /^Highest test error 25\.0%: s3 \(5 of 8 normal ops parameter-free\), s4 \(5 of 8 normal ops parameter-free\); lowest 25\.0%: s3/,
+    );
   });
 
   it('leaves out the headline parts of spaces that were not searched, and rejects empty input', () => {

@@ -35,7 +35,8 @@ describe('saveFigure', () => {
 });
 
 describe('svgFigure', () => {
-  const svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 324" width="900" height="243"><rect width="10" height="10"/></svg>';
+  const svg =
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 324" width="900" height="243"><rect width="10" height="10"/></svg>';
 
   it("sizes the figure as the SVG's width and height and carries the SVG as its only image", () => {
     const fig = svgFigure(svg);

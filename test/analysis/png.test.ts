@@ -18,7 +18,9 @@ function decodePng(png: Buffer): { width: number; height: number; rgba: Uint8Arr
   const size = pngSize(png);
   assert.ok(size, 'a PNG');
   const { width, height } = size;
-  const bitDepth = png[24], colourType = png[25], interlace = png[28];
+  const bitDepth = png[24],
+    colourType = png[25],
+    interlace = png[28];
   assert.strictEqual(bitDepth, 8);
   assert.ok(colourType === 2 || colourType === 6, `colour type ${colourType}`);
   assert.strictEqual(interlace, 0);
@@ -40,7 +42,10 @@ function decodePng(png: Buffer): { width: number; height: number; rgba: Uint8Arr
       const a = x >= bpp ? out[y * stride + x - bpp] : 0;
       const b = y > 0 ? out[(y - 1) * stride + x] : 0;
       const c = x >= bpp && y > 0 ? out[(y - 1) * stride + x - bpp] : 0;
-      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const p = a + b - c,
+        pa = Math.abs(p - a),
+        pb = Math.abs(p - b),
+        pc = Math.abs(p - c);
       const predictor = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][filter];
       assert.notStrictEqual(predictor, undefined, `filter ${filter}`);
       out[y * stride + x] = (v + predictor) & 0xff;
@@ -92,7 +97,8 @@ describe('figurePng (headless Chromium)', function () {
     const count = (c: string) => {
       const [r, g, b] = hex(c);
       let n = 0;
-      for (let i = 0; i < rgba.length; i += 4) if (Math.abs(rgba[i] - r) < 16 && Math.abs(rgba[i + 1] - g) < 16 && Math.abs(rgba[i + 2] - b) < 16) n++;
+      for (let i = 0; i < rgba.length; i += 4)
+        if (Math.abs(rgba[i] - r) < 16 && Math.abs(rgba[i + 1] - g) < 16 && Math.abs(rgba[i + 2] - b) < 16) n++;
       return n;
     };
     const [sep, skip] = [count(OP_COLORS.sep_conv_3x3), count(OP_COLORS.skip_connect)];

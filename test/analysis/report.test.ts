@@ -13,13 +13,16 @@ import { tempDir } from '../helpers';
 import { fakeDataset } from '../search/fixtures';
 
 describe('report', () => {
-  it('states the protocol from the configs, beside the paper\'s', () => {
+  it("states the protocol from the configs, beside the paper's", () => {
     const table = protocolTable('mini');
     assert.match(table, /\| data set \| Fashion-MNIST \(28 x 28 x 1\) \| CIFAR-10 \(32 x 32 x 3; also CIFAR-100, SVHN\) \|/);
     assert.match(table, /\| search: cells, channels \| 5, 8 \| 8, 16 \|/);
     assert.match(table, /\| evaluation: epochs, batch \| 10, 96 \| 600, 96 \|/);
     // Steps in all: 50 epochs x 1,280 / 64 = 1,000 against 50 x 25,000 / 64 = 19,531; 10 x 3,072 / 96 = 320 against 600 x 50,000 / 96.
-    assert.match(table, /\| search: alpha gradient; weight steps in all \(about\) \| first order; 1,000 \| first or second order \(PAPER\.md 1\); 19,531 \|/);
+    assert.match(
+      table,
+      /\| search: alpha gradient; weight steps in all \(about\) \| first order; 1,000 \| first or second order \(PAPER\.md 1\); 19,531 \|/,
+    );
     assert.match(table, /\| evaluation: weight steps in all \(about\) \| 320 \| 312,500 \|/);
   });
 
@@ -42,9 +45,15 @@ describe('report', () => {
       assert.match(report, /!\[01-op-share\]\(figures\/01-op-share\.png\)/);
       assert.ok(!report.includes('01-s3-weights.png'), 'a figure without its PNG is not linked');
       fs.writeFileSync(path.join(results, 'figures', '01-s3-weights.html'), '<html></html>');
-      assert.match(buildReport('smoke', results, results), /_Saved without a PNG \(Chromium was missing; `bash \.ci\/setup` installs it\): figures\/01-s3-weights\.html\._/);
+      assert.match(
+        buildReport('smoke', results, results),
+        /_Saved without a PNG \(Chromium was missing; `bash \.ci\/setup` installs it\): figures\/01-s3-weights\.html\._/,
+      );
       fs.rmSync(path.join(results, 'figures', '01-s3-weights.html'));
-      assert.match(report, /_Not written yet \(tables\/02-eigenvalue-test-error\.md, tables\/02-correlation\.md, tables\/02-discretisation-drop\.md\): notebook `02-eigenvalue-vs-test-error`/);
+      assert.match(
+        report,
+        /_Not written yet \(tables\/02-eigenvalue-test-error\.md, tables\/02-correlation\.md, tables\/02-discretisation-drop\.md\): notebook `02-eigenvalue-vs-test-error`/,
+      );
       assert.match(report, /\| ada-s3 \| finished \| 2\/2 \| \d+\.\d\d \|/);
       assert.match(report, /\| failure-s1 \| not started \| 0 \|/);
       assert.match(report, /\| 0 evaluations \(smoke\) \| finished \|/);
@@ -62,18 +71,22 @@ describe('report', () => {
       const plan = searchPlan('smoke');
       const runs = path.join(dir, 'runs');
       const evals = path.join(dir, 'evals');
-      const run = async (name: string) => (await ensureRun(plan.find((p) => p.name === name)!.config, { root: runs, train: fakeDataset(64), progress: 'off' })).run;
+      const run = async (name: string) =>
+        (await ensureRun(plan.find((p) => p.name === name)!.config, { root: runs, train: fakeDataset(64), progress: 'off' })).run;
       const [darts, ada] = [await run('failure-s3'), await run('ada-s3')];
       const splits = (): DatasetSplits => ({ train: blockImages(64, 'train', 1), test: blockImages(64, 'test', 2) });
       const evaluate = async (g: Genotype, seed: number) =>
-        100 * ((await ensureEvaluation(g, spreadTrainConfig('smoke', seed), { root: evals, data: splits(), progress: 'off' })).evaluation.testError as number);
+        100 *
+        ((await ensureEvaluation(g, spreadTrainConfig('smoke', seed), { root: evals, data: splits(), progress: 'off' })).evaluation
+          .testError as number);
       const e0 = await evaluate(darts.genotype!.genotype, 0);
       const e1 = await evaluate(darts.genotype!.genotype, 1);
       const eAda = await evaluate(ada.genotype!.genotype, 0);
       const v = methodsVerdict('smoke', dir);
       const d = eAda - e0;
       const range = Math.abs(e0 - e1);
-      const reading = Math.abs(d) > range ? (d < 0 ? 'lower, beyond the seed range' : 'higher, beyond the seed range') : 'within the seed range';
+      const reading =
+        Math.abs(d) > range ? (d < 0 ? 'lower, beyond the seed range' : 'higher, beyond the seed range') : 'within the seed range';
       assert.ok(v.includes(`| DARTS | ${e0.toFixed(2)} |  |  |`), v);
       assert.ok(v.includes(`| DARTS-ADA | ${eAda.toFixed(2)} | ${d >= 0 ? '+' : ''}${d.toFixed(2)} | ${reading} |`), v);
       assert.match(v, /\| R-DARTS\(L2\) \| n\/a \|  \|  \|  \|  \| grid unfinished: l2-0\.0009/);

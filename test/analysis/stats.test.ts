@@ -68,17 +68,23 @@ describe('averageRanks', () => {
 describe('spearman', () => {
   it('matches a hand-computed case with a tie: ranks [1, 2.5, 2.5, 4] vs [1, 2, 3, 4] give 4.5 / sqrt(4.5 * 5)', () => {
     close(spearman([1, 2, 2, 3], [1, 2, 3, 4]), 4.5 / Math.sqrt(22.5));
-    close(spearman([1, 2, 2, 3], [1, 2, 3, 4]), 0.9486832980505139);  // stats.spearmanr(...)[0]
+    close(spearman([1, 2, 2, 3], [1, 2, 3, 4]), 0.9486832980505139); // stats.spearmanr(...)[0]
   });
 
   it('matches scipy.stats.spearmanr with ties in x and y (SciPy 1.10.1)', () => {
     // python3 -c 'from scipy import stats; print(stats.spearmanr(EIG, ERR)[0])' -> 0.9156626506024095
     close(spearman(EIG, ERR), 0.9156626506024095);
-    close(spearman([5, 1, 4, 2, 3], [1, 5, 2, 4, 3.5]), -1);  // scipy: -0.9999999999999999
+    close(spearman([5, 1, 4, 2, 3], [1, 5, 2, 4, 3.5]), -1); // scipy: -0.9999999999999999
   });
 
   it('is unchanged by a monotone transform of either variable', () => {
-    close(spearman(EIG.map(Math.exp), ERR.map((v) => v ** 3)), spearman(EIG, ERR));
+    close(
+      spearman(
+        EIG.map(Math.exp),
+        ERR.map((v) => v ** 3),
+      ),
+      spearman(EIG, ERR),
+    );
   });
 
   it('returns NaN for a constant variable and checks its input like pearson', () => {
@@ -120,11 +126,16 @@ describe('bootstrapCI', () => {
 
   it('gives 1 and a degenerate interval [1, 1] for a perfect correlation', () => {
     const x = [0.1, 0.4, 0.5, 0.9, 1.3, 1.4, 2.0, 2.2, 3.0, 3.1];
-    const ci = bootstrapCI(x, x.map((v) => 2 * v + 1), pearson, { samples: 300, seed: 5 });
+    const ci = bootstrapCI(
+      x,
+      x.map((v) => 2 * v + 1),
+      pearson,
+      { samples: 300, seed: 5 },
+    );
     close(ci.estimate, 1);
     close(ci.low, 1);
     close(ci.high, 1);
-    assert.ok(ci.samples > 290 && ci.samples <= 300);  // a resample of one repeated pair is NaN, left out
+    assert.ok(ci.samples > 290 && ci.samples <= 300); // a resample of one repeated pair is NaN, left out
   });
 
   it('returns NaN and no samples when the statistic is degenerate on the data', () => {

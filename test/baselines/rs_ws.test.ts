@@ -3,7 +3,14 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
 import {
-  checkRsWsParameters, ensureRsWs, rsWsEpoch, type RsWsRun, scoreArchitecture, scoreBatchesOf, selectionArchitecture, trainingArchitecture,
+  checkRsWsParameters,
+  ensureRsWs,
+  rsWsEpoch,
+  type RsWsRun,
+  scoreArchitecture,
+  scoreBatchesOf,
+  selectionArchitecture,
+  trainingArchitecture,
 } from '../../lib/baselines/rs_ws';
 import { baselineDir, baselineId } from '../../lib/baselines/store';
 import { cosineLr, createSearchState, disposeSearchState, searchData } from '../../lib/search/loop';
@@ -18,7 +25,9 @@ const PARAMS = { samples: 6, scoreBatches: 2, topK: 3 };
 function withoutTimes(run: RsWsRun): unknown {
   const { seconds: _s, ...result } = run.result ?? { seconds: 0 };
   return {
-    epochs: run.epochs.map(({ seconds: _t, ...r }) => r), samples: run.samples.map(({ seconds: _t, ...s }) => s), result,
+    epochs: run.epochs.map(({ seconds: _t, ...r }) => r),
+    samples: run.samples.map(({ seconds: _t, ...s }) => s),
+    result,
   };
 }
 
@@ -28,18 +37,29 @@ describe('ensureRsWs', () => {
   beforeEach(() => ({ dir: root, cleanup } = tempDir()));
   afterEach(() => cleanup());
 
-  it('trains for the DARTS search\'s steps, scores the samples, re-scores the top k and stores the result', async () => {
+  it("trains for the DARTS search's steps, scores the samples, re-scores the top k and stores the result", async () => {
     const config = smokeConfig();
     const steps: string[] = [];
-    const run = await ensureRsWs(config, { root, train: fakeDataset(), progress: 'off', ...PARAMS,
-      onStep: (i) => steps.push(`${i.epoch}.${i.step}`) });
+    const run = await ensureRsWs(config, {
+      root,
+      train: fakeDataset(),
+      progress: 'off',
+      ...PARAMS,
+      onStep: (i) => steps.push(`${i.epoch}.${i.step}`),
+    });
     assert.strictEqual(run.status, 'started');
     assert.strictEqual(run.dir, path.join(root, 'baselines', baselineId(config, 'rs-ws', PARAMS)));
     // 24 weight images / batch 8: 3 steps an epoch, as the DARTS search of this config.
     assert.deepStrictEqual(steps, ['0.1', '0.2', '0.3', '1.1', '1.2', '1.3', '2.1', '2.2', '2.3']);
-    assert.deepStrictEqual(run.epochs.map((r) => [r.epoch, r.steps, r.lr]), [0, 1, 2].map((e) => [e, 3, cosineLr(e, 3, 0.025, 0.001)]));
+    assert.deepStrictEqual(
+      run.epochs.map((r) => [r.epoch, r.steps, r.lr]),
+      [0, 1, 2].map((e) => [e, 3, cosineLr(e, 3, 0.025, 0.001)]),
+    );
     assert.ok(run.epochs.every((r) => r.train.loss > 0 && r.train.accuracy >= 0 && r.train.accuracy <= 1));
-    assert.deepStrictEqual(run.samples.map((s) => s.index), [0, 1, 2, 3, 4, 5]);
+    assert.deepStrictEqual(
+      run.samples.map((s) => s.index),
+      [0, 1, 2, 3, 4, 5],
+    );
     const result = run.result;
     assert.ok(result);
     assert.strictEqual(result.method, 'rs-ws');
@@ -47,7 +67,10 @@ describe('ensureRsWs', () => {
     assert.strictEqual(result.scoreImages, 16);
     assert.strictEqual(result.top.length, 3);
     const ranked = [...run.samples].sort((a, b) => b.accuracy - a.accuracy || a.loss - b.loss || a.index - b.index).slice(0, 3);
-    assert.deepStrictEqual(result.top.map((c) => c.index), ranked.map((s) => s.index));
+    assert.deepStrictEqual(
+      result.top.map((c) => c.index),
+      ranked.map((s) => s.index),
+    );
     const best = result.top.find((c) => c.index === result.best);
     assert.ok(best && result.top.every((c) => c.valid.accuracy <= best.valid.accuracy));
     assert.deepStrictEqual(result.genotype, best.genotype);
@@ -65,7 +88,10 @@ describe('ensureRsWs', () => {
     const b = await ensureRsWs(config, { root: path.join(root, 'b'), train: fakeDataset(), progress: 'off', ...PARAMS });
     assert.deepStrictEqual(withoutTimes(b), withoutTimes(a));
     const c = await ensureRsWs(smokeConfig({ seed: 1 }), { root, train: fakeDataset(), progress: 'off', ...PARAMS });
-    assert.notDeepStrictEqual(c.samples.map((s) => s.genotype), a.samples.map((s) => s.genotype));
+    assert.notDeepStrictEqual(
+      c.samples.map((s) => s.genotype),
+      a.samples.map((s) => s.genotype),
+    );
   });
 
   it('resumes after an interruption in training and in scoring with the results of an uninterrupted run', async () => {
@@ -122,7 +148,11 @@ describe('rsWsEpoch and scoreArchitecture', () => {
     const counts: number[] = [];
     rsWsEpoch(config, data, state, 0, () => counts.push(tf.memory().numTensors - state.weightOpt.state().size));
     rsWsEpoch(config, data, state, 1, () => counts.push(tf.memory().numTensors - state.weightOpt.state().size));
-    assert.deepStrictEqual(counts, counts.map(() => start), 'tensors per step');
+    assert.deepStrictEqual(
+      counts,
+      counts.map(() => start),
+      'tensors per step',
+    );
     const batches = scoreBatchesOf(data.split.val, config.batchSize, 2, config.seed);
     await assertNoTensorLeak(() => scoreArchitecture(state.net, selectionArchitecture(config, 0), batches, 1));
     tf.dispose(batches.flatMap((b) => [b.x, b.y]));

@@ -11,8 +11,10 @@ function assertUniform(counts: ReadonlyMap<string, number>, outcomes: number, n:
   const p = 1 / outcomes;
   const sd = Math.sqrt(n * p * (1 - p));
   for (const [key, count] of counts) {
-    assert.ok(Math.abs(count - n * p) <= 5 * sd,
-      `${what}: ${key} drawn ${count} times of ${n}; expected ${(n * p).toFixed(0)} +- ${(5 * sd).toFixed(0)}`);
+    assert.ok(
+      Math.abs(count - n * p) <= 5 * sd,
+      `${what}: ${key} drawn ${count} times of ${n}; expected ${(n * p).toFixed(0)} +- ${(5 * sd).toFixed(0)}`,
+    );
   }
 }
 
@@ -25,7 +27,10 @@ describe('sampleGenotype', () => {
         const g = sampleGenotype(SPACES[space], new Rng(mixSeed(space.length, i)));
         checkArchitecture(g, SPACES[space]);
         for (const cell of [g.normal, g.reduce]) {
-          assert.ok(cell.every(([op]) => op !== 'none'), `${space}: none drawn`);
+          assert.ok(
+            cell.every(([op]) => op !== 'none'),
+            `${space}: none drawn`,
+          );
           for (let k = 0; k < 8; k += 2) assert.ok(cell[k][1] < cell[k + 1][1], `${space}: inputs of node ${k / 2}`);
         }
       }
@@ -50,7 +55,7 @@ describe('sampleGenotype', () => {
     assertUniform(ops, 7, 2 * n, 'node 3 ops');
   });
 
-  it('draws each edge\'s own ops in S1 uniformly', () => {
+  it("draws each edge's own ops in S1 uniformly", () => {
     const n = 4000;
     const perEdge = EDGES.map(() => new Map<string, number>());
     const uses = EDGES.map(() => 0);

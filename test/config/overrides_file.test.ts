@@ -27,10 +27,18 @@ describe('readGridFile', () => {
     const { dir, cleanup } = tempDir();
     try {
       const f = path.join(dir, 'g.json');
-      fs.writeFileSync(f, JSON.stringify({
-        preset: 'mini', base: { space: 's3', seed: 1, earlyStop: 'simulate' },
-        runs: { darts: {}, ada: { earlyStop: 'adaptive' }, dp: { regularization: { dropPathProb: 0.4 }, augment: { cutout: { length: 14, prob: 1 } } } },
-      }));
+      fs.writeFileSync(
+        f,
+        JSON.stringify({
+          preset: 'mini',
+          base: { space: 's3', seed: 1, earlyStop: 'simulate' },
+          runs: {
+            darts: {},
+            ada: { earlyStop: 'adaptive' },
+            dp: { regularization: { dropPathProb: 0.4 }, augment: { cutout: { length: 14, prob: 1 } } },
+          },
+        }),
+      );
       const byName = Object.fromEntries(readGridFile(f).map((e) => [e.name, e]));
       assert.deepStrictEqual(Object.keys(byName), ['darts', 'ada', 'dp']);
       assert.strictEqual(byName.darts.config.earlyStop, 'simulate');

@@ -9,7 +9,10 @@ describe('presetFromEnv', () => {
   });
 
   it('rejects an unknown preset, naming the variable', () => {
-    assert.throws(() => presetFromEnv({ RDARTS_PRESET: 'huge' }), /RDARTS_PRESET="huge" is not a preset; use one of smoke, quick, mini, paper/);
+    assert.throws(
+      () => presetFromEnv({ RDARTS_PRESET: 'huge' }),
+      /RDARTS_PRESET="huge" is not a preset; use one of smoke, quick, mini, paper/,
+    );
     assert.throws(() => parsePreset('x', '--preset'), /--preset="x"/);
   });
 });

@@ -2,14 +2,26 @@ import * as assert from 'assert';
 import { PRESETS } from '../../lib/config/preset';
 import { DEFAULT_SEARCH_CONFIG, PRESET_RUNTIME, SEARCH_PRESETS } from '../../lib/config/presets';
 import {
-  adamOptions, canonicalConfig, checkConfig, ConfigError, ConfigOverrides, resolveConfig, runId, SearchConfig, sgdOptions,
+  adamOptions,
+  canonicalConfig,
+  checkConfig,
+  ConfigError,
+  ConfigOverrides,
+  resolveConfig,
+  runId,
+  SearchConfig,
+  sgdOptions,
 } from '../../lib/config/search_config';
 
 /** A deep copy of `value` with its object keys in reverse order at every level. */
 function reversedKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.keys(value).reverse().map((k) => [k, reversedKeys((value as Record<string, unknown>)[k])]));
+  return Object.fromEntries(
+    Object.keys(value)
+      .reverse()
+      .map((k) => [k, reversedKeys((value as Record<string, unknown>)[k])]),
+  );
 }
 
 describe('SEARCH_PRESETS', () => {
@@ -23,7 +35,10 @@ describe('SEARCH_PRESETS', () => {
   it('paper is the default, with PAPER.md 1 settings', () => {
     const c = SEARCH_PRESETS.paper;
     assert.strictEqual(c, DEFAULT_SEARCH_CONFIG);
-    assert.deepStrictEqual([c.dataset, c.layers, c.C, c.batchSize, c.epochs, c.trainSubset, c.trainPortion], ['cifar10', 8, 16, 64, 50, null, 0.5]);
+    assert.deepStrictEqual(
+      [c.dataset, c.layers, c.C, c.batchSize, c.epochs, c.trainSubset, c.trainPortion],
+      ['cifar10', 8, 16, 64, 50, null, 0.5],
+    );
     assert.deepStrictEqual(c.weightOptimizer, { lrMax: 0.025, lrMin: 0.001, momentum: 0.9, gradClip: 5 });
     assert.deepStrictEqual([c.alphaOptimizer.lr, c.alphaOptimizer.betas, c.alphaOptimizer.weightDecay], [3e-4, [0.5, 0.999], 1e-3]);
     assert.deepStrictEqual([c.regularization, c.augment.cutout, c.earlyStop], [{ l2: 3e-4, dropPathProb: 0 }, null, 'off']);
@@ -50,8 +65,11 @@ describe('resolveConfig', () => {
 
   it('merges overrides deeply, replacing arrays and null', () => {
     const c = resolveConfig('smoke', {
-      seed: 3, weightOptimizer: { lrMax: 0.05 }, alphaOptimizer: { betas: [0.9, 0.99] },
-      augment: { cutout: { length: 16, prob: 1 } }, trainSubset: null,
+      seed: 3,
+      weightOptimizer: { lrMax: 0.05 },
+      alphaOptimizer: { betas: [0.9, 0.99] },
+      augment: { cutout: { length: 16, prob: 1 } },
+      trainSubset: null,
     });
     assert.deepStrictEqual(c.weightOptimizer, { ...SEARCH_PRESETS.smoke.weightOptimizer, lrMax: 0.05 });
     assert.deepStrictEqual(c.alphaOptimizer.betas, [0.9, 0.99]);
@@ -61,13 +79,20 @@ describe('resolveConfig', () => {
   });
 
   it('rejects a negative batch size, naming the field and the value', () => {
-    assert.throws(() => resolveConfig('quick', { batchSize: -3 }, '--set'),
-      (e: Error) => e instanceof ConfigError && /^search config \(preset quick \+ --set\): batchSize: must be a positive integer, got -3$/.test(e.message));
+    assert.throws(
+      () => resolveConfig('quick', { batchSize: -3 }, '--set'),
+      (e: Error) =>
+        e instanceof ConfigError &&
+        /^search config \(preset quick \+ --set\): batchSize: must be a positive integer, got -3$/.test(e.message),
+    );
   });
 
   it('rejects an unknown space or data set, naming the choices', () => {
     assert.throws(() => resolveConfig('quick', { space: 's9' as never }), /space: must be one of s1, s2, s3, s4, darts, got "s9"/);
-    assert.throws(() => resolveConfig('quick', { dataset: 'mnist' as never }), /dataset: must be one of fashion-mnist, cifar10, cifar100, svhn, got "mnist"/);
+    assert.throws(
+      () => resolveConfig('quick', { dataset: 'mnist' as never }),
+      /dataset: must be one of fashion-mnist, cifar10, cifar100, svhn, got "mnist"/,
+    );
   });
 
   it('rejects unknown keys at any level', () => {
@@ -87,7 +112,10 @@ describe('resolveConfig', () => {
   });
 
   it('lists every problem and rejects an unknown preset', () => {
-    assert.throws(() => resolveConfig('quick', { epochs: 0, C: 1.5 }), /epochs: must be a positive integer, got 0; C: must be a positive integer, got 1.5/);
+    assert.throws(
+      () => resolveConfig('quick', { epochs: 0, C: 1.5 }),
+      /epochs: must be a positive integer, got 0; C: must be a positive integer, got 1.5/,
+    );
     assert.throws(() => resolveConfig('huge'), /preset="huge" is not a preset/);
   });
 });
@@ -113,9 +141,15 @@ describe('runId', () => {
 
   it('changes with the seed and with any field that changes results', () => {
     const changes: ConfigOverrides[] = [
-      { seed: 1 }, { order: 'second' }, { trainSubset: 4096 }, { weightOptimizer: { lrMax: 0.05 } },
-      { alphaOptimizer: { betas: [0.9, 0.999] } }, { regularization: { l2: 9e-4 } }, { hessian: { evalEvery: 1 } },
-      { augment: { cutout: { length: 16, prob: 1 } } }, { earlyStop: 'stop' },
+      { seed: 1 },
+      { order: 'second' },
+      { trainSubset: 4096 },
+      { weightOptimizer: { lrMax: 0.05 } },
+      { alphaOptimizer: { betas: [0.9, 0.999] } },
+      { regularization: { l2: 9e-4 } },
+      { hessian: { evalEvery: 1 } },
+      { augment: { cutout: { length: 16, prob: 1 } } },
+      { earlyStop: 'stop' },
     ];
     const ids = new Set([runId(base), ...changes.map((o) => runId(resolveConfig('quick', o)))]);
     assert.strictEqual(ids.size, changes.length + 1);

@@ -1,6 +1,13 @@
 import * as assert from 'assert';
 import {
-  applyCutout, checkAugment, drawAugment, IDENTITY_DRAW, ImageDraw, normaliseTable, trainAugment, writeImage,
+  applyCutout,
+  checkAugment,
+  drawAugment,
+  IDENTITY_DRAW,
+  ImageDraw,
+  normaliseTable,
+  trainAugment,
+  writeImage,
 } from '../../lib/data/augment';
 import { Rng } from '../../lib/data/rng';
 import { assertClose } from '../helpers';
@@ -116,8 +123,11 @@ describe('drawAugment', () => {
 describe('trainAugment', () => {
   it('defaults to pad 4 and the data set flip flag, without Cutout', () => {
     assert.deepStrictEqual(trainAugment({ flip: false }), { pad: 4, flip: false });
-    assert.deepStrictEqual(trainAugment({ flip: true }, { pad: 2, cutout: { length: 16, prob: 1 } }),
-      { pad: 2, flip: true, cutout: { length: 16, prob: 1 } });
+    assert.deepStrictEqual(trainAugment({ flip: true }, { pad: 2, cutout: { length: 16, prob: 1 } }), {
+      pad: 2,
+      flip: true,
+      cutout: { length: 16, prob: 1 },
+    });
   });
 
   it('rejects bad options, naming the field', () => {

@@ -1,9 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { NO_AUGMENT, normaliseTable } from '../../lib/data/augment';
-import {
-  batchCount, epochBatches, epochOrder, evalBatches, fillBatch, sampleBatch, searchSplit, Subset,
-} from '../../lib/data/batches';
+import { batchCount, epochBatches, epochOrder, evalBatches, fillBatch, sampleBatch, searchSplit, Subset } from '../../lib/data/batches';
 import { Rng } from '../../lib/data/rng';
 import type { Batch } from '../../lib/search/step';
 import { assertClose, assertNoTensorLeak } from '../helpers';
@@ -45,8 +43,15 @@ describe('epochBatches', () => {
 
   it('visits every image of the subset once per epoch, in batches of batchSize', () => {
     const r = read(epochBatches(val, 5, 1, 0));
-    assert.deepStrictEqual(r.shapes, [[5, 32, 32, 3], [5, 32, 32, 3], [2, 32, 32, 3]]);
-    assert.deepStrictEqual(r.y.flat().sort((p, q) => p - q), Array.from({ length: 12 }, (_, i) => 11 + i));
+    assert.deepStrictEqual(r.shapes, [
+      [5, 32, 32, 3],
+      [5, 32, 32, 3],
+      [2, 32, 32, 3],
+    ]);
+    assert.deepStrictEqual(
+      r.y.flat().sort((p, q) => p - q),
+      Array.from({ length: 12 }, (_, i) => 11 + i),
+    );
     assert.deepStrictEqual(read(epochBatches(val, 5, 1, 0, { dropLast: true })).shapes.length, 2);
     assert.deepStrictEqual([batchCount(12, 5), batchCount(12, 5, true)], [3, 2]);
   });
@@ -57,8 +62,11 @@ describe('epochBatches', () => {
     assert.notDeepStrictEqual(read(epochBatches(train, 4, 8, 3)).y, a.y);
     assert.notDeepStrictEqual(read(epochBatches(train, 4, 7, 4)).y, a.y);
     const rel = (s: Subset): number[] => [...epochOrder(s, 7, 3)].map((i) => i - s.start);
-    assert.notDeepStrictEqual(rel({ dataset: DS, start: 0, end: 10 }), rel({ dataset: DS, start: 10, end: 20 }),
-      'equal-sized halves get different orders under one seed');
+    assert.notDeepStrictEqual(
+      rel({ dataset: DS, start: 0, end: 10 }),
+      rel({ dataset: DS, start: 10, end: 20 }),
+      'equal-sized halves get different orders under one seed',
+    );
   });
 
   it('without augmentation, yields the normalised images', () => {
@@ -99,8 +107,20 @@ describe('sampleBatch', () => {
 describe('evalBatches', () => {
   it('yields every image in order, normalised, without augmentation', () => {
     const r = read(evalBatches(DS, 10));
-    assert.deepStrictEqual(r.y.flat(), Array.from({ length: 23 }, (_, i) => i));
-    assertClose(r.x.flat(), fillBatch(DS, Int32Array.from({ length: 23 }, (_, i) => i), NO_AUGMENT, null), 0);
+    assert.deepStrictEqual(
+      r.y.flat(),
+      Array.from({ length: 23 }, (_, i) => i),
+    );
+    assertClose(
+      r.x.flat(),
+      fillBatch(
+        DS,
+        Int32Array.from({ length: 23 }, (_, i) => i),
+        NO_AUGMENT,
+        null,
+      ),
+      0,
+    );
   });
 });
 

@@ -24,7 +24,9 @@ const md5 = (b: Buffer) => crypto.createHash('md5').update(b).digest('hex');
  */
 function tarEntry(name: string, data: Buffer, opts: { prefix?: string; type?: string } = {}): Buffer {
   const h = Buffer.alloc(512);
-  const put = (text: string, at: number, len: number) => { h.write(text, at, len, 'utf8'); };
+  const put = (text: string, at: number, len: number) => {
+    h.write(text, at, len, 'utf8');
+  };
   const oct = (n: number, at: number, len: number) => put(n.toString(8).padStart(len - 1, '0') + '\0', at, len);
   put(name, 0, 100);
   oct(0o644, 100, 8);
@@ -49,15 +51,22 @@ function tarGz(entries: Buffer[]): Buffer {
 }
 
 // Fixtures: four tiny Fashion-MNIST files (gzip IDX) and a tiny CIFAR-10 archive, both readable by the loaders.
-const FMNIST_NAMES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz',
-  't10k-labels-idx1-ubyte.gz'];
+const FMNIST_NAMES = ['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz', 't10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'];
 const fmnistFiles = [
-  zlib.gzipSync(idxBytes([4, 28, 28], tinyImages(4, 784))), zlib.gzipSync(idxBytes([4], [0, 1, 2, 9])),
-  zlib.gzipSync(idxBytes([2, 28, 28], tinyImages(2, 784))), zlib.gzipSync(idxBytes([2], [3, 4])),
+  zlib.gzipSync(idxBytes([4, 28, 28], tinyImages(4, 784))),
+  zlib.gzipSync(idxBytes([4], [0, 1, 2, 9])),
+  zlib.gzipSync(idxBytes([2, 28, 28], tinyImages(2, 784))),
+  zlib.gzipSync(idxBytes([2], [3, 4])),
 ];
 const CIFAR_DIR = 'cifar-10-batches-bin';
-const CIFAR_MEMBERS = ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin',
-  'test_batch.bin'];
+const CIFAR_MEMBERS = [
+  'data_batch_1.bin',
+  'data_batch_2.bin',
+  'data_batch_3.bin',
+  'data_batch_4.bin',
+  'data_batch_5.bin',
+  'test_batch.bin',
+];
 const cifarRecords = cifarBytes(tinyImages(2, 3072), [[1], [7]]);
 const cifarArchive = tarGz([
   tarEntry(`${CIFAR_DIR}/`, Buffer.alloc(0), { type: '5' }),
@@ -84,7 +93,8 @@ describe('rdarts data fetch', function () {
     server = http.createServer((req, res) => {
       requests.push(req.url ?? '');
       const url = req.url ?? '';
-      if (url.startsWith('/moved/')) { // a redirect, as official hosts do
+      if (url.startsWith('/moved/')) {
+        // a redirect, as official hosts do
         res.writeHead(302, { location: `/files/${url.slice('/moved/'.length)}` }).end();
         return;
       }
@@ -108,7 +118,8 @@ describe('rdarts data fetch', function () {
   /** Everything under `dir`, relative, sorted (folders end in /). */
   function tree(dir: string): string[] {
     if (!fs.existsSync(dir)) return [];
-    return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    return fs
+      .readdirSync(dir, { recursive: true, withFileTypes: true })
       .map((d) => path.relative(dir, path.join(d.parentPath ?? d.path, d.name)) + (d.isDirectory() ? '/' : ''))
       .sort();
   }
@@ -125,24 +136,40 @@ describe('rdarts data fetch', function () {
       FMNIST_NAMES.forEach((n, i) => served.set(n, fmnistFiles[i]));
       const lines: string[] = [];
       const r = await fetchDataset('fashion-mnist', {
-        env: { RDARTS_DATA: dir, RDARTS_DATA_MIRROR: `${base}/moved/` }, sources: sourcesFor('fashion-mnist', fmnistFiles),
+        env: { RDARTS_DATA: dir, RDARTS_DATA_MIRROR: `${base}/moved/` },
+        sources: sourcesFor('fashion-mnist', fmnistFiles),
         log: (l) => lines.push(l),
       });
       assert.strictEqual(r.dir, path.join(dir, 'fashion-mnist'));
-      assert.deepStrictEqual(r.files.map((f) => f.status), ['downloaded', 'downloaded', 'downloaded', 'downloaded']);
+      assert.deepStrictEqual(
+        r.files.map((f) => f.status),
+        ['downloaded', 'downloaded', 'downloaded', 'downloaded'],
+      );
       assert.strictEqual(r.files[0].url, `${base}/moved/train-images-idx3-ubyte.gz`);
       assert.deepStrictEqual(tree(dir), ['fashion-mnist/', ...FMNIST_NAMES.map((n) => `fashion-mnist/${n}`).sort()]);
       FMNIST_NAMES.forEach((n, i) => assert.ok(fs.readFileSync(path.join(dir, 'fashion-mnist', n)).equals(fmnistFiles[i])));
-      assert.ok(lines.some((l) => /downloading .*train-images-idx3-ubyte\.gz \(\d+ bytes\)/.test(l)), lines.join('\n'));
-      assert.ok(lines.some((l) => /MD5 [0-9a-f]{32} ok/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /downloading .*train-images-idx3-ubyte\.gz \(\d+ bytes\)/.test(l)),
+        lines.join('\n'),
+      );
+      assert.ok(
+        lines.some((l) => /MD5 [0-9a-f]{32} ok/.test(l)),
+        lines.join('\n'),
+      );
       const data = loadFashionMnist({ env: { RDARTS_DATA: dir } });
       assert.deepStrictEqual([data.train.n, data.test.n, Array.from(data.test.labels)], [4, 2, [3, 4]]);
 
       requests.length = 0;
       const again = await fetchDataset('fashion-mnist', {
-        dir, baseUrl: `${base}/files/`, sources: sourcesFor('fashion-mnist', fmnistFiles), log: (l) => lines.push(l),
+        dir,
+        baseUrl: `${base}/files/`,
+        sources: sourcesFor('fashion-mnist', fmnistFiles),
+        log: (l) => lines.push(l),
       });
-      assert.deepStrictEqual(again.files.map((f) => f.status), Array(4).fill('already there'));
+      assert.deepStrictEqual(
+        again.files.map((f) => f.status),
+        Array(4).fill('already there'),
+      );
       assert.deepStrictEqual(requests, []);
       assert.ok(lines.some((l) => /already there/.test(l)));
     } finally {
@@ -160,8 +187,10 @@ describe('rdarts data fetch', function () {
       assert.strictEqual(r.dir, folder);
       assert.strictEqual(r.files[0].status, 'downloaded');
       assert.strictEqual(r.files[0].unpacked.length, 7);
-      assert.deepStrictEqual(tree(dir), [`${CIFAR_DIR}/`,
-        ...[...CIFAR_MEMBERS, 'batches.meta.txt', 'cifar-10-binary.tar.gz'].map((n) => `${CIFAR_DIR}/${n}`)].sort());
+      assert.deepStrictEqual(
+        tree(dir),
+        [`${CIFAR_DIR}/`, ...[...CIFAR_MEMBERS, 'batches.meta.txt', 'cifar-10-binary.tar.gz'].map((n) => `${CIFAR_DIR}/${n}`)].sort(),
+      );
       assert.strictEqual(fs.readFileSync(path.join(folder, 'batches.meta.txt'), 'utf8'), 'airplane\n');
       const data = loadCifar10({ env: { RDARTS_DATA: dir } });
       assert.deepStrictEqual([data.train.n, data.test.n, Array.from(data.test.labels)], [10, 2, [1, 7]]);
@@ -183,9 +212,12 @@ describe('rdarts data fetch', function () {
     try {
       served.set('cifar-10-binary.tar.gz', cifarArchive); // the real DATA_SOURCES: the official MD5
       const root = path.join(dir, 'data');
-      await assert.rejects(fetchDataset('cifar10', { dir: root, baseUrl: `${base}/files/`, log: () => undefined }),
-        new RegExp(`${base}/files/cifar-10-binary\\.tar\\.gz: MD5 mismatch: expected ${DATA_SOURCES.cifar10[0].md5}, ` +
-          `got ${md5(cifarArchive)}`));
+      await assert.rejects(
+        fetchDataset('cifar10', { dir: root, baseUrl: `${base}/files/`, log: () => undefined }),
+        new RegExp(
+          `${base}/files/cifar-10-binary\\.tar\\.gz: MD5 mismatch: expected ${DATA_SOURCES.cifar10[0].md5}, ` + `got ${md5(cifarArchive)}`,
+        ),
+      );
       assert.deepStrictEqual(tree(dir), []);
       // A file already there with a wrong MD5 is downloaded again, and stays untouched when that fails.
       fs.mkdirSync(path.join(root, 'svhn'), { recursive: true });
@@ -202,15 +234,21 @@ describe('rdarts data fetch', function () {
   for (const [what, archive, message] of [
     ['a ../ entry', evilArchive, /archive entry "cifar-10-batches-bin\/\.\.\/\.\.\/evil" escapes the destination \(\.\.\); refusing/],
     ['an absolute entry', absoluteArchive, /archive entry "\/tmp\/rdarts-absolute-evil" is an absolute path; refusing/],
-    ['an entry outside the loader\'s folder', strayArchive, /"elsewhere\/data_batch_1\.bin" is not under cifar-10-batches-bin\//],
+    ["an entry outside the loader's folder", strayArchive, /"elsewhere\/data_batch_1\.bin" is not under cifar-10-batches-bin\//],
   ] as const) {
     it(`refuses an archive with ${what} and writes nothing, inside or outside`, async () => {
       const { dir, cleanup } = tempDir();
       try {
         served.set('cifar-10-binary.tar.gz', archive);
-        await assert.rejects(fetchDataset('cifar10', {
-          dir: path.join(dir, 'a', 'data'), baseUrl: `${base}/files/`, sources: sourcesFor('cifar10', [archive]), log: () => undefined,
-        }), message);
+        await assert.rejects(
+          fetchDataset('cifar10', {
+            dir: path.join(dir, 'a', 'data'),
+            baseUrl: `${base}/files/`,
+            sources: sourcesFor('cifar10', [archive]),
+            log: () => undefined,
+          }),
+          message,
+        );
         assert.deepStrictEqual(tree(dir), []);
         assert.ok(!fs.existsSync('/tmp/rdarts-absolute-evil'));
       } finally {
@@ -220,8 +258,10 @@ describe('rdarts data fetch', function () {
   }
 
   it('rejects an unknown data set, listing the choices', async () => {
-    await assert.rejects(fetchDataset('imagenet', { log: () => undefined }),
-      /dataset="imagenet" is not a data set; use one of fashion-mnist, cifar10, cifar100, svhn/);
+    await assert.rejects(
+      fetchDataset('imagenet', { log: () => undefined }),
+      /dataset="imagenet" is not a data set; use one of fashion-mnist, cifar10, cifar100, svhn/,
+    );
   });
 
   it('names the URL when the host cannot be reached, or answers 404, and leaves nothing', async () => {
@@ -231,11 +271,17 @@ describe('rdarts data fetch', function () {
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const { dir, cleanup } = tempDir();
     try {
-      await assert.rejects(fetchDataset('svhn', { dir, baseUrl: `http://127.0.0.1:${port}/x/`, log: () => undefined }),
-        new RegExp(`cannot download http://127\\.0\\.0\\.1:${port}/x/train_32x32\\.mat \\(fetch failed: ECONNREFUSED\\)\\. ` +
-          'This machine may have no access to it'));
-      await assert.rejects(fetchDataset('svhn', { dir, baseUrl: `${base}/files/`, log: () => undefined }),
-        new RegExp(`cannot download ${base}/files/train_32x32\\.mat: HTTP 404`));
+      await assert.rejects(
+        fetchDataset('svhn', { dir, baseUrl: `http://127.0.0.1:${port}/x/`, log: () => undefined }),
+        new RegExp(
+          `cannot download http://127\\.0\\.0\\.1:${port}/x/train_32x32\\.mat \\(fetch failed: ECONNREFUSED\\)\\. ` +
+            'This machine may have no access to it',
+        ),
+      );
+      await assert.rejects(
+        fetchDataset('svhn', { dir, baseUrl: `${base}/files/`, log: () => undefined }),
+        new RegExp(`cannot download ${base}/files/train_32x32\\.mat: HTTP 404`),
+      );
       assert.deepStrictEqual(tree(dir), []);
     } finally {
       cleanup();
@@ -244,7 +290,10 @@ describe('rdarts data fetch', function () {
 
   it('readTar checks header checksums; safeEntryPath keeps names inside the root', () => {
     const tar = Buffer.concat([tarEntry('a/b', Buffer.from('hi')), Buffer.alloc(1024)]);
-    assert.deepStrictEqual(readTar(tar).files.map((f) => [f.name, f.data.toString()]), [['a/b', 'hi']]);
+    assert.deepStrictEqual(
+      readTar(tar).files.map((f) => [f.name, f.data.toString()]),
+      [['a/b', 'hi']],
+    );
     tar[0] ^= 1;
     assert.throws(() => readTar(tar), /checksum/);
     assert.strictEqual(safeEntryPath('/r', 'a/./b'), path.resolve('/r/a/b'));
@@ -264,17 +313,26 @@ describe('rdarts data fetch', function () {
       const { dir, cleanup } = tempDir();
       try {
         served.set('cifar-10-binary.tar.gz', cifarArchive);
-        const child = spawn(cli[0], [...cli.slice(1), 'data', 'fetch', 'cifar10', '--dir', dir, '--mirror', `${base}/files/`],
-          { cwd: repoRoot, env: { ...process.env, RDARTS_DATA_MIRROR: '' } });
+        const child = spawn(cli[0], [...cli.slice(1), 'data', 'fetch', 'cifar10', '--dir', dir, '--mirror', `${base}/files/`], {
+          cwd: repoRoot,
+          env: { ...process.env, RDARTS_DATA_MIRROR: '' },
+        });
         let stdout = '';
         let stderr = '';
-        child.stdout.on('data', (d) => { stdout += d; });
-        child.stderr.on('data', (d) => { stderr += d; });
+        child.stdout.on('data', (d) => {
+          stdout += d;
+        });
+        child.stderr.on('data', (d) => {
+          stderr += d;
+        });
         const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
         assert.strictEqual(status, 1, stderr);
         assert.strictEqual(stdout, '');
         assert.match(stderr, /downloading http:\/\/127\.0\.0\.1:\d+\/files\/cifar-10-binary\.tar\.gz \(\d+ bytes\)/);
-        assert.match(stderr, /rdarts: http:\/\/127\.0\.0\.1:\d+\/files\/cifar-10-binary\.tar\.gz: MD5 mismatch: expected c32a1d4ab5d03f1284b67883e8d87530/);
+        assert.match(
+          stderr,
+          /rdarts: http:\/\/127\.0\.0\.1:\d+\/files\/cifar-10-binary\.tar\.gz: MD5 mismatch: expected c32a1d4ab5d03f1284b67883e8d87530/,
+        );
         assert.deepStrictEqual(tree(dir), []);
       } finally {
         cleanup();

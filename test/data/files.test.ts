@@ -8,15 +8,20 @@ import { tempDir } from '../helpers';
 
 describe('dataDirs', () => {
   it('searches $RDARTS_DATA, then data/ of the project, then the system folders', () => {
-    assert.deepStrictEqual(dataDirs('svhn', ['/sys/x'], { RDARTS_DATA: '/d' }),
-      [path.resolve('/d/svhn'), path.join(packageRoot, 'data', 'svhn'), '/sys/x']);
+    assert.deepStrictEqual(dataDirs('svhn', ['/sys/x'], { RDARTS_DATA: '/d' }), [
+      path.resolve('/d/svhn'),
+      path.join(packageRoot, 'data', 'svhn'),
+      '/sys/x',
+    ]);
     assert.deepStrictEqual(dataDirs('svhn', [], {}), [path.join(packageRoot, 'data', 'svhn')]);
   });
 });
 
 describe('locateFiles', () => {
   let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => { tmp = tempDir(); });
+  beforeEach(() => {
+    tmp = tempDir();
+  });
   afterEach(() => tmp.cleanup());
 
   it('returns the first folder holding every file, taking the first acceptable name', () => {
@@ -31,22 +36,30 @@ describe('locateFiles', () => {
     fs.mkdirSync(path.join(tmp.dir, 'ds'));
     fs.writeFileSync(path.join(tmp.dir, 'ds', 'x'), '');
     const env = { RDARTS_DATA: tmp.dir };
-    assert.throws(() => locateFiles('DS', 'ds', [['x'], ['y.gz', 'y']], { env }, ['/nonexistent/ds']),
-      (e: Error) => e.message.startsWith('DS not found; looked in: ') &&
+    assert.throws(
+      () => locateFiles('DS', 'ds', [['x'], ['y.gz', 'y']], { env }, ['/nonexistent/ds']),
+      (e: Error) =>
+        e.message.startsWith('DS not found; looked in: ') &&
         e.message.includes(`${path.join(tmp.dir, 'ds')} (missing y.gz or y)`) &&
         e.message.includes(`${path.join(packageRoot, 'data', 'ds')} (`) &&
-        e.message.includes('/nonexistent/ds (no such folder)') && e.message.includes('RDARTS_DATA'));
+        e.message.includes('/nonexistent/ds (no such folder)') &&
+        e.message.includes('RDARTS_DATA'),
+    );
   });
 
   it('looks only in options.dir when given', () => {
-    assert.throws(() => locateFiles('DS', 'ds', [['x']], { dir: path.join(tmp.dir, 'none') }),
-      new RegExp(`looked in: ${path.join(tmp.dir, 'none')} \\(no such folder\\)\\. `));
+    assert.throws(
+      () => locateFiles('DS', 'ds', [['x']], { dir: path.join(tmp.dir, 'none') }),
+      new RegExp(`looked in: ${path.join(tmp.dir, 'none')} \\(no such folder\\)\\. `),
+    );
   });
 });
 
 describe('readDataFile', () => {
   let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => { tmp = tempDir(); });
+  beforeEach(() => {
+    tmp = tempDir();
+  });
   afterEach(() => tmp.cleanup());
 
   it('reads plain files and inflates gzip files', () => {

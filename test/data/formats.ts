@@ -41,7 +41,9 @@ export function cifarBytes(images: Uint8Array, labels: number[][]): Buffer {
   const out = Buffer.alloc(labels.length * (lb + 3072));
   labels.forEach((ls, i) => {
     const base = i * (lb + 3072);
-    ls.forEach((v, b) => { out[base + b] = v; });
+    ls.forEach((v, b) => {
+      out[base + b] = v;
+    });
     for (let p = 0; p < 1024; p++) {
       for (let c = 0; c < 3; c++) out[base + lb + c * 1024 + p] = images[i * 3072 + 3 * p + c];
     }
@@ -125,13 +127,30 @@ export function svhnVars(images: Uint8Array, labels: number[], yType: 2 | 9 = 2)
 }
 
 /** A hand-made data set (name fashion-mnist unless given) of `n` images of h x w x c. */
-export function toyDataset(n: number, h: number, w: number, c: number, options: {
-  images?: Uint8Array; labels?: number[]; mean?: number[]; std?: number[]; name?: Dataset['name'];
-} = {}): Dataset {
+export function toyDataset(
+  n: number,
+  h: number,
+  w: number,
+  c: number,
+  options: {
+    images?: Uint8Array;
+    labels?: number[];
+    mean?: number[];
+    std?: number[];
+    name?: Dataset['name'];
+  } = {},
+): Dataset {
   return {
-    name: options.name ?? 'fashion-mnist', split: 'train', n, height: h, width: w, channels: c, classes: 10,
+    name: options.name ?? 'fashion-mnist',
+    split: 'train',
+    n,
+    height: h,
+    width: w,
+    channels: c,
+    classes: 10,
     images: options.images ?? tinyImages(n, h * w * c),
     labels: Int32Array.from(options.labels ?? Array.from({ length: n }, (_, i) => i % 10)),
-    mean: options.mean ?? new Array<number>(c).fill(0), std: options.std ?? new Array<number>(c).fill(1),
+    mean: options.mean ?? new Array<number>(c).fill(0),
+    std: options.std ?? new Array<number>(c).fill(1),
   };
 }

@@ -15,12 +15,18 @@ describe('parseIdx', () => {
   });
 
   it('rejects a wrong magic number, a truncated file and trailing bytes, naming the file', () => {
-    assert.throws(() => parseIdx(idxBytes([3], [1, 2, 3]), 'lab', 3), /^Error: lab: is truncated: 11 bytes, shorter than the 16-byte IDX header/);
+    assert.throws(
+      () => parseIdx(idxBytes([3], [1, 2, 3]), 'lab', 3),
+      /^Error: lab: is truncated: 11 bytes, shorter than the 16-byte IDX header/,
+    );
     assert.throws(() => parseIdx(idxBytes([1, 1, 1], [1]), 'img', 1), /^Error: img: wrong magic number 0x00000803, expected 0x00000801/);
     const bad = idxBytes([2], [1, 2]);
     bad[2] = 0x0d; // float data
     assert.throws(() => parseIdx(bad, 'f', 1), /f: wrong magic number 0x00000d01/);
-    assert.throws(() => parseIdx(idxBytes([2, 2, 2], [1, 2, 3]), 'cut', 3), /^Error: cut: is truncated: 3 bytes of data, expected 8 for shape \[2, 2, 2\]/);
+    assert.throws(
+      () => parseIdx(idxBytes([2, 2, 2], [1, 2, 3]), 'cut', 3),
+      /^Error: cut: is truncated: 3 bytes of data, expected 8 for shape \[2, 2, 2\]/,
+    );
     assert.throws(() => parseIdx(idxBytes([2], [1, 2, 3]), 'long', 1), /long: has 1 bytes after the data of shape \[2\]/);
   });
 });
@@ -38,7 +44,9 @@ function writeTinyFashion(dir: string, gz: boolean, trainLabels = [3, 0, 9]): vo
 
 describe('loadFashionMnist', () => {
   let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => { tmp = tempDir(); });
+  beforeEach(() => {
+    tmp = tempDir();
+  });
   afterEach(() => tmp.cleanup());
 
   for (const gz of [true, false]) {
@@ -57,9 +65,15 @@ describe('loadFashionMnist', () => {
     writeTinyFashion(tmp.dir, true, [3, 0, 10]);
     assert.throws(() => loadFashionMnist({ dir: tmp.dir }), /train-labels-idx1-ubyte\.gz: label 10 of record 2 is out of range \[0, 10\)/);
     writeFile(tmp.dir, 'train-labels-idx1-ubyte.gz', idxBytes([2], [3, 0]));
-    assert.throws(() => loadFashionMnist({ dir: tmp.dir }), /train-labels-idx1-ubyte\.gz: holds 2 labels but .*train-images-idx3-ubyte\.gz holds 3 images/);
+    assert.throws(
+      () => loadFashionMnist({ dir: tmp.dir }),
+      /train-labels-idx1-ubyte\.gz: holds 2 labels but .*train-images-idx3-ubyte\.gz holds 3 images/,
+    );
     fs.rmSync(path.join(tmp.dir, 't10k-images-idx3-ubyte.gz'));
-    assert.throws(() => loadFashionMnist({ dir: tmp.dir }), /Fashion-MNIST not found; looked in: .* \(missing t10k-images-idx3-ubyte\.gz or t10k-images-idx3-ubyte\)/);
+    assert.throws(
+      () => loadFashionMnist({ dir: tmp.dir }),
+      /Fashion-MNIST not found; looked in: .* \(missing t10k-images-idx3-ubyte\.gz or t10k-images-idx3-ubyte\)/,
+    );
   });
 
   it('fails on a truncated gzip file and on images of the wrong size', () => {
@@ -76,8 +90,13 @@ describe('loadFashionMnist', () => {
     let real: DatasetSplits;
     before(function () {
       try {
-        locateFiles('Fashion-MNIST', 'fashion-mnist', [...FASHION_MNIST_FILES.train, ...FASHION_MNIST_FILES.test]
-          .map((n) => [`${n}.gz`, n]), {}, [FASHION_MNIST_SYSTEM_DIR]);
+        locateFiles(
+          'Fashion-MNIST',
+          'fashion-mnist',
+          [...FASHION_MNIST_FILES.train, ...FASHION_MNIST_FILES.test].map((n) => [`${n}.gz`, n]),
+          {},
+          [FASHION_MNIST_SYSTEM_DIR],
+        );
       } catch {
         this.skip();
       }
@@ -87,8 +106,10 @@ describe('loadFashionMnist', () => {
     });
 
     it('holds 60,000 + 10,000 images of 28x28x1 in 10 classes, 6,000 and 1,000 per class', () => {
-      assert.deepStrictEqual([real.train.n, real.test.n, real.train.height, real.train.width, real.train.channels],
-        [60000, 10000, 28, 28, 1]);
+      assert.deepStrictEqual(
+        [real.train.n, real.test.n, real.train.height, real.train.width, real.train.channels],
+        [60000, 10000, 28, 28, 1],
+      );
       assert.deepStrictEqual(labelHistogram(real.train.labels, 10), new Array(10).fill(6000));
       assert.deepStrictEqual(labelHistogram(real.test.labels, 10), new Array(10).fill(1000));
     });

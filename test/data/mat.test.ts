@@ -36,7 +36,10 @@ describe('readMat', () => {
 
   it('rejects non-MAT, big-endian, v7.3 and truncated files, naming the file', () => {
     const good = matBytes(VARS, false);
-    assert.throws(() => readMat(Buffer.from('hello'), 'a.mat'), /^Error: a\.mat: is truncated: 5 bytes, shorter than the 128-byte MAT header/);
+    assert.throws(
+      () => readMat(Buffer.from('hello'), 'a.mat'),
+      /^Error: a\.mat: is truncated: 5 bytes, shorter than the 128-byte MAT header/,
+    );
     const notMat = Buffer.from(good);
     notMat.write('HDF5', 0);
     assert.throws(() => readMat(notMat, 'b.mat'), /b\.mat: is not a MAT-file/);
@@ -45,8 +48,14 @@ describe('readMat', () => {
     assert.throws(() => readMat(big, 'c.mat'), /c\.mat: is a big-endian MAT-file/);
     const v73 = Buffer.from(good);
     v73.writeUInt16LE(0x0200, 124);
-    assert.throws(() => readMat(v73, 'd.mat'), /d\.mat: MAT version 0x200 is not Level 5 \(0x0100\); v7\.3 \(HDF5\) files are not supported/);
-    assert.throws(() => readMat(good.subarray(0, good.length - 40), 'e.mat'), /e\.mat: is truncated: the data element at byte \d+ needs \d+ bytes/);
+    assert.throws(
+      () => readMat(v73, 'd.mat'),
+      /d\.mat: MAT version 0x200 is not Level 5 \(0x0100\); v7\.3 \(HDF5\) files are not supported/,
+    );
+    assert.throws(
+      () => readMat(good.subarray(0, good.length - 40), 'e.mat'),
+      /e\.mat: is truncated: the data element at byte \d+ needs \d+ bytes/,
+    );
     const z = matBytes(VARS, true);
     assert.throws(() => readMat(z.subarray(0, z.length - 10), 'f.mat'), /f\.mat: is truncated/);
     const zbad = Buffer.from(z);

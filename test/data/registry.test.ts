@@ -7,10 +7,23 @@ import { tempDir } from '../helpers';
 describe('DATASETS', () => {
   it('describes every data set; SVHN digits are not flipped', () => {
     assert.deepStrictEqual(Object.keys(DATASETS), [...DATASET_NAMES]);
-    assert.deepStrictEqual(DATASET_NAMES.map((n) => DATASETS[n].classes), [10, 10, 100, 10]);
-    assert.deepStrictEqual(DATASET_NAMES.map((n) => trainAugment(DATASETS[n]).flip), [true, true, true, false]);
-    assert.deepStrictEqual(DATASET_NAMES.map((n) => [DATASETS[n].trainImages, DATASETS[n].testImages]),
-      [[60000, 10000], [50000, 10000], [50000, 10000], [73257, 26032]]);
+    assert.deepStrictEqual(
+      DATASET_NAMES.map((n) => DATASETS[n].classes),
+      [10, 10, 100, 10],
+    );
+    assert.deepStrictEqual(
+      DATASET_NAMES.map((n) => trainAugment(DATASETS[n]).flip),
+      [true, true, true, false],
+    );
+    assert.deepStrictEqual(
+      DATASET_NAMES.map((n) => [DATASETS[n].trainImages, DATASETS[n].testImages]),
+      [
+        [60000, 10000],
+        [50000, 10000],
+        [50000, 10000],
+        [73257, 26032],
+      ],
+    );
   });
 
   it("gives Fashion-MNIST's split sizes as its published files hold them (Debian's dataset-fashion-mnist)", function () {
@@ -18,7 +31,7 @@ describe('DATASETS', () => {
     try {
       splits = loadDataset('fashion-mnist');
     } catch {
-      this.skip();  // no data files on this machine (the set-up command installs them)
+      this.skip(); // no data files on this machine (the set-up command installs them)
     }
     assert.deepStrictEqual([splits.train.n, splits.test.n], [DATASETS['fashion-mnist'].trainImages, DATASETS['fashion-mnist'].testImages]);
   });
@@ -36,8 +49,10 @@ describe('DATA_SOURCES', () => {
 describe('parseDatasetName', () => {
   it('accepts known names and rejects others, naming the argument', () => {
     assert.strictEqual(parseDatasetName('svhn'), 'svhn');
-    assert.throws(() => parseDatasetName('mnist', '--dataset'),
-      /--dataset="mnist" is not a data set; use one of fashion-mnist, cifar10, cifar100, svhn/);
+    assert.throws(
+      () => parseDatasetName('mnist', '--dataset'),
+      /--dataset="mnist" is not a data set; use one of fashion-mnist, cifar10, cifar100, svhn/,
+    );
   });
 });
 

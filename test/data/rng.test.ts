@@ -5,8 +5,14 @@ import { SeedStream } from '../../lib/nn/random';
 describe('mixSeed', () => {
   it('is a fixed function of the keys and their order', () => {
     assert.strictEqual(mixSeed(1, 2, 3), mixSeed(1, 2, 3));
-    const seen = new Set([mixSeed(1, 2, 3), mixSeed(3, 2, 1), mixSeed(1, 2), mixSeed(1, 2, 4), mixSeed(-1, 2, 3),
-      mixSeed(1 + 2 ** 32, 2, 3)]);
+    const seen = new Set([
+      mixSeed(1, 2, 3),
+      mixSeed(3, 2, 1),
+      mixSeed(1, 2),
+      mixSeed(1, 2, 4),
+      mixSeed(-1, 2, 3),
+      mixSeed(1 + 2 ** 32, 2, 3),
+    ]);
     assert.strictEqual(seen.size, 6);
   });
 
@@ -40,7 +46,10 @@ describe('Rng', () => {
 describe('permutation', () => {
   it('is a seeded permutation of 0..n-1', () => {
     const p = permutation(100, new Rng(3));
-    assert.deepStrictEqual([...p].sort((a, b) => a - b), Array.from({ length: 100 }, (_, i) => i));
+    assert.deepStrictEqual(
+      [...p].sort((a, b) => a - b),
+      Array.from({ length: 100 }, (_, i) => i),
+    );
     assert.deepStrictEqual(p, permutation(100, new Rng(3)));
     assert.notDeepStrictEqual(p, permutation(100, new Rng(4)));
   });
@@ -48,7 +57,11 @@ describe('permutation', () => {
 
 describe('sampleWithoutReplacement', () => {
   it('draws distinct values in range, by rejection or by permutation', () => {
-    for (const [n, k] of [[1000, 64], [10, 8], [5, 5]]) {
+    for (const [n, k] of [
+      [1000, 64],
+      [10, 8],
+      [5, 5],
+    ]) {
       const s = sampleWithoutReplacement(n, k, new Rng(n));
       assert.strictEqual(new Set(s).size, k);
       assert.ok(s.every((v) => v >= 0 && v < n));

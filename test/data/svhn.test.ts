@@ -26,11 +26,18 @@ describe('parseSvhnMat', () => {
   it('rejects a missing variable, a wrong shape, labels out of range and non-pixel values', () => {
     const [x, y] = svhnVars(tinyImages(2, 3072), [1, 2]);
     assert.throws(() => parseSvhnMat(matBytes([x], false), 't.mat'), /t\.mat: has no numeric variable y \(found: X\)/);
-    assert.throws(() => parseSvhnMat(matBytes([{ ...x, dims: [32, 32, 6, 1] }, y], false), 't.mat'),
-      /t\.mat: X has shape \[32, 32, 6, 1\], expected \[32, 32, 3, N\]/);
-    assert.throws(() => parseSvhnMat(matBytes([x, { ...y, dims: [1, 1], values: [1] }], false), 't.mat'),
-      /t\.mat: y has shape \[1, 1\], expected \[2, 1\]/);
-    assert.throws(() => parseSvhnMat(matBytes([x, { ...y, values: [0, 3] }], false), 't.mat'), /t\.mat: label y\(1\) = 0 is out of range 1\.\.10/);
+    assert.throws(
+      () => parseSvhnMat(matBytes([{ ...x, dims: [32, 32, 6, 1] }, y], false), 't.mat'),
+      /t\.mat: X has shape \[32, 32, 6, 1\], expected \[32, 32, 3, N\]/,
+    );
+    assert.throws(
+      () => parseSvhnMat(matBytes([x, { ...y, dims: [1, 1], values: [1] }], false), 't.mat'),
+      /t\.mat: y has shape \[1, 1\], expected \[2, 1\]/,
+    );
+    assert.throws(
+      () => parseSvhnMat(matBytes([x, { ...y, values: [0, 3] }], false), 't.mat'),
+      /t\.mat: label y\(1\) = 0 is out of range 1\.\.10/,
+    );
     const xd = { ...x, mxClass: 6, type: 9 as const, values: Array.from(x.values, (v, i) => (i === 40 ? 256 : v)) };
     assert.throws(() => parseSvhnMat(matBytes([xd, y], false), 't.mat'), /t\.mat: X\(9,2,1,1\) = 256 is not a pixel value 0\.\.255/);
   });
@@ -38,7 +45,9 @@ describe('parseSvhnMat', () => {
 
 describe('loadSvhn', () => {
   let tmp: ReturnType<typeof tempDir>;
-  beforeEach(() => { tmp = tempDir(); });
+  beforeEach(() => {
+    tmp = tempDir();
+  });
   afterEach(() => tmp.cleanup());
 
   it('reads train_32x32.mat and test_32x32.mat from RDARTS_DATA/svhn', () => {

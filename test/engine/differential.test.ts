@@ -22,7 +22,16 @@
  */
 import * as assert from 'assert';
 import { initBackend } from '../../lib/backend';
-import { CHECK_TOLERANCE, compareBackends, measureCase, MEASUREMENTS, type Measurement, relativeErrors, type SupernetCase, worstOf } from '../../lib/engine/differential';
+import {
+  CHECK_TOLERANCE,
+  compareBackends,
+  measureCase,
+  MEASUREMENTS,
+  type Measurement,
+  relativeErrors,
+  type SupernetCase,
+  worstOf,
+} from '../../lib/engine/differential';
 import { assertNoTensorLeak } from '../helpers';
 import type { SpaceName } from '../../lib/spaces/spaces';
 
@@ -31,16 +40,39 @@ const SIZE_A = { C: 4, layers: 5, batch: 8, image: 16 };
 const SIZE_B = { C: 2, layers: 3, batch: 16, image: 12 };
 
 /** [space, size, drop path, seed]. */
-const GRADIENT_CASES: SupernetCase[] = ([
-  ['s1', SIZE_A, 0, 1], ['s1', SIZE_A, 0.3, 1], ['s1', SIZE_B, 0, 1], ['s1', SIZE_B, 0.3, 1],
-  ['s2', SIZE_A, 0, 1], ['s2', SIZE_A, 0.3, 1], ['s2', SIZE_B, 0, 1], ['s2', SIZE_B, 0.3, 1],
-  ['s3', SIZE_A, 0, 1], ['s3', SIZE_A, 0.3, 1], ['s3', SIZE_B, 0, 1], ['s3', SIZE_B, 0.3, 1],
-  ['s4', SIZE_A, 0, 1], ['s4', SIZE_A, 0.3, 1], ['s4', SIZE_B, 0, 1], ['s4', SIZE_B, 0.3, 1],
-  ['darts', SIZE_A, 0, 2], ['darts', SIZE_A, 0.3, 1], ['darts', SIZE_B, 0, 1], ['darts', SIZE_B, 0.3, 2],
-] as [SpaceName, typeof SIZE_A, number, number][]).map(([space, size, dropPathProb, seed]) => ({ space, ...size, dropPathProb, seed }));
+const GRADIENT_CASES: SupernetCase[] = (
+  [
+    ['s1', SIZE_A, 0, 1],
+    ['s1', SIZE_A, 0.3, 1],
+    ['s1', SIZE_B, 0, 1],
+    ['s1', SIZE_B, 0.3, 1],
+    ['s2', SIZE_A, 0, 1],
+    ['s2', SIZE_A, 0.3, 1],
+    ['s2', SIZE_B, 0, 1],
+    ['s2', SIZE_B, 0.3, 1],
+    ['s3', SIZE_A, 0, 1],
+    ['s3', SIZE_A, 0.3, 1],
+    ['s3', SIZE_B, 0, 1],
+    ['s3', SIZE_B, 0.3, 1],
+    ['s4', SIZE_A, 0, 1],
+    ['s4', SIZE_A, 0.3, 1],
+    ['s4', SIZE_B, 0, 1],
+    ['s4', SIZE_B, 0.3, 1],
+    ['darts', SIZE_A, 0, 2],
+    ['darts', SIZE_A, 0.3, 1],
+    ['darts', SIZE_B, 0, 1],
+    ['darts', SIZE_B, 0.3, 2],
+  ] as [SpaceName, typeof SIZE_A, number, number][]
+).map(([space, size, dropPathProb, seed]) => ({ space, ...size, dropPathProb, seed }));
 
-const SECOND_ORDER_CASES: SupernetCase[] = ([['s3', 0, 1], ['s3', 0.3, 2], ['s4', 0, 1], ['s4', 0.3, 1]] as [SpaceName, number, number][])
-  .map(([space, dropPathProb, seed]) => ({ space, ...SIZE_B, dropPathProb, seed }));
+const SECOND_ORDER_CASES: SupernetCase[] = (
+  [
+    ['s3', 0, 1],
+    ['s3', 0.3, 2],
+    ['s4', 0, 1],
+    ['s4', 0.3, 1],
+  ] as [SpaceName, number, number][]
+).map(([space, dropPathProb, seed]) => ({ space, ...SIZE_B, dropPathProb, seed }));
 
 function label(c: SupernetCase): string {
   return `${c.space} C${c.C} L${c.layers} ${c.batch}x${c.image}x${c.image} dp ${c.dropPathProb} seed ${c.seed}`;
@@ -49,26 +81,32 @@ function label(c: SupernetCase): string {
 async function check(cases: SupernetCase[], measurement: Measurement): Promise<void> {
   const rows = await compareBackends(cases, measurement, { reference: 'cpu' });
   const bad = rows.filter((r) => !(r.worst <= TOLERANCE));
-  assert.deepStrictEqual(bad.map((r) => `${label(r.case)}: ${r.worstTensor} off by ${r.worst.toExponential(2)} of its largest entry`), []);
+  assert.deepStrictEqual(
+    bad.map((r) => `${label(r.case)}: ${r.worstTensor} off by ${r.worst.toExponential(2)} of its largest entry`),
+    [],
+  );
   // Everything was compared: every weight and both alphas (gradients), both alphas (the unrolled step), H v.
   for (const r of rows) {
     const names = Object.keys(r.errors);
-    if (measurement === 'gradients') assert.ok(names.includes('stem.0.weight') && names.includes('alphas_reduce') && names.length > 50, names.join());
+    if (measurement === 'gradients')
+      assert.ok(names.includes('stem.0.weight') && names.includes('alphas_reduce') && names.length > 50, names.join());
     if (measurement === 'unrolled') assert.deepStrictEqual(names.sort(), ['alphas_normal', 'alphas_reduce', 'loss']);
     if (measurement === 'hvp') assert.deepStrictEqual(names, ['hv']);
   }
 }
 
 describe('relativeErrors and worstOf', () => {
-  it('relativeErrors divides each tensor\'s largest gap by its largest entry, and flags a missing or resized tensor', () => {
-    const errors = relativeErrors({ a: Float32Array.of(1, 2.5), b: Float32Array.of(1) }, { a: Float64Array.of(1, 2), b: Float64Array.of(1, 2), c: Float64Array.of(0) });
+  it("relativeErrors divides each tensor's largest gap by its largest entry, and flags a missing or resized tensor", () => {
+    const errors = relativeErrors(
+      { a: Float32Array.of(1, 2.5), b: Float32Array.of(1) },
+      { a: Float64Array.of(1, 2), b: Float64Array.of(1, 2), c: Float64Array.of(0) },
+    );
     assert.deepStrictEqual(errors, { a: 0.25, b: Infinity, c: Infinity });
     // A NaN never reads as agreement, and is the worst tensor.
     assert.deepStrictEqual(relativeErrors({ a: Float32Array.of(NaN, 1) }, { a: Float64Array.of(1, 1) }), { a: Infinity });
     assert.deepStrictEqual(worstOf({ a: 1e-6, b: NaN, c: 1 }), { tensor: 'b', error: Infinity });
     assert.deepStrictEqual(worstOf({ a: 1e-6, b: 2e-6 }), { tensor: 'b', error: 2e-6 });
   });
-
 });
 
 describe('the engine against the cpu backend (lib/engine/differential.ts)', function () {
@@ -84,7 +122,7 @@ describe('the engine against the cpu backend (lib/engine/differential.ts)', func
     assert.throws(() => measureCase({ ...tiny, dropPathProb: 1 }, 'gradients'), /case\.dropPathProb=1/);
   });
 
-  it('every weight\'s and both alphas\' gradient agrees within 1e-4 on all five spaces, two sizes, drop path off and on', async () => {
+  it("every weight's and both alphas' gradient agrees within 1e-4 on all five spaces, two sizes, drop path off and on", async () => {
     await check(GRADIENT_CASES, 'gradients');
   });
 
@@ -95,5 +133,4 @@ describe('the engine against the cpu backend (lib/engine/differential.ts)', func
   it('a Hessian-vector product in the alphas (frozen kinks) agrees within 1e-4 on S3 and S4', async () => {
     await check(SECOND_ORDER_CASES, 'hvp');
   });
-
 });

@@ -11,7 +11,10 @@ async function gradsAndPeak(net: SearchNetwork, x: tf.Tensor4D, y: tf.Tensor1D) 
   const vars = [...net.weights.values(), net.alphas.normal, net.alphas.reduce];
   let values: Float32Array[] = [];
   const profile = await tf.profile(() => {
-    const { value, grads } = tf.variableGrads(() => crossEntropy(net.forward(x, { training: true, seed: 1, updateRunningStats: false }), y), vars);
+    const { value, grads } = tf.variableGrads(
+      () => crossEntropy(net.forward(x, { training: true, seed: 1, updateRunningStats: false }), y),
+      vars,
+    );
     values = vars.map((v) => grads[v.name].dataSync() as Float32Array);
     tf.dispose([value, ...Object.values(grads)]);
   });
@@ -52,11 +55,16 @@ describe('installLeanBackprop', () => {
     const dy = tf.tensor1d([1, 10, 100]);
     const g = tf.grad((p: tf.Tensor) => tf.mul(p, 3))(a, dy);
     assert.deepStrictEqual(Array.from(g.dataSync()), [3, 30, 300]);
-    assert.ok(!dy.isDisposed, 'a caller-provided dy stays the caller\'s');
+    assert.ok(!dy.isDisposed, "a caller-provided dy stays the caller's");
     tf.dispose([ga, gb, g, dy, a, b]);
-    await assertNoTensorLeak(() => tf.tidy(() => {
-      const v = tf.variableGrads(() => crossEntropy(net.forward(x, { training: true, updateRunningStats: false }), y), [net.alphas.normal]);
-      tf.dispose([v.value, ...Object.values(v.grads)]);
-    }));
+    await assertNoTensorLeak(() =>
+      tf.tidy(() => {
+        const v = tf.variableGrads(
+          () => crossEntropy(net.forward(x, { training: true, updateRunningStats: false }), y),
+          [net.alphas.normal],
+        );
+        tf.dispose([v.value, ...Object.values(v.grads)]);
+      }),
+    );
   });
 });

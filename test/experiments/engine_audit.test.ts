@@ -43,7 +43,10 @@ describe('engine revisions of the records', () => {
       assert.ok(s3);
       await ensureRun(s3.config, { root: path.join(results, 'runs'), train: fakeDataset(64), progress: 'off' });
       let [row] = engineAudit('smoke', results);
-      assert.deepStrictEqual([row.kind, row.name, row.space, row.engine, row.affected], ['search', 'failure-s3', 's3', ENGINE_REVISION, false]);
+      assert.deepStrictEqual(
+        [row.kind, row.name, row.space, row.engine, row.affected],
+        ['search', 'failure-s3', 's3', ENGINE_REVISION, false],
+      );
       assert.ok(!buildReport('smoke', results, results).includes(BEFORE_FIX_MARK));
 
       // The same run as revision 1 wrote it, and a re-run beside it.
@@ -53,8 +56,14 @@ describe('engine revisions of the records', () => {
       [row] = engineAudit('smoke', results);
       assert.deepStrictEqual([row.engine, row.backend, row.affected], [1, 'wasm', true]);
       const report = buildReport('smoke', results, results);
-      assert.match(report, /## The engine revision of the records\n\nMade on the wasm backend with engine revision 1: 1 of 1 search, 0 of 0 evaluations, 0 of 0 baseline runs behind this report/);
-      assert.match(report, /## Appendix: the engine revision of every record\n\n[^\n]*\n\n[^\n]*\n[^\n]*\n\| search \| failure-s3 \| [0-9a-f]{12} \| s3 \|  \| wasm \| 1 \|  \| yes \|/);
+      assert.match(
+        report,
+        /## The engine revision of the records\n\nMade on the wasm backend with engine revision 1: 1 of 1 search, 0 of 0 evaluations, 0 of 0 baseline runs behind this report/,
+      );
+      assert.match(
+        report,
+        /## Appendix: the engine revision of every record\n\n[^\n]*\n\n[^\n]*\n[^\n]*\n\| search \| failure-s3 \| [0-9a-f]{12} \| s3 \|  \| wasm \| 1 \|  \| yes \|/,
+      );
       assert.ok(report.includes(`** ${BEFORE_FIX_MARK} |`), 'a verdict carries the mark');
 
       const md = rerunMarkdown('smoke', results);

@@ -5,8 +5,15 @@ import { dominantEigenvalue, hessianSpectrum } from '../../lib/hessian/eigen';
 import { assertClose } from '../helpers';
 
 // Matrices with spectra known by construction (test/fixtures/make_eigen_fixtures.ts).
-interface Fixture { name: string; n: number; spectrum: number[]; matrix: number[][] }
-const fixtures: Fixture[] = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'eigen_known_spectrum.json'), 'utf8')).fixtures;
+interface Fixture {
+  name: string;
+  n: number;
+  spectrum: number[];
+  matrix: number[][];
+}
+const fixtures: Fixture[] = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'eigen_known_spectrum.json'), 'utf8'),
+).fixtures;
 const fixture = (name: string) => fixtures.find((f) => f.name === name)!;
 
 const matVec = (a: readonly number[][]) => (v: number[]) => a.map((row) => row.reduce((s, x, j) => s + x * v[j], 0));
@@ -31,20 +38,65 @@ describe('hessianSpectrum', () => {
   it('matches the closed form of a 2x2 matrix, ascending', () => {
     const [a, b, c] = [0.3, -1.2, -0.7];
     const r = Math.sqrt(((a - c) / 2) ** 2 + b * b);
-    assertClose(hessianSpectrum([[a, b], [b, c]]), [(a + c) / 2 - r, (a + c) / 2 + r], 1e-14, '2x2');
+    assertClose(
+      hessianSpectrum([
+        [a, b],
+        [b, c],
+      ]),
+      [(a + c) / 2 - r, (a + c) / 2 + r],
+      1e-14,
+      '2x2',
+    );
   });
 
   it('decomposes the symmetric part of a matrix asymmetric below 1e-6 x max |entry|', () => {
-    assertClose(hessianSpectrum([[2, 1 + 1e-8], [1 - 1e-8, 2]]), [1, 3], 1e-12, 'near-symmetric');
+    assertClose(
+      hessianSpectrum([
+        [2, 1 + 1e-8],
+        [1 - 1e-8, 2],
+      ]),
+      [1, 3],
+      1e-12,
+      'near-symmetric',
+    );
   });
 
   it('throws for empty, non-square, non-finite and asymmetric input, naming the problem', () => {
     assert.throws(() => hessianSpectrum([]), /matrix is empty/);
     assert.throws(() => hessianSpectrum([[1, 2], [3]]), /row 1 has 1 entries; expected 2/);
-    assert.throws(() => hessianSpectrum([[1, 2, 3], [2, 1, 0]]), /row 0 has 3 entries; expected 2/);
-    assert.throws(() => hessianSpectrum([[1, 0], [0, NaN]]), /entry \(1, 1\) is NaN/);
-    assert.throws(() => hessianSpectrum([[1, Infinity], [0, 1]]), /entry \(0, 1\) is Infinity/);
-    assert.throws(() => hessianSpectrum([[1, 0, 0], [0, 1, 0.5], [0, 0.2, 1]]), /not symmetric: \|M\[1\]\[2\] - M\[2\]\[1\]\| = 0\.3/);
+    assert.throws(
+      () =>
+        hessianSpectrum([
+          [1, 2, 3],
+          [2, 1, 0],
+        ]),
+      /row 0 has 3 entries; expected 2/,
+    );
+    assert.throws(
+      () =>
+        hessianSpectrum([
+          [1, 0],
+          [0, NaN],
+        ]),
+      /entry \(1, 1\) is NaN/,
+    );
+    assert.throws(
+      () =>
+        hessianSpectrum([
+          [1, Infinity],
+          [0, 1],
+        ]),
+      /entry \(0, 1\) is Infinity/,
+    );
+    assert.throws(
+      () =>
+        hessianSpectrum([
+          [1, 0, 0],
+          [0, 1, 0.5],
+          [0, 0.2, 1],
+        ]),
+      /not symmetric: \|M\[1\]\[2\] - M\[2\]\[1\]\| = 0\.3/,
+    );
   });
 });
 
@@ -105,7 +157,10 @@ describe('dominantEigenvalue', () => {
     const r = await dominantEigenvalue(matVec(diag(d)), d.length);
     assertClose([r.value], [1e-3], 1e-12, 'value');
     assert.ok(r.converged && r.products === 6, `${r.products} products (6 distinct eigenvalues)`);
-    assert.ok(r.vector.slice(0, 5).every((x) => Math.abs(x) < 1e-12), 'the vector lies in the 1e-3 eigenspace');
+    assert.ok(
+      r.vector.slice(0, 5).every((x) => Math.abs(x) < 1e-12),
+      'the vector lies in the 1e-3 eigenspace',
+    );
   });
 
   it('restarts after a breakdown from a start vector that is an eigenvector', async () => {
@@ -159,9 +214,18 @@ describe('dominantEigenvalue', () => {
     let k = 0;
     const short = (v: number[]) => (++k === 3 ? good(v).slice(1) : good(v));
     await assert.rejects(dominantEigenvalue(short, 84), /product 3 returned 83 values; expected 84/);
-    await assert.rejects(dominantEigenvalue((v) => v.map((x, i) => (i === 5 ? NaN : x)), 84), /product 1 returned NaN at index 5/);
-    await assert.rejects(dominantEigenvalue(() => undefined as unknown as number[], 84), /product 1 returned undefined; expected an array of 84 numbers/);
-    await assert.rejects(dominantEigenvalue(() => Promise.reject(new Error('hvp failed')), 84), /hvp failed/);
+    await assert.rejects(
+      dominantEigenvalue((v) => v.map((x, i) => (i === 5 ? NaN : x)), 84),
+      /product 1 returned NaN at index 5/,
+    );
+    await assert.rejects(
+      dominantEigenvalue(() => undefined as unknown as number[], 84),
+      /product 1 returned undefined; expected an array of 84 numbers/,
+    );
+    await assert.rejects(
+      dominantEigenvalue(() => Promise.reject(new Error('hvp failed')), 84),
+      /hvp failed/,
+    );
   });
 
   it('throws for bad arguments, naming them', async () => {

@@ -18,5 +18,8 @@ export function smokeSupernet(seed: number, alphaScale: number, alphaSeeds: [num
 
 /** 16 uniform 12x12x1 images of `seed`, labels label(i) (the caller disposes both). */
 export function smokeBatch(seed: number, label: (i: number) => number): { x: tf.Tensor4D; y: tf.Tensor1D } {
-  return { x: tf.randomUniform([16, 12, 12, 1], -1, 1, 'float32', seed) as tf.Tensor4D, y: tf.tensor1d([...Array(16).keys()].map(label), 'int32') };
+  return {
+    x: tf.randomUniform([16, 12, 12, 1], -1, 1, 'float32', seed) as tf.Tensor4D,
+    y: tf.tensor1d([...Array(16).keys()].map(label), 'int32'),
+  };
 }

@@ -10,50 +10,72 @@ import { crossEntropy } from '../../lib/search/step';
 import { assertNoTensorLeak, repoRoot } from '../helpers';
 import { smokeBatch, smokeSupernet } from './fixtures';
 
-interface Stored { shape: number[]; data: number[] }
+interface Stored {
+  shape: number[];
+  data: number[];
+}
 const golden = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/hvp_golden.json'), 'utf8')) as {
-  network: { x: Stored; w1: Stored; w2: Stored; w3: Stored; b3: Stored; y: number[]; alphas: number[]; loss: number;
-    gradient: number[]; hessian: number[][] };
+  network: {
+    x: Stored;
+    w1: Stored;
+    w2: Stored;
+    w3: Stored;
+    b3: Stored;
+    y: number[];
+    alphas: number[];
+    loss: number;
+    gradient: number[];
+    hessian: number[][];
+  };
   quadratic: { A: number[][]; b: number[]; point: number[] };
 };
 
 const maxAbs = (m: number[][]) => Math.max(...m.map((r) => Math.max(...r.map(Math.abs))));
 function assertMatrixClose(actual: number[][], expected: number[][], relTol: number, what: string): void {
   const scale = maxAbs(expected);
-  actual.forEach((row, i) => row.forEach((v, j) => {
-    if (Math.abs(v - expected[i][j]) > relTol * scale) assert.fail(`${what}[${i}][${j}] = ${v}, expected ${expected[i][j]} (tolerance ${relTol} x ${scale})`);
-  }));
+  actual.forEach((row, i) =>
+    row.forEach((v, j) => {
+      if (Math.abs(v - expected[i][j]) > relTol * scale)
+        assert.fail(`${what}[${i}][${j}] = ${v}, expected ${expected[i][j]} (tolerance ${relTol} x ${scale})`);
+    }),
+  );
 }
 
 /** The quadratic 0.5 a^T A a + b^T a: its Hessian is A. */
 function quadratic(): LossOfAlphas {
   const { A, b } = golden.quadratic;
-  return (a) => tf.tidy(() => {
-    const col = a.reshape([-1, 1]);
-    const quad = tf.matMul(tf.matMul(col, tf.tensor2d(A), true), col).reshape([]);
-    return tf.add(tf.mul(0.5, quad), tf.sum(tf.mul(a, tf.tensor1d(b)))) as tf.Scalar;
-  });
+  return (a) =>
+    tf.tidy(() => {
+      const col = a.reshape([-1, 1]);
+      const quad = tf.matMul(tf.matMul(col, tf.tensor2d(A), true), col).reshape([]);
+      return tf.add(tf.mul(0.5, quad), tf.sum(tf.mul(a, tf.tensor1d(b)))) as tf.Scalar;
+    });
 }
 
 /** The smooth two-edge network of make_hvp_golden.py (tanh, softplus, average pooling). */
 function smoothNetwork(): LossOfAlphas {
   const g = golden.network;
   const t = (s: Stored) => tf.tensor(s.data, s.shape);
-  return (a) => tf.tidy(() => {
-    const x = t(g.x) as tf.Tensor4D;
-    const [w1, w2] = [t(g.w1) as tf.Tensor4D, t(g.w2) as tf.Tensor4D];
-    const s = tf.softmax(a.reshape([2, 3]));
-    const [s1, s2] = [s.slice([0, 0], [1, 3]).reshape([3]), s.slice([1, 0], [1, 3]).reshape([3])];
-    const pick = (v: tf.Tensor, k: number) => v.slice([k], [1]).reshape([]);
-    const m1 = tf.addN([
-      tf.tanh(tf.conv2d(x, w1, 1, 'same')).mul(pick(s1, 0)), avgPool3x3(x, 1).mul(pick(s1, 1)), x.mul(pick(s1, 2)),
-    ]) as tf.Tensor4D;
-    const m2 = tf.addN([
-      tf.softplus(tf.conv2d(m1, w2, 1, 'same')).mul(pick(s2, 0)), tf.tanh(m1).mul(pick(s2, 1)), avgPool3x3(m1, 1).mul(pick(s2, 2)),
-    ]);
-    const logits = tf.matMul(m2.mean([1, 2]) as tf.Tensor2D, t(g.w3) as tf.Tensor2D).add(t(g.b3)) as tf.Tensor2D;
-    return crossEntropy(logits, tf.tensor1d(g.y, 'int32'));
-  });
+  return (a) =>
+    tf.tidy(() => {
+      const x = t(g.x) as tf.Tensor4D;
+      const [w1, w2] = [t(g.w1) as tf.Tensor4D, t(g.w2) as tf.Tensor4D];
+      const s = tf.softmax(a.reshape([2, 3]));
+      const [s1, s2] = [s.slice([0, 0], [1, 3]).reshape([3]), s.slice([1, 0], [1, 3]).reshape([3])];
+      const pick = (v: tf.Tensor, k: number) => v.slice([k], [1]).reshape([]);
+      const m1 = tf.addN([
+        tf.tanh(tf.conv2d(x, w1, 1, 'same')).mul(pick(s1, 0)),
+        avgPool3x3(x, 1).mul(pick(s1, 1)),
+        x.mul(pick(s1, 2)),
+      ]) as tf.Tensor4D;
+      const m2 = tf.addN([
+        tf.softplus(tf.conv2d(m1, w2, 1, 'same')).mul(pick(s2, 0)),
+        tf.tanh(m1).mul(pick(s2, 1)),
+        avgPool3x3(m1, 1).mul(pick(s2, 2)),
+      ]);
+      const logits = tf.matMul(m2.mean([1, 2]) as tf.Tensor2D, t(g.w3) as tf.Tensor2D).add(t(g.b3)) as tf.Tensor2D;
+      return crossEntropy(logits, tf.tensor1d(g.y, 'int32'));
+    });
 }
 
 describe('lossGradient', () => {
@@ -70,7 +92,12 @@ describe('hvp', () => {
     const Av = A.map((row) => row.reduce((s, x, j) => s + x * v[j], 0));
     for (const scheme of ['central', 'forward'] as const) {
       const got = hvp(quadratic(), point, v, { scheme, weightDecay: 1e-3 });
-      Av.forEach((e, i) => assert.ok(Math.abs(got[i] - (e + 1e-3 * v[i])) < 1e-3 * Math.max(1, Math.abs(e)), `${scheme}: (Hv)[${i}] = ${got[i]}, expected ${e + 1e-3 * v[i]}`));
+      Av.forEach((e, i) =>
+        assert.ok(
+          Math.abs(got[i] - (e + 1e-3 * v[i])) < 1e-3 * Math.max(1, Math.abs(e)),
+          `${scheme}: (Hv)[${i}] = ${got[i]}, expected ${e + 1e-3 * v[i]}`,
+        ),
+      );
     }
   });
 
@@ -83,10 +110,10 @@ describe('hvp', () => {
     assert.strictEqual(op.gradients, 12);
   });
 
-  it("is within 2e-2 relative of it with forward differences (error O(h)), at one gradient a product", async () => {
+  it('is within 2e-2 relative of it with forward differences (error O(h)), at one gradient a product', async () => {
     const op = new HessianOperator(smoothNetwork(), golden.network.alphas, { scheme: 'forward' });
     const full = await hessianMatrix((v) => op.apply(v), 6);
-    assertMatrixClose(full.matrix, golden.network.hessian, 2e-2, "H (forward)");
+    assertMatrixClose(full.matrix, golden.network.hessian, 2e-2, 'H (forward)');
     assert.strictEqual(op.gradients, 7);
   });
 
@@ -108,13 +135,22 @@ describe('hvp', () => {
 
 describe('hessianMatrix', () => {
   it('symmetrises and reports the asymmetry of a non-symmetric operator', async () => {
-    const M = [[1, 2], [0, 3]];
+    const M = [
+      [1, 2],
+      [0, 3],
+    ];
     const r = await hessianMatrix((v) => M.map((row) => row[0] * v[0] + row[1] * v[1]), 2);
-    assert.deepStrictEqual(r.matrix, [[1, 1], [1, 3]]);
+    assert.deepStrictEqual(r.matrix, [
+      [1, 1],
+      [1, 3],
+    ]);
     assert.strictEqual(r.asymmetry, 2 / 3);
   });
   it('names a bad product', async () => {
-    await assert.rejects(hessianMatrix(() => [1], 2), /hessianMatrix: product 0 has 1 values; expected 2/);
+    await assert.rejects(
+      hessianMatrix(() => [1], 2),
+      /hessianMatrix: product 0 has 1 values; expected 2/,
+    );
   });
 });
 
@@ -150,7 +186,10 @@ describe('alphaObjective on the S3 supernet (smoke size, seeded)', () => {
       obj.dispose();
     });
     assert.deepStrictEqual(flatAlphas(net), before.alphas);
-    assert.deepStrictEqual([...net.buffers.values()].map((t) => Array.from(t.dataSync())), before.stats);
+    assert.deepStrictEqual(
+      [...net.buffers.values()].map((t) => Array.from(t.dataSync())),
+      before.stats,
+    );
     net.dispose();
     tf.dispose([b.x, b.y]);
   });

@@ -34,7 +34,9 @@ interface Case {
   hessian?: number[][];
   products?: { vectors: number[][]; hv: number[][] };
 }
-const fixture = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/supernet_hessian.json'), 'utf8')) as { cases: Record<'s3' | 'darts', Case> };
+const fixture = JSON.parse(fs.readFileSync(path.join(repoRoot, 'test/fixtures/supernet_hessian.json'), 'utf8')) as {
+  cases: Record<'s3' | 'darts', Case>;
+};
 
 /** The fixture's network (our initialisation from its seed, its alphas) and batch; the caller disposes both. */
 function rebuild(c: Case): { net: SearchNetwork; batch: Batch } {
@@ -59,7 +61,10 @@ function assertLossAndGradient(c: Case): void {
   const { net, batch } = rebuild(c);
   const obj = alphaObjective(net, batch, { seed: 0 });
   const loss = tf.tidy(() => obj.loss(tf.tensor1d(Array.from(obj.alphas))).dataSync()[0]);
-  assert.ok(Math.abs(loss - c.loss) < 2e-6, `loss ${loss}, torch float64 ${c.loss}: the network no longer matches the fixture (weights, init or forward changed?)`);
+  assert.ok(
+    Math.abs(loss - c.loss) < 2e-6,
+    `loss ${loss}, torch float64 ${c.loss}: the network no longer matches the fixture (weights, init or forward changed?)`,
+  );
   const g = lossGradient(obj.loss, obj.alphas);
   const rel = maxAbsDiff(g, c.gradient) / maxAbs(c.gradient);
   assert.ok(rel < 2e-5, `gradient: max|diff| / max|g| = ${rel}`);
@@ -90,18 +95,25 @@ describe('alpha Hessian of real supernets vs PyTorch float64 double backward (su
       // Tolerances ~6x those: entries 1e-3 x max|H|, asymmetry 2e-3, eigenvalues 2e-4 x max|lambda|.
       const scale = c.max_abs_h;
       let worst = { i: 0, j: 0, d: 0 };
-      full.matrix.forEach((row, i) => row.forEach((v, j) => {
-        const d = Math.abs(v - ref[i][j]);
-        if (d > worst.d) worst = { i, j, d };
-      }));
-      assert.ok(worst.d < 1e-3 * scale, `H[${worst.i}][${worst.j}] = ${full.matrix[worst.i][worst.j]}, torch ${ref[worst.i][worst.j]}: |diff| / max|H| = ${worst.d / scale}`);
+      full.matrix.forEach((row, i) =>
+        row.forEach((v, j) => {
+          const d = Math.abs(v - ref[i][j]);
+          if (d > worst.d) worst = { i, j, d };
+        }),
+      );
+      assert.ok(
+        worst.d < 1e-3 * scale,
+        `H[${worst.i}][${worst.j}] = ${full.matrix[worst.i][worst.j]}, torch ${ref[worst.i][worst.j]}: |diff| / max|H| = ${worst.d / scale}`,
+      );
       assert.ok(full.asymmetry < 2e-3, `asymmetry ${full.asymmetry}`);
       const eig = hessianSpectrum(full.matrix);
       const n = eig.length;
       const ours = { top: eig.slice(n - 3).reverse(), bottom: eig.slice(0, 3) };
       const lam = Math.max(Math.abs(c.eigenvalues.top[0]), Math.abs(c.eigenvalues.bottom[0]));
       for (const end of ['top', 'bottom'] as const) {
-        ours[end].forEach((v, k) => assert.ok(Math.abs(v - c.eigenvalues[end][k]) < 2e-4 * lam, `${end} eigenvalue ${k}: ${v}, torch ${c.eigenvalues[end][k]}`));
+        ours[end].forEach((v, k) =>
+          assert.ok(Math.abs(v - c.eigenvalues[end][k]) < 2e-4 * lam, `${end} eigenvalue ${k}: ${v}, torch ${c.eigenvalues[end][k]}`),
+        );
       }
     });
 

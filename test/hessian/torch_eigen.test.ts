@@ -20,7 +20,13 @@ describe('the dominant alpha-Hessian eigenvalue against PyTorch float64 on every
       const { net, batch, dispose } = loadTorchCase(fixture, name, DIR);
       try {
         const r = await measureCurvature(net, batch, {
-          method: 'lanczos', maxProducts: 60, tolerance: 1e-5, step: 1e-2, scheme: 'central', weightDecay: 0, seed: c.config.passSeed,
+          method: 'lanczos',
+          maxProducts: 60,
+          tolerance: 1e-5,
+          step: 1e-2,
+          scheme: 'central',
+          weightDecay: 0,
+          seed: c.config.passSeed,
         });
         assert.ok(r.converged);
         const gap = Math.abs(r.dominantEigenvalue - c.eigenvalues.top[0]);

@@ -7,10 +7,18 @@ import { smokeBatch, smokeSupernet } from './fixtures';
 
 const smokeNet = () => smokeSupernet(4, 0.7, [11, 12]);
 const batch = () => smokeBatch(3, (i) => (i * 3) % 10);
-const base: CurvatureSettings = { method: 'lanczos', maxProducts: 20, tolerance: 1e-3, step: 1e-2, scheme: 'central', weightDecay: 1e-3, seed: 1 };
+const base: CurvatureSettings = {
+  method: 'lanczos',
+  maxProducts: 20,
+  tolerance: 1e-3,
+  step: 1e-2,
+  scheme: 'central',
+  weightDecay: 1e-3,
+  seed: 1,
+};
 
 describe('measureCurvature', () => {
-  it("Lanczos agrees with the top of the full spectrum within 1% using at most 20 products (S3 smoke supernet)", async () => {
+  it('Lanczos agrees with the top of the full spectrum within 1% using at most 20 products (S3 smoke supernet)', async () => {
     const net = smokeNet();
     const b = batch();
     const full = await measureCurvature(net, b, { ...base, method: 'full', recordMatrix: true });

@@ -14,13 +14,18 @@ describe('fused wasm kernels', () => {
       const joined = tf.concat(parts, 3);
       assert.deepStrictEqual(joined.shape, [2, 5, 3, 8]);
       const flat = parts.map((p) => p.arraySync() as number[][][][]);
-      const expected = (joined.arraySync() as number[][][][]).map((a, n) => a.map((b, h) => b.map((_, w) =>
-        flat.flatMap((p) => p[n][h][w]))));
+      const expected = (joined.arraySync() as number[][][][]).map((a, n) =>
+        a.map((b, h) => b.map((_, w) => flat.flatMap((p) => p[n][h][w]))),
+      );
       assert.deepStrictEqual(joined.arraySync(), expected);
       const back = tf.split(joined, [3, 1, 4], -1);
       back.forEach((b, i) => assert.deepStrictEqual(b.arraySync(), flat[i]));
       // Other axes still go to tfjs's kernels.
-      assert.deepStrictEqual(tf.concat([tf.ones([1, 2]), tf.zeros([2, 2])], 0).arraySync(), [[1, 1], [0, 0], [0, 0]]);
+      assert.deepStrictEqual(tf.concat([tf.ones([1, 2]), tf.zeros([2, 2])], 0).arraySync(), [
+        [1, 1],
+        [0, 0],
+        [0, 0],
+      ]);
     });
   });
 
@@ -37,7 +42,10 @@ describe('fused wasm kernels', () => {
   });
 
   it('batch norm forward and backward equal the formulas of PAPER.md 2 in tfjs ops, also for an odd float count (the kernel aligns its double scratch)', () => {
-    for (const [shape, seed] of [[[3, 5, 7, 6], 5], [[3, 5, 7, 3], 7]] as [[number, number, number, number], number][]) {
+    for (const [shape, seed] of [
+      [[3, 5, 7, 6], 5],
+      [[3, 5, 7, 3], 7],
+    ] as [[number, number, number, number], number][]) {
       tf.tidy(() => {
         const x = tf.randomNormal(shape, 2, 3, 'float32', seed);
         const dy = tf.randomNormal(shape, 0, 1, 'float32', seed + 1);
@@ -104,13 +112,15 @@ describe('fused wasm kernels', () => {
 
   it('leak no tensors', async () => {
     const x = tf.randomNormal([2, 4, 4, 3]);
-    await assertNoTensorLeak(() => tf.tidy(() => {
-      const [y, mean, invstd] = tf.engine().runKernel('RdartsBatchNormTrain', { x }, { eps: 1e-5 }) as tf.Tensor[];
-      tf.engine().runKernel('RdartsBatchNormTrainGrad', { x, dy: y, mean, invstd }, {});
-      tf.split(tf.concat([x, y], 3), [3, 3], 3);
-      tf.sum(y);
-      tf.sum(y, [0, 1, 2]);
-    }));
+    await assertNoTensorLeak(() =>
+      tf.tidy(() => {
+        const [y, mean, invstd] = tf.engine().runKernel('RdartsBatchNormTrain', { x }, { eps: 1e-5 }) as tf.Tensor[];
+        tf.engine().runKernel('RdartsBatchNormTrainGrad', { x, dy: y, mean, invstd }, {});
+        tf.split(tf.concat([x, y], 3), [3, 3], 3);
+        tf.sum(y);
+        tf.sum(y, [0, 1, 2]);
+      }),
+    );
     x.dispose();
   });
 });

@@ -10,7 +10,17 @@ import { assertClose, assertNoTensorLeak } from '../helpers';
 //  - the cpu backend's kernels, element by element (undilated cases: tfjs's cpu backprop kernels
 //    ignore dilation). Dilated and stride-2 cases are also checked against PyTorch in test/nn.
 
-interface Case { name: string; n: number; h: number; w: number; c: number; co?: number; k: number; s: number; d: number }
+interface Case {
+  name: string;
+  n: number;
+  h: number;
+  w: number;
+  c: number;
+  co?: number;
+  k: number;
+  s: number;
+  d: number;
+}
 
 const CASES: Case[] = [
   { name: 'conv 1x1 s1', n: 2, h: 7, w: 9, c: 5, co: 9, k: 1, s: 1, d: 1 },
@@ -110,10 +120,12 @@ describe('wasm gradient kernels', () => {
   it('leak no tensors', async () => {
     const c = CASES[9];
     const { x, w, dy } = tensors(c, 7);
-    await assertNoTensorLeak(() => tf.tidy(() => {
-      const r = run(c, x, w, dy);
-      return void [r.dx.dataSync(), r.dw.dataSync()];
-    }));
+    await assertNoTensorLeak(() =>
+      tf.tidy(() => {
+        const r = run(c, x, w, dy);
+        return void [r.dx.dataSync(), r.dw.dataSync()];
+      }),
+    );
     tf.dispose([x, w, dy]);
   });
 });

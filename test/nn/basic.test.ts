@@ -63,7 +63,10 @@ describe('ForwardContext', () => {
 
 describe('SeedStream', () => {
   it('is deterministic, and different seeds give different streams', () => {
-    const take = (s: number) => { const st = new SeedStream(s); return [st.next(), st.next(), st.next()]; };
+    const take = (s: number) => {
+      const st = new SeedStream(s);
+      return [st.next(), st.next(), st.next()];
+    };
     assert.deepStrictEqual(take(1), take(1));
     assert.notDeepStrictEqual(take(1), take(2));
     assert.ok(take(0).every((v) => Number.isInteger(v) && v >= 0 && v < 2 ** 32));
@@ -72,7 +75,7 @@ describe('SeedStream', () => {
 });
 
 describe('Init', () => {
-  it('draws conv weights in PyTorch\'s default bound 1/sqrt(fan_in)', () => {
+  it("draws conv weights in PyTorch's default bound 1/sqrt(fan_in)", () => {
     const w = new Init(0).conv(3, 3, 16, 32);
     const bound = 1 / Math.sqrt(3 * 3 * 16);
     const v = w.dataSync();

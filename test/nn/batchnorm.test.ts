@@ -8,9 +8,19 @@ describe('BatchNorm', () => {
   it('owns weight and bias only when affine, and running statistics always, in state_dict order', () => {
     const affine = new BatchNorm(3, true);
     const plain = new BatchNorm(3, false);
-    assert.deepStrictEqual(affine.variables.map((v) => [v.name, v.trainable]),
-      [['weight', true], ['bias', true], ['running_mean', false], ['running_var', false]]);
-    assert.deepStrictEqual(plain.variables.map((v) => v.name), ['running_mean', 'running_var']);
+    assert.deepStrictEqual(
+      affine.variables.map((v) => [v.name, v.trainable]),
+      [
+        ['weight', true],
+        ['bias', true],
+        ['running_mean', false],
+        ['running_var', false],
+      ],
+    );
+    assert.deepStrictEqual(
+      plain.variables.map((v) => v.name),
+      ['running_mean', 'running_var'],
+    );
     assertClose(affine.weight!.dataSync(), [1, 1, 1], 0);
     assertClose(plain.runningVar.dataSync(), [1, 1, 1], 0);
     assert.strictEqual(plain.runningMean.trainable, false);
@@ -30,8 +40,18 @@ describe('batchNorm', () => {
     batchNorm(x, bn, true).dispose();
     const mean = stored(c, 'batch_mean').data;
     const biased = stored(c, 'batch_var').data;
-    assertClose(bn.runningMean.dataSync(), mean.map((m) => 0.1 * m), 1e-5, 'running_mean');
-    assertClose(bn.runningVar.dataSync(), biased.map((v) => 0.9 + 0.1 * v * n / (n - 1)), 1e-5, 'running_var');
+    assertClose(
+      bn.runningMean.dataSync(),
+      mean.map((m) => 0.1 * m),
+      1e-5,
+      'running_mean',
+    );
+    assertClose(
+      bn.runningVar.dataSync(),
+      biased.map((v) => 0.9 + (0.1 * v * n) / (n - 1)),
+      1e-5,
+      'running_var',
+    );
     x.dispose();
     bn.dispose();
   });
@@ -55,7 +75,7 @@ describe('batchNorm', () => {
     const x = tf.tensor4d([3, -2, 1, -1.5], [1, 2, 1, 2]);
     const y = batchNorm(x, bn, false);
     // By hand: (x - mean) / sqrt(var + 1e-5) * weight + bias.
-    const expected = [(3 - 1) / Math.sqrt(4 + 1e-5) * 2 + 0.5, 0, 0.5, 0.5 / Math.sqrt(0.25 + 1e-5)];
+    const expected = [((3 - 1) / Math.sqrt(4 + 1e-5)) * 2 + 0.5, 0, 0.5, 0.5 / Math.sqrt(0.25 + 1e-5)];
     assertClose(y.dataSync(), expected, 1e-6);
     tf.dispose([x, y]);
     bn.dispose();
@@ -76,7 +96,11 @@ describe('batchNorm', () => {
     const bn = new BatchNorm(3, true);
     const x = tensorOf(c, 'x') as tf.Tensor4D;
     await assertNoTensorLeak(() => {
-      const g = tf.grad((v: tf.Tensor) => batchNorm(v as tf.Tensor4D, bn, true).square().sum())(x);
+      const g = tf.grad((v: tf.Tensor) =>
+        batchNorm(v as tf.Tensor4D, bn, true)
+          .square()
+          .sum(),
+      )(x);
       g.dispose();
     });
     x.dispose();

@@ -12,7 +12,12 @@ describe('dropPath', () => {
     xs.forEach((sample, n) => {
       const scale = ys[n][0][0][0] === 0 ? 0 : 1 / 0.75;
       if (scale) kept++;
-      assertClose(ys[n].flat(2), sample.flat(2).map((v) => v * scale), 1e-6, `sample ${n}`);
+      assertClose(
+        ys[n].flat(2),
+        sample.flat(2).map((v) => v * scale),
+        1e-6,
+        `sample ${n}`,
+      );
     });
     assert.ok(kept > 32 && kept < 64, `kept ${kept} of 64`);
     assert.deepStrictEqual(dropPath(x, 0.25, 9).arraySync(), ys);

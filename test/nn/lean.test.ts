@@ -17,9 +17,13 @@ function compare(ours: (...t: tf.Tensor[]) => tf.Tensor, theirs: (...t: tf.Tenso
 }
 
 describe('sumN', () => {
-  it('sums, with every input\'s gradient equal to dy (as tf.addN)', () => {
+  it("sums, with every input's gradient equal to dy (as tf.addN)", () => {
     const ts = [rand([2, 3, 3, 2], 1), rand([2, 3, 3, 2], 2), rand([2, 3, 3, 2], 3)];
-    compare((...t) => sumN(t), (...t) => tf.addN(t), ts);
+    compare(
+      (...t) => sumN(t),
+      (...t) => tf.addN(t),
+      ts,
+    );
     assert.throws(() => sumN([ts[0], rand([2, 3, 3, 1], 4)]), /sumN: tensor 1 has shape \[2,3,3,1\]/);
     tf.dispose(ts);
   });
@@ -29,8 +33,11 @@ describe('weightedSum', () => {
   it('mixes by the weights, with gradients for the weights and the tensors (as mul and add)', () => {
     const w = tf.tensor1d([0.2, -0.5]);
     const ts = [rand([2, 3, 3, 2], 5), rand([2, 3, 3, 2], 6)];
-    compare((a, b, c) => weightedSum(a as tf.Tensor1D, [b, c]),
-      (a, b, c) => b.mul(a.slice(0, 1)).add(c.mul(a.slice(1, 1))), [w, ...ts]);
+    compare(
+      (a, b, c) => weightedSum(a as tf.Tensor1D, [b, c]),
+      (a, b, c) => b.mul(a.slice(0, 1)).add(c.mul(a.slice(1, 1))),
+      [w, ...ts],
+    );
     assert.throws(() => weightedSum(w, [ts[0]]), /2 weights for 1 tensors/);
     tf.dispose([w, ...ts]);
   });
@@ -39,7 +46,11 @@ describe('weightedSum', () => {
 describe('concatChannels', () => {
   it('concatenates channels, splitting the gradient back (as tf.concat)', () => {
     const ts = [rand([2, 3, 3, 2], 7), rand([2, 3, 3, 3], 8)];
-    compare((...t) => concatChannels(t as tf.Tensor4D[]), (...t) => tf.concat(t, 3), ts);
+    compare(
+      (...t) => concatChannels(t as tf.Tensor4D[]),
+      (...t) => tf.concat(t, 3),
+      ts,
+    );
     tf.dispose(ts);
   });
 
@@ -48,7 +59,8 @@ describe('concatChannels', () => {
     const w = tf.tensor1d([0.5, 0.5]);
     await assertNoTensorLeak(() => {
       const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
-        concatChannels([sumN([a, b]) as tf.Tensor4D, weightedSum(w, [a, b]) as tf.Tensor4D]).sum())(ts);
+        concatChannels([sumN([a, b]) as tf.Tensor4D, weightedSum(w, [a, b]) as tf.Tensor4D]).sum(),
+      )(ts);
       tf.dispose(g);
     });
     tf.dispose([w, ...ts]);

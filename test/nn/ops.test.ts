@@ -23,7 +23,14 @@ function runOp(op: Op, c: GoldenCase, assign: Record<string, string>) {
   x0.dispose();
   const dy = tensorOf(c, 'dy');
   const vars = [x, ...Object.keys(assign).map((n) => op.variables.find((e) => e.name === n)!.variable)];
-  const { value, grads } = tf.variableGrads(() => op.apply(x as tf.Tensor4D, TRAIN()).mul(dy).sum() as tf.Scalar, vars);
+  const { value, grads } = tf.variableGrads(
+    () =>
+      op
+        .apply(x as tf.Tensor4D, TRAIN())
+        .mul(dy)
+        .sum() as tf.Scalar,
+    vars,
+  );
   const y = op.apply(x as tf.Tensor4D, TRAIN());
   const out = { y, dx: grads[x.name], dw: Object.keys(assign).map((_, i) => grads[vars[i + 1].name]) };
   tf.dispose([x, dy, value]);
@@ -38,7 +45,10 @@ describe('OPS', () => {
   it('gives each op the DARTS parameter count at C = 16 (by hand: depthwise K*K*C, pointwise C*C)', () => {
     const C = 16;
     const expected: Record<string, [number, number]> = {
-      none: [0, 0], max_pool_3x3: [0, 0], avg_pool_3x3: [0, 0], noise: [0, 0],
+      none: [0, 0],
+      max_pool_3x3: [0, 0],
+      avg_pool_3x3: [0, 0],
+      noise: [0, 0],
       skip_connect: [0, 2 * C * (C / 2)],
       sep_conv_3x3: [2 * (9 * C + C * C), 2 * (9 * C + C * C)],
       sep_conv_5x5: [2 * (25 * C + C * C), 2 * (25 * C + C * C)],
@@ -54,11 +64,19 @@ describe('OPS', () => {
     }
   });
 
-  it('names the variables as the DARTS code\'s operations.py', () => {
+  it("names the variables as the DARTS code's operations.py", () => {
     const names = (op: Op) => op.variables.map((v) => v.name);
     const sep = OPS.sep_conv_3x3(4, 1, false);
-    assert.deepStrictEqual(names(sep), ['op.1.weight', 'op.2.weight', 'op.3.running_mean', 'op.3.running_var',
-      'op.5.weight', 'op.6.weight', 'op.7.running_mean', 'op.7.running_var']);
+    assert.deepStrictEqual(names(sep), [
+      'op.1.weight',
+      'op.2.weight',
+      'op.3.running_mean',
+      'op.3.running_var',
+      'op.5.weight',
+      'op.6.weight',
+      'op.7.running_mean',
+      'op.7.running_var',
+    ]);
     const dil = OPS.dil_conv_5x5(4, 2, true);
     assert.deepStrictEqual(names(dil), ['op.1.weight', 'op.2.weight', 'op.3.weight', 'op.3.bias', 'op.3.running_mean', 'op.3.running_var']);
     assert.deepStrictEqual(dil.variables[0].variable.shape, [5, 5, 4, 1]);
@@ -96,7 +114,10 @@ describe('OPS', () => {
     assertMatches(dx, c, 'dx', 'dx');
     ['dw1', 'dw2', 'dw3', 'dw4'].forEach((n, i) => assertMatches(dw[i], c, n, n));
     tf.dispose([y, dx, ...dw]);
-    await assertNoTensorLeak(() => { const o = runOp(op, c, assign); tf.dispose([o.y, o.dx, ...o.dw]); });
+    await assertNoTensorLeak(() => {
+      const o = runOp(op, c, assign);
+      tf.dispose([o.y, o.dx, ...o.dw]);
+    });
     op.dispose();
   });
 

@@ -24,8 +24,12 @@ const TRAIN = { training: true, updateRunningStats: false };
 /** A BN state with fresh running statistics, in a tidy scope of the caller. */
 function bnState(channels: number, weight?: tf.Tensor, bias?: tf.Tensor): BatchNormState {
   return {
-    weight, bias, eps: 1e-5, momentum: 0.1,
-    runningMean: tf.variable(tf.zeros([channels]), false), runningVar: tf.variable(tf.ones([channels]), false),
+    weight,
+    bias,
+    eps: 1e-5,
+    momentum: 0.1,
+    runningMean: tf.variable(tf.zeros([channels]), false),
+    runningVar: tf.variable(tf.ones([channels]), false),
   };
 }
 
@@ -34,7 +38,10 @@ function withState<T>(channels: number[], run: (states: BatchNormState[]) => T):
   try {
     return run(states);
   } finally {
-    for (const s of states) { s.runningMean.dispose(); s.runningVar.dispose(); }
+    for (const s of states) {
+      s.runningMean.dispose();
+      s.runningVar.dispose();
+    }
   }
 }
 
@@ -43,12 +50,14 @@ const x4 = (t: tf.Tensor) => t as tf.Tensor4D;
 
 function recipeFor(name: string): Recipe {
   if (name.startsWith('conv')) {
-    return { inputs: ['x', 'w'], grads: ['dx', 'dw'],
-      fn: (c) => (x, w) => conv2d(x4(x), x4(w), param(c, 'stride'), param(c, 'padding')) };
+    return { inputs: ['x', 'w'], grads: ['dx', 'dw'], fn: (c) => (x, w) => conv2d(x4(x), x4(w), param(c, 'stride'), param(c, 'padding')) };
   }
   if (name.startsWith('dw')) {
-    return { inputs: ['x', 'w'], grads: ['dx', 'dw'],
-      fn: (c) => (x, w) => depthwiseConv2d(x4(x), x4(w), param(c, 'stride'), param(c, 'padding'), param(c, 'dilation')) };
+    return {
+      inputs: ['x', 'w'],
+      grads: ['dx', 'dw'],
+      fn: (c) => (x, w) => depthwiseConv2d(x4(x), x4(w), param(c, 'stride'), param(c, 'padding'), param(c, 'dilation')),
+    };
   }
   if (name.startsWith('maxpool')) return { inputs: ['x'], grads: ['dx'], fn: (c) => (x) => maxPool3x3(x4(x), param(c, 'stride')) };
   if (name.startsWith('avgpool')) return { inputs: ['x'], grads: ['dx'], fn: (c) => (x) => avgPool3x3(x4(x), param(c, 'stride')) };
@@ -57,27 +66,53 @@ function recipeFor(name: string): Recipe {
     return { inputs: ['x'], grads: ['dx'], fn: () => (x) => withState([3], ([s]) => batchNorm(x4(x), s, true, false)) };
   }
   if (name === 'bn_train_affine') {
-    return { inputs: ['x', 'gamma', 'beta'], grads: ['dx', 'dgamma', 'dbeta'],
-      fn: () => (x, g, b) => withState([3], ([s]) => batchNorm(x4(x), { ...s, weight: g, bias: b }, true, false)) };
+    return {
+      inputs: ['x', 'gamma', 'beta'],
+      grads: ['dx', 'dgamma', 'dbeta'],
+      fn: () => (x, g, b) => withState([3], ([s]) => batchNorm(x4(x), { ...s, weight: g, bias: b }, true, false)),
+    };
   }
   if (name.startsWith('factorized_reduce')) {
-    return { inputs: ['x', 'w1', 'w2'], grads: ['dx', 'dw1', 'dw2'],
-      fn: () => (x, w1, w2) => withState([4], ([s]) => factorizedReduce(x4(x), x4(w1), x4(w2), s, TRAIN)) };
+    return {
+      inputs: ['x', 'w1', 'w2'],
+      grads: ['dx', 'dw1', 'dw2'],
+      fn: () => (x, w1, w2) => withState([4], ([s]) => factorizedReduce(x4(x), x4(w1), x4(w2), s, TRAIN)),
+    };
   }
   if (name === 'sep_conv_3x3_s2') {
-    return { inputs: ['x', 'w1', 'w2', 'w3', 'w4'], grads: ['dx', 'dw1', 'dw2', 'dw3', 'dw4'],
-      fn: () => (x, w1, w2, w3, w4) => withState([4, 4], ([a, b]) =>
-        sepConv(x4(x), [{ dw: x4(w1), pw: x4(w2), bn: a }, { dw: x4(w3), pw: x4(w4), bn: b }], 2, 1, TRAIN)) };
+    return {
+      inputs: ['x', 'w1', 'w2', 'w3', 'w4'],
+      grads: ['dx', 'dw1', 'dw2', 'dw3', 'dw4'],
+      fn: () => (x, w1, w2, w3, w4) =>
+        withState([4, 4], ([a, b]) =>
+          sepConv(
+            x4(x),
+            [
+              { dw: x4(w1), pw: x4(w2), bn: a },
+              { dw: x4(w3), pw: x4(w4), bn: b },
+            ],
+            2,
+            1,
+            TRAIN,
+          ),
+        ),
+    };
   }
   if (name === 'softmax_ce') {
     // The search's loss lives in lib/search/step.ts; its golden case is checked here with the rest.
-    return { inputs: ['logits'], grads: ['dlogits'],
-      fn: (c) => (logits) => crossEntropy(logits as tf.Tensor2D, tf.tensor1d((c.labels as { data: number[] }).data, 'int32')) };
+    return {
+      inputs: ['logits'],
+      grads: ['dlogits'],
+      fn: (c) => (logits) => crossEntropy(logits as tf.Tensor2D, tf.tensor1d((c.labels as { data: number[] }).data, 'int32')),
+    };
   }
   if (name === 'mixed_edge') {
-    return { inputs: ['alpha', 't1', 't2', 't3'], grads: ['dalpha', 'dt1', 'dt2', 'dt3'],
+    return {
+      inputs: ['alpha', 't1', 't2', 't3'],
+      grads: ['dalpha', 'dt1', 'dt2', 'dt3'],
       fn: () => (alpha, t1, t2, t3) =>
-        mixOutputs(softmaxRows(alpha.reshape([1, 3]) as tf.Tensor2D).reshape([3]) as tf.Tensor1D, [x4(t1), x4(t2), x4(t3)]) };
+        mixOutputs(softmaxRows(alpha.reshape([1, 3]) as tf.Tensor2D).reshape([3]) as tf.Tensor1D, [x4(t1), x4(t2), x4(t3)]),
+    };
   }
   throw new Error(`no recipe for golden case ${name}`);
 }
@@ -108,10 +143,12 @@ describe('primitive ops against PyTorch (ops_golden.json)', () => {
       assertMatches(y, c, c.loss === undefined ? 'y' : 'loss', `${name} forward`);
       recipe.grads.forEach((g, i) => assertMatches(grads[i], c, g, `${name} ${g}`));
       tf.dispose([y, ...grads]);
-      await assertNoTensorLeak(() => { const out = run(c, recipe); tf.dispose([out.y, ...out.grads]); });
+      await assertNoTensorLeak(() => {
+        const out = run(c, recipe);
+        tf.dispose([out.y, ...out.grads]);
+      });
     });
   }
-
 
   it('mixed_edge: softmaxRows gives the stored mixing weights', () => {
     const c = cases.mixed_edge;

@@ -8,7 +8,12 @@ const outSize = (n: number, s: number) => Math.floor((n - 1) / s) + 1;
 
 describe('maxPool3x3', () => {
   it('gives PyTorch output sizes for odd and even inputs at stride 1 and 2', () => {
-    for (const [h, w] of [[7, 8], [8, 8], [5, 3], [1, 2]]) {
+    for (const [h, w] of [
+      [7, 8],
+      [8, 8],
+      [5, 3],
+      [1, 2],
+    ]) {
       for (const s of [1, 2]) {
         const x = tf.zeros([2, h, w, 3]) as tf.Tensor4D;
         const y = maxPool3x3(x, s);
@@ -42,7 +47,11 @@ describe('maxPool3x3', () => {
 
   it('leaks no tensor in forward and backward', async () => {
     const x = tf.randomNormal([2, 7, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    await assertNoTensorLeak(() => tf.grad((v: tf.Tensor) => maxPool3x3(v as tf.Tensor4D, 2).sum())(x).dispose());
+    await assertNoTensorLeak(() =>
+      tf
+        .grad((v: tf.Tensor) => maxPool3x3(v as tf.Tensor4D, 2).sum())(x)
+        .dispose(),
+    );
     x.dispose();
   });
 });
@@ -68,7 +77,11 @@ describe('avgPool3x3', () => {
 
   it('leaks no tensor in forward and backward', async () => {
     const x = tf.randomNormal([2, 7, 8, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
-    await assertNoTensorLeak(() => tf.grad((v: tf.Tensor) => avgPool3x3(v as tf.Tensor4D, 2).sum())(x).dispose());
+    await assertNoTensorLeak(() =>
+      tf
+        .grad((v: tf.Tensor) => avgPool3x3(v as tf.Tensor4D, 2).sum())(x)
+        .dispose(),
+    );
     x.dispose();
   });
 });

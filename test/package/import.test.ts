@@ -27,30 +27,38 @@ describe('the package, imported from a script outside the repository', () => {
   };
 
   it('works with require() (CommonJS)', () => {
-    fs.writeFileSync(path.join(dir, 'user.js'), `
+    fs.writeFileSync(
+      path.join(dir, 'user.js'),
+      `
       const rd = require('robust-darts-ts');
       rd.initBackend().then((info) => {
         const sum = rd.tf.tidy(() => rd.tf.tensor1d([1, 2, 3]).sum().dataSync()[0]);
         console.log(JSON.stringify({ backend: info.name, sum, presets: rd.PRESETS }));
-      });`);
+      });`,
+    );
     const r = spawnSync(process.execPath, ['user.js'], { cwd: dir, encoding: 'utf8' });
     assert.strictEqual(r.status, 0, r.stderr);
     check(r.stdout);
   });
 
   it('works with import (ES module)', () => {
-    fs.writeFileSync(path.join(dir, 'user.mjs'), `
+    fs.writeFileSync(
+      path.join(dir, 'user.mjs'),
+      `
       import { initBackend, tf, PRESETS } from 'robust-darts-ts';
       const info = await initBackend();
       const sum = tf.tidy(() => tf.tensor1d([1, 2, 3]).sum().dataSync()[0]);
-      console.log(JSON.stringify({ backend: info.name, sum, presets: PRESETS }));`);
+      console.log(JSON.stringify({ backend: info.name, sum, presets: PRESETS }));`,
+    );
     const r = spawnSync(process.execPath, ['user.mjs'], { cwd: dir, encoding: 'utf8' });
     assert.strictEqual(r.status, 0, r.stderr);
     check(r.stdout);
   });
 
   it('ships types that a TypeScript user sees through package exports', () => {
-    fs.writeFileSync(path.join(dir, 'user.ts'), `
+    fs.writeFileSync(
+      path.join(dir, 'user.ts'),
+      `
       import { initBackend, type BackendInfo, type PresetName } from 'robust-darts-ts';
       const preset: PresetName = 'smoke';
       export async function main(): Promise<string> {
@@ -58,10 +66,28 @@ describe('the package, imported from a script outside the repository', () => {
         return info.name + preset;
       }
       // @ts-expect-error: not a preset
-      export const wrong: PresetName = 'huge';`);
+      export const wrong: PresetName = 'huge';`,
+    );
     const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', '--module', 'node16',
-      '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', 'user.ts'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      [
+        tsc,
+        '--noEmit',
+        '--strict',
+        '--skipLibCheck',
+        '--module',
+        'node16',
+        '--moduleResolution',
+        'node16',
+        '--target',
+        'es2022',
+        '--lib',
+        'es2022,dom',
+        'user.ts',
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
     assert.strictEqual(r.status, 0, r.stdout + r.stderr);
   });
 });

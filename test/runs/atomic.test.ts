@@ -22,7 +22,7 @@ describe('writeFileAtomic', () => {
     const { dir, cleanup } = tempDir();
     try {
       const target = path.join(dir, 'taken');
-      fs.mkdirSync(target);  // a folder: renaming a file over it fails
+      fs.mkdirSync(target); // a folder: renaming a file over it fails
       fs.writeFileSync(path.join(target, 'keep'), 'old');
       assert.throws(() => writeFileAtomic(target, 'new'));
       assert.deepStrictEqual(fs.readdirSync(dir), ['taken']);

@@ -16,7 +16,16 @@ function makeState(seed: number, weightDecay = 3e-4): SearchState & { dispose():
   const net = new SearchNetwork({ space: SPACES.s3, C: 4, layers: 5, classes: 10, inChannels: 1, seed });
   const weightOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay });
   const alphaOpt = new Adam(alphaParams(net), { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
-  return { net, weightOpt, alphaOpt, dispose: () => { weightOpt.dispose(); alphaOpt.dispose(); net.dispose(); } };
+  return {
+    net,
+    weightOpt,
+    alphaOpt,
+    dispose: () => {
+      weightOpt.dispose();
+      alphaOpt.dispose();
+      net.dispose();
+    },
+  };
 }
 
 const batch = (s: number): Batch => ({
@@ -26,7 +35,13 @@ const batch = (s: number): Batch => ({
 
 /** One search iteration (second-order alpha step, so the momentum buffers matter); the losses. */
 function searchStep(s: SearchState, train: Batch, val: Batch): number[] {
-  const a = alphaStep(s.net, s.weightOpt, s.alphaOpt, val, { order: 'second', trainBatch: train, lr: 0.025, momentum: 0.9, weightDecay: 3e-4 });
+  const a = alphaStep(s.net, s.weightOpt, s.alphaOpt, val, {
+    order: 'second',
+    trainBatch: train,
+    lr: 0.025,
+    momentum: 0.9,
+    weightDecay: 3e-4,
+  });
   const w = weightStep(s.net, s.weightOpt, train, { lr: 0.025, gradClip: 5 });
   return [a.loss, w.loss];
 }
@@ -86,15 +101,15 @@ describe('saveCheckpoint / loadCheckpoint', () => {
   it('stores PyTorch layouts and names, with the scalars in __metadata__', () => {
     const { tensors, metadata } = loadSafetensors(file);
     const ours = (name: string) => trained.net.variables.find((v) => v.name === name)!.variable;
-    const stem = tensors['stem.0.weight'];  // OIHW [12, 1, 3, 3]; ours HWIO [3, 3, 1, 12]
+    const stem = tensors['stem.0.weight']; // OIHW [12, 1, 3, 3]; ours HWIO [3, 3, 1, 12]
     assert.deepStrictEqual(stem.shape, [12, 1, 3, 3]);
     const hwio = ours('stem.0.weight').arraySync() as number[][][][];
     assert.strictEqual(stem.data[((5 * 1 + 0) * 3 + 2) * 3 + 1], hwio[2][1][0][5]);
-    const depthwise = 'cells.0._ops.0._ops.2.op.1.weight';  // sep_conv_3x3 of edge 0: [C, 1, 3, 3]
+    const depthwise = 'cells.0._ops.0._ops.2.op.1.weight'; // sep_conv_3x3 of edge 0: [C, 1, 3, 3]
     assert.deepStrictEqual(tensors[depthwise].shape, [4, 1, 3, 3]);
     const dw = ours(depthwise).arraySync() as number[][][][];
     assert.strictEqual(tensors[depthwise].data[(3 * 3 + 0) * 3 + 2], dw[0][2][3][0]);
-    const classifier = tensors['classifier.weight'];  // [out, in] = [10, 64]
+    const classifier = tensors['classifier.weight']; // [out, in] = [10, 64]
     assert.deepStrictEqual(classifier.shape, [10, 64]);
     assert.strictEqual(classifier.data[7 * 64 + 30], (ours('classifier.weight').arraySync() as number[][])[30][7]);
     assert.deepStrictEqual(tensors[`optimizer.weights.stem.0.weight.momentum_buffer`].shape, [12, 1, 3, 3]);
@@ -103,7 +118,8 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     assert.ok(!Object.keys(tensors).some((k) => k.endsWith('num_batches_tracked')));
     assert.deepStrictEqual(
       [metadata['rdarts.format_version'], metadata['rdarts.layout'], metadata['optimizer.alphas.step'], metadata['meta.run']],
-      ['1', 'torch', '2', '"abc"']);
+      ['1', 'torch', '2', '"abc"'],
+    );
     assert.strictEqual(metadata['optimizer.weights.weight_decay'], '0.0003');
   });
 
@@ -123,7 +139,11 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const { tensors, metadata } = loadSafetensors(file);
     const count = { dtype: 'I64' as const, shape: [], data: new BigInt64Array([2n]) };
     const torchFile = path.join(tmp.dir, 'torch.safetensors');
-    saveSafetensors(torchFile, { ...tensors, 'stem.1.num_batches_tracked': count, 'cells.0.preprocess1.op.2.num_batches_tracked': count }, metadata);
+    saveSafetensors(
+      torchFile,
+      { ...tensors, 'stem.1.num_batches_tracked': count, 'cells.0.preprocess1.op.2.num_batches_tracked': count },
+      metadata,
+    );
     const s = makeState(10);
     loadCheckpoint(torchFile, s);
     assert.deepStrictEqual(snapshot(s), snapshot(trained));
@@ -141,13 +161,16 @@ describe('saveCheckpoint / loadCheckpoint', () => {
     const s = makeState(5);
     searchStep(s, train, val);
     const before = snapshot(s);
-    assert.throws(() => loadCheckpoint(bad, s), (e: Error) => {
-      assert.match(e.message, /bad\.safetensors: tensors do not match the model/);
-      assert.match(e.message, /missing: cells\.1\.preprocess1\.op\.1\.weight, optimizer\.alphas\.alphas_normal\.exp_avg_sq\n/);
-      assert.match(e.message, /extra: cells\.9\.bogus/);
-      assert.match(e.message, /misshapen: alphas_reduce \(expected F32\[14,3\], found F32\[14,2\]\)/);
-      return true;
-    });
+    assert.throws(
+      () => loadCheckpoint(bad, s),
+      (e: Error) => {
+        assert.match(e.message, /bad\.safetensors: tensors do not match the model/);
+        assert.match(e.message, /missing: cells\.1\.preprocess1\.op\.1\.weight, optimizer\.alphas\.alphas_normal\.exp_avg_sq\n/);
+        assert.match(e.message, /extra: cells\.9\.bogus/);
+        assert.match(e.message, /misshapen: alphas_reduce \(expected F32\[14,3\], found F32\[14,2\]\)/);
+        return true;
+      },
+    );
     assert.deepStrictEqual(snapshot(s), before, 'state unchanged after a failed load');
     s.dispose();
   });
@@ -161,16 +184,24 @@ describe('saveCheckpoint / loadCheckpoint', () => {
       saveSafetensors(f, tensors, md);
       return f;
     };
-    assert.throws(() => loadCheckpoint(variant('v2', { ...metadata, 'rdarts.format_version': '2' }), s),
-      /v2: format version "2" is not supported \(this code reads version 1\)/);
+    assert.throws(
+      () => loadCheckpoint(variant('v2', { ...metadata, 'rdarts.format_version': '2' }), s),
+      /v2: format version "2" is not supported \(this code reads version 1\)/,
+    );
     assert.throws(() => loadCheckpoint(variant('tf', { ...metadata, 'rdarts.layout': 'tf' }), s), /tf: layout flag rdarts.layout is "tf"/);
     assert.throws(() => loadCheckpoint(variant('plain', {}), s), /plain: __metadata__ has no rdarts.format_version/);
-    assert.throws(() => loadCheckpoint(variant('step', { ...metadata, 'optimizer.alphas.step': 'x' }), s), /"optimizer.alphas.step" is "x"/);
+    assert.throws(
+      () => loadCheckpoint(variant('step', { ...metadata, 'optimizer.alphas.step': 'x' }), s),
+      /"optimizer.alphas.step" is "x"/,
+    );
     const other = new SearchNetwork({ space: SPACES.s3, C: 2, layers: 5, classes: 10, inChannels: 1, seed: 0 });
     assert.throws(() => loadCheckpoint(file, { ...s, net: other }), /holds a supernet .*"C":4.*; this network is .*"C":2/);
     other.dispose();
     const missing = path.join(tmp.dir, 'nope', 'x.safetensors');
-    assert.throws(() => loadCheckpoint(missing, s), (e: Error) => e.message.includes(missing));
+    assert.throws(
+      () => loadCheckpoint(missing, s),
+      (e: Error) => e.message.includes(missing),
+    );
     assert.deepStrictEqual(snapshot(s), before);
     assert.throws(() => saveCheckpoint(missing, { ...s, meta: { x: NaN } }), /meta.x: null is not a string/);
     assert.ok(!fs.existsSync(missing));

@@ -17,7 +17,10 @@ describe('acquireLock', () => {
       const target = path.join(dir, 'run');
       const release = acquireLock(target, 'search run x');
       assert.deepStrictEqual(JSON.parse(fs.readFileSync(path.join(target, LOCK_FILE), 'utf8')).pid, process.pid);
-      assert.throws(() => acquireLock(target, 'search run x'), /search run x in .*run is being computed by this process \(since .*\); .*remove .*\.lock if that process is gone/);
+      assert.throws(
+        () => acquireLock(target, 'search run x'),
+        /search run x in .*run is being computed by this process \(since .*\); .*remove .*\.lock if that process is gone/,
+      );
       assert.deepStrictEqual(fs.readdirSync(target), ['.lock'], 'no temporary file is left behind');
       release();
       assert.ok(!fs.existsSync(path.join(target, LOCK_FILE)));
@@ -35,7 +38,10 @@ describe('acquireLock', () => {
       await new Promise((resolve) => setTimeout(resolve, 200));
       const since = new Date().toISOString();
       writeLock(dir, pid, os.hostname(), since);
-      assert.throws(() => acquireLock(dir, 'evaluation e'), new RegExp(`evaluation e in .* is being computed by process ${pid} on .*since ${since}`));
+      assert.throws(
+        () => acquireLock(dir, 'evaluation e'),
+        new RegExp(`evaluation e in .* is being computed by process ${pid} on .*since ${since}`),
+      );
       // The same pid, but the lock is older than the process: the pid was reused, the lock is stale.
       writeLock(dir, pid, os.hostname(), '2020-01-01T00:00:00.000Z');
       acquireLock(dir, 'evaluation e')();
@@ -58,7 +64,10 @@ describe('acquireLock', () => {
       writeLock(dir, 1, 'elsewhere.example');
       assert.throws(() => acquireLock(dir, 'run'), /process 1 on elsewhere\.example/);
       fs.writeFileSync(path.join(dir, LOCK_FILE), '{"pid":');
-      assert.throws(() => acquireLock(dir, 'run'), /run in .*: .*\.lock is unreadable \(.*\); if no process is computing it, remove the file/);
+      assert.throws(
+        () => acquireLock(dir, 'run'),
+        /run in .*: .*\.lock is unreadable \(.*\); if no process is computing it, remove the file/,
+      );
       assert.deepStrictEqual(fs.readdirSync(dir), ['.lock']);
     } finally {
       cleanup();
@@ -74,12 +83,20 @@ describe('acquireLock across processes', () => {
       const go = ${Date.now() + 4000}; while (Date.now() < go) {}
       try { const release = acquireLock(${JSON.stringify(dir)}, 'x'); console.log('got'); setTimeout(release, 1500); }
       catch (e) { console.log('refused'); }`;
-    const outputs = await Promise.all(Array.from({ length: n }, () => new Promise<string>((resolve) => {
-      const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: repoRoot });
-      let out = '';
-      child.stdout.on('data', (d) => { out += d; });
-      child.on('close', () => resolve(out.trim()));
-    })));
+    const outputs = await Promise.all(
+      Array.from(
+        { length: n },
+        () =>
+          new Promise<string>((resolve) => {
+            const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: repoRoot });
+            let out = '';
+            child.stdout.on('data', (d) => {
+              out += d;
+            });
+            child.on('close', () => resolve(out.trim()));
+          }),
+      ),
+    );
     return outputs.filter((o) => o === 'got').length;
   }
 
@@ -88,7 +105,7 @@ describe('acquireLock across processes', () => {
     const { dir, cleanup } = tempDir();
     try {
       assert.strictEqual(await contend(dir, 4), 1);
-      writeLock(dir, 999999999, os.hostname());  // no such process: stale
+      writeLock(dir, 999999999, os.hostname()); // no such process: stale
       assert.strictEqual(await contend(dir, 4), 1);
       assert.deepStrictEqual(fs.readdirSync(dir), []);
     } finally {
@@ -100,10 +117,14 @@ describe('acquireLock across processes', () => {
 describe('read-only mode (RDARTS_NO_COMPUTE)', () => {
   it('is on for any value but empty and 0, and names what is missing and how to compute it', () => {
     assert.strictEqual(NO_COMPUTE_ENV, 'RDARTS_NO_COMPUTE');
-    assert.deepStrictEqual(['1', 'yes', '', '0', undefined].map((v) => computeDisabled(v === undefined ? {} : { RDARTS_NO_COMPUTE: v })),
-      [true, true, false, false, false]);
-    assert.throws(() => assertMayCompute('search run abc', 'run X', { RDARTS_NO_COMPUTE: '1' }),
-      /^Error: search run abc is not finished and RDARTS_NO_COMPUTE is set \(read-only\); run X$/);
+    assert.deepStrictEqual(
+      ['1', 'yes', '', '0', undefined].map((v) => computeDisabled(v === undefined ? {} : { RDARTS_NO_COMPUTE: v })),
+      [true, true, false, false, false],
+    );
+    assert.throws(
+      () => assertMayCompute('search run abc', 'run X', { RDARTS_NO_COMPUTE: '1' }),
+      /^Error: search run abc is not finished and RDARTS_NO_COMPUTE is set \(read-only\); run X$/,
+    );
     assertMayCompute('search run abc', 'run X', {});
   });
 });

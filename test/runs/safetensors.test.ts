@@ -2,7 +2,13 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  checkTensorSet, decodeSafetensors, encodeSafetensors, loadSafetensors, saveSafetensors, TensorRecord, TensorSet,
+  checkTensorSet,
+  decodeSafetensors,
+  encodeSafetensors,
+  loadSafetensors,
+  saveSafetensors,
+  TensorRecord,
+  TensorSet,
 } from '../../lib/runs/safetensors';
 import { repoRoot, tempDir } from '../helpers';
 
@@ -32,12 +38,25 @@ const sample: TensorSet = {
 
 describe('encodeSafetensors', () => {
   it('writes one F32 [2] tensor holding [1, 2] byte for byte as the format specifies', () => {
-    const json = '{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}';  // 54 bytes
+    const json = '{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}'; // 54 bytes
     const expected = Uint8Array.from([
-      56, 0, 0, 0, 0, 0, 0, 0,  // u64 little-endian header length: 54 padded to 56
+      56,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0, // u64 little-endian header length: 54 padded to 56
       ...Buffer.from(json + '  ', 'ascii'),
-      0x00, 0x00, 0x80, 0x3f,  // 1.0f little-endian
-      0x00, 0x00, 0x00, 0x40,  // 2.0f little-endian
+      0x00,
+      0x00,
+      0x80,
+      0x3f, // 1.0f little-endian
+      0x00,
+      0x00,
+      0x00,
+      0x40, // 2.0f little-endian
     ]);
     const bytes = encodeSafetensors({ x: { dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) } });
     assert.deepStrictEqual(Buffer.from(bytes), Buffer.from(expected));
@@ -88,7 +107,7 @@ describe('decodeSafetensors', () => {
     const { tensors } = decodeSafetensors(shifted.subarray(3));
     assert.deepStrictEqual(tensors, sample);
     shifted.fill(0);
-    assert.strictEqual(tensors.step.data[0], -7);  // a copy, not a view
+    assert.strictEqual(tensors.step.data[0], -7); // a copy, not a view
   });
 
   it('accepts tensors listed out of data order', () => {
@@ -105,7 +124,7 @@ describe('decodeSafetensors', () => {
     const bytes = fileOf({});
     bytes[0] = 200;
     assert.throws(() => decodeSafetensors(bytes, 'x.st'), /x\.st: header length 200 goes beyond the file \(16 bytes\)/);
-    bytes.set([0, 0, 0, 0, 0, 0, 0, 0x80]);  // 2^63: must not wrap around
+    bytes.set([0, 0, 0, 0, 0, 0, 0, 0x80]); // 2^63: must not wrap around
     assert.throws(() => decodeSafetensors(bytes, 'x.st'), /x\.st: header length 9223372036854775808 goes beyond/);
   });
 
@@ -155,7 +174,7 @@ describe('decodeSafetensors', () => {
     };
     assert.deepStrictEqual(tensors, expected);
     assert.deepStrictEqual(metadata, { format: 'pt', source: 'safetensors_ref.py' });
-    assert.deepStrictEqual(Buffer.from(encodeSafetensors(expected, metadata)), bytes);  // byte for byte
+    assert.deepStrictEqual(Buffer.from(encodeSafetensors(expected, metadata)), bytes); // byte for byte
   });
 });
 
@@ -178,9 +197,15 @@ describe('loadSafetensors', () => {
     const { dir, cleanup } = tempDir();
     try {
       const file = path.join(dir, 'none.safetensors');
-      assert.throws(() => loadSafetensors(file), (e: Error) => e.message === `loadSafetensors: no file at ${file}`);
+      assert.throws(
+        () => loadSafetensors(file),
+        (e: Error) => e.message === `loadSafetensors: no file at ${file}`,
+      );
       fs.writeFileSync(file, 'abc');
-      assert.throws(() => loadSafetensors(file), (e: Error) => e.message.startsWith(`safetensors ${file}: file is 3 bytes`));
+      assert.throws(
+        () => loadSafetensors(file),
+        (e: Error) => e.message.startsWith(`safetensors ${file}: file is 3 bytes`),
+      );
     } finally {
       cleanup();
     }
@@ -206,14 +231,20 @@ describe('checkTensorSet', () => {
       'x.1': { dtype: 'U8', shape: [1], data: new Uint8Array(1) },
       'x.0': { dtype: 'U8', shape: [1], data: new Uint8Array(1) },
     };
-    assert.throws(() => checkTensorSet(actual, model, 'ckpt.safetensors'), (e: Error) => {
-      assert.strictEqual(e.message, [
-        'ckpt.safetensors: tensors do not match the model',
-        '  missing: step',
-        '  extra: x.0, x.1',
-        '  misshapen: a.b (expected F32[3], found F64[3]); a.w (expected [2,3], found F32[3,2])',
-      ].join('\n'));
-      return true;
-    });
+    assert.throws(
+      () => checkTensorSet(actual, model, 'ckpt.safetensors'),
+      (e: Error) => {
+        assert.strictEqual(
+          e.message,
+          [
+            'ckpt.safetensors: tensors do not match the model',
+            '  missing: step',
+            '  extra: x.0, x.1',
+            '  misshapen: a.b (expected F32[3], found F64[3]); a.w (expected [2,3], found F32[3,2])',
+          ].join('\n'),
+        );
+        return true;
+      },
+    );
   });
 });

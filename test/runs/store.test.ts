@@ -5,8 +5,20 @@ import { backendInfo } from '../../lib/backend';
 import { resolveConfig, runId, type SearchConfig } from '../../lib/config/search_config';
 import { loadCheckpoint } from '../../lib/runs/checkpoint';
 import {
-  appendEpoch, checkpointEpochs, checkpointFile, createRun, latestCheckpoint, listRuns, markDone, prepareResume,
-  pruneCheckpoints, readEpochs, readRun, runDirFor, saveEpochCheckpoint, truncateEpochs,
+  appendEpoch,
+  checkpointEpochs,
+  checkpointFile,
+  createRun,
+  latestCheckpoint,
+  listRuns,
+  markDone,
+  prepareResume,
+  pruneCheckpoints,
+  readEpochs,
+  readRun,
+  runDirFor,
+  saveEpochCheckpoint,
+  truncateEpochs,
 } from '../../lib/runs/store';
 import { Adam, Sgd } from '../../lib/search/optim';
 import type { EpochRecord } from '../../lib/search/records';
@@ -19,25 +31,35 @@ import { assertNoTensorLeak, tempDir } from '../helpers';
 /** A plausible record of `epoch` for S3: seeded alphas, their softmax and genotype. */
 function makeRecord(epoch: number, seed = 0): EpochRecord {
   let s = seed * 1000 + epoch + 1;
-  const rand = () => ((s = (s * 16807) % 2147483647) / 2147483647) - 0.5;
+  const rand = () => (s = (s * 16807) % 2147483647) / 2147483647 - 0.5;
   const cell = (ops: readonly (readonly string[])[]) => ops.map((row) => row.map(() => rand() * 1e-3 * (epoch + 1)));
-  const softmax = (rows: number[][]) => rows.map((r) => {
-    const e = r.map((v) => Math.exp(v - Math.max(...r)));
-    return e.map((v) => v / e.reduce((a, b) => a + b, 0));
-  });
+  const softmax = (rows: number[][]) =>
+    rows.map((r) => {
+      const e = r.map((v) => Math.exp(v - Math.max(...r)));
+      return e.map((v) => v / e.reduce((a, b) => a + b, 0));
+    });
   const alphas = { normal: cell(SPACES.s3.normal), reduce: cell(SPACES.s3.reduce) };
   const acc = 0.1 + 0.05 * epoch;
   return {
-    epoch, lr: 0.025 * (1 + Math.cos(Math.PI * epoch / 10)) / 2, steps: 4,
-    train: { loss: 2.3 - 0.1 * epoch, accuracy: acc }, search: { loss: 2.31 - 0.1 * epoch, accuracy: acc - 0.01 },
+    epoch,
+    lr: (0.025 * (1 + Math.cos((Math.PI * epoch) / 10))) / 2,
+    steps: 4,
+    train: { loss: 2.3 - 0.1 * epoch, accuracy: acc },
+    search: { loss: 2.31 - 0.1 * epoch, accuracy: acc - 0.01 },
     valid: { loss: 2.32 - 0.1 * epoch, accuracy: acc - 0.02 },
-    alphas, weights: { normal: softmax(alphas.normal), reduce: softmax(alphas.reduce) },
-    genotype: genotype(alphas, SPACES.s3), seconds: { search: 1.5, valid: 0.25 }, backend: 'cpu',
+    alphas,
+    weights: { normal: softmax(alphas.normal), reduce: softmax(alphas.reduce) },
+    genotype: genotype(alphas, SPACES.s3),
+    seconds: { search: 1.5, valid: 0.25 },
+    backend: 'cpu',
   };
 }
 
 const config = (over: { seed?: number; epochs?: number } = {}): SearchConfig => resolveConfig('smoke', { epochs: 6, ...over });
-const touch = (file: string) => { fs.mkdirSync(path.dirname(file), { recursive: true }); fs.writeFileSync(file, ''); };
+const touch = (file: string) => {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, '');
+};
 
 describe('run store', () => {
   let tmp: ReturnType<typeof tempDir>;
@@ -50,7 +72,10 @@ describe('run store', () => {
     for (const e of checkpoints) touch(checkpointFile(dir, e));
     return dir;
   }
-  beforeEach(() => { tmp = tempDir(); root = path.join(tmp.dir, 'runs'); });
+  beforeEach(() => {
+    tmp = tempDir();
+    root = path.join(tmp.dir, 'runs');
+  });
   afterEach(() => tmp.cleanup());
 
   describe('createRun / readRun', () => {
@@ -82,20 +107,32 @@ describe('run store', () => {
     it('throws, naming the run directory, when it holds another config', () => {
       const dir = createRun(config(), root);
       const other = createRun(config({ seed: 9 }), root);
-      fs.copyFileSync(path.join(other, 'config.json'), path.join(dir, 'config.json'));  // a simulated collision
-      assert.throws(() => createRun(config(), root), (e: Error) => e.message.includes(`run directory ${dir} holds another config`));
+      fs.copyFileSync(path.join(other, 'config.json'), path.join(dir, 'config.json')); // a simulated collision
+      assert.throws(
+        () => createRun(config(), root),
+        (e: Error) => e.message.includes(`run directory ${dir} holds another config`),
+      );
     });
 
     it('names a missing directory, and a config.json that fails validation or was edited', () => {
       const missing = path.join(root, 'nope');
-      assert.throws(() => readRun(missing), (e: Error) => e.message.includes(`run directory ${missing} does not exist`));
+      assert.throws(
+        () => readRun(missing),
+        (e: Error) => e.message.includes(`run directory ${missing} does not exist`),
+      );
       const dir = run();
       const file = path.join(dir, 'config.json');
       const stored = JSON.parse(fs.readFileSync(file, 'utf8'));
       fs.writeFileSync(file, JSON.stringify({ ...stored, config: { ...stored.config, batchSize: -3 } }));
-      assert.throws(() => readRun(dir), (e: Error) => e.message.includes(`search config (${file}): batchSize: must be a positive integer, got -3`));
+      assert.throws(
+        () => readRun(dir),
+        (e: Error) => e.message.includes(`search config (${file}): batchSize: must be a positive integer, got -3`),
+      );
       fs.writeFileSync(file, JSON.stringify({ ...stored, config: { ...stored.config, batchSize: 16 } }));
-      assert.throws(() => readRun(dir), (e: Error) => e.message.includes(`${file}: runId "${stored.runId}" does not match its config`));
+      assert.throws(
+        () => readRun(dir),
+        (e: Error) => e.message.includes(`${file}: runId "${stored.runId}" does not match its config`),
+      );
     });
   });
 
@@ -107,7 +144,10 @@ describe('run store', () => {
       const text = fs.readFileSync(path.join(dir, 'epochs.jsonl'), 'utf8');
       assert.strictEqual(text.split('\n').length, 4);
       assert.ok(text.endsWith('}\n'));
-      assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+      assert.deepStrictEqual(
+        fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
     });
 
     it('names the file and line of a corrupt line or an epoch out of order', () => {
@@ -115,11 +155,20 @@ describe('run store', () => {
       const file = path.join(dir, 'epochs.jsonl');
       const lines = fs.readFileSync(file, 'utf8').split('\n');
       fs.writeFileSync(file, [lines[0], lines[1].slice(0, 40), lines[2]].join('\n'));
-      assert.throws(() => readRun(dir), (e: Error) => e.message.includes(`${file}:2: not a valid JSON line`));
+      assert.throws(
+        () => readRun(dir),
+        (e: Error) => e.message.includes(`${file}:2: not a valid JSON line`),
+      );
       fs.writeFileSync(file, [lines[0], lines[2], ''].join('\n'));
-      assert.throws(() => readEpochs(dir), (e: Error) => e.message.includes(`${file}:2: epoch 2, expected 1`));
+      assert.throws(
+        () => readEpochs(dir),
+        (e: Error) => e.message.includes(`${file}:2: epoch 2, expected 1`),
+      );
       fs.writeFileSync(file, [lines[0], '[1]', ''].join('\n'));
-      assert.throws(() => readEpochs(dir), (e: Error) => e.message.includes(`${file}:2: not a JSON object`));
+      assert.throws(
+        () => readEpochs(dir),
+        (e: Error) => e.message.includes(`${file}:2: not a JSON object`),
+      );
     });
   });
 
@@ -139,7 +188,10 @@ describe('run store', () => {
     it('drops records after the latest checkpoint, or all of them without one', () => {
       const dir = run(4, [0, 1]);
       assert.deepStrictEqual(prepareResume(dir).startEpoch, 2);
-      assert.deepStrictEqual(readEpochs(dir).map((r) => r.epoch), [0, 1]);
+      assert.deepStrictEqual(
+        readEpochs(dir).map((r) => r.epoch),
+        [0, 1],
+      );
       const bare = run(3);
       assert.deepStrictEqual(prepareResume(bare), { startEpoch: 0, checkpoint: undefined });
       assert.deepStrictEqual(readEpochs(bare), []);
@@ -152,8 +204,14 @@ describe('run store', () => {
   describe('pruneCheckpoints', () => {
     it('deletes the rejected ones but never the latest or a newer one', () => {
       const dir = run(4, [0, 1, 2, 3, 4]);
-      assert.deepStrictEqual(pruneCheckpoints(dir, (e) => e % 2 === 0), [1]);
-      assert.deepStrictEqual(pruneCheckpoints(dir, () => false), [0, 2]);
+      assert.deepStrictEqual(
+        pruneCheckpoints(dir, (e) => e % 2 === 0),
+        [1],
+      );
+      assert.deepStrictEqual(
+        pruneCheckpoints(dir, () => false),
+        [0, 2],
+      );
       assert.deepStrictEqual(checkpointEpochs(dir), [3, 4]);
     });
   });
@@ -164,7 +222,10 @@ describe('run store', () => {
       markDone(dir, makeRecord(3).genotype, 3, 10);
       truncateEpochs(dir, 2);
       const back = readRun(dir);
-      assert.deepStrictEqual(back.epochs.map((r) => r.epoch), [0, 1]);
+      assert.deepStrictEqual(
+        back.epochs.map((r) => r.epoch),
+        [0, 1],
+      );
       assert.deepStrictEqual([back.done, back.genotype, back.lastCheckpoint?.epoch], [false, undefined, 1]);
       assert.deepStrictEqual(checkpointEpochs(dir), [0, 1]);
       assert.throws(() => truncateEpochs(dir, 3), /count must be an integer in \[0, 2\], got 3/);
@@ -185,7 +246,10 @@ describe('run store', () => {
       assert.strictEqual(back.finished!.seconds, 12.5);
       assert.ok(!Number.isNaN(Date.parse(back.finished!.finishedAt)));
       fs.rmSync(path.join(dir, 'genotype.json'));
-      assert.throws(() => readRun(dir), (e: Error) => e.message.includes(path.join(dir, 'genotype.json')));
+      assert.throws(
+        () => readRun(dir),
+        (e: Error) => e.message.includes(path.join(dir, 'genotype.json')),
+      );
     });
   });
 
@@ -224,12 +288,21 @@ describe('run store', () => {
       const invalid = run(1);
       fs.writeFileSync(path.join(invalid, 'config.json'), '{ "runId": ');
       const runs = listRuns(root);
-      assert.deepStrictEqual(runs.map((r) => [r.dir, r.status, r.epochs]),
-        [[partial, 'partial', 3], [empty, 'empty', 0], [done, 'done', 2], [invalid, 'invalid', 0]]);
+      assert.deepStrictEqual(
+        runs.map((r) => [r.dir, r.status, r.epochs]),
+        [
+          [partial, 'partial', 3],
+          [empty, 'empty', 0],
+          [done, 'done', 2],
+          [invalid, 'invalid', 0],
+        ],
+      );
       assert.match(runs[3].error!, /config\.json is not valid JSON/);
       const p = runs[0];
-      assert.deepStrictEqual([p.space, p.dataset, p.seed, p.plannedEpochs, p.lastValidAccuracy],
-        ['s3', 'fashion-mnist', readRun(partial).config.seed, 6, makeRecord(2).valid.accuracy]);
+      assert.deepStrictEqual(
+        [p.space, p.dataset, p.seed, p.plannedEpochs, p.lastValidAccuracy],
+        ['s3', 'fashion-mnist', readRun(partial).config.seed, 6, makeRecord(2).valid.accuracy],
+      );
       assert.strictEqual(runs[1].lastValidAccuracy, undefined);
     });
   });

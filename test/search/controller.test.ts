@@ -25,12 +25,18 @@ describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
   beforeEach(() => ({ dir: root, cleanup } = tempDir()));
   afterEach(() => cleanup());
   const run = (c: ReturnType<typeof config>, keepCheckpoint?: (e: number) => boolean) =>
-    ensureRun(c, { root, train: fakeDataset(), progress: 'off', fakeCurvature: debugSeries, ...(keepCheckpoint ? { keepCheckpoint } : {}) });
+    ensureRun(c, {
+      root,
+      train: fakeDataset(),
+      progress: 'off',
+      fakeCurvature: debugSeries,
+      ...(keepCheckpoint ? { keepCheckpoint } : {}),
+    });
 
   it("'stop' (DARTS-ES) ends the run at the decision epoch with the stop epoch's genotype", async () => {
     const { run: r } = await run(config('stop'));
     assert.ok(r.done);
-    assert.strictEqual(r.epochs.length, 21);  // epochs 0..20: it stopped at the decision
+    assert.strictEqual(r.epochs.length, 21); // epochs 0..20: it stopped at the decision
     assert.strictEqual(r.decisions.length, 1);
     const d = r.decisions[0];
     assert.deepStrictEqual([d.action, d.decisionEpoch, d.stopEpoch], ['stop', 20, 8]);
@@ -45,7 +51,13 @@ describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
     fs.rmSync(path.join(r.dir, 'DONE'));
     fs.rmSync(path.join(r.dir, 'genotype.json'));
     let steps = 0;
-    const again = await ensureRun(c, { root, train: fakeDataset(), progress: 'off', fakeCurvature: debugSeries, hooks: { step: () => steps++ } });
+    const again = await ensureRun(c, {
+      root,
+      train: fakeDataset(),
+      progress: 'off',
+      fakeCurvature: debugSeries,
+      hooks: { step: () => steps++ },
+    });
     assert.strictEqual(steps, 0);
     assert.ok(again.run.done);
     assert.deepStrictEqual(again.run.genotype, { epoch: 8, genotype: r.epochs[8].genotype });
@@ -54,7 +66,10 @@ describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
   it("'simulate' records the first decision and searches to the last epoch", async () => {
     const { run: r } = await run(config('simulate'));
     assert.strictEqual(r.epochs.length, 22);
-    assert.deepStrictEqual(r.decisions.map((d) => [d.action, d.decisionEpoch, d.stopEpoch]), [['simulate', 20, 8]]);
+    assert.deepStrictEqual(
+      r.decisions.map((d) => [d.action, d.decisionEpoch, d.stopEpoch]),
+      [['simulate', 20, 8]],
+    );
     assert.deepStrictEqual(r.genotype?.epoch, 21);
   });
 
@@ -67,8 +82,14 @@ describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
     const d = r.decisions[0];
     assert.deepStrictEqual([d.action, d.decisionEpoch, d.stopEpoch, d.l2.before], ['rollback', 20, 8, 3e-4]);
     assert.ok(Math.abs(d.l2.after - 3e-3) < 1e-15);
-    assert.deepStrictEqual(d.discarded?.map((x) => x.epoch), [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
-    assert.deepStrictEqual(r.epochs.map((x) => x.regularization?.l2), [...Array(9).fill(3e-4), ...Array(13).fill(d.l2.after)]);
+    assert.deepStrictEqual(
+      d.discarded?.map((x) => x.epoch),
+      [9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20],
+    );
+    assert.deepStrictEqual(
+      r.epochs.map((x) => x.regularization?.l2),
+      [...Array(9).fill(3e-4), ...Array(13).fill(d.l2.after)],
+    );
     // The discarded epochs searched with the old L2; the new ones differ from them.
     assert.notDeepStrictEqual(strip(r.epochs.slice(9, 21)), d.discarded);
 
@@ -79,9 +100,15 @@ describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
     state.weightOpt.options = { ...state.weightOpt.options, weightDecay: d.l2.after };
     const replay: EpochRecord[] = [];
     for (let e = 9; e < 22; e++) {
-      replay.push(await searchEpoch(c, data, state, e, {
-        measureCurvature: async (_n, b, s, epoch) => ({ ...r.epochs[epoch].hessian!, batchSize: b.y.shape[0], hvp: { ...r.epochs[epoch].hessian!.hvp, step: s.step } }),
-      }));
+      replay.push(
+        await searchEpoch(c, data, state, e, {
+          measureCurvature: async (_n, b, s, epoch) => ({
+            ...r.epochs[epoch].hessian!,
+            batchSize: b.y.shape[0],
+            hvp: { ...r.epochs[epoch].hessian!.hvp, step: s.step },
+          }),
+        }),
+      );
     }
     disposeSearchState(state);
     assert.deepStrictEqual(strip(replay), strip(r.epochs.slice(9)));
@@ -97,7 +124,10 @@ describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
       assert.strictEqual((await ensureRun(c, { ...opts, maxEpochs: 21 })).status, 'interrupted');
       const resumed = await ensureRun(c, opts);
       assert.strictEqual(resumed.status, 'resumed');
-      assert.strictEqual(fs.readFileSync(path.join(resumed.run.dir, 'epochs.jsonl'), 'utf8'), fs.readFileSync(path.join(whole.dir, 'epochs.jsonl'), 'utf8'));
+      assert.strictEqual(
+        fs.readFileSync(path.join(resumed.run.dir, 'epochs.jsonl'), 'utf8'),
+        fs.readFileSync(path.join(whole.dir, 'epochs.jsonl'), 'utf8'),
+      );
       assert.deepStrictEqual(resumed.run.decisions, whole.decisions);
     } finally {
       other.cleanup();

@@ -11,7 +11,19 @@ export function fakeDataset(n = 48): Dataset {
     images[i] = s >>> 24;
   }
   const labels = new Uint8Array(n).map((_, i) => i % 10);
-  return { name: 'fashion-mnist', split: 'train', images, labels, n, height: 8, width: 8, channels: 1, classes: 10, mean: [0.5], std: [0.29] };
+  return {
+    name: 'fashion-mnist',
+    split: 'train',
+    images,
+    labels,
+    n,
+    height: 8,
+    width: 8,
+    channels: 1,
+    classes: 10,
+    mean: [0.5],
+    std: [0.29],
+  };
 }
 
 export function smokeConfig(overrides: Record<string, unknown> = {}): SearchConfig {

@@ -38,10 +38,15 @@ const CASES: readonly GoldenCase[] = [
   { name: 'smoke-s3-second', overrides: { space: 's3', order: 'second' } },
   {
     name: 'smoke-s2-reg',
-    overrides: { space: 's2', regularization: { l2: 1e-3, dropPathProb: 0.3 }, augment: { cropPad: 2, flip: null, cutout: { length: 4, prob: 0.5 } } },
+    overrides: {
+      space: 's2',
+      regularization: { l2: 1e-3, dropPathProb: 0.3 },
+      augment: { cropPad: 2, flip: null, cutout: { length: 4, prob: 0.5 } },
+    },
   },
   ...(['stop', 'simulate', 'adaptive'] as const).map((earlyStop) => ({
-    name: `fake-${earlyStop}`, fake: true,
+    name: `fake-${earlyStop}`,
+    fake: true,
     overrides: { trainSubset: 48, batchSize: 8, epochs: 22, earlyStop, controller: { startEpoch: 20 } },
   })),
 ];
@@ -49,26 +54,36 @@ const CASES: readonly GoldenCase[] = [
 describe('search records are byte-identical to the golden ones (test/fixtures/golden)', function () {
   this.timeout(300_000);
   for (const c of CASES) {
-    it(c.name, () => withTempDir(async (root) => {
-      const { run } = await ensureRun(resolveConfig('smoke', c.overrides as never), {
-        root, progress: 'off', ...(c.fake ? { train: fakeDataset(), fakeCurvature: debugSeries } : {}),
-      });
-      for (const f of FILES) {
-        const [got, golden] = [path.join(run.dir, f), path.join(GOLDEN, `${c.name}.${f}`)];
-        if (WRITE) {
-          if (fs.existsSync(got)) fs.copyFileSync(got, golden);
-          continue;
+    it(c.name, () =>
+      withTempDir(async (root) => {
+        const { run } = await ensureRun(resolveConfig('smoke', c.overrides as never), {
+          root,
+          progress: 'off',
+          ...(c.fake ? { train: fakeDataset(), fakeCurvature: debugSeries } : {}),
+        });
+        for (const f of FILES) {
+          const [got, golden] = [path.join(run.dir, f), path.join(GOLDEN, `${c.name}.${f}`)];
+          if (WRITE) {
+            if (fs.existsSync(got)) fs.copyFileSync(got, golden);
+            continue;
+          }
+          assert.strictEqual(
+            fs.existsSync(got),
+            fs.existsSync(golden),
+            `${f}: present here ${fs.existsSync(got)}, in the fixture ${fs.existsSync(golden)}`,
+          );
+          if (!fs.existsSync(got)) continue;
+          const [a, b] = [fs.readFileSync(got, 'utf8'), fs.readFileSync(golden, 'utf8')];
+          if (a !== b) {
+            const [la, lb] = [a.split('\n'), b.split('\n')];
+            const line = la.findIndex((l, i) => l !== lb[i]);
+            assert.fail(
+              `${c.name} ${f} differs from the golden file at line ${line + 1}:\n  got    ${la[line]?.slice(0, 300)}\n  golden ${lb[line]?.slice(0, 300)}`,
+            );
+          }
         }
-        assert.strictEqual(fs.existsSync(got), fs.existsSync(golden), `${f}: present here ${fs.existsSync(got)}, in the fixture ${fs.existsSync(golden)}`);
-        if (!fs.existsSync(got)) continue;
-        const [a, b] = [fs.readFileSync(got, 'utf8'), fs.readFileSync(golden, 'utf8')];
-        if (a !== b) {
-          const [la, lb] = [a.split('\n'), b.split('\n')];
-          const line = la.findIndex((l, i) => l !== lb[i]);
-          assert.fail(`${c.name} ${f} differs from the golden file at line ${line + 1}:\n  got    ${la[line]?.slice(0, 300)}\n  golden ${lb[line]?.slice(0, 300)}`);
-        }
-      }
-    }));
+      }),
+    );
   }
 
   it('a checkpoint written by the code before still loads, with the alphas of its record', async () => {

@@ -31,7 +31,7 @@ describe('searchEpoch', () => {
   it('records losses, accuracies, alphas, softmax weights and a genotype per epoch', async () => {
     const config = smokeConfig();
     const [r0, r1] = await run(config, 2);
-    assert.deepStrictEqual([r0.epoch, r1.epoch, r0.steps], [0, 1, 3]);  // 24 weight images / batch 8
+    assert.deepStrictEqual([r0.epoch, r1.epoch, r0.steps], [0, 1, 3]); // 24 weight images / batch 8
     assert.strictEqual(r0.lr, 0.025);
     assert.ok(r1.lr < r0.lr);
     for (const r of [r0, r1]) {
@@ -63,7 +63,10 @@ describe('searchEpoch', () => {
 
   it('measures the curvature at epochs 0, evalEvery, ... and the last, with its method and cost (PAPER.md 3)', async () => {
     const records = await run(smokeConfig({ epochs: 4, hessian: { evalEvery: 2, maxProducts: 4 } }), 4);
-    assert.deepStrictEqual(records.map((r) => r.hessian !== undefined), [true, false, true, true]);
+    assert.deepStrictEqual(
+      records.map((r) => r.hessian !== undefined),
+      [true, false, true, true],
+    );
     const h = records[0].hessian!;
     assert.strictEqual(h.method, 'lanczos');
     // Forward differences (the scaled presets): one gradient a product, plus the one at the alphas.
@@ -95,10 +98,16 @@ describe('searchEpoch', () => {
 
 describe('ScheduledDropPath in the search (PAPER.md 4)', () => {
   it('uses p e / (epochs - 1) per epoch, records it, changes the search and stays reproducible', async () => {
-    assert.deepStrictEqual([0, 1, 2].map((e) => dropPathAt(smokeConfig({ regularization: { dropPathProb: 0.4 } }), e)), [0, 0.2, 0.4]);
+    assert.deepStrictEqual(
+      [0, 1, 2].map((e) => dropPathAt(smokeConfig({ regularization: { dropPathProb: 0.4 } }), e)),
+      [0, 0.2, 0.4],
+    );
     const dp = smokeConfig({ regularization: { dropPathProb: 0.4 } });
     const a = await run(dp, 3);
-    assert.deepStrictEqual(a.map((r) => r.regularization), [0, 0.2, 0.4].map((p) => ({ l2: 3e-4, dropPathProb: p })));
+    assert.deepStrictEqual(
+      a.map((r) => r.regularization),
+      [0, 0.2, 0.4].map((p) => ({ l2: 3e-4, dropPathProb: p })),
+    );
     assert.deepStrictEqual(a, await run(dp, 3));
     const plain = await run(smokeConfig(), 3);
     assert.deepStrictEqual(a[0].alphas, plain[0].alphas, 'epoch 0: p = 0, the same search');

@@ -21,8 +21,12 @@ describe('ensureRun', () => {
   it('starts a run, then reads it back finished without searching again', async () => {
     const config = smokeConfig();
     const seen: string[] = [];
-    const first = await ensureRun(config, { root, train: fakeDataset(), progress: 'off',
-      hooks: { step: (i) => seen.push(`s${i.epoch}.${i.step}`), epoch: (r) => seen.push(`e${r.epoch}`) } });
+    const first = await ensureRun(config, {
+      root,
+      train: fakeDataset(),
+      progress: 'off',
+      hooks: { step: (i) => seen.push(`s${i.epoch}.${i.step}`), epoch: (r) => seen.push(`e${r.epoch}`) },
+    });
     assert.strictEqual(first.status, 'started');
     assert.deepStrictEqual(seen, ['s0.1', 's0.2', 's0.3', 'e0', 's1.1', 's1.2', 's1.3', 'e1', 's2.1', 's2.2', 's2.3', 'e2']);
     assert.ok(first.run.done && first.run.genotype);
@@ -61,7 +65,7 @@ describe('ensureRun', () => {
     while (!(fs.existsSync(epochsFile) && fs.readFileSync(epochsFile, 'utf8').trim().split('\n').length >= 1) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
-    await new Promise((r) => setTimeout(r, 150));  // into the next epoch
+    await new Promise((r) => setTimeout(r, 150)); // into the next epoch
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const stored = records(dir).trim().split('\n').length;
@@ -80,7 +84,7 @@ describe('ensureRun with bad data', () => {
     try {
       fs.mkdirSync(path.join(data, 'fashion-mnist'));
       for (const f of ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']) {
-        fs.writeFileSync(path.join(data, 'fashion-mnist', f), Buffer.from([0, 0, 8, 3, 0, 0]));  // truncated header
+        fs.writeFileSync(path.join(data, 'fashion-mnist', f), Buffer.from([0, 0, 8, 3, 0, 0])); // truncated header
       }
       const saved = process.env.RDARTS_DATA;
       process.env.RDARTS_DATA = data;

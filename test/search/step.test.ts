@@ -30,10 +30,13 @@ const snapshot = (vars: Iterable<tf.Variable>) => [...vars].map((v) => v.dataSyn
 
 describe('crossEntropy', () => {
   it('equals -log softmax at the label, averaged (closed form)', () => {
-    const logits = tf.tensor2d([[1, 2, 3], [0, 0, 0]]);
+    const logits = tf.tensor2d([
+      [1, 2, 3],
+      [0, 0, 0],
+    ]);
     const loss = crossEntropy(logits, tf.tensor1d([2, 0])).dataSync()[0];
     const lse = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3));
-    assertClose([loss], [((lse - 3) + Math.log(3)) / 2], 1e-6, 'loss');
+    assertClose([loss], [(lse - 3 + Math.log(3)) / 2], 1e-6, 'loss');
   });
 });
 
@@ -67,14 +70,13 @@ describe('alphaStep', () => {
 
   it('second order: restores the weights exactly, and equals the first order when xi = 0', () => {
     const s = setup();
-    weightStep(s.net, s.sgd, s.train, { lr: 0.025, gradClip: 5 });  // a momentum buffer exists
+    weightStep(s.net, s.sgd, s.train, { lr: 0.025, gradClip: 5 }); // a momentum buffer exists
     const w0 = snapshot(s.net.weights.values());
     const opts = { order: 'second' as const, trainBatch: s.train, momentum: 0.9, weightDecay: 3e-4 };
     const second = unrolledAlphaGrads(s.net, s.sgd, s.val, { ...opts, lr: 0.025 });
     assert.deepStrictEqual(snapshot(s.net.weights.values()), w0, 'weights restored');
     const zero = unrolledAlphaGrads(s.net, s.sgd, s.val, { ...opts, lr: 0 });
-    const first = tf.variableGrads(() => crossEntropy(s.net.forward(s.val.x, { training: true }), s.val.y),
-      [s.net.alphas.normal]);
+    const first = tf.variableGrads(() => crossEntropy(s.net.forward(s.val.x, { training: true }), s.val.y), [s.net.alphas.normal]);
     assertClose(zero.grads.get('alphas_normal')!.dataSync(), first.grads[s.net.alphas.normal.name].dataSync(), 1e-4, 'xi=0');
     // The implicit term is not zero at xi > 0.
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(second.grads.get('alphas_normal')!, zero.grads.get('alphas_normal')!))).dataSync()[0]);

@@ -15,7 +15,12 @@ class ToyNet implements Supernet {
   readonly alphas: { normal: tf.Variable; reduce: tf.Variable };
   constructor(seed: number) {
     const r = (shape: number[], s: number, scale: number) => tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed + s), scale));
-    this.weights = new Map([['w0', r([12, 6], 1, 0.5)], ['w1', r([12, 6], 2, 0.5)], ['v', r([6, 3], 3, 0.5)], ['b', r([2, 3], 4, 0.5)]]);
+    this.weights = new Map([
+      ['w0', r([12, 6], 1, 0.5)],
+      ['w1', r([12, 6], 2, 0.5)],
+      ['v', r([6, 3], 3, 0.5)],
+      ['b', r([2, 3], 4, 0.5)],
+    ]);
     this.alphas = { normal: r([1, 2], 5, 0.3), reduce: r([1, 2], 6, 0.3) };
   }
   forward(x: tf.Tensor4D): tf.Tensor2D {
@@ -23,8 +28,10 @@ class ToyNet implements Supernet {
       const flat = tf.reshape(x, [x.shape[0], 12]);
       const a = tf.softmax(this.alphas.normal).reshape([2]).unstack();
       const w = this.weights;
-      const h = tf.add(tf.mul(tf.tanh(tf.matMul(flat, w.get('w0') as tf.Tensor2D)), a[0]),
-        tf.mul(tf.tanh(tf.matMul(flat, w.get('w1') as tf.Tensor2D)), a[1]));
+      const h = tf.add(
+        tf.mul(tf.tanh(tf.matMul(flat, w.get('w0') as tf.Tensor2D)), a[0]),
+        tf.mul(tf.tanh(tf.matMul(flat, w.get('w1') as tf.Tensor2D)), a[1]),
+      );
       const bias = tf.matMul(tf.softmax(this.alphas.reduce), w.get('b') as tf.Tensor2D);
       return tf.add(tf.matMul(h as tf.Tensor2D, w.get('v') as tf.Tensor2D), bias) as tf.Tensor2D;
     });
@@ -32,7 +39,7 @@ class ToyNet implements Supernet {
 }
 
 describe('unrolledAlphaGrads', () => {
-  it('equals central differences of the unrolled objective L_val(w\'(alpha), alpha) (smooth toy net)', () => {
+  it("equals central differences of the unrolled objective L_val(w'(alpha), alpha) (smooth toy net)", () => {
     const net = new ToyNet(7);
     const batch = (s: number): Batch => ({
       x: tf.randomNormal([5, 2, 2, 3], 0, 1, 'float32', s) as tf.Tensor4D,
@@ -45,16 +52,17 @@ describe('unrolledAlphaGrads', () => {
     const got = unrolledAlphaGrads(net, sgd, val, { order: 'second', trainBatch: train, lr: xi, momentum: mu, weightDecay: lambda });
 
     // F(alpha) computed directly, in float32, from its definition (no momentum buffer yet: m = 0).
-    const F = (normal: number[], reduce: number[]): number => tf.tidy(() => {
-      net.alphas.normal.assign(tf.tensor2d([normal]));
-      net.alphas.reduce.assign(tf.tensor2d([reduce]));
-      const saved = new Map([...net.weights].map(([k, v]) => [k, v.clone()]));
-      const { grads } = tf.variableGrads(() => crossEntropy(net.forward(train.x), train.y), [...net.weights.values()]);
-      for (const p of net.weights.values()) p.assign(tf.sub(p, tf.mul(tf.add(grads[p.name], tf.mul(p, lambda)), xi)));
-      const value = crossEntropy(net.forward(val.x), val.y).dataSync()[0];
-      for (const [k, p] of net.weights) p.assign(saved.get(k) as tf.Tensor);
-      return value;
-    });
+    const F = (normal: number[], reduce: number[]): number =>
+      tf.tidy(() => {
+        net.alphas.normal.assign(tf.tensor2d([normal]));
+        net.alphas.reduce.assign(tf.tensor2d([reduce]));
+        const saved = new Map([...net.weights].map(([k, v]) => [k, v.clone()]));
+        const { grads } = tf.variableGrads(() => crossEntropy(net.forward(train.x), train.y), [...net.weights.values()]);
+        for (const p of net.weights.values()) p.assign(tf.sub(p, tf.mul(tf.add(grads[p.name], tf.mul(p, lambda)), xi)));
+        const value = crossEntropy(net.forward(val.x), val.y).dataSync()[0];
+        for (const [k, p] of net.weights) p.assign(saved.get(k) as tf.Tensor);
+        return value;
+      });
     const a0 = { normal: Array.from(net.alphas.normal.dataSync()), reduce: Array.from(net.alphas.reduce.dataSync()) };
     const h = 1e-2;
     for (const cell of ['normal', 'reduce'] as const) {
@@ -65,8 +73,10 @@ describe('unrolledAlphaGrads', () => {
         minus[cell][i] -= h;
         const fd = (F(plus.normal, plus.reduce) - F(minus.normal, minus.reduce)) / (2 * h);
         const analytic = got.grads.get(`alphas_${cell}`)!.dataSync()[i];
-        assert.ok(Math.abs(analytic - fd) <= 2e-3 * Math.max(1e-2, Math.abs(fd)) + 2e-5,
-          `alphas_${cell}[${i}]: unrolled ${analytic}, central differences ${fd}`);
+        assert.ok(
+          Math.abs(analytic - fd) <= 2e-3 * Math.max(1e-2, Math.abs(fd)) + 2e-5,
+          `alphas_${cell}[${i}]: unrolled ${analytic}, central differences ${fd}`,
+        );
       }
     }
     tf.dispose([...got.grads.values(), train.x, train.y, val.x, val.y]);

@@ -21,13 +21,22 @@ describe('EDGES', () => {
   it('numbers 14 edges node by node, s0 and s1 first', () => {
     assert.strictEqual(EDGES.length, NUM_EDGES);
     assert.strictEqual(NUM_NODES, 4);
-    assert.deepStrictEqual(EDGES.map((e) => e.node), [0, 0, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3]);
-    assert.deepStrictEqual(EDGES.map((e) => e.input), [0, 1, 0, 1, 2, 0, 1, 2, 3, 0, 1, 2, 3, 4]);
+    assert.deepStrictEqual(
+      EDGES.map((e) => e.node),
+      [0, 0, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3],
+    );
+    assert.deepStrictEqual(
+      EDGES.map((e) => e.input),
+      [0, 1, 0, 1, 2, 0, 1, 2, 3, 0, 1, 2, 3, 4],
+    );
     EDGES.forEach((e, i) => assert.strictEqual(e.edge, i));
   });
 
   it('gives each node its edges, and rejects a bad node', () => {
-    assert.deepStrictEqual(nodeEdges(2).map((e) => e.edge), [5, 6, 7, 8]);
+    assert.deepStrictEqual(
+      nodeEdges(2).map((e) => e.edge),
+      [5, 6, 7, 8],
+    );
     assert.throws(() => nodeEdges(4), /node=4 is not a node index/);
   });
 });

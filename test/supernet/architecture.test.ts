@@ -54,8 +54,13 @@ function gradsOf(net: SearchNetwork, x: tf.Tensor4D, y: tf.Tensor1D, options: Su
 
 /** The name prefixes of the ops that the discrete forward of `g` runs: `cells.<i>._ops.<edge>._ops.<k>.`. */
 function usedOps(net: SearchNetwork, g: Genotype): string[] {
-  return net.cells.flatMap((cell, i) => placeArchitecture(cell.reduction ? g.reduce : g.normal, cell.edges.map((e) => e.primitives), 'g')
-    .map(({ edge, op }) => `cells.${i}._ops.${edge}._ops.${cell.edges[edge].primitives.indexOf(op)}.`));
+  return net.cells.flatMap((cell, i) =>
+    placeArchitecture(
+      cell.reduction ? g.reduce : g.normal,
+      cell.edges.map((e) => e.primitives),
+      'g',
+    ).map(({ edge, op }) => `cells.${i}._ops.${edge}._ops.${cell.edges[edge].primitives.indexOf(op)}.`),
+  );
 }
 
 /** The weights that the discrete forward of `g` uses: stem, preprocessing, classifier, the entries' ops. */
@@ -93,11 +98,18 @@ describe('SearchNetwork.forward with architecture', () => {
     const reference = withOneHotMixture(net, DARTS_V2, () => gradsOf(net, x, y, options));
     const used = usedWeights(net, DARTS_V2);
     const withGrad = [...net.weights.keys()].filter((name) => discrete.has(name));
-    assert.deepStrictEqual(withGrad, [...used].filter((name) => net.weights.has(name)));
+    assert.deepStrictEqual(
+      withGrad,
+      [...used].filter((name) => net.weights.has(name)),
+    );
     assert.ok(withGrad.some((n) => n.includes('._ops.')) && withGrad.length < net.weights.size / 2, `${withGrad.length} weights`);
     for (const [name, g] of reference) {
       if (used.has(name)) assertClose((discrete.get(name) as tf.Tensor).dataSync(), g.dataSync(), 1e-4, name);
-      else assert.ok(g.dataSync().every((v) => v === 0), `${name}: an unused op has a zero gradient in the mixture`);
+      else
+        assert.ok(
+          g.dataSync().every((v) => v === 0),
+          `${name}: an unused op has a zero gradient in the mixture`,
+        );
     }
     tf.dispose([x, y, ...discrete.values(), ...reference.values()]);
     net.dispose();
@@ -136,8 +148,10 @@ describe('SearchNetwork.forward with architecture', () => {
 
 describe('checkArchitecture', () => {
   const base = sampleGenotype(SPACES.s1, new Rng(1));
-  const edit = (cell: 'normal' | 'reduce', i: number, entry: GenotypeEntry): Genotype =>
-    ({ ...base, [cell]: base[cell].map((e, j) => (j === i ? entry : e)) });
+  const edit = (cell: 'normal' | 'reduce', i: number, entry: GenotypeEntry): Genotype => ({
+    ...base,
+    [cell]: base[cell].map((e, j) => (j === i ? entry : e)),
+  });
 
   it('accepts sampled genotypes and DARTS_V2 in the DARTS space', () => {
     checkArchitecture(base, SPACES.s1);
@@ -146,19 +160,29 @@ describe('checkArchitecture', () => {
 
   it('rejects an op that the edge does not offer in the space, naming the entry', () => {
     // S1 reduce, edge 0 (s0 -> n0): max_pool_3x3, avg_pool_3x3.
-    assert.throws(() => checkArchitecture(edit('reduce', 0, ['sep_conv_3x3', 0]), SPACES.s1), new RegExp(
-      'architecture\\.reduce\\[0\\] \\(node 0\\): op "sep_conv_3x3" is not offered on edge 0 \\(s0 -> n0\\) ' +
-      'in space s1 \\(max_pool_3x3, avg_pool_3x3\\)'));
+    assert.throws(
+      () => checkArchitecture(edit('reduce', 0, ['sep_conv_3x3', 0]), SPACES.s1),
+      new RegExp(
+        'architecture\\.reduce\\[0\\] \\(node 0\\): op "sep_conv_3x3" is not offered on edge 0 \\(s0 -> n0\\) ' +
+          'in space s1 \\(max_pool_3x3, avg_pool_3x3\\)',
+      ),
+    );
     assert.throws(() => checkArchitecture(DARTS_V2, SPACES.s3), /architecture\.normal\[7\] \(node 3\): op "dil_conv_3x3"/);
   });
 
   it('rejects an input that is not a predecessor, a repeated input and a bad concat', () => {
-    assert.throws(() => checkArchitecture(edit('normal', 3, ['skip_connect', 3]), SPACES.s1),
-      /architecture\.normal\[3\] \(node 1\): input 3 is not a predecessor of node 1; use 0\.\.2/);
-    assert.throws(() => checkArchitecture(edit('normal', 1, ['skip_connect', base.normal[0][1]]), SPACES.s1),
-      /architecture\.normal\[1\] \(node 0\): both entries of node 0 take input/);
-    assert.throws(() => checkArchitecture({ ...base, normal: base.normal.slice(0, 7) }, SPACES.s1),
-      /architecture\.normal has 7 entries; expected 8/);
+    assert.throws(
+      () => checkArchitecture(edit('normal', 3, ['skip_connect', 3]), SPACES.s1),
+      /architecture\.normal\[3\] \(node 1\): input 3 is not a predecessor of node 1; use 0\.\.2/,
+    );
+    assert.throws(
+      () => checkArchitecture(edit('normal', 1, ['skip_connect', base.normal[0][1]]), SPACES.s1),
+      /architecture\.normal\[1\] \(node 0\): both entries of node 0 take input/,
+    );
+    assert.throws(
+      () => checkArchitecture({ ...base, normal: base.normal.slice(0, 7) }, SPACES.s1),
+      /architecture\.normal has 7 entries; expected 8/,
+    );
     assert.throws(() => checkArchitecture({ ...base, reduceConcat: [2, 3, 4] }, SPACES.s1), /architecture\.reduceConcat is \[2,3,4\]/);
   });
 
@@ -167,8 +191,10 @@ describe('checkArchitecture', () => {
     const x = images();
     assert.throws(() => net.forward(x, { training: false, architecture: DARTS_V2 }), /options\.architecture\.normal\[7\] \(node 3\)/);
     const alphas = { normal: net.alphas.normal as tf.Tensor2D, reduce: net.alphas.reduce as tf.Tensor2D };
-    assert.throws(() => net.forward(x, { training: false, alphas, architecture: sampleGenotype(SPACES.s3, new Rng(2)) }),
-      /options\.alphas and options\.architecture exclude each other/);
+    assert.throws(
+      () => net.forward(x, { training: false, alphas, architecture: sampleGenotype(SPACES.s3, new Rng(2)) }),
+      /options\.alphas and options\.architecture exclude each other/,
+    );
     x.dispose();
     net.dispose();
   });

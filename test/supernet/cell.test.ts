@@ -19,7 +19,10 @@ describe('SearchCell', () => {
     const yr = reduce.apply(s0, s1, w, ctx);
     assert.deepStrictEqual(yn.shape, [2, 8, 8, 16]);
     assert.deepStrictEqual(yr.shape, [2, 4, 4, 16]);
-    assert.deepStrictEqual(reduce.edges.map((e) => e.stride), [2, 2, 2, 2, 1, 2, 2, 1, 1, 2, 2, 1, 1, 1]);
+    assert.deepStrictEqual(
+      reduce.edges.map((e) => e.stride),
+      [2, 2, 2, 2, 1, 2, 2, 1, 1, 2, 2, 1, 1, 1],
+    );
     tf.dispose([s0, s1, a, w, yn, yr]);
     normal.dispose();
     reduce.dispose();
@@ -28,9 +31,15 @@ describe('SearchCell', () => {
   it('preprocesses s0 with FactorizedReduce after a reduction cell, and names as the DARTS Cell', () => {
     const cell = new SearchCell(SPACES.s2, { cPrevPrev: 8, cPrev: 16, C: 8, reduction: false, reductionPrev: true });
     const names = cell.variables.map((v) => v.name);
-    assert.deepStrictEqual(names.slice(0, 7), ['preprocess0.conv_1.weight', 'preprocess0.conv_2.weight',
-      'preprocess0.bn.running_mean', 'preprocess0.bn.running_var', 'preprocess1.op.1.weight',
-      'preprocess1.op.2.running_mean', 'preprocess1.op.2.running_var']);
+    assert.deepStrictEqual(names.slice(0, 7), [
+      'preprocess0.conv_1.weight',
+      'preprocess0.conv_2.weight',
+      'preprocess0.bn.running_mean',
+      'preprocess0.bn.running_var',
+      'preprocess1.op.1.weight',
+      'preprocess1.op.2.running_mean',
+      'preprocess1.op.2.running_var',
+    ]);
     assert.ok(names.includes('_ops.13._ops.1.op.7.running_var'));
     const ctx = new ForwardContext({ training: true });
     const s0 = tf.randomNormal([2, 8, 8, 8], 0, 1, 'float32', 1) as tf.Tensor4D;

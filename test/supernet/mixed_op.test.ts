@@ -9,7 +9,10 @@ const ctx = () => new ForwardContext({ training: true, updateRunningStats: false
 
 describe('softmaxRows', () => {
   it('matches a softmax computed by hand, row by row', () => {
-    const a = tf.tensor2d([[0.1, -0.2, 0.3], [2, 2, 2]]);
+    const a = tf.tensor2d([
+      [0.1, -0.2, 0.3],
+      [2, 2, 2],
+    ]);
     const w = softmaxRows(a);
     const e = [0.1, -0.2, 0.3].map(Math.exp);
     const s = e.reduce((p, q) => p + q);
@@ -21,11 +24,26 @@ describe('softmaxRows', () => {
     // d/da_j of c . softmax(a): compared with (f(a + h e_j) - f(a - h e_j)) / 2h in float64 by hand.
     const c = [1, -2, 0.5];
     const a = [0.1, -0.2, 0.3];
-    const f = (v: number[]) => { const e = v.map(Math.exp); const s = e.reduce((p, q) => p + q); return e.reduce((p, q, i) => p + c[i] * q / s, 0); };
-    const fd = a.map((_, j) => { const h = 1e-5; const up = [...a]; const dn = [...a]; up[j] += h; dn[j] -= h; return (f(up) - f(dn)) / (2 * h); });
+    const f = (v: number[]) => {
+      const e = v.map(Math.exp);
+      const s = e.reduce((p, q) => p + q);
+      return e.reduce((p, q, i) => p + (c[i] * q) / s, 0);
+    };
+    const fd = a.map((_, j) => {
+      const h = 1e-5;
+      const up = [...a];
+      const dn = [...a];
+      up[j] += h;
+      dn[j] -= h;
+      return (f(up) - f(dn)) / (2 * h);
+    });
     const ct = tf.tensor2d([c]);
     const at = tf.tensor2d([a]);
-    const g = tf.grad((v: tf.Tensor) => softmaxRows(v as tf.Tensor2D).mul(ct).sum())(at);
+    const g = tf.grad((v: tf.Tensor) =>
+      softmaxRows(v as tf.Tensor2D)
+        .mul(ct)
+        .sum(),
+    )(at);
     assertClose(g.dataSync(), fd, 1e-5, 'gradient');
     tf.dispose([ct, at, g]);
   });
@@ -47,8 +65,12 @@ describe('MixedOp', () => {
   it('appends an affine-free BN to the pools and names variables as the DARTS MixedOp', () => {
     const m = new MixedOp(SPACES.darts.normal[0], 4, 1);
     const names = m.variables.map((v) => v.name);
-    assert.deepStrictEqual(names.slice(0, 4), ['_ops.1.1.running_mean', '_ops.1.1.running_var',
-      '_ops.2.1.running_mean', '_ops.2.1.running_var']);
+    assert.deepStrictEqual(names.slice(0, 4), [
+      '_ops.1.1.running_mean',
+      '_ops.1.1.running_var',
+      '_ops.2.1.running_mean',
+      '_ops.2.1.running_var',
+    ]);
     assert.ok(names.includes('_ops.4.op.1.weight') && names.includes('_ops.7.op.3.running_var'));
     assert.ok(!names.some((n) => n.startsWith('_ops.0.') || n.startsWith('_ops.3.')));
     m.dispose();

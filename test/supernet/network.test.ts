@@ -19,7 +19,11 @@ function values(network: SearchNetwork): number[] {
 describe('SearchNetwork.numParams', () => {
   // PAPER.md 2: supernet weight counts at C = 16, L = 8, 3 input channels.
   const PAPER: Record<SpaceName, [number, number]> = {
-    s1: [405146, 428276], s2: [665466, 688596], s3: [665466, 688596], s4: [624506, 647636], darts: [1930618, 1953748],
+    s1: [405146, 428276],
+    s2: [665466, 688596],
+    s3: [665466, 688596],
+    s4: [624506, 647636],
+    darts: [1930618, 1953748],
   };
   for (const space of SPACE_NAMES) {
     it(`matches PAPER.md for ${space} with 10 and 100 classes`, () => {
@@ -41,14 +45,20 @@ describe('SearchNetwork', () => {
       assert.deepStrictEqual(net.alphas.reduce.shape, [14, ks[space]]);
       assert.ok([...net.weights.values()].every((w) => w !== net.alphas.normal && w !== net.alphas.reduce));
       const a = net.alphas.normal.dataSync();
-      assert.ok(a.every((v) => Math.abs(v) < 6e-3), 'alphas are 1e-3 N(0, 1)');
+      assert.ok(
+        a.every((v) => Math.abs(v) < 6e-3),
+        'alphas are 1e-3 N(0, 1)',
+      );
       net.dispose();
     }
   });
 
   it('puts reduction cells at floor(L/3) and floor(2L/3)', () => {
     const net = new SearchNetwork({ space: SPACES.s2, C: 2, layers: 8, classes: 10, inChannels: 1, seed: 0 });
-    assert.deepStrictEqual(net.cells.map((c, i) => (c.reduction ? i : -1)).filter((i) => i >= 0), [2, 5]);
+    assert.deepStrictEqual(
+      net.cells.map((c, i) => (c.reduction ? i : -1)).filter((i) => i >= 0),
+      [2, 5],
+    );
     net.dispose();
   });
 
@@ -56,14 +66,26 @@ describe('SearchNetwork', () => {
     const net = new SearchNetwork({ space: SPACES.s3, C: 16, layers: 8, classes: 10, inChannels: 3, seed: 0 });
     const shapes = torchStateDictShapes(net);
     const names = Object.keys(shapes);
-    assert.deepStrictEqual(names.slice(0, 5), ['stem.0.weight', 'stem.1.weight', 'stem.1.bias', 'stem.1.running_mean', 'stem.1.running_var']);
+    assert.deepStrictEqual(names.slice(0, 5), [
+      'stem.0.weight',
+      'stem.1.weight',
+      'stem.1.bias',
+      'stem.1.running_mean',
+      'stem.1.running_var',
+    ]);
     assert.deepStrictEqual(shapes['stem.0.weight'], [48, 3, 3, 3]);
     assert.deepStrictEqual(shapes['cells.3.preprocess0.conv_1.weight'], [16, 64, 1, 1]);
     assert.deepStrictEqual(shapes['cells.0._ops.4._ops.2.op.1.weight'], [16, 1, 3, 3]);
     assert.deepStrictEqual(shapes['classifier.weight'], [10, 256]);
     assert.deepStrictEqual(names.slice(-2), ['classifier.weight', 'classifier.bias']);
-    assert.deepStrictEqual([...net.weights.keys()], names.filter((n) => !/running_(mean|var)$/.test(n)));
-    assert.deepStrictEqual([...net.buffers.keys()], names.filter((n) => /running_(mean|var)$/.test(n)));
+    assert.deepStrictEqual(
+      [...net.weights.keys()],
+      names.filter((n) => !/running_(mean|var)$/.test(n)),
+    );
+    assert.deepStrictEqual(
+      [...net.buffers.keys()],
+      names.filter((n) => /running_(mean|var)$/.test(n)),
+    );
     assert.ok([...net.buffers.values()].every((b) => !b.trainable));
     net.dispose();
   });
@@ -132,7 +154,10 @@ describe('SearchNetwork', () => {
     for (const v of vars) assert.ok(grads[v.name].dataSync().every(Number.isFinite), v.name);
     assert.ok(grads[net.alphas.normal.name].abs().sum().dataSync()[0] > 0);
     tf.dispose([value, ...Object.values(grads)]);
-    await assertNoTensorLeak(() => { const r = step(); tf.dispose([r.value, ...Object.values(r.grads)]); });
+    await assertNoTensorLeak(() => {
+      const r = step();
+      tf.dispose([r.value, ...Object.values(r.grads)]);
+    });
     x.dispose();
     net.dispose();
   });
@@ -141,7 +166,11 @@ describe('SearchNetwork', () => {
     const before = tf.memory().numTensors;
     const net = small('darts');
     const x = images();
-    await assertNoTensorLeak(() => tf.tidy(() => { net.forward(x, { training: true, seed: 1 }); }));
+    await assertNoTensorLeak(() =>
+      tf.tidy(() => {
+        net.forward(x, { training: true, seed: 1 });
+      }),
+    );
     x.dispose();
     net.dispose();
     assert.strictEqual(tf.memory().numTensors, before);

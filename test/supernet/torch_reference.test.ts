@@ -23,7 +23,12 @@ describe('the supernet against PyTorch float64, PyTorch weights loaded from a ch
   };
 
   it('covers the five spaces, and S3 at C 4 with 5 cells', () => {
-    assert.deepStrictEqual(Object.values(fixture.cases).map((c) => c.config.space).sort(), ['darts', 's1', 's2', 's3', 's3', 's4']);
+    assert.deepStrictEqual(
+      Object.values(fixture.cases)
+        .map((c) => c.config.space)
+        .sort(),
+      ['darts', 's1', 's2', 's3', 's3', 's4'],
+    );
     assert.ok(fixture.cases['s3-c4'].config.C === 4 && fixture.cases['s3-c4'].config.layers === 5);
     assert.ok(fixture.cases.s4.noise_calls > 0, 'S4 draws noise');
   });

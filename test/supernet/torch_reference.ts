@@ -14,7 +14,17 @@ import { getSpace } from '../../lib/spaces/spaces';
 import { SearchNetwork } from '../../lib/supernet/network';
 
 export interface TorchCase {
-  config: { space: string; C: number; layers: number; classes: number; inChannels: number; batch: number; image: number; seed: number; passSeed: number };
+  config: {
+    space: string;
+    C: number;
+    layers: number;
+    classes: number;
+    inChannels: number;
+    batch: number;
+    image: number;
+    seed: number;
+    passSeed: number;
+  };
   y: number[];
   loss: number;
   gradients: string[];
@@ -44,7 +54,14 @@ export function loadTorchCase(fixture: TorchFixture, name: string, checkpointDir
   const c = fixture.cases[name];
   if (!c) throw new Error(`no case ${name} in the fixture`);
   const cfg = c.config;
-  const net = new SearchNetwork({ space: getSpace(cfg.space), C: cfg.C, layers: cfg.layers, classes: cfg.classes, inChannels: cfg.inChannels, seed: 0 });
+  const net = new SearchNetwork({
+    space: getSpace(cfg.space),
+    C: cfg.C,
+    layers: cfg.layers,
+    classes: cfg.classes,
+    inChannels: cfg.inChannels,
+    seed: 0,
+  });
   const weightOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
   const alphaOpt = new Adam(alphaParams(net), { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
   const reference = loadSafetensors(path.join(checkpointDir, `${name}.reference.safetensors`)).tensors;
@@ -69,8 +86,11 @@ export function loadTorchCase(fixture: TorchFixture, name: string, checkpointDir
  * Loss gap (relative) and every gradient's gap (max |ours - torch| / max |torch|) of case `name`
  * on the active backend.
  */
-export function torchReferenceGaps(fixture: TorchFixture, name: string, checkpointDir: string):
-  { loss: number; logits: number; worst: number; worstTensor: string; errors: Record<string, number> } {
+export function torchReferenceGaps(
+  fixture: TorchFixture,
+  name: string,
+  checkpointDir: string,
+): { loss: number; logits: number; worst: number; worstTensor: string; errors: Record<string, number> } {
   const c = fixture.cases[name];
   const { net, batch, reference, dispose } = loadTorchCase(fixture, name, checkpointDir);
   try {
@@ -79,7 +99,10 @@ export function torchReferenceGaps(fixture: TorchFixture, name: string, checkpoi
     const ours: Measured = {};
     for (const [k, g] of r.grads) ours[k] = Float32Array.from(g.dataSync());
     const loss = r.loss.dataSync()[0];
-    const logits = relativeErrors({ logits: Float32Array.from(r.logits.dataSync()) }, { logits: reference['output.logits'].data as Float32Array }).logits;
+    const logits = relativeErrors(
+      { logits: Float32Array.from(r.logits.dataSync()) },
+      { logits: reference['output.logits'].data as Float32Array },
+    ).logits;
     tf.dispose([r.loss, r.logits, ...r.grads.values()]);
     const expected: Measured = Object.fromEntries(c.gradients.map((k) => [k, reference[`grad.${k}`].data as Float32Array]));
     const errors = relativeErrors(ours, expected);

@@ -5,7 +5,7 @@ import { assertClose } from '../helpers';
 import { EVAL_FIXTURE } from './fixture';
 
 describe('avgPoolCeil', () => {
-  it('averages the real pixels of windows that run past the edge, as PyTorch\'s ceil mode', () => {
+  it("averages the real pixels of windows that run past the edge, as PyTorch's ceil mode", () => {
     const x = tf.range(0, 49).reshape([1, 7, 7, 1]) as tf.Tensor4D; // x[h, w] = 7h + w
     const y = avgPoolCeil(x, 5, 3);
     assert.deepStrictEqual(y.shape, [1, 2, 2, 1]);
@@ -25,10 +25,23 @@ describe('avgPoolCeil', () => {
 describe('AuxiliaryHead', () => {
   it('maps 7x7 and 8x8 maps to [N, classes] and names its variables as AuxiliaryHeadCIFAR', () => {
     const head = new AuxiliaryHead(6, 5);
-    assert.deepStrictEqual(head.variables.map((v) => v.name), [
-      'features.2.weight', 'features.3.weight', 'features.3.bias', 'features.3.running_mean', 'features.3.running_var',
-      'features.5.weight', 'features.6.weight', 'features.6.bias', 'features.6.running_mean', 'features.6.running_var',
-      'classifier.weight', 'classifier.bias']);
+    assert.deepStrictEqual(
+      head.variables.map((v) => v.name),
+      [
+        'features.2.weight',
+        'features.3.weight',
+        'features.3.bias',
+        'features.3.running_mean',
+        'features.3.running_var',
+        'features.5.weight',
+        'features.6.weight',
+        'features.6.bias',
+        'features.6.running_mean',
+        'features.6.running_var',
+        'classifier.weight',
+        'classifier.bias',
+      ],
+    );
     for (const size of [7, 8]) {
       const x = tf.randomNormal([2, size, size, 6], 0, 1, 'float32', size) as tf.Tensor4D;
       const y = head.apply(x, { training: true, updateRunningStats: false });

@@ -30,8 +30,13 @@ describe('EvalCell', () => {
   it('preprocesses s0 with FactorizedReduce after a reduction cell; affine BNs named as the DARTS Cell', () => {
     const cell = new EvalCell(normal, { cPrevPrev: 8, cPrev: 16, C: 8, reduction: false, reductionPrev: true });
     const names = cell.variables.map((v) => v.name);
-    assert.deepStrictEqual(names.slice(0, 5), ['preprocess0.conv_1.weight', 'preprocess0.conv_2.weight',
-      'preprocess0.bn.weight', 'preprocess0.bn.bias', 'preprocess0.bn.running_mean']);
+    assert.deepStrictEqual(names.slice(0, 5), [
+      'preprocess0.conv_1.weight',
+      'preprocess0.conv_2.weight',
+      'preprocess0.bn.weight',
+      'preprocess0.bn.bias',
+      'preprocess0.bn.running_mean',
+    ]);
     assert.ok(names.includes('_ops.0.op.7.bias') && names.includes('_ops.7.op.3.weight'));
     assert.ok(!names.some((name) => name.startsWith('_ops.5.')), 'skip_connect at stride 1 has no weights');
     cell.dispose();

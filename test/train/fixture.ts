@@ -18,4 +18,5 @@ export interface EvalFixture {
 }
 
 export const EVAL_FIXTURE: EvalFixture = JSON.parse(
-  fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'eval_param_counts.json'), 'utf8'));
+  fs.readFileSync(path.join(repoRoot, 'test', 'fixtures', 'eval_param_counts.json'), 'utf8'),
+);

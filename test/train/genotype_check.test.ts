@@ -7,7 +7,16 @@ describe('checkGenotype', () => {
 
   it('accepts DARTS_V2 and any registry op, none and noise included', () => {
     checkGenotype(DARTS_V2);
-    checkGenotype({ ...DARTS_V2, normal: [['none', 0], ['noise', 1], ['avg_pool_3x3', 2], ['dil_conv_5x5', 0]], normalConcat: [0, 2, 3] });
+    checkGenotype({
+      ...DARTS_V2,
+      normal: [
+        ['none', 0],
+        ['noise', 1],
+        ['avg_pool_3x3', 2],
+        ['dil_conv_5x5', 0],
+      ],
+      normalConcat: [0, 2, 3],
+    });
   });
 
   it('names the entry whose op is not in the registry or whose input is not a state yet', () => {

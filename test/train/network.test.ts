@@ -9,7 +9,13 @@ import { EVAL_FIXTURE } from './fixture';
 
 /** The fixture's digest: sha256 of "<name>:<d0>,<d1>,...\n" per state_dict entry. */
 function digest(shapes: Record<string, number[]>): string {
-  return createHash('sha256').update(Object.entries(shapes).map(([n, s]) => `${n}:${s.join(',')}\n`).join('')).digest('hex');
+  return createHash('sha256')
+    .update(
+      Object.entries(shapes)
+        .map(([n, s]) => `${n}:${s.join(',')}\n`)
+        .join(''),
+    )
+    .digest('hex');
 }
 
 function build(overrides: Partial<EvalNetworkConfig> = {}): EvalNetwork {
@@ -33,7 +39,7 @@ describe('EvalNetwork.numParams', () => {
     const net = new EvalNetwork({ genotype: DARTS_V2, C: 36, layers: 20, classes: 10, inChannels: 3, auxiliary: true, seed: 0 });
     assert.strictEqual(net.numParams({ auxiliary: true }), fx.num_params);
     assert.strictEqual(net.numParams({ auxiliary: false }), fx.num_params_without_auxiliary);
-    assert.strictEqual(fx.num_params_without_auxiliary, 3349342, 'the DARTS paper\'s 3.3M');
+    assert.strictEqual(fx.num_params_without_auxiliary, 3349342, "the DARTS paper's 3.3M");
     const shapes = torchStateDictShapes(net);
     assert.strictEqual(Object.keys(shapes).length, fx.num_state_dict_entries);
     assert.strictEqual(digest(shapes), fx.state_dict_sha256);
@@ -49,7 +55,7 @@ describe('EvalNetwork.numParams', () => {
 });
 
 describe('EvalNetwork', () => {
-  it('names and shapes its variables as PyTorch\'s state_dict (8 cells, C 16, 1 input channel)', () => {
+  it("names and shapes its variables as PyTorch's state_dict (8 cells, C 16, 1 input channel)", () => {
     const fx = EVAL_FIXTURE.configs.darts_v2_small;
     const net = build({ C: 16, layers: 8 });
     const shapes = torchStateDictShapes(net);
@@ -58,14 +64,23 @@ describe('EvalNetwork', () => {
     assert.strictEqual(digest(shapes), fx.state_dict_sha256);
     assert.strictEqual(net.numParams({ auxiliary: true }), fx.num_params);
     assert.strictEqual(net.numParams({ auxiliary: false }), fx.num_params_without_auxiliary);
-    assert.deepStrictEqual([...net.weights.keys()], Object.keys(shapes).filter((n) => !/running_(mean|var)$/.test(n)));
-    assert.deepStrictEqual([...net.buffers.keys()], Object.keys(shapes).filter((n) => /running_(mean|var)$/.test(n)));
+    assert.deepStrictEqual(
+      [...net.weights.keys()],
+      Object.keys(shapes).filter((n) => !/running_(mean|var)$/.test(n)),
+    );
+    assert.deepStrictEqual(
+      [...net.buffers.keys()],
+      Object.keys(shapes).filter((n) => /running_(mean|var)$/.test(n)),
+    );
     net.dispose();
   });
 
   it('reduces at floor(L/3) and floor(2L/3) and feeds the auxiliary head from cell floor(2L/3)', () => {
     const net = build({ layers: 8, auxiliary: false });
-    assert.deepStrictEqual(net.cells.map((c, i) => (c.reduction ? i : -1)).filter((i) => i >= 0), [2, 5]);
+    assert.deepStrictEqual(
+      net.cells.map((c, i) => (c.reduction ? i : -1)).filter((i) => i >= 0),
+      [2, 5],
+    );
     assert.strictEqual(net.auxIndex, 5);
     net.dispose();
   });
@@ -112,7 +127,10 @@ describe('EvalNetwork', () => {
     await assertNoTensorLeak(() => {
       const { value, grads } = tf.variableGrads(() => {
         const out = net.forward(x, { training: true, dropPathProb: 0.3, seed: 2 });
-        return out.logits.square().mean().add((out.auxLogits as tf.Tensor2D).square().mean()) as tf.Scalar;
+        return out.logits
+          .square()
+          .mean()
+          .add((out.auxLogits as tf.Tensor2D).square().mean()) as tf.Scalar;
       });
       tf.dispose([value, ...Object.values(grads)]);
       tf.dispose(net.forward(x, { training: false }).logits);
@@ -124,8 +142,10 @@ describe('EvalNetwork', () => {
   it('throws on a bad genotype, naming the entry', () => {
     const normal = [...DARTS_V2.normal];
     normal[3] = ['sep_conv_9x9' as never, 1];
-    assert.throws(() => build({ genotype: { ...DARTS_V2, normal } }),
-      /genotype\.normal\[3\] = \["sep_conv_9x9",1\]: op "sep_conv_9x9" is not in the op registry/);
+    assert.throws(
+      () => build({ genotype: { ...DARTS_V2, normal } }),
+      /genotype\.normal\[3\] = \["sep_conv_9x9",1\]: op "sep_conv_9x9" is not in the op registry/,
+    );
     assert.throws(() => build({ C: 0 }), /config\.C=0/);
     assert.throws(() => build({ auxiliary: 'yes' as never }), /config\.auxiliary=yes/);
   });

@@ -8,14 +8,22 @@ import { ensureRun } from '../../lib/search/run';
 import { DARTS_V2, type Genotype } from '../../lib/spaces/genotype';
 import { evaluateCommand, resolveGenotype } from '../../lib/train/evaluate_command';
 import {
-  createEvalState, disposeEvalState, ensureEvaluation, evalId, evaluate, evaluationData, loadEvalCheckpoint, readEvaluation,
-  saveEvalCheckpoint, trainEpoch, type EvalFile,
+  createEvalState,
+  disposeEvalState,
+  ensureEvaluation,
+  evalId,
+  evaluate,
+  evaluationData,
+  loadEvalCheckpoint,
+  readEvaluation,
+  saveEvalCheckpoint,
+  trainEpoch,
+  type EvalFile,
 } from '../../lib/train/train';
 import { resolveTrainConfig, type TrainConfig } from '../../lib/train/train_config';
 import { assertNoTensorLeak, tempDir } from '../helpers';
 import { blockImages } from './data';
 import { fakeDataset, smokeConfig } from '../search/fixtures';
-
 
 const splits = (): DatasetSplits => ({ train: blockImages(64, 'train', 1), test: blockImages(64, 'test', 2) });
 
@@ -35,7 +43,10 @@ describe('trainEpoch', () => {
     const state = createEvalState(DARTS_V2, config, data);
     const records = [0, 1, 2, 3, 4].map((e) => trainEpoch(config, data, state, e));
     disposeEvalState(state);
-    assert.deepStrictEqual(records.map((r) => r.steps), [4, 4, 4, 4, 4]);
+    assert.deepStrictEqual(
+      records.map((r) => r.steps),
+      [4, 4, 4, 4, 4],
+    );
     assert.ok(records[4].trainLoss < 0.8 * records[0].trainLoss, `losses ${records.map((r) => r.trainLoss.toFixed(3))}`);
   });
 
@@ -70,7 +81,7 @@ describe('evaluate', () => {
     const [all] = [...evalBatches(data.test, 40, 0, 40)];
     const logits = state.net.forward(all.x, { training: false }).logits;
     const labels = all.y.arraySync() as number[];
-    const predicted = (logits.argMax(1).arraySync() as number[]);
+    const predicted = logits.argMax(1).arraySync() as number[];
     const expected = predicted.filter((p, i) => p === labels[i]).length / 40;
     tf.dispose([all.x, all.y, logits]);
     for (const batchSize of [7, 40, 64]) assert.strictEqual(evaluate(state.net, data.test, batchSize, 40).accuracy, expected);
@@ -80,7 +91,10 @@ describe('evaluate', () => {
   it('is reproducible for a genotype with the noise op (its draws are seeded)', () => {
     const config = smoke();
     const data = evaluationData(config, splits());
-    const noisy: Genotype = { ...DARTS_V2, normal: DARTS_V2.normal.map(([op, input], i) => [i < 4 ? 'noise' : op, input]) as Genotype['normal'] };
+    const noisy: Genotype = {
+      ...DARTS_V2,
+      normal: DARTS_V2.normal.map(([op, input], i) => [i < 4 ? 'noise' : op, input]) as Genotype['normal'],
+    };
     const state = createEvalState(noisy, config, data);
     trainEpoch(config, data, state, 0);
     const a = evaluate(state.net, data.test, 16, 40, 7);
@@ -94,7 +108,14 @@ describe('evalId', () => {
     const config = smoke();
     const id = evalId(DARTS_V2, config);
     assert.match(id, /^[0-9a-f]{12}$/);
-    const reordered = JSON.parse(JSON.stringify({ reduceConcat: DARTS_V2.reduceConcat, reduce: DARTS_V2.reduce, normalConcat: DARTS_V2.normalConcat, normal: DARTS_V2.normal }));
+    const reordered = JSON.parse(
+      JSON.stringify({
+        reduceConcat: DARTS_V2.reduceConcat,
+        reduce: DARTS_V2.reduce,
+        normalConcat: DARTS_V2.normalConcat,
+        normal: DARTS_V2.normal,
+      }),
+    );
     assert.strictEqual(evalId(reordered, { ...config }), id);
     assert.notStrictEqual(evalId(DARTS_V2, smoke({ seed: 1 })), id);
     const other: Genotype = { ...DARTS_V2, normal: [['max_pool_3x3', 0], ...DARTS_V2.normal.slice(1)] };
@@ -102,7 +123,10 @@ describe('evalId', () => {
   });
 
   it('rejects a bad genotype, naming the entry', () => {
-    assert.throws(() => evalId({ ...DARTS_V2, normal: [['conv_9x9' as never, 0], ...DARTS_V2.normal.slice(1)] }, smoke()), /genotype\.normal\[0\]/);
+    assert.throws(
+      () => evalId({ ...DARTS_V2, normal: [['conv_9x9' as never, 0], ...DARTS_V2.normal.slice(1)] }, smoke()),
+      /genotype\.normal\[0\]/,
+    );
   });
 });
 
@@ -126,7 +150,10 @@ describe('saveEvalCheckpoint / loadEvalCheckpoint', () => {
       assert.deepStrictEqual([...sb.keys()].sort(), [...sa.keys()].sort());
       for (const [k, t] of sa) assert.deepStrictEqual(sb.get(k)?.dataSync(), t.dataSync(), k);
       const c = createEvalState(DARTS_V2, smoke({ C: 6 }), data);
-      assert.throws(() => loadEvalCheckpoint(file, c), /a\.safetensors: tensors do not match the model\n  misshapen: .*classifier\.weight \(expected F32\[10,96\], found F32\[10,64\]\)/);
+      assert.throws(
+        () => loadEvalCheckpoint(file, c),
+        /a\.safetensors: tensors do not match the model\n  misshapen: .*classifier\.weight \(expected F32\[10,96\], found F32\[10,64\]\)/,
+      );
       [a, b, c].forEach(disposeEvalState);
     } finally {
       cleanup();
@@ -145,21 +172,45 @@ describe('ensureEvaluation', () => {
     const epochs: number[] = [];
     const before = tf.memory().numTensors;
     const first = await ensureEvaluation(DARTS_V2, config, {
-      root, data: splits(), progress: 'off', source: { kind: 'name', name: 'DARTS_V2' }, hooks: { epoch: (r) => epochs.push(r.epoch) },
+      root,
+      data: splits(),
+      progress: 'off',
+      source: { kind: 'name', name: 'DARTS_V2' },
+      hooks: { epoch: (r) => epochs.push(r.epoch) },
     });
     assert.strictEqual(tf.memory().numTensors, before, 'tensors leaked');
     const e = first.evaluation;
     assert.strictEqual(first.status, 'started');
     assert.deepStrictEqual(epochs, [0, 1]);
     assert.strictEqual(e.dir, path.join(root, evalId(DARTS_V2, config)));
-    assert.deepStrictEqual(Object.keys(e).sort(), ['backend', 'config', 'createdAt', 'dir', 'done', 'epochs', 'evalId', 'finishedAt',
-      'genotype', 'params', 'seconds', 'source', 'testAccuracy', 'testError', 'testImages', 'testLoss', 'versions']);
+    assert.deepStrictEqual(Object.keys(e).sort(), [
+      'backend',
+      'config',
+      'createdAt',
+      'dir',
+      'done',
+      'epochs',
+      'evalId',
+      'finishedAt',
+      'genotype',
+      'params',
+      'seconds',
+      'source',
+      'testAccuracy',
+      'testError',
+      'testImages',
+      'testLoss',
+      'versions',
+    ]);
     assert.deepStrictEqual([e.done, e.testImages, e.epochs.length, e.source], [true, 64, 2, { kind: 'name', name: 'DARTS_V2' }]);
     assert.strictEqual(e.testError, 1 - (e.testAccuracy as number));
     assert.deepStrictEqual(e.config, config);
     assert.deepStrictEqual(JSON.parse(JSON.stringify(e.genotype)), JSON.parse(JSON.stringify(DARTS_V2)));
     const state = createEvalState(DARTS_V2, config, evaluationData(config, splits()));
-    assert.deepStrictEqual(e.params, { withoutAuxiliary: state.net.numParams({ auxiliary: false }), withAuxiliary: state.net.numParams({ auxiliary: true }) });
+    assert.deepStrictEqual(e.params, {
+      withoutAuxiliary: state.net.numParams({ auxiliary: false }),
+      withAuxiliary: state.net.numParams({ auxiliary: true }),
+    });
     assert.ok(e.params.withAuxiliary > e.params.withoutAuxiliary);
     // The stored checkpoint is the trained network: it reproduces the stored test error.
     loadEvalCheckpoint(path.join(e.dir, 'checkpoint', 'epoch-1.safetensors'), state);
@@ -205,10 +256,14 @@ describe('ensureEvaluation', () => {
   it('refuses a directory that holds another evaluation, and data smaller than the config, naming the field', async () => {
     const config = smoke();
     const { evaluation } = await ensureEvaluation(DARTS_V2, config, { root, data: splits(), progress: 'off', maxEpochs: 1 });
-    await assert.rejects(ensureEvaluation(DARTS_V2, smoke({ seed: 9 }), { dir: evaluation.dir, data: splits(), progress: 'off' }),
-      /holds evaluation [0-9a-f]{12}, not [0-9a-f]{12}/);
-    await assert.rejects(ensureEvaluation(DARTS_V2, smoke({ trainSubset: 65 }), { root, data: splits(), progress: 'off' }),
-      /config\.trainSubset=65 exceeds the 64 train images/);
+    await assert.rejects(
+      ensureEvaluation(DARTS_V2, smoke({ seed: 9 }), { dir: evaluation.dir, data: splits(), progress: 'off' }),
+      /holds evaluation [0-9a-f]{12}, not [0-9a-f]{12}/,
+    );
+    await assert.rejects(
+      ensureEvaluation(DARTS_V2, smoke({ trainSubset: 65 }), { root, data: splits(), progress: 'off' }),
+      /config\.trainSubset=65 exceeds the 64 train images/,
+    );
     assert.strictEqual(fs.readdirSync(root).length, 1);
   });
 });
@@ -226,7 +281,7 @@ describe('resolveGenotype', () => {
   });
   after(() => cleanup());
 
-  it('resolves a name, a run directory, a runId, a genotype file and a run\'s genotype.json', () => {
+  it("resolves a name, a run directory, a runId, a genotype file and a run's genotype.json", () => {
     const runs = path.join(root, 'runs');
     assert.deepStrictEqual(resolveGenotype('DARTS_V2', runs), { genotype: DARTS_V2, source: { kind: 'name', name: 'DARTS_V2' } });
     const byDir = resolveGenotype(runDir, runs);
@@ -235,15 +290,20 @@ describe('resolveGenotype', () => {
     assert.deepStrictEqual(resolveGenotype(path.basename(runDir), runs), byDir);
     const file = path.join(root, 'g.json');
     fs.writeFileSync(file, JSON.stringify(DARTS_V2));
-    assert.deepStrictEqual(resolveGenotype(file, runs), { genotype: JSON.parse(JSON.stringify(DARTS_V2)), source: { kind: 'file', path: file } });
+    assert.deepStrictEqual(resolveGenotype(file, runs), {
+      genotype: JSON.parse(JSON.stringify(DARTS_V2)),
+      source: { kind: 'file', path: file },
+    });
     const stored = path.join(runDir, 'genotype.json');
     assert.deepStrictEqual(resolveGenotype(stored, runs).genotype, runGenotype);
   });
 
   it('says what it tried for a bad reference, and why a file or run does not do', async () => {
     const runs = path.join(root, 'runs');
-    assert.throws(() => resolveGenotype('nope', runs),
-      /"nope" is none of: a named genotype \(DARTS_V2\); a run directory or genotype JSON file \(no such path\); a runId under .*runs \(no .*runs\/nope\)/);
+    assert.throws(
+      () => resolveGenotype('nope', runs),
+      /"nope" is none of: a named genotype \(DARTS_V2\); a run directory or genotype JSON file \(no such path\); a runId under .*runs \(no .*runs\/nope\)/,
+    );
     const file = path.join(root, 'bad.json');
     fs.writeFileSync(file, JSON.stringify({ normal: [] }));
     assert.throws(() => resolveGenotype(file, runs), /bad\.json does not hold a genotype: genotype\.normal = \[\]/);
@@ -258,8 +318,14 @@ describe('resolveGenotype', () => {
     assert.deepStrictEqual(first.genotype, cut.run.epochs[0].genotype);
     assert.deepStrictEqual(first.source, { kind: 'run', runId: cut.run.runId, dir: cut.run.dir, epoch: 0 });
     assert.deepStrictEqual(resolveGenotype(cut.run.dir, runs, 1).genotype, cut.run.epochs[1].genotype);
-    assert.throws(() => resolveGenotype(cut.run.dir, runs, 2), new RegExp(`run ${cut.run.runId} in .* has no epoch 2 \\(stored: 0\\.\\.1\\)`));
-    assert.throws(() => resolveGenotype('DARTS_V2', runs, 0), /an epoch \(0\) picks a search run's genotype, but "DARTS_V2" is a named genotype/);
+    assert.throws(
+      () => resolveGenotype(cut.run.dir, runs, 2),
+      new RegExp(`run ${cut.run.runId} in .* has no epoch 2 \\(stored: 0\\.\\.1\\)`),
+    );
+    assert.throws(
+      () => resolveGenotype('DARTS_V2', runs, 0),
+      /an epoch \(0\) picks a search run's genotype, but "DARTS_V2" is a named genotype/,
+    );
   });
 });
 
@@ -281,7 +347,14 @@ describe('evaluateCommand', () => {
       const byName = await evaluateCommand('DARTS_V2', { preset: 'smoke', out, progress: 'off', log: () => undefined });
       assert.strictEqual(byName.status, 'finished');
       assert.strictEqual(byName.evaluation.evalId, first.evaluation.evalId);
-      const seeded = await evaluateCommand('DARTS_V2', { preset: 'smoke', out, seed: 2, data: splits(), progress: 'off', log: () => undefined });
+      const seeded = await evaluateCommand('DARTS_V2', {
+        preset: 'smoke',
+        out,
+        seed: 2,
+        data: splits(),
+        progress: 'off',
+        log: () => undefined,
+      });
       assert.notStrictEqual(seeded.evaluation.evalId, first.evaluation.evalId);
       assert.strictEqual(readEvaluation(seeded.evaluation.dir).config.seed, 2);
     } finally {

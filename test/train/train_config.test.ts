@@ -1,7 +1,12 @@
 import * as assert from 'assert';
 import { PRESETS } from '../../lib/config/preset';
 import {
-  checkTrainConfig, DEFAULT_TRAIN_CONFIG, resolveTrainConfig, TRAIN_PRESET_RUNTIME, TRAIN_PRESETS, TrainConfigError,
+  checkTrainConfig,
+  DEFAULT_TRAIN_CONFIG,
+  resolveTrainConfig,
+  TRAIN_PRESET_RUNTIME,
+  TRAIN_PRESETS,
+  TrainConfigError,
 } from '../../lib/train/train_config';
 
 describe('TRAIN_PRESETS', () => {
@@ -17,12 +22,13 @@ describe('TRAIN_PRESETS', () => {
     assert.strictEqual(c, DEFAULT_TRAIN_CONFIG);
     assert.deepStrictEqual(
       [c.dataset, c.layers, c.C, c.epochs, c.batchSize, c.lrMax, c.lrMin, c.momentum, c.weightDecay, c.gradClip],
-      ['cifar10', 20, 36, 600, 96, 0.025, 0, 0.9, 3e-4, 5]);
+      ['cifar10', 20, 36, 600, 96, 0.025, 0, 0.9, 3e-4, 5],
+    );
     assert.deepStrictEqual([c.auxiliaryWeight, c.dropPathProb, c.cutout], [0.4, 0.2, { length: 16, prob: 1 }]);
     assert.deepStrictEqual([c.trainSubset, c.testSubset, c.epochTestSubset], [null, null, null]);
   });
 
-  it('scales smoke, quick and mini down on Fashion-MNIST, keeping the paper\'s optimiser and regularisers', () => {
+  it("scales smoke, quick and mini down on Fashion-MNIST, keeping the paper's optimiser and regularisers", () => {
     for (const name of ['smoke', 'quick', 'mini'] as const) {
       const c = TRAIN_PRESETS[name];
       assert.strictEqual(c.dataset, 'fashion-mnist');
@@ -61,7 +67,10 @@ describe('checkTrainConfig', () => {
       assert.fail('no error');
     } catch (e) {
       assert.ok(e instanceof TrainConfigError);
-      assert.deepStrictEqual(e.issues.map((i) => i.split(':')[0]), ['C', 'epochs']);
+      assert.deepStrictEqual(
+        e.issues.map((i) => i.split(':')[0]),
+        ['C', 'epochs'],
+      );
     }
   });
 
@@ -71,9 +80,12 @@ describe('checkTrainConfig', () => {
 });
 
 describe('resolveTrainConfig', () => {
-  it('replaces the preset\'s fields with the overrides and validates the result', () => {
+  it("replaces the preset's fields with the overrides and validates the result", () => {
     assert.deepStrictEqual(resolveTrainConfig('mini', { seed: 3 }), { ...TRAIN_PRESETS.mini, seed: 3 });
-    assert.throws(() => resolveTrainConfig('mini', { seed: -1 }, '--seed'), /preset mini \+ --seed\): seed: must be an integer >= 0, got -1/);
+    assert.throws(
+      () => resolveTrainConfig('mini', { seed: -1 }, '--seed'),
+      /preset mini \+ --seed\): seed: must be an integer >= 0, got -1/,
+    );
   });
 
   it('rejects an unknown preset, naming it', () => {
