@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'path';
-import { installLeanBackprop } from './engine/lean_backprop';
+import { installLeanBackprop } from './kernels/lean_backprop';
 import { registerWasmFusedKernels } from './kernels/fused';
 import { registerWasmGradientKernels } from './kernels/register';
 import { packageVersion } from './versions';
@@ -73,9 +73,11 @@ async function load(name: BackendName): Promise<BackendInfo['wasm'] | undefined>
   if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
     const pkg = NATIVE_PACKAGE[name];
     try {
+      // An optional package, loaded only when asked for (it is not a dependency).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(pkg);
     } catch (e) {
-      throw new Error(`cannot load ${pkg}: ${firstLine(e)}`);
+      throw new Error(`cannot load ${pkg}: ${firstLine(e)}`, { cause: e });
     }
     // A native package built against another tfjs-core registers into that copy, not ours.
     if (tf.findBackendFactory('tensorflow') == null) {
@@ -138,7 +140,7 @@ async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
       const wasm = await load(forced);
       return activate(forced, `forced by ${process.env.RDARTS_BACKEND === forced ? 'RDARTS_BACKEND' : 'the caller'}`, [], wasm);
     } catch (e) {
-      throw new Error(`backend ${forced} was requested but cannot be used: ${firstLine(e)}; ${INSTALL_HINT[forced]}`);
+      throw new Error(`backend ${forced} was requested but cannot be used: ${firstLine(e)}; ${INSTALL_HINT[forced]}`, { cause: e });
     }
   }
   const skipped: { name: BackendName; error: string }[] = [];

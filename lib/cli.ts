@@ -9,12 +9,12 @@ import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 import { hvpStepCurve } from './bench/hvp_steps';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject, runId, type SearchConfig } from './config/search_config';
-import { runGrid } from './grid';
+import { runGrid } from './experiments/grid';
 import { EXPERIMENT_GROUPS, ExperimentGroup, searchPlan } from './experiments/plan';
 import { runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
 import { experimentRecords, recordGaps } from './experiments/records';
 import { compareS3Markdown } from './experiments/compare';
-import { writeReport } from './analysis/report';
+import { writeReport } from './report/report';
 import { evaluateCommand } from './train/evaluate_command';
 import { ensureRsWs, RS_WS_DEFAULTS, type RsWsParameters } from './baselines/rs_ws';
 import { baselineSettings } from './analysis/regularisation';
@@ -25,7 +25,7 @@ import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
 import { listRuns, readRun, readRunIfAny, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
-import { ensureRun } from './search/run';
+import { ensureRun } from './problems/darts/run';
 import { formatGenotype, parameterFreeShare } from './spaces/genotype';
 import { getSpace } from './spaces/spaces';
 import { BACKENDS, BackendName, initBackend } from './backend';
@@ -228,7 +228,7 @@ program
 program
   .command('evaluate')
   .description(
-    'train a genotype from scratch and test it (PAPER.md 5); prints the test error and the parameter count. ' +
+    'train a genotype from scratch and test it (docs/method.md §5); prints the test error and the parameter count. ' +
       'Stored once per genotype and config under results/evals; an interrupted evaluation resumes',
   )
   .argument('<ref>', 'a search run directory, a runId under results/runs (or --runs), a genotype JSON file, or DARTS_V2')
@@ -247,7 +247,7 @@ program
 
 program
   .command('baseline')
-  .description('run (or resume, or read back) a baseline; rs-ws = random search with weight sharing (PAPER.md 4)')
+  .description('run (or resume, or read back) a baseline; rs-ws = random search with weight sharing (docs/method.md §4)')
   .argument('<method>', 'rs-ws')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
   .option('--plan <name>', "use the config of this planned search (e.g. failure-s3, as notebook 04) and the preset's baseline sizes")
@@ -386,7 +386,7 @@ program
 program
   .command('compare')
   .description(
-    'the methods of #6 on S3 side by side from the stored runs and evaluations (read only): DARTS, DARTS-ES, ' +
+    'the methods on S3 side by side from the stored runs and evaluations (read only): DARTS, DARTS-ES, ' +
       "DARTS-ADA, R-DARTS(L2), R-DARTS(DP), and the seed spread of DARTS's genotype (lib/experiments/compare.ts)",
   )
   .option('--preset <name>', 'smoke | quick | mini | paper', 'mini')

@@ -10,7 +10,7 @@ export function resultsDir(): string {
   return path.resolve(process.env.RDARTS_RESULTS || 'results');
 }
 
-/** The preset whose tables and figures are the report's (results/tables, results/figures; #7). */
+/** The preset whose tables and figures are the report's (results/tables, results/figures). */
 export const REPORT_PRESET = 'mini';
 
 /**

@@ -3,6 +3,7 @@
 /** The installed version of `name`, or undefined when it is not installed. */
 export function packageVersion(name: string): string | undefined {
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- any installed package, by name at run time
     return (require(`${name}/package.json`) as { version: string }).version;
   } catch {
     return undefined;
@@ -54,5 +55,6 @@ export function softwareVersions(): Record<string, string> {
 
 /** This package's version (from lib/ or dist/, package.json is one level up). */
 function ownVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- outside rootDir: an import would pull it into dist/
   return (require('../package.json') as { version: string }).version;
 }

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ensureRun } from '../lib/search/run';
+import { ensureRun } from '../lib/problems/darts/run';
 import { repoRoot, tempDir } from './helpers';
 import { fakeDataset, smokeConfig } from './search/fixtures';
 
@@ -117,7 +117,7 @@ describe('rdarts experiment', () => {
       list.stdout
         .trim()
         .split('\n')
-        .every((l) => /^\S+\s+\w{12}  (not started|finished|\d+\/2 epochs)\s+\{/.test(l)),
+        .every((l) => /^\S+\s+\w{12} {2}(not started|finished|\d+\/2 epochs)\s+\{/.test(l)),
       list.stdout,
     );
     const bad = rdarts(['experiment', '--group', 'l3', '--list']);

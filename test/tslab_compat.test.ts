@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import * as fs from 'fs';
 import * as path from 'path';
 import { repoRoot } from './helpers';
 
@@ -8,7 +9,12 @@ import { repoRoot } from './helpers';
 const ts = require('@tslab/typescript-for-tslab') as typeof import('typescript');
 
 function diagnostics(options: import('typescript').CompilerOptions): string[] {
-  const program = ts.createProgram([path.join(repoRoot, 'lib', 'index.ts'), path.join(repoRoot, 'lib', 'cli.ts')], {
+  // The root, the CLI and every subpath's index (the notebooks import from several).
+  const indexes = fs
+    .readdirSync(path.join(repoRoot, 'lib'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith(`${path.sep}index.ts`))
+    .map((f) => path.join(repoRoot, 'lib', f));
+  const program = ts.createProgram([path.join(repoRoot, 'lib', 'index.ts'), path.join(repoRoot, 'lib', 'cli.ts'), ...indexes], {
     ...options,
     skipLibCheck: true,
     noEmit: true,

@@ -1,6 +1,6 @@
 /**
- * A genotype's cells drawn as standalone SVG, without graphviz (PAPER.md 2, "Cell" and "Genotype";
- * the figures of PAPER.md 6, where skip connections take over S1 to S3 and noise takes S4).
+ * A genotype's cells drawn as standalone SVG, without graphviz (docs/method.md §2, "Cell" and "Genotype";
+ * the figures of docs/method.md §6, where skip connections take over S1 to S3 and noise takes S4).
  *
  * Layout, deterministic: the inputs c_{k-2} (top) and c_{k-1} (bottom) on the left, the intermediate
  * nodes 0..3 in order from left to right (zig-zag, so that edges skipping a node pass beside it),

@@ -1,5 +1,5 @@
 /**
- * Curvature against the outcome of a search, for notebook 02 (PAPER.md 3): the paper finds a
+ * Curvature against the outcome of a search, for notebook 02 (docs/method.md §3): the paper finds a
  * Pearson correlation of 0.867 between the dominant eigenvalue of ∇²_α L_valid at the end of the
  * search and the test error of the architecture found (24 architectures, S1 / CIFAR-10), and that
  * low curvature never led to a large accuracy drop when the supernet is discretised. Here: the rows
@@ -19,12 +19,12 @@ import { tf } from '../backend';
 import { evalBatches, type Subset } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { dataFingerprint } from '../data/fingerprint';
-import { mixSeed } from '../data/rng';
+import { mixSeed, SEED_KEYS } from '../nn/random';
 import type { StoredRun } from '../runs/run_read';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../io/atomic';
 import { loadCheckpoint } from '../runs/checkpoint';
-import { createSearchState, disposeSearchState, searchData } from '../search/loop';
-import { accuracy } from '../search/step';
+import { createSearchState, disposeSearchState, searchData } from '../problems/darts/problem';
+import { accuracy } from '../nn/loss';
 import { genotype, parameterFreeShare, type Genotype } from '../spaces/genotype';
 import { getSpace, type SpaceName } from '../spaces/spaces';
 import type { SearchNetwork } from '../supernet/network';
@@ -34,7 +34,7 @@ import type { Figure } from './figures';
 import { bootstrapCI, median, pearson, spearman } from './stats';
 import { placeLabels } from './label_placement';
 
-/** PAPER.md 3: Pearson r of the final dominant eigenvalue and the test error (24 architectures, S1, CIFAR-10). */
+/** docs/method.md §3: Pearson r of the final dominant eigenvalue and the test error (24 architectures, S1, CIFAR-10). */
 export const PAPER_EIGENVALUE_ERROR_PEARSON = 0.867;
 
 /** The parts of a stored run read here. */
@@ -118,7 +118,7 @@ export function discretisationAccuracy(
 }
 
 /** Seed key of the noise draws of the drop, apart from the keys of the search (lib/search/loop.ts) and the baselines. */
-const DROP_KEY = -8;
+const DROP_KEY = SEED_KEYS.discretisationDropPath;
 
 /** The stored drop at discretisation of a run (DISCRETISATION_FILE in its directory). */
 interface StoredDiscretisation extends DiscretisationAccuracy {
@@ -140,7 +140,7 @@ function readStoredDiscretisation(dir: string): StoredDiscretisation | undefined
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as StoredDiscretisation;
   } catch (e) {
-    throw new Error(`checkpointDiscretisation: ${file} is not JSON (${(e as Error).message}); remove it to measure again`);
+    throw new Error(`checkpointDiscretisation: ${file} is not JSON (${(e as Error).message}); remove it to measure again`, { cause: e });
   }
 }
 
@@ -210,7 +210,7 @@ export interface CorrelationRow {
   /** 95% paired-bootstrap percentile interval. */
   readonly ciLow: number | Blank;
   readonly ciHigh: number | Blank;
-  /** The paper's value of the same coefficient (PAPER.md 3), where it reports one. */
+  /** The paper's value of the same coefficient (docs/method.md §3), where it reports one. */
   readonly paper: number | Blank;
   readonly note: string;
 }
@@ -506,7 +506,7 @@ export interface CurvatureHalves {
 }
 
 /**
- * The paper's one-sided claim (PAPER.md 3: low curvature never led to a large drop) made
+ * The paper's one-sided claim (docs/method.md §3: low curvature never led to a large drop) made
  * measurable: split the searches with a measured eigenvalue at the median (the lower median for an
  * even count) and find the largest drop on each side. Undefined when no search has an eigenvalue.
  */

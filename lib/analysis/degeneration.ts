@@ -2,11 +2,11 @@
  * The yes/no answer of notebook 01 and the report's first question: did plain DARTS degenerate on a
  * space, and did its curvature rise with it? Two stated rules applied to a finished run, so that the
  * answer is computed from the records and can be checked against the numbers beside it:
- * - degenerate: a majority of the final normal cell's 8 ops are parameter-free. PAPER.md 6's mildest
+ * - degenerate: a majority of the final normal cell's 8 ops are parameter-free. docs/method.md §6's mildest
  *   failure is S4's noise on 5 of 8 ops; on S1 to S3 skip connections take almost every edge.
  * - the curvature rose: the mean dominant eigenvalue over the last fifth of the measurements is more
  *   than 1.3 times the mean over the first fifth (at least one measurement each: at mini, 5 of the
- *   26, epochs 0-8 against 40-49). 1.3 is the factor of the original code's DARTS-ES rule (PAPER.md
+ *   26, epochs 0-8 against 40-49). 1.3 is the factor of the original code's DARTS-ES rule (docs/method.md
  *   4), which also compares local averages. Each measurement is on one batch of alphas and swings
  *   by up to 2x from one to the next, so end points alone let one noisy batch decide (at mini S4's
  *   first value, 0.034, was a third of the next ones).

@@ -1,5 +1,5 @@
 /**
- * DARTS-ES and DARTS-ADA read back from stored runs (PAPER.md 4), for notebook 03: what the rule
+ * DARTS-ES and DARTS-ADA read back from stored runs (docs/method.md §4), for notebook 03: what the rule
  * decided in each run (and why it did not, when it did not), the eigenvalue trajectories as plotly
  * figures, which genotypes DARTS, DARTS-ES and DARTS-ADA return, and other stopping rules replayed
  * over the stored eigenvalue series without searching again. Pure functions of the records; the
@@ -164,7 +164,7 @@ function eigenAxis(data: readonly object[]) {
 }
 
 /**
- * The magnitudes of the dominant eigenvalue in the original code's own logs (PAPER.md 3: S1,
+ * The magnitudes of the dominant eigenvalue in the original code's own logs (docs/method.md §3: S1,
  * CIFAR-10): plain DARTS about 0.15 to 0.18 at epoch 0, 0.4 to 1.3 late in the search; with an L2
  * factor of 8.1e-3 or more it stays about 0.1 to 0.3.
  */

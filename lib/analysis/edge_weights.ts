@@ -1,11 +1,11 @@
 /**
- * The alphas of every edge over the epochs, as small multiples (#7, notebook 01): one panel per
+ * The alphas of every edge over the epochs, as small multiples (notebook 01): one panel per
  * edge of the normal cell (top two rows) and of the reduction cell (bottom two rows), each with
- * the MixedOp weight (softmax of the edge's alphas, PAPER.md 2) of every op the edge offers against
+ * the MixedOp weight (softmax of the edge's alphas, docs/method.md §2) of every op the edge offers against
  * epochs completed. Parameter-free ops are dashed, in the cell drawings' colours (OP_COLORS), so a
  * search drifting towards skip connections shows as dashed lines rising.
  */
-import type { EpochRecord } from '../search/records';
+import type { EpochRecord } from '../runs/records';
 import { isParameterFree, type OpName } from '../spaces/primitives';
 import type { SearchSpace } from '../spaces/spaces';
 import { OP_COLORS } from './cell_svg';

@@ -1,20 +1,20 @@
 /**
- * The failure analysis of notebook 01 (PAPER.md 6: plain DARTS degenerates on S1 to S4, skip
- * connections taking over S1 to S3 and noise 5 of 8 ops of S4; PAPER.md 3: the dominant eigenvalue
+ * The failure analysis of notebook 01 (docs/method.md §6: plain DARTS degenerates on S1 to S4, skip
+ * connections taking over S1 to S3 and noise 5 of 8 ops of S4; docs/method.md §3: the dominant eigenvalue
  * grows as it does). Pure functions of stored search runs and evaluations: the summary and
  * test-error rows, the parameter-free weight over the epochs, the two figures, and the sentences
  * that say what the numbers show at the preset that produced them. Nothing here runs a search.
  */
 import type { Figure } from './figures';
 import type { StoredRun } from '../runs/run_read';
-import type { EpochRecord } from '../search/records';
+import type { EpochRecord } from '../runs/records';
 import { formatGenotype, parameterFreeCount, parameterFreeShare, type Genotype, type GenotypeEntry } from '../spaces/genotype';
 import { isParameterFree, PRIMITIVES, type OpName } from '../spaces/primitives';
 import type { SearchSpace, SpaceName } from '../spaces/spaces';
 import { EDGES } from '../spaces/topology';
 import type { StoredEvaluation } from '../train/train';
 
-/** PAPER.md 6: test error (%) of plain DARTS's architecture on CIFAR-10; the DARTS space's is not in PAPER.md. */
+/** docs/method.md §6: test error (%) of plain DARTS's architecture on CIFAR-10; the DARTS space's is not in docs/method.md. */
 export const PAPER_DARTS_CIFAR10_ERROR: Readonly<Record<SpaceName, number | null>> = Object.freeze({
   s1: 3.84,
   s2: 4.85,
@@ -230,7 +230,7 @@ export interface TestErrorRow {
   readonly testErrorPct: number;
   /** Trainable weights of the evaluation network, without the auxiliary head. */
   readonly params: number;
-  /** PAPER.md 6 (CIFAR-10, 20 cells of 36 or 16 channels, 600 epochs); blank for the DARTS space. */
+  /** docs/method.md §6 (CIFAR-10, 20 cells of 36 or 16 channels, 600 epochs); blank for the DARTS space. */
   readonly paperCifar10ErrorPct: number | Blank;
 }
 
@@ -251,7 +251,7 @@ export function testErrorRow(space: SpaceName, evaluation: StoredEvaluation): Te
 
 /**
  * The test error of each space's final architecture as bars, beside the paper's CIFAR-10 test error
- * of DARTS on the same space (PAPER.md 6) as a second set of bars on the same axis. The two differ in
+ * of DARTS on the same space (docs/method.md §6) as a second set of bars on the same axis. The two differ in
  * data set and scale, so the figure's note says to compare the order of the spaces, not the levels.
  */
 export function testErrorFigure(rows: readonly TestErrorRow[], title: string): Figure {
@@ -271,7 +271,7 @@ export function testErrorFigure(rows: readonly TestErrorRow[], title: string): F
       },
       {
         type: 'bar',
-        name: 'the paper: CIFAR-10, 20 cells, 600 epochs (PAPER.md 6; none for the DARTS space)',
+        name: 'the paper: CIFAR-10, 20 cells, 600 epochs (docs/method.md §6; none for the DARTS space)',
         x: spaces,
         y: paper,
         marker: { color: '#adb5bd' },
@@ -308,7 +308,7 @@ const pct = (v: number) => `${v.toFixed(1)}%`;
 
 /**
  * What the tables show, as sentences computed from the finished runs and their evaluations (for the
- * notebook's closing cell): PAPER.md 6's S3 and S4 headline at this preset, each space's normal
+ * notebook's closing cell): docs/method.md §6's S3 and S4 headline at this preset, each space's normal
  * cell and curvature, DARTS-ES, and the spaces with the highest and lowest test error.
  */
 export function failureFindings(preset: string, runs: readonly StoredRun[], errors: readonly TestErrorRow[]): string[] {

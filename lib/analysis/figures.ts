@@ -7,16 +7,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { checkFileStem, outputsDir } from '../paths';
-import { writeFileAtomic } from '../runs/atomic';
-import { notebookDisplay } from './display';
-import { pngSupport, renderPng, type PngOptions } from './png';
+import { writeFileAtomic } from '../io/atomic';
+import { notebookDisplay } from '../io/display';
+import { type Figure, pngSupport, renderPng, type PngOptions } from './png';
 
 /** A plotly figure as plain data (https://plotly.com/javascript/reference/). */
-export interface Figure {
-  readonly data: readonly object[];
-  readonly layout?: object;
-  readonly config?: object;
-}
+export type { Figure } from './png';
 
 /**
  * A standalone SVG drawing (a cell from `genotypeSvg`) as a plotly figure: the SVG is the figure's
@@ -69,6 +65,8 @@ export function plotlyJs(): string {
 
 /** The version of the bundled plotly.js. */
 export function plotlyVersion(): string {
+  // A JSON file read at run time, so that dist/ does not copy package.json files.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('plotly.js-dist/package.json') as { version: string }).version;
 }
 

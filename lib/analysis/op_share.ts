@@ -1,12 +1,12 @@
 /**
- * How much of the mixture one operation holds over a search (PAPER.md 6: skip connections take
+ * How much of the mixture one operation holds over a search (docs/method.md §6: skip connections take
  * over S1 to S3, noise takes S4): per epoch and cell type, the mean softmax weight of `op` over the
  * edges that offer it, and on how many edges it is the strongest op. A pure function of the
  * stored epoch records; the notebooks and the CLI read it as an arquero table.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import type { EpochRecord } from '../search/records';
+import type { EpochRecord } from '../runs/records';
 import type { OpName } from '../spaces/primitives';
 import type { SearchSpace } from '../spaces/spaces';
 

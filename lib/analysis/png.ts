@@ -15,8 +15,14 @@ import * as os from 'os';
 import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { writeFileAtomic } from '../runs/atomic';
-import type { Figure } from './figures';
+import { writeFileAtomic } from '../io/atomic';
+
+/** A plotly figure: traces, layout, config (plain JSON). */
+export interface Figure {
+  readonly data: readonly object[];
+  readonly layout?: object;
+  readonly config?: object;
+}
 
 /** Size of the image: `width` x `height` CSS pixels, drawn at `scale` device pixels per CSS pixel. */
 export interface PngOptions {

@@ -1,5 +1,5 @@
 /**
- * R-DARTS read back from stored runs (PAPER.md 4), for notebook 04: one row per regularisation
+ * R-DARTS read back from stored runs (docs/method.md §4), for notebook 04: one row per regularisation
  * strength of a grid (the final dominant eigenvalue, the supernet's validation accuracy that
  * R-DARTS selects on, the genotype's parameter-free share, its test error), the grid figure, the
  * table of methods (DARTS, R-DARTS(L2), R-DARTS(DP), RS-ws, RS), the sentences the notebook closes
@@ -17,10 +17,10 @@ import { dataFingerprint } from '../data/fingerprint';
 import { DATASETS } from '../data/registry';
 import { RS_WS_DEFAULTS, type RsWsParameters } from '../baselines/rs_ws';
 import type { Selection } from '../control/select';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../io/atomic';
 import { checkpointFile } from '../runs/run_read';
 import type { StoredRun } from '../runs/run_read';
-import { accuracy } from '../search/step';
+import { accuracy } from '../nn/loss';
 import { formatGenotype, parameterFreeShare } from '../spaces/genotype';
 import {
   createEvalState,
@@ -42,7 +42,7 @@ export type Regulariser = 'l2' | 'dp';
 
 /** The sizes of the two random-search baselines at a preset. */
 export interface BaselineSettings {
-  /** RS-ws's selection phase (PAPER.md 4: 1000 samples, 10 score batches, top 10). */
+  /** RS-ws's selection phase (docs/method.md §4: 1000 samples, 10 score batches, top 10). */
   readonly rsWs: RsWsParameters;
   readonly randomSearch: {
     /** Architectures trained from scratch. */
@@ -106,7 +106,7 @@ export function heldOutAccuracy(evaluation: StoredEvaluation, images: number, sp
     try {
       return JSON.parse(fs.readFileSync(file, 'utf8')) as HeldOutRecord[];
     } catch (e) {
-      throw new Error(`heldOutAccuracy: ${file} is not JSON (${(e as Error).message}); remove it to measure again`);
+      throw new Error(`heldOutAccuracy: ${file} is not JSON (${(e as Error).message}); remove it to measure again`, { cause: e });
     }
   })();
   const hit = stored.find((r) => r.from === from && r.to === to && r.data === fingerprint);
@@ -266,7 +266,7 @@ export function gridFigure(rows: readonly GridRow[], title: string, seedBand?: S
       marker: { symbol: 'star', size: 16, color: '#f59f00', line: { width: 1, color: '#333' } },
     },
   ];
-  // PAPER.md 3's only number for a grid: with L2 >= 8.1e-3 the code's logs stay about 0.1 to 0.3.
+  // docs/method.md §3's only number for a grid: with L2 >= 8.1e-3 the code's logs stay about 0.1 to 0.3.
   const {
     from,
     range: [lo, hi],
@@ -338,13 +338,13 @@ export interface MethodRow {
   readonly genotype: string;
   readonly parameterFreeShare: number;
   readonly testErrorPct: number;
-  /** PAPER.md 6 on S3 / CIFAR-10 where it gives the number (DARTS only); blank otherwise. */
+  /** docs/method.md §6 on S3 / CIFAR-10 where it gives the number (DARTS only); blank otherwise. */
   readonly paperCifar10ErrorPct: number | Blank;
 }
 
 /**
  * A row of the methods table from the finished evaluation of the method's genotype; the paper's
- * value is DARTS's on S3 for 'DARTS' (PAPER.md 6), blank otherwise.
+ * value is DARTS's on S3 for 'DARTS' (docs/method.md §6), blank otherwise.
  */
 export function methodRow(method: string, setting: string, selectedBy: string, evaluation: StoredEvaluation): MethodRow {
   if (!evaluation.done || evaluation.testError === undefined)

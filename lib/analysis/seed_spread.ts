@@ -1,7 +1,7 @@
 /**
  * How far a test error moves with the evaluation's seed alone: one genotype (DARTS's final S3
  * cell in the plan) trained from scratch under the preset's train config with several seeds. The
- * report compares methods by single evaluations (one seed each, as #6's protocol), so a difference
+ * report compares methods by single evaluations (one seed each), so a difference
  * smaller than this spread says nothing about the methods. Besides the seed, a test error on n
  * images carries a binomial standard error of sqrt(p (1 - p) / n).
  */

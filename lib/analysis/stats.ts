@@ -1,5 +1,5 @@
 /**
- * Correlation between paired measurements, with a bootstrap confidence interval (PAPER.md 3: the
+ * Correlation between paired measurements, with a bootstrap confidence interval (docs/method.md §3: the
  * paper reports a Pearson correlation of 0.867 between the dominant eigenvalue at the end of the
  * search and the test error of the final architecture, over 24 architectures on S1 / CIFAR-10).
  * Plain float64 JavaScript; the resampling draws from the repository's seeded `Rng`.
@@ -7,7 +7,7 @@
  * Degenerate input: a correlation of a sample in which x or y is constant (zero variance) is NaN,
  * as in NumPy and SciPy; it never throws for that reason.
  */
-import { Rng } from '../data/rng';
+import { Rng } from '../nn/random';
 
 /** A statistic of paired samples, e.g. `pearson` or `spearman`. */
 export type PairedStatistic = (x: readonly number[], y: readonly number[]) => number;

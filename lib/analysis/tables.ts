@@ -5,8 +5,8 @@
 import type { ColumnTable } from 'arquero';
 import * as path from 'path';
 import { checkFileStem, outputsDir } from '../paths';
-import { writeFileAtomic } from '../runs/atomic';
-import { show } from './display';
+import { writeFileAtomic } from '../io/atomic';
+import { show } from '../io/display';
 
 export interface ShowTableOptions {
   /** Rows shown at most (default 50); files always hold every row. */

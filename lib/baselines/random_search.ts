@@ -1,18 +1,18 @@
 /**
- * Plain random search (the baseline without weight sharing, Li & Talwalkar 2019; PAPER.md 4 compares
+ * Plain random search (the baseline without weight sharing, Li & Talwalkar 2019; docs/method.md §4 compares
  * DARTS with random search): sample `samples` architectures uniformly (lib/baselines/sample.ts),
  * train each from scratch and keep the one with the best validation accuracy. Training is the
- * caller's `trainAndValidate` (e.g. the final-evaluation trainer of lib/train, PAPER.md 5), so this
+ * caller's `trainAndValidate` (e.g. the final-evaluation trainer of lib/train, docs/method.md §5), so this
  * file fixes only the sampling and the choice. Candidate i is drawn from mixSeed(seed, KEY, i):
  * the same seed gives the same candidates, and a longer search extends a shorter one.
  */
-import { mixSeed, Rng } from '../data/rng';
+import { mixSeed, Rng, SEED_KEYS } from '../nn/random';
 import type { Genotype } from '../spaces/genotype';
 import type { SearchSpace } from '../spaces/spaces';
 import { sampleGenotype } from './sample';
 
 /** Seed key of random search's candidates (apart from RS-ws's). */
-const RANDOM_SEARCH_KEY = -7;
+const RANDOM_SEARCH_KEY = SEED_KEYS.randomSearch;
 
 /** One trained candidate. */
 export interface RandomSearchCandidate {

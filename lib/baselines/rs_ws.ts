@@ -1,5 +1,5 @@
 /**
- * RS-ws: random search with weight sharing (Li & Talwalkar 2019), the baseline of PAPER.md 4. The
+ * RS-ws: random search with weight sharing (Li & Talwalkar 2019), the baseline of docs/method.md §4. The
  * DARTS supernet of a SearchConfig is trained with one uniformly sampled architecture per step
  * ("one-hot alphas, no softmax": the `architecture` forward, lib/supernet/network.ts) for the same
  * number of steps as the DARTS search of that config (same data split, batch size, epochs, SGD,
@@ -30,14 +30,23 @@ import type { SearchConfig } from '../config/search_config';
 import { epochBatches, evalBatches, makeBatch, subsetSize, type Subset } from '../data/batches';
 import { NO_AUGMENT } from '../data/augment';
 import type { Dataset } from '../data/dataset';
-import { mixSeed, permutation, Rng } from '../data/rng';
-import { loadCheckpoint, saveCheckpoint, type SearchState } from '../runs/checkpoint';
+import { mixSeed, permutation, Rng, SEED_KEYS } from '../nn/random';
+import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoint';
 import { assertMayCompute } from '../runs/compute_guard';
 import { acquireLock } from '../runs/lock';
-import { cosineLr, createSearchState, disposeSearchState, dropPathAt, epochAugment, type SearchData, searchData } from '../search/loop';
+import { cosineLr, dropPathAt } from '../search/loop';
+import {
+  createSearchState,
+  type DartsData,
+  type DartsState,
+  disposeSearchState,
+  epochAugment,
+  searchData,
+} from '../problems/darts/problem';
 import type { ProgressMode } from '../search/progress';
-import type { LossAccuracy } from '../search/records';
-import { accuracy, type Batch, crossEntropy, type Supernet, weightStep } from '../search/step';
+import type { LossAccuracy } from '../runs/records';
+import { type StepModel, weightStep } from '../search/step';
+import { accuracy, type Batch, crossEntropy } from '../nn/loss';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
 import { getSpace } from '../spaces/spaces';
 import type { SearchNetwork } from '../supernet/network';
@@ -57,7 +66,7 @@ import {
   writeLines,
 } from './store';
 
-/** The selection phase's sizes (PAPER.md 4: 1000, 10, 10). */
+/** The selection phase's sizes (docs/method.md §4: 1000, 10, 10). */
 export interface RsWsParameters {
   /** Random architectures scored on the score batches. */
   readonly samples: number;
@@ -120,9 +129,9 @@ export interface RsWsResult {
 }
 
 /** Seed keys apart from the DARTS loop's (1: alpha step, 2: weight step). */
-const ARCH_KEY = 3;
-const SELECT_KEY = -5;
-const SCORE_KEY = -6;
+const ARCH_KEY = SEED_KEYS.rsWsArchitecture;
+const SELECT_KEY = SEED_KEYS.rsWsSelect;
+const SCORE_KEY = SEED_KEYS.rsWsScore;
 /** Scored samples between two writes of samples.jsonl. */
 const FLUSH_EVERY = 25;
 
@@ -146,11 +155,12 @@ export function selectionArchitecture(config: SearchConfig, index: number): Geno
 }
 
 /** The supernet seen through `architecture`: what weightStep trains (a view; owns nothing). */
-function discrete(net: SearchNetwork, architecture: Genotype): Supernet {
+function discrete(net: SearchNetwork, architecture: Genotype): StepModel<Batch> {
   return {
     weights: net.weights,
-    alphas: net.alphas,
-    forward: (x, options) => net.forward(x, { ...options, architecture }),
+    alphaParams: net.alphaParams,
+    loss: (batch, options) => net.loss(batch, { ...options, architecture }),
+    metric: (output, batch) => net.metric(output, batch),
   };
 }
 
@@ -170,8 +180,8 @@ export interface RsWsStepInfo {
  */
 export function rsWsEpoch(
   config: SearchConfig,
-  data: SearchData,
-  state: SearchState,
+  data: DartsData,
+  state: DartsState,
   epoch: number,
   onStep: (info: RsWsStepInfo) => void = () => undefined,
 ): RsWsEpochRecord {
@@ -369,8 +379,8 @@ async function continueRsWs(
 /** The selection phase on the trained state; false when interrupted by `maxSamples`. */
 function select(
   config: SearchConfig,
-  data: SearchData,
-  state: SearchState,
+  data: DartsData,
+  state: DartsState,
   dir: string,
   id: string,
   parameters: RsWsParameters,

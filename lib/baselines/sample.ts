@@ -1,11 +1,11 @@
 /**
- * Uniformly random architectures of a search space (PAPER.md 4, RS-ws; Li & Talwalkar 2019's
+ * Uniformly random architectures of a search space (docs/method.md §4, RS-ws; Li & Talwalkar 2019's
  * `sample_arch`): for each cell type and each node, 2 distinct inputs drawn uniformly among the
  * node's predecessors, and on each the op drawn uniformly among that edge's ops excluding `none`
- * (a genotype never holds `none`, PAPER.md 2; the original RandomNAS code could draw it in S3).
+ * (a genotype never holds `none`, docs/method.md §2; the original RandomNAS code could draw it in S3).
  * S1's per-edge lists are respected. The draw is a function of the `rng` only.
  */
-import { type Rng, sampleWithoutReplacement } from '../data/rng';
+import { type Rng, sampleWithoutReplacement } from '../nn/random';
 import type { Genotype, GenotypeEntry } from '../spaces/genotype';
 import type { SearchSpace } from '../spaces/spaces';
 import { EDGES, NUM_NODES } from '../spaces/topology';

@@ -1,5 +1,5 @@
 /**
- * The store of a baseline run (PAPER.md 4's RS-ws), as lib/runs/store.ts is for a search: every
+ * The store of a baseline run (docs/method.md §4's RS-ws), as lib/runs/store.ts is for a search: every
  * file written atomically (writeFileAtomic), so a killed process leaves a run that resumes. A
  * baseline directory `<root>/baselines/<id>/` (root: the results folder) holds
  *   config.json                        { id, method, parameters, config, createdAt, backend, versions }
@@ -18,7 +18,7 @@ import * as path from 'path';
 import { backendInfo } from '../backend';
 import { canonicalConfig, checkConfig, isPlainObject, type SearchConfig } from '../config/search_config';
 import { resultsDir } from '../paths';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../io/atomic';
 import { checkpointEpochs, checkpointFile, type CheckpointRef, latestCheckpoint } from '../runs/run_read';
 import { softwareVersions } from '../versions';
 
@@ -73,7 +73,7 @@ function readJson(file: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`baseline store: cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`baseline store: cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
 }
 
@@ -133,7 +133,7 @@ export function readLines<T>(dir: string, name: string): T[] {
       try {
         return JSON.parse(line) as T;
       } catch (e) {
-        throw new Error(`baseline store: ${file} line ${i + 1} is not valid JSON: ${(e as Error).message}`);
+        throw new Error(`baseline store: ${file} line ${i + 1} is not valid JSON: ${(e as Error).message}`, { cause: e });
       }
     });
 }

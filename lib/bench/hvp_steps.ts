@@ -1,6 +1,6 @@
 /**
- * The step curve of the finite-difference Hessian-vector product (lib/hessian/hvp.ts), for the #5
- * note and anyone who changes HVP_STEP: on a seeded smoke-size supernet after a short search on
+ * The step curve of the finite-difference Hessian-vector product (lib/hessian/hvp.ts), for anyone
+ * who changes HVP_STEP: on a seeded smoke-size supernet after a short search on
  * Fashion-MNIST, H v for steps 1e-5 .. 3e-1, with the ReLU / max-pool masks frozen (the library's
  * method) and without, each compared with the frozen central product at HVP_STEP. A plateau (the
  * same H v over a range of steps) means the product is well defined; without frozen masks there is
@@ -10,10 +10,11 @@ import { tf } from '../backend';
 import { resolveConfig } from '../config/search_config';
 import { sampleBatch } from '../data/batches';
 import { gaussianVector } from '../hessian/vec';
-import { Rng } from '../data/rng';
+import { Rng } from '../nn/random';
 import { alphaObjective } from '../hessian/alpha_loss';
 import { HessianOperator, HVP_STEP, HvpScheme } from '../hessian/hvp';
-import { createSearchState, disposeSearchState, searchData, searchEpoch } from '../search/loop';
+import { searchEpoch } from '../search/loop';
+import { createSearchState, dartsProblem, disposeSearchState, searchData } from '../problems/darts/problem';
 import type { SpaceName } from '../spaces/spaces';
 
 export const CURVE_STEPS = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1, 3e-1];
@@ -41,7 +42,7 @@ export async function hvpStepCurve(
   const rows: StepCurveRow[] = [];
   const batch = sampleBatch(data.split.val, options.batch ?? 64, seed + 17);
   try {
-    for (let e = 0; e < config.epochs; e++) await searchEpoch(config, data, state, e);
+    for (let e = 0; e < config.epochs; e++) await searchEpoch(dartsProblem(config), data, state, e);
     const dim = state.net.alphas.normal.size + state.net.alphas.reduce.size;
     const v = Array.from(gaussianVector(dim, new Rng(seed + 5)));
     const frozen = alphaObjective(state.net, batch, { seed: seed + 3 });

@@ -3,8 +3,8 @@
  * (shared perf/torch_darts_bench.py), so that one script (its summarize.py) compares both:
  *   a  weight step: forward, CE, grads w.r.t. weights only, clip 5, SGD (lr 0.025, mu 0.9, wd 3e-4)
  *   b  alpha step, first order: forward on val, grads w.r.t. alphas only, Adam (3e-4, (0.5, 0.999), wd 1e-3)
- *   c  alpha step, second order (the unrolled step of PAPER.md 1), then Adam
- *   d  the full alpha Hessian of L_val (one product per alpha) and its spectrum (PAPER.md 3)
+ *   c  alpha step, second order (the unrolled step of docs/method.md §1), then Adam
+ *   d  the full alpha Hessian of L_val (one product per alpha) and its spectrum (docs/method.md §3)
  *   e  the dominant eigenvalue from at most `hessProducts` products: Lanczos here (lib/hessian/eigen.ts;
  *      the reference runs power iteration, which finds the largest |eigenvalue|, with 20 products)
  * on one fixed train batch and one fixed val batch of N(0, 1) images with uniform labels.
@@ -14,10 +14,11 @@
 import * as os from 'os';
 import { backendInfo, initBackend, tf } from '../backend';
 import { countConvFlops } from '../nn/conv';
-import { Adam, Sgd } from '../search/optim';
+import { Adam, Sgd } from '../nn/optim';
 import { adamOptions, sgdOptions } from '../config/search_config';
 import { DEFAULT_SEARCH_CONFIG } from '../config/presets';
-import { alphaParams, alphaStep, Batch, weightStep } from '../search/step';
+import { alphaStep, weightStep } from '../search/step';
+import { Batch } from '../nn/loss';
 import { getSpace, SpaceName } from '../spaces/spaces';
 import { hessianSpectrum } from '../hessian/eigen';
 import { HVP_STEP, HvpScheme } from '../hessian/hvp';
@@ -126,9 +127,9 @@ export async function runSearchBench(
   const net = new SearchNetwork({ space, C: c.C, layers: c.layers, classes: c.classes, inChannels: c.inChannels, seed: c.seed });
   const train = randomBatch(c, c.seed + 100);
   const val = randomBatch(c, c.seed + 200);
-  // The paper's optimisers (PAPER.md 1), as the search uses them.
+  // The paper's optimisers (docs/method.md §1), as the search uses them.
   const sgd = new Sgd(net.weights, sgdOptions(DEFAULT_SEARCH_CONFIG));
-  const adam = new Adam(alphaParams(net), adamOptions(DEFAULT_SEARCH_CONFIG));
+  const adam = new Adam(net.alphaParams, adamOptions(DEFAULT_SEARCH_CONFIG));
 
   // FLOPs of one forward per image: convs (counted as they run) + the classifier.
   const convFlops = countConvFlops(() => tf.tidy(() => void net.forward(train.x, { training: true, updateRunningStats: false })));
@@ -212,7 +213,7 @@ export async function runSearchBench(
       eigvalsh_ms: performance.now() - t0,
       max_eig: spectrum[spectrum.length - 1],
       min_eig: spectrum[0],
-      // Ours: the largest algebraic eigenvalue (PAPER.md 3); the reference's dominant_eig is the largest |eigenvalue|.
+      // Ours: the largest algebraic eigenvalue (docs/method.md §3); the reference's dominant_eig is the largest |eigenvalue|.
       dominant_eig: spectrum[spectrum.length - 1],
       rel_asymmetry: full.asymmetry,
       gradients_d: full.gradients,

@@ -11,7 +11,7 @@ function readJsonFile(file: string, what: string): unknown {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`${what} ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`${what} ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * Preset names. A preset scales every experiment at once: `smoke` (seconds, for tests), `quick`
  * (the main job and the default notebook run: minutes on 2 cores), `mini` (the scaled-down
- * reproduction: hours here), `paper` (PAPER.md's settings, for a GPU).
+ * reproduction: hours here), `paper` (docs/method.md's settings, for a GPU).
  */
 export const PRESETS = ['smoke', 'quick', 'mini', 'paper'] as const;
 export type PresetName = (typeof PRESETS)[number];

@@ -1,5 +1,5 @@
 /**
- * The search presets (PAPER.md 1, 3, 4), each built by spreading the default, which is the paper's
+ * The search presets (docs/method.md §1, 3, 4), each built by spreading the default, which is the paper's
  * setting. Measured search times (wasm backend, 1 thread, this 2-core AMD EPYC machine):
  *   smoke  3 s for `rdarts search --preset smoke`;
  *   quick  3.9 min (10 epochs, 23.4 s each) for `npm start` on a fresh clone, before curvature
@@ -19,11 +19,11 @@
  * the Hessian is evaluated every `evalEvery` epochs and at the last one (epochs / 2 times here).
  */
 import type { PresetName } from './preset';
-import type { SearchConfig } from './search_config';
+import type { SearchConfig } from './schema';
 import { deepFreeze } from './validation';
 
 /**
- * The paper's search setting (PAPER.md 1; RobustDARTS src/search/args.py): CIFAR-10 split 25,000 /
+ * The paper's search setting (docs/method.md §1; RobustDARTS src/search/args.py): CIFAR-10 split 25,000 /
  * 25,000, L 8, C 16, batch 64, 50 epochs, first order (the code's default), SGD 0.025 -> 0.001
  * cosine, momentum 0.9, L2 3e-4, clip 5; Adam 3e-4 (0.5, 0.999), L2 1e-3; crop pad 4 and flip, no
  * Cutout, no drop path; the full Hessian every 2 epochs; no early stopping. The space is S3 here;
@@ -47,7 +47,7 @@ export const DEFAULT_SEARCH_CONFIG: SearchConfig = deepFreeze({
   // The full matrix every 2 epochs and at the last, as the code (its `max(eigvals(H))`).
   hessian: { evalEvery: 2, method: 'full', maxProducts: 20, tolerance: 1e-3, step: 1e-2, scheme: 'central', recordMatrix: false },
   earlyStop: 'off',
-  // The code's rule; DARTS-ADA raises L2 x10 from 3e-4 up to 0.03 (PAPER.md 4).
+  // The code's rule; DARTS-ADA raises L2 x10 from 3e-4 up to 0.03 (docs/method.md §4).
   controller: { rule: 'code', factor: null, startEpoch: null, l2Factor: 10, maxL2: 0.03 },
   report: { progress: 'bar', logEvery: 50 },
 });

@@ -1,208 +1,47 @@
 /**
- * The search config (PAPER.md 1, 3, 4): one readonly, validated value that the search loop, the CLI
- * and the notebooks share. The zod schema below is the single source; the type is inferred from it.
+ * The search config (docs/method.md §1, 3, 4): one readonly, validated value that the search loop, the CLI
+ * and the notebooks share. The zod schema (./schema.ts) is the single source; the type is inferred from it.
  * Objects are strict (an unknown key is an error) and every error names the field:
  *   `search config (--config a.json): batchSize: must be a positive integer, got -3`.
  * Presets live in ./presets; `resolveConfig` merges overrides onto one and validates the result.
  * `canonicalConfig` / `runId` identify a run by the fields that change its results.
  */
 import { createHash } from 'crypto';
-import { z } from 'zod';
-import { DATASET_NAMES } from '../data/dataset';
-import type { AdamOptions, SgdOptions } from '../search/optim';
-import { SPACE_NAMES } from '../spaces/spaces';
+import type { AdamOptions, SgdOptions } from '../nn/optim';
 import { parsePreset, PresetName } from './preset';
 import { SEARCH_PRESETS } from './presets';
-import { canonicalJson, describeIssue, show } from './validation';
+import { SearchConfigSchema, type SearchConfig } from './schema';
+import { canonicalJson, type ConfigCodec, describeIssue, showValue } from './validation';
 
-const num = () => z.number().finite('must be a finite number');
-const posInt = () => num().int('must be a positive integer').positive('must be a positive integer');
-const nonNegInt = () => num().int('must be an integer >= 0').nonnegative('must be an integer >= 0');
-const positive = () => num().positive('must be > 0');
-const nonNeg = () => num().nonnegative('must be >= 0');
-const unit = () => nonNeg().max(1, 'must be in [0, 1]');
-const halfOpenUnit = () => nonNeg().lt(1, 'must be in [0, 1)');
+export { SearchConfigSchema } from './schema';
+export type { SearchConfig } from './schema';
 
-const WeightOptimizerSchema = z
-  .object({
-    /** Initial SGD learning rate, annealed by cosine to `lrMin` over the epochs, set per epoch (1). */
-    lrMax: positive(),
-    /** Final learning rate of the cosine schedule (1). */
-    lrMin: nonNeg(),
-    /** SGD momentum (1). The weight decay is `regularization.l2`. */
-    momentum: halfOpenUnit(),
-    /** Maximum total norm of the weight gradients (PyTorch clip_grad_norm_) (1). */
-    gradClip: positive(),
-  })
-  .strict()
-  .readonly();
+/**
+ * The fields of a search config that the search loop reads, whatever the problem
+ * (lib/search/problem.ts); the DARTS problem reads the rest (space, dataset, sizes, data split,
+ * augmentation).
+ */
+export type LoopConfig = Pick<
+  SearchConfig,
+  | 'seed'
+  | 'epochs'
+  | 'batchSize'
+  | 'order'
+  | 'weightOptimizer'
+  | 'alphaOptimizer'
+  | 'regularization'
+  | 'hessian'
+  | 'earlyStop'
+  | 'controller'
+  | 'report'
+>;
 
-const AlphaOptimizerSchema = z
-  .object({
-    /** Adam learning rate of the alphas (1). */
-    lr: positive(),
-    /** Adam (beta1, beta2) (1). */
-    betas: z.tuple([halfOpenUnit(), halfOpenUnit()]).readonly(),
-    /** Adam epsilon (PyTorch's default; not in the paper). */
-    eps: positive(),
-    /** L2 factor of the alphas, added to their gradient; also the 1e-3 I shift of the Hessian (1, 3). */
-    weightDecay: nonNeg(),
-  })
-  .strict()
-  .readonly();
-
-const AugmentSchema = z
-  .object({
-    /** Zero padding per side of the random crop; 0 turns the crop off (1). */
-    cropPad: nonNegInt(),
-    /** Horizontal flip; null = the data set's default (`DATASETS[dataset].flip`, off for SVHN) (1). */
-    flip: z.boolean().nullable(),
-    /**
-     * Cutout, null = off (4, R-DARTS(DP) only). `prob` is the final probability: the loop ramps it
-     * linearly from 0, as the code does in DP runs.
-     */
-    cutout: z
-      .object({
-        /** Side of the zeroed square, in pixels (16 in the code). */
-        length: posInt(),
-        prob: unit(),
-      })
-      .strict()
-      .readonly()
-      .nullable(),
-  })
-  .strict()
-  .readonly();
-
-const RegularizationSchema = z
-  .object({
-    /** Weight L2 factor = SGD weight decay (1; R-DARTS(L2) varies it, DARTS-ADA raises it, 4). */
-    l2: nonNeg(),
-    /** Maximum ScheduledDropPath probability p; p_e = p e / (epochs - 1), 0 = off (4, R-DARTS(DP)). */
-    dropPathProb: halfOpenUnit(),
-  })
-  .strict()
-  .readonly();
-
-const HessianSchema = z
-  .object({
-    /** Dominant eigenvalue of Hess_alpha(L_val) after epochs 0, evalEvery, 2 evalEvery, ... and the last (3). */
-    evalEvery: posInt(),
-    /** 'lanczos' from Hessian-vector products; 'full' builds the matrix, as the code; 'off' skips it (3). */
-    method: z.enum(['lanczos', 'full', 'off']),
-    /** Lanczos: the most Hessian-vector products per evaluation. */
-    maxProducts: posInt(),
-    /** Lanczos: stop once the residual bound of the top Ritz pair is <= tolerance x |eigenvalue|. */
-    tolerance: positive(),
-    /** Finite-difference step of a Hessian-vector product, in alpha units (lib/hessian/hvp.ts). */
-    step: positive(),
-    /** Central differences (2 gradients a product) or forward (1, less exact) (lib/hessian/hvp.ts). */
-    scheme: z.enum(['central', 'forward']),
-    /** Store the full matrix in the epoch record (`--full-hessian`; method 'full' only), as the code did. */
-    recordMatrix: z.boolean(),
-  })
-  .strict()
-  .readonly();
-
-const ControllerSchema = z
-  .object({
-    /** DARTS-ES rule: 'code' (the original code's, at this config's hessian.evalEvery) or 'paper' (its wording) (4). */
-    rule: z.enum(['code', 'paper']),
-    /** The rule's threshold; null = the rule's own (code 1.3, paper 0.75) (4). */
-    factor: positive().nullable(),
-    /** First epoch at which the rule may decide; null = the rule's own (code: 22 at evalEvery 2) (4). */
-    startEpoch: nonNegInt().nullable(),
-    /** DARTS-ADA: regularization.l2 is multiplied by this at each rollback ... (4: 10) */
-    l2Factor: num().gt(1, 'must be > 1'),
-    /** ... up to this value, after which the rule no longer acts (4: 0.03). */
-    maxL2: positive(),
-  })
-  .strict()
-  .readonly();
-
-const ReportSchema = z
-  .object({
-    /** Progress display: a bar on a terminal, plain log lines, or nothing. Does not change results. */
-    progress: z.enum(['bar', 'log', 'off']),
-    /** Log the running loss and accuracy every this many steps (the code's report_freq 50). */
-    logEvery: posInt(),
-  })
-  .strict()
-  .readonly();
-
-/** The search config schema; `SearchConfig` is its output type. PAPER.md sections in parentheses. */
-export const SearchConfigSchema = z
-  .object({
-    /** Search space: s1..s4 or the DARTS space (2). */
-    space: z.enum(SPACE_NAMES),
-    /** Data set whose training split is halved into weight and alpha data (1). */
-    dataset: z.enum(DATASET_NAMES),
-    /** Seed of every random draw: initialisation, data order, augmentation, noise (1). */
-    seed: nonNegInt(),
-    /** Search epochs (1: 50). */
-    epochs: posInt(),
-    /** Images per batch, for both the weight and the alpha step (1: 64). */
-    batchSize: posInt(),
-    /** Cells in the supernet, L (2: 8). */
-    layers: posInt(),
-    /** Initial channels, C (2: 16). */
-    C: posInt(),
-    /** Alpha gradient: 'first' order or 'second' (the unrolled step) (1; the code defaults to first). */
-    order: z.enum(['first', 'second']),
-    /** SGD on the weights (1). */
-    weightOptimizer: WeightOptimizerSchema,
-    /** Adam on the alphas (1). */
-    alphaOptimizer: AlphaOptimizerSchema,
-    /** Share of the (subset of the) training split used for weights; the rest is alpha data (1: 0.5). */
-    trainPortion: num().gt(0, 'must be in (0, 1)').lt(1, 'must be in (0, 1)'),
-    /** Training images used (the first ones), before the split; null = all (scaled-down presets). */
-    trainSubset: posInt().nullable(),
-    /** Training augmentation of both halves (1, 4). */
-    augment: AugmentSchema,
-    /** Search-time regularisers of R-DARTS (4). */
-    regularization: RegularizationSchema,
-    /** Curvature tracking (3). */
-    hessian: HessianSchema,
-    /** Eigenvalue controller: 'stop' = DARTS-ES, 'simulate' = log the decision only, 'adaptive' = DARTS-ADA (4). */
-    earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
-    /** The rule and DARTS-ADA's schedule (4); read only when earlyStop is not 'off'. */
-    controller: ControllerSchema,
-    /** Progress and logging; left out of `canonicalConfig` and `runId`. */
-    report: ReportSchema,
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    if (c.weightOptimizer.lrMin > c.weightOptimizer.lrMax) {
-      ctx.addIssue({ code: 'custom', path: ['weightOptimizer', 'lrMin'], message: `must be <= lrMax (${c.weightOptimizer.lrMax})` });
-    }
-    if (c.earlyStop !== 'off' && c.hessian.method === 'off') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['earlyStop'],
-        message: `'${c.earlyStop}' needs the curvature: set hessian.method to lanczos or full`,
-      });
-    }
-    if (c.earlyStop === 'adaptive' && c.controller.maxL2 < c.regularization.l2) {
-      ctx.addIssue({ code: 'custom', path: ['controller', 'maxL2'], message: `must be >= regularization.l2 (${c.regularization.l2})` });
-    }
-    if (c.hessian.recordMatrix && c.hessian.method !== 'full') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['hessian', 'recordMatrix'],
-        message: `needs hessian.method 'full' (got '${c.hessian.method}')`,
-      });
-    }
-    if (c.trainSubset !== null) {
-      const split = Math.floor(c.trainPortion * c.trainSubset);
-      if (split === 0 || split === c.trainSubset) {
-        ctx.addIssue({ code: 'custom', path: ['trainSubset'], message: `leaves an empty half at trainPortion ${c.trainPortion}` });
-      }
-    }
-  })
-  .readonly();
-
-/** A validated search config (readonly). */
-export type SearchConfig = z.output<typeof SearchConfigSchema>;
+/** The run store's handle on the DARTS search config: validation and the run id. */
+export const SEARCH_CONFIG_CODEC: ConfigCodec<SearchConfig> = Object.freeze({
+  check: (value: unknown, source: string) => checkConfig(value, source),
+  canonical: (config: SearchConfig) => canonicalConfig(config),
+  id: (config: SearchConfig) => runId(config),
+});
 
 /** Nested partial overrides of a config: objects merge key by key; arrays and null replace. */
 export type ConfigOverrides<T = SearchConfig> = { readonly [K in keyof T]?: Override<T[K]> };
@@ -250,7 +89,7 @@ function deepMerge(base: unknown, over: unknown): unknown {
  */
 export function resolveConfig(preset: PresetName | string, overrides: ConfigOverrides = {}, source = 'overrides'): SearchConfig {
   const name = parsePreset(preset, 'preset');
-  if (!isPlainObject(overrides)) throw new ConfigError(source, [`overrides must be an object, got ${show(overrides)}`]);
+  if (!isPlainObject(overrides)) throw new ConfigError(source, [`overrides must be an object, got ${showValue(overrides)}`]);
   return checkConfig(deepMerge(SEARCH_PRESETS[name], overrides), `preset ${name} + ${source}`);
 }
 
@@ -266,12 +105,12 @@ export function runId(config: SearchConfig): string {
 }
 
 /** The options of the weight optimiser (`Sgd`): momentum and weight decay = `regularization.l2`. */
-export function sgdOptions(config: SearchConfig): SgdOptions {
+export function sgdOptions(config: Pick<LoopConfig, 'weightOptimizer' | 'regularization'>): SgdOptions {
   return { momentum: config.weightOptimizer.momentum, weightDecay: config.regularization.l2 };
 }
 
 /** The options of the alpha optimiser (`Adam`). */
-export function adamOptions(config: SearchConfig): AdamOptions {
+export function adamOptions(config: Pick<LoopConfig, 'alphaOptimizer'>): AdamOptions {
   const { lr, betas, eps, weightDecay } = config.alphaOptimizer;
   return { lr, beta1: betas[0], beta2: betas[1], eps, weightDecay };
 }

@@ -4,8 +4,19 @@
  */
 import type { z } from 'zod';
 
+/**
+ * How the run store handles a config of type C (lib/runs/store.ts): `check` validates a value (a
+ * config.json read back) and throws an error naming `source` and the field; `canonical` is the
+ * canonical JSON of the fields that change the results, `id` the run's id (a hash of it).
+ */
+export interface ConfigCodec<C> {
+  check(value: unknown, source: string): C;
+  canonical(config: C): string;
+  id(config: C): string;
+}
+
 /** A value for an error message: its JSON, or 'nothing'. */
-export function show(value: unknown): string {
+export function showValue(value: unknown): string {
   return value === undefined ? 'nothing' : JSON.stringify(value);
 }
 
@@ -19,7 +30,7 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
 export function describeIssue(issue: z.ZodIssue, input: unknown): string {
   const field = issue.path.join('.');
   const at = field === '' ? '' : `${field}: `;
-  const got = show(valueAt(input, issue.path));
+  const got = showValue(valueAt(input, issue.path));
   switch (issue.code) {
     case 'unrecognized_keys':
       return `${at}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;

@@ -1,5 +1,5 @@
 /**
- * The DARTS-ES stopping rule on a series of dominant eigenvalues (PAPER.md 4): a pure function of
+ * The DARTS-ES stopping rule on a series of dominant eigenvalues (docs/method.md §4): a pure function of
  * the eigenvalues recorded so far, used by the search loop ('stop', 'simulate', 'adaptive') and by
  * notebooks that replay other windows and factors over stored series.
  *
@@ -30,7 +30,7 @@
  *   - The averages are float64 means over the values in list order, and the ratio a plain division
  *     (no guard for zero or negative averages); ours are the same.
  *
- * Where PAPER.md 4's summary and the code differ, this file follows the code:
+ * Where docs/method.md §4's summary and the code differ, this file follows the code:
  *   - "e >= 22" is not a constant of the code: it is es_start_epoch (10) gating the stop epoch,
  *     10 + report_freq_hessian * (floor(window / 2) + delta) = 10 + 2 * (2 + 4). It depends on the
  *     evaluation frequency and the window, not on the number of epochs. `codeRule` derives it.
@@ -38,7 +38,7 @@
  *     hold only at one evaluation every 2 epochs. CODE_RULE counts evaluations, as the code does.
  *   - The code's docstrings say es_start_epoch "Default: 20" and delta "Default: 2"; the signature
  *     and argparse defaults, which ran, are 10 and 4.
- * The paper's own wording (PAPER.md 4: average over k = 5 epochs; stop when avg(i - k) / avg(i) <
+ * The paper's own wording (docs/method.md §4: average over k = 5 epochs; stop when avg(i - k) / avg(i) <
  * 0.75; return the architecture from k epochs earlier) is a different rule: PAPER_RULE.
  */
 

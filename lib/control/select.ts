@@ -1,5 +1,5 @@
 /**
- * R-DARTS selection (PAPER.md 4): run DARTS at several regularisation strengths and keep the
+ * R-DARTS selection (docs/method.md §4): run DARTS at several regularisation strengths and keep the
  * architecture whose search-time validation signal is best. The signal is read from the run
  * records only: by default the supernet's accuracy on the alpha half (eval mode) after the last
  * epoch, the code's `valid_acc` (for a run stopped early, after its stop epoch).

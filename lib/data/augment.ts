@@ -1,5 +1,5 @@
 /**
- * The training augmentation of the search (PAPER.md 1) and Cutout (PAPER.md 4, R-DARTS(DP)), on
+ * The training augmentation of the search (docs/method.md §1) and Cutout (docs/method.md §4, R-DARTS(DP)), on
  * typed arrays, in the order of the paper's code (torchvision transforms, RobustDARTS src/utils.py):
  *   1. RandomCrop(size, padding = pad): zero-pad the uint8 image by `pad` on every side, then cut
  *      a window of the original size at a uniformly random offset (dy, dx) in [0, 2 pad]^2;
@@ -11,7 +11,7 @@
  *      floor(length / 2), clipped to the image: zeros *after* normalisation.
  * For 28x28 Fashion-MNIST we use the same pad of 4 (the default of `trainAugment`; a parameter).
  */
-import { Rng } from './rng';
+import { Rng } from '../nn/random';
 
 /** How to augment training images. */
 export interface AugmentOptions {

@@ -1,5 +1,5 @@
 /**
- * The search split and its batches (PAPER.md 1): the training set is cut in two, the first half
+ * The search split and its batches (docs/method.md §1): the training set is cut in two, the first half
  * for the weights (L_train), the second for the alphas (L_val), as the paper's code does
  * (`train_portion` 0.5, split = floor(portion n), SubsetRandomSampler on each part). Both halves
  * get the training augmentation. Every batch is a fresh pair of tensors that the caller disposes.
@@ -9,8 +9,7 @@
  * (resuming mid-epoch) and the two halves differ even under one seed.
  */
 import { tf } from '../backend';
-import { checkInteger } from '../nn/random';
-import type { Batch } from '../search/step';
+import type { Batch } from '../nn/loss';
 import {
   applyCutout,
   AugmentOptions,
@@ -23,8 +22,8 @@ import {
   writeImage,
 } from './augment';
 import { Dataset } from './dataset';
+import { checkInteger, mixSeed, permutation, Rng, sampleWithoutReplacement, SEED_KEYS } from '../nn/random';
 import { DATASETS } from './registry';
-import { mixSeed, permutation, Rng, sampleWithoutReplacement } from './rng';
 
 /** Images [start, end) of a data set. */
 export interface Subset {
@@ -48,8 +47,8 @@ export interface BatchOptions {
 }
 
 /** Keys that no batch index takes: the epoch order's stream and sampleBatch's. */
-const ORDER = -1;
-const SAMPLE = -2;
+const ORDER = SEED_KEYS.epochOrder;
+const SAMPLE = SEED_KEYS.sampleBatch;
 
 /** Splits a training set: the first floor(portion n) images train the weights, the rest the alphas. */
 export function searchSplit(train: Dataset, portion = 0.5): SearchSplit {

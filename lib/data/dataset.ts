@@ -1,5 +1,5 @@
 /**
- * Image data sets in memory (PAPER.md 1: the search data; PAPER.md 5: the final evaluation).
+ * Image data sets in memory (docs/method.md §1: the search data; docs/method.md §5: the final evaluation).
  *
  * A data set is plain typed arrays: uint8 pixels in NHWC order and integer labels, plus the
  * per-channel mean and standard deviation of its *training* split (both splits carry the training

@@ -30,7 +30,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import * as zlib from 'zlib';
 import { packageRoot } from '../paths';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../io/atomic';
 import { DatasetName } from './dataset';
 import { DATA_SOURCES, DATASETS, DataSource, parseDatasetName } from './registry';
 import { readTar, safeEntryPath } from './tar';
@@ -191,13 +191,13 @@ async function unpackTarGz(archive: string, url: string, root: string, folder: s
   try {
     tar = await gunzip(await fs.promises.readFile(archive));
   } catch (e) {
-    throw new Error(`${url}: is not a valid gzip file (${(e as Error).message})`);
+    throw new Error(`${url}: is not a valid gzip file (${(e as Error).message})`, { cause: e });
   }
   let files;
   try {
     ({ files } = readTar(tar));
   } catch (e) {
-    throw new Error(`${url}: ${(e as Error).message}`);
+    throw new Error(`${url}: ${(e as Error).message}`, { cause: e });
   }
   const folderDir = path.join(root, folder);
   const targets = files.map((f) => {

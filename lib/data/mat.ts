@@ -8,7 +8,7 @@
  * column-major order, with no copy for uint8 data. Other top-level variables (cell, struct, char,
  * sparse, complex, 64-bit) are skipped; a big-endian or v7.3 (HDF5) file is refused.
  *
- * Why not mat-for-js 1.1.0 (the package DESIGN.md names): measured here, it returns wrong values for
+ * Why not mat-for-js 1.1.0 (the package first planned for it): measured here, it returns wrong values for
  * arrays of three or more dimensions (a 2x3x4 `arange` written by scipy comes back with entries
  * repeated and missing; 2-D arrays are right), and SVHN's X is 4-D. It also pushes every value into
  * a JavaScript array and builds nested arrays: a test-sized SVHN file (26,032 images) took 5.2 s and

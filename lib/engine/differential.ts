@@ -17,8 +17,9 @@ import { type BackendName, backendInfo, initBackend, tf } from '../backend';
 import { alphaObjective } from '../hessian/alpha_loss';
 import { hvp } from '../hessian/hvp';
 import { checkInteger } from '../nn/random';
-import { Sgd } from '../search/optim';
-import { alphaParams, type Batch, lossAndGrads, unrolledAlphaGrads, weightStep } from '../search/step';
+import { Sgd } from '../nn/optim';
+import { lossAndGrads, unrolledAlphaGrads, weightStep } from '../search/step';
+import { type Batch } from '../nn/loss';
 import { getSpace, type SpaceName } from '../spaces/spaces';
 import { SearchNetwork } from '../supernet/network';
 
@@ -92,11 +93,11 @@ export function measureCase(c: SupernetCase, what: Measurement): Measured {
   const out: Measured = {};
   try {
     if (what === 'gradients') {
-      const params = new Map([...net.weights, ...alphaParams(net)]);
+      const params = new Map([...net.weights, ...net.alphaParams]);
       const r = lossAndGrads(net, train, params, passSeed, false, c.dropPathProb);
       out.loss = Float32Array.from(r.loss.dataSync());
       for (const [name, g] of r.grads) out[name] = Float32Array.from(g.dataSync());
-      tf.dispose([r.loss, r.logits, ...r.grads.values()]);
+      tf.dispose([r.loss, r.output, ...r.grads.values()]);
     } else if (what === 'unrolled') {
       // One weight step first, so that the unrolled step's momentum term is not zero.
       const wOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });

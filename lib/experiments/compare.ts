@@ -1,5 +1,5 @@
 /**
- * `rdarts compare --preset mini`: the methods of #6 on S3 side by side, straight from the stored
+ * `rdarts compare --preset mini`: the methods on S3 side by side, straight from the stored
  * records (read only; nothing is computed): DARTS (failure-s3's final genotype), DARTS-ES (its
  * first decision's), DARTS-ADA (ada-s3's final), R-DARTS(L2) (the selection over failure-s3 and the
  * L2 group), R-DARTS(DP) (over the DP group), each with its test error where evaluated, and the

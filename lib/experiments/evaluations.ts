@@ -1,5 +1,5 @@
 /**
- * The evaluations behind the notebooks and the report (#7): every genotype that notebooks 01 to 04
+ * The evaluations behind the notebooks and the report: every genotype that notebooks 01 to 04
  * train from scratch, so that `rdarts experiment --evaluate` can run them ahead, one process per
  * core, and the notebooks then only read them back (same genotype and train config, same evalId):
  *   - the final genotype of every finished planned search (01, 02, 04);
@@ -14,7 +14,6 @@
  * Genotypes that occur twice are evaluated once. Searches that have not finished are listed as
  * waiting; their evaluations come on a later call.
  */
-import * as fs from 'fs';
 import * as path from 'path';
 import { esCandidates, type NamedRun } from '../analysis/early_stop_tables';
 import { baselineSettings, randomSearchTrainConfig } from '../analysis/regularisation';
@@ -24,7 +23,7 @@ import { RS_WS_METHOD, type RsWsResult } from '../baselines/rs_ws';
 import { baselineDir, readBaselineResult } from '../baselines/store';
 import { randomSearchCandidate } from '../baselines/random_search';
 import type { PresetName } from '../config/preset';
-import { runCliTasks, type CliTask } from '../grid';
+import { runCliTasks, type CliTask } from './grid';
 import { resultsDir } from '../paths';
 import { readRunIfAny, runDirFor, type StoredRun } from '../runs/store';
 import { formatGenotype, type Genotype } from '../spaces/genotype';

@@ -1,10 +1,10 @@
 /**
- * The searches behind the notebooks and the report (#7), per preset: one definition that the
+ * The searches behind the notebooks and the report, per preset: one definition that the
  * notebooks (which call ensureRun on each, reading finished runs back), the CLI (`rdarts
  * experiment`, which runs them one process per core) and the tests share.
- *   failure         DARTS on every space (PAPER.md 6: S1..S4 and the DARTS space), seed 1, with
+ *   failure         DARTS on every space (docs/method.md §6: S1..S4 and the DARTS space), seed 1, with
  *                   DARTS-ES simulated (the search is unchanged; its first decision is recorded)
- *   ada             DARTS-ADA on S3 (PAPER.md 4)
+ *   ada             DARTS-ADA on S3 (docs/method.md §4)
  *   l2              R-DARTS(L2) on S3: L2 in {9, 27, 81, 243} e-4 (3e-4 is the failure group's S3)
  *   dp              R-DARTS(DP) on S3: ScheduledDropPath p in {0, 0.2, 0.4, 0.6}, with Cutout
  * The search size is the preset's; the regularisation strengths are the paper's.
@@ -28,9 +28,9 @@ export interface PlannedSearch {
 
 /** The seed of the planned searches (one seed each, as the issue's mini protocol). */
 export const PLAN_SEED = 1;
-/** R-DARTS(L2) strengths besides the default 3e-4 (PAPER.md 4). */
+/** R-DARTS(L2) strengths besides the default 3e-4 (docs/method.md §4). */
 export const L2_GRID = [9e-4, 27e-4, 81e-4, 243e-4] as const;
-/** R-DARTS(DP) maximum drop-path probabilities (PAPER.md 4). */
+/** R-DARTS(DP) maximum drop-path probabilities (docs/method.md §4). */
 export const DP_GRID = [0, 0.2, 0.4, 0.6] as const;
 
 /**
@@ -65,7 +65,7 @@ export function searchPlan(preset: PresetName, groups: readonly ExperimentGroup[
 }
 
 /**
- * The R-DARTS grids of the plan (PAPER.md 4), as plan names: L2 over the failure group's S3 search
+ * The R-DARTS grids of the plan (docs/method.md §4), as plan names: L2 over the failure group's S3 search
  * (the default 3e-4) and the l2 group; drop path over the dp group. R-DARTS selects within each.
  */
 export function regularisationGrids(preset: PresetName): { readonly l2: string[]; readonly dp: string[] } {

@@ -1,41 +1,48 @@
 /**
- * The validation loss as a function of the alphas alone (PAPER.md 3): all alphas, normal then
- * reduce, flattened row by row into one vector of n = 2 x 14 x k values, on one fixed batch, the
+ * The validation loss as a function of the alphas alone (docs/method.md §3): all alphas (the model's
+ * `alphaParams`, for DARTS normal then reduce) flattened row by row into one vector (n = 2 x 14 x k
+ * values for DARTS), on one fixed batch, the
  * network in training mode (batch statistics, as during the search). The weights are constants.
  * Every random draw inside the loss (the noise op of S4, drop path) comes from `seed`, so the
  * evaluations that one Hessian-vector product pairs see the same function. The running BN
  * statistics are left untouched, so measuring the curvature never changes the search.
  */
 import { tf } from '../backend';
+import type { SearchModel } from '../nn/model';
 import { ActivationPattern } from '../nn/pattern';
-import type { SupernetForwardOptions } from '../supernet/network';
-import { Batch, crossEntropy } from '../search/step';
 
 /** A loss of the flattened alphas [n] (the caller runs it inside tf.tidy / tf.grad). */
 export type LossOfAlphas = (alphas: tf.Tensor1D) => tf.Scalar;
 
-/** What the alpha loss needs from a supernet. */
-export interface AlphaNet {
-  readonly alphas: { readonly normal: tf.Variable; readonly reduce: tf.Variable };
-  forward(x: tf.Tensor4D, options: SupernetForwardOptions): tf.Tensor2D;
-}
+/** What the alpha loss needs from a model (lib/nn/model.ts). */
+export type AlphaModel<B> = Pick<SearchModel<B>, 'alphaParams' | 'loss'>;
 
-/** The current alphas of `net`, flattened: normal [14, k] row-major, then reduce [14, k]. */
-export function flatAlphas(net: AlphaNet): Float64Array {
-  const n = net.alphas.normal.dataSync();
-  const r = net.alphas.reduce.dataSync();
-  const out = new Float64Array(n.length + r.length);
-  out.set(n, 0);
-  out.set(r, n.length);
+/** The current alphas of `model`, flattened: each of `alphaParams` row-major, in their order. */
+export function flatAlphas(model: Pick<SearchModel<unknown>, 'alphaParams'>): Float64Array {
+  const parts = [...model.alphaParams.values()].map((a) => a.dataSync());
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
-/** One name per flattened alpha index: `normal[edge][op]` / `reduce[edge][op]` positions. */
-export function alphaIndex(net: AlphaNet): { cell: 'normal' | 'reduce'; edge: number; op: number }[] {
-  const out: { cell: 'normal' | 'reduce'; edge: number; op: number }[] = [];
-  for (const cell of ['normal', 'reduce'] as const) {
-    const [edges, k] = net.alphas[cell].shape;
-    for (let edge = 0; edge < edges; edge++) for (let op = 0; op < k; op++) out.push({ cell, edge, op });
+/** One entry per flattened alpha index: the alpha's name and its position in its variable (row-major). */
+export function alphaIndex(model: Pick<SearchModel<unknown>, 'alphaParams'>): { name: string; index: number[] }[] {
+  const out: { name: string; index: number[] }[] = [];
+  for (const [name, a] of model.alphaParams) {
+    const shape = a.shape;
+    for (let i = 0; i < a.size; i++) {
+      let rest = i;
+      const index = new Array<number>(shape.length);
+      for (let d = shape.length - 1; d >= 0; d--) {
+        index[d] = rest % shape[d];
+        rest = Math.floor(rest / shape[d]);
+      }
+      out.push({ name, index });
+    }
   }
   return out;
 }
@@ -49,7 +56,7 @@ export interface AlphaLossOptions {
    * is the automatic-differentiation one. false: the plain network, kinks and all.
    */
   readonly freezeKinks?: boolean;
-  /** ScheduledDropPath probability of the epoch (PAPER.md 4): its masks come from `seed`, frozen too. */
+  /** ScheduledDropPath probability of the epoch (docs/method.md §4): its masks come from `seed`, frozen too. */
   readonly dropPathProb?: number;
 }
 
@@ -63,11 +70,10 @@ export interface AlphaObjective {
   dispose(): void;
 }
 
-/** L_val(alphas) of `net` on `batch` (PAPER.md 3), for lib/hessian/hvp.ts. */
-export function alphaObjective(net: AlphaNet, batch: Batch, options: AlphaLossOptions): AlphaObjective {
-  const [normalShape, reduceShape] = [net.alphas.normal.shape, net.alphas.reduce.shape] as [number, number][];
-  const nNormal = normalShape[0] * normalShape[1];
-  const n = nNormal + reduceShape[0] * reduceShape[1];
+/** L_val(alphas) of `model` on `batch` (docs/method.md §3), for lib/hessian/hvp.ts. */
+export function alphaObjective<B>(model: AlphaModel<B>, batch: B, options: AlphaLossOptions): AlphaObjective {
+  const parts = [...model.alphaParams].map(([name, a]) => ({ name, shape: a.shape, size: a.size }));
+  const n = parts.reduce((k, p) => k + p.size, 0);
   const pattern = options.freezeKinks === false ? undefined : new ActivationPattern();
   const base = {
     training: true,
@@ -76,15 +82,26 @@ export function alphaObjective(net: AlphaNet, batch: Batch, options: AlphaLossOp
     dropPathProb: options.dropPathProb ?? 0,
     ...(pattern ? { pattern } : {}),
   };
-  // The recording pass, at the net's own alphas.
-  if (pattern) tf.dispose(net.forward(batch.x, base));
+  // The recording pass, at the model's own alphas.
+  if (pattern)
+    tf.tidy(() => {
+      model.loss(batch, base);
+    });
   const loss: LossOfAlphas = (alphas) => {
     if (alphas.rank !== 1 || alphas.shape[0] !== n) {
-      throw new Error(`alphaObjective: alphas has shape [${alphas.shape}]; expected [${n}] (normal then reduce, flattened)`);
+      throw new Error(
+        `alphaObjective: alphas has shape [${alphas.shape}]; expected [${n}] (${parts.map((p) => p.name).join(', ')}, flattened)`,
+      );
     }
-    const normal = alphas.slice(0, nNormal).reshape(normalShape) as tf.Tensor2D;
-    const reduce = alphas.slice(nNormal).reshape(reduceShape) as tf.Tensor2D;
-    return crossEntropy(net.forward(batch.x, { ...base, alphas: { normal, reduce } }), batch.y);
+    let at = 0;
+    const byName = new Map(
+      parts.map((p) => {
+        const t = alphas.slice(at, p.size).reshape(p.shape);
+        at += p.size;
+        return [p.name, t];
+      }),
+    );
+    return model.loss(batch, { ...base, alphas: byName }).loss;
   };
-  return { loss, alphas: flatAlphas(net), kinkSites: pattern?.sites ?? 0, dispose: () => pattern?.dispose() };
+  return { loss, alphas: flatAlphas(model), kinkSites: pattern?.sites ?? 0, dispose: () => pattern?.dispose() };
 }

@@ -1,5 +1,5 @@
 /**
- * Eigenvalues of the alpha Hessian (PAPER.md 3): the whole spectrum of an explicit symmetric
+ * Eigenvalues of the alpha Hessian (docs/method.md §3): the whole spectrum of an explicit symmetric
  * matrix, and its dominant eigenvalue from Hessian-vector products alone.
  *
  * "Dominant eigenvalue" is the largest ALGEBRAIC eigenvalue, as in the original code
@@ -10,8 +10,7 @@
  * Pure numerics: no tensors; the products come from the caller.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { Rng } from '../data/rng';
-import { checkInteger } from '../nn/random';
+import { checkInteger, Rng } from '../nn/random';
 import { axpy, dot, gaussianVector, norm, normalise, scaleInPlace } from './vec';
 
 /** Symmetric eigen-decomposition: values ascending, `vectors[k]` the unit eigenvector of values[k]. */

@@ -1,12 +1,12 @@
 /**
- * Hessian-vector products of a loss w.r.t. the alphas (PAPER.md 3), by finite differences of the
+ * Hessian-vector products of a loss w.r.t. the alphas (docs/method.md §3), by finite differences of the
  * alpha gradient:
  *   central (default)  H v = ||v|| (g(a + h u) - g(a - h u)) / (2 h),   u = v / ||v||
  *   forward            H v = ||v|| (g(a + h u) - g(a)) / h               (g(a) computed once)
  * plus `weightDecay` v, the paper's "+ 1e-3 I" from the alphas' L2 factor (added exactly).
  * Why not double backpropagation: tfjs 4.22 gets the second derivative of softmax wrong (its
  * gradient treats the saved output as a constant) and has no gradient for the depthwise input
- * gradient (DESIGN.md "Hessian-vector products need care"). Differences of first derivatives work
+ * gradient. Differences of first derivatives work
  * on every backend.
  * Kinks: differences of gradients across a ReLU or max-pool kink are not the Hessian (each unit
  * that crosses its kink adds a jump to the differenced gradient; on smoke-size supernets this made
@@ -123,7 +123,7 @@ export class HessianOperator {
   }
 }
 
-/** One Hessian-vector product H v of `loss` at `alphas` (PAPER.md 3); see the header for the method. */
+/** One Hessian-vector product H v of `loss` at `alphas` (docs/method.md §3); see the header for the method. */
 export function hvp(loss: LossOfAlphas, alphas: ArrayLike<number>, v: ArrayLike<number>, options: HvpOptions = {}): Float64Array {
   return new HessianOperator(loss, alphas, options).apply(v);
 }

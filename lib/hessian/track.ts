@@ -1,5 +1,5 @@
 /**
- * Curvature of the search (PAPER.md 3): the dominant eigenvalue of the Hessian of L_val w.r.t. all
+ * Curvature of the search (docs/method.md §3): the dominant eigenvalue of the Hessian of L_val w.r.t. all
  * alphas, plus the alphas' 1e-3 I weight-decay shift, on one validation batch with the network in
  * training mode. `measureCurvature` is what the search loop calls every `evalEvery` epochs (and at
  * the last); the benchmark, the notebooks and the tests call it too.
@@ -9,8 +9,8 @@
  *   full     the whole matrix, one product per alpha (as the original code builds it), and its
  *            spectrum; the matrix itself is returned only with `recordMatrix`.
  */
-import type { Batch } from '../search/step';
-import { alphaObjective, AlphaNet } from './alpha_loss';
+import type { SearchModel } from '../nn/model';
+import { alphaObjective } from './alpha_loss';
 import { dominantEigenvalue, symmetricEigen } from './eigen';
 import { HessianOperator, hessianMatrix, HvpScheme } from './hvp';
 
@@ -33,7 +33,7 @@ export interface CurvatureSettings {
   readonly start?: readonly number[];
   /** Also return the full matrix (method 'full'). */
   readonly recordMatrix?: boolean;
-  /** ScheduledDropPath probability of the epoch, as in the search's own passes (PAPER.md 3-4). */
+  /** ScheduledDropPath probability of the epoch, as in the search's own passes (docs/method.md §3-4). */
   readonly dropPathProb?: number;
 }
 
@@ -42,7 +42,7 @@ export interface CurvatureRecord {
   readonly method: CurvatureMethod;
   /** The largest eigenvalue of H + weightDecay I. */
   readonly dominantEigenvalue: number;
-  /** Its unit eigenvector, over the alphas flattened (normal [14][k] row-major, then reduce). */
+  /** Its unit eigenvector, over the alphas flattened (lib/hessian/alpha_loss.ts; DARTS: normal [14][k] row-major, then reduce). */
   readonly vector: number[];
   /** Hessian-vector products made, and gradient evaluations (the cost; seconds are in timings). */
   readonly products: number;
@@ -51,7 +51,7 @@ export interface CurvatureRecord {
   readonly converged: boolean;
   /** How the products were made. */
   readonly hvp: { readonly scheme: HvpScheme; readonly step: number; readonly weightDecay: number; readonly kinkSites: number };
-  /** Images in the batch. */
+  /** Examples in the batch. */
   readonly batchSize: number;
   /** 'full': every eigenvalue, ascending. */
   readonly spectrum?: number[];
@@ -60,9 +60,13 @@ export interface CurvatureRecord {
   readonly asymmetry?: number;
 }
 
-/** The curvature of `net`'s validation loss in the alphas on `batch` (PAPER.md 3). Changes nothing in `net`. */
-export async function measureCurvature(net: AlphaNet, batch: Batch, settings: CurvatureSettings): Promise<CurvatureRecord> {
-  const objective = alphaObjective(net, batch, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
+/** The curvature of `model`'s validation loss in the alphas on `batch` (docs/method.md §3). Changes nothing in `model`. */
+export async function measureCurvature<B>(
+  model: Pick<SearchModel<B>, 'alphaParams' | 'loss' | 'examples'>,
+  batch: B,
+  settings: CurvatureSettings,
+): Promise<CurvatureRecord> {
+  const objective = alphaObjective(model, batch, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
   try {
     const op = new HessianOperator(objective.loss, objective.alphas, {
       step: settings.step,
@@ -71,7 +75,7 @@ export async function measureCurvature(net: AlphaNet, batch: Batch, settings: Cu
     });
     const common = {
       hvp: { scheme: op.scheme, step: op.step, weightDecay: op.weightDecay, kinkSites: objective.kinkSites },
-      batchSize: batch.y.shape[0],
+      batchSize: model.examples(batch),
     };
     if (settings.method === 'full') {
       const full = await hessianMatrix((v) => op.apply(v), op.dim);

@@ -1,10 +1,10 @@
 /**
- * The small vector vocabulary of the eigen-routines (PAPER.md 3: the dominant eigenvalue of the
+ * The small vector vocabulary of the eigen-routines (docs/method.md §3: the dominant eigenvalue of the
  * alpha Hessian), over float64 arrays: dot, axpy, norm, normalise and a seeded Gaussian vector.
  * `axpy` and `scaleInPlace` update their first argument, which must be the caller's own work
  * vector; the others return new values.
  */
-import { Rng } from '../data/rng';
+import { Rng } from '../nn/random';
 
 /** A float64 vector, read-only or not. */
 export type Vec = ArrayLike<number>;

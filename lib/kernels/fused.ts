@@ -8,7 +8,7 @@
  *   RdartsShift, RdartsShiftGrad  FactorizedReduce's one-pixel shift, and its adjoint;
  *   Identity without a copy (see `identity`);
  *   Sum with a double accumulator (see `sum`);
- *   Concat / SplitV along the last axis (the cell output of PAPER.md 2 concatenates 4 nodes on
+ *   Concat / SplitV along the last axis (the cell output of docs/method.md §2 concatenates 4 nodes on
  *     channels; tfjs-backend-wasm 4.22 runs that case as a JS loop, ~4 ms for 64x28x28x32).
  * Other Concat/SplitV cases go to tfjs's own kernels. lib/nn/batchnorm.ts uses the BN kernels
  * where they exist for the active backend and tfjs ops elsewhere.
@@ -88,7 +88,7 @@ function pool3x3Grad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
 }
 
 /**
- * FactorizedReduce's shifted input (PAPER.md 2): out = x[:, 1:, 1:, :], zero-padded by one row
+ * FactorizedReduce's shifted input (docs/method.md §2): out = x[:, 1:, 1:, :], zero-padded by one row
  * (column) at the bottom (right) when H (W) is odd, so that the stride-2 conv gives ceil(H/2).
  * `RdartsShiftGrad` is its adjoint. Row copies on tfjs's heap: tfjs-backend-wasm's Slice takes
  * ~4 ms for this on 64x28x28x8.

@@ -1,4 +1,4 @@
-// Gradient kernels that tfjs's wasm backend lacks (PAPER.md 2: every op of the five spaces must
+// Gradient kernels that tfjs's wasm backend lacks (docs/method.md §2: every op of the five spaces must
 // train on wasm). Plain C, compiled to WebAssembly with SIMD by `npm run build:kernels`
 // (clang --target=wasm32 -msimd128 -O3; see lib/kernels/build.sh). No libc, no allocation: the
 // caller (lib/kernels/wasm_module.ts) places every array in this module's memory and passes
@@ -332,7 +332,7 @@ void copy_columns(float* src, float* dst, int rows, int width, int stride, int o
   }
 }
 
-// 3x3 pooling with padding 1 (PAPER.md 2), over real pixels only: kind 0 = max (padding acts as
+// 3x3 pooling with padding 1 (docs/method.md §2), over real pixels only: kind 0 = max (padding acts as
 // -inf), kind 1 = average with count_include_pad = false. Geometry: kh = kw = 3, stride sh = sw,
 // pt = pl = 1.
 static int tap_range(int o, int s, int size, int* lo) {

@@ -6,7 +6,7 @@
  *   where ours takes a fraction of that for a 1x1 conv on a 64x28x28x8 batch).
  * Each reads its inputs from tfjs's heap, runs our SIMD kernel (grad_kernels.c) and writes a new
  * output tensor. Strides, dilations and explicit asymmetric padding are all supported, so
- * PyTorch's symmetric padding at stride 2 (PAPER.md 2) trains on wasm.
+ * PyTorch's symmetric padding at stride 2 (docs/method.md §2) trains on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';

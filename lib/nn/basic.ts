@@ -1,5 +1,5 @@
 /**
- * The parameter-free ops of PAPER.md 2 other than the pools: `none` (zeros), `skip_connect` at
+ * The parameter-free ops of docs/method.md §2 other than the pools: `none` (zeros), `skip_connect` at
  * stride 1 (identity) and `noise` (RobustDARTS S4: fresh N(0, 1) of the output's shape,
  * independent of the input). At stride 2 the output has the shape of x[:, ::2, ::2, :].
  */

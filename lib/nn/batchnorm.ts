@@ -1,5 +1,5 @@
 /**
- * Batch normalisation as PyTorch's BatchNorm2d (PAPER.md 2: every BN of the supernet is
+ * Batch normalisation as PyTorch's BatchNorm2d (docs/method.md §2: every BN of the supernet is
  * affine = false except the stem's). Training mode normalises with the batch statistics over
  * [N, H, W] and the BIASED variance, eps 1e-5; the running mean and variance are updated with
  * momentum 0.1, the running variance from the UNBIASED batch variance, as PyTorch does. Eval mode

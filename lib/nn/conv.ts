@@ -1,5 +1,5 @@
 /**
- * Convolutions with PyTorch's semantics (PAPER.md 2): explicit symmetric padding, never tfjs's
+ * Convolutions with PyTorch's semantics (docs/method.md §2): explicit symmetric padding, never tfjs's
  * 'same' (which pads only bottom/right at stride 2 and so shifts every window), any stride with any
  * dilation. NHWC activations, HWIO filters, depthwise filters [KH, KW, C, 1]; no bias.
  */

@@ -1,5 +1,5 @@
 /**
- * The conv ops of PAPER.md 2, as the DARTS code's operations.py builds them (no conv bias):
+ * The conv ops of docs/method.md §2, as the DARTS code's operations.py builds them (no conv bias):
  *   ReLUConvBN   = ReLU, Conv KxK, BN                                  (`op.1`, `op.2`)
  *   dil_conv_KxK = ReLU, depthwise KxK dilation 2 stride s, Conv1x1, BN (`op.1`, `op.2`, `op.3`)
  *   sep_conv_KxK = ReLU, depthwise KxK stride s, Conv1x1, BN,

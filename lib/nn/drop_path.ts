@@ -2,8 +2,8 @@
  * Drop path: a tensor h [N, H, W, C] is replaced, per sample, by h / keep with probability
  * keep = 1 - p and by zeros otherwise (the DARTS code's `utils.drop_path`: a Bernoulli(keep) mask of
  * shape [N, 1, 1, 1]). The final training applies it to each op output that is not an identity
- * (PAPER.md 5); R-DARTS(DP)'s ScheduledDropPath to every edge output of the search supernet
- * (PAPER.md 4, lib/supernet/cell.ts).
+ * (docs/method.md §5); R-DARTS(DP)'s ScheduledDropPath to every edge output of the search supernet
+ * (docs/method.md §4, lib/supernet/cell.ts).
  */
 import { tf } from '../backend';
 import { checkInteger } from './random';
@@ -43,4 +43,16 @@ export function dropPath(x: tf.Tensor4D, p: number, seed: number): tf.Tensor4D {
   const y = op(x) as tf.Tensor4D;
   scale.dispose();
   return y;
+}
+
+/**
+ * The drop-path probability of epoch `epoch` (0-based) of `epochs`, rising linearly from 0 towards
+ * `maxProb` (docs/method.md §4-5). Two schedules, as the original code has them:
+ *   'search'  ScheduledDropPath of R-DARTS(DP): p e / (epochs - 1), reaching p at the last epoch
+ *             (0 throughout for a single epoch);
+ *   'train'   the final evaluation's: p e / epochs, never quite reaching p.
+ */
+export function scheduledDropPath(maxProb: number, epoch: number, epochs: number, schedule: 'search' | 'train'): number {
+  if (schedule === 'train') return (maxProb * epoch) / epochs;
+  return epochs > 1 ? (maxProb * epoch) / (epochs - 1) : 0;
 }

@@ -1,5 +1,5 @@
 /**
- * FactorizedReduce (PAPER.md 2): ReLU, two 1x1 stride-2 convs with C_out / 2 channels each, the
+ * FactorizedReduce (docs/method.md §2): ReLU, two 1x1 stride-2 convs with C_out / 2 channels each, the
  * second on x shifted by one pixel (x[:, 1:, 1:, :]), concatenated on channels (the first conv's
  * half first), then BN. It is `skip_connect` at stride 2 and the s0 preprocessing after a reduction
  * cell. For an odd size the shifted input is zero-padded by one row at the bottom (one column at the

@@ -1,5 +1,5 @@
 /**
- * Sums and concatenations that keep no more for the backward pass than the math needs (PAPER.md 2:
+ * Sums and concatenations that keep no more for the backward pass than the math needs (docs/method.md §2:
  * the MixedOp's weighted sum, a node's sum over its edges, a cell's channel concat). tfjs's own
  * AddN and Concat keep every input (`saveAllInputs`), and Add and Mul keep both: in the DARTS
  * supernet that is ~10 extra activation tensors per edge, enough to exhaust wasm's 4 GB. Each op

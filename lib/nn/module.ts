@@ -1,5 +1,5 @@
 /**
- * Ownership of the supernet's variables (PAPER.md 2). A `Module` owns named tf.Variables: trainable
+ * Ownership of the supernet's variables (docs/method.md §2). A `Module` owns named tf.Variables: trainable
  * weights and batch-norm running statistics, named and ordered as the PyTorch DARTS code's
  * `state_dict()` (own parameters, own buffers, then each child under its attribute name or index).
  * lib/supernet/names.ts documents how our layouts map to PyTorch's. A `ForwardContext` carries what
@@ -70,7 +70,7 @@ export interface ForwardOptions {
    * (lib/nn/pattern.ts): for Hessian-vector products by differences of gradients (lib/hessian).
    */
   readonly pattern?: ActivationPattern;
-  /** ScheduledDropPath probability of this pass (training mode only; the search supernet, PAPER.md 4). */
+  /** ScheduledDropPath probability of this pass (training mode only; the search supernet, docs/method.md §4). */
   readonly dropPathProb?: number;
 }
 

@@ -1,5 +1,5 @@
 /**
- * ReLU and the 3x3 pools with PyTorch's semantics (PAPER.md 2: `max_pool_3x3`, `avg_pool_3x3`, pad 1,
+ * ReLU and the 3x3 pools with PyTorch's semantics (docs/method.md §2: `max_pool_3x3`, `avg_pool_3x3`, pad 1,
  * the average excludes the padding). tfjs's 'same' padding puts the extra row and column only at the
  * bottom and right when stride 2 meets an even size, which shifts every window; so both pools pad
  * explicitly, 1 pixel on every side, and pool with 'valid' windows. x: [N, H, W, C] ->

@@ -1,9 +1,11 @@
 /**
- * Search checkpoints (DESIGN.md "run directory ... checkpoint/"; PAPER.md 4: DARTS-ADA rolls back
+ * Search checkpoints (the run directory's checkpoint/, lib/runs/store.ts; docs/method.md §4: DARTS-ADA rolls back
  * to the checkpoint of epoch e - 12): the full search state in one safetensors file, readable by
  * PyTorch users of the original DARTS / RobustDARTS code.
  *
- * Tensors (all F32), named as in the original code:
+ * The file holds any search model (lib/nn/model.ts): its `variables` with their layouts, its
+ * `alphaParams`, both optimisers' state; its `checkpointKey` guards against loading another model.
+ * For the DARTS supernet the tensors (all F32) are named as in the original code:
  *   <state_dict name>                         every weight and BN running statistic of the supernet,
  *                                             named as `Network.state_dict()` (lib/supernet/names.ts)
  *   alphas_normal, alphas_reduce              [14, K], the original attributes' names
@@ -29,19 +31,24 @@
  */
 import { tf } from '../backend';
 import type { NamedVariable, TorchLayout } from '../nn/module';
-import type { Adam, Sgd } from '../search/optim';
-import { alphaParams } from '../search/step';
-import { fromTorchPermutation, torchShape, toTorchPermutation } from '../supernet/names';
-import type { SearchNetwork } from '../supernet/network';
-import { decodeHeader, encodeHeader, type MetaValue, supernetKey } from './checkpoint_metadata';
+import type { SearchModel } from '../nn/model';
+import type { Adam, Sgd } from '../nn/optim';
+import { fromTorchPermutation, torchShape, toTorchPermutation } from '../nn/layouts';
+import { decodeHeader, encodeHeader, type MetaValue } from './checkpoint_metadata';
 import { checkTensorSet, loadSafetensors, saveSafetensors, type TensorRecord, type TensorSet } from './safetensors';
 
 export { CHECKPOINT_LAYOUT, CHECKPOINT_VERSION } from './checkpoint_metadata';
 export type { MetaValue } from './checkpoint_metadata';
 
-/** The search state a checkpoint holds. The optimisers must be built on `net.weights` and `alphaParams(net)`. */
-export interface SearchState {
-  readonly net: SearchNetwork;
+/** What a checkpoint reads and writes of a model. */
+export type CheckpointModel = Pick<SearchModel<unknown>, 'variables' | 'alphaParams' | 'checkpointKey'>;
+
+/**
+ * The search state a checkpoint holds: a model and both
+ * optimisers, built on `net.weights` and `net.alphaParams`.
+ */
+export interface SearchState<M extends CheckpointModel = CheckpointModel> {
+  readonly net: M;
   readonly weightOpt: Sgd;
   readonly alphaOpt: Adam;
   /** Small values to keep beside the tensors (epoch, run id, ...); written on save. */
@@ -57,9 +64,9 @@ export const SGD_PREFIX = 'optimizer.weights.';
 export const ADAM_PREFIX = 'optimizer.alphas.';
 const ADAM_SLOTS = ['exp_avg', 'exp_avg_sq'] as const;
 
-/** Every variable of the model part of the file: weights, running statistics, alphas. */
-function modelVariables(net: SearchNetwork): NamedVariable[] {
-  const alphas = [...alphaParams(net)].map(([name, variable]) => ({ name, variable, trainable: true, layout: 'vector' as const }));
+/** Every variable of the model part of the file: weights, running statistics, alphas (as they are). */
+function modelVariables(net: CheckpointModel): NamedVariable[] {
+  const alphas = [...net.alphaParams].map(([name, variable]) => ({ name, variable, trainable: true, layout: 'vector' as const }));
   return [...net.variables, ...alphas];
 }
 
@@ -86,7 +93,7 @@ export function fromTorchRecord(record: TensorRecord, layout: TorchLayout): tf.T
  * Writes the search `state` to `file` (atomically, creating folders) as safetensors, in PyTorch's
  * names and layouts (file header). Reads the tensors; changes nothing.
  */
-export function saveCheckpoint(file: string, state: SearchState): void {
+export function saveCheckpoint(file: string, state: SearchState<CheckpointModel>): void {
   const { net, weightOpt, alphaOpt } = state;
   const layouts = new Map(net.variables.map((v) => [v.name, v.layout]));
   const tensors: TensorSet = {};
@@ -98,7 +105,7 @@ export function saveCheckpoint(file: string, state: SearchState): void {
   }
   for (const [key, t] of alphaOpt.state()) tensors[ADAM_PREFIX + key] = toTorchRecord(t, 'vector', key);
   const header = {
-    supernet: supernetKey(net.config),
+    supernet: net.checkpointKey,
     sgd: weightOpt.options,
     adam: alphaOpt.options,
     adamSteps: alphaOpt.steps,
@@ -111,7 +118,7 @@ export function saveCheckpoint(file: string, state: SearchState): void {
  * {file name: {PyTorch shape, F32}} that a checkpoint of `net` must hold, with the optimiser
  * entries that `found` has (state is per parameter; Adam's exp_avg and exp_avg_sq come together).
  */
-function expectedTensors(net: SearchNetwork, found: TensorSet): Record<string, { shape: number[]; dtype: 'F32' }> {
+function expectedTensors(net: CheckpointModel, found: TensorSet): Record<string, { shape: number[]; dtype: 'F32' }> {
   const expected: Record<string, { shape: number[]; dtype: 'F32' }> = {};
   const add = (name: string, v: NamedVariable) => {
     expected[name] = { shape: torchShape(v.layout, v.variable.shape), dtype: 'F32' };
@@ -122,7 +129,7 @@ function expectedTensors(net: SearchNetwork, found: TensorSet): Record<string, {
     const key = `${SGD_PREFIX}${v.name}.momentum_buffer`;
     if (key in found) add(key, v);
   }
-  for (const v of model.filter((a) => a.name.startsWith('alphas_'))) {
+  for (const v of model.filter((a) => net.alphaParams.has(a.name))) {
     const keys = ADAM_SLOTS.map((slot) => `${ADAM_PREFIX}${v.name}.${slot}`);
     if (keys.some((k) => k in found)) for (const k of keys) add(k, v);
   }
@@ -136,14 +143,15 @@ function expectedTensors(net: SearchNetwork, found: TensorSet): Record<string, {
  * supernet, or missing, extra or misshapen tensors throw one error (naming the path and the
  * tensors), and then nothing has changed. Returns the `meta` that was saved.
  */
-export function loadCheckpoint(file: string, state: SearchState): LoadedCheckpoint {
+export function loadCheckpoint(file: string, state: SearchState<CheckpointModel>): LoadedCheckpoint {
   const { net, weightOpt, alphaOpt } = state;
   const { tensors, metadata } = loadSafetensors(file);
+  const buffers = new Set(net.variables.filter((v) => !v.trainable).map((v) => v.name));
   for (const name of Object.keys(tensors)) {
     const bn = name.replace(/\.num_batches_tracked$/, '.running_mean');
-    if (bn !== name && net.buffers.has(bn)) delete tensors[name];
+    if (bn !== name && buffers.has(bn)) delete tensors[name];
   }
-  const header = decodeHeader(metadata, net.config, file);
+  const header = decodeHeader(metadata, net.checkpointKey, file);
   checkTensorSet(tensors, expectedTensors(net, tensors), `loadCheckpoint ${file}`);
   const hasAdamState = Object.keys(tensors).some((k) => k.startsWith(ADAM_PREFIX));
   if (hasAdamState && header.adamSteps === 0) {

@@ -5,13 +5,13 @@
  *   format                        'pt' (the safetensors convention for PyTorch tensors)
  *   rdarts.format_version         '1'
  *   rdarts.layout                 'torch' (conv OIHW, depthwise [C, 1, KH, KW], linear [out, in])
- *   rdarts.supernet               JSON {space, C, layers, classes, inChannels} of the network
+ *   rdarts.supernet               the model's `checkpointKey` (lib/nn/model.ts); for the DARTS
+ *                                 supernet JSON {space, C, layers, classes, inChannels}
  *   optimizer.weights.momentum, optimizer.weights.weight_decay             (SGD)
  *   optimizer.alphas.lr, .beta1, .beta2, .eps, .weight_decay, .step        (Adam; step = steps taken)
  *   meta.<key>                    JSON of the caller's value (string, finite number or boolean)
  */
-import type { AdamOptions, SgdOptions } from '../search/optim';
-import type { SupernetConfig } from '../supernet/network';
+import type { AdamOptions, SgdOptions } from '../nn/optim';
 
 export const CHECKPOINT_VERSION = '1';
 export const CHECKPOINT_LAYOUT = 'torch';
@@ -39,12 +39,6 @@ const ADAM_KEYS = {
 } as const;
 const ADAM_STEP = 'optimizer.alphas.step';
 
-/** The supernet's sizes as written in `rdarts.supernet` (the seed is not part of the state). */
-export function supernetKey(config: SupernetConfig): string {
-  const { space, C, layers, classes, inChannels } = config;
-  return JSON.stringify({ space: space.name, C, layers, classes, inChannels });
-}
-
 function checkMeta(key: string, value: unknown): MetaValue {
   const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
   if (key === '' || key === '__proto__') throw new Error(`meta: the key ${JSON.stringify(key)} is reserved or empty`);
@@ -68,11 +62,11 @@ export function encodeHeader(header: CheckpointHeader): Record<string, string> {
 }
 
 /**
- * Reads and validates the metadata of checkpoint `source` for a network of `config`. Throws one
+ * Reads and validates the metadata of checkpoint `source` for a model whose `checkpointKey` is `key`. Throws one
  * clear error for a file that is not a checkpoint, another format version or layout, another
  * supernet, or a missing or malformed value.
  */
-export function decodeHeader(metadata: Record<string, string>, config: SupernetConfig, source: string): CheckpointHeader {
+export function decodeHeader(metadata: Record<string, string>, key: string, source: string): CheckpointHeader {
   const fail = (problem: string) => new Error(`loadCheckpoint ${source}: ${problem}`);
   const version = metadata['rdarts.format_version'];
   if (version === undefined) throw fail('__metadata__ has no rdarts.format_version: not a robust-darts-ts checkpoint');
@@ -83,7 +77,7 @@ export function decodeHeader(metadata: Record<string, string>, config: SupernetC
   if (layout !== CHECKPOINT_LAYOUT) {
     throw fail(`layout flag rdarts.layout is ${JSON.stringify(layout)}; this code reads "${CHECKPOINT_LAYOUT}" (PyTorch layouts)`);
   }
-  const supernet = supernetKey(config);
+  const supernet = key;
   const written = metadata['rdarts.supernet'];
   if (written !== undefined && written !== supernet) throw fail(`it holds a supernet ${written}; this network is ${supernet}`);
   const num = (key: string): number => {

@@ -86,6 +86,7 @@ export function acquireLock(dir: string, what: string): () => void {
       } catch (e) {
         throw new Error(
           `${what} in ${dir}: ${file} is unreadable (${(e as Error).message}); if no process is computing it, remove the file`,
+          { cause: e },
         );
       }
       if (owner.host !== me.host || ownerAlive(owner)) {

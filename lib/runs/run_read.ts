@@ -6,11 +6,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { checkConfig, isPlainObject, runId, type SearchConfig } from '../config/search_config';
+import { isPlainObject, SEARCH_CONFIG_CODEC, type SearchConfig } from '../config/search_config';
+import type { ConfigCodec } from '../config/validation';
 import { resultsDir } from '../paths';
-import type { EpochRecord } from '../search/records';
-import type { Genotype } from '../spaces/genotype';
-import type { ControllerDecision } from '../control/controller';
+import type { ArchitectureRecord, ControllerDecision, DartsArchitectureRecord, EpochRecord } from './records';
 
 /** The names inside a run directory. */
 export const RUN_FILES = {
@@ -23,10 +22,10 @@ export const RUN_FILES = {
   decisions: 'decisions.jsonl',
 } as const;
 
-/** What config.json holds. */
-export interface RunConfigFile {
+/** What config.json holds (C: the problem's config; the DARTS search config by default). */
+export interface RunConfigFile<C = SearchConfig> {
   readonly runId: string;
-  readonly config: SearchConfig;
+  readonly config: C;
   /** ISO time the run directory was created. */
   readonly createdAt: string;
   /** The backend active at creation (each EpochRecord names its own); null before initBackend. */
@@ -40,29 +39,36 @@ export interface CheckpointRef {
   readonly file: string;
 }
 
-/** A run directory read back and validated. */
-export interface StoredRun extends RunConfigFile {
+/** A run directory read back and validated (A: the problem's architecture fields). */
+export interface StoredRun<C = SearchConfig, A extends ArchitectureRecord = DartsArchitectureRecord> extends RunConfigFile<C> {
   readonly dir: string;
   /** Epochs 0..k-1 in order. */
-  readonly epochs: EpochRecord[];
+  readonly epochs: EpochRecord<A>[];
   /** True when DONE exists; then `genotype` and `finished` are set. */
   readonly done: boolean;
-  readonly genotype?: { readonly epoch: number; readonly genotype: Genotype };
+  readonly genotype?: { readonly epoch: number; readonly genotype: A['genotype'] };
   readonly finished?: { readonly finishedAt: string; readonly seconds: number };
   /** The highest epoch with both a checkpoint and a record (store.ts header). */
   readonly lastCheckpoint?: CheckpointRef;
-  /** The eigenvalue controller's firings that acted (DARTS-ES / DARTS-ADA, PAPER.md 4), in order. */
-  readonly decisions: ControllerDecision[];
+  /** The eigenvalue controller's firings that acted (DARTS-ES / DARTS-ADA, docs/method.md §4), in order. */
+  readonly decisions: ControllerDecision<A>[];
 }
+
+/** The configs the store handles: any JSON object with its codec (lib/config/validation.ts); `epochs`, where present, bounds the records. */
+type Config = object;
 
 /** `<resultsDir()>/runs`. */
 export function runsRoot(): string {
   return path.join(resultsDir(), 'runs');
 }
 
-/** The directory of the run of `config`: `<root>/<runId(config)>`. */
-export function runDirFor(config: SearchConfig, root: string = runsRoot()): string {
-  return path.join(root, runId(config));
+/** The directory of the run of `config`: `<root>/<run id>` (`codec.id`, the DARTS config's runId by default). */
+export function runDirFor<C extends Config = SearchConfig>(
+  config: C,
+  root: string = runsRoot(),
+  codec: ConfigCodec<C> = SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>,
+): string {
+  return path.join(root, codec.id(config));
 }
 
 function readJson(file: string): unknown {
@@ -70,23 +76,26 @@ function readJson(file: string): unknown {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    throw new Error(`run store: cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`run store: cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`run store: ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new Error(`run store: ${file} is not valid JSON: ${(e as Error).message}`, { cause: e });
   }
 }
 
-/** Reads and validates `<dir>/config.json` (checkConfig, and its runId against the config). */
-export function readRunConfig(dir: string): RunConfigFile {
+/** Reads and validates `<dir>/config.json` (`codec.check`, and its runId against the config). */
+export function readRunConfig<C extends Config = SearchConfig>(
+  dir: string,
+  codec: ConfigCodec<C> = SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>,
+): RunConfigFile<C> {
   if (!fs.existsSync(dir)) throw new Error(`run store: run directory ${dir} does not exist`);
   const file = path.join(dir, RUN_FILES.config);
   const raw = readJson(file);
   if (!isPlainObject(raw)) throw new Error(`run store: ${file} is not a JSON object`);
-  const config = checkConfig(raw.config, file);
-  const id = runId(config);
+  const config = codec.check(raw.config, file);
+  const id = codec.id(config);
   if (raw.runId !== id) {
     throw new Error(`run store: ${file}: runId ${JSON.stringify(raw.runId)} does not match its config (${id}); was the file edited?`);
   }
@@ -99,7 +108,7 @@ export function readRunConfig(dir: string): RunConfigFile {
 }
 
 /** The controller decisions of the run in `dir` (decisions.jsonl; none when absent), checked line by line. */
-export function readDecisions(dir: string): ControllerDecision[] {
+export function readDecisions<A extends ArchitectureRecord = DartsArchitectureRecord>(dir: string): ControllerDecision<A>[] {
   const file = path.join(dir, RUN_FILES.decisions);
   if (!fs.existsSync(file)) return [];
   return fs
@@ -112,7 +121,7 @@ export function readDecisions(dir: string): ControllerDecision[] {
       try {
         d = JSON.parse(line);
       } catch (e) {
-        throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`);
+        throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`, { cause: e });
       }
       if (
         !isPlainObject(d) ||
@@ -124,7 +133,7 @@ export function readDecisions(dir: string): ControllerDecision[] {
       ) {
         throw new Error(`${at}: not a controller decision ({ action, decisionEpoch, stopEpoch, ratio, genotype, l2 })`);
       }
-      return d as unknown as ControllerDecision;
+      return d as unknown as ControllerDecision<A>;
     });
 }
 
@@ -139,7 +148,7 @@ function readJsonLines(file: string): Record<string, unknown>[] {
     try {
       value = JSON.parse(line);
     } catch (e) {
-      throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`);
+      throw new Error(`${at}: not a valid JSON line (${(e as Error).message})`, { cause: e });
     }
     if (!isPlainObject(value)) throw new Error(`${at}: not a JSON object`);
     if (value.epoch !== i) {
@@ -155,18 +164,18 @@ function readJsonLines(file: string): Record<string, unknown>[] {
  * byte-identical between runs of the same config on the same backend. A line that is not JSON,
  * not an object, or whose epoch is not its index throws, naming the file and line.
  */
-export function readEpochs(dir: string): EpochRecord[] {
+export function readEpochs<A extends ArchitectureRecord = DartsArchitectureRecord>(dir: string): EpochRecord<A>[] {
   const timingsFile = path.join(dir, RUN_FILES.timings);
   const timings = readJsonLines(timingsFile);
   return readJsonLines(path.join(dir, RUN_FILES.epochs)).map((record, i) => {
     const t = timings[i];
     // Runs written before timings.jsonl existed kept the seconds in the record itself.
-    if (!t && isPlainObject(record.seconds)) return record as unknown as EpochRecord;
+    if (!t && isPlainObject(record.seconds)) return record as unknown as EpochRecord<A>;
     if (!t || typeof t.search !== 'number' || typeof t.valid !== 'number') {
       throw new Error(`run store: ${timingsFile}: no timing for epoch ${i}`);
     }
     const hessian = typeof t.hessian === 'number' ? { hessian: t.hessian } : {};
-    return { ...record, seconds: { search: t.search, valid: t.valid, ...hessian } } as unknown as EpochRecord;
+    return { ...record, seconds: { search: t.search, valid: t.valid, ...hessian } } as unknown as EpochRecord<A>;
   });
 }
 
@@ -206,26 +215,28 @@ export function readRunIfAny(dir: string): StoredRun | undefined {
   return fs.existsSync(dir) ? readRun(dir) : undefined;
 }
 
-/** Reads the run in `dir` and validates it; a missing directory throws, naming it. */
-export function readRun(dir: string): StoredRun {
-  const configFile = readRunConfig(dir);
-  const epochs = readEpochs(dir);
-  if (epochs.length > configFile.config.epochs) {
-    throw new Error(
-      `run store: ${path.join(dir, RUN_FILES.epochs)} holds ${epochs.length} epochs; the config has ${configFile.config.epochs}`,
-    );
+/** Reads the run in `dir` and validates it (its config with `codec`); a missing directory throws, naming it. */
+export function readRun<C extends Config = SearchConfig, A extends ArchitectureRecord = DartsArchitectureRecord>(
+  dir: string,
+  codec: ConfigCodec<C> = SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>,
+): StoredRun<C, A> {
+  const configFile = readRunConfig(dir, codec);
+  const epochs = readEpochs<A>(dir);
+  const planned = (configFile.config as { readonly epochs?: unknown }).epochs;
+  if (typeof planned === 'number' && epochs.length > planned) {
+    throw new Error(`run store: ${path.join(dir, RUN_FILES.epochs)} holds ${epochs.length} epochs; the config has ${planned}`);
   }
   const doneFile = path.join(dir, RUN_FILES.done);
   const done = fs.existsSync(doneFile);
-  let genotype: StoredRun['genotype'];
-  let finished: StoredRun['finished'];
+  let genotype: StoredRun<C, A>['genotype'];
+  let finished: StoredRun<C, A>['finished'];
   if (done) {
     const genotypeFile = path.join(dir, RUN_FILES.genotype);
     const g = readJson(genotypeFile);
     if (!isPlainObject(g) || !isPlainObject(g.genotype) || !Number.isInteger(g.epoch) || (g.epoch as number) >= epochs.length) {
       throw new Error(`run store: ${genotypeFile}: expected { epoch: one of the ${epochs.length} stored epochs, genotype }`);
     }
-    genotype = g as unknown as StoredRun['genotype'];
+    genotype = g as unknown as StoredRun<C, A>['genotype'];
     const f = readJson(doneFile);
     if (!isPlainObject(f) || typeof f.finishedAt !== 'string' || typeof f.seconds !== 'number') {
       throw new Error(`run store: ${doneFile}: expected { finishedAt, seconds }`);
@@ -240,7 +251,7 @@ export function readRun(dir: string): StoredRun {
     genotype,
     finished,
     lastCheckpoint: latestCheckpoint(dir, epochs.length),
-    decisions: readDecisions(dir),
+    decisions: readDecisions<A>(dir),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import * as fs from 'fs';
 import { TextDecoder, TextEncoder } from 'util';
-import { writeFileAtomic } from './atomic';
+import { writeFileAtomic } from '../io/atomic';
 
 type ArrayCtor = { new (buffer: ArrayBuffer): TensorData; readonly name: string };
 
@@ -92,7 +92,7 @@ export function encodeSafetensors(tensors: TensorSet, metadata: Record<string, s
     if (!Array.isArray(shape) || !shape.every(isCount)) {
       throw new Error(`${where}: shape ${JSON.stringify(shape)} must be an array of non-negative integers`);
     }
-    const { size, array } = SAFETENSORS_DTYPES[dtype];
+    const { array } = SAFETENSORS_DTYPES[dtype];
     if (!(data instanceof array)) {
       throw new Error(`${where}: dtype ${dtype} needs a ${array.name}, got ${data?.constructor?.name}`);
     }

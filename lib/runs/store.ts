@@ -1,5 +1,5 @@
 /**
- * The run store (DESIGN.md "Runs are content-addressed and resumable"): the files of one search
+ * The run store (runs are content-addressed by their config and resumable): the files of one search
  * run, each written atomically (writeFileAtomic). This file writes; ./run_read.ts reads back and
  * validates (re-exported here). A run directory `<resultsDir()>/runs/<runId>/` holds
  *   config.json                        { runId, config, createdAt, backend, versions }
@@ -32,13 +32,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo } from '../backend';
-import { canonicalConfig, checkConfig, runId, type SearchConfig } from '../config/search_config';
-import type { ControllerDecision } from '../control/controller';
-import type { EpochRecord } from '../search/records';
-import type { Genotype } from '../spaces/genotype';
+import { SEARCH_CONFIG_CODEC, type SearchConfig } from '../config/search_config';
+import type { ConfigCodec } from '../config/validation';
+import type { ArchitectureRecord, ControllerDecision, EpochRecord } from './records';
 import { softwareVersions } from '../versions';
-import { writeFileAtomic } from './atomic';
-import { saveCheckpoint, type SearchState } from './checkpoint';
+import { writeFileAtomic } from '../io/atomic';
+import { type CheckpointModel, saveCheckpoint, type SearchState } from './checkpoint';
 import {
   checkpointEpochs,
   checkpointFile,
@@ -46,9 +45,7 @@ import {
   latestCheckpoint,
   readDecisions,
   readEpochs,
-  readRun,
   readRunConfig,
-  readRunIfAny,
   RUN_FILES,
   type RunConfigFile,
   runDirFor,
@@ -71,23 +68,31 @@ export {
 } from './run_read';
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './run_read';
 
+/** The configs the store handles: any JSON object, through its codec (the DARTS search config's by default). */
+type Config = object;
+const dartsCodec = <C extends Config>() => SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>;
+
 /**
  * Creates the run directory of `config` under `root` with its config.json and returns the
- * directory. An existing run of the same config (by canonicalConfig, so `report` may differ) is
+ * directory. An existing run of the same config (by `codec.canonical`, so `report` may differ) is
  * returned unchanged; one whose config.json holds another config throws, naming the directory.
  */
-export function createRun(config: SearchConfig, root: string = runsRoot()): string {
-  const checked = checkConfig(config, 'createRun');
-  const dir = runDirFor(checked, root);
+export function createRun<C extends Config = SearchConfig>(
+  config: C,
+  root: string = runsRoot(),
+  codec: ConfigCodec<C> = dartsCodec<C>(),
+): string {
+  const checked = codec.check(config, 'createRun');
+  const dir = runDirFor(checked, root, codec);
   if (fs.existsSync(path.join(dir, RUN_FILES.config))) {
-    const stored = readRunConfig(dir);
-    if (canonicalConfig(stored.config) !== canonicalConfig(checked)) {
+    const stored = readRunConfig(dir, codec);
+    if (codec.canonical(stored.config) !== codec.canonical(checked)) {
       throw new Error(`createRun: run directory ${dir} holds another config (a hash collision or an edited config.json)`);
     }
     return dir;
   }
-  const record: RunConfigFile = {
-    runId: runId(checked),
+  const record: RunConfigFile<C> = {
+    runId: codec.id(checked),
     config: checked,
     createdAt: new Date().toISOString(),
     backend: backendInfo()?.name ?? null,
@@ -97,14 +102,14 @@ export function createRun(config: SearchConfig, root: string = runsRoot()): stri
   return dir;
 }
 
-function writeEpochs(dir: string, records: readonly EpochRecord[]): void {
+function writeEpochs(dir: string, records: readonly EpochRecord<ArchitectureRecord>[]): void {
   // Timings first: every record in epochs.jsonl then has its timing (see readEpochs).
   writeFileAtomic(path.join(dir, RUN_FILES.timings), records.map((r) => JSON.stringify({ epoch: r.epoch, ...r.seconds }) + '\n').join(''));
   writeFileAtomic(
     path.join(dir, RUN_FILES.epochs),
     records
       .map((r) => {
-        const { seconds, ...rest } = r;
+        const { seconds: _seconds, ...rest } = r;
         return JSON.stringify(rest) + '\n';
       })
       .join(''),
@@ -115,8 +120,8 @@ function writeEpochs(dir: string, records: readonly EpochRecord[]): void {
  * Appends `record` to epochs.jsonl, rewriting the file atomically. Its epoch must equal the number
  * of stored epochs. Save the epoch's checkpoint first (file header).
  */
-export function appendEpoch(dir: string, record: EpochRecord): void {
-  const records = readEpochs(dir);
+export function appendEpoch(dir: string, record: EpochRecord<ArchitectureRecord>): void {
+  const records = readEpochs<ArchitectureRecord>(dir);
   if (record.epoch !== records.length) {
     throw new Error(`appendEpoch ${dir}: epoch ${record.epoch} after ${records.length} stored epochs`);
   }
@@ -129,7 +134,7 @@ export function appendEpoch(dir: string, record: EpochRecord): void {
  * the records, so none of them can pair with a later record of the same epoch.
  */
 export function truncateEpochs(dir: string, count: number): void {
-  const records = readEpochs(dir);
+  const records = readEpochs<ArchitectureRecord>(dir);
   if (!Number.isInteger(count) || count < 0 || count > records.length) {
     throw new Error(`truncateEpochs ${dir}: count must be an integer in [0, ${records.length}], got ${count}`);
   }
@@ -144,7 +149,7 @@ export function truncateEpochs(dir: string, count: number): void {
  * rollback, call before truncateEpochs: a crash in between leaves records past the stop epoch that
  * `reconcileRollback` drops on resume.
  */
-export function appendDecision(dir: string, decision: ControllerDecision): void {
+export function appendDecision(dir: string, decision: ControllerDecision<ArchitectureRecord>): void {
   const lines = readDecisions(dir).map((d) => JSON.stringify(d) + '\n');
   writeFileAtomic(path.join(dir, RUN_FILES.decisions), lines.join('') + JSON.stringify(decision) + '\n');
 }
@@ -158,7 +163,7 @@ export function reconcileRollback(dir: string): void {
     .filter((d) => d.action === 'rollback')
     .pop();
   if (!last) return;
-  const records = readEpochs(dir);
+  const records = readEpochs<ArchitectureRecord>(dir);
   const stale = records.findIndex((r) => r.epoch > last.stopEpoch && r.regularization?.l2 !== last.l2.after);
   if (stale >= 0) truncateEpochs(dir, stale);
 }
@@ -167,7 +172,7 @@ export function reconcileRollback(dir: string): void {
  * Finishes the run: genotype.json ({ epoch, genotype }), then DONE ({ finishedAt, seconds }).
  * `epoch` is the stored epoch the genotype comes from; `seconds` the run's total wall-clock time.
  */
-export function markDone(dir: string, genotype: Genotype, epoch: number, seconds: number): void {
+export function markDone(dir: string, genotype: object, epoch: number, seconds: number): void {
   const stored = readEpochs(dir).length;
   if (!Number.isInteger(epoch) || epoch < 0 || epoch >= stored) {
     throw new Error(`markDone ${dir}: epoch ${epoch} is not one of the ${stored} stored epochs`);
@@ -181,9 +186,14 @@ export function markDone(dir: string, genotype: Genotype, epoch: number, seconds
  * Saves the search state after `epoch` as its checkpoint, with meta { ...state.meta, epoch, runId };
  * returns the file. Call before appendEpoch of the same epoch.
  */
-export function saveEpochCheckpoint(dir: string, epoch: number, state: SearchState): string {
+export function saveEpochCheckpoint(
+  dir: string,
+  epoch: number,
+  state: SearchState<CheckpointModel>,
+  runId: string = readRunConfig(dir).runId,
+): string {
   const file = checkpointFile(dir, epoch);
-  saveCheckpoint(file, { ...state, meta: { ...state.meta, epoch, runId: readRunConfig(dir).runId } });
+  saveCheckpoint(file, { ...state, meta: { ...state.meta, epoch, runId } });
   return file;
 }
 
@@ -205,9 +215,8 @@ export function pruneCheckpoints(dir: string, keep: (epoch: number) => boolean):
  * throws.
  */
 export function prepareResume(dir: string): { startEpoch: number; checkpoint?: CheckpointRef } {
-  const run = readRun(dir);
-  if (run.done) throw new Error(`prepareResume: the run in ${dir} is finished (DONE exists)`);
-  const stored = run.epochs.length;
+  if (fs.existsSync(path.join(dir, RUN_FILES.done))) throw new Error(`prepareResume: the run in ${dir} is finished (DONE exists)`);
+  const stored = readEpochs<ArchitectureRecord>(dir).length;
   for (const folder of [dir, path.join(dir, RUN_FILES.checkpoints)]) {
     if (!fs.existsSync(folder)) continue;
     for (const name of fs.readdirSync(folder)) {

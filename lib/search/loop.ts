@@ -1,79 +1,43 @@
 /**
- * The search loop of DARTS (PAPER.md 1): epochs of search iterations over the weight half of the
- * training data, each iteration an alpha step on a fresh batch of the alpha half, then a weight
- * step; the weights' learning rate follows a cosine from lrMax to lrMin, set per epoch. After each
- * epoch the supernet is measured on the whole alpha half in eval mode and an EpochRecord is made.
+ * The search loop of DARTS (docs/method.md §1), for any search problem (./problem.ts): epochs of search
+ * iterations over the weight half of the training data, each iteration an alpha step on a fresh
+ * batch of the alpha half, then a weight step; the weights' learning rate follows a cosine from
+ * lrMax to lrMin, set per epoch. After each epoch the model is measured on the whole alpha half in
+ * eval mode (and, at the epochs that track it, its curvature) and an EpochRecord is made.
  *
  * Every random draw is a function of (seed, epoch, step), so an epoch replays identically from a
  * checkpoint taken at the end of the previous one: this is what makes runs resumable (lib/runs).
  */
 import { backendInfo, tf } from '../backend';
-import type { SearchConfig } from '../config/search_config';
-import { adamOptions, sgdOptions } from '../config/search_config';
-import { AugmentOptions, trainAugment } from '../data/augment';
-import { epochBatches, evalBatches, sampleBatch, SearchSplit, searchSplit, Subset, subsetSize } from '../data/batches';
-import type { Dataset } from '../data/dataset';
-import { DATASETS, loadDataset } from '../data/registry';
-import { mixSeed } from '../data/rng';
-import { genotype, softmaxRows } from '../spaces/genotype';
-import { getSpace } from '../spaces/spaces';
-import { SearchNetwork } from '../supernet/network';
-import type { SearchState } from '../runs/checkpoint';
-import { Adam, Sgd } from './optim';
-import type { EpochRecord, LossAccuracy } from './records';
-import { accuracy, alphaParams, alphaStep, Batch, crossEntropy, weightStep } from './step';
+import { adamOptions, type LoopConfig, sgdOptions } from '../config/search_config';
+import { mixSeed, SEED_KEYS } from '../nn/random';
 import { CurvatureRecord, CurvatureSettings, measureCurvature } from '../hessian/track';
+import { scheduledDropPath } from '../nn/drop_path';
+import type { SearchModel } from '../nn/model';
+import { Adam, Sgd } from '../nn/optim';
+import type { SearchState } from '../runs/checkpoint';
+import type { ArchitectureRecord, EpochRecord, LossAccuracy } from '../runs/records';
+import type { EpochPlan, SearchData, SearchProblem } from './problem';
+import { alphaStep, weightStep } from './step';
 
 /** PyTorch's CosineAnnealingLR(T_max = epochs, eta_min = lrMin) at `epoch`, as the DARTS code steps it. */
 export function cosineLr(epoch: number, epochs: number, lrMax: number, lrMin: number): number {
   return lrMin + ((lrMax - lrMin) * (1 + Math.cos((Math.PI * epoch) / epochs))) / 2;
 }
 
-/** The data of a search: the two halves, and the augmentation of both. */
-export interface SearchData {
-  readonly split: SearchSplit;
-  readonly augment: AugmentOptions;
+/** A fresh model of `problem` for `data` and both optimisers on it (the caller disposes: `disposeSearchState`). */
+export function initialState<B>(problem: SearchProblem<B, ArchitectureRecord>, data: SearchData<B>): SearchState<SearchModel<B>> {
+  const net = problem.createModel(data);
+  return {
+    net,
+    weightOpt: new Sgd(net.weights, sgdOptions(problem.config)),
+    alphaOpt: new Adam(net.alphaParams, adamOptions(problem.config)),
+  };
 }
 
-/** The first `n` images of a data set (a view: no copy). */
-function firstImages(d: Dataset, n: number): Dataset {
-  if (n > d.n) throw new Error(`trainSubset=${n} exceeds the ${d.n} training images of ${d.name}`);
-  const size = d.height * d.width * d.channels;
-  return { ...d, n, images: d.images.subarray(0, n * size), labels: d.labels.subarray(0, n) };
-}
-
-/** Loads the config's data set and splits its (subset of the) training images in half (PAPER.md 1). */
-export function searchData(config: SearchConfig, train?: Dataset): SearchData {
-  const full = train ?? loadDataset(config.dataset).train;
-  const used = config.trainSubset === null ? full : firstImages(full, config.trainSubset);
-  const a = config.augment;
-  const augment = trainAugment(DATASETS[config.dataset], {
-    // Cutout rebuilt field by field: tslab compiles without strictNullChecks, where zod's type has optional fields.
-    pad: a.cropPad,
-    ...(a.flip === null ? {} : { flip: a.flip }),
-    ...(a.cutout ? { cutout: { length: a.cutout.length, prob: a.cutout.prob } } : {}),
-  });
-  return { split: searchSplit(used, config.trainPortion), augment };
-}
-
-/** The mutable state of a search: the supernet and both optimisers (the caller disposes). */
-export type { SearchState } from '../runs/checkpoint';
-
-/** A fresh supernet and optimisers for `config` on `data`. */
-export function createSearchState(config: SearchConfig, data: SearchData): SearchState {
-  const d = data.split.train.dataset;
-  const net = new SearchNetwork({
-    space: getSpace(config.space),
-    C: config.C,
-    layers: config.layers,
-    classes: d.classes,
-    inChannels: d.channels,
-    seed: config.seed,
-  });
-  return { net, weightOpt: new Sgd(net.weights, sgdOptions(config)), alphaOpt: new Adam(alphaParams(net), adamOptions(config)) };
-}
-
-export function disposeSearchState(s: SearchState): void {
+export function disposeSearchState(
+  s: SearchState<Pick<SearchModel<unknown>, 'variables' | 'alphaParams' | 'checkpointKey' | 'dispose'>>,
+): void {
   s.weightOpt.dispose();
   s.alphaOpt.dispose();
   s.net.dispose();
@@ -88,50 +52,40 @@ export interface StepInfo {
   readonly search: LossAccuracy;
 }
 
-/** Loss and accuracy of the supernet over a subset, eval mode (running BN statistics). */
-export function evaluateSubset(net: SearchNetwork, s: Subset, batchSize: number, seed: number): LossAccuracy {
+/** Loss and metric of `model` over the alphas' half of `data`, eval mode (running BN statistics). */
+export function evaluateAlphaHalf<B>(model: SearchModel<B>, data: SearchData<B>, batchSize: number, seed: number): LossAccuracy {
   let loss = 0;
   let correct = 0;
   let b = 0;
-  for (const batch of evalBatches(s.dataset, batchSize, s.start, s.end)) {
-    const n = batch.y.shape[0];
+  for (const batch of data.evalBatches(batchSize)) {
+    const n = model.examples(batch);
     tf.tidy(() => {
-      const logits = net.forward(batch.x, { training: false, seed: mixSeed(seed, b++) });
-      loss += crossEntropy(logits, batch.y).dataSync()[0] * n;
-      correct += accuracy(logits, batch.y) * n;
+      const r = model.loss(batch, { training: false, seed: mixSeed(seed, b++) });
+      loss += r.loss.dataSync()[0] * n;
+      correct += model.metric(r.output, batch) * n;
     });
-    tf.dispose([batch.x, batch.y]);
+    data.dispose(batch);
   }
-  return { loss: loss / subsetSize(s), accuracy: correct / subsetSize(s) };
+  return { loss: loss / data.alphaExamples, accuracy: correct / data.alphaExamples };
 }
 
-const arrays = (t: tf.Tensor) => t.arraySync() as number[][];
-
-/** This epoch's augmentation: Cutout's probability rises linearly from 0 to its maximum (PAPER.md 4). */
-export function epochAugment(a: AugmentOptions, epoch: number, epochs: number): AugmentOptions {
-  if (!a.cutout) return a;
-  const ramp = epochs > 1 ? epoch / (epochs - 1) : 1;
-  return { ...a, cutout: { ...a.cutout, prob: a.cutout.prob * ramp } };
-}
-
-/** ScheduledDropPath's probability at `epoch` (0-based): p e / (epochs - 1) (PAPER.md 4, as the code). */
-export function dropPathAt(config: SearchConfig, epoch: number): number {
-  const p = config.regularization.dropPathProb;
-  return config.epochs > 1 ? (p * epoch) / (config.epochs - 1) : 0;
+/** ScheduledDropPath's probability at `epoch` (0-based): p e / (epochs - 1) (docs/method.md §4, as the code). */
+export function dropPathAt(config: Pick<LoopConfig, 'regularization' | 'epochs'>, epoch: number): number {
+  return scheduledDropPath(config.regularization.dropPathProb, epoch, config.epochs, 'search');
 }
 
 /** Seed key of the evaluation pass (any noise op in eval mode), apart from the steps' keys. */
-const EVAL_KEY = -3;
+const EVAL_KEY = SEED_KEYS.evaluation;
 /** Seed key of the curvature measurement (its loss's random draws and Lanczos's start). */
-const HESSIAN_KEY = -4;
+const HESSIAN_KEY = SEED_KEYS.curvature;
 
-/** Whether epoch `epoch` (0-based) measures the curvature: 0, evalEvery, 2 evalEvery, ... and the last (PAPER.md 3). */
-export function curvatureDue(config: SearchConfig, epoch: number): boolean {
+/** Whether epoch `epoch` (0-based) measures the curvature: 0, evalEvery, 2 evalEvery, ... and the last (docs/method.md §3). */
+export function curvatureDue(config: Pick<LoopConfig, 'hessian' | 'epochs'>, epoch: number): boolean {
   return config.hessian.method !== 'off' && (epoch % config.hessian.evalEvery === 0 || epoch === config.epochs - 1);
 }
 
 /** The settings of `measureCurvature` for `config` at `epoch`; `start` warm-starts Lanczos. */
-export function curvatureSettings(config: SearchConfig, epoch: number, start?: readonly number[]): CurvatureSettings {
+export function curvatureSettings(config: LoopConfig, epoch: number, start?: readonly number[]): CurvatureSettings {
   const h = config.hessian;
   if (h.method === 'off') throw new Error('curvatureSettings: hessian.method is off');
   return {
@@ -149,28 +103,29 @@ export function curvatureSettings(config: SearchConfig, epoch: number, start?: r
 }
 
 /** Options of `searchEpoch`. */
-export interface EpochOptions {
+export interface EpochOptions<B> {
   /** Called after every search iteration. */
   readonly onStep?: (info: StepInfo) => void;
   /** Lanczos start vector of this epoch's curvature measurement: the previous measurement's eigenvector. */
   readonly curvatureStart?: readonly number[];
   /** Replaces `measureCurvature` (tests: a fake eigenvalue source, as the original code's debug mode). */
-  readonly measureCurvature?: (net: SearchNetwork, batch: Batch, settings: CurvatureSettings, epoch: number) => Promise<CurvatureRecord>;
+  readonly measureCurvature?: (model: SearchModel<B>, batch: B, settings: CurvatureSettings, epoch: number) => Promise<CurvatureRecord>;
 }
 
-/** Runs search epoch `epoch` (0-based) and returns its record; `onStep` sees every iteration. */
-export async function searchEpoch(
-  config: SearchConfig,
-  data: SearchData,
-  state: SearchState,
+/** Runs search epoch `epoch` (0-based) of `problem` and returns its record; `onStep` sees every iteration. */
+export async function searchEpoch<B, A extends ArchitectureRecord>(
+  problem: SearchProblem<B, A>,
+  data: SearchData<B>,
+  state: SearchState<SearchModel<B>>,
   epoch: number,
-  options: EpochOptions = {},
-): Promise<EpochRecord> {
+  options: EpochOptions<B> = {},
+): Promise<EpochRecord<A>> {
+  const config = problem.config;
   const { net, weightOpt, alphaOpt } = state;
   const onStep = options.onStep ?? (() => undefined);
   const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
   const started = Date.now();
-  const steps = Math.ceil(subsetSize(data.split.train) / config.batchSize);
+  const steps = data.steps(config.batchSize);
   // Sums weighted by batch size (the last batch may be smaller), as the original's AvgrageMeter.
   const sum = { tl: 0, ta: 0, tn: 0, sl: 0, sa: 0, sn: 0 };
   const mean = () => ({
@@ -178,12 +133,12 @@ export async function searchEpoch(
     search: { loss: sum.sl / sum.sn, accuracy: sum.sa / sum.sn },
   });
   let step = 0;
-  let lastVal: Batch | undefined;
-  const augment = epochAugment(data.augment, epoch, config.epochs);
+  let lastVal: B | undefined;
+  const plan: EpochPlan = { epoch, epochs: config.epochs, batchSize: config.batchSize, seed: config.seed };
   const dropPathProb = dropPathAt(config, epoch);
-  for (const train of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment })) {
+  for (const train of data.weightBatches(plan)) {
     const stepSeed = mixSeed(config.seed, epoch, step);
-    const val = sampleBatch(data.split.val, config.batchSize, stepSeed, { augment });
+    const val = data.alphaBatch(plan, stepSeed);
     const s = alphaStep(net, weightOpt, alphaOpt, val, {
       order: config.order,
       trainBatch: train,
@@ -199,11 +154,11 @@ export async function searchEpoch(
       seed: mixSeed(stepSeed, 2),
       dropPathProb,
     });
-    const [tn, sn] = [train.y.shape[0], val.y.shape[0]];
-    // The last alpha batch of the epoch is kept for the curvature (PAPER.md 3).
-    if (lastVal) tf.dispose([lastVal.x, lastVal.y]);
+    const [tn, sn] = [net.examples(train), net.examples(val)];
+    // The last alpha batch of the epoch is kept for the curvature (docs/method.md §3).
+    if (lastVal) data.dispose(lastVal);
     lastVal = val;
-    tf.dispose([train.x, train.y]);
+    data.dispose(train);
     sum.tl += t.loss * tn;
     sum.ta += t.accuracy * tn;
     sum.tn += tn;
@@ -221,22 +176,17 @@ export async function searchEpoch(
       hessian = await measure(net, lastVal, curvatureSettings(config, epoch, options.curvatureStart), epoch);
     }
   } finally {
-    if (lastVal) tf.dispose([lastVal.x, lastVal.y]);
+    if (lastVal) data.dispose(lastVal);
   }
   const measured = Date.now();
-  const valid = evaluateSubset(net, data.split.val, config.batchSize, mixSeed(config.seed, epoch, EVAL_KEY));
-  const alphas = { normal: arrays(net.alphas.normal), reduce: arrays(net.alphas.reduce) };
-  // The same (float64) softmax that `genotype` parses, so records and genotype never disagree.
-  const weights = { normal: softmaxRows(alphas.normal), reduce: softmaxRows(alphas.reduce) };
+  const valid = evaluateAlphaHalf(net, data, config.batchSize, mixSeed(config.seed, epoch, EVAL_KEY));
   return {
     epoch,
     lr,
     steps: step,
     ...mean(),
     valid,
-    alphas,
-    weights,
-    genotype: genotype(alphas, getSpace(config.space)),
+    ...problem.architecture(net),
     ...(hessian ? { hessian } : {}),
     regularization: { l2: weightOpt.options.weightDecay, dropPathProb },
     seconds: {
@@ -245,5 +195,5 @@ export async function searchEpoch(
       ...(hessian ? { hessian: (measured - searched) / 1000 } : {}),
     },
     backend: backendInfo()?.name ?? tf.getBackend(),
-  };
+  } as EpochRecord<A>;
 }

@@ -3,15 +3,15 @@
  * accuracy, eta), plain lines when the output is not a terminal (CI logs, files), one line per
  * epoch in a notebook, nothing when 'off'. Changes no result.
  */
-import { inNotebook } from '../analysis/display';
+import { inNotebook } from '../io/display';
 import type { StepInfo } from './loop';
-import type { EpochRecord } from './records';
+import type { ArchitectureRecord, EpochRecord } from '../runs/records';
 
 export type ProgressMode = 'bar' | 'log' | 'off';
 
 export interface Progress {
   step(info: StepInfo): void;
-  epoch(record: EpochRecord, totalEpochs: number): void;
+  epoch(record: EpochRecord<ArchitectureRecord>, totalEpochs: number): void;
   done(): void;
 }
 

@@ -1,20 +1,21 @@
 /**
- * `ensureRun(config)`: the one way to get a search's results (DESIGN.md data flow). A finished run
- * is read back; an unfinished one resumes from its last checkpoint; a missing one starts. The CLI,
- * the notebooks and the tests all call it. Write order and resume rule: lib/runs/store.ts. The
- * eigenvalue controller (DARTS-ES / DARTS-ADA, PAPER.md 4; lib/control/controller.ts) acts here,
- * after an epoch's record is stored.
+ * `runSearch(problem)`: the one way to get a search's results, for any search problem
+ * (./problem.ts). A finished run is read back; an unfinished one resumes from its last checkpoint;
+ * a missing one starts. Write order and resume rule: lib/runs/store.ts. After each epoch's record
+ * is stored, the eigenvalue controller (DARTS-ES / DARTS-ADA, docs/method.md §4) decides
+ * (lib/control/controller.ts `controllerDecision`) and this loop carries the decision out.
+ * The DARTS problem's entry point is `ensureRun(config)` (lib/problems/darts/run.ts).
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { SearchConfig } from '../config/search_config';
-import { canRaiseL2, ControllerDecision, controllerRule, currentL2, eigenvalueHistory, rollbackSpan } from '../control/controller';
-import { earlyStopDecision } from '../control/early_stop';
-import type { Dataset } from '../data/dataset';
+import type { LoopConfig, SearchConfig } from '../config/search_config';
+import { ControllerDecision, controllerDecision, controllerRule, currentL2, rollbackSpan } from '../control/controller';
 import type { CurvatureRecord, CurvatureSettings } from '../hessian/track';
+import type { SearchModel } from '../nn/model';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { assertMayCompute } from '../runs/compute_guard';
 import { acquireLock } from '../runs/lock';
+import type { ArchitectureRecord, DartsArchitectureRecord, EpochRecord } from '../runs/records';
 import {
   appendDecision,
   appendEpoch,
@@ -30,17 +31,13 @@ import {
   StoredRun,
   truncateEpochs,
 } from '../runs/store';
-import type { SearchNetwork } from '../supernet/network';
-import { createSearchState, disposeSearchState, searchData, searchEpoch, StepInfo } from './loop';
-import type { EpochRecord } from './records';
+import { disposeSearchState, initialState, searchEpoch, StepInfo } from './loop';
+import type { SearchData, SearchProblem } from './problem';
 import { makeProgress, ProgressMode } from './progress';
-import type { Batch } from './step';
 
-export interface EnsureRunOptions {
+export interface RunOptions<A extends ArchitectureRecord = ArchitectureRecord> {
   /** Folder of run directories (default results/runs). */
   readonly root?: string;
-  /** The training split to search on, instead of loading `config.dataset` (tests). */
-  readonly train?: Dataset;
   /** Progress display (default: the config's `report.progress`). */
   readonly progress?: ProgressMode;
   /** Stop (unfinished, resumable) after this many epochs of this call: an interruption, for tests. */
@@ -50,8 +47,8 @@ export interface EnsureRunOptions {
   /** Called after every search iteration, and after every epoch once its record is stored. */
   readonly hooks?: {
     readonly step?: (info: StepInfo) => void;
-    readonly epoch?: (record: EpochRecord) => void;
-    readonly decision?: (decision: ControllerDecision) => void;
+    readonly epoch?: (record: EpochRecord<A>) => void;
+    readonly decision?: (decision: ControllerDecision<A>) => void;
   };
   /**
    * A fake eigenvalue source for tests (as the original code's debug mode): the curvature record
@@ -60,55 +57,63 @@ export interface EnsureRunOptions {
   readonly fakeCurvature?: (epoch: number, rollbacks: number) => number;
 }
 
-/** How ensureRun found the run, and the run as stored after it. */
-export interface RunResult {
+/** How a run was found, and the run as stored after it. */
+export interface RunResult<C = SearchConfig, A extends ArchitectureRecord = DartsArchitectureRecord> {
   readonly status: 'finished' | 'resumed' | 'started' | 'interrupted';
-  readonly run: StoredRun;
+  readonly run: StoredRun<C, A>;
 }
 
-const totalSeconds = (records: readonly EpochRecord[]) =>
+const totalSeconds = (records: readonly EpochRecord<ArchitectureRecord>[]) =>
   records.reduce((s, r) => s + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
 
-/** Reads, resumes or starts the search run of `config`; resolves when it is finished (or interrupted). */
-export async function ensureRun(config: SearchConfig, options: EnsureRunOptions = {}): Promise<RunResult> {
-  const existing = runDirFor(config, options.root);
-  if (fs.existsSync(existing) && readRun(existing).done) return { status: 'finished', run: readRun(existing) };
+/** Reads, resumes or starts the search run of `problem`; resolves when it is finished (or interrupted). */
+export async function runSearch<B, A extends ArchitectureRecord, C extends LoopConfig>(
+  problem: SearchProblem<B, A, C>,
+  options: RunOptions<A> = {},
+): Promise<RunResult<C, A>> {
+  const { config, codec } = problem;
+  const read = (dir: string) => readRun<C, A>(dir, codec);
+  const existing = runDirFor(config, options.root, codec);
+  if (fs.existsSync(existing) && read(existing).done) return { status: 'finished', run: read(existing) };
   assertMayCompute(
-    `search run ${path.basename(existing)} (${config.space}, seed ${config.seed})`,
+    `search run ${path.basename(existing)} (${problem.label})`,
     'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
   );
   // Data first: a missing or corrupt data file fails before anything of the run is written.
-  const data = searchData(config, options.train);
-  const dir = createRun(config, options.root);
+  const data = problem.loadData();
+  const dir = createRun(config, options.root, codec);
   const release = acquireLock(dir, `search run ${path.basename(dir)}`);
   try {
     // Read again under the lock: another process may have finished it meanwhile.
-    if (readRun(dir).done) return { status: 'finished', run: readRun(dir) };
-    return await continueRun(config, options, data, dir);
+    if (read(dir).done) return { status: 'finished', run: read(dir) };
+    return await continueRun(problem, options, data, dir);
   } finally {
     release();
   }
 }
 
-/** ensureRun's work on an existing, locked run directory: resume (or start) and finish it. */
-async function continueRun(
-  config: SearchConfig,
-  options: EnsureRunOptions,
-  data: ReturnType<typeof searchData>,
+/** runSearch's work on an existing, locked run directory: resume (or start) and finish it. */
+async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig>(
+  problem: SearchProblem<B, A, C>,
+  options: RunOptions<A>,
+  data: SearchData<B>,
   dir: string,
-): Promise<RunResult> {
+): Promise<RunResult<C, A>> {
+  const { config, codec } = problem;
+  const read = () => readRun<C, A>(dir, codec);
   reconcileRollback(dir);
   const { startEpoch, checkpoint } = prepareResume(dir);
   const status = startEpoch > 0 ? 'resumed' : 'started';
-  const state = createSearchState(config, data);
+  const runId = codec.id(config);
+  const state = initialState(problem, data);
   const progress = makeProgress(options.progress ?? config.report.progress, config.epochs, config.report.logEvery);
   const rule = controllerRule(config);
   const span = rollbackSpan(config);
   const keep = options.keepCheckpoint ?? (() => false);
-  let stoppedAt: ControllerDecision | undefined;
+  let stoppedAt: ControllerDecision<A> | undefined;
   try {
     if (checkpoint) loadCheckpoint(checkpoint.file, state);
-    let decisions = readRun(dir).decisions;
+    let decisions = read().decisions;
     // A 'stop' recorded before a crash (between its decision and DONE) ends the run now.
     stoppedAt = config.earlyStop === 'stop' ? decisions.find((d) => d.action === 'stop') : undefined;
     let l2 = currentL2(config, decisions);
@@ -121,25 +126,25 @@ async function continueRun(
     // Lanczos starts from the previous measurement's eigenvector (from the records on resume, so a
     // resumed run measures exactly as an uninterrupted one).
     const lastVector = (before: number) =>
-      readRun(dir)
+      read()
         .epochs.filter((r) => r.epoch < before && r.hessian)
         .pop()?.hessian?.vector;
     let curvatureStart = lastVector(startEpoch);
     const fake = options.fakeCurvature;
     const measureCurvature = fake
-      ? async (_n: SearchNetwork, b: Batch, s: CurvatureSettings, epoch: number): Promise<CurvatureRecord> => ({
+      ? async (m: SearchModel<B>, b: B, s: CurvatureSettings, epoch: number): Promise<CurvatureRecord> => ({
           method: 'lanczos',
           dominantEigenvalue: fake(epoch, decisions.filter((d) => d.action === 'rollback').length),
           vector: [],
           products: 0,
           gradients: 0,
           converged: true,
-          batchSize: b.y.shape[0],
+          batchSize: m.examples(b),
           hvp: { scheme: s.scheme, step: s.step, weightDecay: s.weightDecay, kinkSites: 0 },
         })
       : undefined;
     for (let epoch = startEpoch; epoch < stop; epoch++) {
-      const record = await searchEpoch(config, data, state, epoch, {
+      const record = await searchEpoch(problem, data, state, epoch, {
         onStep: (info) => {
           progress.step(info);
           options.hooks?.step?.(info);
@@ -148,59 +153,44 @@ async function continueRun(
         ...(measureCurvature ? { measureCurvature } : {}),
       });
       if (record.hessian) curvatureStart = record.hessian.vector;
-      saveEpochCheckpoint(dir, epoch, state);
+      saveEpochCheckpoint(dir, epoch, state, runId);
       appendEpoch(dir, record);
       // 'adaptive' keeps the checkpoints that a rollback may return to.
       pruneCheckpoints(dir, (e) => keep(e) || (config.earlyStop === 'adaptive' && e >= epoch - span));
       progress.epoch(record, config.epochs);
       options.hooks?.epoch?.(record);
       if (config.earlyStop === 'off' || !record.hessian) continue;
-      if (config.earlyStop === 'adaptive' && !canRaiseL2(config, l2)) continue;
-      if (config.earlyStop === 'simulate' && decisions.length > 0) continue;
-      const records = readRun(dir).epochs;
-      const fired = earlyStopDecision(eigenvalueHistory(records), rule, config.epochs);
-      if (!fired.stop) continue;
-      const atStop = records[fired.stopEpoch];
-      const after = config.earlyStop === 'adaptive' ? Math.min(l2 * config.controller.l2Factor, config.controller.maxL2) : l2;
-      const decision: ControllerDecision = {
-        action: config.earlyStop === 'adaptive' ? 'rollback' : config.earlyStop,
-        rule: rule.name,
-        decisionEpoch: fired.decisionEpoch,
-        stopEpoch: fired.stopEpoch,
-        ratio: fired.ratio,
-        genotype: atStop.genotype,
-        l2: { before: l2, after },
-        ...(config.earlyStop === 'adaptive' ? { discarded: records.slice(fired.stopEpoch + 1).map(({ seconds: _s, ...r }) => r) } : {}),
-      };
+      const decision = controllerDecision(config, read().epochs, l2, decisions, rule);
+      if (!decision) continue;
       appendDecision(dir, decision);
       decisions = [...decisions, decision];
       options.hooks?.decision?.(decision);
-      if (config.earlyStop === 'stop') {
+      if (decision.action === 'stop') {
         stoppedAt = decision;
         break;
       }
-      if (config.earlyStop === 'adaptive') {
+      if (decision.action === 'rollback') {
         // Roll back to the state after the stop epoch, raise L2 and go on from there.
-        truncateEpochs(dir, fired.stopEpoch + 1);
-        loadCheckpoint(checkpointFile(dir, fired.stopEpoch), state);
-        l2 = after;
+        truncateEpochs(dir, decision.stopEpoch + 1);
+        loadCheckpoint(checkpointFile(dir, decision.stopEpoch), state);
+        l2 = decision.l2.after;
         state.weightOpt.options = { ...state.weightOpt.options, weightDecay: l2 };
-        curvatureStart = lastVector(fired.stopEpoch + 1);
-        epoch = fired.stopEpoch;
+        curvatureStart = lastVector(decision.stopEpoch + 1);
+        epoch = decision.stopEpoch;
       }
     }
     progress.done();
   } finally {
     disposeSearchState(state);
   }
-  const run = readRun(dir);
+  const run = read();
   if (stoppedAt) {
     markDone(dir, stoppedAt.genotype, stoppedAt.stopEpoch, totalSeconds(run.epochs));
-    return { status, run: readRun(dir) };
+    return { status, run: read() };
   }
   if (run.epochs.length < config.epochs) return { status: 'interrupted', run };
   const last = run.epochs[run.epochs.length - 1];
   pruneCheckpoints(dir, keep);
   markDone(dir, last.genotype, last.epoch, totalSeconds(run.epochs));
-  return { status, run: readRun(dir) };
+  return { status, run: read() };
 }

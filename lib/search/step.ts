@@ -1,5 +1,5 @@
 /**
- * One search iteration of DARTS (PAPER.md 1), as functions over the network state:
+ * One search iteration of DARTS (docs/method.md §1), as functions over a model's state (lib/nn/model.ts):
  *   alphaStep: Adam on grad_alpha L_val, first order, or second order (the unrolled step:
  *     w' = w - xi (mu m + grad_w L_train(w) + lambda w); g1 = grad_alpha L_val(w');
  *     v = grad_w' L_val(w'); eps = 0.01 / ||v||;
@@ -9,71 +9,36 @@
  * the reference benchmark does; no second network is built.
  */
 import { tf } from '../backend';
-import { Adam, clipScale, NamedTensors, Sgd } from './optim';
+import type { SearchModel } from '../nn/model';
+import { Adam, clipScale, NamedTensors, Sgd } from '../nn/optim';
 
-/** What a search step needs from the supernet. */
-export interface Supernet {
-  readonly weights: ReadonlyMap<string, tf.Variable>;
-  readonly alphas: { readonly normal: tf.Variable; readonly reduce: tf.Variable };
-  /**
-   * Logits [N, classes]; `seed` fixes every random draw inside (the noise op); training mode
-   * updates the BN running statistics unless `updateRunningStats` is false.
-   */
-  forward(x: tf.Tensor4D, options: { training: boolean; seed?: number; updateRunningStats?: boolean; dropPathProb?: number }): tf.Tensor2D;
-}
-
-/** A batch of images (NHWC) and integer labels. */
-export interface Batch {
-  readonly x: tf.Tensor4D;
-  readonly y: tf.Tensor1D;
-}
-
-/** Mean softmax cross-entropy of `logits` [N, K] against integer `labels` [N]. */
-export function crossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => {
-    const logp = tf.logSoftmax(logits);
-    const onehot = tf.oneHot(tf.cast(labels, 'int32'), logits.shape[1]);
-    return tf.neg(tf.mean(tf.sum(tf.mul(onehot, logp), 1))) as tf.Scalar;
-  });
-}
-
-/** Fraction of rows whose argmax equals the label (a number). */
-export function accuracy(logits: tf.Tensor2D, labels: tf.Tensor1D): number {
-  return tf.tidy(() => tf.mean(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(labels, 'int32')), 'float32')).dataSync()[0]);
-}
-
-/** The alphas as named variables (the names of the original code's state). */
-export function alphaParams(net: Supernet): Map<string, tf.Variable> {
-  return new Map([
-    ['alphas_normal', net.alphas.normal],
-    ['alphas_reduce', net.alphas.reduce],
-  ]);
-}
+/** What a search step needs from a model (lib/nn/model.ts): its parameters, loss and metric. */
+export type StepModel<B> = Pick<SearchModel<B>, 'weights' | 'alphaParams' | 'loss' | 'metric'>;
 
 /**
- * Loss and its gradients w.r.t. the variables in `params`, by name. The caller owns the returned
- * tensors (dispose `loss` and every gradient).
+ * Loss and its gradients w.r.t. the variables in `params`, by name, in training mode. The caller
+ * owns the returned tensors (dispose `loss`, `output` and every gradient).
  */
-export function lossAndGrads(
-  net: Supernet,
-  batch: Batch,
+export function lossAndGrads<B>(
+  model: StepModel<B>,
+  batch: B,
   params: ReadonlyMap<string, tf.Variable>,
   seed?: number,
   updateRunningStats = true,
   dropPathProb = 0,
-): { loss: tf.Scalar; logits: tf.Tensor2D; grads: Map<string, tf.Tensor> } {
-  let logits: tf.Tensor2D | undefined;
+): { loss: tf.Scalar; output: tf.Tensor; grads: Map<string, tf.Tensor> } {
+  let output: tf.Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const out = net.forward(batch.x, { training: true, seed, updateRunningStats, dropPathProb });
-    logits = tf.keep(out);
-    return crossEntropy(out, batch.y);
+    const r = model.loss(batch, { training: true, seed, updateRunningStats, dropPathProb });
+    output = tf.keep(r.output);
+    return r.loss;
   }, [...params.values()]);
   const byName = new Map<string, tf.Tensor>();
   for (const [name, p] of params) {
     const g = grads[p.name];
     if (g) byName.set(name, g);
   }
-  return { loss: value, logits: logits as tf.Tensor2D, grads: byName };
+  return { loss: value, output: output as tf.Tensor, grads: byName };
 }
 
 /** Runs `fn` in tf.tidy and returns its named tensors as a Map (tidy cannot return a Map). */
@@ -95,44 +60,43 @@ export interface WeightStepOptions {
   readonly lr: number;
   readonly gradClip: number;
   readonly seed?: number;
-  /** ScheduledDropPath probability of this epoch (PAPER.md 4); default 0. */
+  /** ScheduledDropPath probability of this epoch (docs/method.md §4); default 0. */
   readonly dropPathProb?: number;
 }
 
-/** Weight step (PAPER.md 1, step 3): SGD on grad_w L_train(w, alpha), clipped. */
-export function weightStep(net: Supernet, opt: Sgd, batch: Batch, options: WeightStepOptions): StepResult {
-  const { loss, logits, grads } = lossAndGrads(net, batch, net.weights, options.seed, true, options.dropPathProb ?? 0);
+/** Weight step (docs/method.md §1, step 3): SGD on grad_w L_train(w, alpha), clipped. */
+export function weightStep<B>(model: StepModel<B>, opt: Sgd, batch: B, options: WeightStepOptions): StepResult {
+  const { loss, output, grads } = lossAndGrads(model, batch, model.weights, options.seed, true, options.dropPathProb ?? 0);
   opt.step(grads, options.lr, clipScale(grads, options.gradClip).scale);
-  const result = { loss: loss.dataSync()[0], accuracy: accuracy(logits, batch.y) };
+  const result = { loss: loss.dataSync()[0], accuracy: model.metric(output, batch) };
   disposeAll(grads);
-  tf.dispose([loss, logits]);
+  tf.dispose([loss, output]);
   return result;
 }
 
-export interface AlphaStepOptions {
+export interface AlphaStepOptions<B> {
   readonly order: 'first' | 'second';
   /** Second order: the training batch, the weights' lr (xi), momentum and L2 factor. */
-  readonly trainBatch?: Batch;
+  readonly trainBatch?: B;
   readonly lr?: number;
   readonly momentum?: number;
   readonly weightDecay?: number;
   readonly seed?: number;
-  /** ScheduledDropPath probability of this epoch (PAPER.md 4); default 0. */
+  /** ScheduledDropPath probability of this epoch (docs/method.md §4); default 0. */
   readonly dropPathProb?: number;
 }
 
-/** Alpha step (PAPER.md 1, step 2): Adam on the first- or second-order alpha gradient. */
-export function alphaStep(net: Supernet, wOpt: Sgd, aOpt: Adam, valBatch: Batch, options: AlphaStepOptions): StepResult {
-  const alphas = alphaParams(net);
+/** Alpha step (docs/method.md §1, step 2): Adam on the first- or second-order alpha gradient. */
+export function alphaStep<B>(model: StepModel<B>, wOpt: Sgd, aOpt: Adam, valBatch: B, options: AlphaStepOptions<B>): StepResult {
   if (options.order === 'first') {
-    const { loss, logits, grads } = lossAndGrads(net, valBatch, alphas, options.seed, true, options.dropPathProb ?? 0);
+    const { loss, output, grads } = lossAndGrads(model, valBatch, model.alphaParams, options.seed, true, options.dropPathProb ?? 0);
     aOpt.step(grads);
-    const result = { loss: loss.dataSync()[0], accuracy: accuracy(logits, valBatch.y) };
+    const result = { loss: loss.dataSync()[0], accuracy: model.metric(output, valBatch) };
     disposeAll(grads);
-    tf.dispose([loss, logits]);
+    tf.dispose([loss, output]);
     return result;
   }
-  const grads = unrolledAlphaGrads(net, wOpt, valBatch, options);
+  const grads = unrolledAlphaGrads(model, wOpt, valBatch, options);
   aOpt.step(grads.grads);
   disposeAll(grads.grads);
   return { loss: grads.loss, accuracy: grads.accuracy };
@@ -146,15 +110,15 @@ function assignAll(params: ReadonlyMap<string, tf.Variable>, values: NamedTensor
 }
 
 /**
- * The second-order alpha gradient (PAPER.md 1, step 2), leaving the weights as they were (also when
+ * The second-order alpha gradient (docs/method.md §1, step 2), leaving the weights as they were (also when
  * a pass throws). As in the original code, the pass at w' does not touch the BN running
  * statistics (there it runs on a throwaway copy of the model); the other three passes do.
  */
-export function unrolledAlphaGrads(
-  net: Supernet,
+export function unrolledAlphaGrads<B>(
+  model: StepModel<B>,
   wOpt: Sgd,
-  valBatch: Batch,
-  options: AlphaStepOptions,
+  valBatch: B,
+  options: AlphaStepOptions<B>,
 ): { grads: Map<string, tf.Tensor>; loss: number; accuracy: number } {
   const { trainBatch, lr, momentum, weightDecay } = options;
   const missing = Object.entries({ trainBatch, lr, momentum, weightDecay })
@@ -163,16 +127,16 @@ export function unrolledAlphaGrads(
   if (!trainBatch || lr === undefined || momentum === undefined || weightDecay === undefined) {
     throw new Error(`alphaStep: the second order needs ${missing.join(', ')}`);
   }
-  const alphas = alphaParams(net);
-  const w = net.weights;
+  const alphas = model.alphaParams;
+  const w = model.weights;
   const saved = new Map([...w].map(([k, v]) => [k, tf.clone(v)]));
   const owned: NamedTensors[] = [saved];
   try {
     // (1) w' = w - xi (mu m + g + lambda w), on the training batch.
     const p = options.dropPathProb ?? 0;
-    const train = lossAndGrads(net, trainBatch, w, options.seed, true, p);
+    const train = lossAndGrads(model, trainBatch, w, options.seed, true, p);
     owned.push(train.grads);
-    tf.dispose([train.loss, train.logits]);
+    tf.dispose([train.loss, train.output]);
     const unrolled = tidyMap(() =>
       [...w].map(([k, p]) => {
         const g = train.grads.get(k) ?? tf.zerosLike(p);
@@ -186,10 +150,10 @@ export function unrolledAlphaGrads(
     assignAll(w, unrolled);
     disposeAll(unrolled);
     const both = new Map<string, tf.Variable>([...alphas, ...w]);
-    const val = lossAndGrads(net, valBatch, both, options.seed, false, p);
+    const val = lossAndGrads(model, valBatch, both, options.seed, false, p);
     owned.push(val.grads);
-    const result = { loss: val.loss.dataSync()[0], accuracy: accuracy(val.logits, valBatch.y) };
-    tf.dispose([val.loss, val.logits]);
+    const result = { loss: val.loss.dataSync()[0], accuracy: model.metric(val.output, valBatch) };
+    tf.dispose([val.loss, val.output]);
     const vNorm = tf.tidy(() =>
       Math.sqrt(
         tf.addN([...w.keys()].filter((k) => val.grads.has(k)).map((k) => tf.sum(tf.square(val.grads.get(k) as tf.Tensor)))).dataSync()[0],
@@ -207,8 +171,8 @@ export function unrolledAlphaGrads(
           p.assign(v ? tf.add(s, tf.mul(v, sign * eps)) : s);
         }
       });
-      const r = lossAndGrads(net, trainBatch, alphas, options.seed, true, p);
-      tf.dispose([r.loss, r.logits]);
+      const r = lossAndGrads(model, trainBatch, alphas, options.seed, true, p);
+      tf.dispose([r.loss, r.output]);
       owned.push(r.grads);
       return r.grads;
     };

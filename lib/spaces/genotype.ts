@@ -1,5 +1,5 @@
 /**
- * The genotype: the discrete architecture read off the alphas (PAPER.md section 2, "Genotype").
+ * The genotype: the discrete architecture read off the alphas (docs/method.md §2, "Genotype").
  * The shape is the DARTS code's namedtuple `Genotype(normal, normal_concat, reduce, reduce_concat)`.
  */
 import { isParameterFree, type OpName } from './primitives';

@@ -1,5 +1,5 @@
 /**
- * The operation registry's names (PAPER.md section 2, "Ops"). An op is a name here; the layers
+ * The operation registry's names (docs/method.md §2, "Ops"). An op is a name here; the layers
  * that implement each name live in lib/nn. The order is the DARTS code's `PRIMITIVES` list with
  * RobustDARTS's `noise` appended; a search space picks its own sublist per edge (lib/spaces/spaces).
  */

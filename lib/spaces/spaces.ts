@@ -1,5 +1,5 @@
 /**
- * The search spaces as data (PAPER.md section 2, "Spaces"): each maps every edge of the normal and
+ * The search spaces as data (docs/method.md §2, "Spaces"): each maps every edge of the normal and
  * the reduction cell to its list of op names. A list's order fixes alpha's column index on that
  * edge. S2, S3, S4 and DARTS (the code's `s5`) use one list on every edge; S1 has its own pair per
  * edge, the same for every data set (RobustDARTS src/spaces.py, `primitives_1`).
@@ -25,7 +25,7 @@ const sep3 = 'sep_conv_3x3';
 const dil3 = 'dil_conv_3x3';
 const dil5 = 'dil_conv_5x5';
 
-/** S1 per edge as [normal, reduce], PAPER.md's table e0 .. e13. */
+/** S1 per edge as [normal, reduce], docs/method.md's table e0 .. e13. */
 const S1_EDGES: readonly (readonly [Pair, Pair])[] = [
   [
     [skip, dil3],

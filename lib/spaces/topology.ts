@@ -1,5 +1,5 @@
 /**
- * The cell's topology (PAPER.md section 2, "Cell"): inputs s0 (cell k-2) and s1 (cell k-1), 4
+ * The cell's topology (docs/method.md §2, "Cell"): inputs s0 (cell k-2) and s1 (cell k-1), 4
  * intermediate nodes; node i has one edge from each of s0, s1, n0 .. n(i-1), so 2+3+4+5 = 14 edges,
  * numbered node by node: node0 {e0:s0, e1:s1}, node1 {e2:s0, e3:s1, e4:n0}, node2 {e5:s0, e6:s1,
  * e7:n0, e8:n1}, node3 {e9:s0, e10:s1, e11:n0, e12:n1, e13:n2}.

@@ -1,10 +1,10 @@
 /**
- * The search cell (PAPER.md 2, "Cell"): s0 and s1 are preprocessed to C channels (ReLU-Conv1x1-BN,
+ * The search cell (docs/method.md §2, "Cell"): s0 and s1 are preprocessed to C channels (ReLU-Conv1x1-BN,
  * or FactorizedReduce for s0 when the previous cell reduced); node i sums one MixedOp per
  * predecessor [s0, s1, n0 .. n(i-1)] (14 edges, lib/spaces/topology.ts); in a reduction cell the
  * edges from s0 and s1 have stride 2. Output: the 4 nodes concatenated on channels (4C).
  * Variable names as the DARTS code's Cell: `preprocess0.*`, `preprocess1.*`, `_ops.<edge>.*`.
- * `applyArchitecture` is the discrete forward of RS-ws (PAPER.md 4): only a genotype's 8 ops.
+ * `applyArchitecture` is the discrete forward of RS-ws (docs/method.md §4): only a genotype's 8 ops.
  */
 import { tf } from '../backend';
 import { ReLUConvBN } from '../nn/conv_ops';
@@ -107,7 +107,7 @@ export class SearchCell extends Module {
    * s0, s1: [N, H, W, cPrevPrev] and [N, H', W', cPrev] -> [N, H'', W'', 4C]; `weights`: the
    * softmax of this cell type's alphas, [14, K]. In training mode with `ctx.dropPathProb` > 0 every
    * edge output (the whole MixedOp sum) goes through drop path, seeded by the pass (ScheduledDropPath,
-   * PAPER.md 4, as RobustDARTS's search Cell). The caller owns the result.
+   * docs/method.md §4, as RobustDARTS's search Cell). The caller owns the result.
    */
   apply(s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, ctx: ForwardContext): tf.Tensor4D {
     return tf.tidy(() => {
@@ -126,7 +126,7 @@ export class SearchCell extends Module {
   }
 
   /**
-   * The discrete forward (RS-ws, PAPER.md 4: "one-hot alphas, no softmax"): node k is the sum,
+   * The discrete forward (RS-ws, docs/method.md §4: "one-hot alphas, no softmax"): node k is the sum,
    * with weight 1, of its two genotype entries' ops, each the op of that name in the MixedOp of edge
    * (input -> node k), on the shared weights; no other edge or op is computed. Equals `apply` with
    * `weights` 1 at the entries' (edge, op) and 0 elsewhere. Drop path as in `apply`, per entry.

@@ -1,5 +1,5 @@
 /**
- * MixedOp (PAPER.md 2): the output of an edge is sum_k softmax(alpha_edge)_k op_k(x) over ALL its
+ * MixedOp (docs/method.md §2): the output of an edge is sum_k softmax(alpha_edge)_k op_k(x) over ALL its
  * candidate ops, `none` included; the pools are followed by a BN with affine = false. Variable names
  * as the DARTS code's MixedOp: `_ops.k.<op's names>`, and for a pool `_ops.k.1.*` (its BN; the pool
  * itself is `_ops.k.0`).
@@ -14,11 +14,11 @@ import type { OpName } from '../spaces/primitives';
 
 /**
  * Row-wise softmax of alphas [E, K] -> mixing weights [E, K]. First-order exact; NOT exact at second
- * order (tfjs's Softmax and Exp gradients treat their saved output as a constant, DESIGN.md), and
+ * order (tfjs's Softmax and Exp gradients treat their saved output as a constant), and
  * the depthwise convs have no second derivative either, so Hessians of the supernet's loss are taken
  * by finite differences of this gradient. The caller owns the result.
  */
-export function softmaxRows(alphas: tf.Tensor2D): tf.Tensor2D {
+export function mixingWeights(alphas: tf.Tensor2D): tf.Tensor2D {
   return tf.softmax(alphas, -1);
 }
 
@@ -78,7 +78,7 @@ export class MixedOp extends Module {
 
   /**
    * Only the candidate op `name` on x [N, H, W, C] (weight 1, no mixing): the discrete forward of
-   * RS-ws (PAPER.md 4), where the other ops of the edge are not computed. Throws if the edge does
+   * RS-ws (docs/method.md §4), where the other ops of the edge are not computed. Throws if the edge does
    * not offer `name`. The caller owns the result (for the identity it may be `x` itself).
    */
   applyOp(x: tf.Tensor4D, name: OpName, ctx: ForwardContext): tf.Tensor4D {

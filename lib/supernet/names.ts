@@ -1,5 +1,5 @@
 /**
- * How the supernet's variables map to the PyTorch DARTS code's `state_dict()` (PAPER.md 2;
+ * How the supernet's variables map to the PyTorch DARTS code's `state_dict()` (docs/method.md §2;
  * quark0/darts cnn/model_search.py and cnn/operations.py, RobustDARTS src/search/model_search.py).
  *
  * Names are the same, in the same order: `stem.0.weight`, `stem.1.{weight,bias,running_mean,
@@ -11,48 +11,12 @@
  * BN after a pool); finally `classifier.weight`, `classifier.bias`. The alphas are not in the
  * state_dict (plain tensors there too).
  *
- * Layouts (ours -> PyTorch):
- *   conv       HWIO [KH, KW, I, O]  -> OIHW [O, I, KH, KW]   permute (3, 2, 0, 1); back (2, 3, 1, 0)
- *   depthwise  [KH, KW, C, 1]       -> [C, 1, KH, KW]        permute (2, 3, 0, 1), both ways
- *   linear     [in, out]            -> [out, in]             transpose
- *   vector     BN weight, bias, running_mean, running_var, linear bias: 1:1
+ * Layouts (ours -> PyTorch): lib/nn/layouts.ts.
  * PyTorch's `num_batches_tracked` (an int64 scalar per BN) has no counterpart here: a converter
  * writes the number of training steps or 0, and ignores it when reading.
  */
-import type { NamedVariable, TorchLayout } from '../nn/module';
-
-const TO_TORCH: Readonly<Record<TorchLayout, readonly number[] | null>> = {
-  conv: [3, 2, 0, 1],
-  depthwise: [2, 3, 0, 1],
-  linear: [1, 0],
-  vector: null,
-};
-
-const FROM_TORCH: Readonly<Record<TorchLayout, readonly number[] | null>> = {
-  conv: [2, 3, 1, 0],
-  depthwise: [2, 3, 0, 1],
-  linear: [1, 0],
-  vector: null,
-};
-
-/** The permutation (tf.transpose's `perm`) from our layout to PyTorch's; null when they agree. */
-export function toTorchPermutation(layout: TorchLayout): readonly number[] | null {
-  return TO_TORCH[layout];
-}
-
-/** The permutation from PyTorch's layout to ours; null when they agree. */
-export function fromTorchPermutation(layout: TorchLayout): readonly number[] | null {
-  return FROM_TORCH[layout];
-}
-
-/** PyTorch's shape of a tensor of `shape` in our `layout`. */
-export function torchShape(layout: TorchLayout, shape: readonly number[]): number[] {
-  const perm = TO_TORCH[layout];
-  if (perm && perm.length !== shape.length) {
-    throw new Error(`torchShape: a ${layout} tensor has rank ${perm.length}; got shape [${shape}]`);
-  }
-  return perm ? perm.map((axis) => shape[axis]) : [...shape];
-}
+import type { NamedVariable } from '../nn/module';
+import { torchShape } from '../nn/layouts';
 
 /**
  * {state_dict name: PyTorch shape} of every weight and running statistic of `network` (a

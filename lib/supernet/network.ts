@@ -1,5 +1,5 @@
 /**
- * The DARTS search supernet (PAPER.md 2, "Supernet"): stem Conv3x3 (inChannels -> 3C) + BN (affine);
+ * The DARTS search supernet (docs/method.md §2, "Supernet"): stem Conv3x3 (inChannels -> 3C) + BN (affine);
  * `layers` search cells with reduction cells at floor(L/3) and floor(2L/3), where the channels
  * double; global average pool; linear classifier. All other BNs are affine = false. The alphas
  * (alpha_normal and alpha_reduce, [14, K] each, 1e-3 N(0, 1)) are kept apart from the weights and
@@ -7,10 +7,12 @@
  * (`stem.0.weight`, `stem.1.*`, `cells.<i>.*`, `classifier.weight`, `classifier.bias`); layouts:
  * lib/supernet/names.ts. Initialisation (lib/nn/random.ts `Init`, seeded by `config.seed`):
  * PyTorch's defaults, kaiming-uniform conv and linear weights, uniform linear bias, BN 1 and 0.
- * With `architecture` the forward is discrete (RS-ws, PAPER.md 4): only a genotype's ops, weight 1.
+ * With `architecture` the forward is discrete (RS-ws, docs/method.md §4): only a genotype's ops, weight 1.
  */
 import { tf } from '../backend';
 import { BatchNorm, batchNorm } from '../nn/batchnorm';
+import { accuracy, type Batch, crossEntropy } from '../nn/loss';
+import type { PassOptions, SearchModel } from '../nn/model';
 import { conv2d } from '../nn/conv';
 import { countElements, ForwardContext, type ForwardOptions, Module } from '../nn/module';
 import { checkInteger, Init } from '../nn/random';
@@ -18,9 +20,9 @@ import type { Genotype } from '../spaces/genotype';
 import type { SearchSpace } from '../spaces/spaces';
 import { NUM_EDGES, NUM_NODES } from '../spaces/topology';
 import { placeArchitecture, SearchCell } from './cell';
-import { softmaxRows } from './mixed_op';
+import { mixingWeights } from './mixed_op';
 
-/** The supernet's sizes (PAPER.md's search: C 16, layers 8, 3 input channels, 10 classes). */
+/** The supernet's sizes (docs/method.md's search: C 16, layers 8, 3 input channels, 10 classes). */
 export interface SupernetConfig {
   /** The candidate ops of every edge. */
   readonly space: SearchSpace;
@@ -44,13 +46,27 @@ export interface SupernetConfig {
 export interface SupernetForwardOptions extends ForwardOptions {
   readonly alphas?: { readonly normal: tf.Tensor2D; readonly reduce: tf.Tensor2D };
   /**
-   * A discrete architecture to run instead of the mixture (RS-ws, PAPER.md 4: "one-hot alphas, no
+   * A discrete architecture to run instead of the mixture (RS-ws, docs/method.md §4: "one-hot alphas, no
    * softmax"): each cell computes only the genotype's ops (`normal` in normal cells, `reduce` in
    * reduction cells), each taken by name from the MixedOp of its edge and summed with weight 1, on
    * the shared supernet weights; the alphas are not used and the other edges and ops are not
    * computed (so they get no gradient). Excludes `alphas`. Checked by `checkArchitecture`.
    */
   readonly architecture?: Genotype;
+}
+
+/** Options of `SearchNetwork.loss`: a pass's, and the discrete `architecture` of RS-ws. */
+export interface SupernetPassOptions extends PassOptions {
+  readonly architecture?: Genotype;
+}
+
+/** The alphas' names (the original code's attributes, and the checkpoint's tensors), normal first. */
+export const ALPHA_NAMES = { normal: 'alphas_normal', reduce: 'alphas_reduce' } as const;
+
+/** The supernet's sizes as a checkpoint records them (`rdarts.supernet`; the seed is not part of the state). */
+export function supernetKey(config: SupernetConfig): string {
+  const { space, C, layers, classes, inChannels } = config;
+  return JSON.stringify({ space: space.name, C, layers, classes, inChannels });
 }
 
 const CONCAT = [2, 3, 4, 5].join();
@@ -91,7 +107,7 @@ function alphaVariable(init: Init, k: number): tf.Variable {
 }
 
 /** The search supernet. It owns its weights, running statistics and alphas: call `dispose()`. */
-export class SearchNetwork extends Module {
+export class SearchNetwork extends Module implements SearchModel<Batch> {
   readonly config: SupernetConfig;
   /** Trainable weights by PyTorch state_dict name, in state_dict order. */
   readonly weights: ReadonlyMap<string, tf.Variable>;
@@ -99,6 +115,9 @@ export class SearchNetwork extends Module {
   readonly buffers: ReadonlyMap<string, tf.Variable>;
   /** alpha_normal and alpha_reduce, [14, K] each (raw, before the softmax). */
   readonly alphas: { readonly normal: tf.Variable; readonly reduce: tf.Variable };
+  /** The alphas by name: alphas_normal, alphas_reduce (lib/nn/model.ts). */
+  readonly alphaParams: ReadonlyMap<string, tf.Variable>;
+  readonly checkpointKey: string;
   readonly cells: readonly SearchCell[];
   private readonly stemWeight: tf.Variable;
   private readonly stemBn: BatchNorm;
@@ -137,6 +156,11 @@ export class SearchNetwork extends Module {
     this.classifierBias = this.addVariable('classifier.bias', init.uniform([classes], cPrev), true, 'vector');
 
     this.alphas = { normal: alphaVariable(init, kNormal), reduce: alphaVariable(init, kReduce) };
+    this.alphaParams = new Map([
+      [ALPHA_NAMES.normal, this.alphas.normal],
+      [ALPHA_NAMES.reduce, this.alphas.reduce],
+    ]);
+    this.checkpointKey = supernetKey(config);
     this.weights = new Map(this.variables.filter((v) => v.trainable).map((v) => [v.name, v.variable]));
     this.buffers = new Map(this.variables.filter((v) => !v.trainable).map((v) => [v.name, v.variable]));
   }
@@ -168,10 +192,34 @@ export class SearchNetwork extends Module {
           throw new Error(`forward: options.alphas.${cell} has shape [${got}]; expected [${want}]`);
         }
       }
-      const weightsNormal = softmaxRows(alphas.normal as tf.Tensor2D);
-      const weightsReduce = softmaxRows(alphas.reduce as tf.Tensor2D);
+      const weightsNormal = mixingWeights(alphas.normal as tf.Tensor2D);
+      const weightsReduce = mixingWeights(alphas.reduce as tf.Tensor2D);
       return this.forwardWith(x, ctx, (cell, s0, s1) => cell.apply(s0, s1, cell.reduction ? weightsReduce : weightsNormal, ctx));
     });
+  }
+
+  /**
+   * The mean cross-entropy of `batch` and the logits (lib/nn/model.ts); `options.alphas`, by the
+   * names of `alphaParams`, stand in for the network's alphas. The caller owns both tensors.
+   */
+  loss(batch: Batch, options: SupernetPassOptions): { loss: tf.Scalar; output: tf.Tensor2D } {
+    const { alphas, ...rest } = options;
+    const byCell = (cell: 'normal' | 'reduce') => {
+      const t = alphas?.get(ALPHA_NAMES[cell]);
+      if (!t) throw new Error(`loss: options.alphas has no ${ALPHA_NAMES[cell]} (it needs ${Object.values(ALPHA_NAMES).join(', ')})`);
+      return t as tf.Tensor2D;
+    };
+    const logits = this.forward(batch.x, alphas ? { ...rest, alphas: { normal: byCell('normal'), reduce: byCell('reduce') } } : rest);
+    return { loss: crossEntropy(logits, batch.y), output: logits };
+  }
+
+  /** Accuracy of logits on the batch's labels. */
+  metric(output: tf.Tensor, batch: Batch): number {
+    return accuracy(output as tf.Tensor2D, batch.y);
+  }
+
+  examples(batch: Batch): number {
+    return batch.y.shape[0];
   }
 
   /** Stem, the cells (each run by `applyCell`) and classifier, as `forward`: logits [N, classes] the caller owns. */

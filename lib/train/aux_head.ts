@@ -1,5 +1,5 @@
 /**
- * The auxiliary head of the final evaluation network (PAPER.md 5: after the second reduction cell,
+ * The auxiliary head of the final evaluation network (docs/method.md §5: after the second reduction cell,
  * loss weight 0.4), as the DARTS code's `AuxiliaryHeadCIFAR`: ReLU, average pool 5x5 stride 3 (no
  * padding), Conv1x1 (C -> 128) + BN + ReLU, Conv2x2 (128 -> 768) + BN + ReLU, Linear (768 ->
  * classes). All BNs affine; no conv bias. Variable names as its state_dict: `features.2.weight`,

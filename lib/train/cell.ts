@@ -1,5 +1,5 @@
 /**
- * The cell of the final evaluation network (PAPER.md 5), as the DARTS code's `model.py` Cell: s0 and
+ * The cell of the final evaluation network (docs/method.md §5), as the DARTS code's `model.py` Cell: s0 and
  * s1 are preprocessed to C channels (ReLU-Conv1x1-BN, or FactorizedReduce for s0 after a reduction
  * cell); node i sums the 2 ops of genotype entries 2i and 2i+1, each on the state its entry names
  * (0 = s0, 1 = s1, 2 + m = node m), with stride 2 on s0 and s1 in a reduction cell; the output

@@ -1,5 +1,5 @@
 /**
- * `rdarts evaluate RUN_OR_GENOTYPE --preset mini` (PAPER.md 5): find the genotype that the
+ * `rdarts evaluate RUN_OR_GENOTYPE --preset mini` (docs/method.md §5): find the genotype that the
  * reference names, train it from scratch under the preset's evaluation config, test it, and print
  * the test error and the parameter count. The reference is tried as, in order:
  *   1. a named genotype (NAMED_GENOTYPES: DARTS_V2);
@@ -62,13 +62,13 @@ function fromFile(file: string): ResolvedGenotype {
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`evaluate: ${file} is not a genotype JSON file: ${(e as Error).message}`);
+    throw new Error(`evaluate: ${file} is not a genotype JSON file: ${(e as Error).message}`, { cause: e });
   }
   const genotype = (isPlainObject(value) && isPlainObject(value.genotype) ? value.genotype : value) as Genotype;
   try {
     checkGenotype(genotype);
   } catch (e) {
-    throw new Error(`evaluate: ${file} does not hold a genotype: ${(e as Error).message}`);
+    throw new Error(`evaluate: ${file} does not hold a genotype: ${(e as Error).message}`, { cause: e });
   }
   return { genotype, source: { kind: 'file', path: path.resolve(file) } };
 }

@@ -1,5 +1,5 @@
 /**
- * Validation of a genotype before the evaluation network is built from it (PAPER.md 5): every entry
+ * Validation of a genotype before the evaluation network is built from it (docs/method.md §5): every entry
  * names an op of the registry (lib/nn/ops.ts `OPS`) and an existing state, and each concat lists
  * existing states (in a reduction cell only its nodes, whose size is halved). Errors name the bad
  * entry, e.g. `genotype.normal[3]`.

@@ -1,5 +1,5 @@
 /**
- * The final evaluation network of a genotype (PAPER.md 5), as the DARTS code's `NetworkCIFAR`
+ * The final evaluation network of a genotype (docs/method.md §5), as the DARTS code's `NetworkCIFAR`
  * (quark0/darts cnn/model.py; RobustDARTS src/evaluation/model.py `Network`): stem Conv3x3
  * (inChannels -> 3C, no bias) + BN; `layers` cells (lib/train/cell.ts) with reduction cells at
  * floor(L/3) and floor(2L/3), where the channels double; optionally the auxiliary head
@@ -24,7 +24,7 @@ import { EvalCell } from './cell';
 import { checkDropProb } from '../nn/drop_path';
 import { checkGenotype } from './genotype_check';
 
-/** The evaluation network's sizes (PAPER.md 5: CIFAR-10 20 cells, C 36; CIFAR-100 and SVHN 8, 16). */
+/** The evaluation network's sizes (docs/method.md §5: CIFAR-10 20 cells, C 36; CIFAR-100 and SVHN 8, 16). */
 export interface EvalNetworkConfig {
   /** The architecture: the ops of the normal and reduction cells. */
   readonly genotype: Genotype;
@@ -44,7 +44,7 @@ export interface EvalNetworkConfig {
 
 /** Forward options: mode, noise and drop-path seed, running-statistics update, drop-path probability. */
 export interface EvalForwardOptions extends ForwardOptions {
-  /** Drop-path probability in [0, 1) (PAPER.md 5: 0.2 x epoch / epochs); default 0; ignored in eval mode. */
+  /** Drop-path probability in [0, 1) (docs/method.md §5: 0.2 x epoch / epochs); default 0; ignored in eval mode. */
   readonly dropPathProb?: number;
 }
 

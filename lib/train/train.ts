@@ -1,5 +1,5 @@
 /**
- * The final evaluation of a genotype (PAPER.md 5), as RobustDARTS src/evaluation/train.py: the
+ * The final evaluation of a genotype (docs/method.md §5), as RobustDARTS src/evaluation/train.py: the
  * evaluation network (./network.ts) trained from scratch on the training split with SGD (momentum,
  * L2, gradients clipped by total norm; lr cosine from lrMax to lrMin, set per epoch), the loss
  * cross-entropy + auxiliaryWeight x the auxiliary head's cross-entropy, drop path p e / epochs at
@@ -37,22 +37,23 @@ import { AugmentOptions, trainAugment } from '../data/augment';
 import { batchCount, epochBatches, evalBatches, Subset } from '../data/batches';
 import type { Dataset, DatasetSplits } from '../data/dataset';
 import { DATASETS, loadDataset } from '../data/registry';
-import { mixSeed } from '../data/rng';
+import { mixSeed } from '../nn/random';
 import type { TorchLayout } from '../nn/module';
 import { resultsDir } from '../paths';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../io/atomic';
 import { assertMayCompute } from '../runs/compute_guard';
 import { acquireLock } from '../runs/lock';
 import { fromTorchRecord, SGD_PREFIX, toTorchRecord } from '../runs/checkpoint';
 import { checkpointEpochs, checkpointFile, latestCheckpoint, RUN_FILES } from '../runs/run_read';
 import { checkTensorSet, loadSafetensors, saveSafetensors, type TensorSet } from '../runs/safetensors';
+import { scheduledDropPath } from '../nn/drop_path';
 import { cosineLr } from '../search/loop';
-import { clipScale, Sgd } from '../search/optim';
+import { clipScale, Sgd } from '../nn/optim';
 import type { ProgressMode } from '../search/progress';
-import type { LossAccuracy } from '../search/records';
-import { accuracy, type Batch, crossEntropy } from '../search/step';
+import type { LossAccuracy } from '../runs/records';
+import { accuracy, type Batch, crossEntropy } from '../nn/loss';
 import type { Genotype } from '../spaces/genotype';
-import { torchShape } from '../supernet/names';
+import { torchShape } from '../nn/layouts';
 import { softwareVersions } from '../versions';
 import { checkGenotype } from './genotype_check';
 import { EvalNetwork } from './network';
@@ -209,7 +210,7 @@ export function trainEpoch(
 ): EvalEpochRecord {
   const started = Date.now();
   const lr = cosineLr(epoch, config.epochs, config.lrMax, config.lrMin);
-  const dropPathProb = (config.dropPathProb * epoch) / config.epochs;
+  const dropPathProb = scheduledDropPath(config.dropPathProb, epoch, config.epochs, 'train');
   const steps = batchCount(data.train.end - data.train.start, config.batchSize);
   let [sumLoss, sumCorrect, seen, step] = [0, 0, 0, 0];
   for (const batch of epochBatches(data.train, config.batchSize, config.seed, epoch, { augment: data.augment })) {
@@ -263,7 +264,7 @@ export interface EvalFile {
   readonly epochs: readonly EvalEpochRecord[];
   /** True once the final test is done; then the fields below are set. */
   readonly done: boolean;
-  /** 1 - testAccuracy: the fraction of the `testImages` first test images misclassified (PAPER.md 5). */
+  /** 1 - testAccuracy: the fraction of the `testImages` first test images misclassified (docs/method.md §5). */
   readonly testError?: number;
   readonly testAccuracy?: number;
   readonly testLoss?: number;
@@ -319,7 +320,7 @@ export function readEvaluation(dir: string): StoredEvaluation {
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new Error(`evaluation store: cannot read ${file}: ${(e as Error).message}`);
+    throw new Error(`evaluation store: cannot read ${file}: ${(e as Error).message}`, { cause: e });
   }
   if (!isPlainObject(raw)) throw new Error(`evaluation store: ${file} is not a JSON object`);
   const config = checkTrainConfig(raw.config, file);
@@ -327,7 +328,7 @@ export function readEvaluation(dir: string): StoredEvaluation {
   try {
     checkGenotype(genotype);
   } catch (e) {
-    throw new Error(`evaluation store: ${file}: ${(e as Error).message}`);
+    throw new Error(`evaluation store: ${file}: ${(e as Error).message}`, { cause: e });
   }
   if (raw.evalId !== evalId(genotype, config)) {
     throw new Error(

@@ -1,15 +1,15 @@
 /**
- * The evaluation config (PAPER.md 5): how a genotype is trained from scratch and tested. One
+ * The evaluation config (docs/method.md §5): how a genotype is trained from scratch and tested. One
  * readonly, validated value; the zod schema is the single source and the type is inferred from it.
  * Objects are strict and every error names the field:
  *   `evaluation config (preset smoke + overrides): batchSize: must be a positive integer, got 0`.
- * No search-time regulariser appears here: R-DARTS's are used in the search only (PAPER.md 4).
+ * No search-time regulariser appears here: R-DARTS's are used in the search only (docs/method.md §4).
  * The presets are built by spreading the paper's setting; their times were measured on this
  * 2-core machine (wasm backend, 1 thread) with a search running on the other core.
  */
 import { z } from 'zod';
 import { parsePreset, type PresetName } from '../config/preset';
-import { deepFreeze, describeIssue, show } from '../config/validation';
+import { deepFreeze, describeIssue, showValue } from '../config/validation';
 import { DATASET_NAMES } from '../data/dataset';
 
 const num = () => z.number().finite('must be a finite number');
@@ -111,7 +111,7 @@ export function checkTrainConfig(value: unknown, source = 'config'): TrainConfig
 }
 
 /**
- * The paper's final evaluation (PAPER.md 5; RobustDARTS src/evaluation/args.py): CIFAR-10, 20
+ * The paper's final evaluation (docs/method.md §5; RobustDARTS src/evaluation/args.py): CIFAR-10, 20
  * cells, C 36, 600 epochs, batch 96, SGD 0.025 cosine to 0, momentum 0.9, L2 3e-4, clip 5,
  * auxiliary weight 0.4, drop path 0.2, Cutout 16 on every image, the whole training split, the
  * whole test split after every epoch (as the code). For a GPU: on one core here training costs about
@@ -181,7 +181,7 @@ const quick: TrainConfig = deepFreeze({
 
 /**
  * mini: the scaled-down reproduction, one evaluation in about 11 minutes on one core. The paper's
- * network for CIFAR-100 and SVHN (8 cells, C 16; PAPER.md 5) on Fashion-MNIST, every other
+ * network for CIFAR-100 and SVHN (8 cells, C 16; docs/method.md §5) on Fashion-MNIST, every other
  * setting the paper's: 10 epochs of 3,072 images (32 steps of 96), the whole test split (10,000) at
  * the end, 1,000 test images after each epoch. Measured (DARTS_V2, seed 0; 245,242 weights, 680,708
  * with the head): 11.1 min (about 61 s an epoch, 50 s for the final test), test error 21.4%. A
@@ -220,7 +220,7 @@ export const TRAIN_PRESET_RUNTIME: Readonly<Record<PresetName, string>> = Object
 export function resolveTrainConfig(preset: PresetName | string, overrides: Partial<TrainConfig> = {}, source = 'overrides'): TrainConfig {
   const name = parsePreset(preset, 'preset');
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
-    throw new TrainConfigError(source, [`overrides must be an object, got ${show(overrides)}`]);
+    throw new TrainConfigError(source, [`overrides must be an object, got ${showValue(overrides)}`]);
   }
   return checkTrainConfig({ ...TRAIN_PRESETS[name], ...overrides }, `preset ${name} + ${source}`);
 }

@@ -20,28 +20,28 @@ import {
 } from '../../lib/analysis/curvature_vs_error';
 import { pearson, spearman } from '../../lib/analysis/stats';
 import { evalBatches } from '../../lib/data/batches';
-import { mixSeed } from '../../lib/data/rng';
-import { createSearchState, disposeSearchState, searchData, type SearchData } from '../../lib/search/loop';
-import { ensureRun } from '../../lib/search/run';
-import type { EpochRecord } from '../../lib/search/records';
-import type { SearchState } from '../../lib/runs/checkpoint';
+import { mixSeed } from '../../lib/nn/random';
+import { createSearchState, type DartsData, type DartsState, disposeSearchState, searchData } from '../../lib/problems/darts/problem';
+import { ensureRun } from '../../lib/problems/darts/run';
+import type { EpochRecord } from '../../lib/runs/records';
+
 import { genotype, type Genotype } from '../../lib/spaces/genotype';
 import { getSpace } from '../../lib/spaces/spaces';
 import type { StoredEvaluation } from '../../lib/train/train';
 import { assertNoTensorLeak, tempDir } from '../helpers';
 import { fakeDataset, smokeConfig } from '../search/fixtures';
 
-const net0 = (s: SearchState) => s.net;
-const snapshot = (s: SearchState) =>
+const net0 = (s: DartsState) => s.net;
+const snapshot = (s: DartsState) =>
   [...s.net.variables.map((v) => v.variable), s.net.alphas.normal, s.net.alphas.reduce].map((v) => Array.from(v.dataSync()));
-const architectureOf = (s: SearchState): Genotype =>
+const architectureOf = (s: DartsState): Genotype =>
   genotype(
     { normal: s.net.alphas.normal.arraySync() as number[][], reduce: s.net.alphas.reduce.arraySync() as number[][] },
     getSpace('s3'),
   );
 
 /** Correct predictions counted in plain JavaScript from the logits of each batch. */
-function countCorrect(s: SearchState, data: SearchData, seed: number, architecture?: Genotype): number {
+function countCorrect(s: DartsState, data: DartsData, seed: number, architecture?: Genotype): number {
   const val = data.split.val;
   let [correct, b] = [0, 0];
   for (const batch of evalBatches(val.dataset, 8, val.start, val.end)) {
@@ -63,8 +63,8 @@ function countCorrect(s: SearchState, data: SearchData, seed: number, architectu
 
 describe('discretisationAccuracy', () => {
   const config = smokeConfig();
-  let data: SearchData;
-  let state: SearchState;
+  let data: DartsData;
+  let state: DartsState;
   beforeEach(() => {
     data = searchData(config, fakeDataset());
     state = createSearchState(config, data);

@@ -6,7 +6,7 @@ import {
   degenerationVerdict,
   eigenvalueWindow,
 } from '../../lib/analysis/degeneration';
-import type { EpochRecord } from '../../lib/search/records';
+import type { EpochRecord } from '../../lib/runs/records';
 import { noisy, record, run, SKIPPY } from './failure_fixtures';
 
 /** S3's record with every normal edge's weight [none, skip_connect, sep_conv_3x3] = w. */

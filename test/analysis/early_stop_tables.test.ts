@@ -19,7 +19,7 @@ import {
 import { ControllerDecision, eigenvalueHistory } from '../../lib/control/controller';
 import { CODE_RULE, PAPER_RULE } from '../../lib/control/early_stop';
 import { resolveConfig } from '../../lib/config/search_config';
-import type { EpochRecord } from '../../lib/search/records';
+import type { EpochRecord } from '../../lib/runs/records';
 import { DARTS_V2, Genotype } from '../../lib/spaces/genotype';
 
 /** A distinct genotype per epoch (normalConcat holds the epoch). */
@@ -150,7 +150,7 @@ describe('eigenvalueTrajectoryFigure', () => {
         ['DARTS-ES stop epoch (genotype returned)', true],
       ],
     );
-    // PAPER.md 3's magnitudes: over epochs 0-2, and over the last fifth of the search (39-49).
+    // docs/method.md §3's magnitudes: over epochs 0-2, and over the last fifth of the search (39-49).
     assert.deepStrictEqual(
       [traces[0].x, traces[0].y],
       [

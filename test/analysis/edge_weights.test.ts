@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { OP_COLORS } from '../../lib/analysis/cell_svg';
 import { edgeWeightsFigure } from '../../lib/analysis/edge_weights';
-import type { EpochRecord } from '../../lib/search/records';
+import type { EpochRecord } from '../../lib/runs/records';
 import { getSpace } from '../../lib/spaces/spaces';
 
 type Trace = {

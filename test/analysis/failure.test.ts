@@ -17,7 +17,7 @@ import { getSpace } from '../../lib/spaces/spaces';
 import { evaluation, noisy, record, run, SKIPPY } from './failure_fixtures';
 
 describe('PAPER_DARTS_CIFAR10_ERROR', () => {
-  it('holds PAPER.md 6 for S1..S4 and nothing for the DARTS space', () => {
+  it('holds docs/method.md §6 for S1..S4 and nothing for the DARTS space', () => {
     assert.deepStrictEqual({ ...PAPER_DARTS_CIFAR10_ERROR }, { s1: 3.84, s2: 4.85, s3: 3.34, s4: 7.2, darts: null });
   });
 });
@@ -79,7 +79,7 @@ describe('failureSummaryRow', () => {
 
 describe('parameterFreeWeights', () => {
   it("starts at the space's uniform share: 2/3 on S3, 1/2 and 5/7 on S1's normal and reduction cells", () => {
-    // S1 (PAPER.md 2): normal: e5, e10 [mp, skip] all free, e12, e13 no free op, 10 edges half free: 7/14.
+    // S1 (docs/method.md §2): normal: e5, e10 [mp, skip] all free, e12, e13 no free op, 10 edges half free: 7/14.
     // reduce: e0 e2 e3 e5 e9 e10 [mp, ap] all free, the other 8 edges half free: 10/14.
     const s1 = parameterFreeWeights([], getSpace('s1'));
     assert.deepStrictEqual(
@@ -132,7 +132,7 @@ describe('parameterFreeFigure', () => {
 });
 
 describe('edgeLabels', () => {
-  it('names the 14 edges by input and node, as PAPER.md 2 orders them', () => {
+  it('names the 14 edges by input and node, as docs/method.md §2 orders them', () => {
     const labels = edgeLabels();
     assert.strictEqual(labels.length, 14);
     assert.deepStrictEqual([labels[0], labels[4], labels[5], labels[13]], ['e0 s0→n0', 'e4 n0→n1', 'e5 s0→n2', 'e13 n2→n3']);

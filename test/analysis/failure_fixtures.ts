@@ -1,7 +1,7 @@
 /** Fake finished DARTS runs and evaluations with the fields the failure analysis reads (notebook 01's tests). */
 import type { ControllerDecision } from '../../lib/control/controller';
 import type { StoredRun } from '../../lib/runs/run_read';
-import type { EpochRecord } from '../../lib/search/records';
+import type { EpochRecord } from '../../lib/runs/records';
 import type { Genotype, GenotypeEntry } from '../../lib/spaces/genotype';
 import { getSpace, type SpaceName } from '../../lib/spaces/spaces';
 import type { StoredEvaluation } from '../../lib/train/train';

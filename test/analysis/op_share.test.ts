@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { opShare, opShareTable } from '../../lib/analysis/op_share';
-import type { EpochRecord } from '../../lib/search/records';
+import type { EpochRecord } from '../../lib/runs/records';
 import { getSpace } from '../../lib/spaces/spaces';
 
 /** A record whose softmax weights are given per cell (only the fields opShare reads). */
@@ -25,7 +25,7 @@ describe('opShare', () => {
     const s1 = getSpace('s1');
     const weights = (cell: 'normal' | 'reduce') => s1[cell].map((ops) => ops.map(() => 1 / ops.length));
     const rows = opShare([record(0, weights('normal'), weights('reduce'))], s1, 'max_pool_3x3');
-    // Normal cell: max_pool_3x3 only on e5 and e10; reduce cell: e0 e1 e2 e3 e5 e6 e9 e10 (PAPER.md 2).
+    // Normal cell: max_pool_3x3 only on e5 and e10; reduce cell: e0 e1 e2 e3 e5 e6 e9 e10 (docs/method.md §2).
     assert.deepStrictEqual(
       rows.map((r) => [r.cell, r.edges]),
       [

@@ -19,7 +19,7 @@ import { checkRsWsParameters, RS_WS_DEFAULTS } from '../../lib/baselines/rs_ws';
 import { selectRun } from '../../lib/control/select';
 import type { Dataset, DatasetSplits } from '../../lib/data/dataset';
 import type { StoredRun } from '../../lib/runs/run_read';
-import type { EpochRecord } from '../../lib/search/records';
+import type { EpochRecord } from '../../lib/runs/records';
 import { DARTS_V2, type Genotype, type GenotypeEntry } from '../../lib/spaces/genotype';
 import {
   createEvalState,
@@ -162,7 +162,7 @@ describe('gridFigure', () => {
     const fig = gridFigure([row('l2', 81e-4, 0.2, 12, true), row('l2', 3e-4, 0.5, 15), row('l2', 243e-4, '', 20)], 'L2 grid');
     const data = fig.data as { x: number[]; y: (number | null)[]; xaxis: string; marker: { symbol?: string }; name: string }[];
     assert.strictEqual(data.length, 5);
-    // The code's logs (PAPER.md 3): L2 >= 8.1e-3 keeps the eigenvalue about 0.1 to 0.3, on the eigenvalue panel.
+    // The code's logs (docs/method.md §3): L2 >= 8.1e-3 keeps the eigenvalue about 0.1 to 0.3, on the eigenvalue panel.
     assert.deepStrictEqual([data[4].x, data[4].y, data[4].xaxis], [[81e-4, 243e-4, 243e-4, 81e-4, 81e-4], [0.1, 0.1, 0.3, 0.3, 0.1], 'x']);
     assert.match(data[4].name, /L2 >= 8\.1e-3 keeps it about 0\.1-0\.3/);
     assert.strictEqual(

@@ -13,7 +13,8 @@ import {
   trainingArchitecture,
 } from '../../lib/baselines/rs_ws';
 import { baselineDir, baselineId } from '../../lib/baselines/store';
-import { cosineLr, createSearchState, disposeSearchState, searchData } from '../../lib/search/loop';
+import { cosineLr } from '../../lib/search/loop';
+import { createSearchState, disposeSearchState, searchData } from '../../lib/problems/darts/problem';
 import { SPACES } from '../../lib/spaces/spaces';
 import { checkArchitecture } from '../../lib/supernet/network';
 import { assertNoTensorLeak, tempDir } from '../helpers';

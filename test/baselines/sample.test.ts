@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { sampleGenotype } from '../../lib/baselines/sample';
-import { mixSeed, Rng } from '../../lib/data/rng';
+import { mixSeed, Rng } from '../../lib/nn/random';
 import { SPACE_NAMES, SPACES } from '../../lib/spaces/spaces';
 import { EDGES } from '../../lib/spaces/topology';
 import { checkArchitecture } from '../../lib/supernet/network';

@@ -32,7 +32,7 @@ describe('SEARCH_PRESETS', () => {
     }
   });
 
-  it('paper is the default, with PAPER.md 1 settings', () => {
+  it('paper is the default, with docs/method.md §1 settings', () => {
     const c = SEARCH_PRESETS.paper;
     assert.strictEqual(c, DEFAULT_SEARCH_CONFIG);
     assert.deepStrictEqual(

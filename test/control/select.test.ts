@@ -11,7 +11,7 @@ const run = (runId: string, accs: number[], done = true, genotypeEpoch = accs.le
   }) as unknown as StoredRun;
 
 describe('selectRun', () => {
-  it('keeps the run with the best final validation accuracy (R-DARTS, PAPER.md 4)', () => {
+  it('keeps the run with the best final validation accuracy (R-DARTS, docs/method.md §4)', () => {
     const s = selectRun([run('a', [0.5, 0.7]), run('b', [0.6, 0.8]), run('c', [0.9, 0.75])]);
     assert.strictEqual(s.run.runId, 'b');
     assert.strictEqual(s.signal, 0.8);

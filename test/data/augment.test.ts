@@ -9,7 +9,7 @@ import {
   trainAugment,
   writeImage,
 } from '../../lib/data/augment';
-import { Rng } from '../../lib/data/rng';
+import { Rng } from '../../lib/nn/random';
 import { assertClose } from '../helpers';
 
 // A 2x3 one-channel image [[1, 2, 3], [4, 5, 6]]; mean 0 and std 1/255 make the output the raw value.

@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { NO_AUGMENT, normaliseTable } from '../../lib/data/augment';
 import { batchCount, epochBatches, epochOrder, evalBatches, fillBatch, sampleBatch, searchSplit, Subset } from '../../lib/data/batches';
-import { Rng } from '../../lib/data/rng';
-import type { Batch } from '../../lib/search/step';
+import { Rng } from '../../lib/nn/random';
+import type { Batch } from '../../lib/nn/loss';
 import { assertClose, assertNoTensorLeak } from '../helpers';
 import { toyDataset } from './formats';
 

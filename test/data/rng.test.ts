@@ -1,6 +1,5 @@
 import * as assert from 'assert';
-import { mixSeed, permutation, Rng, sampleWithoutReplacement } from '../../lib/data/rng';
-import { SeedStream } from '../../lib/nn/random';
+import { mixSeed, permutation, Rng, sampleWithoutReplacement, SeedStream } from '../../lib/nn/random';
 
 describe('mixSeed', () => {
   it('is a fixed function of the keys and their order', () => {

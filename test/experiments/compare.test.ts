@@ -3,7 +3,7 @@ import * as path from 'path';
 import type { DatasetSplits } from '../../lib/data/dataset';
 import { compareS3, compareS3Markdown } from '../../lib/experiments/compare';
 import { searchPlan } from '../../lib/experiments/plan';
-import { ensureRun } from '../../lib/search/run';
+import { ensureRun } from '../../lib/problems/darts/run';
 import { ensureEvaluation } from '../../lib/train/train';
 import { resolveTrainConfig } from '../../lib/train/train_config';
 import { tempDir } from '../helpers';

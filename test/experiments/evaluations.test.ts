@@ -11,7 +11,7 @@ import { searchPlan } from '../../lib/experiments/plan';
 import { NO_COMPUTE_ENV } from '../../lib/runs/compute_guard';
 import { LOCK_FILE } from '../../lib/runs/lock';
 import { runDirFor } from '../../lib/runs/store';
-import { ensureRun } from '../../lib/search/run';
+import { ensureRun } from '../../lib/problems/darts/run';
 import { DARTS_V2 } from '../../lib/spaces/genotype';
 import { ensureEvaluation, evalId } from '../../lib/train/train';
 import { resolveTrainConfig } from '../../lib/train/train_config';

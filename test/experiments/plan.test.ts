@@ -3,7 +3,7 @@ import { runId } from '../../lib/config/search_config';
 import { dpCutout, regularisationGrids, searchPlan } from '../../lib/experiments/plan';
 
 describe('searchPlan', () => {
-  it('plans DARTS on every space, DARTS-ADA, the L2 and the DP grids on S3 (PAPER.md 4, 6), all distinct runs', () => {
+  it('plans DARTS on every space, DARTS-ADA, the L2 and the DP grids on S3 (docs/method.md §4, 6), all distinct runs', () => {
     const plan = searchPlan('mini');
     assert.deepStrictEqual(
       plan.map((e) => e.name),

@@ -4,7 +4,7 @@ import * as path from 'path';
 import type { DatasetSplits } from '../../lib/data/dataset';
 import { searchPlan } from '../../lib/experiments/plan';
 import { experimentRecords, recordGaps } from '../../lib/experiments/records';
-import { ensureRun } from '../../lib/search/run';
+import { ensureRun } from '../../lib/problems/darts/run';
 import { DARTS_V2 } from '../../lib/spaces/genotype';
 import { ensureEvaluation } from '../../lib/train/train';
 import { resolveTrainConfig } from '../../lib/train/train_config';

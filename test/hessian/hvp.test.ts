@@ -6,7 +6,7 @@ import { alphaObjective, flatAlphas } from '../../lib/hessian/alpha_loss';
 import { HessianOperator, hessianMatrix, hvp, lossGradient } from '../../lib/hessian/hvp';
 import type { LossOfAlphas } from '../../lib/hessian/alpha_loss';
 import { avgPool3x3 } from '../../lib/nn/pool';
-import { crossEntropy } from '../../lib/search/step';
+import { crossEntropy } from '../../lib/nn/loss';
 import { assertNoTensorLeak, repoRoot } from '../helpers';
 import { smokeBatch, smokeSupernet } from './fixtures';
 

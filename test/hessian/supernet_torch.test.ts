@@ -1,5 +1,5 @@
 /**
- * An outside reference for the alpha Hessian of REAL supernets (PAPER.md 3): ReLU, BN in training
+ * An outside reference for the alpha Hessian of REAL supernets (docs/method.md §3): ReLU, BN in training
  * mode (batch statistics), FactorizedReduce, and in the DARTS space max and average pooling.
  * test/fixtures/supernet_hessian.json holds PyTorch's float64 loss, gradient and double-backward
  * Hessian of the same networks (test/fixtures/make_supernet_hessian.py: our weights, written with
@@ -17,7 +17,7 @@ import { tf } from '../../lib/backend';
 import { alphaObjective } from '../../lib/hessian/alpha_loss';
 import { hessianSpectrum } from '../../lib/hessian/eigen';
 import { HessianOperator, hessianMatrix, lossGradient } from '../../lib/hessian/hvp';
-import type { Batch } from '../../lib/search/step';
+import type { Batch } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
 import { SearchNetwork } from '../../lib/supernet/network';
 import { repoRoot } from '../helpers';

@@ -26,7 +26,7 @@ describe('measureCurvature', () => {
     // The spectrum of the recorded matrix, by an independent routine, has the same top.
     const spectrum = hessianSpectrum(full.matrix as number[][]);
     assert.ok(Math.abs(spectrum[83] - full.dominantEigenvalue) < 1e-12);
-    // The zero direction of each edge's softmax + the 1e-3 shift: 28 eigenvalues at 1e-3 (PAPER.md 3).
+    // The zero direction of each edge's softmax + the 1e-3 shift: 28 eigenvalues at 1e-3 (docs/method.md §3).
     assert.ok(spectrum.filter((v) => Math.abs(v - 1e-3) < 2e-4 * Math.max(...spectrum.map(Math.abs)) + 1e-5).length >= 28);
     assert.ok(full.asymmetry! < 1e-2, `asymmetry ${full.asymmetry}`);
     for (const seed of [1, 2, 3]) {

@@ -41,7 +41,7 @@ describe('fused wasm kernels', () => {
     });
   });
 
-  it('batch norm forward and backward equal the formulas of PAPER.md 2 in tfjs ops, also for an odd float count (the kernel aligns its double scratch)', () => {
+  it('batch norm forward and backward equal the formulas of docs/method.md §2 in tfjs ops, also for an odd float count (the kernel aligns its double scratch)', () => {
     for (const [shape, seed] of [
       [[3, 5, 7, 6], 5],
       [[3, 5, 7, 3], 7],

@@ -5,8 +5,8 @@ import { conv2d, depthwiseConv2d } from '../../lib/nn/conv';
 import { sepConv } from '../../lib/nn/conv_ops';
 import { factorizedReduce } from '../../lib/nn/factorized_reduce';
 import { avgPool3x3, maxPool3x3, relu } from '../../lib/nn/pool';
-import { crossEntropy } from '../../lib/search/step';
-import { mixOutputs, softmaxRows } from '../../lib/supernet/mixed_op';
+import { crossEntropy } from '../../lib/nn/loss';
+import { mixOutputs, mixingWeights } from '../../lib/supernet/mixed_op';
 import { assertNoTensorLeak } from '../helpers';
 import { assertMatches, goldenCases, type GoldenCase, tensorOf } from './golden';
 
@@ -111,7 +111,7 @@ function recipeFor(name: string): Recipe {
       inputs: ['alpha', 't1', 't2', 't3'],
       grads: ['dalpha', 'dt1', 'dt2', 'dt3'],
       fn: () => (alpha, t1, t2, t3) =>
-        mixOutputs(softmaxRows(alpha.reshape([1, 3]) as tf.Tensor2D).reshape([3]) as tf.Tensor1D, [x4(t1), x4(t2), x4(t3)]),
+        mixOutputs(mixingWeights(alpha.reshape([1, 3]) as tf.Tensor2D).reshape([3]) as tf.Tensor1D, [x4(t1), x4(t2), x4(t3)]),
     };
   }
   throw new Error(`no recipe for golden case ${name}`);
@@ -150,9 +150,9 @@ describe('primitive ops against PyTorch (ops_golden.json)', () => {
     });
   }
 
-  it('mixed_edge: softmaxRows gives the stored mixing weights', () => {
+  it('mixed_edge: mixingWeights gives the stored mixing weights', () => {
     const c = cases.mixed_edge;
-    const w = tf.tidy(() => softmaxRows(tensorOf(c, 'alpha').reshape([1, 3]) as tf.Tensor2D).reshape([3]));
+    const w = tf.tidy(() => mixingWeights(tensorOf(c, 'alpha').reshape([1, 3]) as tf.Tensor2D).reshape([3]));
     assertMatches(w, c, 'weights', 'mixing weights', 1e-6);
     w.dispose();
   });

@@ -94,7 +94,7 @@ describe('runNotebook', () => {
 
   it('runs read-only at mini by default, and computing when told, whatever the shell says', () => {
     const src = path.join(dir, 'ro.ipynb');
-    fs.writeFileSync(src, notebook(["import { computeDisabled } from './lib/index';\nconsole.log('readOnly=' + computeDisabled());"]));
+    fs.writeFileSync(src, notebook(["import { computeDisabled } from './lib/runs/index';\nconsole.log('readOnly=' + computeDisabled());"]));
     const printed = (options: { preset: 'mini' | 'smoke'; readOnly?: boolean }) => {
       const result = runNotebook(src, { outDir: path.join(dir, 'ro-out'), ...options });
       return JSON.parse(fs.readFileSync(result.executed, 'utf8')).cells[1].outputs[0].text.join('');

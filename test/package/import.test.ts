@@ -55,6 +55,48 @@ describe('the package, imported from a script outside the repository', () => {
     check(r.stdout);
   });
 
+  it('serves the subpaths (one per folder of lib/), with their types', () => {
+    fs.writeFileSync(
+      path.join(dir, 'sub.js'),
+      `
+      const analysis = require('robust-darts-ts/analysis');
+      const hessian = require('robust-darts-ts/hessian');
+      console.log(JSON.stringify([typeof analysis.esTestErrorTable, typeof hessian.dominantEigenvalue]));`,
+    );
+    const r = spawnSync(process.execPath, ['sub.js'], { cwd: dir, encoding: 'utf8' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.deepStrictEqual(JSON.parse(r.stdout.trim().split('\n').pop() as string), ['function', 'function']);
+    fs.writeFileSync(
+      path.join(dir, 'sub.ts'),
+      `
+      import { symmetricEigen } from 'robust-darts-ts/hessian';
+      export const top: number = symmetricEigen([[2, 0], [0, 1]]).values[1];`,
+    );
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    for (const resolution of ['node16', 'node10']) {
+      const t = spawnSync(
+        process.execPath,
+        [
+          tsc,
+          '--noEmit',
+          '--strict',
+          '--skipLibCheck',
+          '--module',
+          resolution === 'node16' ? 'node16' : 'commonjs',
+          '--moduleResolution',
+          resolution,
+          '--target',
+          'es2022',
+          '--lib',
+          'es2022,dom',
+          'sub.ts',
+        ],
+        { cwd: dir, encoding: 'utf8' },
+      );
+      assert.strictEqual(t.status, 0, `${resolution}: ${t.stdout}${t.stderr}`);
+    }
+  });
+
   it('ships types that a TypeScript user sees through package exports', () => {
     fs.writeFileSync(
       path.join(dir, 'user.ts'),

@@ -2,20 +2,22 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
-import { loadCheckpoint, saveCheckpoint, type SearchState } from '../../lib/runs/checkpoint';
+import { loadCheckpoint, saveCheckpoint } from '../../lib/runs/checkpoint';
 import { loadSafetensors, saveSafetensors } from '../../lib/runs/safetensors';
-import { Adam, Sgd } from '../../lib/search/optim';
-import { alphaParams, alphaStep, type Batch, weightStep } from '../../lib/search/step';
+import { Adam, Sgd } from '../../lib/nn/optim';
+import { alphaStep, weightStep } from '../../lib/search/step';
+import type { DartsState } from '../../lib/problems/darts/problem';
+import { type Batch } from '../../lib/nn/loss';
 import { SPACES } from '../../lib/spaces/spaces';
 import { torchStateDictShapes } from '../../lib/supernet/names';
 import { SearchNetwork } from '../../lib/supernet/network';
 import { assertNoTensorLeak, repoRoot, tempDir } from '../helpers';
 
 // The smoke supernet of the search tests: S3, C = 4, 5 cells, 8x8x1 images, batch 8.
-function makeState(seed: number, weightDecay = 3e-4): SearchState & { dispose(): void } {
+function makeState(seed: number, weightDecay = 3e-4): DartsState & { dispose(): void } {
   const net = new SearchNetwork({ space: SPACES.s3, C: 4, layers: 5, classes: 10, inChannels: 1, seed });
   const weightOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay });
-  const alphaOpt = new Adam(alphaParams(net), { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
+  const alphaOpt = new Adam(net.alphaParams, { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
   return {
     net,
     weightOpt,
@@ -34,7 +36,7 @@ const batch = (s: number): Batch => ({
 });
 
 /** One search iteration (second-order alpha step, so the momentum buffers matter); the losses. */
-function searchStep(s: SearchState, train: Batch, val: Batch): number[] {
+function searchStep(s: DartsState, train: Batch, val: Batch): number[] {
   const a = alphaStep(s.net, s.weightOpt, s.alphaOpt, val, {
     order: 'second',
     trainBatch: train,
@@ -47,10 +49,10 @@ function searchStep(s: SearchState, train: Batch, val: Batch): number[] {
 }
 
 /** Every tensor of the state by a readable name, copied. */
-function snapshot(s: SearchState): Map<string, number[]> {
+function snapshot(s: DartsState): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const v of s.net.variables) out.set(v.name, Array.from(v.variable.dataSync()));
-  for (const [k, a] of alphaParams(s.net)) out.set(k, Array.from(a.dataSync()));
+  for (const [k, a] of s.net.alphaParams) out.set(k, Array.from(a.dataSync()));
   for (const [k, t] of s.weightOpt.state()) out.set(`sgd ${k}`, Array.from(t.dataSync()));
   for (const [k, t] of s.alphaOpt.state()) out.set(`adam ${k}`, Array.from(t.dataSync()));
   out.set('adam steps', [s.alphaOpt.steps]);

@@ -20,9 +20,8 @@ import {
   saveEpochCheckpoint,
   truncateEpochs,
 } from '../../lib/runs/store';
-import { Adam, Sgd } from '../../lib/search/optim';
-import type { EpochRecord } from '../../lib/search/records';
-import { alphaParams } from '../../lib/search/step';
+import { Adam, Sgd } from '../../lib/nn/optim';
+import type { EpochRecord } from '../../lib/runs/records';
 import { genotype } from '../../lib/spaces/genotype';
 import { SPACES } from '../../lib/spaces/spaces';
 import { SearchNetwork } from '../../lib/supernet/network';
@@ -258,7 +257,7 @@ describe('run store', () => {
       const dir = run(1);
       const net = new SearchNetwork({ space: SPACES.s2, C: 2, layers: 3, classes: 10, inChannels: 1, seed: 1 });
       const weightOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
-      const alphaOpt = new Adam(alphaParams(net), { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
+      const alphaOpt = new Adam(net.alphaParams, { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
       const state = { net, weightOpt, alphaOpt, meta: { note: 'x' } };
       await assertNoTensorLeak(() => {
         assert.strictEqual(saveEpochCheckpoint(dir, 0, state), checkpointFile(dir, 0));

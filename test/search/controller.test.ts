@@ -3,9 +3,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadCheckpoint } from '../../lib/runs/checkpoint';
 import { checkpointFile } from '../../lib/runs/store';
-import { createSearchState, disposeSearchState, searchData, searchEpoch } from '../../lib/search/loop';
-import type { EpochRecord } from '../../lib/search/records';
-import { ensureRun } from '../../lib/search/run';
+import { searchEpoch } from '../../lib/search/loop';
+import { createSearchState, dartsProblem, disposeSearchState, searchData } from '../../lib/problems/darts/problem';
+import type { EpochRecord } from '../../lib/runs/records';
+import { ensureRun } from '../../lib/problems/darts/run';
 import { tempDir } from '../helpers';
 import { fakeDataset, smokeConfig } from './fixtures';
 
@@ -19,7 +20,7 @@ const config = (earlyStop: 'stop' | 'simulate' | 'adaptive', epochs = 22) =>
   smokeConfig({ epochs, earlyStop, controller: { startEpoch: 20 } });
 const strip = (rs: readonly EpochRecord[]) => rs.map(({ seconds: _s, ...r }) => r);
 
-describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
+describe('ensureRun with the eigenvalue controller (docs/method.md §4)', () => {
   let root: string;
   let cleanup: () => void;
   beforeEach(() => ({ dir: root, cleanup } = tempDir()));
@@ -101,7 +102,7 @@ describe('ensureRun with the eigenvalue controller (PAPER.md 4)', () => {
     const replay: EpochRecord[] = [];
     for (let e = 9; e < 22; e++) {
       replay.push(
-        await searchEpoch(c, data, state, e, {
+        await searchEpoch(dartsProblem(c), data, state, e, {
           measureCurvature: async (_n, b, s, epoch) => ({
             ...r.epochs[epoch].hessian!,
             batchSize: b.y.shape[0],

@@ -14,8 +14,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { resolveConfig } from '../../lib/config/search_config';
 import { loadCheckpoint } from '../../lib/runs/checkpoint';
-import { createSearchState, disposeSearchState, searchData } from '../../lib/search/loop';
-import { ensureRun } from '../../lib/search/run';
+import { createSearchState, disposeSearchState, searchData } from '../../lib/problems/darts/problem';
+import { ensureRun } from '../../lib/problems/darts/run';
 import { withTempDir } from '../helpers';
 import { fakeDataset } from './fixtures';
 

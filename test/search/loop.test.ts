@@ -1,8 +1,9 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import type { SearchConfig } from '../../lib/config/search_config';
-import { cosineLr, dropPathAt, createSearchState, disposeSearchState, epochAugment, searchData, searchEpoch } from '../../lib/search/loop';
-import type { EpochRecord } from '../../lib/search/records';
+import { cosineLr, dropPathAt, searchEpoch } from '../../lib/search/loop';
+import { createSearchState, dartsProblem, disposeSearchState, epochAugment, searchData } from '../../lib/problems/darts/problem';
+import type { EpochRecord } from '../../lib/runs/records';
 import { fakeDataset, smokeConfig } from './fixtures';
 
 /** Runs `epochs` epochs from scratch and returns the records without their timings. */
@@ -11,7 +12,7 @@ async function run(config: SearchConfig, epochs: number): Promise<Omit<EpochReco
   const state = createSearchState(config, data);
   const out: Omit<EpochRecord, 'seconds'>[] = [];
   for (let e = 0; e < epochs; e++) {
-    const { seconds, ...rest } = await searchEpoch(config, data, state, e);
+    const { seconds, ...rest } = await searchEpoch(dartsProblem(config), data, state, e);
     assert.ok(seconds.search > 0);
     out.push(rest);
   }
@@ -53,15 +54,15 @@ describe('searchEpoch', () => {
     const config = smokeConfig({ order: 'second', hessian: { evalEvery: 1 } });
     const data = searchData(config, fakeDataset());
     const state = createSearchState(config, data);
-    await searchEpoch(config, data, state, 0);
+    await searchEpoch(dartsProblem(config), data, state, 0);
     const before = tf.memory().numTensors;
-    const r = await searchEpoch(config, data, state, 1);
+    const r = await searchEpoch(dartsProblem(config), data, state, 1);
     assert.ok(r.hessian);
     assert.strictEqual(tf.memory().numTensors, before);
     disposeSearchState(state);
   });
 
-  it('measures the curvature at epochs 0, evalEvery, ... and the last, with its method and cost (PAPER.md 3)', async () => {
+  it('measures the curvature at epochs 0, evalEvery, ... and the last, with its method and cost (docs/method.md §3)', async () => {
     const records = await run(smokeConfig({ epochs: 4, hessian: { evalEvery: 2, maxProducts: 4 } }), 4);
     assert.deepStrictEqual(
       records.map((r) => r.hessian !== undefined),
@@ -96,7 +97,7 @@ describe('searchEpoch', () => {
   });
 });
 
-describe('ScheduledDropPath in the search (PAPER.md 4)', () => {
+describe('ScheduledDropPath in the search (docs/method.md §4)', () => {
   it('uses p e / (epochs - 1) per epoch, records it, changes the search and stays reproducible', async () => {
     assert.deepStrictEqual(
       [0, 1, 2].map((e) => dropPathAt(smokeConfig({ regularization: { dropPathProb: 0.4 } }), e)),
@@ -116,7 +117,7 @@ describe('ScheduledDropPath in the search (PAPER.md 4)', () => {
 });
 
 describe('epochAugment', () => {
-  it("raises Cutout's probability linearly from 0 at the first epoch to its maximum at the last (PAPER.md 4)", () => {
+  it("raises Cutout's probability linearly from 0 at the first epoch to its maximum at the last (docs/method.md §4)", () => {
     const a = { pad: 4, flip: true, cutout: { length: 16, prob: 0.8 } };
     assert.strictEqual(epochAugment(a, 0, 5).cutout?.prob, 0);
     assert.strictEqual(epochAugment(a, 2, 5).cutout?.prob, 0.4);

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ensureRun } from '../../lib/search/run';
+import { ensureRun } from '../../lib/problems/darts/run';
 import { runDirFor } from '../../lib/runs/store';
 import { repoRoot, tempDir } from '../helpers';
 import { fakeDataset, smokeConfig } from './fixtures';
@@ -55,7 +55,7 @@ describe('ensureRun', () => {
     const config = smokeConfig({ trainSubset: 64, epochs: 4, dataset: 'fashion-mnist' });
     const dir = runDirFor(config, path.join(root, 'killed'));
     const script = `const { resolveConfig } = require(${JSON.stringify(path.join(repoRoot, 'lib/config/search_config'))});
-      const { ensureRun } = require(${JSON.stringify(path.join(repoRoot, 'lib/search/run'))});
+      const { ensureRun } = require(${JSON.stringify(path.join(repoRoot, 'lib/problems/darts/run'))});
       const { initBackend } = require(${JSON.stringify(path.join(repoRoot, 'lib/backend'))});
       initBackend().then(() => ensureRun(resolveConfig('smoke', ${JSON.stringify({ trainSubset: 64, epochs: 4, batchSize: 8, dataset: 'fashion-mnist' })}),
         { root: ${JSON.stringify(path.join(root, 'killed'))}, progress: 'off' }));`;

@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { initBackend, tf } from '../../lib/backend';
-import { Adam, Sgd } from '../../lib/search/optim';
-import { alphaParams, alphaStep, Batch, crossEntropy, unrolledAlphaGrads, weightStep } from '../../lib/search/step';
+import { Adam, Sgd } from '../../lib/nn/optim';
+import { alphaStep, unrolledAlphaGrads, weightStep } from '../../lib/search/step';
+import { Batch, crossEntropy } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
 import { SearchNetwork } from '../../lib/supernet/network';
 import { assertClose } from '../helpers';
@@ -14,7 +15,7 @@ function setup(seed = 3) {
     y: tf.tidy(() => tf.randomUniformInt([8], 0, 10, s + 1).toFloat()) as tf.Tensor1D,
   });
   const sgd = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
-  const adam = new Adam(alphaParams(net), { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
+  const adam = new Adam(net.alphaParams, { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
   const train = batch(11);
   const val = batch(21);
   const dispose = () => {

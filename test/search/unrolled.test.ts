@@ -1,18 +1,20 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
-import { Sgd } from '../../lib/search/optim';
-import { Batch, crossEntropy, Supernet, unrolledAlphaGrads } from '../../lib/search/step';
+import { Sgd } from '../../lib/nn/optim';
+import { type StepModel, unrolledAlphaGrads } from '../../lib/search/step';
+import { accuracy, Batch, crossEntropy } from '../../lib/nn/loss';
 
 // The second-order alpha gradient checked against an independent answer: central differences of
 // the unrolled objective F(alpha) = L_val(w'(alpha), alpha), w'(alpha) = w - xi (mu m +
-// grad_w L_train(w, alpha) + lambda w) (PAPER.md 1), on a smooth toy supernet (tanh, softmax
+// grad_w L_train(w, alpha) + lambda w) (docs/method.md §1), on a smooth toy supernet (tanh, softmax
 // mixing), where the step's only approximation, the finite-difference Hessian-vector product
 // with eps = 0.01 / ||v||, is accurate.
 
 /** logits = sum_k softmax(alpha_normal[0])_k tanh(x W_k) V + softmax(alpha_reduce[0]) . b */
-class ToyNet implements Supernet {
+class ToyNet implements StepModel<Batch> {
   readonly weights: Map<string, tf.Variable>;
   readonly alphas: { normal: tf.Variable; reduce: tf.Variable };
+  readonly alphaParams: Map<string, tf.Variable>;
   constructor(seed: number) {
     const r = (shape: number[], s: number, scale: number) => tf.variable(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed + s), scale));
     this.weights = new Map([
@@ -22,6 +24,17 @@ class ToyNet implements Supernet {
       ['b', r([2, 3], 4, 0.5)],
     ]);
     this.alphas = { normal: r([1, 2], 5, 0.3), reduce: r([1, 2], 6, 0.3) };
+    this.alphaParams = new Map([
+      ['alphas_normal', this.alphas.normal],
+      ['alphas_reduce', this.alphas.reduce],
+    ]);
+  }
+  loss(batch: Batch): { loss: tf.Scalar; output: tf.Tensor } {
+    const logits = this.forward(batch.x);
+    return { loss: crossEntropy(logits, batch.y), output: logits };
+  }
+  metric(output: tf.Tensor, batch: Batch): number {
+    return accuracy(output as tf.Tensor2D, batch.y);
   }
   forward(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => {

@@ -74,7 +74,7 @@ describe('SPACES', () => {
     }
   });
 
-  it('gives S1 its own pair per edge, as PAPER.md lists it (normal | reduce)', () => {
+  it('gives S1 its own pair per edge, as docs/method.md lists it (normal | reduce)', () => {
     const { normal, reduce } = SPACES.s1;
     assert.deepStrictEqual(normal[0], ['skip_connect', 'dil_conv_3x3']);
     assert.deepStrictEqual(reduce[0], ['max_pool_3x3', 'avg_pool_3x3']);
@@ -112,7 +112,7 @@ describe('alphaShape', () => {
 });
 
 describe('alphaDim', () => {
-  it('is 56 for S1, S2, S4; 84 for S3; 224 for DARTS (PAPER.md section 2)', () => {
+  it('is 56 for S1, S2, S4; 84 for S3; 224 for DARTS (docs/method.md §2)', () => {
     const dims = Object.fromEntries(SPACE_NAMES.map((n) => [n, alphaDim(SPACES[n])]));
     assert.deepStrictEqual(dims, { s1: 56, s2: 56, s3: 84, s4: 56, darts: 224 });
   });

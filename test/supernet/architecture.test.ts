@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { sampleGenotype } from '../../lib/baselines/sample';
-import { mixSeed, Rng } from '../../lib/data/rng';
-import { crossEntropy } from '../../lib/search/step';
+import { mixSeed, Rng } from '../../lib/nn/random';
+import { crossEntropy } from '../../lib/nn/loss';
 import { DARTS_V2, type Genotype, type GenotypeEntry } from '../../lib/spaces/genotype';
 import { SPACES, type SpaceName } from '../../lib/spaces/spaces';
 import { EDGES } from '../../lib/spaces/topology';
@@ -128,7 +128,8 @@ describe('SearchNetwork.forward with architecture', () => {
       const isOp = name.includes('._ops.');
       const expected = !isOp || ops.some((p) => name.startsWith(p));
       assert.strictEqual(changed, expected, `${name} ${expected ? 'is' : 'is not'} updated`);
-      if (isOp) expected ? used++ : unused++;
+      if (isOp && expected) used++;
+      else if (isOp) unused++;
     }
     assert.ok(used > 0 && unused > used, `${used} used and ${unused} unused op statistics`);
     x.dispose();

@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { ForwardContext } from '../../lib/nn/module';
 import { SearchCell } from '../../lib/supernet/cell';
-import { softmaxRows } from '../../lib/supernet/mixed_op';
+import { mixingWeights } from '../../lib/supernet/mixed_op';
 import { SPACES } from '../../lib/spaces/spaces';
 import { assertNoTensorLeak } from '../helpers';
 
@@ -12,7 +12,7 @@ describe('SearchCell', () => {
     const s0 = tf.randomNormal([2, 8, 8, 6], 0, 1, 'float32', 1) as tf.Tensor4D;
     const s1 = tf.randomNormal([2, 8, 8, 5], 0, 1, 'float32', 2) as tf.Tensor4D;
     const a = tf.randomNormal([14, 3], 0, 1e-3, 'float32', 3) as tf.Tensor2D;
-    const w = softmaxRows(a);
+    const w = mixingWeights(a);
     const normal = new SearchCell(SPACES.s3, { cPrevPrev: 6, cPrev: 5, C: 4, reduction: false, reductionPrev: false });
     const reduce = new SearchCell(SPACES.s3, { cPrevPrev: 6, cPrev: 5, C: 4, reduction: true, reductionPrev: false });
     const yn = normal.apply(s0, s1, w, ctx);

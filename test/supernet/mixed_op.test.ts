@@ -1,19 +1,19 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { ForwardContext } from '../../lib/nn/module';
-import { MixedOp, mixOutputs, softmaxRows } from '../../lib/supernet/mixed_op';
+import { MixedOp, mixOutputs, mixingWeights } from '../../lib/supernet/mixed_op';
 import { SPACES } from '../../lib/spaces/spaces';
 import { assertClose, assertNoTensorLeak } from '../helpers';
 
 const ctx = () => new ForwardContext({ training: true, updateRunningStats: false });
 
-describe('softmaxRows', () => {
+describe('mixingWeights', () => {
   it('matches a softmax computed by hand, row by row', () => {
     const a = tf.tensor2d([
       [0.1, -0.2, 0.3],
       [2, 2, 2],
     ]);
-    const w = softmaxRows(a);
+    const w = mixingWeights(a);
     const e = [0.1, -0.2, 0.3].map(Math.exp);
     const s = e.reduce((p, q) => p + q);
     assertClose(w.dataSync(), [...e.map((v) => v / s), 1 / 3, 1 / 3, 1 / 3], 1e-6);
@@ -40,7 +40,7 @@ describe('softmaxRows', () => {
     const ct = tf.tensor2d([c]);
     const at = tf.tensor2d([a]);
     const g = tf.grad((v: tf.Tensor) =>
-      softmaxRows(v as tf.Tensor2D)
+      mixingWeights(v as tf.Tensor2D)
         .mul(ct)
         .sum(),
     )(at);

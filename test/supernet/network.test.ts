@@ -17,7 +17,7 @@ function values(network: SearchNetwork): number[] {
 }
 
 describe('SearchNetwork.numParams', () => {
-  // PAPER.md 2: supernet weight counts at C = 16, L = 8, 3 input channels.
+  // docs/method.md §2: supernet weight counts at C = 16, L = 8, 3 input channels.
   const PAPER: Record<SpaceName, [number, number]> = {
     s1: [405146, 428276],
     s2: [665466, 688596],
@@ -26,7 +26,7 @@ describe('SearchNetwork.numParams', () => {
     darts: [1930618, 1953748],
   };
   for (const space of SPACE_NAMES) {
-    it(`matches PAPER.md for ${space} with 10 and 100 classes`, () => {
+    it(`matches docs/method.md for ${space} with 10 and 100 classes`, () => {
       for (const [i, classes] of [10, 100].entries()) {
         const net = new SearchNetwork({ space: SPACES[space], C: 16, layers: 8, classes, inChannels: 3, seed: 0 });
         assert.strictEqual(net.numParams(), PAPER[space][i], `${space}, ${classes} classes`);

@@ -8,8 +8,9 @@ import { tf } from '../../lib/backend';
 import { relativeErrors, type Measured, worstOf } from '../../lib/engine/differential';
 import { loadCheckpoint } from '../../lib/runs/checkpoint';
 import { loadSafetensors } from '../../lib/runs/safetensors';
-import { Adam, Sgd } from '../../lib/search/optim';
-import { alphaParams, type Batch, lossAndGrads } from '../../lib/search/step';
+import { Adam, Sgd } from '../../lib/nn/optim';
+import { lossAndGrads } from '../../lib/search/step';
+import { type Batch } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
 import { SearchNetwork } from '../../lib/supernet/network';
 
@@ -63,7 +64,7 @@ export function loadTorchCase(fixture: TorchFixture, name: string, checkpointDir
     seed: 0,
   });
   const weightOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
-  const alphaOpt = new Adam(alphaParams(net), { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
+  const alphaOpt = new Adam(net.alphaParams, { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
   const reference = loadSafetensors(path.join(checkpointDir, `${name}.reference.safetensors`)).tensors;
   const xr = reference['input.x'];
   const batch = { x: tf.tensor4d(xr.data as Float32Array, xr.shape as [number, number, number, number]), y: tf.tensor1d(c.y, 'int32') };
@@ -94,16 +95,16 @@ export function torchReferenceGaps(
   const c = fixture.cases[name];
   const { net, batch, reference, dispose } = loadTorchCase(fixture, name, checkpointDir);
   try {
-    const params = new Map([...net.weights, ...alphaParams(net)]);
+    const params = new Map([...net.weights, ...net.alphaParams]);
     const r = lossAndGrads(net, batch, params, c.config.passSeed, false, 0);
     const ours: Measured = {};
     for (const [k, g] of r.grads) ours[k] = Float32Array.from(g.dataSync());
     const loss = r.loss.dataSync()[0];
     const logits = relativeErrors(
-      { logits: Float32Array.from(r.logits.dataSync()) },
+      { logits: Float32Array.from(r.output.dataSync()) },
       { logits: reference['output.logits'].data as Float32Array },
     ).logits;
-    tf.dispose([r.loss, r.logits, ...r.grads.values()]);
+    tf.dispose([r.loss, r.output, ...r.grads.values()]);
     const expected: Measured = Object.fromEntries(c.gradients.map((k) => [k, reference[`grad.${k}`].data as Float32Array]));
     const errors = relativeErrors(ours, expected);
     const { tensor: worstTensor, error: worst } = worstOf(errors);

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { tf } from '../../lib/backend';
 import type { DatasetSplits } from '../../lib/data/dataset';
 import { evalBatches } from '../../lib/data/batches';
-import { ensureRun } from '../../lib/search/run';
+import { ensureRun } from '../../lib/problems/darts/run';
 import { DARTS_V2, type Genotype } from '../../lib/spaces/genotype';
 import { evaluateCommand, resolveGenotype } from '../../lib/train/evaluate_command';
 import {
@@ -152,7 +152,7 @@ describe('saveEvalCheckpoint / loadEvalCheckpoint', () => {
       const c = createEvalState(DARTS_V2, smoke({ C: 6 }), data);
       assert.throws(
         () => loadEvalCheckpoint(file, c),
-        /a\.safetensors: tensors do not match the model\n  misshapen: .*classifier\.weight \(expected F32\[10,96\], found F32\[10,64\]\)/,
+        /a\.safetensors: tensors do not match the model\n {2}misshapen: .*classifier\.weight \(expected F32\[10,96\], found F32\[10,64\]\)/,
       );
       [a, b, c].forEach(disposeEvalState);
     } finally {

@@ -17,7 +17,7 @@ describe('TRAIN_PRESETS', () => {
     }
   });
 
-  it('paper is the default, with the settings of PAPER.md 5', () => {
+  it('paper is the default, with the settings of docs/method.md §5', () => {
     const c = TRAIN_PRESETS.paper;
     assert.strictEqual(c, DEFAULT_TRAIN_CONFIG);
     assert.deepStrictEqual(

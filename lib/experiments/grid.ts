@@ -8,7 +8,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GridEntry } from './config/overrides_file';
+import { GridEntry } from '../config/overrides_file';
 
 export interface GridOptions {
   /** Processes at once (default: the number of cores). */

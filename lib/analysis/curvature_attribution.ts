@@ -1,12 +1,12 @@
 /**
- * Where the curvature sits (PAPER.md 3): the dominant eigenvector of the alpha Hessian tied back to
+ * Where the curvature sits (docs/method.md §3): the dominant eigenvector of the alpha Hessian tied back to
  * operations. Each alpha is one (cell, edge, op); its share of the unit eigenvector is the squared
  * component, so the shares sum to 1 and say which edges and ops carry the dominant curvature.
  * Pure functions of a stored CurvatureRecord; the notebooks show them as arquero tables.
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import type { EpochRecord } from '../search/records';
+import type { EpochRecord } from '../runs/records';
 import type { SearchSpace } from '../spaces/spaces';
 import { EDGES } from '../spaces/topology';
 

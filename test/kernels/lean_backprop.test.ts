@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
-import { installLeanBackprop } from '../../lib/engine/lean_backprop';
-import { crossEntropy } from '../../lib/search/step';
+import { installLeanBackprop } from '../../lib/kernels/lean_backprop';
+import { crossEntropy } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
 import { SearchNetwork } from '../../lib/supernet/network';
 import { assertNoTensorLeak } from '../helpers';

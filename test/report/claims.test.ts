@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { claimRows, csvTables, type ClaimRow, type TableReader } from '../../lib/analysis/claims';
-import { claimsSection } from '../../lib/analysis/report';
+import { claimRows, csvTables, type ClaimRow, type TableReader } from '../../lib/report/claims';
+import { claimsSection } from '../../lib/report/report';
 import { withTempDir } from '../helpers';
 
 type Row = Record<string, unknown>;

@@ -1,5 +1,5 @@
 /**
- * results/REPORT.md (#7): the first reproduction, assembled from what the notebooks wrote at the
+ * results/REPORT.md: the first reproduction, assembled from what the notebooks wrote at the
  * report's preset (their tables, closing sentences and figures under results/) and from the run
  * records (the compute it took). Nothing in it is typed by hand: the protocol table comes from the
  * configs, every number from a table or a record, and a section whose tables are missing says so
@@ -17,19 +17,19 @@ import { plannedRsWs } from '../experiments/evaluations';
 import { presetTrainConfigs } from '../experiments/records';
 import { readBaselineResult } from '../baselines/store';
 import { outputsDir, REPORT_PRESET, resultsDir } from '../paths';
-import { writeFileAtomic } from '../runs/atomic';
+import { writeFileAtomic } from '../io/atomic';
 import { readRun, runDirFor } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { claimRows, csvTables } from './claims';
 import { engineAudit } from '../experiments/engine_audit';
 import { BEFORE_FIX_MARK, ENGINE_APPENDIX_TITLE, engineAppendix, engineSection } from './engine_note';
-import { mdTable } from './markdown';
-import { MEANINGFUL_PRESETS, PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
-import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
-import { spreadReading } from './seed_spread';
+import { mdTable } from '../analysis/markdown';
+import { MEANINGFUL_PRESETS, PAPER_EIGENVALUE_ERROR_PEARSON } from '../analysis/curvature_vs_error';
+import { PAPER_DARTS_CIFAR10_ERROR } from '../analysis/failure';
+import { spreadReading } from '../analysis/seed_spread';
 
-/** The compute budget of the mini grid (#7: searches and evaluations within 8 hours here). */
+/** The compute budget of the mini grid (searches and evaluations within 8 hours here). */
 export const MINI_BUDGET_HOURS = 8;
 
 /** One section of the report: the question it answers and what the notebooks wrote for it. */
@@ -116,7 +116,7 @@ export function protocolTable(preset: PresetName): string {
     [
       'search: alpha gradient; weight steps in all (about)',
       `${s.order} order; ${steps(searchWeightImages(s), s.batchSize, s.epochs)}`,
-      `first or second order (PAPER.md 1); ${steps(searchWeightImages(sp), sp.batchSize, sp.epochs)}`,
+      `first or second order (docs/method.md §1); ${steps(searchWeightImages(sp), sp.batchSize, sp.epochs)}`,
     ],
     [
       'curvature: method, every k epochs',
@@ -126,7 +126,7 @@ export function protocolTable(preset: PresetName): string {
     [
       'seeds per setting',
       `1 (search seed ${searchPlan(preset)[0]?.config.seed}, evaluation seed ${t.seed})`,
-      '3 search seeds per setting in the code; the paper searches 4 times and selects by validation (PAPER.md 1)',
+      '3 search seeds per setting in the code; the paper searches 4 times and selects by validation (docs/method.md §1)',
     ],
     [
       'evaluation: cells, channels',
@@ -141,11 +141,11 @@ export function protocolTable(preset: PresetName): string {
       steps(tp.trainSubset ?? DATASETS[tp.dataset].trainImages, tp.batchSize, tp.epochs),
     ],
   ];
-  return mdTable(['', `ours (${preset})`, 'the paper (PAPER.md)'], rows);
+  return mdTable(['', `ours (${preset})`, 'the paper (docs/method.md)'], rows);
 }
 
 /**
- * The methods on S3 side by side (#6's comparison; lib/experiments/compare.ts, from the records
+ * The methods on S3 side by side (the comparison of lib/experiments/compare.ts, from the records
  * under `records`): each test error against DARTS's, read against the seed spread of DARTS's
  * genotype (how far the evaluation's seed alone moves it).
  */
@@ -311,7 +311,7 @@ export function buildReport(
     '',
     protocolTable(preset),
     '',
-    `The paper's DARTS test errors on CIFAR-10 (PAPER.md 6): ${paperErrors}. Our errors are on ${DATASETS[resolveConfig(preset).dataset].label}, ` +
+    `The paper's DARTS test errors on CIFAR-10 (docs/method.md §6): ${paperErrors}. Our errors are on ${DATASETS[resolveConfig(preset).dataset].label}, ` +
       "with networks and training budgets far smaller, so they are compared with the paper's by direction (which method is better, " +
       'does the curvature rise), never by value.',
     '',

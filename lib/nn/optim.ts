@@ -1,5 +1,5 @@
 /**
- * The two optimisers of the bi-level search (PAPER.md 1), with PyTorch's exact update rules so
+ * The two optimisers of the bi-level search (docs/method.md §1), with PyTorch's exact update rules so
  * that runs compare with the original code, and with their state in named tensors so that
  * checkpoints hold it (lib/runs):
  *   SGD (weights): g += wd w; buf = mu buf + g (buf = g at the first step); w -= lr buf.

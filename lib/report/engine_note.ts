@@ -7,7 +7,7 @@
 import type { EngineAuditRow } from '../experiments/engine_audit';
 import { ENGINE_RERUN_DIR } from '../experiments/engine_rerun';
 import { FLOAT64_SUMS_REVISION } from '../versions';
-import { mdTable } from './markdown';
+import { mdTable } from '../analysis/markdown';
 
 /** The mark of a verdict that rests on records made before the fix. */
 export const BEFORE_FIX_MARK = '(computed before the engine fix)';

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { curvatureByOp, curvatureShares } from '../../lib/hessian/attribution';
-import type { EpochRecord } from '../../lib/search/records';
+import { curvatureByOp, curvatureShares } from '../../lib/analysis/curvature_attribution';
+import type { EpochRecord } from '../../lib/runs/records';
 import { getSpace } from '../../lib/spaces/spaces';
 
 describe('curvatureShares', () => {

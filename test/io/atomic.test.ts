@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { writeFileAtomic } from '../../lib/runs/atomic';
+import { writeFileAtomic } from '../../lib/io/atomic';
 import { tempDir } from '../helpers';
 
 describe('writeFileAtomic', () => {

@@ -1,5 +1,5 @@
 /**
- * What reproduced and what did not: the paper's claims (PAPER.md 3, 4, 6), each beside our number
+ * What reproduced and what did not: the paper's claims (docs/method.md §3, 4, 6), each beside our number
  * and a verdict computed by a stated rule from the tables the notebooks wrote (`<outputs>/tables/*.csv`).
  * Nothing here measures anything: a claim whose table is missing says so. The report puts this
  * table first, so the verdicts can be checked against the sections below it.
@@ -12,10 +12,10 @@
 import * as aq from 'arquero';
 import * as fs from 'fs';
 import * as path from 'path';
-import { dropsByCurvatureHalf, PAPER_EIGENVALUE_ERROR_PEARSON, type DiscretisationRow } from './curvature_vs_error';
-import { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN } from './degeneration';
-import { spreadReading } from './seed_spread';
-import { sampleSd, spearman } from './stats';
+import { dropsByCurvatureHalf, PAPER_EIGENVALUE_ERROR_PEARSON, type DiscretisationRow } from '../analysis/curvature_vs_error';
+import { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN } from '../analysis/degeneration';
+import { spreadReading } from '../analysis/seed_spread';
+import { sampleSd, spearman } from '../analysis/stats';
 
 export type Verdict = 'reproduced' | 'partly' | 'not reproduced' | 'inconclusive' | 'not measured yet';
 
@@ -49,7 +49,7 @@ const rhoOf = (x: readonly number[], y: readonly number[]) => {
   const [xs, ys] = [x.filter((_, i) => keep[i]), y.filter((_, i) => keep[i])];
   return xs.length >= 3 ? spearman(xs, ys) : NaN;
 };
-/** The spaces of PAPER.md 6's failure claim; the DARTS space is shown but not judged. */
+/** The spaces of docs/method.md §6's failure claim; the DARTS space is shown but not judged. */
 const PAPER_SPACES = ['s1', 's2', 's3', 's4'];
 const upper = (v: unknown) => String(v).toUpperCase();
 const missing = (claim: string, paper: string, rule: string, tables: string[]): ClaimRow => ({
@@ -101,7 +101,7 @@ function judgeTable(
 
 function degenerates(tables: TableReader): ClaimRow {
   const claim = 'DARTS degenerates on S1 to S4';
-  const paper = 'CIFAR-10: skip connections on almost every edge of S1 to S3, noise on 5 of 8 ops of S4 (PAPER.md 6)';
+  const paper = 'CIFAR-10: skip connections on almost every edge of S1 to S3, noise on 5 of 8 ops of S4 (docs/method.md §6)';
   const rule =
     `degenerate: at least ${DEGENERATE_NORMAL_MIN} of the final normal cell's 8 ops parameter-free (looser than the paper's ` +
     '"almost every edge"; S4\'s noise on 5 of 8 is its mildest case); reproduced when S1 to S4 all are, partly when some are, a space ' +
@@ -122,7 +122,7 @@ function degenerates(tables: TableReader): ClaimRow {
 
 function eigenvalueRises(tables: TableReader): ClaimRow {
   const claim = "DARTS's dominant eigenvalue rises during the search";
-  const paper = "S1, CIFAR-10 (the code's logs): about 0.15 to 0.18 at epoch 0, 0.4 to 1.3 late in the search (PAPER.md 3)";
+  const paper = "S1, CIFAR-10 (the code's logs): about 0.15 to 0.18 at epoch 0, 0.4 to 1.3 late in the search (docs/method.md §3)";
   const rule =
     `rose: the mean eigenvalue over the last fifth of the measurements above ${CURVATURE_RISE_FACTOR} times the mean over ` +
     'the first fifth (each measurement is one batch of alphas and swings by up to 2x, so end points alone would let one batch decide); ' +
@@ -142,7 +142,7 @@ function eigenvalueRises(tables: TableReader): ClaimRow {
 
 function correlation(tables: TableReader): ClaimRow {
   const claim = 'The final eigenvalue correlates with the test error';
-  const paper = `Pearson ${PAPER_EIGENVALUE_ERROR_PEARSON} over 24 architectures (S1, CIFAR-10; PAPER.md 3)`;
+  const paper = `Pearson ${PAPER_EIGENVALUE_ERROR_PEARSON} over 24 architectures (S1, CIFAR-10; docs/method.md §3)`;
   const rule =
     "the 95% bootstrap interval of Pearson's r over the S3 searches (the paper's 0.867 comes from one space; the pooled " +
     'searches, shown too, mix spaces whose errors differ for other reasons), or over all searches where there are no S3 rows: ' +
@@ -193,7 +193,7 @@ function s3ErrorSpread(tables: TableReader): string {
 
 function lowCurvatureSmallDrop(tables: TableReader): ClaimRow {
   const claim = 'Low curvature never comes with a large accuracy drop at discretisation';
-  const paper = 'a second-order Taylor argument, no coefficient reported (PAPER.md 3)';
+  const paper = 'a second-order Taylor argument, no coefficient reported (docs/method.md §3)';
   // "Large" is read against the high-curvature searches: a low-curvature search that loses as much as the typical
   // high-curvature one (their median drop) contradicts "never a large drop", even when the very largest drop is on the high side.
   const rule =
@@ -243,7 +243,7 @@ function dropPathDrops(drops: readonly DiscretisationRow[]): string {
 
 function earlyStopping(tables: TableReader, range: number | undefined): ClaimRow {
   const claim = 'Where DARTS-ES stops, it improves DARTS, and it never harms it';
-  const paper = '"significantly improved DARTS for all settings without ever harming it" (PAPER.md 6)';
+  const paper = '"significantly improved DARTS for all settings without ever harming it" (docs/method.md §6)';
   const rule =
     "over the searches where the rule fired, each DARTS-ES test error against DARTS's, beyond the seed range of DARTS's S3 genotype " +
     'or inside it: reproduced when all are lower beyond it, not reproduced when any is higher beyond it, partly when some are lower beyond ' +
@@ -303,7 +303,7 @@ function ada(tables: TableReader, range: number | undefined): ClaimRow {
   const a = rows?.find((r) => r.method === 'DARTS-ADA');
   const d = a && rows?.find((r) => r.method === 'DARTS' && r.space === a.space);
   const claim = `DARTS-ADA lowers the test error (${a ? upper(a.space) : 'S3'})`;
-  const paper = 'proposed as a robust variant: raise L2 where DARTS-ES would stop (PAPER.md 4 gives the procedure, no number)';
+  const paper = 'proposed as a robust variant: raise L2 where DARTS-ES would stop (docs/method.md §4 gives the procedure, no number)';
   if (a && a.sameAsDarts === true) {
     return { claim, paper, ours: `DARTS-ADA ended in DARTS's own genotype (${a.note})`, verdict: 'inconclusive', rule: IMPROVEMENT_RULE };
   }
@@ -322,7 +322,7 @@ function rDarts(tables: TableReader, method: 'R-DARTS(L2)' | 'R-DARTS(DP)', rang
   const d = rows?.find((r) => r.method === 'DARTS');
   const claim = versusDarts(
     `${method} lowers the test error (S3)`,
-    'recommended by the authors; CIFAR-10, DARTS on S3: 3.34%; the robust variants bring S1 to S4 to "about 2.5 to 3.6%" (PAPER.md 6, ' +
+    'recommended by the authors; CIFAR-10, DARTS on S3: 3.34%; the robust variants bring S1 to S4 to "about 2.5 to 3.6%" (docs/method.md §6, ' +
       'which marks this range as not verified)' +
       (method === 'R-DARTS(L2)' ? '; R-DARTS(L2) on the DARTS space: 2.95 ± 0.21%' : ''),
     m && d ? { method, error: num(m.testErrorPct), darts: num(d.testErrorPct) } : undefined,
@@ -355,9 +355,9 @@ function gridLowersCurvature(tables: TableReader, grid: 'l2' | 'dp'): ClaimRow {
   const claim = `More regularisation lowers the final eigenvalue: ${name}`;
   const paper =
     grid === 'l2'
-      ? "with L2 >= 8.1e-3 the eigenvalue stays about 0.1 to 0.3 (S1, the code's logs; PAPER.md 3); more inner " +
-        'regularisation, lower curvature in the other domains (PAPER.md 7)'
-      : 'more inner regularisation, lower curvature (PAPER.md 7, other domains); PAPER.md states no number for drop path on images';
+      ? "with L2 >= 8.1e-3 the eigenvalue stays about 0.1 to 0.3 (S1, the code's logs; docs/method.md §3); more inner " +
+        'regularisation, lower curvature in the other domains (docs/method.md §7)'
+      : 'more inner regularisation, lower curvature (docs/method.md §7, other domains); docs/method.md states no number for drop path on images';
   const rule =
     "reproduced when the strongest setting ends below the weakest and Spearman's ρ (strength, eigenvalue) < 0 (ρ needs 3 " +
     'settings); not reproduced when neither holds; partly otherwise';

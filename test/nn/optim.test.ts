@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
-import { Adam, clipScale, Sgd } from '../../lib/search/optim';
+import { Adam, clipScale, Sgd } from '../../lib/nn/optim';
 import { assertClose, assertNoTensorLeak } from '../helpers';
 
 // Golden values from torch.optim (test/fixtures/make_optim_golden.py).

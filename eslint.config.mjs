@@ -1,0 +1,17 @@
+// Lint (npm run lint, part of npm test): ESLint's and typescript-eslint's recommended rules on
+// lib/ and test/. Formatting is Prettier's (.prettierrc.json), not a lint rule.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'results/**', 'scratch/**', 'notebooks/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['lib/**/*.ts', 'test/**/*.ts'],
+    rules: {
+      // `_`-prefixed names are deliberately unused (destructuring a field away, a callback's slot).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+);

@@ -1,0 +1,5 @@
+/** The `baselines` subpath of the package (docs/architecture.md): every export of lib/baselines. */
+export * from './random_search';
+export * from './rs_ws';
+export * from './sample';
+export * from './store';

@@ -1,0 +1,3 @@
+/** The `bench` subpath of the package (docs/architecture.md): every export of lib/bench. */
+export * from './hvp_steps';
+export * from './search_bench';

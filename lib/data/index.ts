@@ -1,0 +1,13 @@
+/** The `data` subpath of the package (docs/architecture.md): every export of lib/data. */
+export * from './augment';
+export * from './batches';
+export * from './cifar';
+export * from './dataset';
+export * from './fetch';
+export * from './files';
+export * from './fingerprint';
+export * from './idx';
+export * from './mat';
+export * from './registry';
+export * from './svhn';
+export * from './tar';

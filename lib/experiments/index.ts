@@ -1,0 +1,8 @@
+/** The `experiments` subpath of the package (docs/architecture.md): every export of lib/experiments. */
+export * from './compare';
+export * from './engine_audit';
+export * from './engine_rerun';
+export * from './evaluations';
+export * from './grid';
+export * from './plan';
+export * from './records';

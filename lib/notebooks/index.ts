@@ -1,0 +1,3 @@
+/** The `notebooks` subpath of the package (docs/architecture.md): every export of lib/notebooks. */
+export * from './jupyter';
+export * from './run';

@@ -1,0 +1,90 @@
+/**
+ * What a search records (docs/method.md §1; lib/runs/store.ts has the files): per epoch one line of plain
+ * JSON, self-describing, never edited after it is written, and the controller's decisions.
+ * Analysis derives tables from these.
+ */
+import type { CurvatureRecord } from '../hessian/track';
+import type { Genotype } from '../spaces/genotype';
+
+/** Loss and accuracy of the supernet over a pass. */
+export interface LossAccuracy {
+  readonly loss: number;
+  readonly accuracy: number;
+}
+
+/**
+ * The architecture fields of an epoch record, which the search problem makes from its model's
+ * alphas (lib/search/problem.ts): at least the discrete architecture, `genotype` (a JSON object).
+ */
+export interface ArchitectureRecord {
+  readonly genotype: object;
+}
+
+/** The DARTS problem's architecture fields. */
+export interface DartsArchitectureRecord extends ArchitectureRecord {
+  /** Raw alphas [14][n_ops] after the epoch. */
+  readonly alphas: { readonly normal: number[][]; readonly reduce: number[][] };
+  /** softmax(alphas) row-wise: the MixedOp weights. */
+  readonly weights: { readonly normal: number[][]; readonly reduce: number[][] };
+  readonly genotype: Genotype;
+}
+
+/** The fields of an epoch record before the architecture's. */
+export interface EpochHead {
+  /** 0-based epoch index. */
+  readonly epoch: number;
+  /** The weights' learning rate used in this epoch (cosine schedule, set per epoch). */
+  readonly lr: number;
+  /** Weight steps taken in this epoch. */
+  readonly steps: number;
+  /** Mean over the epoch's weight steps, on the (augmented) weight half, training mode. */
+  readonly train: LossAccuracy;
+  /** Mean over the epoch's alpha steps, on the alpha half, training mode. */
+  readonly search: LossAccuracy;
+  /** The model on the whole alpha half after the epoch, eval mode (running BN statistics). */
+  readonly valid: LossAccuracy;
+}
+
+/** The fields of an epoch record after the architecture's. */
+export interface EpochTail {
+  /**
+   * The curvature after the epoch (docs/method.md §3), on the epoch's last alpha batch: present at the
+   * epochs that measure it (lib/search/loop.ts `curvatureDue`).
+   */
+  readonly hessian?: CurvatureRecord;
+  /**
+   * The search-time regularisation of this epoch (docs/method.md §4): the weights' L2 factor (DARTS-ADA
+   * raises it) and the ScheduledDropPath probability p e / (epochs - 1). Absent in older runs.
+   */
+  readonly regularization?: { readonly l2: number; readonly dropPathProb: number };
+  /**
+   * Wall-clock seconds of the epoch: search steps, the curvature (when measured) and the evaluation.
+   * Kept in timings.jsonl, apart from the rest of the record (lib/runs/store.ts).
+   */
+  readonly seconds: { readonly search: number; readonly valid: number; readonly hessian?: number };
+  /** Which engine produced this epoch (a resumed run may change machines). */
+  readonly backend: string;
+}
+
+/**
+ * One finished search epoch: head, the problem's architecture fields A (DARTS's by default), tail,
+ * written in that order ("loss" and "accuracy" are the problem's loss and metric).
+ */
+export type EpochRecord<A extends ArchitectureRecord = DartsArchitectureRecord> = EpochHead & A & EpochTail;
+
+/** What the eigenvalue controller did on a firing of its rule (lib/control/controller.ts): a line of decisions.jsonl. */
+export interface ControllerDecision<A extends ArchitectureRecord = DartsArchitectureRecord> {
+  readonly action: 'stop' | 'simulate' | 'rollback';
+  /** The rule's name (lib/control/early_stop.ts). */
+  readonly rule: string;
+  readonly decisionEpoch: number;
+  /** The epoch whose genotype is the early-stopping result, and the rollback point. */
+  readonly stopEpoch: number;
+  readonly ratio: number;
+  /** The genotype after the stop epoch. */
+  readonly genotype: A['genotype'];
+  /** The weights' L2 factor before and after (equal unless the action is 'rollback'). */
+  readonly l2: { readonly before: number; readonly after: number };
+  /** 'rollback': the records of the epochs undone (stopEpoch + 1 .. decisionEpoch), without timings. */
+  readonly discarded?: readonly Omit<EpochRecord<A>, 'seconds'>[];
+}

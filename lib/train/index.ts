@@ -1,0 +1,8 @@
+/** The `train` subpath of the package (docs/architecture.md): every export of lib/train. */
+export * from './aux_head';
+export * from './cell';
+export * from './evaluate_command';
+export * from './genotype_check';
+export * from './network';
+export * from './train';
+export * from './train_config';

@@ -1,0 +1,110 @@
+/**
+ * The seam's proof (lib/search/problem.ts): a toy problem (./toy_problem.ts: two mixed edges on a
+ * synthetic regression) searched end to end by the generic code: records, resume after a kill,
+ * checkpoints, curvature tracking, DARTS-ES and DARTS-ADA.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import { resolveConfig } from '../../lib/config/search_config';
+import { readRun } from '../../lib/runs/store';
+import { runSearch } from '../../lib/search/run';
+import { withTempDir } from '../helpers';
+import { TOY_CODEC, TOY_OPS, type ToyConfig, toyProblem } from './toy_problem';
+
+function toyConfig(overrides: Record<string, unknown> = {}): ToyConfig {
+  const { seed, epochs, batchSize, order, weightOptimizer, alphaOptimizer, regularization, hessian, earlyStop, controller, report } =
+    resolveConfig('smoke', {
+      epochs: 6,
+      batchSize: 16,
+      alphaOptimizer: { lr: 0.05 },
+      hessian: { evalEvery: 2, maxProducts: 6 },
+      ...overrides,
+    });
+  return {
+    seed,
+    epochs,
+    batchSize,
+    order,
+    weightOptimizer,
+    alphaOptimizer,
+    regularization,
+    hessian,
+    earlyStop,
+    controller,
+    report,
+    toy: { examples: 128, dim: 3 },
+  };
+}
+
+// The original code's debug series (as test/search/controller.test.ts): fires at epoch 20, stop epoch 8.
+const debugSeries = (epoch: number, rollbacks: number) => (epoch >= 8 && rollbacks === 0 ? 2.0 : 0.1);
+
+describe('the toy search problem through the generic search code', function () {
+  this.timeout(120_000);
+
+  it('searches end to end: records with its own architecture fields, curvature at the due epochs, a genotype', () =>
+    withTempDir(async (root) => {
+      const { status, run } = await runSearch(toyProblem(toyConfig()), { root, progress: 'off' });
+      assert.strictEqual(status, 'started');
+      assert.ok(run.done);
+      assert.strictEqual(run.epochs.length, 6);
+      assert.deepStrictEqual(
+        run.epochs.map((r) => r.hessian !== undefined),
+        [true, false, true, false, true, true],
+      );
+      for (const r of run.epochs) {
+        assert.deepStrictEqual(Object.keys(r.alphas), ['edge1', 'edge2']);
+        assert.ok(Object.values(r.genotype).every((op) => (TOY_OPS as readonly string[]).includes(op)));
+        assert.ok(Number.isFinite(r.train.loss) && r.valid.accuracy >= 0 && r.valid.accuracy <= 1);
+      }
+      const h = run.epochs[4].hessian!;
+      assert.strictEqual(h.vector.length, 6, 'the curvature is over the 2 x 3 alphas');
+      assert.ok(Number.isFinite(h.dominantEigenvalue) && h.products > 0);
+      assert.ok(run.epochs[5].train.loss < run.epochs[0].train.loss, 'the weights learn');
+      assert.notDeepStrictEqual(run.epochs[5].alphas, run.epochs[0].alphas, 'the alphas move');
+      assert.deepStrictEqual(run.genotype, { epoch: 5, genotype: run.epochs[5].genotype });
+      // The store reads it back with the toy's codec; a second call finds it finished.
+      assert.deepStrictEqual(readRun(run.dir, TOY_CODEC).epochs.length, 6);
+      assert.strictEqual((await runSearch(toyProblem(toyConfig()), { root, progress: 'off' })).status, 'finished');
+    }));
+
+  it('resumes after a kill from its checkpoint, byte-identical to an uninterrupted run', () =>
+    withTempDir(async (root) => {
+      const whole = await runSearch(toyProblem(toyConfig()), { root: path.join(root, 'a'), progress: 'off' });
+      const cut = await runSearch(toyProblem(toyConfig()), { root: path.join(root, 'b'), progress: 'off', maxEpochs: 3 });
+      assert.strictEqual(cut.status, 'interrupted');
+      assert.ok(fs.existsSync(path.join(cut.run.dir, 'checkpoint', 'epoch-2.safetensors')));
+      const resumed = await runSearch(toyProblem(toyConfig()), { root: path.join(root, 'b'), progress: 'off' });
+      assert.strictEqual(resumed.status, 'resumed');
+      const epochs = (r: typeof whole) => fs.readFileSync(path.join(r.run.dir, 'epochs.jsonl'), 'utf8');
+      assert.strictEqual(epochs(resumed), epochs(whole));
+    }));
+
+  it("DARTS-ES stops at the decision with the stop epoch's genotype", () =>
+    withTempDir(async (root) => {
+      const config = toyConfig({ epochs: 22, earlyStop: 'stop', controller: { startEpoch: 20 } });
+      const { run } = await runSearch(toyProblem(config), { root, progress: 'off', fakeCurvature: debugSeries });
+      assert.strictEqual(run.epochs.length, 21);
+      assert.deepStrictEqual(
+        run.decisions.map((d) => [d.action, d.decisionEpoch, d.stopEpoch]),
+        [['stop', 20, 8]],
+      );
+      assert.deepStrictEqual(run.genotype, { epoch: 8, genotype: run.epochs[8].genotype });
+    }));
+
+  it("DARTS-ADA rolls back to the stop epoch's checkpoint, raises L2 and searches on", () =>
+    withTempDir(async (root) => {
+      const config = toyConfig({ epochs: 22, earlyStop: 'adaptive', controller: { startEpoch: 20 } });
+      const { run } = await runSearch(toyProblem(config), { root, progress: 'off', fakeCurvature: debugSeries });
+      assert.ok(run.done);
+      assert.strictEqual(run.epochs.length, 22);
+      const [d] = run.decisions;
+      assert.deepStrictEqual([run.decisions.length, d.action, d.stopEpoch, d.l2.before, d.l2.after], [1, 'rollback', 8, 3e-4, 3e-4 * 10]);
+      assert.strictEqual(d.discarded?.length, 12);
+      assert.ok(run.epochs.slice(0, 9).every((r) => r.regularization?.l2 === 3e-4));
+      assert.ok(run.epochs.slice(9).every((r) => r.regularization?.l2 === 3e-4 * 10));
+      // The epoch after the rollback differs from the discarded one: the weights decay harder.
+      assert.notDeepStrictEqual(run.epochs[9].alphas, d.discarded?.[0].alphas);
+    }));
+});
