@@ -32,8 +32,7 @@ import { NO_AUGMENT } from '../data/augment';
 import type { Dataset } from '../data/dataset';
 import { mixSeed, permutation, Rng, SEED_KEYS } from '../nn/random';
 import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoint';
-import { assertMayCompute } from '../runs/compute_guard';
-import { acquireLock } from '../runs/lock';
+import { ensureJob } from '../runs/job';
 import { cosineLr, dropPathAt } from '../search/loop';
 import {
   createSearchState,
@@ -321,22 +320,18 @@ export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOption
       (['samples', 'scoreBatches', 'topK'] as const).filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
     ),
   });
-  const existing = baselineDir(config, RS_WS_METHOD, { ...parameters }, options.root);
-  if (readBaselineResult(existing)) return stored(existing, 'finished');
-  assertMayCompute(
-    `RS-ws baseline in ${existing}`,
-    'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again',
-  );
-  const data = searchData(config, options.train);
-  const dir = createBaseline(config, RS_WS_METHOD, { ...parameters }, options.root);
-  const release = acquireLock(dir, 'RS-ws baseline');
-  try {
-    // Read again under the lock: another process may have finished it meanwhile.
-    if (readBaselineResult(dir)) return stored(dir, 'finished');
-    return await continueRsWs(config, options, parameters, data, dir);
-  } finally {
-    release();
-  }
+  // The job protocol (lib/runs/job.ts): finished? may compute? data, config.json and lock; finished meanwhile? resume.
+  const dir = baselineDir(config, RS_WS_METHOD, { ...parameters }, options.root);
+  return ensureJob({
+    dir,
+    label: `RS-ws baseline in ${dir}`,
+    hint: 'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again',
+    lockLabel: 'RS-ws baseline',
+    finished: (d) => (readBaselineResult(d) ? stored(d, 'finished') : undefined),
+    prepare: () => searchData(config, options.train),
+    create: () => createBaseline(config, RS_WS_METHOD, { ...parameters }, options.root),
+    resume: (data, d) => continueRsWs(config, options, parameters, data, d),
+  });
 }
 
 /** ensureRsWs's work in a locked directory: train (or resume) the shared weights, then select. */

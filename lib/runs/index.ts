@@ -2,6 +2,7 @@
 export * from './checkpoint';
 export * from './checkpoint_metadata';
 export * from './compute_guard';
+export * from './job';
 export * from './lock';
 export * from './records';
 export * from './run_read';

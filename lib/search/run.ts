@@ -13,8 +13,7 @@ import { ControllerDecision, controllerDecision, controllerRule, currentL2, roll
 import type { CurvatureRecord, CurvatureSettings } from '../hessian/track';
 import type { SearchModel } from '../nn/model';
 import { loadCheckpoint } from '../runs/checkpoint';
-import { assertMayCompute } from '../runs/compute_guard';
-import { acquireLock } from '../runs/lock';
+import { ensureJob } from '../runs/job';
 import type { ArchitectureRecord, DartsArchitectureRecord, EpochRecord } from '../runs/records';
 import {
   appendDecision,
@@ -72,24 +71,21 @@ export async function runSearch<B, A extends ArchitectureRecord, C extends LoopC
   options: RunOptions<A> = {},
 ): Promise<RunResult<C, A>> {
   const { config, codec } = problem;
-  const read = (dir: string) => readRun<C, A>(dir, codec);
-  const existing = runDirFor(config, options.root, codec);
-  if (fs.existsSync(existing) && read(existing).done) return { status: 'finished', run: read(existing) };
-  assertMayCompute(
-    `search run ${path.basename(existing)} (${problem.label})`,
-    'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
-  );
-  // Data first: a missing or corrupt data file fails before anything of the run is written.
-  const data = problem.loadData();
-  const dir = createRun(config, options.root, codec);
-  const release = acquireLock(dir, `search run ${path.basename(dir)}`);
-  try {
-    // Read again under the lock: another process may have finished it meanwhile.
-    if (read(dir).done) return { status: 'finished', run: read(dir) };
-    return await continueRun(problem, options, data, dir);
-  } finally {
-    release();
-  }
+  const dir = runDirFor(config, options.root, codec);
+  // The job protocol (lib/runs/job.ts): finished? may compute? data, config.json and lock; finished meanwhile? resume.
+  return ensureJob({
+    dir,
+    label: `search run ${path.basename(dir)} (${problem.label})`,
+    hint: 'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
+    lockLabel: `search run ${path.basename(dir)}`,
+    finished: (d) => {
+      const run = fs.existsSync(d) ? readRun<C, A>(d, codec) : undefined;
+      return run?.done ? { status: 'finished' as const, run } : undefined;
+    },
+    prepare: () => problem.loadData(),
+    create: () => createRun(config, options.root, codec),
+    resume: (data, d) => continueRun(problem, options, data, d),
+  });
 }
 
 /** runSearch's work on an existing, locked run directory: resume (or start) and finish it. */

@@ -41,8 +41,7 @@ import { mixSeed } from '../nn/random';
 import type { TorchLayout } from '../nn/module';
 import { resultsDir } from '../paths';
 import { writeFileAtomic } from '../io/atomic';
-import { assertMayCompute } from '../runs/compute_guard';
-import { acquireLock } from '../runs/lock';
+import { ensureJob } from '../runs/job';
 import { fromTorchRecord, SGD_PREFIX, toTorchRecord } from '../runs/checkpoint';
 import { checkpointEpochs, checkpointFile, latestCheckpoint, RUN_FILES } from '../runs/run_read';
 import { checkTensorSet, loadSafetensors, saveSafetensors, type TensorSet } from '../runs/safetensors';
@@ -463,28 +462,33 @@ export async function ensureEvaluation(
   const g = plainGenotype(genotype);
   const id = evalId(g, checked);
   const dir = options.dir ?? evalDirFor(g, checked, options.root);
-  const stored = readEvaluationIfAny(dir);
-  if (stored && stored.evalId !== id) throw new Error(`ensureEvaluation: ${dir} holds evaluation ${stored.evalId}, not ${id}`);
-  if (stored?.done) return { status: 'finished', evaluation: stored };
-  assertMayCompute(
-    `evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
-    'compute it with `rdarts experiment --preset P --evaluate` (the planned evaluations) or `rdarts evaluate`, then call again',
-  );
-  // Data first: a missing data file fails before anything is written.
-  const data = evaluationData(checked, options.data);
-  const release = acquireLock(dir, `evaluation ${id}`);
-  let state: EvalState | undefined;
-  try {
-    // Read again under the lock: another process may have finished or advanced it meanwhile.
-    const current = readEvaluationIfAny(dir);
-    if (current && current.evalId !== id) throw new Error(`ensureEvaluation: ${dir} holds evaluation ${current.evalId}, not ${id}`);
-    if (current?.done) return { status: 'finished', evaluation: current };
-    state = createEvalState(g, checked, data);
-    return await continueEvaluation(dir, id, g, checked, data, state, current, options);
-  } finally {
-    if (state) disposeEvalState(state);
-    release();
-  }
+  // The stored evaluation of `d`, checked to be this one.
+  const readOwn = (d: string) => {
+    const stored = readEvaluationIfAny(d);
+    if (stored && stored.evalId !== id) throw new Error(`ensureEvaluation: ${d} holds evaluation ${stored.evalId}, not ${id}`);
+    return stored;
+  };
+  const stored = readOwn(dir);
+  // The job protocol (lib/runs/job.ts): finished? may compute? data and lock; finished meanwhile? resume.
+  return ensureJob({
+    dir,
+    label: `evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
+    hint: 'compute it with `rdarts experiment --preset P --evaluate` (the planned evaluations) or `rdarts evaluate`, then call again',
+    lockLabel: `evaluation ${id}`,
+    finished: (d) => {
+      const current = readOwn(d);
+      return current?.done ? { status: 'finished' as const, evaluation: current } : undefined;
+    },
+    prepare: () => evaluationData(checked, options.data),
+    resume: async (data, d) => {
+      const state = createEvalState(g, checked, data);
+      try {
+        return await continueEvaluation(d, id, g, checked, data, state, readOwn(d), options);
+      } finally {
+        disposeEvalState(state);
+      }
+    },
+  });
 }
 
 /** ensureEvaluation's work in a locked directory: resume (or start) the evaluation and finish it. */

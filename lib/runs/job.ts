@@ -1,0 +1,49 @@
+/**
+ * The one protocol of every resumable job in a directory: a search (lib/search/run.ts), an
+ * evaluation (lib/train/train.ts), a baseline (lib/baselines/rs_ws.ts).
+ *   1. finished? read it back and return: nothing is computed, nothing written;
+ *   2. may this process compute? (read-only mode, lib/runs/compute_guard.ts, says how instead);
+ *   3. load what the work needs (data), so that a missing or corrupt file changes nothing;
+ *   4. create the directory's identity (config.json) and take its lock (lib/runs/lock.ts);
+ *   5. finished after all? another process may have finished it while this one waited: read back;
+ *   6. resume the work from the directory's latest checkpoint, or start it, and finish it.
+ * Each job brings its own files and resume rule; this file only fixes the order of the steps.
+ */
+import { assertMayCompute } from './compute_guard';
+import { acquireLock } from './lock';
+
+export interface Job<T, P> {
+  /** The job's directory (it may not exist yet). */
+  readonly dir: string;
+  /** What the job is, for the read-only message, e.g. "search run 0bf524b59982 (s3, seed 0)". */
+  readonly label: string;
+  /** How to compute it where this process may not (the read-only message's advice). */
+  readonly hint: string;
+  /** What the lock names (default `label`). */
+  readonly lockLabel?: string;
+  /** The finished result in `dir`, or undefined; throws on a directory that holds another job. */
+  finished(dir: string): T | undefined;
+  /** Loads what the work needs, before anything is written. */
+  prepare(): P;
+  /** Writes the directory's identity and returns the directory (default: `dir` as it is). */
+  create?(): string;
+  /** Resumes or starts the work in the locked directory and finishes it (or stops, resumable). */
+  resume(prepared: P, dir: string): Promise<T>;
+}
+
+/** Runs `job` through the protocol above: its finished result, or the result of resuming it. */
+export async function ensureJob<T, P>(job: Job<T, P>): Promise<T> {
+  const done = job.finished(job.dir);
+  if (done !== undefined) return done;
+  assertMayCompute(job.label, job.hint);
+  const prepared = job.prepare();
+  const dir = job.create ? job.create() : job.dir;
+  const release = acquireLock(dir, job.lockLabel ?? job.label);
+  try {
+    const meanwhile = job.finished(dir);
+    if (meanwhile !== undefined) return meanwhile;
+    return await job.resume(prepared, dir);
+  } finally {
+    release();
+  }
+}
