@@ -17,7 +17,7 @@ import { compareS3Markdown } from './experiments/compare';
 import { writeReport } from './report/report';
 import { evaluateCommand } from './train/evaluate_command';
 import { ensureRsWs, RS_WS_DEFAULTS, type RsWsParameters } from './baselines/rs_ws';
-import { baselineSettings } from './analysis/regularisation';
+import { baselineSettings } from './measurements/baseline_settings';
 import type { HvpScheme } from './hessian/hvp';
 import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';

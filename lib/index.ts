@@ -28,6 +28,7 @@ export type { PassOptions, SearchModel } from './nn/model';
 
 // What a search stores: runs, records, checkpoints.
 export { listRuns, readRun, runDirFor } from './runs/store';
+export { finalGenotype } from './runs/run_read';
 export type { RunSummary, StoredRun } from './runs/store';
 export type { ArchitectureRecord, ControllerDecision, DartsArchitectureRecord, EpochRecord, LossAccuracy } from './runs/records';
 export { loadCheckpoint, saveCheckpoint } from './runs/checkpoint';

@@ -16,7 +16,8 @@
 import type { StoredRun } from '../runs/run_read';
 import { parameterFreeCount } from '../spaces/genotype';
 import { getSpace, type SpaceName } from '../spaces/spaces';
-import { finalGenotype, parameterFreeWeights, type Blank } from './failure';
+import { parameterFreeWeights, type Blank } from './failure';
+import { finalGenotype } from '../runs/run_read';
 import { mean } from './stats';
 
 /** A final normal cell with at least this many parameter-free ops of 8 counts as degenerate. */

@@ -6,9 +6,9 @@
  * that say what the numbers show at the preset that produced them. Nothing here runs a search.
  */
 import type { Figure } from './figures';
-import type { StoredRun } from '../runs/run_read';
+import { finalGenotype, type StoredRun } from '../runs/run_read';
 import type { EpochRecord } from '../runs/records';
-import { formatGenotype, parameterFreeCount, parameterFreeShare, type Genotype, type GenotypeEntry } from '../spaces/genotype';
+import { formatGenotype, parameterFreeCount, parameterFreeShare, type GenotypeEntry } from '../spaces/genotype';
 import { isParameterFree, PRIMITIVES, type OpName } from '../spaces/primitives';
 import type { SearchSpace, SpaceName } from '../spaces/spaces';
 import { EDGES } from '../spaces/topology';
@@ -45,12 +45,6 @@ export interface FailureSummaryRow {
   /** DARTS-ES (simulated): the epoch where the rule first fired and the epoch whose genotype it returns. */
   readonly esDecisionEpoch: number | Blank;
   readonly esStopEpoch: number | Blank;
-}
-
-/** The final genotype of a finished run and the epoch it is read at; an unfinished run throws, naming its directory. */
-export function finalGenotype(run: StoredRun): { readonly epoch: number; readonly genotype: Genotype } {
-  if (!run.done || !run.genotype) throw new Error(`finalGenotype: the run in ${run.dir} is not finished`);
-  return run.genotype;
 }
 
 /** How often each op occurs among `entries`, most frequent first (ties in PRIMITIVES order); absent ops left out. */

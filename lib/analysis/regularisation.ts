@@ -7,156 +7,20 @@
  * search's validation signal: the trained evaluation network on training images its training did
  * not use (never the test split).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { tf } from '../backend';
 import type { PresetName } from '../config/preset';
-import { evalBatches } from '../data/batches';
-import type { DatasetSplits } from '../data/dataset';
-import { dataFingerprint } from '../data/fingerprint';
-import { DATASETS } from '../data/registry';
-import { RS_WS_DEFAULTS, type RsWsParameters } from '../baselines/rs_ws';
 import type { Selection } from '../control/select';
-import { writeFileAtomic } from '../io/atomic';
-import { checkpointFile } from '../runs/run_read';
 import type { StoredRun } from '../runs/run_read';
-import { accuracy } from '../nn/loss';
 import { formatGenotype, parameterFreeShare } from '../spaces/genotype';
-import {
-  createEvalState,
-  disposeEvalState,
-  ensureEvaluation,
-  evaluationData,
-  loadEvalCheckpoint,
-  type StoredEvaluation,
-} from '../train/train';
-import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
+import { type StoredEvaluation } from '../train/train';
 import { spearman } from './stats';
 import type { Blank } from './failure';
-import { finalGenotype, PAPER_DARTS_CIFAR10_ERROR } from './failure';
+import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
+import { finalGenotype } from '../runs/run_read';
 import { formatL2, PAPER_CODE_EIGENVALUES } from './early_stop_tables';
 import type { Figure } from './figures';
 
 /** The search-time regularisers of R-DARTS: the weights' L2 factor, ScheduledDropPath's maximum p. */
 export type Regulariser = 'l2' | 'dp';
-
-/** The sizes of the two random-search baselines at a preset. */
-export interface BaselineSettings {
-  /** RS-ws's selection phase (docs/method.md §4: 1000 samples, 10 score batches, top 10). */
-  readonly rsWs: RsWsParameters;
-  readonly randomSearch: {
-    /** Architectures trained from scratch. */
-    readonly samples: number;
-    /** Held-out training images that score each trained architecture (`heldOutAccuracy`). */
-    readonly validImages: number;
-  };
-}
-
-/**
- * Per preset, chosen so that a baseline costs no more than the searches it is compared with
- * (measured: scoring one architecture on one batch of 64 costs about 0.09 s on one core):
- *   smoke  RS-ws 20 / 2 / 3, RS 3 candidates: seconds, for CI;
- *   quick  RS-ws 200 / 5 / 5 (about 1.5 min of scoring, below a 4-min search), RS 3 (2.5 min each);
- *   mini   RS-ws the paper's 1000 / 10 / 10 (about 15 min of scoring, half a mini search), RS 4 (11 min each);
- *   paper  RS-ws the paper's, RS 8.
- */
-export const BASELINE_SETTINGS: Readonly<Record<PresetName, BaselineSettings>> = Object.freeze({
-  smoke: { rsWs: { samples: 20, scoreBatches: 2, topK: 3 }, randomSearch: { samples: 3, validImages: 64 } },
-  quick: { rsWs: { samples: 200, scoreBatches: 5, topK: 5 }, randomSearch: { samples: 3, validImages: 1000 } },
-  mini: { rsWs: RS_WS_DEFAULTS, randomSearch: { samples: 4, validImages: 1000 } },
-  paper: { rsWs: RS_WS_DEFAULTS, randomSearch: { samples: 8, validImages: 5000 } },
-});
-
-/** The baselines' sizes at `preset` (BASELINE_SETTINGS). */
-export function baselineSettings(preset: PresetName): BaselineSettings {
-  const s = BASELINE_SETTINGS[preset];
-  if (!s) throw new Error(`baselineSettings: preset "${preset}" has no baseline settings`);
-  return s;
-}
-
-/**
- * The evaluation config random search trains its candidates with: the preset's, which leaves the
- * training images after `trainSubset` unused (held out); at `paper`, which trains on the whole
- * training split (DATASETS' trainImages: 50,000 for CIFAR-10), the last `validImages` are held out instead.
- */
-export function randomSearchTrainConfig(preset: PresetName): TrainConfig {
-  const config = resolveTrainConfig(preset);
-  if (config.trainSubset !== null) return config;
-  const images = DATASETS[config.dataset].trainImages;
-  return resolveTrainConfig(preset, { trainSubset: images - baselineSettings(preset).randomSearch.validImages }, 'random search hold-out');
-}
-
-/**
- * Random search's validation accuracy of a finished evaluation: its trained network (the last
- * checkpoint), eval mode, on the `images` training images after the `trainSubset` it trained on.
- * `splits` replaces loading the data set (tests). Throws when nothing is held out.
- */
-export function heldOutAccuracy(evaluation: StoredEvaluation, images: number, splits?: DatasetSplits): number {
-  if (!evaluation.done) throw new Error(`heldOutAccuracy: the evaluation in ${evaluation.dir} is not finished`);
-  if (!Number.isInteger(images) || images < 1) throw new Error(`heldOutAccuracy: images must be a positive integer, got ${images}`);
-  const { config } = evaluation;
-  const data = evaluationData(config, splits);
-  const from = data.train.end;
-  const to = Math.min(data.train.dataset.n, from + images);
-  if (to <= from) throw new Error(`heldOutAccuracy: config.trainSubset (${config.trainSubset}) leaves no training image held out`);
-  const fingerprint = dataFingerprint(data.train.dataset, from, to);
-  const file = path.join(evaluation.dir, HELD_OUT_FILE);
-  const stored = ((): HeldOutRecord[] => {
-    if (!fs.existsSync(file)) return [];
-    try {
-      return JSON.parse(fs.readFileSync(file, 'utf8')) as HeldOutRecord[];
-    } catch (e) {
-      throw new Error(`heldOutAccuracy: ${file} is not JSON (${(e as Error).message}); remove it to measure again`, { cause: e });
-    }
-  })();
-  const hit = stored.find((r) => r.from === from && r.to === to && r.data === fingerprint);
-  if (hit) return hit.accuracy;
-  const checkpoint = checkpointFile(evaluation.dir, config.epochs - 1);
-  if (!fs.existsSync(checkpoint)) {
-    throw new Error(
-      `heldOutAccuracy: the evaluation in ${evaluation.dir} has no final checkpoint and no ${HELD_OUT_FILE} entry ` +
-        `for images [${from}, ${to}) of these data (${fingerprint})`,
-    );
-  }
-  const state = createEvalState(evaluation.genotype, config, data);
-  try {
-    loadEvalCheckpoint(checkpoint, state);
-    let correct = 0;
-    for (const batch of evalBatches(data.train.dataset, config.batchSize, from, to)) {
-      const n = batch.y.shape[0];
-      tf.tidy(() => {
-        correct += Math.round(accuracy(state.net.forward(batch.x, { training: false }).logits, batch.y) * n);
-      });
-      tf.dispose([batch.x, batch.y]);
-    }
-    const result = correct / (to - from);
-    writeFileAtomic(file, `${JSON.stringify([...stored, { from, to, data: fingerprint, accuracy: result }], null, 1)}\n`);
-    return result;
-  } finally {
-    disposeEvalState(state);
-  }
-}
-
-/** One stored held-out accuracy: images [from, to) of the training split, whose fingerprint is `data`. */
-interface HeldOutRecord {
-  readonly from: number;
-  readonly to: number;
-  readonly data: string;
-  readonly accuracy: number;
-}
-
-/**
- * Where heldOutAccuracy keeps its results in the evaluation's directory, so that the committed
- * records (eval.json without the 6 MB checkpoint at mini) still give random search's choice.
- */
-export const HELD_OUT_FILE = 'held_out.json';
-
-/** The evaluation (ensureEvaluation, silent) of a finished run's final genotype under `config`. */
-export async function evaluateFinal(run: StoredRun, config: TrainConfig): Promise<StoredEvaluation> {
-  const { epoch, genotype } = finalGenotype(run);
-  const source = { kind: 'run' as const, runId: run.runId, dir: run.dir, epoch };
-  return (await ensureEvaluation(genotype, config, { progress: 'off', source })).evaluation;
-}
 
 /** The strength of `regulariser` in a run's config: the L2 factor, or drop path's maximum p. */
 export function strengthOf(run: Pick<StoredRun, 'config'>, regulariser: Regulariser): number {

@@ -5,22 +5,8 @@
  * smaller than this spread says nothing about the methods. Besides the seed, a test error on n
  * images carries a binomial standard error of sqrt(p (1 - p) / n).
  */
-import type { PresetName } from '../config/preset';
-import type { Genotype } from '../spaces/genotype';
-import { ensureEvaluation, type EvalSource, type StoredEvaluation } from '../train/train';
-import { resolveTrainConfig } from '../train/train_config';
 import { mean, sampleSd } from './stats';
-
-/** The evaluation seeds of the spread: the preset's own (0) and two more. */
-export const SPREAD_SEEDS = [0, 1, 2] as const;
-
-/** One evaluation of the spread. */
-export interface SeedSpreadRow {
-  readonly seed: number;
-  readonly evalId: string;
-  readonly testErrorPct: number;
-  readonly testImages: number;
-}
+import type { SeedSpreadRow } from '../measurements/seed_spread';
 
 /** Mean, sample standard deviation and range of the rows' test errors (points). */
 export interface SeedSpreadSummary {
@@ -31,28 +17,6 @@ export interface SeedSpreadSummary {
   readonly maxPct: number;
   /** The binomial standard error of the mean error on testImages images (points). */
   readonly binomialSePct: number;
-}
-
-/** The train config of `preset` with evaluation seed `seed`. */
-export function spreadTrainConfig(preset: PresetName, seed: number) {
-  return resolveTrainConfig(preset, { seed }, 'seed spread');
-}
-
-/** Evaluates `genotype` at each of `seeds` (ensureEvaluation: finished ones are read back). */
-export async function seedSpread(
-  genotype: Genotype,
-  preset: PresetName,
-  source: EvalSource,
-  seeds: readonly number[] = SPREAD_SEEDS,
-): Promise<SeedSpreadRow[]> {
-  const rows: SeedSpreadRow[] = [];
-  for (const seed of seeds) {
-    const e: StoredEvaluation = (await ensureEvaluation(genotype, spreadTrainConfig(preset, seed), { source, progress: 'off' })).evaluation;
-    if (!e.done || e.testError === undefined || e.testImages === undefined)
-      throw new Error(`seedSpread: the evaluation in ${e.dir} is not finished`);
-    rows.push({ seed, evalId: e.evalId, testErrorPct: 100 * e.testError, testImages: e.testImages });
-  }
-  return rows;
 }
 
 /** The spread of `rows` (at least one). */

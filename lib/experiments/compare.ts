@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { esCandidates } from '../analysis/early_stop_tables';
-import { SPREAD_SEEDS, spreadTrainConfig } from '../analysis/seed_spread';
+import { SPREAD_SEEDS, spreadTrainConfig } from '../measurements/seed_spread';
 import type { PresetName } from '../config/preset';
 import { selectRun } from '../control/select';
 import { readRunIfAny, runDirFor, type StoredRun } from '../runs/store';

@@ -16,8 +16,8 @@
  */
 import * as path from 'path';
 import { esCandidates, type NamedRun } from '../analysis/early_stop_tables';
-import { baselineSettings, randomSearchTrainConfig } from '../analysis/regularisation';
-import { SPREAD_SEEDS, spreadTrainConfig } from '../analysis/seed_spread';
+import { baselineSettings, randomSearchTrainConfig } from '../measurements/baseline_settings';
+import { SPREAD_SEEDS, spreadTrainConfig } from '../measurements/seed_spread';
 import { initBackend } from '../backend';
 import { RS_WS_METHOD, type RsWsResult } from '../baselines/rs_ws';
 import { baselineDir, readBaselineResult } from '../baselines/store';

@@ -13,9 +13,10 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { DISCRETISATION_FILE } from '../analysis/curvature_vs_error';
-import { HELD_OUT_FILE, randomSearchTrainConfig } from '../analysis/regularisation';
-import { SPREAD_SEEDS, spreadTrainConfig } from '../analysis/seed_spread';
+import { DISCRETISATION_FILE } from '../measurements/discretisation';
+import { randomSearchTrainConfig } from '../measurements/baseline_settings';
+import { HELD_OUT_FILE } from '../measurements/held_out';
+import { SPREAD_SEEDS, spreadTrainConfig } from '../measurements/seed_spread';
 import { BASELINE_FILES } from '../baselines/store';
 import type { PresetName } from '../config/preset';
 import { resultsDir } from '../paths';

@@ -323,3 +323,11 @@ export function listRuns(root: string = runsRoot()): RunSummary[] {
     });
   return runs.sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? '') || a.runId.localeCompare(b.runId));
 }
+
+/** The final genotype of a finished run and the epoch it is read at; an unfinished run throws, naming its directory. */
+export function finalGenotype<C, A extends ArchitectureRecord>(
+  run: StoredRun<C, A>,
+): { readonly epoch: number; readonly genotype: A['genotype'] } {
+  if (!run.done || !run.genotype) throw new Error(`finalGenotype: the run in ${run.dir} is not finished`);
+  return run.genotype;
+}

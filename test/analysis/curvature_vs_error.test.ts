@@ -3,21 +3,23 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
 import {
-  checkpointDiscretisation,
   correlationRows,
-  DISCRETISATION_FILE,
   correlationText,
   curvatureErrorRow,
   curvatureFindings,
   curvatureScatter,
-  discretisationAccuracy,
   discretisationRow,
   PAPER_EIGENVALUE_ERROR_PEARSON,
   type CorrelationRow,
   type CurvatureErrorRow,
-  type CurvatureRun,
   type DiscretisationRow,
 } from '../../lib/analysis/curvature_vs_error';
+import {
+  checkpointDiscretisation,
+  DISCRETISATION_FILE,
+  discretisationAccuracy,
+  type CurvatureRun,
+} from '../../lib/measurements/discretisation';
 import { pearson, spearman } from '../../lib/analysis/stats';
 import { evalBatches } from '../../lib/data/batches';
 import { mixSeed } from '../../lib/nn/random';

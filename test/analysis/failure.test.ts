@@ -3,7 +3,6 @@ import {
   edgeLabels,
   failureFindings,
   failureSummaryRow,
-  finalGenotype,
   opCounts,
   PAPER_DARTS_CIFAR10_ERROR,
   parameterFreeFigure,
@@ -12,6 +11,7 @@ import {
   testErrorRow,
   weightHeatmapFigure,
 } from '../../lib/analysis/failure';
+import { finalGenotype } from '../../lib/runs/run_read';
 import type { StoredRun } from '../../lib/runs/run_read';
 import { getSpace } from '../../lib/spaces/spaces';
 import { evaluation, noisy, record, run, SKIPPY } from './failure_fixtures';

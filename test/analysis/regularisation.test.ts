@@ -2,19 +2,16 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  BASELINE_SETTINGS,
-  baselineSettings,
   gridFigure,
   gridRow,
-  heldOutAccuracy,
   methodRow,
-  randomSearchTrainConfig,
   regularisationFindings,
   strengthOf,
-  HELD_OUT_FILE,
   type GridRow,
   type MethodRow,
 } from '../../lib/analysis/regularisation';
+import { BASELINE_SETTINGS, baselineSettings, randomSearchTrainConfig } from '../../lib/measurements/baseline_settings';
+import { heldOutAccuracy, HELD_OUT_FILE } from '../../lib/measurements/held_out';
 import { checkRsWsParameters, RS_WS_DEFAULTS } from '../../lib/baselines/rs_ws';
 import { selectRun } from '../../lib/control/select';
 import type { Dataset, DatasetSplits } from '../../lib/data/dataset';

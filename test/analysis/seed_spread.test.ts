@@ -1,12 +1,6 @@
 import * as assert from 'assert';
-import {
-  seedSpread,
-  seedSpreadFinding,
-  seedSpreadSummary,
-  spreadReading,
-  spreadTrainConfig,
-  type SeedSpreadRow,
-} from '../../lib/analysis/seed_spread';
+import { seedSpreadFinding, seedSpreadSummary, spreadReading } from '../../lib/analysis/seed_spread';
+import { seedSpread, spreadTrainConfig, type SeedSpreadRow } from '../../lib/measurements/seed_spread';
 import { DARTS_V2 } from '../../lib/spaces/genotype';
 import { evalId } from '../../lib/train/train';
 import { resolveTrainConfig } from '../../lib/train/train_config';

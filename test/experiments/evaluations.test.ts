@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { randomSearchTrainConfig } from '../../lib/analysis/regularisation';
+import { randomSearchTrainConfig } from '../../lib/measurements/baseline_settings';
 import { randomSearchCandidate } from '../../lib/baselines/random_search';
 import { ensureRsWs } from '../../lib/baselines/rs_ws';
 import { evaluationPlan, plannedRsWs, randomSearchSourceName } from '../../lib/experiments/evaluations';

@@ -26,6 +26,7 @@ const ROOT_API = [
   'ensureEvaluation',
   'ensureRsWs',
   'ensureRun',
+  'finalGenotype',
   'formatGenotype',
   'genotype',
   'getSpace',

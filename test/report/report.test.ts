@@ -5,7 +5,7 @@ import { buildReport, methodsVerdict, protocolTable, writeReport } from '../../l
 import { searchPlan } from '../../lib/experiments/plan';
 import { ensureRun } from '../../lib/problems/darts/run';
 import type { DatasetSplits } from '../../lib/data/dataset';
-import { spreadTrainConfig } from '../../lib/analysis/seed_spread';
+import { spreadTrainConfig } from '../../lib/measurements/seed_spread';
 import type { Genotype } from '../../lib/spaces/genotype';
 import { ensureEvaluation } from '../../lib/train/train';
 import { blockImages } from '../train/data';
