@@ -12,6 +12,7 @@ import type { Genotype } from '../spaces/genotype';
 import type { EvalSource } from '../train/train';
 import type { Blank } from './failure';
 import type { Figure } from './figures';
+import { METHODS } from './labels';
 
 /** The parts of a stored run read here. */
 export type EsRun = Pick<StoredRun, 'runId' | 'dir' | 'config' | 'epochs' | 'decisions'>;
@@ -337,7 +338,7 @@ export function adaFigure({ name, run }: NamedRun): Figure {
 /** A genotype to evaluate: which method, from which run and epoch. */
 export interface EsCandidate {
   readonly space: string;
-  readonly method: 'DARTS' | 'DARTS-ES' | 'DARTS-ADA';
+  readonly method: typeof METHODS.darts | typeof METHODS.es | typeof METHODS.ada;
   readonly run: string;
   readonly runId: string;
   readonly epoch: number;
@@ -367,7 +368,7 @@ export function esCandidates(failure: readonly NamedRun[], ada: readonly NamedRu
       return [
         {
           ...base(n),
-          method: 'DARTS' as const,
+          method: METHODS.darts,
           epoch: last.epoch,
           esFired: null,
           sameAsDarts: null,
@@ -377,7 +378,7 @@ export function esCandidates(failure: readonly NamedRun[], ada: readonly NamedRu
         },
         {
           ...base(n),
-          method: 'DARTS-ES' as const,
+          method: METHODS.es,
           epoch: es.epoch,
           esFired: es.fired,
           sameAsDarts: sameGenotype(es.genotype, last.genotype),
@@ -393,7 +394,7 @@ export function esCandidates(failure: readonly NamedRun[], ada: readonly NamedRu
       const darts = dartsOf(n.run.config.space);
       return {
         ...base(n),
-        method: 'DARTS-ADA' as const,
+        method: METHODS.ada,
         epoch: last.epoch,
         esFired: null,
         sameAsDarts: darts ? sameGenotype(last.genotype, finalOf(darts.run).genotype) : null,
@@ -497,8 +498,8 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 /** A few sentences computed from the test-error and replay tables: what DARTS-ES and DARTS-ADA changed. */
 export function esSummary(errors: readonly EsTestErrorRow[], replay: readonly ReplayRow[]): string {
-  const darts = new Map(errors.filter((r) => r.method === 'DARTS').map((r) => [r.run, r]));
-  const es = errors.filter((r) => r.method === 'DARTS-ES');
+  const darts = new Map(errors.filter((r) => r.method === METHODS.darts).map((r) => [r.run, r]));
+  const es = errors.filter((r) => r.method === METHODS.es);
   const fired = es.filter((r) => r.esFired);
   const versus = (sign: number) => fired.filter((r) => Math.sign(r.testError - (darts.get(r.run)?.testError ?? NaN)) === sign).length;
   const parts = [
@@ -508,8 +509,8 @@ export function esSummary(errors: readonly EsTestErrorRow[], replay: readonly Re
         `${versus(-1)}, equal in ${versus(0)} and higher in ${versus(1)} of those ${fired.length} (one evaluation each: read the ` +
         'differences against the seed range of notebook 01).',
   ];
-  for (const a of errors.filter((r) => r.method === 'DARTS-ADA')) {
-    const d = errors.find((r) => r.method === 'DARTS' && r.space === a.space);
+  for (const a of errors.filter((r) => r.method === METHODS.ada)) {
+    const d = errors.find((r) => r.method === METHODS.darts && r.space === a.space);
     parts.push(
       `DARTS-ADA on ${a.space.toUpperCase()}: ${pct(a.testError)} test error against DARTS's ${d ? pct(d.testError) : 'n/a'} (${a.note}).`,
     );

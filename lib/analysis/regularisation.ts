@@ -18,6 +18,7 @@ import { PAPER_DARTS_CIFAR10_ERROR } from './failure';
 import { finalGenotype } from '../runs/run_read';
 import { formatL2, PAPER_CODE_EIGENVALUES } from './early_stop_tables';
 import type { Figure } from './figures';
+import { type MethodName, METHODS } from './labels';
 
 /** The search-time regularisers of R-DARTS: the weights' L2 factor, ScheduledDropPath's maximum p. */
 export type Regulariser = 'l2' | 'dp';
@@ -194,7 +195,7 @@ export function gridFigure(rows: readonly GridRow[], title: string, seedBand?: S
 
 /** One method of the comparison table. */
 export interface MethodRow {
-  readonly method: string;
+  readonly method: MethodName;
   /** The strength or search setting behind the genotype, in words. */
   readonly setting: string;
   /** How the method chose its genotype. */
@@ -210,7 +211,7 @@ export interface MethodRow {
  * A row of the methods table from the finished evaluation of the method's genotype; the paper's
  * value is DARTS's on S3 for 'DARTS' (docs/method.md §6), blank otherwise.
  */
-export function methodRow(method: string, setting: string, selectedBy: string, evaluation: StoredEvaluation): MethodRow {
+export function methodRow(method: MethodName, setting: string, selectedBy: string, evaluation: StoredEvaluation): MethodRow {
   if (!evaluation.done || evaluation.testError === undefined)
     throw new Error(`methodRow: the evaluation in ${evaluation.dir} is not finished`);
   const { genotype } = evaluation;
@@ -221,14 +222,14 @@ export function methodRow(method: string, setting: string, selectedBy: string, e
     genotype: formatGenotype(genotype),
     parameterFreeShare: parameterFreeShare(genotype),
     testErrorPct: 100 * evaluation.testError,
-    paperCifar10ErrorPct: method === 'DARTS' ? (PAPER_DARTS_CIFAR10_ERROR.s3 ?? '') : '',
+    paperCifar10ErrorPct: method === METHODS.darts ? (PAPER_DARTS_CIFAR10_ERROR.s3 ?? '') : '',
   };
 }
 
 /** How a grid's eigenvalue and test error move with the strength: a sentence. */
 function gridSentence(rows: readonly GridRow[]): string {
   const r = rows[0].regulariser;
-  const name = r === 'l2' ? 'R-DARTS(L2)' : 'R-DARTS(DP)';
+  const name = r === 'l2' ? METHODS.l2 : METHODS.dp;
   const eig = rows.filter((row) => row.finalEigenvalue !== '');
   const trend = (xs: number[], ys: number[]) => {
     if (xs.length < 3) return 'too few points for a trend';
@@ -276,7 +277,7 @@ export function regularisationFindings(
   lines.push(gridSentence(l2), gridSentence(dp));
   const ordered = [...methods].sort((a, b) => a.testErrorPct - b.testErrorPct);
   lines.push(`Methods by test error, lowest first: ${ordered.map((m) => `${m.method} ${pct(m.testErrorPct)}`).join(', ')}.`);
-  const darts = methods.find((m) => m.method === 'DARTS');
+  const darts = methods.find((m) => m.method === METHODS.darts);
   if (darts) {
     for (const m of methods.filter((x) => x.method.startsWith('R-DARTS'))) {
       const d = m.testErrorPct - darts.testErrorPct;

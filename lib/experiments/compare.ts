@@ -18,6 +18,7 @@ import { formatGenotype, parameterFreeShare, type Genotype } from '../spaces/gen
 import { EVAL_FILE, evalDirFor, evalsRoot, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { regularisationGrids, searchPlan } from './plan';
+import { METHODS } from '../analysis/labels';
 
 /** One method's row. Blank strings where the search or the evaluation is missing. */
 export interface CompareRow {
@@ -88,26 +89,26 @@ export function compareS3(
   if (darts?.done) {
     const [d, es] = esCandidates([{ name: 'failure-s3', run: darts }]);
     dartsGenotype = d.genotype;
-    add('DARTS', 'final genotype', darts, d.epoch, d.genotype);
-    add('DARTS-ES', es.note, darts, es.epoch, es.genotype);
+    add(METHODS.darts, 'final genotype', darts, d.epoch, d.genotype);
+    add(METHODS.es, es.note, darts, es.epoch, es.genotype);
   } else {
-    missing('DARTS', 'failure-s3 has not finished');
-    missing('DARTS-ES', 'failure-s3 has not finished');
+    missing(METHODS.darts, 'failure-s3 has not finished');
+    missing(METHODS.es, 'failure-s3 has not finished');
   }
   const ada = runOf('ada-s3');
   if (ada?.done && ada.genotype) {
     add(
-      'DARTS-ADA',
+      METHODS.ada,
       `final genotype after ${ada.decisions.filter((x) => x.action === 'rollback').length} rollback(s)`,
       ada,
       ada.genotype.epoch,
       ada.genotype.genotype,
     );
-  } else missing('DARTS-ADA', 'ada-s3 has not finished');
+  } else missing(METHODS.ada, 'ada-s3 has not finished');
   const { l2, dp } = regularisationGrids(preset);
   const grids: [string, string[]][] = [
-    ['R-DARTS(L2)', l2],
-    ['R-DARTS(DP)', dp],
+    [METHODS.l2, l2],
+    [METHODS.dp, dp],
   ];
   for (const [method, names] of grids) {
     const runs = names.map(runOf);

@@ -25,6 +25,7 @@ import { ensureEvaluation, evalDirFor, readEvaluationIfAny } from '../train/trai
 import { resolveTrainConfig } from '../train/train_config';
 import { engineRevisionOf } from '../versions';
 import { searchPlan } from './plan';
+import { METHODS } from '../analysis/labels';
 
 /** Where the re-runs are stored, under the results folder. */
 export const ENGINE_RERUN_DIR = 'rerun-engine2';
@@ -129,7 +130,7 @@ export async function evaluateReruns(preset: PresetName, results: string = resul
     if (!g) continue;
     for (const [what, genotype] of [
       ['final', g.final],
-      ['DARTS-ES', g.es],
+      [METHODS.es, g.es],
     ] as const) {
       const r = await ensureEvaluation(genotype, resolveTrainConfig(preset), { root: path.join(root, 'evals') });
       done.push(`${name} ${what}: test error ${((r.evaluation.testError as number) * 100).toFixed(2)}%`);

@@ -31,6 +31,7 @@ import { getSpace } from '../spaces/spaces';
 import { ensureEvaluation, evalId, evalsRoot, readEvaluationIfAny, type EvalSource } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { EXPERIMENT_GROUPS, PLAN_SEED, searchPlan, type ExperimentGroup } from './plan';
+import { METHODS } from '../analysis/labels';
 
 /** One genotype to train from scratch under one train config. */
 export interface PlannedEvaluation {
@@ -99,7 +100,7 @@ export function evaluationPlan(
     add(p.name, final.genotype, trainConfig, fromRun(run, final.epoch));
     if (p.group === 'failure') {
       const named: NamedRun = { name: p.name, run };
-      const es = esCandidates([named]).find((c) => c.method === 'DARTS-ES');
+      const es = esCandidates([named]).find((c) => c.method === METHODS.es);
       if (es?.esFired) add(`${p.name} DARTS-ES`, es.genotype, trainConfig, fromRun(run, es.epoch));
       if (p.config.space === 's3') {
         for (const seed of SPREAD_SEEDS)

@@ -15,6 +15,7 @@ import * as path from 'path';
 import { dropsByCurvatureHalf, PAPER_EIGENVALUE_ERROR_PEARSON, type DiscretisationRow } from '../analysis/curvature_vs_error';
 import { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN } from '../analysis/degeneration';
 import { spreadReading } from '../analysis/seed_spread';
+import { correlationGroup, type CsvRow, METHODS, TABLES, type TableRows } from '../analysis/report_tables';
 import { sampleSd, spearman } from '../analysis/stats';
 
 export type Verdict = 'reproduced' | 'partly' | 'not reproduced' | 'inconclusive' | 'not measured yet';
@@ -28,15 +29,14 @@ export interface ClaimRow {
   readonly rule: string;
 }
 
-type Row = Record<string, unknown>;
-/** A notebook table by name (`01-degeneration`), undefined when it has not been written. */
-export type TableReader = (name: string) => Row[] | undefined;
+/** The rows of a notebook table (lib/analysis/report_tables.ts), undefined when it has not been written. */
+export type TableReader = <K extends keyof TableRows>(name: K) => CsvRow<TableRows[K]>[] | undefined;
 
 /** Reads `<dir>/<name>.csv` with arquero (numbers and booleans parsed, blank cells null). */
 export function csvTables(dir: string): TableReader {
-  return (name) => {
+  return <K extends keyof TableRows>(name: K) => {
     const file = path.join(dir, `${name}.csv`);
-    return fs.existsSync(file) ? (aq.fromCSV(fs.readFileSync(file, 'utf8')).objects() as Row[]) : undefined;
+    return fs.existsSync(file) ? (aq.fromCSV(fs.readFileSync(file, 'utf8')).objects() as CsvRow<TableRows[K]>[]) : undefined;
   };
 }
 
@@ -68,7 +68,7 @@ const share = (hits: number, of: number): Verdict =>
  * (100 / testImages points); undefined with fewer than two seeds.
  */
 function seedRange(tables: TableReader): number | undefined {
-  const rows = (tables('01-seed-spread') ?? []).filter((r) => Number.isFinite(num(r.testErrorPct)));
+  const rows = (tables(TABLES.seedSpread) ?? []).filter((r) => Number.isFinite(num(r.testErrorPct)));
   if (rows.length < 2) return undefined;
   const errors = rows.map((r) => num(r.testErrorPct));
   const images = Math.min(...rows.map((r) => num(r.testImages)).filter((n) => n > 0));
@@ -89,11 +89,11 @@ const IMPROVEMENT_RULE =
   'varies more than one evaluation: the yardstick is lenient)';
 
 /** The claim's row from `table`, judged by `judge`; "not measured yet" when the table has not been written. */
-function judgeTable(
+function judgeTable<K extends keyof TableRows>(
   tables: TableReader,
-  table: string,
+  table: K,
   head: Pick<ClaimRow, 'claim' | 'paper' | 'rule'>,
-  judge: (rows: Row[]) => Pick<ClaimRow, 'ours' | 'verdict'>,
+  judge: (rows: CsvRow<TableRows[K]>[]) => Pick<ClaimRow, 'ours' | 'verdict'>,
 ): ClaimRow {
   const rows = tables(table);
   return rows ? { ...head, ...judge(rows) } : missing(head.claim, head.paper, head.rule, [table]);
@@ -107,10 +107,11 @@ function degenerates(tables: TableReader): ClaimRow {
     '"almost every edge"; S4\'s noise on 5 of 8 is its mildest case); reproduced when S1 to S4 all are, partly when some are, a space ' +
     "not searched counting as not; the DARTS space is shown, not judged. The reduction cell's count is shown but does not decide: " +
     'pooling is expected there, and its stride-2 skip_connect is a factorised reduction with weights';
-  return judgeTable(tables, '01-degeneration', { claim, paper, rule }, (rows) => {
-    const degenerate = (r: Row) => num(r.normalParameterFree) >= DEGENERATE_NORMAL_MIN;
+  return judgeTable(tables, TABLES.degeneration, { claim, paper, rule }, (rows) => {
+    const degenerate = (r: (typeof rows)[number]) => num(r.normalParameterFree) >= DEGENERATE_NORMAL_MIN;
     const absent = PAPER_SPACES.filter((space) => !rows.some((r) => r.space === space));
-    const reduce = (r: Row) => (typeof r.reduceParameterFree === 'number' ? ` (reduction ${r.reduceParameterFree}/8)` : '');
+    const reduce = (r: (typeof rows)[number]) =>
+      typeof r.reduceParameterFree === 'number' ? ` (reduction ${r.reduceParameterFree}/8)` : '';
     const ours = rows
       .map((r) => `${upper(r.space)} ${r.normalParameterFree}/8${reduce(r)}${degenerate(r) ? ' (degenerate)' : ''}`)
       .concat(absent.map((space) => `${upper(space)} not searched`))
@@ -127,8 +128,8 @@ function eigenvalueRises(tables: TableReader): ClaimRow {
     `rose: the mean eigenvalue over the last fifth of the measurements above ${CURVATURE_RISE_FACTOR} times the mean over ` +
     'the first fifth (each measurement is one batch of alphas and swings by up to 2x, so end points alone would let one batch decide); ' +
     'reproduced when it rose on each of S1 to S4, partly on some, a space not measured counting as not; the DARTS space is shown, not judged';
-  return judgeTable(tables, '01-degeneration', { claim, paper, rule }, (rows) => {
-    const text = (r: Row) =>
+  return judgeTable(tables, TABLES.degeneration, { claim, paper, rule }, (rows) => {
+    const text = (r: (typeof rows)[number]) =>
       r.curvatureRose === 'yes' || r.curvatureRose === 'no'
         ? `${upper(r.space)} ${f(num(r.startEigenvalue), 3)} → ${f(num(r.endEigenvalue), 3)} (${f(num(r.eigenvalueRatio))}x)`
         : `${upper(r.space)} not measured`;
@@ -149,12 +150,12 @@ function correlation(tables: TableReader): ClaimRow {
     `reproduced when it lies above 0 and reaches ${PAPER_EIGENVALUE_ERROR_PEARSON}; partly when it lies above 0 but below ` +
     `${PAPER_EIGENVALUE_ERROR_PEARSON} (a weaker correlation); not reproduced when it does not lie above 0 and stays below ` +
     `${PAPER_EIGENVALUE_ERROR_PEARSON}; inconclusive when it includes both`;
-  return judgeTable(tables, '02-correlation', { claim, paper, rule }, (rows) => {
-    const pooled = (r: Row) => r.searches === undefined || r.searches === null || String(r.searches).startsWith('all');
-    const stat = (name: string, which: (r: Row) => boolean) => rows.find((r) => r.statistic === name && which(r));
+  return judgeTable(tables, TABLES.correlation, { claim, paper, rule }, (rows) => {
+    const pooled = (r: (typeof rows)[number]) => correlationGroup(r.searches) === 'all';
+    const stat = (name: string, which: (r: (typeof rows)[number]) => boolean) => rows.find((r) => r.statistic === name && which(r));
     const p = stat('pearson', pooled);
     const s = stat('spearman', pooled);
-    const s3 = stat('pearson', (r) => String(r.searches).startsWith('S3'));
+    const s3 = stat('pearson', (r) => correlationGroup(r.searches) === 's3');
     const decides = s3 ?? p;
     const [lo, hi] = [num(decides?.ciLow), num(decides?.ciHigh)];
     const ours =
@@ -182,11 +183,11 @@ function correlation(tables: TableReader): ClaimRow {
  * between evaluation seeds: a correlation cannot show where the first is not larger than the second.
  */
 function s3ErrorSpread(tables: TableReader): string {
-  const errors = (tables('02-eigenvalue-test-error') ?? [])
+  const errors = (tables(TABLES.eigenvalueTestError) ?? [])
     .filter((r) => r.space === 's3')
     .map((r) => num(r.testErrorPct))
     .filter(Number.isFinite);
-  const seeds = (tables('01-seed-spread') ?? []).map((r) => num(r.testErrorPct)).filter(Number.isFinite);
+  const seeds = (tables(TABLES.seedSpread) ?? []).map((r) => num(r.testErrorPct)).filter(Number.isFinite);
   if (errors.length < 2 || seeds.length < 2) return '';
   return `; the S3 architectures' test errors have sd ${f(sampleSd(errors))} points, one genotype's over ${seeds.length} evaluation seeds ${f(sampleSd(seeds))}`;
 }
@@ -199,7 +200,7 @@ function lowCurvatureSmallDrop(tables: TableReader): ClaimRow {
   const rule =
     'split the searches at the (lower) median final eigenvalue: not reproduced when a search of the low half drops at least ' +
     "as much as the median drop of the high half; otherwise reproduced when Spearman's ρ (eigenvalue, drop) > 0, partly when not";
-  return judgeTable(tables, '02-discretisation-drop', { claim, paper, rule }, (rows) => {
+  return judgeTable(tables, TABLES.discretisationDrop, { claim, paper, rule }, (rows) => {
     const drops = rows
       .filter((r) => typeof r.dropPct === 'number')
       .map(
@@ -248,11 +249,11 @@ function earlyStopping(tables: TableReader, range: number | undefined): ClaimRow
     "over the searches where the rule fired, each DARTS-ES test error against DARTS's, beyond the seed range of DARTS's S3 genotype " +
     'or inside it: reproduced when all are lower beyond it, not reproduced when any is higher beyond it, partly when some are lower beyond ' +
     'it, inconclusive otherwise (or when the rule never fired)';
-  return judgeTable(tables, '03-es-test-error', { claim, paper, rule }, (rows) => {
-    const fired = rows.filter((r) => r.method === 'DARTS-ES' && r.esFired === true);
+  return judgeTable(tables, TABLES.esTestError, { claim, paper, rule }, (rows) => {
+    const fired = rows.filter((r) => r.method === METHODS.es && r.esFired === true);
     if (fired.length === 0) return { ours: 'the rule fired on none of the searches', verdict: 'inconclusive' };
     const deltas = fired.map((r) => {
-      const darts = rows.find((d) => d.method === 'DARTS' && d.run === r.run);
+      const darts = rows.find((d) => d.method === METHODS.darts && d.run === r.run);
       return { space: upper(r.space), delta: num(r.testErrorPct) - num(darts?.testErrorPct), epoch: r.epoch, darts: darts !== undefined };
     });
     const verdicts = deltas.map((d) => improvement(d.delta, range));
@@ -264,7 +265,7 @@ function earlyStopping(tables: TableReader, range: number | undefined): ClaimRow
           ? 'partly'
           : 'inconclusive';
     const ours =
-      `fired on ${fired.length} of ${rows.filter((r) => r.method === 'DARTS-ES').length} searches; test error vs DARTS: ` +
+      `fired on ${fired.length} of ${rows.filter((r) => r.method === METHODS.es).length} searches; test error vs DARTS: ` +
       `${deltas.map((d) => (d.darts ? `${d.space} ${signed(d.delta)} points (genotype of epoch ${d.epoch})` : `${d.space}: no DARTS row`)).join(', ')}; ` +
       rangeText(range);
     return { ours, verdict };
@@ -299,9 +300,9 @@ function versusDarts(
 }
 
 function ada(tables: TableReader, range: number | undefined): ClaimRow {
-  const rows = tables('03-es-test-error');
-  const a = rows?.find((r) => r.method === 'DARTS-ADA');
-  const d = a && rows?.find((r) => r.method === 'DARTS' && r.space === a.space);
+  const rows = tables(TABLES.esTestError);
+  const a = rows?.find((r) => r.method === METHODS.ada);
+  const d = a && rows?.find((r) => r.method === METHODS.darts && r.space === a.space);
   const claim = `DARTS-ADA lowers the test error (${a ? upper(a.space) : 'S3'})`;
   const paper = 'proposed as a robust variant: raise L2 where DARTS-ES would stop (docs/method.md §4 gives the procedure, no number)';
   if (a && a.sameAsDarts === true) {
@@ -310,27 +311,27 @@ function ada(tables: TableReader, range: number | undefined): ClaimRow {
   return versusDarts(
     claim,
     paper,
-    a && d ? { method: 'DARTS-ADA', error: num(a.testErrorPct), darts: num(d.testErrorPct) } : undefined,
-    { table: '03-es-test-error', written: rows !== undefined, method: 'DARTS-ADA' },
+    a && d ? { method: METHODS.ada, error: num(a.testErrorPct), darts: num(d.testErrorPct) } : undefined,
+    { table: TABLES.esTestError, written: rows !== undefined, method: METHODS.ada },
     range,
   );
 }
 
-function rDarts(tables: TableReader, method: 'R-DARTS(L2)' | 'R-DARTS(DP)', range: number | undefined): ClaimRow {
-  const rows = tables('04-methods');
+function rDarts(tables: TableReader, method: typeof METHODS.l2 | typeof METHODS.dp, range: number | undefined): ClaimRow {
+  const rows = tables(TABLES.methods);
   const m = rows?.find((r) => r.method === method);
-  const d = rows?.find((r) => r.method === 'DARTS');
+  const d = rows?.find((r) => r.method === METHODS.darts);
   const claim = versusDarts(
     `${method} lowers the test error (S3)`,
     'recommended by the authors; CIFAR-10, DARTS on S3: 3.34%; the robust variants bring S1 to S4 to "about 2.5 to 3.6%" (docs/method.md §6, ' +
       'which marks this range as not verified)' +
-      (method === 'R-DARTS(L2)' ? '; R-DARTS(L2) on the DARTS space: 2.95 ± 0.21%' : ''),
+      (method === METHODS.l2 ? '; R-DARTS(L2) on the DARTS space: 2.95 ± 0.21%' : ''),
     m && d ? { method, error: num(m.testErrorPct), darts: num(d.testErrorPct) } : undefined,
-    { table: '04-methods', written: rows !== undefined, method },
+    { table: TABLES.methods, written: rows !== undefined, method },
     range,
   );
   // Every strength of the grid against DARTS, not only the selected one: how much each lowers the error.
-  const all = tables(method === 'R-DARTS(L2)' ? '04-l2-grid' : '04-dp-grid');
+  const all = tables(method === METHODS.l2 ? TABLES.l2Grid : TABLES.dpGrid);
   const grid = all?.filter((r) => r.run !== 'failure-s3');
   if (!d || !all || !grid || grid.length === 0) return claim;
   const each = [...grid]
@@ -342,11 +343,11 @@ function rDarts(tables: TableReader, method: 'R-DARTS(L2)' | 'R-DARTS(DP)', rang
   const weakest = [...all].sort((a, b) => num(a.strength) - num(b.strength))[0];
   const chosen = !selected
     ? ''
-    : `; selected: ${method === 'R-DARTS(L2)' ? 'L2 factor' : 'drop path p'} ${selected.strength}` +
+    : `; selected: ${method === METHODS.l2 ? 'L2 factor' : 'drop path p'} ${selected.strength}` +
       (selected === weakest ? ', the weakest setting of the grid' : '');
   return {
     ...claim,
-    ours: `${claim.ours}${chosen}; every ${method === 'R-DARTS(L2)' ? 'L2 factor' : 'drop path p'} vs DARTS (points): ${each}`,
+    ours: `${claim.ours}${chosen}; every ${method === METHODS.l2 ? 'L2 factor' : 'drop path p'} vs DARTS (points): ${each}`,
   };
 }
 
@@ -361,7 +362,7 @@ function gridLowersCurvature(tables: TableReader, grid: 'l2' | 'dp'): ClaimRow {
   const rule =
     "reproduced when the strongest setting ends below the weakest and Spearman's ρ (strength, eigenvalue) < 0 (ρ needs 3 " +
     'settings); not reproduced when neither holds; partly otherwise';
-  const table = `04-${grid}-grid`;
+  const table = grid === 'l2' ? TABLES.l2Grid : TABLES.dpGrid;
   return judgeTable(tables, table, { claim, paper, rule }, (all) => {
     const rows = all.filter((r) => typeof r.finalEigenvalue === 'number' && typeof r.strength === 'number');
     if (rows.length < 2) return { ours: 'fewer than two settings with a measured eigenvalue', verdict: 'not measured yet' };
@@ -388,7 +389,7 @@ export function claimRows(tables: TableReader): ClaimRow[] {
     ada(tables, range),
     gridLowersCurvature(tables, 'l2'),
     gridLowersCurvature(tables, 'dp'),
-    rDarts(tables, 'R-DARTS(L2)', range),
-    rDarts(tables, 'R-DARTS(DP)', range),
+    rDarts(tables, METHODS.l2, range),
+    rDarts(tables, METHODS.dp, range),
   ];
 }

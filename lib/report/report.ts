@@ -28,6 +28,7 @@ import { mdTable } from '../analysis/markdown';
 import { MEANINGFUL_PRESETS, PAPER_EIGENVALUE_ERROR_PEARSON } from '../analysis/curvature_vs_error';
 import { PAPER_DARTS_CIFAR10_ERROR } from '../analysis/failure';
 import { spreadReading } from '../analysis/seed_spread';
+import { METHODS } from '../analysis/labels';
 
 /** The compute budget of the mini grid (searches and evaluations within 8 hours here). */
 export const MINI_BUDGET_HOURS = 8;
@@ -152,14 +153,14 @@ export function protocolTable(preset: PresetName): string {
 export function methodsVerdict(preset: PresetName, records: string = resultsDir()): string {
   const { rows, spread } = compareS3(preset, { runs: path.join(records, 'runs'), evals: path.join(records, 'evals') });
   const errors = spread.map((s) => s.testError).filter((e): e is number => typeof e === 'number');
-  const darts = rows.find((r) => r.method === 'DARTS')?.testError;
+  const darts = rows.find((r) => r.method === METHODS.darts)?.testError;
   const range = errors.length > 1 ? Math.max(...errors) - Math.min(...errors) : undefined;
   const delta = (e: number | string) => (typeof e === 'number' && typeof darts === 'number' ? e - darts : undefined);
   const reading = (d: number | undefined) => (d === undefined || range === undefined ? '' : spreadReading(d, range));
   const table = mdTable(
     ['method (S3)', 'test error %', 'vs DARTS (points)', 'reading', 'dominant eigenvalue', 'parameter-free share', 'how chosen'],
     rows.map((r) => {
-      const d = r.method === 'DARTS' ? undefined : delta(r.testError);
+      const d = r.method === METHODS.darts ? undefined : delta(r.testError);
       return [
         r.method,
         typeof r.testError === 'number' ? r.testError.toFixed(2) : r.testError || 'n/a',

@@ -210,7 +210,7 @@ describe('methodRow', () => {
 describe('regularisationFindings', () => {
   const l2 = [row('l2', 3e-4, 0.5, 20), row('l2', 9e-4, 0.4, 18, true), row('l2', 27e-4, 0.3, 19)];
   const dp = [row('dp', 0, 0.5, 20, true), row('dp', 0.2, 0.5, 20), row('dp', 0.4, 0.5, 20)];
-  const m = (method: string, testErrorPct: number, parameterFreeShare: number): MethodRow => ({
+  const m = (method: MethodRow['method'], testErrorPct: number, parameterFreeShare: number): MethodRow => ({
     method,
     setting: '',
     selectedBy: '',

@@ -9,7 +9,7 @@ type Row = Record<string, unknown>;
 const reader =
   (tables: Record<string, Row[]>): TableReader =>
   (name) =>
-    tables[name];
+    tables[name] as never;
 const claim = (rows: ClaimRow[], start: string) => {
   const found = rows.find((r) => r.claim.startsWith(start));
   assert.ok(found, `no claim starting ${start}`);
@@ -390,9 +390,9 @@ describe('claimsSection and csvTables', () => {
 
   it('parses a boolean column with blanks as null, true and false (what the DARTS-ES claim compares with ===)', () =>
     withTempDir((dir) => {
-      fs.writeFileSync(path.join(dir, 'x.csv'), 'esFired,n\n,1\ntrue,2\nfalse,3\n');
+      fs.writeFileSync(path.join(dir, '03-es-test-error.csv'), 'esFired,n\n,1\ntrue,2\nfalse,3\n');
       assert.deepStrictEqual(
-        csvTables(dir)('x')?.map((r) => r.esFired),
+        csvTables(dir)('03-es-test-error')?.map((r) => r.esFired),
         [null, true, false],
       );
     }));

@@ -1,0 +1,33 @@
+/**
+ * The labels that table rows carry and the report matches on: the methods' names and the groups of
+ * 02-correlation (the seam between notebooks and report: ./report_tables.ts). No imports, so every
+ * builder can use them.
+ */
+/** The methods the tables compare, as their rows name them. */
+export const METHODS = Object.freeze({
+  darts: 'DARTS',
+  es: 'DARTS-ES',
+  ada: 'DARTS-ADA',
+  l2: 'R-DARTS(L2)',
+  dp: 'R-DARTS(DP)',
+  rsWs: 'RS-ws',
+  randomSearch: 'RS',
+} as const);
+
+/** A method's label. */
+export type MethodName = (typeof METHODS)[keyof typeof METHODS];
+
+/** The groups of searches that 02-correlation reports: all of them, and the S3 searches alone. */
+export const CORRELATION_GROUPS = Object.freeze({
+  all: (n: number) => `all ${n}`,
+  s3: (n: number) => `S3 only (${n})`,
+});
+
+/** Which group a 02-correlation row's `searches` label names (undefined: an older or unknown label). */
+export function correlationGroup(searches: unknown): keyof typeof CORRELATION_GROUPS | undefined {
+  if (searches === undefined || searches === null) return 'all';
+  const s = String(searches);
+  if (s.startsWith('all')) return 'all';
+  if (s.startsWith('S3')) return 's3';
+  return undefined;
+}

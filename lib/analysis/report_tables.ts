@@ -1,0 +1,63 @@
+/**
+ * The seam between the notebooks and the report: the name of every table a notebook writes
+ * (`saveTable(t, TABLES.l2Grid)`), the row type each holds, the method labels the rows carry, and
+ * the labels of the correlation's groups. The notebooks, the report and its claims
+ * (lib/report/claims.ts) use these, so a renamed table, column or label fails to compile instead of
+ * turning a verdict into "not measured yet".
+ */
+import type { SeedSpreadRow } from '../measurements/seed_spread';
+import type { CorrelationRow, CurvatureErrorRow, DiscretisationRow } from './curvature_vs_error';
+import type { DegenerationRow } from './degeneration';
+import type { EsTestErrorTableRow, ReplayRow } from './early_stop_tables';
+import type { FailureSummaryRow, TestErrorRow } from './failure';
+import type { GridRow, MethodRow } from './regularisation';
+
+/** The tables the notebooks write, by notebook (files `<outputs>/tables/<name>.csv` and `.md`). */
+export const TABLES = Object.freeze({
+  softmaxTemperature: '00-softmax-temperature',
+  failureSummary: '01-failure-summary',
+  degeneration: '01-degeneration',
+  testError: '01-test-error',
+  seedSpread: '01-seed-spread',
+  eigenvalueTestError: '02-eigenvalue-test-error',
+  correlation: '02-correlation',
+  discretisationDrop: '02-discretisation-drop',
+  esTestError: '03-es-test-error',
+  esReplay: '03-es-replay',
+  l2Grid: '04-l2-grid',
+  dpGrid: '04-dp-grid',
+  methods: '04-methods',
+} as const);
+
+/** A table's name. */
+export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+/** A row of 02-correlation: the statistics of one group of searches (`CORRELATION_GROUPS`). */
+export interface CorrelationTableRow extends CorrelationRow {
+  readonly searches: string;
+}
+
+/** The row type of each table that the report reads. */
+export interface TableRows {
+  '01-failure-summary': FailureSummaryRow;
+  '01-degeneration': DegenerationRow;
+  '01-test-error': TestErrorRow;
+  '01-seed-spread': SeedSpreadRow;
+  '02-eigenvalue-test-error': CurvatureErrorRow;
+  '02-correlation': CorrelationTableRow;
+  '02-discretisation-drop': DiscretisationRow;
+  '03-es-test-error': EsTestErrorTableRow;
+  '03-es-replay': ReplayRow;
+  '04-l2-grid': GridRow;
+  '04-dp-grid': GridRow;
+  '04-methods': MethodRow;
+}
+
+/**
+ * A row as read back from its CSV file: every column may be missing or blank (null), and numbers
+ * and booleans come back as such (lib/report/claims.ts `csvTables`).
+ */
+export type CsvRow<R> = { readonly [K in keyof R]?: R[K] | null };
+
+export { CORRELATION_GROUPS, correlationGroup, METHODS } from './labels';
+export type { MethodName } from './labels';
