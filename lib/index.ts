@@ -2,7 +2,7 @@
  * The package root: what a user's script needs, grouped by concept (README.md "The API" lists it;
  * test/package/api.test.ts pins it). Everything else is under a subpath named after its folder,
  * e.g. `robust-darts-ts/analysis` (tables, figures, the notebooks' builders), `/hessian`, `/nn`,
- * `/runs`, `/search`, `/spaces`, `/supernet`, `/train` (docs/architecture.md has the layers).
+ * `/runs`, `/search`, `/spaces`, `/problems/darts` (the supernet and its search), `/train` (docs/architecture.md has the layers).
  */
 
 // The engine: tfjs with the wasm backend and our kernels, and the versions that records carry.

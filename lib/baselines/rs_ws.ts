@@ -1,7 +1,7 @@
 /**
  * RS-ws: random search with weight sharing (Li & Talwalkar 2019), the baseline of docs/method.md §4. The
  * DARTS supernet of a SearchConfig is trained with one uniformly sampled architecture per step
- * ("one-hot alphas, no softmax": the `architecture` forward, lib/supernet/network.ts) for the same
+ * ("one-hot alphas, no softmax": the `architecture` forward, lib/problems/darts/supernet/network.ts) for the same
  * number of steps as the DARTS search of that config (same data split, batch size, epochs, SGD,
  * cosine lr, augmentation, L2, drop path, initial weights); then `samples` random architectures
  * (1000) are scored on `scoreBatches` (10) validation batches, the `topK` (10) best are scored on
@@ -48,7 +48,7 @@ import { type StepModel, weightStep } from '../search/step';
 import { accuracy, type Batch, crossEntropy } from '../nn/loss';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
 import { getSpace } from '../spaces/spaces';
-import type { SearchNetwork } from '../supernet/network';
+import type { SearchNetwork } from '../problems/darts/supernet/network';
 import { sampleGenotype } from './sample';
 import {
   appendBaselineEpoch,

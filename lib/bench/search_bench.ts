@@ -23,7 +23,7 @@ import { getSpace, SpaceName } from '../spaces/spaces';
 import { hessianSpectrum } from '../hessian/eigen';
 import { HVP_STEP, HvpScheme } from '../hessian/hvp';
 import { CurvatureRecord, CurvatureSettings, measureCurvature } from '../hessian/track';
-import { SearchNetwork } from '../supernet/network';
+import { SearchNetwork } from '../problems/darts/supernet/network';
 import { softwareVersions } from '../versions';
 import { mean, median } from '../analysis/stats';
 

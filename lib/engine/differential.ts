@@ -21,7 +21,7 @@ import { Sgd } from '../nn/optim';
 import { lossAndGrads, unrolledAlphaGrads, weightStep } from '../search/step';
 import { type Batch } from '../nn/loss';
 import { getSpace, type SpaceName } from '../spaces/spaces';
-import { SearchNetwork } from '../supernet/network';
+import { SearchNetwork } from '../problems/darts/supernet/network';
 
 /** One supernet, batch and pass to compare. */
 export interface SupernetCase {

@@ -19,7 +19,7 @@ import { createSearchState, disposeSearchState, searchData } from '../problems/d
 import { accuracy } from '../nn/loss';
 import { genotype, type Genotype } from '../spaces/genotype';
 import { getSpace } from '../spaces/spaces';
-import type { SearchNetwork } from '../supernet/network';
+import type { SearchNetwork } from '../problems/darts/supernet/network';
 
 /** The parts of a stored run read here. */
 export type CurvatureRun = Pick<StoredRun, 'runId' | 'dir' | 'config' | 'epochs' | 'done' | 'genotype' | 'lastCheckpoint'>;

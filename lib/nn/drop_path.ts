@@ -3,7 +3,7 @@
  * keep = 1 - p and by zeros otherwise (the DARTS code's `utils.drop_path`: a Bernoulli(keep) mask of
  * shape [N, 1, 1, 1]). The final training applies it to each op output that is not an identity
  * (docs/method.md §5); R-DARTS(DP)'s ScheduledDropPath to every edge output of the search supernet
- * (docs/method.md §4, lib/supernet/cell.ts).
+ * (docs/method.md §4, lib/problems/darts/supernet/cell.ts).
  */
 import { tf } from '../backend';
 import { checkInteger } from './random';

@@ -4,7 +4,7 @@
  * the validation loss); the loss of a batch, with the alphas optionally replaced by given tensors
  * (the loss as a function of the alphas: the curvature, lib/hessian); a metric of its output; and
  * the variables a checkpoint holds, with their layouts (lib/runs/checkpoint.ts). The DARTS supernet
- * (lib/supernet/network.ts) is one; a search problem (lib/search/problem.ts) makes them.
+ * (lib/problems/darts/supernet/network.ts) is one; a search problem (lib/search/problem.ts) makes them.
  */
 import type { tf } from '../backend';
 import type { ForwardOptions, NamedVariable } from './module';

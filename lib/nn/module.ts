@@ -2,7 +2,7 @@
  * Ownership of the supernet's variables (docs/method.md §2). A `Module` owns named tf.Variables: trainable
  * weights and batch-norm running statistics, named and ordered as the PyTorch DARTS code's
  * `state_dict()` (own parameters, own buffers, then each child under its attribute name or index).
- * lib/supernet/names.ts documents how our layouts map to PyTorch's. A `ForwardContext` carries what
+ * lib/problems/darts/supernet/names.ts documents how our layouts map to PyTorch's. A `ForwardContext` carries what
  * one forward pass needs besides the input: the mode (batch norm with batch or running statistics),
  * whether to update the running statistics, and the seeds of the noise op.
  */
@@ -10,7 +10,7 @@ import { tf } from '../backend';
 import type { ActivationPattern } from './pattern';
 import { checkInteger, SeedStream } from './random';
 
-/** How a variable's layout relates to PyTorch's (lib/supernet/names.ts). */
+/** How a variable's layout relates to PyTorch's (lib/problems/darts/supernet/names.ts). */
 export type TorchLayout = 'conv' | 'depthwise' | 'linear' | 'vector';
 
 /** One variable of a module, named relative to it (e.g. `op.1.weight`). */

@@ -1,7 +1,7 @@
 /**
  * The operation registry (docs/method.md §2, "Ops"): `OPS[name](C, stride, affine, init?)` builds the op
  * called `name` (lib/spaces/primitives.ts) for an edge with C channels in and out, as the DARTS
- * code's `OPS` dict does. The pools here are bare; MixedOp (lib/supernet) appends their BN.
+ * code's `OPS` dict does. The pools here are bare; MixedOp (lib/problems/darts/supernet) appends their BN.
  */
 import type { tf } from '../backend';
 import type { OpName } from '../spaces/primitives';

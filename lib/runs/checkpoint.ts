@@ -7,7 +7,7 @@
  * `alphaParams`, both optimisers' state; its `checkpointKey` guards against loading another model.
  * For the DARTS supernet the tensors (all F32) are named as in the original code:
  *   <state_dict name>                         every weight and BN running statistic of the supernet,
- *                                             named as `Network.state_dict()` (lib/supernet/names.ts)
+ *                                             named as `Network.state_dict()` (lib/problems/darts/supernet/names.ts)
  *   alphas_normal, alphas_reduce              [14, K], the original attributes' names
  *   optimizer.weights.<param>.momentum_buffer SGD state of the weight <param> (state_dict name)
  *   optimizer.alphas.<alphas_x>.exp_avg       Adam state of alphas_normal / alphas_reduce,
@@ -19,7 +19,7 @@
  * here) is not written, and ignored on load where it belongs to one of our batch norms.
  *
  * Layout: PyTorch's (`rdarts.layout` = 'torch'). Tensors are permuted on save and back on load with
- * lib/supernet/names.ts: conv weights OIHW [O, I, KH, KW] (ours HWIO), depthwise [C, 1, KH, KW]
+ * lib/problems/darts/supernet/names.ts: conv weights OIHW [O, I, KH, KW] (ours HWIO), depthwise [C, 1, KH, KW]
  * (ours [KH, KW, C, 1]), linear weight [out, in] (ours [in, out]); vectors and alphas as they are.
  * A momentum buffer has its parameter's layout. So, in PyTorch, with the original code's `Network`:
  *   sd = safetensors.torch.load_file(path)

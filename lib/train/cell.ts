@@ -19,7 +19,7 @@ import { Init } from '../nn/random';
 import type { GenotypeEntry } from '../spaces/genotype';
 import { dropPath } from '../nn/drop_path';
 
-/** The sizes of one evaluation cell (the same fields as lib/supernet/cell.ts `CellSizes`). */
+/** The sizes of one evaluation cell (the same fields as lib/problems/darts/supernet/cell.ts `CellSizes`). */
 export interface EvalCellSizes {
   /** Channels of s0 (output of cell k-2, or the stem). */
   readonly cPrevPrev: number;

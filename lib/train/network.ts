@@ -10,7 +10,7 @@
  * Variable names and order: the state_dict of NetworkCIFAR (`stem.0.weight`, `stem.1.*`,
  * `cells.<i>.preprocess0.*`, `cells.<i>.preprocess1.*`, `cells.<i>._ops.<k>.*`,
  * `auxiliary_head.features.*`, `auxiliary_head.classifier.*`, `classifier.weight`,
- * `classifier.bias`), without `num_batches_tracked`; layouts as lib/supernet/names.ts.
+ * `classifier.bias`), without `num_batches_tracked`; layouts as lib/problems/darts/supernet/names.ts.
  * Initialisation: PyTorch's defaults drawn from lib/nn/random.ts `Init(config.seed)`.
  */
 import { tf } from '../backend';

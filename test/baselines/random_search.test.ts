@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { randomSearch, randomSearchCandidate } from '../../lib/baselines/random_search';
 import type { Genotype } from '../../lib/spaces/genotype';
 import { SPACES } from '../../lib/spaces/spaces';
-import { checkArchitecture } from '../../lib/supernet/network';
+import { checkArchitecture } from '../../lib/problems/darts/supernet/network';
 
 /** A fake trainer: the share of sep_conv_3x3 in the normal cell, as an "accuracy". */
 const fake = async (g: Genotype) => g.normal.filter(([op]) => op === 'sep_conv_3x3').length / 8;

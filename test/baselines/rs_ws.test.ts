@@ -16,7 +16,7 @@ import { baselineDir, baselineId } from '../../lib/baselines/store';
 import { cosineLr } from '../../lib/search/loop';
 import { createSearchState, disposeSearchState, searchData } from '../../lib/problems/darts/problem';
 import { SPACES } from '../../lib/spaces/spaces';
-import { checkArchitecture } from '../../lib/supernet/network';
+import { checkArchitecture } from '../../lib/problems/darts/supernet/network';
 import { assertNoTensorLeak, tempDir } from '../helpers';
 import { fakeDataset, smokeConfig } from '../search/fixtures';
 

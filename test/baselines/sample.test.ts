@@ -3,7 +3,7 @@ import { sampleGenotype } from '../../lib/baselines/sample';
 import { mixSeed, Rng } from '../../lib/nn/random';
 import { SPACE_NAMES, SPACES } from '../../lib/spaces/spaces';
 import { EDGES } from '../../lib/spaces/topology';
-import { checkArchitecture } from '../../lib/supernet/network';
+import { checkArchitecture } from '../../lib/problems/darts/supernet/network';
 
 /** Asserts that every count is within 5 standard deviations of n p (binomial). */
 function assertUniform(counts: ReadonlyMap<string, number>, outcomes: number, n: number, what: string): void {

@@ -1,7 +1,7 @@
 /** Shared by the Hessian tests: a seeded smoke-size S3 supernet with alphas away from uniform, and a batch. */
 import { tf } from '../../lib/backend';
 import { getSpace } from '../../lib/spaces/spaces';
-import { SearchNetwork } from '../../lib/supernet/network';
+import { SearchNetwork } from '../../lib/problems/darts/supernet/network';
 
 /**
  * The S3 supernet at smoke size (L3, C2; ReLU throughout) of `seed`, its alphas set to

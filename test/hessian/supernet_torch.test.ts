@@ -19,7 +19,7 @@ import { hessianSpectrum } from '../../lib/hessian/eigen';
 import { HessianOperator, hessianMatrix, lossGradient } from '../../lib/hessian/hvp';
 import type { Batch } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
-import { SearchNetwork } from '../../lib/supernet/network';
+import { SearchNetwork } from '../../lib/problems/darts/supernet/network';
 import { repoRoot } from '../helpers';
 
 interface Case {

@@ -3,7 +3,7 @@ import { tf } from '../../lib/backend';
 import { installLeanBackprop } from '../../lib/kernels/lean_backprop';
 import { crossEntropy } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
-import { SearchNetwork } from '../../lib/supernet/network';
+import { SearchNetwork } from '../../lib/problems/darts/supernet/network';
 import { assertNoTensorLeak } from '../helpers';
 
 /** Weight and alpha gradients of a smoke S3 supernet's loss, and the peak bytes while computing them. */

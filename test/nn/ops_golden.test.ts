@@ -6,7 +6,7 @@ import { sepConv } from '../../lib/nn/conv_ops';
 import { factorizedReduce } from '../../lib/nn/factorized_reduce';
 import { avgPool3x3, maxPool3x3, relu } from '../../lib/nn/pool';
 import { crossEntropy } from '../../lib/nn/loss';
-import { mixOutputs, mixingWeights } from '../../lib/supernet/mixed_op';
+import { mixOutputs, mixingWeights } from '../../lib/problems/darts/supernet/mixed_op';
 import { assertNoTensorLeak } from '../helpers';
 import { assertMatches, goldenCases, type GoldenCase, tensorOf } from './golden';
 

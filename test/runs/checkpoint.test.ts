@@ -9,8 +9,8 @@ import { alphaStep, weightStep } from '../../lib/search/step';
 import type { DartsState } from '../../lib/problems/darts/problem';
 import { type Batch } from '../../lib/nn/loss';
 import { SPACES } from '../../lib/spaces/spaces';
-import { torchStateDictShapes } from '../../lib/supernet/names';
-import { SearchNetwork } from '../../lib/supernet/network';
+import { torchStateDictShapes } from '../../lib/problems/darts/supernet/names';
+import { SearchNetwork } from '../../lib/problems/darts/supernet/network';
 import { assertNoTensorLeak, repoRoot, tempDir } from '../helpers';
 
 // The smoke supernet of the search tests: S3, C = 4, 5 cells, 8x8x1 images, batch 8.

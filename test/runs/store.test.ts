@@ -24,7 +24,7 @@ import { Adam, Sgd } from '../../lib/nn/optim';
 import type { EpochRecord } from '../../lib/runs/records';
 import { genotype } from '../../lib/spaces/genotype';
 import { SPACES } from '../../lib/spaces/spaces';
-import { SearchNetwork } from '../../lib/supernet/network';
+import { SearchNetwork } from '../../lib/problems/darts/supernet/network';
 import { assertNoTensorLeak, tempDir } from '../helpers';
 
 /** A plausible record of `epoch` for S3: seeded alphas, their softmax and genotype. */

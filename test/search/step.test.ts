@@ -4,7 +4,7 @@ import { Adam, Sgd } from '../../lib/nn/optim';
 import { alphaStep, unrolledAlphaGrads, weightStep } from '../../lib/search/step';
 import { Batch, crossEntropy } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
-import { SearchNetwork } from '../../lib/supernet/network';
+import { SearchNetwork } from '../../lib/problems/darts/supernet/network';
 import { assertClose } from '../helpers';
 
 // A smoke supernet: S3, 5 cells (2 reductions), C = 4, 8x8x1 images, batch 8.

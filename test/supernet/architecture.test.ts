@@ -6,8 +6,8 @@ import { crossEntropy } from '../../lib/nn/loss';
 import { DARTS_V2, type Genotype, type GenotypeEntry } from '../../lib/spaces/genotype';
 import { SPACES, type SpaceName } from '../../lib/spaces/spaces';
 import { EDGES } from '../../lib/spaces/topology';
-import { placeArchitecture, SearchCell } from '../../lib/supernet/cell';
-import { checkArchitecture, SearchNetwork, type SupernetForwardOptions } from '../../lib/supernet/network';
+import { placeArchitecture, SearchCell } from '../../lib/problems/darts/supernet/cell';
+import { checkArchitecture, SearchNetwork, type SupernetForwardOptions } from '../../lib/problems/darts/supernet/network';
 import { assertClose, assertNoTensorLeak } from '../helpers';
 
 function small(space: SpaceName): SearchNetwork {

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { ForwardContext } from '../../lib/nn/module';
-import { SearchCell } from '../../lib/supernet/cell';
-import { mixingWeights } from '../../lib/supernet/mixed_op';
+import { SearchCell } from '../../lib/problems/darts/supernet/cell';
+import { mixingWeights } from '../../lib/problems/darts/supernet/mixed_op';
 import { SPACES } from '../../lib/spaces/spaces';
 import { assertNoTensorLeak } from '../helpers';
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { ForwardContext } from '../../lib/nn/module';
-import { MixedOp, mixOutputs, mixingWeights } from '../../lib/supernet/mixed_op';
+import { MixedOp, mixOutputs, mixingWeights } from '../../lib/problems/darts/supernet/mixed_op';
 import { SPACES } from '../../lib/spaces/spaces';
 import { assertClose, assertNoTensorLeak } from '../helpers';
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
-import { SearchNetwork, type SupernetConfig } from '../../lib/supernet/network';
-import { torchStateDictShapes } from '../../lib/supernet/names';
+import { SearchNetwork, type SupernetConfig } from '../../lib/problems/darts/supernet/network';
+import { torchStateDictShapes } from '../../lib/problems/darts/supernet/names';
 import { SPACE_NAMES, SPACES, type SpaceName } from '../../lib/spaces/spaces';
 import { assertNoTensorLeak } from '../helpers';
 

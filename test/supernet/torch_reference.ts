@@ -12,7 +12,7 @@ import { Adam, Sgd } from '../../lib/nn/optim';
 import { lossAndGrads } from '../../lib/search/step';
 import { type Batch } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
-import { SearchNetwork } from '../../lib/supernet/network';
+import { SearchNetwork } from '../../lib/problems/darts/supernet/network';
 
 export interface TorchCase {
   config: {

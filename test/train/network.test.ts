@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { createHash } from 'crypto';
 import { tf } from '../../lib/backend';
-import { torchStateDictShapes } from '../../lib/supernet/names';
+import { torchStateDictShapes } from '../../lib/problems/darts/supernet/names';
 import { DARTS_V2 } from '../../lib/spaces/genotype';
 import { EvalNetwork, type EvalForwardOptions, type EvalNetworkConfig } from '../../lib/train/network';
 import { assertNoTensorLeak } from '../helpers';

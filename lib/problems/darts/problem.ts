@@ -1,5 +1,5 @@
 /**
- * The first search problem (lib/search/problem.ts): the DARTS supernet (lib/supernet) over one of
+ * The first search problem (lib/search/problem.ts): the DARTS supernet (lib/problems/darts/supernet) over one of
  * the five cell spaces (S1-S4 and the DARTS space, lib/spaces) on an image data set, as the paper
  * searches (docs/method.md §1-2). The training split (or its first `trainSubset` images) is halved into
  * the weights' and the alphas' data; both halves are augmented alike, Cutout's probability rising
@@ -20,7 +20,7 @@ import { disposeSearchState, initialState } from '../../search/loop';
 import type { EpochPlan, SearchData, SearchProblem } from '../../search/problem';
 import { genotype, softmaxRows } from '../../spaces/genotype';
 import { getSpace } from '../../spaces/spaces';
-import { SearchNetwork } from '../../supernet/network';
+import { SearchNetwork } from './supernet/network';
 
 /** The data of a DARTS search: the two halves, the augmentation of both, and the loop's view of them. */
 export interface DartsData extends SearchData<Batch> {

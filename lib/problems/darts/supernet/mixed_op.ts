@@ -4,13 +4,13 @@
  * as the DARTS code's MixedOp: `_ops.k.<op's names>`, and for a pool `_ops.k.1.*` (its BN; the pool
  * itself is `_ops.k.0`).
  */
-import { tf } from '../backend';
-import { BatchNorm, batchNorm } from '../nn/batchnorm';
-import { weightedSum } from '../nn/lean';
-import { Module, type ForwardContext, type Op } from '../nn/module';
-import { OPS } from '../nn/ops';
-import { Init } from '../nn/random';
-import type { OpName } from '../spaces/primitives';
+import { tf } from '../../../backend';
+import { BatchNorm, batchNorm } from '../../../nn/batchnorm';
+import { weightedSum } from '../../../nn/lean';
+import { Module, type ForwardContext, type Op } from '../../../nn/module';
+import { OPS } from '../../../nn/ops';
+import { Init } from '../../../nn/random';
+import type { OpName } from '../../../spaces/primitives';
 
 /**
  * Row-wise softmax of alphas [E, K] -> mixing weights [E, K]. First-order exact; NOT exact at second

@@ -5,20 +5,20 @@
  * (alpha_normal and alpha_reduce, [14, K] each, 1e-3 N(0, 1)) are kept apart from the weights and
  * shared by all cells of their type. Variable names and order: the DARTS code's `state_dict()`
  * (`stem.0.weight`, `stem.1.*`, `cells.<i>.*`, `classifier.weight`, `classifier.bias`); layouts:
- * lib/supernet/names.ts. Initialisation (lib/nn/random.ts `Init`, seeded by `config.seed`):
+ * lib/problems/darts/supernet/names.ts. Initialisation (lib/nn/random.ts `Init`, seeded by `config.seed`):
  * PyTorch's defaults, kaiming-uniform conv and linear weights, uniform linear bias, BN 1 and 0.
  * With `architecture` the forward is discrete (RS-ws, docs/method.md §4): only a genotype's ops, weight 1.
  */
-import { tf } from '../backend';
-import { BatchNorm, batchNorm } from '../nn/batchnorm';
-import { accuracy, type Batch, crossEntropy } from '../nn/loss';
-import type { PassOptions, SearchModel } from '../nn/model';
-import { conv2d } from '../nn/conv';
-import { countElements, ForwardContext, type ForwardOptions, Module } from '../nn/module';
-import { checkInteger, Init } from '../nn/random';
-import type { Genotype } from '../spaces/genotype';
-import type { SearchSpace } from '../spaces/spaces';
-import { NUM_EDGES, NUM_NODES } from '../spaces/topology';
+import { tf } from '../../../backend';
+import { BatchNorm, batchNorm } from '../../../nn/batchnorm';
+import { accuracy, type Batch, crossEntropy } from '../../../nn/loss';
+import type { PassOptions, SearchModel } from '../../../nn/model';
+import { conv2d } from '../../../nn/conv';
+import { countElements, ForwardContext, type ForwardOptions, Module } from '../../../nn/module';
+import { checkInteger, Init } from '../../../nn/random';
+import type { Genotype } from '../../../spaces/genotype';
+import type { SearchSpace } from '../../../spaces/spaces';
+import { NUM_EDGES, NUM_NODES } from '../../../spaces/topology';
 import { placeArchitecture, SearchCell } from './cell';
 import { mixingWeights } from './mixed_op';
 

@@ -1,4 +1,4 @@
-/** The `supernet` subpath of the package (docs/architecture.md): every export of lib/supernet. */
+/** The DARTS search supernet (docs/method.md §2), part of the `problems/darts` subpath. */
 export * from './cell';
 export * from './mixed_op';
 export * from './names';

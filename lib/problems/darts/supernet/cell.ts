@@ -6,17 +6,17 @@
  * Variable names as the DARTS code's Cell: `preprocess0.*`, `preprocess1.*`, `_ops.<edge>.*`.
  * `applyArchitecture` is the discrete forward of RS-ws (docs/method.md §4): only a genotype's 8 ops.
  */
-import { tf } from '../backend';
-import { ReLUConvBN } from '../nn/conv_ops';
-import { FactorizedReduce } from '../nn/factorized_reduce';
-import { dropPath } from '../nn/drop_path';
-import { concatChannels, sumN } from '../nn/lean';
-import { Module, type ForwardContext, type Op } from '../nn/module';
-import { Init } from '../nn/random';
-import type { GenotypeEntry } from '../spaces/genotype';
-import type { OpName } from '../spaces/primitives';
-import type { SearchSpace } from '../spaces/spaces';
-import { EDGES, edgeStride, NUM_EDGES, NUM_NODES } from '../spaces/topology';
+import { tf } from '../../../backend';
+import { ReLUConvBN } from '../../../nn/conv_ops';
+import { FactorizedReduce } from '../../../nn/factorized_reduce';
+import { dropPath } from '../../../nn/drop_path';
+import { concatChannels, sumN } from '../../../nn/lean';
+import { Module, type ForwardContext, type Op } from '../../../nn/module';
+import { Init } from '../../../nn/random';
+import type { GenotypeEntry } from '../../../spaces/genotype';
+import type { OpName } from '../../../spaces/primitives';
+import type { SearchSpace } from '../../../spaces/spaces';
+import { EDGES, edgeStride, NUM_EDGES, NUM_NODES } from '../../../spaces/topology';
 import { MixedOp } from './mixed_op';
 
 /** The sizes of one cell. */

@@ -15,8 +15,8 @@
  * PyTorch's `num_batches_tracked` (an int64 scalar per BN) has no counterpart here: a converter
  * writes the number of training steps or 0, and ignores it when reading.
  */
-import type { NamedVariable } from '../nn/module';
-import { torchShape } from '../nn/layouts';
+import type { NamedVariable } from '../../../nn/module';
+import { torchShape } from '../../../nn/layouts';
 
 /**
  * {state_dict name: PyTorch shape} of every weight and running statistic of `network` (a
