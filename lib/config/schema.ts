@@ -5,14 +5,7 @@
 import { z } from 'zod';
 import { DATASET_NAMES } from '../data/dataset';
 import { SPACE_NAMES } from '../spaces/spaces';
-
-const num = () => z.number().finite('must be a finite number');
-const posInt = () => num().int('must be a positive integer').positive('must be a positive integer');
-const nonNegInt = () => num().int('must be an integer >= 0').nonnegative('must be an integer >= 0');
-const positive = () => num().positive('must be > 0');
-const nonNeg = () => num().nonnegative('must be >= 0');
-const unit = () => nonNeg().max(1, 'must be in [0, 1]');
-const halfOpenUnit = () => nonNeg().lt(1, 'must be in [0, 1)');
+import { halfOpenUnit, nonNeg, nonNegInt, num, posInt, positive, unit } from './validation';
 
 const WeightOptimizerSchema = z
   .object({

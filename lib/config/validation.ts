@@ -2,7 +2,7 @@
  * Shared by the validated configs (lib/config/search_config.ts, lib/train/train_config.ts): one zod
  * issue as `field: problem, got value`, canonical JSON for ids, and deep freezing of preset objects.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /**
  * How the run store handles a config of type C (lib/runs/store.ts): `check` validates a value (a
@@ -14,6 +14,15 @@ export interface ConfigCodec<C> {
   canonical(config: C): string;
   id(config: C): string;
 }
+
+/** The number fields of the validated configs, each with the message a wrong value gets. */
+export const num = () => z.number().finite('must be a finite number');
+export const posInt = () => num().int('must be a positive integer').positive('must be a positive integer');
+export const nonNegInt = () => num().int('must be an integer >= 0').nonnegative('must be an integer >= 0');
+export const positive = () => num().positive('must be > 0');
+export const nonNeg = () => num().nonnegative('must be >= 0');
+export const unit = () => nonNeg().max(1, 'must be in [0, 1]');
+export const halfOpenUnit = () => nonNeg().lt(1, 'must be in [0, 1)');
 
 /** A value for an error message: its JSON, or 'nothing'. */
 export function showValue(value: unknown): string {

@@ -9,15 +9,8 @@
  */
 import { z } from 'zod';
 import { parsePreset, type PresetName } from '../config/preset';
-import { deepFreeze, describeIssue, showValue } from '../config/validation';
+import { deepFreeze, describeIssue, halfOpenUnit, nonNeg, nonNegInt, posInt, positive, showValue } from '../config/validation';
 import { DATASET_NAMES } from '../data/dataset';
-
-const num = () => z.number().finite('must be a finite number');
-const posInt = () => num().int('must be a positive integer').positive('must be a positive integer');
-const nonNegInt = () => num().int('must be an integer >= 0').nonnegative('must be an integer >= 0');
-const positive = () => num().positive('must be > 0');
-const nonNeg = () => num().nonnegative('must be >= 0');
-const halfOpenUnit = () => nonNeg().lt(1, 'must be in [0, 1)');
 
 /** The evaluation config schema; `TrainConfig` is its output type. */
 export const TrainConfigSchema = z

@@ -19,6 +19,14 @@ describe('the package, imported from a script outside the repository', () => {
   });
   after(() => cleanup?.());
 
+  /** Our TypeScript, strict, on the user's `file` with the given module resolution. */
+  const typecheck = (file: string, resolution: 'node16' | 'node10') => {
+    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
+    const module = resolution === 'node16' ? 'node16' : 'commonjs';
+    const flags = ['--noEmit', '--strict', '--skipLibCheck', '--module', module, '--moduleResolution', resolution];
+    return spawnSync(process.execPath, [tsc, ...flags, '--target', 'es2022', '--lib', 'es2022,dom', file], { cwd: dir, encoding: 'utf8' });
+  };
+
   const check = (out: string) => {
     const r = JSON.parse(out.trim().split('\n').pop() as string);
     assert.ok(['wasm', 'cpu', 'tfjs-node', 'tfjs-node-gpu'].includes(r.backend));
@@ -72,27 +80,8 @@ describe('the package, imported from a script outside the repository', () => {
       import { symmetricEigen } from 'robust-darts-ts/hessian';
       export const top: number = symmetricEigen([[2, 0], [0, 1]]).values[1];`,
     );
-    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    for (const resolution of ['node16', 'node10']) {
-      const t = spawnSync(
-        process.execPath,
-        [
-          tsc,
-          '--noEmit',
-          '--strict',
-          '--skipLibCheck',
-          '--module',
-          resolution === 'node16' ? 'node16' : 'commonjs',
-          '--moduleResolution',
-          resolution,
-          '--target',
-          'es2022',
-          '--lib',
-          'es2022,dom',
-          'sub.ts',
-        ],
-        { cwd: dir, encoding: 'utf8' },
-      );
+    for (const resolution of ['node16', 'node10'] as const) {
+      const t = typecheck('sub.ts', resolution);
       assert.strictEqual(t.status, 0, `${resolution}: ${t.stdout}${t.stderr}`);
     }
   });
@@ -110,26 +99,7 @@ describe('the package, imported from a script outside the repository', () => {
       // @ts-expect-error: not a preset
       export const wrong: PresetName = 'huge';`,
     );
-    const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-    const r = spawnSync(
-      process.execPath,
-      [
-        tsc,
-        '--noEmit',
-        '--strict',
-        '--skipLibCheck',
-        '--module',
-        'node16',
-        '--moduleResolution',
-        'node16',
-        '--target',
-        'es2022',
-        '--lib',
-        'es2022,dom',
-        'user.ts',
-      ],
-      { cwd: dir, encoding: 'utf8' },
-    );
+    const r = typecheck('user.ts', 'node16');
     assert.strictEqual(r.status, 0, r.stdout + r.stderr);
   });
 });
