@@ -25,7 +25,8 @@ import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
 import { listRuns, readRun, readRunIfAny, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
-import { ensureRun } from './problems/darts/run';
+import { PROBLEMS, problemEntry } from './problems/registry';
+import { runSearch } from './search/run';
 import { formatGenotype, parameterFreeShare } from './spaces/genotype';
 import { getSpace } from './spaces/spaces';
 import { BACKENDS, BackendName, initBackend } from './backend';
@@ -161,7 +162,8 @@ program
 
 program
   .command('search')
-  .description('run (or resume, or read back) a DARTS search; prints the genotype and where the run lives')
+  .description('run (or resume, or read back) a search; prints the genotype and where the run lives')
+  .option('--problem <name>', `the search problem: ${Object.keys(PROBLEMS).join(' | ')}`, 'darts')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
   .option('--space <name>', "s1 | s2 | s3 | s4 | darts (default: the preset's)")
   .option('--dataset <name>', "fashion-mnist | cifar10 | cifar100 | svhn (default: the preset's)")
@@ -195,21 +197,22 @@ program
         ? { hessian: { ...fromFile.hessian, ...flags.hessian } }
         : {};
     const overrides = { ...fromFile, ...flags, ...merged } as ConfigOverrides;
-    const config = resolveConfig(
+    const entry = problemEntry(String(o.problem ?? 'darts'));
+    const problem = entry.problem(
       String(o.preset ?? 'quick'),
       overrides,
       typeof o.config === 'string' ? `${o.config} + command line` : 'command line',
     );
+    const config = problem.config;
     const info = await initBackend();
     console.log(
-      `search: ${config.space} on ${config.dataset}, preset ${o.preset}, seed ${config.seed}, ` +
-        `${config.epochs} epochs, ${config.order} order, backend ${info.name}`,
+      `search (${o.problem}): ${problem.label}, preset ${o.preset}, ${config.epochs} epochs, ${config.order} order, backend ${info.name}`,
     );
-    const { status, run } = await ensureRun(config, { root: typeof o.out === 'string' ? o.out : undefined });
+    const { status, run } = await runSearch(problem, { root: typeof o.out === 'string' ? o.out : undefined });
     console.log(`run ${run.runId} (${status}): ${run.dir}`);
-    if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${formatGenotype(run.genotype.genotype)}`);
+    if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${entry.formatGenotype(run.genotype.genotype)}`);
     const last = run.epochs[run.epochs.length - 1];
-    if (last) console.log(`supernet valid accuracy ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
+    if (last) console.log(`valid accuracy of the model ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
   });
 
 program

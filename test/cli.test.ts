@@ -19,6 +19,7 @@ describe('rdarts search', () => {
     ['an unknown preset', ['--preset', 'huge'], /preset="huge" is not a preset/],
     ['a non-integer seed', ['--seed', '1.5'], /--seed must be an integer, got 1\.5/],
     ['an unknown data set', ['--dataset', 'imagenet'], /dataset: must be one of/],
+    ['an unknown problem', ['--problem', 'nb201x'], /unknown problem "nb201x"; known: darts/],
   ] as const) {
     it(`rejects ${what}, naming it, and writes no run directory`, () => {
       const { dir, cleanup } = tempDir();

@@ -4,38 +4,13 @@
  * checkpoints, curvature tracking, DARTS-ES and DARTS-ADA.
  */
 import * as assert from 'assert';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { resolveConfig } from '../../lib/config/search_config';
-import { readRun } from '../../lib/runs/store';
+import { readRun, runDirFor } from '../../lib/runs/store';
 import { runSearch } from '../../lib/search/run';
-import { withTempDir } from '../helpers';
-import { TOY_CODEC, TOY_OPS, type ToyConfig, toyProblem } from './toy_problem';
-
-function toyConfig(overrides: Record<string, unknown> = {}): ToyConfig {
-  const { seed, epochs, batchSize, order, weightOptimizer, alphaOptimizer, regularization, hessian, earlyStop, controller, report } =
-    resolveConfig('smoke', {
-      epochs: 6,
-      batchSize: 16,
-      alphaOptimizer: { lr: 0.05 },
-      hessian: { evalEvery: 2, maxProducts: 6 },
-      ...overrides,
-    });
-  return {
-    seed,
-    epochs,
-    batchSize,
-    order,
-    weightOptimizer,
-    alphaOptimizer,
-    regularization,
-    hessian,
-    earlyStop,
-    controller,
-    report,
-    toy: { examples: 128, dim: 3 },
-  };
-}
+import { repoRoot, withTempDir } from '../helpers';
+import { TOY_CODEC, TOY_OPS, toyConfig, toyProblem } from './toy_problem';
 
 // The original code's debug series (as test/search/controller.test.ts): fires at epoch 20, stop epoch 8.
 const debugSeries = (epoch: number, rollbacks: number) => (epoch >= 8 && rollbacks === 0 ? 2.0 : 0.1);
@@ -106,5 +81,31 @@ describe('the toy search problem through the generic search code', function () {
       assert.ok(run.epochs.slice(9).every((r) => r.regularization?.l2 === 3e-4 * 10));
       // The epoch after the rollback differs from the discarded one: the weights decay harder.
       assert.notDeepStrictEqual(run.epochs[9].alphas, d.discarded?.[0].alphas);
+    }));
+
+  it('survives a process killed in the middle of a search (SIGKILL), resuming to the same records', async () =>
+    withTempDir(async (root) => {
+      const config = toyConfig({ epochs: 120 });
+      const killed = path.join(root, 'killed');
+      const dir = runDirFor(config, killed, TOY_CODEC);
+      const script = `const { initBackend } = require(${JSON.stringify(path.join(repoRoot, 'lib/backend'))});
+        const { runSearch } = require(${JSON.stringify(path.join(repoRoot, 'lib/search/run'))});
+        const { toyConfig, toyProblem } = require(${JSON.stringify(path.join(__dirname, 'toy_problem'))});
+        initBackend().then(() => runSearch(toyProblem(toyConfig({ epochs: 120 })), { root: ${JSON.stringify(killed)}, progress: 'off' }));`;
+      const child = spawn(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: repoRoot, stdio: 'ignore' });
+      const epochsFile = path.join(dir, 'epochs.jsonl');
+      const deadline = Date.now() + 60_000;
+      while (!(fs.existsSync(epochsFile) && fs.readFileSync(epochsFile, 'utf8').split('\n').length > 3) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const stored = fs.readFileSync(epochsFile, 'utf8').trim().split('\n').length;
+      assert.ok(stored >= 3 && stored < 120, `killed after ${stored} epochs`);
+      const resumed = await runSearch(toyProblem(config), { root: killed, progress: 'off' });
+      assert.strictEqual(resumed.status, 'resumed');
+      const whole = await runSearch(toyProblem(config), { root: path.join(root, 'whole'), progress: 'off' });
+      const epochs = (d: string) => fs.readFileSync(path.join(d, 'epochs.jsonl'), 'utf8');
+      assert.strictEqual(epochs(resumed.run.dir), epochs(whole.run.dir));
     }));
 });

@@ -9,7 +9,7 @@
  */
 import { createHash } from 'crypto';
 import { tf } from '../../lib/backend';
-import type { LoopConfig } from '../../lib/config/search_config';
+import { type LoopConfig, resolveConfig } from '../../lib/config/search_config';
 import { canonicalJson, type ConfigCodec } from '../../lib/config/validation';
 import { mixSeed, permutation, Rng, sampleWithoutReplacement } from '../../lib/nn/random';
 import type { PassOptions, SearchModel } from '../../lib/nn/model';
@@ -144,5 +144,31 @@ export function toyProblem(config: ToyConfig): SearchProblem<ToyBatch, ToyArchit
       const genotype = Object.fromEntries(Object.entries(alphas).map(([edge, a]) => [edge, TOY_OPS[a.indexOf(Math.max(...a))]]));
       return { alphas, genotype };
     },
+  };
+}
+
+/** A toy config: the smoke preset's loop settings (6 epochs, batch 16, alphas' lr 0.05), 128 examples of 3 features. */
+export function toyConfig(overrides: Record<string, unknown> = {}): ToyConfig {
+  const { seed, epochs, batchSize, order, weightOptimizer, alphaOptimizer, regularization, hessian, earlyStop, controller, report } =
+    resolveConfig('smoke', {
+      epochs: 6,
+      batchSize: 16,
+      alphaOptimizer: { lr: 0.05 },
+      hessian: { evalEvery: 2, maxProducts: 6 },
+      ...overrides,
+    });
+  return {
+    seed,
+    epochs,
+    batchSize,
+    order,
+    weightOptimizer,
+    alphaOptimizer,
+    regularization,
+    hessian,
+    earlyStop,
+    controller,
+    report,
+    toy: { examples: 128, dim: 3 },
   };
 }

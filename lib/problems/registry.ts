@@ -1,0 +1,35 @@
+/**
+ * The search problems the CLI can run (`rdarts search --problem NAME`), each made from a preset and
+ * overrides. A problem added under lib/problems registers here; everything it then needs (the
+ * runner, store, checkpoints, curvature, DARTS-ES/ADA) is generic (lib/search/problem.ts).
+ */
+import { type ConfigOverrides, type LoopConfig, resolveConfig } from '../config/search_config';
+import type { ArchitectureRecord } from '../runs/records';
+import type { SearchProblem } from '../search/problem';
+import { formatGenotype, type Genotype } from '../spaces/genotype';
+import { dartsProblem } from './darts/problem';
+
+/** A problem the CLI can run. */
+export interface ProblemEntry {
+  readonly description: string;
+  /** The problem of `preset` with `overrides` (validated; errors name `source` and the field). */
+  problem(preset: string, overrides: ConfigOverrides, source: string): SearchProblem<unknown, ArchitectureRecord, LoopConfig>;
+  /** A genotype of the problem in one line. */
+  formatGenotype(genotype: object): string;
+}
+
+export const PROBLEMS: Readonly<Record<string, ProblemEntry>> = Object.freeze({
+  darts: {
+    description: 'the DARTS supernet over S1-S4 or the DARTS space, on an image data set (docs/method.md §1-2)',
+    problem: (preset, overrides, source) =>
+      dartsProblem(resolveConfig(preset, overrides, source)) as SearchProblem<unknown, ArchitectureRecord, LoopConfig>,
+    formatGenotype: (genotype) => formatGenotype(genotype as Genotype),
+  },
+});
+
+/** The registered problem `name`; an unknown name throws, listing the known ones. */
+export function problemEntry(name: string): ProblemEntry {
+  const entry = Object.hasOwn(PROBLEMS, name) ? PROBLEMS[name] : undefined;
+  if (!entry) throw new Error(`unknown problem ${JSON.stringify(name)}; known: ${Object.keys(PROBLEMS).join(', ')}`);
+  return entry;
+}
