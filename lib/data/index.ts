@@ -8,6 +8,7 @@ export * from './files';
 export * from './fingerprint';
 export * from './idx';
 export * from './mat';
+export * from './nb201_table';
 export * from './registry';
 export * from './svhn';
 export * from './tar';
