@@ -426,7 +426,7 @@ program
   .command('report')
   .description(
     'write results/REPORT.md from the tables, closing sentences and figures the notebooks wrote at the preset, ' +
-      'and the compute from the run records (lib/analysis/report.ts)',
+      'and the compute from the run records (lib/report/report.ts)',
   )
   .option('--preset <name>', 'smoke | quick | mini | paper', 'mini')
   .action((o: { preset: string }) => {

@@ -13,6 +13,7 @@ export { softwareVersions } from './versions';
 // Search configs and presets (docs/method.md §1, §3, §4).
 export { checkConfig, ConfigError, resolveConfig } from './config/search_config';
 export type { ConfigOverrides, LoopConfig, SearchConfig } from './config/search_config';
+export type { ConfigCodec } from './config/validation';
 export { presetFromEnv, PRESETS } from './config/preset';
 export type { PresetName } from './config/preset';
 export { SEARCH_PRESETS } from './config/presets';

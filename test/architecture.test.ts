@@ -27,17 +27,28 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The relative imports (and re-exports) of a file, resolved to files under lib/. */
+/** The relative imports, re-exports and require() calls of a file, resolved to files under lib/ (a folder to its index.ts). */
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:import|export)[^;]*?from '(\.[^']+)'/gs)].map((m) => path.resolve(path.dirname(file), m[1]) + '.ts');
+  const specs = [
+    ...[...text.matchAll(/(?:import|export)[^;]*?from '(\.[^']+)'/gs)].map((m) => m[1]),
+    ...[...text.matchAll(/require\(['`](\.[^'`$]+)['`]\)/g)].map((m) => m[1]),
+  ];
+  return specs
+    .map((spec) => path.resolve(path.dirname(file), spec))
+    .filter((target) => !target.endsWith('.json') && !path.relative(LIB, target).startsWith('..'))
+    .map((target) => (fs.existsSync(target) && fs.statSync(target).isDirectory() ? path.join(target, 'index.ts') : target + '.ts'));
 }
 
-/** The unit a file belongs to: its top folder under lib/ (problems/<name> for problems), or itself at the root. */
+/** The unit a file belongs to: its top folder under lib/, or itself at the root. */
 function unitOf(file: string): string {
+  return path.relative(LIB, file).split(path.sep)[0];
+}
+
+/** The problem a file under lib/problems/<name>/ belongs to, else undefined. */
+function problemOf(file: string): string | undefined {
   const parts = path.relative(LIB, file).split(path.sep);
-  if (parts.length === 1) return parts[0];
-  return parts[0] === 'problems' ? 'problems' : parts[0];
+  return parts[0] === 'problems' && parts.length > 2 ? parts[1] : undefined;
 }
 
 describe('the layers of lib/ (docs/architecture.md)', () => {
@@ -61,6 +72,15 @@ describe('the layers of lib/ (docs/architecture.md)', () => {
         if (b >= a) wrong.push(`${path.relative(ROOT, file)} (layer ${a}) imports ${path.relative(ROOT, target)} (layer ${b})`);
       }
     }
+    assert.deepStrictEqual(wrong, []);
+  });
+
+  it('a problem does not import another problem (lib/problems/<name>/)', () => {
+    const wrong = files.flatMap((file) =>
+      importsOf(file)
+        .filter((t) => problemOf(file) && problemOf(t) && problemOf(t) !== problemOf(file))
+        .map((t) => `${path.relative(ROOT, file)} imports ${path.relative(ROOT, t)}`),
+    );
     assert.deepStrictEqual(wrong, []);
   });
 

@@ -9,7 +9,7 @@
  * convolutions in cool colours and solid; the concat edges into c_{k} are thin and grey. An edge
  * that would cross a node is bent around it; labels slide along their edge to avoid each other.
  *
- * In a notebook: `show(cellSvg(g, 'normal'), formatGenotype(g))` (lib/analysis/display.ts).
+ * In a notebook: `show(cellSvg(g, 'normal'), formatGenotype(g))` (lib/io/display.ts).
  */
 import { formatGenotype, type Genotype, type GenotypeEntry } from '../spaces/genotype';
 import { isParameterFree, PRIMITIVES, type OpName } from '../spaces/primitives';

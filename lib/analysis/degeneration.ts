@@ -7,7 +7,7 @@
  * - the curvature rose: the mean dominant eigenvalue over the last fifth of the measurements is more
  *   than 1.3 times the mean over the first fifth (at least one measurement each: at mini, 5 of the
  *   26, epochs 0-8 against 40-49). 1.3 is the factor of the original code's DARTS-ES rule (docs/method.md
- *   4), which also compares local averages. Each measurement is on one batch of alphas and swings
+ *   §4), which also compares local averages. Each measurement is on one batch of alphas and swings
  *   by up to 2x from one to the next, so end points alone let one noisy batch decide (at mini S4's
  *   first value, 0.034, was a third of the next ones).
  * The drift of the alphas is reported too: the MixedOp weight on parameter-free ops in the normal

@@ -6,6 +6,7 @@ export * from './degeneration';
 export * from './early_stop_tables';
 export * from './edge_weights';
 export * from './failure';
+export * from './figure_html';
 export * from './figures';
 export * from './label_placement';
 export * from './labels';

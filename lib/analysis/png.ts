@@ -16,13 +16,7 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { writeFileAtomic } from '../io/atomic';
-
-/** A plotly figure: traces, layout, config (plain JSON). */
-export interface Figure {
-  readonly data: readonly object[];
-  readonly layout?: object;
-  readonly config?: object;
-}
+import { type Figure, figureHtml } from './figure_html';
 
 /** Size of the image: `width` x `height` CSS pixels, drawn at `scale` device pixels per CSS pixel. */
 export interface PngOptions {
@@ -253,10 +247,6 @@ export function figurePng(fig: Figure, options: PngOptions = {}): Buffer {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-png-'));
   try {
     const file = path.join(dir, 'figure.html');
-    // Required here, not imported: figures.ts imports this module (saveFigure), and tslab's loader
-    // cannot follow a cycle of imports at load time.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { figureHtml } = require('./figures') as typeof import('./figures');
     fs.writeFileSync(file, figureHtml(fig, 'figure'));
     return renderPng(file, fig, options);
   } finally {

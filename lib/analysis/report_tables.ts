@@ -2,8 +2,9 @@
  * The seam between the notebooks and the report: the name of every table a notebook writes
  * (`saveTable(t, TABLES.l2Grid)`), the row type each holds, the method labels the rows carry, and
  * the labels of the correlation's groups. The notebooks, the report and its claims
- * (lib/report/claims.ts) use these, so a renamed table, column or label fails to compile instead of
- * turning a verdict into "not measured yet".
+ * (lib/report/claims.ts) use these, so a renamed table or label, or a column the claims read that
+ * the row type lacks, fails to compile instead of turning a verdict into "not measured yet". (The
+ * CSV itself is read back untyped and cast: its columns come from the builders' rows.)
  */
 import type { SeedSpreadRow } from '../measurements/seed_spread';
 import type { CorrelationRow, CurvatureErrorRow, DiscretisationRow } from './curvature_vs_error';

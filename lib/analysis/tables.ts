@@ -48,7 +48,7 @@ export function saveTable(table: ColumnTable, name: string, dir = path.join(outp
 
 /**
  * Writes a notebook's closing sentences as `<dir>/<name>.md`, one bullet each (dir as saveTable's),
- * for the report (lib/analysis/report.ts) to quote; returns the file.
+ * for the report (lib/report/report.ts) to quote; returns the file.
  */
 export function saveFindings(lines: readonly string[], name: string, dir = path.join(outputsDir(), 'tables')): string {
   checkFileStem(name, 'saveFindings');

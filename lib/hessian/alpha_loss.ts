@@ -29,24 +29,6 @@ export function flatAlphas(model: Pick<SearchModel<unknown>, 'alphaParams'>): Fl
   return out;
 }
 
-/** One entry per flattened alpha index: the alpha's name and its position in its variable (row-major). */
-export function alphaIndex(model: Pick<SearchModel<unknown>, 'alphaParams'>): { name: string; index: number[] }[] {
-  const out: { name: string; index: number[] }[] = [];
-  for (const [name, a] of model.alphaParams) {
-    const shape = a.shape;
-    for (let i = 0; i < a.size; i++) {
-      let rest = i;
-      const index = new Array<number>(shape.length);
-      for (let d = shape.length - 1; d >= 0; d--) {
-        index[d] = rest % shape[d];
-        rest = Math.floor(rest / shape[d]);
-      }
-      out.push({ name, index });
-    }
-  }
-  return out;
-}
-
 export interface AlphaLossOptions {
   /** Seed of every random draw in the forward pass (noise op, drop path), frozen across calls. */
   readonly seed: number;

@@ -5,7 +5,7 @@
  * recorded point: x -> mask * x and x -> x[argmax]. Near that point this is the same function
  * (exactly, until a unit crosses its kink) but smooth, and its derivatives are the ones that
  * automatic differentiation gives (which takes relu''(x) = 0): what the paper's Hessian is (docs/method.md
- * 3). lib/hessian differences gradients of the replayed function, which removes the noise that
+ * §3). lib/hessian differences gradients of the replayed function, which removes the noise that
  * units crossing their kink would add to the differences (each crossing is a jump in the gradient).
  * The masks are kept as bool / int32 tensors that this object owns: call `dispose()`.
  */

@@ -102,7 +102,7 @@ export const SEED_KEYS = Object.freeze({
   rsWsArchitecture: 3,
   /** Random search: the sampled genotypes (lib/baselines/random_search.ts). */
   randomSearch: -7,
-  /** Drop path of the discretisation measurement (lib/analysis/curvature_vs_error.ts). */
+  /** Drop path of the discretisation measurement (lib/measurements/discretisation.ts). */
   discretisationDropPath: -8,
 });
 

@@ -184,7 +184,7 @@ export function methodsVerdict(preset: PresetName, records: string = resultsDir(
 }
 
 /**
- * The paper's claims beside ours, with verdicts (lib/analysis/claims.ts) from the tables under
+ * The paper's claims beside ours, with verdicts (lib/report/claims.ts) from the tables under
  * `<outputs>/tables`, then the rule behind each verdict.
  */
 export function claimsSection(outputs: string, preset: PresetName, beforeFix = false): string {

@@ -77,9 +77,8 @@ export function decodeHeader(metadata: Record<string, string>, key: string, sour
   if (layout !== CHECKPOINT_LAYOUT) {
     throw fail(`layout flag rdarts.layout is ${JSON.stringify(layout)}; this code reads "${CHECKPOINT_LAYOUT}" (PyTorch layouts)`);
   }
-  const supernet = key;
   const written = metadata['rdarts.supernet'];
-  if (written !== undefined && written !== supernet) throw fail(`it holds a supernet ${written}; this network is ${supernet}`);
+  if (written !== undefined && written !== key) throw fail(`it holds a supernet ${written}; this network is ${key}`);
   const num = (key: string): number => {
     const text = metadata[key];
     const value = text === undefined || text.trim() === '' ? NaN : Number(text);
@@ -103,5 +102,5 @@ export function decodeHeader(metadata: Record<string, string>, key: string, sour
     }
     meta[key.slice(5)] = checkMeta(key.slice(5), value);
   }
-  return { supernet, sgd, adam, adamSteps, meta };
+  return { supernet: key, sgd, adam, adamSteps, meta };
 }

@@ -6,7 +6,7 @@
 import type { CurvatureRecord } from '../hessian/track';
 import type { Genotype } from '../spaces/genotype';
 
-/** Loss and accuracy of the supernet over a pass. */
+/** Loss and metric (for DARTS: accuracy) of the model over a pass. */
 export interface LossAccuracy {
   readonly loss: number;
   readonly accuracy: number;

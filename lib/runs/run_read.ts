@@ -56,6 +56,11 @@ export interface StoredRun<C = SearchConfig, A extends ArchitectureRecord = Dart
 
 /** The configs the store handles: any JSON object with its codec (lib/config/validation.ts); `epochs`, where present, bounds the records. */
 type Config = object;
+/**
+ * The DARTS search config's codec, the default of the functions whose overloads allow leaving the
+ * codec out only for a SearchConfig (the implementation signatures are generic).
+ */
+export const dartsCodec = <C extends Config>() => SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>;
 
 /** `<resultsDir()>/runs`. */
 export function runsRoot(): string {
@@ -63,11 +68,9 @@ export function runsRoot(): string {
 }
 
 /** The directory of the run of `config`: `<root>/<run id>` (`codec.id`, the DARTS config's runId by default). */
-export function runDirFor<C extends Config = SearchConfig>(
-  config: C,
-  root: string = runsRoot(),
-  codec: ConfigCodec<C> = SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>,
-): string {
+export function runDirFor(config: SearchConfig, root?: string): string;
+export function runDirFor<C extends Config>(config: C, root: string | undefined, codec: ConfigCodec<C>): string;
+export function runDirFor<C extends Config>(config: C, root: string = runsRoot(), codec: ConfigCodec<C> = dartsCodec<C>()): string {
   return path.join(root, codec.id(config));
 }
 
@@ -86,10 +89,9 @@ function readJson(file: string): unknown {
 }
 
 /** Reads and validates `<dir>/config.json` (`codec.check`, and its runId against the config). */
-export function readRunConfig<C extends Config = SearchConfig>(
-  dir: string,
-  codec: ConfigCodec<C> = SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>,
-): RunConfigFile<C> {
+export function readRunConfig(dir: string): RunConfigFile;
+export function readRunConfig<C extends Config>(dir: string, codec: ConfigCodec<C>): RunConfigFile<C>;
+export function readRunConfig<C extends Config>(dir: string, codec: ConfigCodec<C> = dartsCodec<C>()): RunConfigFile<C> {
   if (!fs.existsSync(dir)) throw new Error(`run store: run directory ${dir} does not exist`);
   const file = path.join(dir, RUN_FILES.config);
   const raw = readJson(file);
@@ -216,9 +218,11 @@ export function readRunIfAny(dir: string): StoredRun | undefined {
 }
 
 /** Reads the run in `dir` and validates it (its config with `codec`); a missing directory throws, naming it. */
-export function readRun<C extends Config = SearchConfig, A extends ArchitectureRecord = DartsArchitectureRecord>(
+export function readRun(dir: string): StoredRun;
+export function readRun<C extends Config, A extends ArchitectureRecord>(dir: string, codec: ConfigCodec<C>): StoredRun<C, A>;
+export function readRun<C extends Config, A extends ArchitectureRecord>(
   dir: string,
-  codec: ConfigCodec<C> = SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>,
+  codec: ConfigCodec<C> = dartsCodec<C>(),
 ): StoredRun<C, A> {
   const configFile = readRunConfig(dir, codec);
   const epochs = readEpochs<A>(dir);

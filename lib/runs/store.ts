@@ -32,7 +32,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo } from '../backend';
-import { SEARCH_CONFIG_CODEC, type SearchConfig } from '../config/search_config';
+import type { SearchConfig } from '../config/search_config';
 import type { ConfigCodec } from '../config/validation';
 import type { ArchitectureRecord, ControllerDecision, EpochRecord } from './records';
 import { softwareVersions } from '../versions';
@@ -42,6 +42,7 @@ import {
   checkpointEpochs,
   checkpointFile,
   type CheckpointRef,
+  dartsCodec,
   latestCheckpoint,
   readDecisions,
   readEpochs,
@@ -70,18 +71,15 @@ export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './run_
 
 /** The configs the store handles: any JSON object, through its codec (the DARTS search config's by default). */
 type Config = object;
-const dartsCodec = <C extends Config>() => SEARCH_CONFIG_CODEC as unknown as ConfigCodec<C>;
 
 /**
  * Creates the run directory of `config` under `root` with its config.json and returns the
  * directory. An existing run of the same config (by `codec.canonical`, so `report` may differ) is
  * returned unchanged; one whose config.json holds another config throws, naming the directory.
  */
-export function createRun<C extends Config = SearchConfig>(
-  config: C,
-  root: string = runsRoot(),
-  codec: ConfigCodec<C> = dartsCodec<C>(),
-): string {
+export function createRun(config: SearchConfig, root?: string): string;
+export function createRun<C extends Config>(config: C, root: string | undefined, codec: ConfigCodec<C>): string;
+export function createRun<C extends Config>(config: C, root: string = runsRoot(), codec: ConfigCodec<C> = dartsCodec<C>()): string {
   const checked = codec.check(config, 'createRun');
   const dir = runDirFor(checked, root, codec);
   if (fs.existsSync(path.join(dir, RUN_FILES.config))) {
@@ -182,6 +180,13 @@ export function markDone(dir: string, genotype: object, epoch: number, seconds: 
   writeFileAtomic(path.join(dir, RUN_FILES.done), JSON.stringify({ finishedAt: new Date().toISOString(), seconds }) + '\n');
 }
 
+/** The runId written in `<dir>/config.json`, whatever the problem (not validated: the owner wrote it). */
+function storedRunId(dir: string): string {
+  const raw = JSON.parse(fs.readFileSync(path.join(dir, RUN_FILES.config), 'utf8')) as { runId?: unknown };
+  if (typeof raw.runId !== 'string') throw new Error(`run store: ${path.join(dir, RUN_FILES.config)} has no runId`);
+  return raw.runId;
+}
+
 /**
  * Saves the search state after `epoch` as its checkpoint, with meta { ...state.meta, epoch, runId };
  * returns the file. Call before appendEpoch of the same epoch.
@@ -190,7 +195,7 @@ export function saveEpochCheckpoint(
   dir: string,
   epoch: number,
   state: SearchState<CheckpointModel>,
-  runId: string = readRunConfig(dir).runId,
+  runId: string = storedRunId(dir),
 ): string {
   const file = checkpointFile(dir, epoch);
   saveCheckpoint(file, { ...state, meta: { ...state.meta, epoch, runId } });

@@ -47,7 +47,7 @@ export interface SearchProblem<B, A extends ArchitectureRecord, C extends LoopCo
   readonly config: C;
   /** How the run store validates a stored config and names the run. */
   readonly codec: ConfigCodec<C>;
-  /** A few words for messages, e.g. "s3 on cifar10, seed 1". */
+  /** A few words for messages, e.g. "s3, seed 1" (DARTS). */
   readonly label: string;
   /** Loads (and checks) the data; called before anything of a run is written, so a bad file changes nothing. */
   loadData(): SearchData<B>;

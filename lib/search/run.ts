@@ -100,7 +100,8 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
   reconcileRollback(dir);
   const { startEpoch, checkpoint } = prepareResume(dir);
   const status = startEpoch > 0 ? 'resumed' : 'started';
-  const runId = codec.id(config);
+  // The id the directory was created under (config.json's), as the checkpoint's meta records it.
+  const runId = path.basename(dir);
   const state = initialState(problem, data);
   const progress = makeProgress(options.progress ?? config.report.progress, config.epochs, config.report.logEvery);
   const rule = controllerRule(config);

@@ -55,6 +55,7 @@ const ROOT_API = [
   // types
   'ArchitectureRecord',
   'BackendInfo',
+  'ConfigCodec',
   'ConfigOverrides',
   'ControllerDecision',
   'CurvatureRecord',

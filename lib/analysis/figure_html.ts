@@ -1,0 +1,52 @@
+/**
+ * A plotly figure as a standalone HTML page, offline: plotly.js inlined from `plotly.js-dist` in
+ * node_modules, never from a CDN. ./figures.ts saves and shows these pages; ./png.ts renders them.
+ */
+import * as fs from 'fs';
+
+let plotlySource: string | undefined;
+
+/** The plotly.js bundle from node_modules (read once, ~10 MB). */
+export function plotlyJs(): string {
+  plotlySource ??= fs.readFileSync(require.resolve('plotly.js-dist/plotly.js'), 'utf8');
+  return plotlySource;
+}
+
+/** The version of the bundled plotly.js. */
+export function plotlyVersion(): string {
+  // A JSON file read at run time, so that dist/ does not copy package.json files.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('plotly.js-dist/package.json') as { version: string }).version;
+}
+
+// `</script>` inside JSON would end the script element early.
+function scriptSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+let figureCounter = 0;
+
+/** A `<div>` and the script that draws `fig` into it with the page's `window.Plotly`. */
+export function figureDiv(fig: Figure, id = `rdarts-fig-${process.pid}-${figureCounter++}`): string {
+  const spec = scriptSafeJson({ data: fig.data, layout: fig.layout ?? {}, config: { responsive: true, ...fig.config } });
+  return (
+    `<div id="${id}" style="width:100%;min-height:420px"></div>\n` +
+    `<script>(function(){var s=${spec};window.Plotly.newPlot(${JSON.stringify(id)},s.data,s.layout,s.config);})();</script>`
+  );
+}
+
+/** A standalone HTML page showing `fig`, with plotly.js inlined (works offline). */
+export function figureHtml(fig: Figure, title = 'figure'): string {
+  const escaped = title.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string);
+  return (
+    `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escaped}</title>\n` +
+    `<script>${plotlyJs().replace(/<\/script/gi, '<\\/script')}</script></head>\n<body>\n${figureDiv(fig)}\n</body></html>\n`
+  );
+}
+
+/** A plotly figure: traces, layout, config (plain JSON). */
+export interface Figure {
+  readonly data: readonly object[];
+  readonly layout?: object;
+  readonly config?: object;
+}
