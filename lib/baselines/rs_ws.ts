@@ -324,10 +324,11 @@ export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOption
   const dir = baselineDir(config, RS_WS_METHOD, { ...parameters }, options.root);
   return ensureJob({
     dir,
-    label: `RS-ws baseline in ${dir}`,
+    read: (d) => readBaselineResult<RsWsResult>(d),
+    finished: (result, d) => (result ? stored(d, 'finished') : undefined),
+    label: () => `RS-ws baseline in ${dir}`,
     hint: 'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again',
     lockLabel: 'RS-ws baseline',
-    finished: (d) => (readBaselineResult(d) ? stored(d, 'finished') : undefined),
     prepare: () => searchData(config, options.train),
     create: () => createBaseline(config, RS_WS_METHOD, { ...parameters }, options.root),
     resume: (data, d) => continueRsWs(config, options, parameters, data, d),

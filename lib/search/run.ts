@@ -75,13 +75,11 @@ export async function runSearch<B, A extends ArchitectureRecord, C extends LoopC
   // The job protocol (lib/runs/job.ts): finished? may compute? data, config.json and lock; finished meanwhile? resume.
   return ensureJob({
     dir,
-    label: `search run ${path.basename(dir)} (${problem.label})`,
+    read: (d) => (fs.existsSync(d) ? readRun<C, A>(d, codec) : undefined),
+    finished: (run) => (run?.done ? { status: 'finished' as const, run } : undefined),
+    label: () => `search run ${path.basename(dir)} (${problem.label})`,
     hint: 'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
     lockLabel: `search run ${path.basename(dir)}`,
-    finished: (d) => {
-      const run = fs.existsSync(d) ? readRun<C, A>(d, codec) : undefined;
-      return run?.done ? { status: 'finished' as const, run } : undefined;
-    },
     prepare: () => problem.loadData(),
     create: () => createRun(config, options.root, codec),
     resume: (data, d) => continueRun(problem, options, data, d),

@@ -462,28 +462,24 @@ export async function ensureEvaluation(
   const g = plainGenotype(genotype);
   const id = evalId(g, checked);
   const dir = options.dir ?? evalDirFor(g, checked, options.root);
-  // The stored evaluation of `d`, checked to be this one.
-  const readOwn = (d: string) => {
-    const stored = readEvaluationIfAny(d);
-    if (stored && stored.evalId !== id) throw new Error(`ensureEvaluation: ${d} holds evaluation ${stored.evalId}, not ${id}`);
-    return stored;
-  };
-  const stored = readOwn(dir);
   // The job protocol (lib/runs/job.ts): finished? may compute? data and lock; finished meanwhile? resume.
   return ensureJob({
     dir,
-    label: `evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
+    // The stored evaluation of `d`, checked to be this one.
+    read: (d) => {
+      const stored = readEvaluationIfAny(d);
+      if (stored && stored.evalId !== id) throw new Error(`ensureEvaluation: ${d} holds evaluation ${stored.evalId}, not ${id}`);
+      return stored;
+    },
+    finished: (stored) => (stored?.done ? { status: 'finished' as const, evaluation: stored } : undefined),
+    label: (stored) => `evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
     hint: 'compute it with `rdarts experiment --preset P --evaluate` (the planned evaluations) or `rdarts evaluate`, then call again',
     lockLabel: `evaluation ${id}`,
-    finished: (d) => {
-      const current = readOwn(d);
-      return current?.done ? { status: 'finished' as const, evaluation: current } : undefined;
-    },
     prepare: () => evaluationData(checked, options.data),
-    resume: async (data, d) => {
+    resume: async (data, d, stored) => {
       const state = createEvalState(g, checked, data);
       try {
-        return await continueEvaluation(d, id, g, checked, data, state, readOwn(d), options);
+        return await continueEvaluation(d, id, g, checked, data, state, stored, options);
       } finally {
         disposeEvalState(state);
       }

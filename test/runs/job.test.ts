@@ -7,17 +7,29 @@ import { ensureJob, type Job } from '../../lib/runs/job';
 import { LOCK_FILE } from '../../lib/runs/lock';
 import { withTempDir } from '../helpers';
 
-/** A job whose steps are logged; `done` says what `finished` answers at each call. */
-function job(dir: string, done: (call: number) => string | undefined, log: string[], prepare = () => 'data'): Job<string, string> {
+/**
+ * A job whose steps are logged; `done` says what the directory holds at each read (a finished
+ * result, or undefined), and `finished` answers with it.
+ */
+function job(
+  dir: string,
+  done: (call: number) => string | undefined,
+  log: string[],
+  prepare = () => 'data',
+): Job<string, string, string | undefined> {
   let calls = 0;
   return {
     dir,
-    label: 'test job',
-    hint: 'run it elsewhere',
-    finished: () => {
-      log.push('finished');
+    read: () => {
+      log.push('read');
       return done(calls++);
     },
+    finished: (stored) => {
+      log.push('finished');
+      return stored;
+    },
+    label: () => 'test job',
+    hint: 'run it elsewhere',
     prepare: () => {
       log.push('prepare');
       return prepare();
@@ -27,8 +39,8 @@ function job(dir: string, done: (call: number) => string | undefined, log: strin
       fs.mkdirSync(dir, { recursive: true });
       return dir;
     },
-    resume: async (data, d) => {
-      log.push(`resume ${data} locked=${fs.existsSync(path.join(d, LOCK_FILE))}`);
+    resume: async (data, d, stored) => {
+      log.push(`resume ${data} locked=${fs.existsSync(path.join(d, LOCK_FILE))} stored=${stored}`);
       return 'computed';
     },
   };
@@ -39,7 +51,7 @@ describe('ensureJob: the protocol of every resumable job', () => {
     withTempDir(async (root) => {
       const log: string[] = [];
       assert.strictEqual(await ensureJob(job(path.join(root, 'j'), () => 'stored', log)), 'stored');
-      assert.deepStrictEqual(log, ['finished']);
+      assert.deepStrictEqual(log, ['read', 'finished']);
     }));
 
   it('loads the data, creates the directory, locks it, checks again, then resumes under the lock and releases it', () =>
@@ -47,7 +59,15 @@ describe('ensureJob: the protocol of every resumable job', () => {
       const log: string[] = [];
       const dir = path.join(root, 'j');
       assert.strictEqual(await ensureJob(job(dir, () => undefined, log)), 'computed');
-      assert.deepStrictEqual(log, ['finished', 'prepare', 'create', 'finished', 'resume data locked=true']);
+      assert.deepStrictEqual(log, [
+        'read',
+        'finished',
+        'prepare',
+        'create',
+        'read',
+        'finished',
+        'resume data locked=true stored=undefined',
+      ]);
       assert.ok(!fs.existsSync(path.join(dir, LOCK_FILE)), 'the lock is released');
     }));
 
@@ -55,7 +75,7 @@ describe('ensureJob: the protocol of every resumable job', () => {
     withTempDir(async (root) => {
       const log: string[] = [];
       assert.strictEqual(await ensureJob(job(path.join(root, 'j'), (call) => (call === 0 ? undefined : 'theirs'), log)), 'theirs');
-      assert.deepStrictEqual(log, ['finished', 'prepare', 'create', 'finished']);
+      assert.deepStrictEqual(log, ['read', 'finished', 'prepare', 'create', 'read', 'finished']);
     }));
 
   it('in read-only mode refuses before loading anything, naming the job and how to compute it', () =>
@@ -69,7 +89,7 @@ describe('ensureJob: the protocol of every resumable job', () => {
         if (before === undefined) delete process.env[NO_COMPUTE_ENV];
         else process.env[NO_COMPUTE_ENV] = before;
       }
-      assert.deepStrictEqual(log, ['finished']);
+      assert.deepStrictEqual(log, ['read', 'finished']);
     }));
 
   it('a failing data load writes nothing', () =>
@@ -80,7 +100,7 @@ describe('ensureJob: the protocol of every resumable job', () => {
         throw new Error('corrupt data file');
       };
       await assert.rejects(ensureJob(job(dir, () => undefined, log, failing)), /corrupt data file/);
-      assert.deepStrictEqual(log, ['finished', 'prepare']);
+      assert.deepStrictEqual(log, ['read', 'finished', 'prepare']);
       assert.ok(!fs.existsSync(dir));
     }));
 });
