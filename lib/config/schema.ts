@@ -7,7 +7,7 @@ import { DATASET_NAMES } from '../data/dataset';
 import { SPACE_NAMES } from '../spaces/spaces';
 import { halfOpenUnit, nonNeg, nonNegInt, num, posInt, positive, unit } from './validation';
 
-const WeightOptimizerSchema = z
+export const WeightOptimizerSchema = z
   .object({
     /** Initial SGD learning rate, annealed by cosine to `lrMin` over the epochs, set per epoch (1). */
     lrMax: positive(),
@@ -21,7 +21,7 @@ const WeightOptimizerSchema = z
   .strict()
   .readonly();
 
-const AlphaOptimizerSchema = z
+export const AlphaOptimizerSchema = z
   .object({
     /** Adam learning rate of the alphas (1). */
     lr: positive(),
@@ -35,7 +35,7 @@ const AlphaOptimizerSchema = z
   .strict()
   .readonly();
 
-const AugmentSchema = z
+export const AugmentSchema = z
   .object({
     /** Zero padding per side of the random crop; 0 turns the crop off (1). */
     cropPad: nonNegInt(),
@@ -58,7 +58,7 @@ const AugmentSchema = z
   .strict()
   .readonly();
 
-const RegularizationSchema = z
+export const RegularizationSchema = z
   .object({
     /** Weight L2 factor = SGD weight decay (1; R-DARTS(L2) varies it, DARTS-ADA raises it, 4). */
     l2: nonNeg(),
@@ -68,7 +68,7 @@ const RegularizationSchema = z
   .strict()
   .readonly();
 
-const HessianSchema = z
+export const HessianSchema = z
   .object({
     /** Dominant eigenvalue of Hess_alpha(L_val) after epochs 0, evalEvery, 2 evalEvery, ... and the last (3). */
     evalEvery: posInt(),
@@ -88,7 +88,7 @@ const HessianSchema = z
   .strict()
   .readonly();
 
-const ControllerSchema = z
+export const ControllerSchema = z
   .object({
     /** DARTS-ES rule: 'code' (the original code's, at this config's hessian.evalEvery) or 'paper' (its wording) (4). */
     rule: z.enum(['code', 'paper']),
@@ -104,7 +104,7 @@ const ControllerSchema = z
   .strict()
   .readonly();
 
-const ReportSchema = z
+export const ReportSchema = z
   .object({
     /** Progress display: a bar on a terminal, plain log lines, or nothing. Does not change results. */
     progress: z.enum(['bar', 'log', 'off']),

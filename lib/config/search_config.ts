@@ -75,7 +75,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** `over` merged onto `base`: plain objects key by key, anything else replaces; undefined keeps base. */
-function deepMerge(base: unknown, over: unknown): unknown {
+export function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
   const out: Record<string, unknown> = { ...base };
@@ -104,9 +104,14 @@ export function runId(config: SearchConfig): string {
   return createHash('sha256').update(canonicalConfig(config)).digest('hex').slice(0, 12);
 }
 
-/** The options of the weight optimiser (`Sgd`): momentum and weight decay = `regularization.l2`. */
+/**
+ * The options of the weight optimiser (`Sgd`): momentum and weight decay = `regularization.l2`;
+ * Nesterov momentum where a problem's config has `weightOptimizer.nesterov` (NAS-Bench-201's recipe).
+ */
 export function sgdOptions(config: Pick<LoopConfig, 'weightOptimizer' | 'regularization'>): SgdOptions {
-  return { momentum: config.weightOptimizer.momentum, weightDecay: config.regularization.l2 };
+  const { momentum } = config.weightOptimizer;
+  const nesterov = (config.weightOptimizer as { readonly nesterov?: boolean }).nesterov === true;
+  return { momentum, weightDecay: config.regularization.l2, ...(nesterov ? { nesterov } : {}) };
 }
 
 /** The options of the alpha optimiser (`Adam`). */

@@ -8,7 +8,7 @@
  */
 
 /** The data sets we can load, by name. */
-export const DATASET_NAMES = ['fashion-mnist', 'cifar10', 'cifar100', 'svhn'] as const;
+export const DATASET_NAMES = ['fashion-mnist', 'cifar10', 'cifar100', 'svhn', 'cifar10-jpeg'] as const;
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
 /** One split (train or test) of an image data set. */

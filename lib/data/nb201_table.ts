@@ -5,17 +5,12 @@
  * paper's answer to evaluation noise was such a space, its S5). The table is committed with its
  * provenance (data/nas-bench-201/README.md).
  *
- * A cell has 4 nodes; node j sums one op applied to each earlier node. Its string, the benchmark's:
- * `|op~0|+|op~0|op~1|+|op~0|op~1|op~2|` (node 1's edge, node 2's two, node 3's three; `op~i` is op on
- * node i), ops `none`, `skip_connect`, `nor_conv_1x1`, `nor_conv_3x3`, `avg_pool_3x3`.
+ * Cells are written as the benchmark's strings (lib/spaces/nb201.ts).
  */
 import * as path from 'path';
 import { packageRoot } from '../paths';
+import { NB201_OPS, type Nb201Op, parseNb201Arch } from '../spaces/nb201';
 import { readDataFile } from './files';
-
-/** The ops of the NAS-Bench-201 space, in the benchmark's order. */
-export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
-export type Nb201Op = (typeof NB201_OPS)[number];
 
 /** The committed table (gzip CSV). */
 export const NB201_TABLE_FILE = path.join(packageRoot, 'data', 'nas-bench-201', 'nb201-test-accuracy.csv.gz');
@@ -32,26 +27,6 @@ export interface Nb201Entry {
   readonly cifar10: number;
   readonly cifar100: number;
   readonly imagenet16: number;
-}
-
-/** The 6 ops of a cell string, checked; throws naming what is wrong. */
-export function parseNb201Arch(arch: string): Nb201Op[] {
-  const nodes = arch.split('+');
-  const fail = (why: string) => new Error(`NAS-Bench-201 cell ${JSON.stringify(arch)}: ${why}`);
-  if (nodes.length !== 3) throw fail(`expected 3 nodes joined by "+", got ${nodes.length}`);
-  const ops: Nb201Op[] = [];
-  nodes.forEach((node, j) => {
-    const m = /^\|(.*)\|$/.exec(node);
-    const edges = m ? m[1].split('|') : [];
-    if (edges.length !== j + 1) throw fail(`node ${j + 1} needs ${j + 1} edge(s) as |op~i|, got ${JSON.stringify(node)}`);
-    edges.forEach((edge, i) => {
-      const [op, input] = edge.split('~');
-      if (!(NB201_OPS as readonly string[]).includes(op)) throw fail(`unknown op ${JSON.stringify(op)} (ops: ${NB201_OPS.join(', ')})`);
-      if (input !== String(i)) throw fail(`edge ${JSON.stringify(edge)} of node ${j + 1} must read node ${i}`);
-      ops.push(op as Nb201Op);
-    });
-  });
-  return ops;
 }
 
 /**
@@ -92,9 +67,38 @@ export function loadNb201Table(file: string = NB201_TABLE_FILE, options: { compl
   return table;
 }
 
-/** The cell string of 6 ops (edges in the order of `Nb201Entry.ops`). */
-export function nb201Arch(ops: readonly Nb201Op[]): string {
-  if (ops.length !== 6) throw new Error(`nb201Arch: a cell has 6 edges, got ${ops.length} ops`);
-  const e = (k: number, i: number) => `${ops[k]}~${i}`;
-  return `|${e(0, 0)}|+|${e(1, 0)}|${e(2, 1)}|+|${e(3, 0)}|${e(4, 1)}|${e(5, 2)}|`;
+
+/** The data sets of NAS-Bench-201's table. */
+export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const;
+export type Nb201Dataset = (typeof NB201_DATASETS)[number];
+
+/** One cell's three benchmark accuracies (%), as an epoch record keeps them. */
+export type Nb201Accuracies = Readonly<Record<Nb201Dataset, number>>;
+
+let committed: Map<string, Nb201Entry> | undefined;
+
+/** The committed table, read once per process. */
+export function nb201Table(): Map<string, Nb201Entry> {
+  committed ??= loadNb201Table();
+  return committed;
+}
+
+/** The three published accuracies of cell `arch` (a malformed string throws, naming it). */
+export function nb201Accuracies(arch: string): Nb201Accuracies {
+  parseNb201Arch(arch);
+  const entry = nb201Table().get(arch);
+  if (!entry) throw new Error(`NAS-Bench-201 cell ${JSON.stringify(arch)} is not in the table ${NB201_TABLE_FILE}`);
+  return { cifar10: entry.cifar10, cifar100: entry.cifar100, 'imagenet16-120': entry.imagenet16 };
+}
+
+/**
+ * The published test accuracy (%) of cell `arch` on `dataset` after the benchmark's 200 epochs
+ * (from the committed table). An unknown data set or a malformed or unknown cell string throws,
+ * naming it.
+ */
+export function nb201TestAccuracy(arch: string, dataset: Nb201Dataset): number {
+  if (!(NB201_DATASETS as readonly string[]).includes(dataset)) {
+    throw new Error(`nb201TestAccuracy: dataset ${JSON.stringify(dataset)} is not one of ${NB201_DATASETS.join(', ')}`);
+  }
+  return nb201Accuracies(arch)[dataset];
 }

@@ -3,6 +3,7 @@
  * each one's files come from officially (for a later `rdarts data fetch`).
  */
 import { loadCifar10, loadCifar100 } from './cifar';
+import { CIFAR10_JPEG_NAME, loadCifar10Jpeg } from './cifar10_jpeg';
 import { DatasetName, DatasetSplits, DATASET_NAMES } from './dataset';
 import { LocateOptions } from './files';
 import { loadFashionMnist } from './idx';
@@ -82,6 +83,18 @@ export const DATASETS: Readonly<Record<DatasetName, DatasetInfo>> = {
     flip: false,
     load: loadSvhn,
   },
+  'cifar10-jpeg': {
+    label: 'CIFAR-10 (JPEG copy)',
+    folder: CIFAR10_JPEG_NAME,
+    height: 32,
+    width: 32,
+    channels: 3,
+    classes: 10,
+    trainImages: 50000,
+    testImages: 10000,
+    flip: true,
+    load: loadCifar10Jpeg,
+  },
 };
 
 /** Checks a data set name; `what` names the argument in the error. */
@@ -125,4 +138,6 @@ export const DATA_SOURCES: Readonly<Record<DatasetName, readonly DataSource[]>> 
     { url: 'http://ufldl.stanford.edu/housenumbers/train_32x32.mat', md5: 'e26dedcc434d2e4c54c9b2d4a06d8373', unpack: 'none' },
     { url: 'http://ufldl.stanford.edu/housenumbers/test_32x32.mat', md5: 'eb5a983be6a315427106f1b164d9cef3', unpack: 'none' },
   ],
+  // A copy made by a third party, not an official download (lib/data/cifar10_jpeg.ts).
+  'cifar10-jpeg': [],
 };

@@ -2,7 +2,8 @@
  * The two optimisers of the bi-level search (docs/method.md §1), with PyTorch's exact update rules so
  * that runs compare with the original code, and with their state in named tensors so that
  * checkpoints hold it (lib/runs):
- *   SGD (weights): g += wd w; buf = mu buf + g (buf = g at the first step); w -= lr buf.
+ *   SGD (weights): g += wd w; buf = mu buf + g (buf = g at the first step); w -= lr buf
+ *                  (Nesterov: w -= lr (g + mu buf)).
  *   Adam (alphas): g += wd a; m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
  *                  a -= lr (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps).
  * Gradient clipping by total norm is PyTorch's clip_grad_norm_ (scale max / (norm + 1e-6) when the
@@ -52,6 +53,8 @@ function assignValues(v: tf.Variable, values: Float32Array): void {
 export interface SgdOptions {
   readonly momentum: number;
   readonly weightDecay: number;
+  /** Nesterov momentum, as torch.optim.SGD(nesterov=True); off when absent. */
+  readonly nesterov?: boolean;
 }
 
 /** SGD with momentum and L2 weight decay, on a fixed set of named variables. */
@@ -69,6 +72,7 @@ export class Sgd {
    */
   step(grads: NamedTensors, lr: number, gradScale = 1): void {
     const { momentum, weightDecay } = this.options;
+    const nesterov = this.options.nesterov === true;
     for (const [name, p] of this.params) {
       const grad = grads.get(name);
       if (!grad) continue; // an unused weight (PyTorch skips params whose grad is None)
@@ -80,7 +84,7 @@ export class Sgd {
       for (let i = 0; i < w.length; i++) {
         const d = g[i] * gradScale + weightDecay * w[i];
         buf[i] = old ? momentum * old[i] + d : d;
-        next[i] = w[i] - lr * buf[i];
+        next[i] = w[i] - lr * (nesterov ? d + momentum * buf[i] : buf[i]);
       }
       const b = this.buffers.get(name);
       if (b) assignValues(b, buf);

@@ -8,6 +8,8 @@ import type { ArchitectureRecord } from '../runs/records';
 import type { SearchProblem } from '../search/problem';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
 import { dartsProblem } from './darts/problem';
+import { resolveNb201Config } from './nb201/config';
+import { type Nb201Genotype, nb201Problem } from './nb201/problem';
 
 /** A problem the CLI can run. */
 export interface ProblemEntry {
@@ -24,6 +26,12 @@ export const PROBLEMS: Readonly<Record<string, ProblemEntry>> = Object.freeze({
     problem: (preset, overrides, source) =>
       dartsProblem(resolveConfig(preset, overrides, source)) as SearchProblem<unknown, ArchitectureRecord, LoopConfig>,
     formatGenotype: (genotype) => formatGenotype(genotype as Genotype),
+  },
+  nb201: {
+    description: "NAS-Bench-201's DARTS supernet on an image data set; every epoch's cell looked up in the benchmark (docs/method.md §8)",
+    problem: (preset, overrides, source) =>
+      nb201Problem(resolveNb201Config(preset, overrides, source)) as unknown as SearchProblem<unknown, ArchitectureRecord, LoopConfig>,
+    formatGenotype: (genotype) => (genotype as Nb201Genotype).arch,
   },
 });
 

@@ -38,6 +38,8 @@ const ADAM_KEYS = {
   weightDecay: 'optimizer.alphas.weight_decay',
 } as const;
 const ADAM_STEP = 'optimizer.alphas.step';
+/** Written only for Nesterov SGD (absent: plain momentum, as every checkpoint before it). */
+const SGD_NESTEROV = 'optimizer.weights.nesterov';
 
 function checkMeta(key: string, value: unknown): MetaValue {
   const ok = typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
@@ -55,7 +57,8 @@ export function encodeHeader(header: CheckpointHeader): Record<string, string> {
     'rdarts.supernet': header.supernet,
     [ADAM_STEP]: String(header.adamSteps),
   };
-  for (const [field, key] of Object.entries(SGD_KEYS)) out[key] = String(header.sgd[field as keyof SgdOptions]);
+  for (const [field, key] of Object.entries(SGD_KEYS)) out[key] = String(header.sgd[field as keyof typeof SGD_KEYS]);
+  if (header.sgd.nesterov === true) out[SGD_NESTEROV] = 'true';
   for (const [field, key] of Object.entries(ADAM_KEYS)) out[key] = String(header.adam[field as keyof AdamOptions]);
   for (const [key, value] of Object.entries(header.meta)) out[`meta.${key}`] = JSON.stringify(checkMeta(key, value));
   return out;
@@ -87,7 +90,9 @@ export function decodeHeader(metadata: Record<string, string>, key: string, sour
   };
   const read = <K extends string>(keys: Record<K, string>) =>
     Object.fromEntries(Object.entries(keys).map(([field, key]) => [field, num(key as string)])) as Record<K, number>;
-  const sgd = read(SGD_KEYS);
+  const nesterov = metadata[SGD_NESTEROV];
+  if (nesterov !== undefined && nesterov !== 'true') throw fail(`__metadata__ "${SGD_NESTEROV}" is ${JSON.stringify(nesterov)}; only "true" is written`);
+  const sgd: SgdOptions = { ...read(SGD_KEYS), ...(nesterov === 'true' ? { nesterov: true } : {}) };
   const adam = read(ADAM_KEYS);
   const adamSteps = num(ADAM_STEP);
   if (!Number.isSafeInteger(adamSteps) || adamSteps < 0) throw fail(`__metadata__ "${ADAM_STEP}" = ${adamSteps} is not a count`);

@@ -3,3 +3,4 @@ export * from './genotype';
 export * from './primitives';
 export * from './spaces';
 export * from './topology';
+export * from './nb201';

@@ -2,7 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { loadNb201Table, NB201_CELLS, nb201Arch, parseNb201Arch } from '../../lib/data/nb201_table';
+import { loadNb201Table, NB201_CELLS } from '../../lib/data/nb201_table';
+import { nb201Arch, parseNb201Arch } from '../../lib/spaces/nb201';
 import { withTempDir } from '../helpers';
 
 const HEADER = 'CIFAR10TestAccuracy200Epochs,CIFAR100TestAccuracy200Epochs,ImageNetTestAccuracy200Epochs,ArchitectureString,UniqueString';
