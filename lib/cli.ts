@@ -23,7 +23,11 @@ import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
 import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
-import { listRuns, readRun, readRunIfAny, runDirFor, runsRoot } from './runs/store';
+import { nb201RunSummary, nb201Trajectory, nb201TrajectoryTable } from './analysis/nb201_trajectory';
+import { saveTable, showTable } from './analysis/tables';
+import { NB201_CONFIG_CODEC, type Nb201Config } from './problems/nb201/config';
+import type { Nb201ArchitectureRecord } from './problems/nb201/problem';
+import { listRuns, readRun, readRunIfAny, readRunProblem, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { PROBLEMS, problemEntry } from './problems/registry';
 import { runSearch } from './search/run';
@@ -166,7 +170,7 @@ program
   .option('--problem <name>', `the search problem: ${Object.keys(PROBLEMS).join(' | ')}`, 'darts')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
   .option('--space <name>', "s1 | s2 | s3 | s4 | darts (default: the preset's)")
-  .option('--dataset <name>', "fashion-mnist | cifar10 | cifar100 | svhn (default: the preset's)")
+  .option('--dataset <name>', `${DATASET_NAMES.join(' | ')} (default: the preset's)`)
   .option('--seed <n>', "seed (default: the preset's)")
   .option('--order <order>', 'first | second')
   .option('--epochs <n>', "search epochs (default: the preset's)")
@@ -465,8 +469,18 @@ program
   .argument('<run>', 'run directory, or a runId under results/runs (or --out)')
   .option('--op <name>', 'operation whose share to follow', 'skip_connect')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
-  .action((ref: string, o: { op: string; out?: string }) => {
+  .option('--table <dir>', 'NAS-Bench-201 runs: also save the epoch table as <dir>/nb201-trajectory.csv and .md')
+  .action((ref: string, o: { op: string; out?: string; table?: string }) => {
     const dir = fs.existsSync(ref) ? ref : path.join(o.out ?? runsRoot(), ref);
+    if (readRunProblem(dir) === 'nb201') {
+      const run = readRun<Nb201Config, Nb201ArchitectureRecord>(dir, NB201_CONFIG_CODEC);
+      const rows = nb201Trajectory(run);
+      for (const line of nb201RunSummary(run, rows)) console.log(line);
+      const table = nb201TrajectoryTable(rows);
+      showTable(table, { limit: rows.length, digits: 5 });
+      if (o.table) console.log(`saved ${Object.values(saveTable(table, 'nb201-trajectory', o.table)).join(', ')}`);
+      return;
+    }
     const run = readRun(dir);
     if (!isOpName(o.op)) throw new Error(`--op ${o.op} is not an operation; use one of ${PRIMITIVES.join(', ')}`);
     const space = getSpace(run.config.space);

@@ -2,7 +2,7 @@
  * The package root: what a user's script needs, grouped by concept (README.md "The API" lists it;
  * test/package/api.test.ts pins it). Everything else is under a subpath named after its folder,
  * e.g. `robust-darts-ts/analysis` (tables, figures, the notebooks' builders), `/hessian`, `/nn`,
- * `/runs`, `/search`, `/spaces`, `/problems/darts` (the supernet and its search), `/train` (docs/architecture.md has the layers).
+ * `/runs`, `/search`, `/spaces`, `/problems/darts` (the supernet and its search), `/problems/nb201`, `/train` (docs/architecture.md has the layers).
  */
 
 // The engine: tfjs with the wasm backend and our kernels, and the versions that records carry.
@@ -26,6 +26,14 @@ export { runSearch } from './search/run';
 export type { RunOptions, RunResult } from './search/run';
 export type { EpochPlan, SearchData, SearchProblem } from './search/problem';
 export type { PassOptions, SearchModel } from './nn/model';
+
+// NAS-Bench-201: its DARTS search, and the benchmark's test accuracy of any cell (docs/method.md §8).
+export { nb201Problem } from './problems/nb201/problem';
+export type { Nb201ArchitectureRecord } from './problems/nb201/problem';
+export { resolveNb201Config } from './problems/nb201/config';
+export type { Nb201Config } from './problems/nb201/config';
+export { nb201ArchString } from './spaces/nb201';
+export { nb201TestAccuracy } from './data/nb201_table';
 
 // What a search stores: runs, records, checkpoints.
 export { listRuns, readRun, runDirFor } from './runs/store';
@@ -57,6 +65,7 @@ export { ensureRsWs } from './baselines/rs_ws';
 
 // Data sets.
 export { DATASETS, loadDataset } from './data/registry';
+export { readImageFolder } from './data/image_folder';
 export type { Dataset } from './data/dataset';
 
 // Tables, figures, output that works in a notebook and on a terminal.

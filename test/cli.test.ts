@@ -2,14 +2,35 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PNG } from 'pngjs';
+import { CIFAR10_CLASSES } from '../lib/data/cifar10_jpeg';
 import { ensureRun } from '../lib/problems/darts/run';
 import { repoRoot, tempDir } from './helpers';
 import { fakeDataset, smokeConfig } from './search/fixtures';
 
-function rdarts(args: string[]) {
+function rdarts(args: string[], env: NodeJS.ProcessEnv = process.env) {
   return spawnSync(process.execPath, ['--require', 'tsx/cjs', path.join(repoRoot, 'lib', 'cli.ts'), ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
+    env,
+  });
+}
+
+/** A CIFAR-10 JPEG copy in miniature under `root/cifar10-jpeg/`: 7 training images and 1 test image a class, 32x32 PNG. */
+function writeTinyCifarCopy(root: string): void {
+  CIFAR10_CLASSES.forEach((c, k) => {
+    for (const [split, n] of [
+      ['train', 7],
+      ['test', 1],
+    ] as const) {
+      const dir = path.join(root, 'cifar10-jpeg', split, c);
+      fs.mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < n; i++) {
+        const png = new PNG({ width: 32, height: 32 });
+        for (let p = 0; p < png.data.length; p++) png.data[p] = p % 4 === 3 ? 255 : (k * 25 + i * 7 + p * 13) % 256;
+        fs.writeFileSync(path.join(dir, `${i}.png`), PNG.sync.write(png));
+      }
+    }
   });
 }
 
@@ -33,6 +54,39 @@ describe('rdarts search', () => {
       }
     });
   }
+});
+
+describe('rdarts search --problem nb201 and rdarts show', () => {
+  it('searches NAS-Bench-201 on the CIFAR-10 JPEG copy, prints the cell string, and shows the epochs with their benchmark accuracies', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      writeTinyCifarCopy(path.join(dir, 'data'));
+      const env = { ...process.env, RDARTS_DATA: path.join(dir, 'data') };
+      const out = path.join(dir, 'runs');
+      const r = rdarts(['search', '--problem', 'nb201', '--preset', 'smoke', '--out', out], env);
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.match(r.stdout, /search \(nb201\): nas-bench-201 C2 N1, seed 0/);
+      assert.match(r.stdout, /genotype \(epoch 1\): \|[a-z_0-9]+~0\|\+\|/);
+      const [runId] = fs.readdirSync(out);
+      const show = rdarts(['show', path.join(out, runId), '--table', path.join(dir, 'tables')]);
+      assert.strictEqual(show.status, 0, show.stderr);
+      assert.match(show.stdout, /NAS-Bench-201, C 2, N 1, on cifar10-jpeg \(64 images\), seed 0, 2\/2 epochs \(done\)/);
+      assert.match(show.stdout, /benchmark test accuracy CIFAR-10 \d+\.\d\d%/);
+      const csv = fs
+        .readFileSync(path.join(dir, 'tables', 'nb201-trajectory.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      assert.strictEqual(csv[0], 'epoch,cell,cifar10,cifar100,imagenet16,parameterFree,skip,none,eigenvalue,supernetValid,seconds');
+      assert.strictEqual(csv.length, 3);
+      // A DARTS flag that the NAS-Bench-201 config lacks is named, and nothing is written.
+      const bad = rdarts(['search', '--problem', 'nb201', '--preset', 'smoke', '--space', 's3', '--out', path.join(dir, 'bad')], env);
+      assert.strictEqual(bad.status, 1);
+      assert.match(bad.stderr, /NAS-Bench-201 search config .*unknown key "space"/);
+      assert.ok(!fs.existsSync(path.join(dir, 'bad')));
+    } finally {
+      cleanup();
+    }
+  });
 });
 
 describe('rdarts search --config and rdarts grid', () => {

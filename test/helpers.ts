@@ -11,7 +11,6 @@ export function tempDir(prefix = 'rdarts-test-'): { dir: string; cleanup: () => 
   return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Runs `fn` twice and asserts that the second run leaves no more tensors than the first. */
 /** Runs `fn` in a fresh temporary directory and removes it afterwards, whatever `fn` does. */
 export async function withTempDir<T>(fn: (dir: string) => Promise<T> | T, prefix?: string): Promise<T> {
   const { dir, cleanup } = tempDir(prefix);
@@ -22,6 +21,7 @@ export async function withTempDir<T>(fn: (dir: string) => Promise<T> | T, prefix
   }
 }
 
+/** Runs `fn` twice and asserts that the second run leaves no more tensors than the first. */
 export async function assertNoTensorLeak(fn: () => unknown): Promise<void> {
   await fn();
   const before = tf.memory().numTensors;

@@ -9,6 +9,7 @@
  */
 import * as path from 'path';
 import { DatasetSplits, fileError, makeSplits, RawSplit } from './dataset';
+import { locateCifar10Jpeg } from './cifar10_jpeg';
 import { LocateOptions, locateFiles, readDataFile } from './files';
 
 const PLANE = 32 * 32;
@@ -114,9 +115,30 @@ function loadCifar(
   return makeSplits(name, SHAPE, layout.classes, train, test);
 }
 
-/** Loads CIFAR-10 (50,000 + 10,000 images, 32x32x3, 10 classes) from `cifar-10-batches-bin/`. */
+/**
+ * Loads CIFAR-10 (50,000 + 10,000 images, 32x32x3, 10 classes) from `cifar-10-batches-bin/`. When
+ * the binaries are missing but the JPEG copy is there (lib/data/cifar10_jpeg.ts), the error says so:
+ * the binaries stay the reference, and results on the copy must be labelled as such.
+ */
 export function loadCifar10(options: LocateOptions = {}): DatasetSplits {
-  return loadCifar('cifar10', 'CIFAR-10', 'cifar-10-batches-bin', CIFAR10_FILES, CIFAR10_LAYOUT, options);
+  try {
+    return loadCifar('cifar10', 'CIFAR-10', 'cifar-10-batches-bin', CIFAR10_FILES, CIFAR10_LAYOUT, options);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (!message.startsWith('CIFAR-10 not found')) throw e;
+    let copy: string | undefined;
+    try {
+      copy = locateCifar10Jpeg({ env: options.env });
+    } catch {
+      throw e;
+    }
+    throw new Error(
+      `${message}. A JPEG copy of CIFAR-10 is at ${copy}: use the data set cifar10-jpeg ("CIFAR-10 (JPEG copy)") to search on it`,
+      {
+        cause: e,
+      },
+    );
+  }
 }
 
 /** Loads CIFAR-100 (50,000 + 10,000 images, 32x32x3, 100 fine classes) from `cifar-100-binary/`. */

@@ -67,7 +67,6 @@ export function loadNb201Table(file: string = NB201_TABLE_FILE, options: { compl
   return table;
 }
 
-
 /** The data sets of NAS-Bench-201's table. */
 export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const;
 export type Nb201Dataset = (typeof NB201_DATASETS)[number];

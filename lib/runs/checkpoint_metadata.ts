@@ -91,7 +91,8 @@ export function decodeHeader(metadata: Record<string, string>, key: string, sour
   const read = <K extends string>(keys: Record<K, string>) =>
     Object.fromEntries(Object.entries(keys).map(([field, key]) => [field, num(key as string)])) as Record<K, number>;
   const nesterov = metadata[SGD_NESTEROV];
-  if (nesterov !== undefined && nesterov !== 'true') throw fail(`__metadata__ "${SGD_NESTEROV}" is ${JSON.stringify(nesterov)}; only "true" is written`);
+  if (nesterov !== undefined && nesterov !== 'true')
+    throw fail(`__metadata__ "${SGD_NESTEROV}" is ${JSON.stringify(nesterov)}; only "true" is written`);
   const sgd: SgdOptions = { ...read(SGD_KEYS), ...(nesterov === 'true' ? { nesterov: true } : {}) };
   const adam = read(ADAM_KEYS);
   const adamSteps = num(ADAM_STEP);

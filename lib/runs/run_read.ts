@@ -89,6 +89,18 @@ function readJson(file: string): unknown {
 }
 
 /** Reads and validates `<dir>/config.json` (`codec.check`, and its runId against the config). */
+/**
+ * The problem a run directory's config.json names (`config.problem`; a DARTS config has none:
+ * 'darts'), to pick the codec that reads the run. Throws, naming the file, when it cannot be read.
+ */
+export function readRunProblem(dir: string): string {
+  const file = path.join(dir, RUN_FILES.config);
+  if (!fs.existsSync(file)) throw new Error(`run store: ${file} does not exist (not a run directory)`);
+  const raw = readJson(file);
+  const problem = isPlainObject(raw) && isPlainObject(raw.config) ? raw.config.problem : undefined;
+  return typeof problem === 'string' ? problem : 'darts';
+}
+
 export function readRunConfig(dir: string): RunConfigFile;
 export function readRunConfig<C extends Config>(dir: string, codec: ConfigCodec<C>): RunConfigFile<C>;
 export function readRunConfig<C extends Config>(dir: string, codec: ConfigCodec<C> = dartsCodec<C>()): RunConfigFile<C> {

@@ -63,6 +63,7 @@ export {
   readRun,
   readRunConfig,
   readRunIfAny,
+  readRunProblem,
   RUN_FILES,
   runDirFor,
   runsRoot,

@@ -55,4 +55,6 @@ export interface SearchProblem<B, A extends ArchitectureRecord, C extends LoopCo
   createModel(data: SearchData<B>): SearchModel<B>;
   /** The architecture fields of an epoch record, from the model's alphas. */
   architecture(model: SearchModel<B>): A;
+  /** A few words on an epoch's architecture for the progress line (optional; changes no result). */
+  describe?(architecture: A): string;
 }

@@ -11,7 +11,8 @@ export type ProgressMode = 'bar' | 'log' | 'off';
 
 export interface Progress {
   step(info: StepInfo): void;
-  epoch(record: EpochRecord<ArchitectureRecord>, totalEpochs: number): void;
+  /** One line per epoch; `note` (a problem's words on its architecture) is appended. */
+  epoch(record: EpochRecord<ArchitectureRecord>, totalEpochs: number, note?: string): void;
   done(): void;
 }
 
@@ -61,7 +62,7 @@ export function makeProgress(
         write(`${text}\n`);
       }
     },
-    epoch(r, total) {
+    epoch(r, total, note) {
       if (effective === 'off') return;
       if (effective === 'bar' && lastLine) write('\n');
       const h = r.hessian;
@@ -71,7 +72,7 @@ export function makeProgress(
       write(
         `epoch ${r.epoch + 1}/${total} done in ${duration(r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0))}: ` +
           `train acc ${r.train.accuracy.toFixed(3)}, valid acc ${r.valid.accuracy.toFixed(3)} (loss ${r.valid.loss.toFixed(3)}), ` +
-          `lr ${r.lr.toFixed(4)}${curvature}\n`,
+          `lr ${r.lr.toFixed(4)}${curvature}${note ? `; ${note}` : ''}\n`,
       );
       lastLine = '';
     },

@@ -152,7 +152,7 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
       appendEpoch(dir, record);
       // 'adaptive' keeps the checkpoints that a rollback may return to.
       pruneCheckpoints(dir, (e) => keep(e) || (config.earlyStop === 'adaptive' && e >= epoch - span));
-      progress.epoch(record, config.epochs);
+      progress.epoch(record, config.epochs, problem.describe?.(record));
       options.hooks?.epoch?.(record);
       if (config.earlyStop === 'off' || !record.hessian) continue;
       const decision = controllerDecision(config, read().epochs, l2, decisions, rule);

@@ -91,7 +91,7 @@ describe('resolveConfig', () => {
     assert.throws(() => resolveConfig('quick', { space: 's9' as never }), /space: must be one of s1, s2, s3, s4, darts, got "s9"/);
     assert.throws(
       () => resolveConfig('quick', { dataset: 'mnist' as never }),
-      /dataset: must be one of fashion-mnist, cifar10, cifar100, svhn, got "mnist"/,
+      /dataset: must be one of fashion-mnist, cifar10, cifar100, svhn, cifar10-jpeg, got "mnist"/,
     );
   });
 

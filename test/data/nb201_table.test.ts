@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { loadNb201Table, NB201_CELLS } from '../../lib/data/nb201_table';
+import { loadNb201Table, NB201_CELLS, nb201Accuracies, nb201Table, nb201TestAccuracy, type Nb201Dataset } from '../../lib/data/nb201_table';
 import { nb201Arch, parseNb201Arch } from '../../lib/spaces/nb201';
 import { withTempDir } from '../helpers';
 
@@ -61,5 +61,22 @@ describe('the NAS-Bench-201 table', () => {
     );
     const best = Math.max(...[...t.values()].map((e) => e.cifar10));
     assert.strictEqual(best.toFixed(2), '94.37');
+  });
+
+  it('nb201TestAccuracy looks a cell up by data set, and names what is wrong', () => {
+    assert.deepStrictEqual(
+      (['cifar10', 'cifar100', 'imagenet16-120'] as const).map((d) => nb201TestAccuracy(SKIP, d).toFixed(2)),
+      ['54.30', '15.61', '16.32'],
+    );
+    const best = [...nb201Table().values()].reduce((a, b) => (b.cifar10 > a.cifar10 ? b : a));
+    assert.strictEqual(nb201TestAccuracy(best.arch, 'cifar10').toFixed(2), '94.37');
+    assert.deepStrictEqual(nb201Accuracies(best.arch), {
+      cifar10: best.cifar10,
+      cifar100: best.cifar100,
+      'imagenet16-120': best.imagenet16,
+    });
+    assert.throws(() => nb201TestAccuracy(SKIP, 'svhn' as Nb201Dataset), /dataset "svhn" is not one of cifar10, cifar100, imagenet16-120/);
+    assert.throws(() => nb201TestAccuracy('|skip_connect~0|', 'cifar10'), /NAS-Bench-201 cell "\|skip_connect~0\|": expected 3 nodes/);
+    assert.throws(() => nb201TestAccuracy(CONV.replace('none~1', 'conv~1'), 'cifar10'), /unknown op "conv"/);
   });
 });

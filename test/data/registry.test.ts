@@ -9,11 +9,11 @@ describe('DATASETS', () => {
     assert.deepStrictEqual(Object.keys(DATASETS), [...DATASET_NAMES]);
     assert.deepStrictEqual(
       DATASET_NAMES.map((n) => DATASETS[n].classes),
-      [10, 10, 100, 10],
+      [10, 10, 100, 10, 10],
     );
     assert.deepStrictEqual(
       DATASET_NAMES.map((n) => trainAugment(DATASETS[n]).flip),
-      [true, true, true, false],
+      [true, true, true, false, true],
     );
     assert.deepStrictEqual(
       DATASET_NAMES.map((n) => [DATASETS[n].trainImages, DATASETS[n].testImages]),
@@ -22,8 +22,10 @@ describe('DATASETS', () => {
         [50000, 10000],
         [50000, 10000],
         [73257, 26032],
+        [50000, 10000],
       ],
     );
+    assert.strictEqual(DATASETS['cifar10-jpeg'].label, 'CIFAR-10 (JPEG copy)');
   });
 
   it("gives Fashion-MNIST's split sizes as its published files hold them (Debian's dataset-fashion-mnist)", function () {
@@ -38,8 +40,9 @@ describe('DATASETS', () => {
 });
 
 describe('DATA_SOURCES', () => {
-  it('lists an MD5 (32 hex digits) for every file', () => {
-    for (const n of DATASET_NAMES) {
+  it('lists an MD5 (32 hex digits) for every file; the CIFAR-10 JPEG copy has no official download', () => {
+    assert.deepStrictEqual(DATA_SOURCES['cifar10-jpeg'], []);
+    for (const n of DATASET_NAMES.filter((d) => d !== 'cifar10-jpeg')) {
       assert.ok(DATA_SOURCES[n].length > 0);
       for (const s of DATA_SOURCES[n]) assert.match(s.md5, /^[0-9a-f]{32}$/, s.url);
     }
@@ -51,7 +54,7 @@ describe('parseDatasetName', () => {
     assert.strictEqual(parseDatasetName('svhn'), 'svhn');
     assert.throws(
       () => parseDatasetName('mnist', '--dataset'),
-      /--dataset="mnist" is not a data set; use one of fashion-mnist, cifar10, cifar100, svhn/,
+      /--dataset="mnist" is not a data set; use one of fashion-mnist, cifar10, cifar100, svhn, cifar10-jpeg/,
     );
   });
 });

@@ -35,6 +35,19 @@ describe('Sgd', () => {
     tf.dispose([...p.values()]);
   });
 
+  it('matches torch.optim.SGD(nesterov=True) with weight decay and clip_grad_norm_ over three steps', () => {
+    const p = params();
+    const opt = new Sgd(p, { momentum: 0.9, weightDecay: 5e-4, nesterov: true });
+    golden.sgd_nesterov.forEach((expected: Named, i: number) => {
+      const g = grads(i);
+      opt.step(g, 0.1, clipScale(g, 5).scale);
+      tf.dispose([...g.values()]);
+      check(p, expected, `step ${i + 1}`);
+    });
+    opt.dispose();
+    tf.dispose([...p.values()]);
+  });
+
   it('round-trips its state and leaks nothing per step', async () => {
     const p = params();
     const opt = new Sgd(p, { momentum: 0.9, weightDecay: 3e-4 });

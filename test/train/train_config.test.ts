@@ -51,7 +51,7 @@ describe('checkTrainConfig', () => {
 
   it('names the field of each problem', () => {
     assert.throws(bad({ batchSize: 0 }), /evaluation config \(test\): batchSize: must be a positive integer, got 0/);
-    assert.throws(bad({ dataset: 'mnist' }), /dataset: must be one of fashion-mnist, cifar10, cifar100, svhn, got "mnist"/);
+    assert.throws(bad({ dataset: 'mnist' }), /dataset: must be one of fashion-mnist, cifar10, cifar100, svhn, cifar10-jpeg, got "mnist"/);
     assert.throws(bad({ cutout: { length: 16 } }), /cutout\.prob: required/);
     assert.throws(bad({ dropPathProb: 1 }), /dropPathProb: must be in \[0, 1\)/);
     assert.throws(bad({ lrMin: 1 }), /lrMin: must be <= lrMax \(0.025\)/);

@@ -55,5 +55,6 @@ export function nb201Problem(
       return new Nb201Supernet({ C: config.C, N: config.N, classes: d.classes, inChannels: d.channels, seed: config.seed });
     },
     architecture: (model: SearchModel<Batch>) => nb201Architecture(model as Nb201Supernet),
+    describe: (a) => `cell ${a.genotype.arch}, benchmark test accuracy ${a.benchmark.cifar10.toFixed(2)}% (CIFAR-10)`,
   };
 }

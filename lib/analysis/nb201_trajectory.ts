@@ -1,0 +1,100 @@
+/**
+ * A NAS-Bench-201 search epoch by epoch (docs/method.md §8): the cell after each epoch, its published
+ * test accuracies, how many of its 6 edges are parameter-free (`none`, `skip_connect`,
+ * `avg_pool_3x3`), the dominant eigenvalue where measured, and the wall time. And where the search
+ * collapsed: the first epoch from which every later cell has at least `edges` parameter-free edges.
+ */
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
+import type { Nb201Config } from '../problems/nb201/config';
+import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
+import type { StoredRun } from '../runs/run_read';
+import { parseNb201Arch, type Nb201Op } from '../spaces/nb201';
+
+/** The NAS-Bench-201 ops without weights. */
+export const NB201_PARAMETER_FREE: readonly Nb201Op[] = ['none', 'skip_connect', 'avg_pool_3x3'];
+
+/** One epoch of a NAS-Bench-201 search. */
+export interface Nb201TrajectoryRow {
+  readonly epoch: number;
+  readonly cell: string;
+  /** The cell's published test accuracies (%), 200 epochs (NAS-Bench-201's table). */
+  readonly cifar10: number;
+  readonly cifar100: number;
+  readonly imagenet16: number;
+  /** Edges (of 6) whose op is parameter-free, and of those `skip_connect` and `none`. */
+  readonly parameterFree: number;
+  readonly skip: number;
+  readonly none: number;
+  /** The dominant eigenvalue of the alpha Hessian after the epoch, where measured. */
+  readonly eigenvalue: number | null;
+  /** The supernet's accuracy on the alphas' half (eval mode). */
+  readonly supernetValid: number;
+  /** Wall-clock seconds of the epoch (steps, curvature, evaluation). */
+  readonly seconds: number;
+}
+
+/** The rows of a NAS-Bench-201 run, one per stored epoch. */
+export function nb201Trajectory(run: Pick<StoredRun<Nb201Config, Nb201ArchitectureRecord>, 'epochs'>): Nb201TrajectoryRow[] {
+  return run.epochs.map((r) => {
+    const ops = parseNb201Arch(r.genotype.arch);
+    const count = (names: readonly Nb201Op[]) => ops.filter((op) => names.includes(op)).length;
+    return {
+      epoch: r.epoch,
+      cell: r.genotype.arch,
+      cifar10: r.benchmark.cifar10,
+      cifar100: r.benchmark.cifar100,
+      imagenet16: r.benchmark['imagenet16-120'],
+      parameterFree: count(NB201_PARAMETER_FREE),
+      skip: count(['skip_connect']),
+      none: count(['none']),
+      eigenvalue: r.hessian ? r.hessian.dominantEigenvalue : null,
+      supernetValid: r.valid.accuracy,
+      seconds: r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0),
+    };
+  });
+}
+
+/** The rows as an arquero table (for showTable / saveTable). */
+export function nb201TrajectoryTable(rows: readonly Nb201TrajectoryRow[]): ColumnTable {
+  return aq.from(rows as Nb201TrajectoryRow[]);
+}
+
+/**
+ * The first epoch from which every cell (that one and all later ones) has at least `edges`
+ * parameter-free edges, or null when the last cell has fewer.
+ */
+export function nb201CollapseEpoch(rows: readonly Nb201TrajectoryRow[], edges = 4): number | null {
+  let first: number | null = null;
+  for (const r of rows) {
+    if (r.parameterFree >= edges) first ??= r.epoch;
+    else first = null;
+  }
+  return first;
+}
+
+/** A few lines on a NAS-Bench-201 run: data, final cell and its accuracies, collapse, time and curvature. */
+export function nb201RunSummary(run: StoredRun<Nb201Config, Nb201ArchitectureRecord>, rows = nb201Trajectory(run)): string[] {
+  const c = run.config;
+  const lines = [
+    `run ${run.runId}: NAS-Bench-201, C ${c.C}, N ${c.N}, on ${c.dataset}${c.trainSubset === null ? '' : ` (${c.trainSubset} images)`}, ` +
+      `seed ${c.seed}, ${rows.length}/${c.epochs} epochs${run.done ? ' (done)' : ''}, backend ${run.backend}`,
+  ];
+  if (rows.length === 0) return lines;
+  const last = rows[rows.length - 1];
+  const total = rows.reduce((s, r) => s + r.seconds, 0);
+  const hessian = run.epochs.reduce((s, r) => s + (r.seconds.hessian ?? 0), 0);
+  const collapse = nb201CollapseEpoch(rows);
+  const best = rows.reduce((a, b) => (b.cifar10 > a.cifar10 ? b : a));
+  lines.push(
+    `final cell (epoch ${last.epoch}): ${last.cell}; benchmark test accuracy CIFAR-10 ${last.cifar10.toFixed(2)}%, ` +
+      `CIFAR-100 ${last.cifar100.toFixed(2)}%, ImageNet16-120 ${last.imagenet16.toFixed(2)}%; ${last.parameterFree} of 6 edges parameter-free`,
+    `best cell over the epochs: epoch ${best.epoch}, CIFAR-10 ${best.cifar10.toFixed(2)}%`,
+    collapse === null
+      ? 'no collapse: the last cell has fewer than 4 parameter-free edges'
+      : `collapse (4 or more parameter-free edges in every later cell) from epoch ${collapse}`,
+    `time per epoch: mean ${(total / rows.length).toFixed(1)} s, total ${(total / 60).toFixed(1)} min; ` +
+      `curvature ${(hessian / 60).toFixed(1)} min = ${((100 * hessian) / total).toFixed(1)}% of the total`,
+  );
+  return lines;
+}

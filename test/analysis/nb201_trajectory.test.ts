@@ -1,0 +1,53 @@
+/** The epoch table of a NAS-Bench-201 search and where it collapsed (lib/analysis/nb201_trajectory.ts). */
+import * as assert from 'assert';
+import { nb201CollapseEpoch, nb201Trajectory, type Nb201TrajectoryRow } from '../../lib/analysis/nb201_trajectory';
+import { nb201Accuracies } from '../../lib/data/nb201_table';
+import type { Nb201ArchitectureRecord } from '../../lib/problems/nb201/problem';
+import type { EpochRecord } from '../../lib/runs/records';
+
+const SKIP = '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|';
+const MIXED = '|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_3x3~2|';
+
+function record(epoch: number, arch: string, eigenvalue?: number): EpochRecord<Nb201ArchitectureRecord> {
+  return {
+    epoch,
+    lr: 0.025,
+    steps: 10,
+    train: { loss: 2, accuracy: 0.2 },
+    search: { loss: 2, accuracy: 0.2 },
+    valid: { loss: 2, accuracy: 0.25 },
+    alphas: [],
+    weights: [],
+    genotype: { arch },
+    benchmark: nb201Accuracies(arch),
+    ...(eigenvalue === undefined ? {} : { hessian: { dominantEigenvalue: eigenvalue } as EpochRecord['hessian'] }),
+    seconds: { search: 10, valid: 2, ...(eigenvalue === undefined ? {} : { hessian: 3 }) },
+    backend: 'wasm',
+  };
+}
+
+describe('the NAS-Bench-201 epoch table', () => {
+  it("counts each cell's parameter-free edges and carries its benchmark accuracies, eigenvalue and time", () => {
+    const rows = nb201Trajectory({ epochs: [record(0, MIXED, 0.1), record(1, SKIP)] });
+    assert.deepStrictEqual(
+      rows.map((r) => [r.epoch, r.parameterFree, r.skip, r.none, r.eigenvalue, r.seconds]),
+      [
+        [0, 3, 1, 1, 0.1, 15],
+        [1, 6, 6, 0, null, 12],
+      ],
+    );
+    assert.deepStrictEqual(
+      [rows[1].cifar10, rows[1].cifar100, rows[1].imagenet16].map((v) => v.toFixed(2)),
+      ['54.30', '15.61', '16.32'],
+    );
+  });
+
+  it('dates a collapse from the first epoch after which every cell has 4 or more parameter-free edges', () => {
+    const rows = (free: number[]) => free.map((parameterFree, epoch) => ({ epoch, parameterFree }) as Nb201TrajectoryRow);
+    assert.strictEqual(nb201CollapseEpoch(rows([1, 4, 2, 4, 5, 6])), 3);
+    assert.strictEqual(nb201CollapseEpoch(rows([4, 5, 6])), 0);
+    assert.strictEqual(nb201CollapseEpoch(rows([4, 5, 3])), null);
+    assert.strictEqual(nb201CollapseEpoch(rows([1, 2, 3]), 3), 2);
+    assert.strictEqual(nb201CollapseEpoch([]), null);
+  });
+});
