@@ -114,6 +114,47 @@ export const ReportSchema = z
   .strict()
   .readonly();
 
+/** The fields of a config that `refineLoop` checks across fields (the DARTS and the NAS-Bench-201 config). */
+interface LoopChecked {
+  readonly weightOptimizer: { readonly lrMin: number; readonly lrMax: number };
+  readonly earlyStop: string;
+  readonly hessian: { readonly method: string; readonly recordMatrix: boolean };
+  readonly controller: { readonly maxL2: number };
+  readonly regularization: { readonly l2: number };
+  readonly trainSubset: number | null;
+  readonly trainPortion: number;
+}
+
+/** The checks across fields that every search config needs, each issue naming its field. */
+export function refineLoop(c: LoopChecked, ctx: z.RefinementCtx): void {
+  if (c.weightOptimizer.lrMin > c.weightOptimizer.lrMax) {
+    ctx.addIssue({ code: 'custom', path: ['weightOptimizer', 'lrMin'], message: `must be <= lrMax (${c.weightOptimizer.lrMax})` });
+  }
+  if (c.earlyStop !== 'off' && c.hessian.method === 'off') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['earlyStop'],
+      message: `'${c.earlyStop}' needs the curvature: set hessian.method to lanczos or full`,
+    });
+  }
+  if (c.earlyStop === 'adaptive' && c.controller.maxL2 < c.regularization.l2) {
+    ctx.addIssue({ code: 'custom', path: ['controller', 'maxL2'], message: `must be >= regularization.l2 (${c.regularization.l2})` });
+  }
+  if (c.hessian.recordMatrix && c.hessian.method !== 'full') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['hessian', 'recordMatrix'],
+      message: `needs hessian.method 'full' (got '${c.hessian.method}')`,
+    });
+  }
+  if (c.trainSubset !== null) {
+    const split = Math.floor(c.trainPortion * c.trainSubset);
+    if (split === 0 || split === c.trainSubset) {
+      ctx.addIssue({ code: 'custom', path: ['trainSubset'], message: `leaves an empty half at trainPortion ${c.trainPortion}` });
+    }
+  }
+}
+
 /** The search config schema; `SearchConfig` is its output type. docs/method.md sections in parentheses. */
 export const SearchConfigSchema = z
   .object({
@@ -155,34 +196,7 @@ export const SearchConfigSchema = z
     report: ReportSchema,
   })
   .strict()
-  .superRefine((c, ctx) => {
-    if (c.weightOptimizer.lrMin > c.weightOptimizer.lrMax) {
-      ctx.addIssue({ code: 'custom', path: ['weightOptimizer', 'lrMin'], message: `must be <= lrMax (${c.weightOptimizer.lrMax})` });
-    }
-    if (c.earlyStop !== 'off' && c.hessian.method === 'off') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['earlyStop'],
-        message: `'${c.earlyStop}' needs the curvature: set hessian.method to lanczos or full`,
-      });
-    }
-    if (c.earlyStop === 'adaptive' && c.controller.maxL2 < c.regularization.l2) {
-      ctx.addIssue({ code: 'custom', path: ['controller', 'maxL2'], message: `must be >= regularization.l2 (${c.regularization.l2})` });
-    }
-    if (c.hessian.recordMatrix && c.hessian.method !== 'full') {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['hessian', 'recordMatrix'],
-        message: `needs hessian.method 'full' (got '${c.hessian.method}')`,
-      });
-    }
-    if (c.trainSubset !== null) {
-      const split = Math.floor(c.trainPortion * c.trainSubset);
-      if (split === 0 || split === c.trainSubset) {
-        ctx.addIssue({ code: 'custom', path: ['trainSubset'], message: `leaves an empty half at trainPortion ${c.trainPortion}` });
-      }
-    }
-  })
+  .superRefine((c, ctx) => refineLoop(c, ctx))
   .readonly();
 
 /** A validated search config (readonly). */

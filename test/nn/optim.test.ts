@@ -22,31 +22,23 @@ function check(p: Map<string, tf.Variable>, expected: Named, what: string) {
 }
 
 describe('Sgd', () => {
-  it('matches torch.optim.SGD with momentum, weight decay and clip_grad_norm_ over three steps', () => {
-    const p = params();
-    const opt = new Sgd(p, { momentum: 0.9, weightDecay: 3e-4 });
-    golden.sgd.forEach((expected: Named, i: number) => {
-      const g = grads(i);
-      opt.step(g, 0.1, clipScale(g, 5).scale);
-      tf.dispose([...g.values()]);
-      check(p, expected, `step ${i + 1}`);
+  for (const [what, key, options] of [
+    ['momentum, weight decay', 'sgd', { momentum: 0.9, weightDecay: 3e-4 }],
+    ['Nesterov momentum (nesterov=True), weight decay', 'sgd_nesterov', { momentum: 0.9, weightDecay: 5e-4, nesterov: true }],
+  ] as const) {
+    it(`matches torch.optim.SGD with ${what} and clip_grad_norm_ over three steps`, () => {
+      const p = params();
+      const opt = new Sgd(p, options);
+      (golden[key] as Named[]).forEach((expected, i) => {
+        const g = grads(i);
+        opt.step(g, 0.1, clipScale(g, 5).scale);
+        tf.dispose([...g.values()]);
+        check(p, expected, `step ${i + 1}`);
+      });
+      opt.dispose();
+      tf.dispose([...p.values()]);
     });
-    opt.dispose();
-    tf.dispose([...p.values()]);
-  });
-
-  it('matches torch.optim.SGD(nesterov=True) with weight decay and clip_grad_norm_ over three steps', () => {
-    const p = params();
-    const opt = new Sgd(p, { momentum: 0.9, weightDecay: 5e-4, nesterov: true });
-    golden.sgd_nesterov.forEach((expected: Named, i: number) => {
-      const g = grads(i);
-      opt.step(g, 0.1, clipScale(g, 5).scale);
-      tf.dispose([...g.values()]);
-      check(p, expected, `step ${i + 1}`);
-    });
-    opt.dispose();
-    tf.dispose([...p.values()]);
-  });
+  }
 
   it('round-trips its state and leaks nothing per step', async () => {
     const p = params();

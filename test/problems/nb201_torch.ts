@@ -3,14 +3,8 @@
  * (test/fixtures/make_nb201_torch.py): PyTorch's weights loaded from the checkpoint it wrote, the
  * batch from the fixture. Shared by the test and the fixture's generator.
  */
-import * as path from 'path';
-import { tf } from '../../lib/backend';
-import { relativeErrors, type Measured, worstOf } from '../../lib/engine/differential';
-import { Adam, Sgd } from '../../lib/nn/optim';
 import { Nb201Supernet } from '../../lib/problems/nb201/supernet';
-import { loadCheckpoint } from '../../lib/runs/checkpoint';
-import { loadSafetensors } from '../../lib/runs/safetensors';
-import { lossAndGrads } from '../../lib/search/step';
+import { type LoadedReference, loadReference, referenceGaps } from '../supernet/torch_reference';
 
 export interface Nb201TorchCase {
   config: { C: number; N: number; classes: number; inChannels: number; batch: number; image: number; seed: number };
@@ -26,50 +20,20 @@ export interface Nb201TorchFixture {
 }
 
 /** Case `name`'s supernet with PyTorch's weights and its batch; the caller disposes. */
-export function loadNb201TorchCase(fixture: Nb201TorchFixture, name: string, dir: string) {
+export function loadNb201TorchCase(fixture: Nb201TorchFixture, name: string, dir: string): LoadedReference<Nb201Supernet> {
   const c = fixture.cases[name];
   if (!c) throw new Error(`no case ${name} in the fixture`);
   const { C, N, classes, inChannels } = c.config;
   const net = new Nb201Supernet({ C, N, classes, inChannels, seed: 0 });
-  const weightOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay: 5e-4, nesterov: true });
-  const alphaOpt = new Adam(net.alphaParams, { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
-  const reference = loadSafetensors(path.join(dir, `${name}.reference.safetensors`)).tensors;
-  const xr = reference['input.x'];
-  const batch = { x: tf.tensor4d(xr.data as Float32Array, xr.shape as [number, number, number, number]), y: tf.tensor1d(c.y, 'int32') };
-  const dispose = () => {
-    tf.dispose([batch.x, batch.y]);
-    weightOpt.dispose();
-    alphaOpt.dispose();
-    net.dispose();
-  };
-  try {
-    loadCheckpoint(path.join(dir, `${name}.safetensors`), { net, weightOpt, alphaOpt });
-  } catch (e) {
-    dispose();
-    throw e;
-  }
-  return { net, batch, reference, weightOpt, dispose };
+  return loadReference(net, c.y, dir, name, { momentum: 0.9, weightDecay: 5e-4, nesterov: true });
 }
 
-/** The loss gap (relative), the logits' and every gradient's gap (max |ours - torch| / max |torch|) on the active backend. */
+/** The loss gap (relative), the logits' and every gradient's gap (max |ours - torch| / max |torch|) on the active backend, and the weight count. */
 export function nb201TorchGaps(fixture: Nb201TorchFixture, name: string, dir: string) {
-  const c = fixture.cases[name];
-  const { net, batch, reference, dispose } = loadNb201TorchCase(fixture, name, dir);
+  const loaded = loadNb201TorchCase(fixture, name, dir);
   try {
-    const r = lossAndGrads(net, batch, new Map([...net.weights, ...net.alphaParams]), 0, false, 0);
-    const ours: Measured = {};
-    for (const [k, g] of r.grads) ours[k] = Float32Array.from(g.dataSync());
-    const loss = r.loss.dataSync()[0];
-    const logits = relativeErrors(
-      { logits: Float32Array.from(r.output.dataSync()) },
-      { logits: reference['output.logits'].data as Float32Array },
-    ).logits;
-    tf.dispose([r.loss, r.output, ...r.grads.values()]);
-    const expected: Measured = Object.fromEntries(c.gradients.map((k) => [k, reference[`grad.${k}`].data as Float32Array]));
-    const errors = relativeErrors(ours, expected);
-    const { tensor: worstTensor, error: worst } = worstOf(errors);
-    return { loss: Math.abs(loss - c.loss) / Math.abs(c.loss), logits, worst, worstTensor, errors, params: net.numParams() };
+    return { ...referenceGaps(loaded, fixture.cases[name], 0), params: loaded.net.numParams() };
   } finally {
-    dispose();
+    loaded.dispose();
   }
 }

@@ -8,7 +8,8 @@ import { tf } from '../../lib/backend';
 import { relativeErrors, type Measured, worstOf } from '../../lib/engine/differential';
 import { loadCheckpoint } from '../../lib/runs/checkpoint';
 import { loadSafetensors } from '../../lib/runs/safetensors';
-import { Adam, Sgd } from '../../lib/nn/optim';
+import { Adam, Sgd, type SgdOptions } from '../../lib/nn/optim';
+import type { SearchModel } from '../../lib/nn/model';
 import { lossAndGrads } from '../../lib/search/step';
 import { type Batch } from '../../lib/nn/loss';
 import { getSpace } from '../../lib/spaces/spaces';
@@ -38,13 +39,74 @@ export interface TorchFixture {
   cases: Record<string, TorchCase>;
 }
 
-/** A fixture case loaded for our side: the network with PyTorch's weights, its batch and the reference tensors. */
-export interface LoadedTorchCase {
-  readonly net: SearchNetwork;
+/** A fixture case loaded for our side: a model with PyTorch's weights, its batch and the reference tensors. */
+export interface LoadedReference<M> {
+  readonly net: M;
   readonly batch: Batch;
   /** `input.x`, `output.logits` and `grad.<name>` from the case's `.reference.safetensors`. */
   readonly reference: ReturnType<typeof loadSafetensors>['tensors'];
   dispose(): void;
+}
+
+export type LoadedTorchCase = LoadedReference<SearchNetwork>;
+
+/**
+ * Loads PyTorch's checkpoint `<dir>/<name>.safetensors` into `net` by the rule of
+ * lib/runs/checkpoint.ts (with optimisers of `sgd`), and the batch of `<name>.reference.safetensors`
+ * with labels `y`; the caller disposes the result (and with it `net`).
+ */
+export function loadReference<M extends SearchModel<Batch>>(
+  net: M,
+  y: readonly number[],
+  dir: string,
+  name: string,
+  sgd: SgdOptions,
+): LoadedReference<M> {
+  const weightOpt = new Sgd(net.weights, sgd);
+  const alphaOpt = new Adam(net.alphaParams, { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
+  const reference = loadSafetensors(path.join(dir, `${name}.reference.safetensors`)).tensors;
+  const xr = reference['input.x'];
+  const batch = { x: tf.tensor4d(xr.data as Float32Array, xr.shape as [number, number, number, number]), y: tf.tensor1d([...y], 'int32') };
+  const dispose = () => {
+    tf.dispose([batch.x, batch.y]);
+    weightOpt.dispose();
+    alphaOpt.dispose();
+    net.dispose();
+  };
+  try {
+    loadCheckpoint(path.join(dir, `${name}.safetensors`), { net, weightOpt, alphaOpt });
+  } catch (e) {
+    dispose();
+    throw e;
+  }
+  return { net, batch, reference, dispose };
+}
+
+/**
+ * The loss gap (relative), the logits' gap and every gradient's gap (max |ours - torch| / max |torch|)
+ * of a loaded case on the active backend, training mode, noise drawn from `passSeed`.
+ */
+export function referenceGaps(
+  loaded: LoadedReference<SearchModel<Batch>>,
+  expected: { readonly loss: number; readonly gradients: readonly string[] },
+  passSeed: number,
+): { loss: number; logits: number; worst: number; worstTensor: string; errors: Record<string, number> } {
+  const { net, batch, reference } = loaded;
+  const params = new Map([...net.weights, ...net.alphaParams]);
+  const r = lossAndGrads(net, batch, params, passSeed, false, 0);
+  const ours: Measured = {};
+  for (const [k, g] of r.grads) ours[k] = Float32Array.from(g.dataSync());
+  const loss = r.loss.dataSync()[0];
+  const logits = relativeErrors(
+    { logits: Float32Array.from(r.output.dataSync()) },
+    { logits: reference['output.logits'].data as Float32Array },
+  ).logits;
+  tf.dispose([r.loss, r.output, ...r.grads.values()]);
+  const want: Measured = Object.fromEntries(expected.gradients.map((k) => [k, reference[`grad.${k}`].data as Float32Array]));
+  const errors = relativeErrors(ours, want);
+  const { tensor: worstTensor, error: worst } = worstOf(errors);
+  const lossGap = Math.abs(loss - expected.loss) / Math.abs(expected.loss);
+  return { loss: Number.isFinite(lossGap) ? lossGap : Infinity, logits, worst, worstTensor, errors };
 }
 
 /**
@@ -63,24 +125,7 @@ export function loadTorchCase(fixture: TorchFixture, name: string, checkpointDir
     inChannels: cfg.inChannels,
     seed: 0,
   });
-  const weightOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
-  const alphaOpt = new Adam(net.alphaParams, { lr: 3e-4, beta1: 0.5, beta2: 0.999, eps: 1e-8, weightDecay: 1e-3 });
-  const reference = loadSafetensors(path.join(checkpointDir, `${name}.reference.safetensors`)).tensors;
-  const xr = reference['input.x'];
-  const batch = { x: tf.tensor4d(xr.data as Float32Array, xr.shape as [number, number, number, number]), y: tf.tensor1d(c.y, 'int32') };
-  const dispose = () => {
-    tf.dispose([batch.x, batch.y]);
-    weightOpt.dispose();
-    alphaOpt.dispose();
-    net.dispose();
-  };
-  try {
-    loadCheckpoint(path.join(checkpointDir, `${name}.safetensors`), { net, weightOpt, alphaOpt });
-  } catch (e) {
-    dispose();
-    throw e;
-  }
-  return { net, batch, reference, dispose };
+  return loadReference(net, c.y, checkpointDir, name, { momentum: 0.9, weightDecay: 3e-4 });
 }
 
 /**
@@ -92,25 +137,10 @@ export function torchReferenceGaps(
   name: string,
   checkpointDir: string,
 ): { loss: number; logits: number; worst: number; worstTensor: string; errors: Record<string, number> } {
-  const c = fixture.cases[name];
-  const { net, batch, reference, dispose } = loadTorchCase(fixture, name, checkpointDir);
+  const loaded = loadTorchCase(fixture, name, checkpointDir);
   try {
-    const params = new Map([...net.weights, ...net.alphaParams]);
-    const r = lossAndGrads(net, batch, params, c.config.passSeed, false, 0);
-    const ours: Measured = {};
-    for (const [k, g] of r.grads) ours[k] = Float32Array.from(g.dataSync());
-    const loss = r.loss.dataSync()[0];
-    const logits = relativeErrors(
-      { logits: Float32Array.from(r.output.dataSync()) },
-      { logits: reference['output.logits'].data as Float32Array },
-    ).logits;
-    tf.dispose([r.loss, r.output, ...r.grads.values()]);
-    const expected: Measured = Object.fromEntries(c.gradients.map((k) => [k, reference[`grad.${k}`].data as Float32Array]));
-    const errors = relativeErrors(ours, expected);
-    const { tensor: worstTensor, error: worst } = worstOf(errors);
-    const lossGap = Math.abs(loss - c.loss) / Math.abs(c.loss);
-    return { loss: Number.isFinite(lossGap) ? lossGap : Infinity, logits, worst, worstTensor, errors };
+    return referenceGaps(loaded, fixture.cases[name], fixture.cases[name].config.passSeed);
   } finally {
-    dispose();
+    loaded.dispose();
   }
 }

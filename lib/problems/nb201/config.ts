@@ -14,6 +14,7 @@ import {
   ControllerSchema,
   HessianSchema,
   RegularizationSchema,
+  refineLoop,
   ReportSchema,
   WeightOptimizerSchema,
 } from '../../config/schema';
@@ -48,20 +49,13 @@ export const Nb201ConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    if (c.weightOptimizer.lrMin > c.weightOptimizer.lrMax)
-      issue(['weightOptimizer', 'lrMin'], `must be <= lrMax (${c.weightOptimizer.lrMax})`);
-    if (c.regularization.dropPathProb !== 0)
-      issue(['regularization', 'dropPathProb'], 'the NAS-Bench-201 supernet has no drop path; use 0');
-    if (c.earlyStop !== 'off' && c.hessian.method === 'off')
-      issue(['earlyStop'], `'${c.earlyStop}' needs the curvature: set hessian.method`);
-    if (c.earlyStop === 'adaptive' && c.controller.maxL2 < c.regularization.l2) {
-      issue(['controller', 'maxL2'], `must be >= regularization.l2 (${c.regularization.l2})`);
-    }
-    if (c.hessian.recordMatrix && c.hessian.method !== 'full') issue(['hessian', 'recordMatrix'], `needs hessian.method 'full'`);
-    if (c.trainSubset !== null) {
-      const split = Math.floor(c.trainPortion * c.trainSubset);
-      if (split === 0 || split === c.trainSubset) issue(['trainSubset'], `leaves an empty half at trainPortion ${c.trainPortion}`);
+    refineLoop(c, ctx);
+    if (c.regularization.dropPathProb !== 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regularization', 'dropPathProb'],
+        message: 'the NAS-Bench-201 supernet has no drop path; use 0',
+      });
     }
   })
   .readonly();
