@@ -108,10 +108,14 @@ export function decodeImage(data: Uint8Array, file: string, channels: 1 | 3): { 
   }
   const n = width * height;
   const pixels = new Uint8Array(n * channels);
-  for (let i = 0; i < n; i++) {
-    const [r, g, b] = [rgb[i * stride], rgb[i * stride + 1], rgb[i * stride + 2]];
-    if (channels === 3) pixels.set([r, g, b], i * 3);
-    else pixels[i] = (19595 * r + 38470 * g + 7471 * b + 0x8000) >> 16;
+  for (let i = 0, at = 0; i < n; i++, at += stride) {
+    if (channels === 3) {
+      pixels[3 * i] = rgb[at];
+      pixels[3 * i + 1] = rgb[at + 1];
+      pixels[3 * i + 2] = rgb[at + 2];
+    } else {
+      pixels[i] = (19595 * rgb[at] + 38470 * rgb[at + 1] + 7471 * rgb[at + 2] + 0x8000) >> 16;
+    }
   }
   return { width, height, pixels };
 }
