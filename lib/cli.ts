@@ -29,7 +29,7 @@ import { NB201_CONFIG_CODEC, type Nb201Config } from './problems/nb201/config';
 import type { Nb201ArchitectureRecord } from './problems/nb201/problem';
 import { listRuns, readRun, readRunIfAny, readRunProblem, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
-import { PROBLEMS, problemEntry } from './problems/registry';
+import { PROBLEMS, problemCodecs, problemEntry } from './problems/registry';
 import { runSearch } from './search/run';
 import { formatGenotype, parameterFreeShare } from './spaces/genotype';
 import { getSpace } from './spaces/spaces';
@@ -443,7 +443,7 @@ program
   .description('list the search runs under results/runs (or --out) with their status')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .action((o: { out?: string }) => {
-    const runs = listRuns(o.out);
+    const runs = listRuns(o.out, problemCodecs());
     if (runs.length === 0) console.log('no runs');
     for (const r of runs) {
       console.log(
@@ -451,7 +451,7 @@ program
           r.runId,
           r.status.padEnd(7),
           `${r.epochs}/${r.plannedEpochs ?? '?'} epochs`,
-          r.space,
+          r.problem === 'darts' ? r.space : r.problem,
           r.dataset,
           `seed ${r.seed}`,
           r.lastValidAccuracy === undefined ? '' : `valid acc ${r.lastValidAccuracy.toFixed(4)}`,

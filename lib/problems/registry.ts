@@ -3,17 +3,20 @@
  * overrides. A problem added under lib/problems registers here; everything it then needs (the
  * runner, store, checkpoints, curvature, DARTS-ES/ADA) is generic (lib/search/problem.ts).
  */
-import { type ConfigOverrides, type LoopConfig, resolveConfig } from '../config/search_config';
+import { type ConfigOverrides, type LoopConfig, resolveConfig, SEARCH_CONFIG_CODEC } from '../config/search_config';
+import type { ConfigCodec } from '../config/validation';
 import type { ArchitectureRecord } from '../runs/records';
 import type { SearchProblem } from '../search/problem';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
 import { dartsProblem } from './darts/problem';
-import { resolveNb201Config } from './nb201/config';
+import { NB201_CONFIG_CODEC, resolveNb201Config } from './nb201/config';
 import { type Nb201Genotype, nb201Problem } from './nb201/problem';
 
 /** A problem the CLI can run. */
 export interface ProblemEntry {
   readonly description: string;
+  /** How the run store reads the problem's runs (e.g. `rdarts runs`). */
+  readonly codec: ConfigCodec<LoopConfig>;
   /** The problem of `preset` with `overrides` (validated; errors name `source` and the field). */
   problem(preset: string, overrides: ConfigOverrides, source: string): SearchProblem<unknown, ArchitectureRecord, LoopConfig>;
   /** A genotype of the problem in one line. */
@@ -23,17 +26,24 @@ export interface ProblemEntry {
 export const PROBLEMS: Readonly<Record<string, ProblemEntry>> = Object.freeze({
   darts: {
     description: 'the DARTS supernet over S1-S4 or the DARTS space, on an image data set (docs/method.md §1-2)',
+    codec: SEARCH_CONFIG_CODEC as ConfigCodec<LoopConfig>,
     problem: (preset, overrides, source) =>
       dartsProblem(resolveConfig(preset, overrides, source)) as SearchProblem<unknown, ArchitectureRecord, LoopConfig>,
     formatGenotype: (genotype) => formatGenotype(genotype as Genotype),
   },
   nb201: {
     description: "NAS-Bench-201's DARTS supernet on an image data set; every epoch's cell looked up in the benchmark (docs/method.md §8)",
+    codec: NB201_CONFIG_CODEC as unknown as ConfigCodec<LoopConfig>,
     problem: (preset, overrides, source) =>
       nb201Problem(resolveNb201Config(preset, overrides, source)) as unknown as SearchProblem<unknown, ArchitectureRecord, LoopConfig>,
     formatGenotype: (genotype) => (genotype as Nb201Genotype).arch,
   },
 });
+
+/** Each problem's codec by name, for reading runs of any problem (`listRuns`). */
+export function problemCodecs(): Record<string, ConfigCodec<LoopConfig>> {
+  return Object.fromEntries(Object.entries(PROBLEMS).map(([name, entry]) => [name, entry.codec]));
+}
 
 /** The registered problem `name`; an unknown name throws, listing the known ones. */
 export function problemEntry(name: string): ProblemEntry {

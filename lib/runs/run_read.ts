@@ -275,6 +275,8 @@ export function readRun<C extends Config, A extends ArchitectureRecord>(
 export interface RunSummary {
   readonly runId: string;
   readonly dir: string;
+  /** The search problem (lib/problems/registry.ts): 'darts' unless the config names another. */
+  readonly problem?: string;
   /** done: DONE exists; partial: some epochs; empty: none yet; invalid: see `error`. */
   readonly status: 'done' | 'partial' | 'empty' | 'invalid';
   readonly error?: string;
@@ -292,7 +294,39 @@ export interface RunSummary {
   readonly cutoutProb?: number;
   /** valid.accuracy of the last stored epoch. */
   readonly lastValidAccuracy?: number;
+  /** The config of a DARTS run (other problems' configs are not DARTS configs). */
   readonly config?: SearchConfig;
+}
+
+/** The fields of any problem's config that a listing shows (lib/config/search_config.ts `LoopConfig`, and a data set if any). */
+interface ListedConfig {
+  readonly epochs: number;
+  readonly seed: number;
+  readonly order: string;
+  readonly earlyStop: string;
+  readonly regularization: { readonly l2: number; readonly dropPathProb: number };
+  readonly dataset?: string;
+}
+
+/** The summary of another problem's run: the loop's fields and the data set. */
+function summarizeOther(run: StoredRun<ListedConfig, ArchitectureRecord>, problem: string): RunSummary {
+  const { config } = run;
+  return {
+    runId: run.runId,
+    dir: run.dir,
+    problem,
+    status: run.done ? 'done' : run.epochs.length > 0 ? 'partial' : 'empty',
+    createdAt: run.createdAt,
+    epochs: run.epochs.length,
+    plannedEpochs: config.epochs,
+    dataset: config.dataset,
+    seed: config.seed,
+    order: config.order,
+    earlyStop: config.earlyStop,
+    l2: config.regularization.l2,
+    dropPathProb: config.regularization.dropPathProb,
+    lastValidAccuracy: run.epochs[run.epochs.length - 1]?.valid?.accuracy,
+  };
 }
 
 function summarize(run: StoredRun): RunSummary {
@@ -301,6 +335,7 @@ function summarize(run: StoredRun): RunSummary {
   return {
     runId: run.runId,
     dir: run.dir,
+    problem: 'darts',
     status: run.done ? 'done' : run.epochs.length > 0 ? 'partial' : 'empty',
     createdAt: run.createdAt,
     epochs: run.epochs.length,
@@ -322,8 +357,11 @@ function summarize(run: StoredRun): RunSummary {
  * Every run directory under `root` (none when `root` does not exist), oldest first (createdAt;
  * an invalid run by its directory's change time). A run that fails to read is listed as
  * 'invalid' with its error; this never throws on account of one run.
+ * A run of another problem (its config.json names it, e.g. `nb201`) is read with that problem's
+ * codec from `codecs` (the CLI passes the registry's, lib/problems/registry.ts); without one it is
+ * listed as invalid, saying so.
  */
-export function listRuns(root: string = runsRoot()): RunSummary[] {
+export function listRuns(root: string = runsRoot(), codecs: Readonly<Record<string, ConfigCodec<ListedConfig>>> = {}): RunSummary[] {
   if (!fs.existsSync(root)) return [];
   const runs = fs
     .readdirSync(root, { withFileTypes: true })
@@ -331,7 +369,11 @@ export function listRuns(root: string = runsRoot()): RunSummary[] {
     .map((d): RunSummary => {
       const dir = path.join(root, d.name);
       try {
-        return summarize(readRun(dir));
+        const problem = readRunProblem(dir);
+        if (problem === 'darts') return summarize(readRun(dir));
+        const codec = Object.hasOwn(codecs, problem) ? codecs[problem] : undefined;
+        if (!codec) throw new Error(`a run of the problem ${JSON.stringify(problem)}, which this listing was not given a codec for`);
+        return summarizeOther(readRun(dir, codec), problem);
       } catch (e) {
         const createdAt = new Date(fs.statSync(dir).ctimeMs).toISOString();
         return { runId: d.name, dir, status: 'invalid', error: (e as Error).message, createdAt, epochs: 0 };

@@ -12,9 +12,9 @@ import { nb201Accuracies } from '../../lib/data/nb201_table';
 import { checkNb201Config, NB201_CONFIG_CODEC, NB201_PAPER, resolveNb201Config } from '../../lib/problems/nb201/config';
 import { nb201Problem } from '../../lib/problems/nb201/problem';
 import { Nb201Supernet } from '../../lib/problems/nb201/supernet';
-import { problemEntry } from '../../lib/problems/registry';
+import { problemCodecs, problemEntry } from '../../lib/problems/registry';
 import { loadSafetensors } from '../../lib/runs/safetensors';
-import { readRun } from '../../lib/runs/store';
+import { listRuns, readRun } from '../../lib/runs/store';
 import { runSearch } from '../../lib/search/run';
 import { nb201ArchString } from '../../lib/spaces/nb201';
 import { assertNoTensorLeak, withTempDir } from '../helpers';
@@ -65,6 +65,13 @@ describe('the NAS-Bench-201 search problem', function () {
       const stored = JSON.parse(fs.readFileSync(path.join(run.dir, 'config.json'), 'utf8'));
       assert.strictEqual(stored.config.problem, 'nb201');
       assert.strictEqual(readRun(run.dir, NB201_CONFIG_CODEC).epochs.length, 3);
+      // Listed with the registry's codecs (`rdarts runs`); without them, named as another problem's run.
+      const [listed] = listRuns(root, problemCodecs());
+      assert.deepStrictEqual(
+        [listed.problem, listed.status, listed.epochs, listed.seed, listed.dataset],
+        ['nb201', 'done', 3, 0, 'cifar10-jpeg'],
+      );
+      assert.match(listRuns(root)[0].error ?? '', /a run of the problem "nb201", which this listing was not given a codec for/);
     }));
 
   it('resumes from a checkpoint (Nesterov momentum and all) byte-identical to an uninterrupted run', () =>
