@@ -5,6 +5,7 @@
  * edge's largest alpha, `none` included) and that cell's three published test accuracies from the
  * committed table: the search's exact test-accuracy trajectory, at no cost.
  */
+import type { Dataset } from '../../data/dataset';
 import { type Nb201Accuracies, nb201Accuracies } from '../../data/nb201_table';
 import type { Batch } from '../../nn/loss';
 import type { SearchModel } from '../../nn/model';
@@ -41,10 +42,7 @@ export function nb201Architecture(net: Nb201Supernet): Nb201ArchitectureRecord {
 }
 
 /** The NAS-Bench-201 search problem of `config`; `train` replaces the config's data set (tests). */
-export function nb201Problem(
-  config: Nb201Config,
-  train?: Parameters<typeof imageSearchData>[1],
-): SearchProblem<Batch, Nb201ArchitectureRecord, Nb201Config> {
+export function nb201Problem(config: Nb201Config, train?: Dataset): SearchProblem<Batch, Nb201ArchitectureRecord, Nb201Config> {
   return {
     config,
     codec: NB201_CONFIG_CODEC,
