@@ -21,20 +21,30 @@ export type { SearchConfig } from './schema';
  * (lib/search/problem.ts); the DARTS problem reads the rest (space, dataset, sizes, data split,
  * augmentation).
  */
-export type LoopConfig = Pick<
-  SearchConfig,
-  | 'seed'
-  | 'epochs'
-  | 'batchSize'
-  | 'order'
-  | 'weightOptimizer'
-  | 'alphaOptimizer'
-  | 'regularization'
-  | 'hessian'
-  | 'earlyStop'
-  | 'controller'
-  | 'report'
->;
+export type LoopConfig = LoopOrder &
+  Pick<
+    SearchConfig,
+    | 'seed'
+    | 'epochs'
+    | 'batchSize'
+    | 'order'
+    | 'weightOptimizer'
+    | 'alphaOptimizer'
+    | 'regularization'
+    | 'hessian'
+    | 'earlyStop'
+    | 'controller'
+    | 'report'
+  >;
+
+/**
+ * Which step of a search iteration comes first. Absent (every DARTS config): the alpha step, then
+ * the weight step, as the DARTS code; 'weight-first' as NAS-Bench-201's DARTS script (a problem's
+ * config may offer it).
+ */
+export interface LoopOrder {
+  readonly stepOrder?: 'alpha-first' | 'weight-first';
+}
 
 /** The run store's handle on the DARTS search config: validation and the run id. */
 export const SEARCH_CONFIG_CODEC: ConfigCodec<SearchConfig> = Object.freeze({

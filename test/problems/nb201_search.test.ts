@@ -114,6 +114,12 @@ describe('the NAS-Bench-201 search problem', function () {
     assert.deepStrictEqual(p.alphaOptimizer, { lr: 3e-4, betas: [0.5, 0.999], eps: 1e-8, weightDecay: 1e-3 });
     assert.deepStrictEqual(p.regularization, { l2: 5e-4, dropPathProb: 0 });
     assert.deepStrictEqual([p.hessian.method, p.hessian.evalEvery, p.hessian.scheme], ['full', 1, 'central']);
+    assert.strictEqual(p.stepOrder, 'weight-first');
+    // 'alpha-first' names the same run as no stepOrder (the runs made before the field existed).
+    const { stepOrder: _order, ...before } = resolveNb201Config('mini');
+    const alphaFirst = resolveNb201Config('mini', { stepOrder: 'alpha-first' });
+    assert.strictEqual(NB201_CONFIG_CODEC.id(alphaFirst), NB201_CONFIG_CODEC.id(checkNb201Config(before)));
+    assert.notStrictEqual(NB201_CONFIG_CODEC.id(alphaFirst), NB201_CONFIG_CODEC.id(resolveNb201Config('mini')));
     const mini = resolveNb201Config('mini');
     assert.deepStrictEqual(
       [mini.dataset, mini.C, mini.N, mini.trainSubset, mini.epochs, mini.hessian.evalEvery],

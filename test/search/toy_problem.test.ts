@@ -7,8 +7,11 @@ import * as assert from 'assert';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { mixSeed } from '../../lib/nn/random';
 import { readRun, runDirFor } from '../../lib/runs/store';
+import { cosineLr, disposeSearchState, initialState, searchEpoch } from '../../lib/search/loop';
 import { runSearch } from '../../lib/search/run';
+import { alphaStep, weightStep } from '../../lib/search/step';
 import { repoRoot, withTempDir } from '../helpers';
 import { TOY_CODEC, TOY_OPS, toyConfig, toyProblem } from './toy_problem';
 
@@ -43,6 +46,48 @@ describe('the toy search problem through the generic search code', function () {
       assert.deepStrictEqual(readRun(run.dir, TOY_CODEC).epochs.length, 6);
       assert.strictEqual((await runSearch(toyProblem(toyConfig()), { root, progress: 'off' })).status, 'finished');
     }));
+
+  it("takes the weight step before the alpha step where the config's stepOrder says so (NAS-Bench-201's script)", async () => {
+    const alphasAfterEpoch = async (stepOrder?: 'alpha-first' | 'weight-first') => {
+      const problem = toyProblem({ ...toyConfig({ epochs: 1, hessian: { method: 'off' } }), ...(stepOrder ? { stepOrder } : {}) });
+      const data = problem.loadData();
+      const state = initialState(problem, data);
+      try {
+        return (await searchEpoch(problem, data, state, 0)).alphas;
+      } finally {
+        disposeSearchState(state);
+      }
+    };
+    // By hand: each iteration's weight step, then its alpha step, with the loop's seeds.
+    const problem = toyProblem(toyConfig({ epochs: 1, hessian: { method: 'off' } }));
+    const c = problem.config;
+    const data = problem.loadData();
+    const s = initialState(problem, data);
+    const plan = { epoch: 0, epochs: 1, batchSize: c.batchSize, seed: c.seed };
+    const lr = cosineLr(0, 1, c.weightOptimizer.lrMax, c.weightOptimizer.lrMin);
+    let step = 0;
+    for (const train of data.weightBatches(plan)) {
+      const stepSeed = mixSeed(c.seed, 0, step++);
+      const val = data.alphaBatch(plan, stepSeed);
+      weightStep(s.net, s.weightOpt, train, { lr, gradClip: c.weightOptimizer.gradClip, seed: mixSeed(stepSeed, 2), dropPathProb: 0 });
+      alphaStep(s.net, s.weightOpt, s.alphaOpt, val, {
+        order: c.order,
+        trainBatch: train,
+        lr,
+        momentum: s.weightOpt.options.momentum,
+        weightDecay: s.weightOpt.options.weightDecay,
+        seed: mixSeed(stepSeed, 1),
+        dropPathProb: 0,
+      });
+      data.dispose(train);
+      data.dispose(val);
+    }
+    const byHand = Object.fromEntries([...s.net.alphaParams].map(([k, v]) => [k, Array.from(v.dataSync())]));
+    disposeSearchState(s);
+    assert.deepStrictEqual(await alphasAfterEpoch('weight-first'), byHand);
+    assert.notDeepStrictEqual(await alphasAfterEpoch(), byHand);
+    assert.deepStrictEqual(await alphasAfterEpoch('alpha-first'), await alphasAfterEpoch());
+  });
 
   it('resumes after a kill from its checkpoint, byte-identical to an uninterrupted run', () =>
     withTempDir(async (root) => {
