@@ -221,12 +221,17 @@ program
 
 program
   .command('grid')
-  .description('run the searches of a grid file ({ preset, base, runs: { name: overrides } }), one process per core; re-run to resume')
+  .description(
+    'run the searches of a grid file ({ problem?, preset, base, runs: { name: overrides } }), one process per core; re-run to resume',
+  )
   .argument('<file>', 'grid file (JSON)')
   .option('--jobs <n>', 'processes at once (default: the number of cores)')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .action(async (file: string, o: { jobs?: string; out?: string }) => {
-    const entries = readGridFile(file);
+    const entries = readGridFile(
+      file,
+      (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config,
+    );
     const codes = await runGrid(entries, { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
     const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
     if (failed.length > 0) throw new Error(`grid ${file}: ${failed.length} of ${entries.length} searches failed: ${failed.join(', ')}`);

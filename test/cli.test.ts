@@ -78,6 +78,13 @@ describe('rdarts search --problem nb201 and rdarts show', () => {
         .split('\n');
       assert.strictEqual(csv[0], 'epoch,cell,cifar10,cifar100,imagenet16,parameterFree,skip,none,eigenvalue,supernetValid,seconds');
       assert.strictEqual(csv.length, 3);
+      // A grid of NAS-Bench-201 searches: the entry runs through `rdarts search --problem nb201`.
+      const grid = path.join(dir, 'grid.json');
+      fs.writeFileSync(grid, JSON.stringify({ problem: 'nb201', preset: 'smoke', runs: { one: { epochs: 1, seed: 5 } } }));
+      const g = rdarts(['grid', grid, '--out', path.join(dir, 'grid-runs'), '--jobs', '1'], env);
+      assert.strictEqual(g.status, 0, g.stderr + g.stdout);
+      assert.match(g.stdout, /\[one\] search \(nb201\): nas-bench-201 C2 N1, seed 5/);
+      assert.strictEqual(fs.readdirSync(path.join(dir, 'grid-runs')).length, 1);
       // A DARTS flag that the NAS-Bench-201 config lacks is named, and nothing is written.
       const bad = rdarts(['search', '--problem', 'nb201', '--preset', 'smoke', '--space', 's3', '--out', path.join(dir, 'bad')], env);
       assert.strictEqual(bad.status, 1);

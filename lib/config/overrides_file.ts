@@ -4,7 +4,7 @@
  * that the schema rejects (resolveConfig names it) change nothing.
  */
 import * as fs from 'fs';
-import { ConfigOverrides, isPlainObject, resolveConfig, SearchConfig } from './search_config';
+import { ConfigOverrides, deepMerge, isPlainObject, type LoopConfig, resolveConfig, SearchConfig } from './search_config';
 
 function readJsonFile(file: string, what: string): unknown {
   if (!fs.existsSync(file)) throw new Error(`${what} ${file} does not exist`);
@@ -22,36 +22,44 @@ export function readOverridesFile(file: string): ConfigOverrides {
   return value as ConfigOverrides;
 }
 
-/** One search of a grid: its preset and overrides, resolved and validated. */
-export interface GridEntry {
+/** One search of a grid: its problem, preset and overrides, resolved and validated. */
+export interface GridEntry<C extends LoopConfig = SearchConfig> {
   readonly name: string;
+  /** The search problem (lib/problems/registry.ts); 'darts' unless the grid file names another. */
+  readonly problem?: string;
   readonly preset: string;
   readonly overrides: ConfigOverrides;
-  readonly config: SearchConfig;
+  readonly config: C;
 }
 
+/** Validates a problem's config from a preset and overrides (the CLI passes the problems registry's). */
+export type GridResolver = (problem: string, preset: string, overrides: ConfigOverrides, source: string) => LoopConfig;
+
 /**
- * A grid file: { "preset": "mini", "base": { ...overrides for all }, "runs": { "name": { ...overrides } } }.
- * Every entry is resolved (base, then its own overrides) before anything runs; an invalid one
- * throws naming the file and the entry.
+ * A grid file: { "problem": "darts", "preset": "mini", "base": { ...overrides for all }, "runs":
+ * { "name": { ...overrides } } } ("problem" optional, default darts). Every entry is resolved
+ * (base, then its own overrides) before anything runs; an invalid one throws naming the file and
+ * the entry. Without `resolve` only DARTS grids are read.
  */
-export function readGridFile(file: string): GridEntry[] {
+export function readGridFile(file: string): GridEntry[];
+export function readGridFile(file: string, resolve: GridResolver): GridEntry<LoopConfig>[];
+export function readGridFile(file: string, resolve?: GridResolver): GridEntry<LoopConfig>[] {
   const value = readJsonFile(file, 'grid file');
   if (!isPlainObject(value) || !isPlainObject(value.runs)) {
     throw new Error(`grid file ${file} must hold { "preset": ..., "base": { ... }, "runs": { "<name>": { ... }, ... } }`);
   }
+  const problem = value.problem === undefined ? 'darts' : value.problem;
+  if (typeof problem !== 'string') throw new Error(`grid file ${file}: "problem" must be a problem's name, got ${JSON.stringify(problem)}`);
+  if (problem !== 'darts' && !resolve)
+    throw new Error(`grid file ${file}: problem ${JSON.stringify(problem)} needs the problems registry to resolve it`);
   const preset = typeof value.preset === 'string' ? value.preset : 'quick';
   const base = value.base === undefined ? {} : value.base;
   if (!isPlainObject(base)) throw new Error(`grid file ${file}: "base" must be an object of config fields`);
-  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
-    const out: Record<string, unknown> = { ...a };
-    for (const [k, v] of Object.entries(b))
-      out[k] = isPlainObject(v) && isPlainObject(a[k]) ? merge(a[k] as Record<string, unknown>, v) : v;
-    return out;
-  };
   return Object.entries(value.runs).map(([name, own]) => {
     if (!isPlainObject(own)) throw new Error(`grid file ${file}: runs.${name} must be an object of config fields`);
-    const overrides = merge(base, own) as ConfigOverrides;
-    return { name, preset, overrides, config: resolveConfig(preset, overrides, `${file}: runs.${name}`) };
+    const overrides = deepMerge(base, own) as ConfigOverrides;
+    const source = `${file}: runs.${name}`;
+    const config = resolve ? resolve(problem, preset, overrides, source) : resolveConfig(preset, overrides, source);
+    return { name, problem, preset, overrides, config };
   });
 }

@@ -1,5 +1,5 @@
 /**
- * `rdarts grid FILE`: the searches of a grid file (lib/config/overrides_file.ts), one process per
+ * `rdarts grid FILE`: the searches of a grid file (lib/config/overrides_file.ts; any problem), one process per
  * core (wasm runs one thread), each an ordinary `rdarts search` that reads back, resumes or starts
  * its run. Finished runs cost nothing, so a grid is re-run to resume it. Output lines carry the
  * entry's name.
@@ -8,7 +8,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { GridEntry } from '../config/overrides_file';
+import type { GridEntry } from '../config/overrides_file';
+import type { LoopConfig } from '../config/search_config';
 
 export interface GridOptions {
   /** Processes at once (default: the number of cores). */
@@ -67,7 +68,7 @@ export async function runCliTasks(
 }
 
 /** Runs `entries`; resolves with each entry's exit code (0 = finished). */
-export async function runGrid(entries: readonly GridEntry[], options: GridOptions = {}): Promise<Map<string, number>> {
+export async function runGrid(entries: readonly GridEntry<LoopConfig>[], options: GridOptions = {}): Promise<Map<string, number>> {
   const log = options.log ?? ((l: string) => console.log(l));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-grid-'));
   try {
@@ -77,7 +78,15 @@ export async function runGrid(entries: readonly GridEntry[], options: GridOption
       return {
         name: entry.name,
         describe: `${entry.preset} + ${JSON.stringify(entry.overrides)}`,
-        args: ['search', '--preset', entry.preset, '--config', file, ...(options.out ? ['--out', options.out] : [])],
+        args: [
+          'search',
+          ...(entry.problem && entry.problem !== 'darts' ? ['--problem', entry.problem] : []),
+          '--preset',
+          entry.preset,
+          '--config',
+          file,
+          ...(options.out ? ['--out', options.out] : []),
+        ],
       };
     });
     return await runCliTasks(tasks, { jobs: options.jobs, log });

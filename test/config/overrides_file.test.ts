@@ -2,6 +2,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readGridFile, readOverridesFile } from '../../lib/config/overrides_file';
+import type { Nb201Config } from '../../lib/problems/nb201/config';
+import { problemEntry } from '../../lib/problems/registry';
 import { tempDir } from '../helpers';
 
 describe('readOverridesFile', () => {
@@ -46,6 +48,29 @@ describe('readGridFile', () => {
       assert.deepStrictEqual(byName.dp.config.regularization, { l2: 3e-4, dropPathProb: 0.4 });
       assert.deepStrictEqual(byName.dp.config.augment.cutout, { length: 14, prob: 1 });
       assert.ok(Object.values(byName).every((e) => e.config.space === 's3' && e.config.seed === 1 && e.preset === 'mini'));
+    } finally {
+      cleanup();
+    }
+  });
+
+  it("reads another problem's grid through the problems registry, and refuses it without", () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const f = path.join(dir, 'g.json');
+      fs.writeFileSync(f, JSON.stringify({ problem: 'nb201', preset: 'mini', base: { seed: 2 }, runs: { a: {}, small: { C: 4 } } }));
+      const resolve = (problem: string, preset: string, overrides: object, source: string) =>
+        problemEntry(problem).problem(preset, overrides, source).config;
+      const entries = readGridFile(f, resolve);
+      assert.deepStrictEqual(
+        entries.map((e) => [e.name, e.problem, e.config.seed, (e.config as Nb201Config).C]),
+        [
+          ['a', 'nb201', 2, 8],
+          ['small', 'nb201', 2, 4],
+        ],
+      );
+      assert.throws(() => readGridFile(f), /g\.json: problem "nb201" needs the problems registry/);
+      fs.writeFileSync(f, JSON.stringify({ problem: 'nb201', preset: 'mini', runs: { bad: { layers: 3 } } }));
+      assert.throws(() => readGridFile(f, resolve), /g\.json: runs\.bad.*unknown key "layers"/);
     } finally {
       cleanup();
     }
