@@ -40,6 +40,7 @@ import { NotebookError, runNotebooks } from './notebooks/run';
 import { DATASET_NAMES } from './data/dataset';
 import { fetchDataset } from './data/fetch';
 import { resultsDir } from './paths';
+import { ENGINE_REVISION, packageVersion } from './versions';
 import { CHECK_CASES, CHECK_TOLERANCE, compareBackends } from './engine/differential';
 import { evaluateReruns, rerunMarkdown, ENGINE_RERUN_DIR } from './experiments/engine_rerun';
 
@@ -49,7 +50,24 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   throw e;
 });
 
-const program = new Command('rdarts').description('RobustDARTS in TypeScript: search, measure curvature, robustify').showHelpAfterError();
+const program = new Command('rdarts')
+  .description('RobustDARTS in TypeScript: search, measure curvature, robustify')
+  .version(`robust-darts-ts ${packageVersion('robust-darts-ts') ?? '?'} (engine revision ${ENGINE_REVISION})`, '-V, --version')
+  .showHelpAfterError();
+
+/**
+ * The run directory `ref` names: a path, a runId under `root`, or the start of exactly one runId
+ * there. Throws naming what it looked for, and the candidates when a prefix is ambiguous.
+ */
+function resolveRunRef(ref: string, root: string): string {
+  if (fs.existsSync(ref)) return ref;
+  const exact = path.join(root, ref);
+  if (fs.existsSync(exact)) return exact;
+  const matches = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => d.startsWith(ref)) : [];
+  if (matches.length === 1) return path.join(root, matches[0]);
+  if (matches.length > 1) throw new Error(`run ${JSON.stringify(ref)} is ambiguous in ${root}: ${matches.join(', ')}`);
+  throw new Error(`no run ${JSON.stringify(ref)}: not a directory, nor a runId (or its start) under ${root} (rdarts runs lists them)`);
+}
 
 function parseBackend(v: string | undefined, flag: string): BackendName | undefined {
   if (v !== undefined && !(BACKENDS as readonly string[]).includes(v))
@@ -217,6 +235,15 @@ program
     if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${entry.formatGenotype(run.genotype.genotype)}`);
     const last = run.epochs[run.epochs.length - 1];
     if (last) console.log(`valid accuracy of the model ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
+    if (run.done) {
+      const out = typeof o.out === 'string' ? ` --out ${o.out}` : '';
+      const next = [`npx rdarts show ${run.runId}${out}        # the run epoch by epoch`];
+      if (o.problem === 'darts' || o.problem === undefined) {
+        next.push(`npx rdarts evaluate ${run.runId}${out.replace('--out', '--runs')}    # train its genotype from scratch and test it`);
+        next.push('npm run jupyter                 # the notebooks (docs: README.md)');
+      }
+      console.log(`next:\n  ${next.join('\n  ')}`);
+    }
   });
 
 program
@@ -471,12 +498,12 @@ program
 program
   .command('show')
   .description('summarise one run: genotype, time per epoch, and the share of an operation over the epochs')
-  .argument('<run>', 'run directory, or a runId under results/runs (or --out)')
+  .argument('<run>', 'run directory, or a runId (or its first characters) under results/runs (or --out)')
   .option('--op <name>', 'operation whose share to follow', 'skip_connect')
   .option('--out <dir>', 'folder of run directories (default results/runs)')
   .option('--table <dir>', 'NAS-Bench-201 runs: also save the epoch table as <dir>/nb201-trajectory.csv and .md')
   .action((ref: string, o: { op: string; out?: string; table?: string }) => {
-    const dir = fs.existsSync(ref) ? ref : path.join(o.out ?? runsRoot(), ref);
+    const dir = resolveRunRef(ref, o.out ?? runsRoot());
     if (readRunProblem(dir) === 'nb201') {
       const run = readRun<Nb201Config, Nb201ArchitectureRecord>(dir, NB201_CONFIG_CODEC);
       const rows = nb201Trajectory(run);

@@ -56,6 +56,15 @@ describe('rdarts search', () => {
   }
 });
 
+describe('rdarts --version', () => {
+  it("prints the package's version and the engine revision", () => {
+    const r = rdarts(['--version']);
+    assert.strictEqual(r.status, 0, r.stderr);
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    assert.match(r.stdout, new RegExp(`^robust-darts-ts ${pkg.version.replace(/\./g, '\\.')} \\(engine revision \\d+\\)`));
+  });
+});
+
 describe('rdarts search --problem nb201 and rdarts show', () => {
   it('searches NAS-Bench-201 on the CIFAR-10 JPEG copy, prints the cell string, and shows the epochs with their benchmark accuracies', () => {
     const { dir, cleanup } = tempDir();
@@ -67,6 +76,7 @@ describe('rdarts search --problem nb201 and rdarts show', () => {
       assert.strictEqual(r.status, 0, r.stderr);
       assert.match(r.stdout, /search \(nb201\): nas-bench-201 C2 N1, seed 0/);
       assert.match(r.stdout, /genotype \(epoch 1\): \|[a-z_0-9]+~0\|\+\|/);
+      assert.match(r.stdout, /next:\n {2}npx rdarts show [0-9a-f]{12} --out /);
       const [runId] = fs.readdirSync(out);
       const show = rdarts(['show', path.join(out, runId), '--table', path.join(dir, 'tables')]);
       assert.strictEqual(show.status, 0, show.stderr);
@@ -220,7 +230,13 @@ describe('rdarts show', () => {
       assert.match(r.stdout, /final genotype \(epoch 1\): normal: n0=/);
       assert.match(r.stdout, /\|epoch\|w_normal\|w_reduce\|n_normal\|n_reduce\|\n\|-:\|-:\|-:\|-:\|-:\|\n\|0\|0\.3\d\d\|/);
       assert.match(rdarts(['show', run.runId, '--out', dir, '--op', 'conv9']).stderr, /--op conv9 is not an operation/);
-      assert.match(rdarts(['show', 'nope', '--out', dir]).stderr, /nope/);
+      assert.match(rdarts(['show', 'nope', '--out', dir]).stderr, /no run "nope": not a directory, nor a runId \(or its start\)/);
+      // The first characters of a runId are enough when only one run starts so.
+      const byPrefix = rdarts(['show', run.runId.slice(0, 4), '--out', dir]);
+      assert.strictEqual(byPrefix.status, 0, byPrefix.stderr);
+      assert.match(byPrefix.stdout, new RegExp(`^run ${run.runId}:`));
+      fs.mkdirSync(path.join(dir, `${run.runId.slice(0, 4)}-other`));
+      assert.match(rdarts(['show', run.runId.slice(0, 4), '--out', dir]).stderr, /is ambiguous in .*: /);
     } finally {
       cleanup();
     }
