@@ -6,6 +6,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
+import { codeRule, type EarlyStopRule, firstEarlyStop, PAPER_RULE } from '../control/early_stop';
 import type { Nb201Config } from '../problems/nb201/config';
 import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
 import type { StoredRun } from '../runs/run_read';
@@ -96,5 +97,37 @@ export function nb201RunSummary(run: StoredRun<Nb201Config, Nb201ArchitectureRec
     `time per epoch: mean ${(total / rows.length).toFixed(1)} s, total ${(total / 60).toFixed(1)} min; ` +
       `curvature ${(hessian / 60).toFixed(1)} min = ${((100 * hessian) / total).toFixed(1)}% of the total`,
   );
+  if (c.earlyStop === 'off') {
+    for (const [label, rule] of [
+      ["the code's rule", codeRule({ evalEvery: c.hessian.evalEvery })],
+      ["the paper's wording", PAPER_RULE],
+    ] as const) {
+      const stop = nb201EarlyStop(rows, rule, c.epochs);
+      lines.push(
+        stop === null
+          ? `DARTS-ES (${label}) replayed on this eigenvalue series: no stop`
+          : `DARTS-ES (${label}) replayed on this eigenvalue series: decides at epoch ${stop.decisionEpoch} (ratio ${stop.ratio.toFixed(3)}), ` +
+              `returns epoch ${stop.row.epoch}'s cell, CIFAR-10 ${stop.row.cifar10.toFixed(2)}%`,
+      );
+    }
+  }
   return lines;
+}
+
+/**
+ * What DARTS-ES would have returned (docs/method.md §4): `rule` replayed on the run's stored
+ * eigenvalues (lib/control/early_stop.ts `firstEarlyStop`), and the row of the epoch it returns;
+ * null when it does not stop.
+ */
+export function nb201EarlyStop(
+  rows: readonly Nb201TrajectoryRow[],
+  rule: EarlyStopRule,
+  totalEpochs: number,
+): { decisionEpoch: number; ratio: number; row: Nb201TrajectoryRow } | null {
+  const history = rows.filter((r) => r.eigenvalue !== null).map((r) => ({ epoch: r.epoch, dominantEigenvalue: r.eigenvalue as number }));
+  const decision = firstEarlyStop(history, rule, totalEpochs);
+  if (!decision.stop) return null;
+  const row = rows.find((r) => r.epoch === decision.stopEpoch);
+  if (!row) throw new Error(`nb201EarlyStop: the rule returns epoch ${decision.stopEpoch}, which the run does not hold`);
+  return { decisionEpoch: decision.decisionEpoch, ratio: decision.ratio, row };
 }

@@ -1,6 +1,7 @@
 /** The epoch table of a NAS-Bench-201 search and where it collapsed (lib/analysis/nb201_trajectory.ts). */
 import * as assert from 'assert';
-import { nb201CollapseEpoch, nb201Trajectory, type Nb201TrajectoryRow } from '../../lib/analysis/nb201_trajectory';
+import { nb201CollapseEpoch, nb201EarlyStop, nb201Trajectory, type Nb201TrajectoryRow } from '../../lib/analysis/nb201_trajectory';
+import { CODE_RULE, firstEarlyStop } from '../../lib/control/early_stop';
 import { nb201Accuracies } from '../../lib/data/nb201_table';
 import type { Nb201ArchitectureRecord } from '../../lib/problems/nb201/problem';
 import type { EpochRecord } from '../../lib/runs/records';
@@ -49,5 +50,29 @@ describe('the NAS-Bench-201 epoch table', () => {
     assert.strictEqual(nb201CollapseEpoch(rows([4, 5, 3])), null);
     assert.strictEqual(nb201CollapseEpoch(rows([1, 2, 3]), 3), 2);
     assert.strictEqual(nb201CollapseEpoch([]), null);
+  });
+
+  it("replays DARTS-ES on the run's eigenvalues and returns the row of the epoch it stops at", () => {
+    // Evaluated every 2 epochs: flat, then a rise that the code's rule (ratio > 1.3, from epoch 22) sees.
+    const rows = Array.from({ length: 40 }, (_, epoch) => ({
+      epoch,
+      cifar10: 90 + epoch / 10,
+      eigenvalue: epoch % 2 === 0 ? (epoch < 20 ? 0.1 : 0.5) : null,
+    })) as Nb201TrajectoryRow[];
+    const history = rows.filter((r) => r.eigenvalue !== null).map((r) => ({ epoch: r.epoch, dominantEigenvalue: r.eigenvalue as number }));
+    const expected = firstEarlyStop(history, CODE_RULE, 40);
+    assert.ok(expected.stop);
+    const stop = nb201EarlyStop(rows, CODE_RULE, 40);
+    assert.ok(stop);
+    assert.deepStrictEqual([stop.decisionEpoch, stop.ratio, stop.row], [expected.decisionEpoch, expected.ratio, rows[expected.stopEpoch]]);
+    assert.strictEqual(stop.row.epoch % 2, 0, 'the rule returns an evaluated epoch');
+    assert.strictEqual(
+      nb201EarlyStop(
+        rows.map((r) => ({ ...r, eigenvalue: r.eigenvalue === null ? null : 0.1 })),
+        CODE_RULE,
+        40,
+      ),
+      null,
+    );
   });
 });
