@@ -115,7 +115,7 @@ export const ReportSchema = z
   .readonly();
 
 /** The fields of a config that `refineLoop` checks across fields (the DARTS and the NAS-Bench-201 config). */
-interface LoopChecked {
+export interface LoopChecked {
   readonly weightOptimizer: { readonly lrMin: number; readonly lrMax: number };
   readonly earlyStop: string;
   readonly hessian: { readonly method: string; readonly recordMatrix: boolean };
@@ -196,7 +196,8 @@ export const SearchConfigSchema = z
     report: ReportSchema,
   })
   .strict()
-  .superRefine((c, ctx) => refineLoop(c, ctx))
+  // The cast: tslab compiles without strictNullChecks, where zod's output type has optional fields.
+  .superRefine((c, ctx) => refineLoop(c as LoopChecked, ctx))
   .readonly();
 
 /** A validated search config (readonly). */

@@ -361,7 +361,7 @@ function summarize(run: StoredRun): RunSummary {
  * codec from `codecs` (the CLI passes the registry's, lib/problems/registry.ts); without one it is
  * listed as invalid, saying so.
  */
-export function listRuns(root: string = runsRoot(), codecs: Readonly<Record<string, ConfigCodec<ListedConfig>>> = {}): RunSummary[] {
+export function listRuns(root: string = runsRoot(), codecs: Readonly<Record<string, ConfigCodec<object>>> = {}): RunSummary[] {
   if (!fs.existsSync(root)) return [];
   const runs = fs
     .readdirSync(root, { withFileTypes: true })
@@ -373,7 +373,7 @@ export function listRuns(root: string = runsRoot(), codecs: Readonly<Record<stri
         if (problem === 'darts') return summarize(readRun(dir));
         const codec = Object.hasOwn(codecs, problem) ? codecs[problem] : undefined;
         if (!codec) throw new Error(`a run of the problem ${JSON.stringify(problem)}, which this listing was not given a codec for`);
-        return summarizeOther(readRun(dir, codec), problem);
+        return summarizeOther(readRun<ListedConfig, ArchitectureRecord>(dir, codec as ConfigCodec<ListedConfig>), problem);
       } catch (e) {
         const createdAt = new Date(fs.statSync(dir).ctimeMs).toISOString();
         return { runId: d.name, dir, status: 'invalid', error: (e as Error).message, createdAt, epochs: 0 };

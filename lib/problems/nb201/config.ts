@@ -14,6 +14,7 @@ import {
   ControllerSchema,
   HessianSchema,
   RegularizationSchema,
+  type LoopChecked,
   refineLoop,
   ReportSchema,
   WeightOptimizerSchema,
@@ -54,7 +55,7 @@ export const Nb201ConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    refineLoop(c, ctx);
+    refineLoop(c as LoopChecked, ctx); // the cast: tslab compiles without strictNullChecks (zod's fields optional there)
     if (c.regularization.dropPathProb !== 0) {
       ctx.addIssue({
         code: 'custom',
