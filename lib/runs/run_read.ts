@@ -308,7 +308,7 @@ interface ListedConfig {
   readonly dataset?: string;
 }
 
-/** The summary of another problem's run: the loop's fields and the data set. */
+/** The summary of any problem's run: the loop's fields and the data set (a DARTS run's adds its own, `summarize`). */
 function summarizeOther(run: StoredRun<ListedConfig, ArchitectureRecord>, problem: string): RunSummary {
   const { config } = run;
   return {
@@ -331,26 +331,9 @@ function summarizeOther(run: StoredRun<ListedConfig, ArchitectureRecord>, proble
 
 function summarize(run: StoredRun): RunSummary {
   const { config } = run;
-  const last = run.epochs[run.epochs.length - 1];
-  return {
-    runId: run.runId,
-    dir: run.dir,
-    problem: 'darts',
-    status: run.done ? 'done' : run.epochs.length > 0 ? 'partial' : 'empty',
-    createdAt: run.createdAt,
-    epochs: run.epochs.length,
-    plannedEpochs: config.epochs,
-    space: config.space,
-    dataset: config.dataset,
-    seed: config.seed,
-    order: config.order,
-    earlyStop: config.earlyStop,
-    l2: config.regularization.l2,
-    dropPathProb: config.regularization.dropPathProb,
-    cutoutProb: config.augment.cutout?.prob ?? 0,
-    lastValidAccuracy: last?.valid?.accuracy,
-    config,
-  };
+  // The cast: tslab compiles without strictNullChecks, where zod's output type has optional fields.
+  const loop = summarizeOther(run as unknown as StoredRun<ListedConfig, ArchitectureRecord>, 'darts');
+  return { ...loop, space: config.space, cutoutProb: config.augment.cutout?.prob ?? 0, config };
 }
 
 /**
