@@ -96,28 +96,35 @@ export function acquireLock(dir: string, what: string): () => void {
             `wait for it to finish, or stop it and call again to resume (remove ${file} if that process is gone)`,
         );
       }
-      // Stale: move it aside, and take over only if what was moved is still the dead owner's lock.
-      const aside = `${mine}.stale`;
+      // Stale: break it under a second lock (`.lock.break`), so that one process at a time re-reads it
+      // and removes it only if it still is the dead owner's; a live lock is never moved or removed.
+      const breaker = `${file}.break`;
       try {
-        fs.renameSync(file, aside);
-      } catch {
-        continue; // someone else moved it first
+        fs.linkSync(mine, breaker);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        const holder = (() => {
+          try {
+            return readOwner(breaker);
+          } catch {
+            return undefined;
+          }
+        })();
+        if (holder && holder.host === me.host && !ownerAlive(holder)) fs.rmSync(breaker, { force: true }); // died while breaking
+        continue; // another process is breaking it; try again
       }
-      const moved = (() => {
-        try {
-          return readOwner(aside);
-        } catch {
-          return undefined;
-        }
-      })();
-      if (moved?.pid !== owner.pid || moved.since !== owner.since) {
-        try {
-          fs.linkSync(aside, file); // a live lock taken in between: put it back
-        } catch {
-          // a third process holds .lock now; the loop asks it again
-        }
+      try {
+        const again = (() => {
+          try {
+            return readOwner(file);
+          } catch {
+            return undefined;
+          }
+        })();
+        if (again && again.pid === owner.pid && again.since === owner.since) fs.rmSync(file, { force: true });
+      } finally {
+        fs.rmSync(breaker, { force: true });
       }
-      fs.rmSync(aside, { force: true });
     }
     throw new Error(`${what} in ${dir}: could not take ${file}`);
   } finally {
