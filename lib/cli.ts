@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
+import { profileMarkdown, profileRecord, profileSearchStep, profileSummaryMarkdown } from './bench/profile';
 import { hvpStepCurve } from './bench/hvp_steps';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject, runId, type SearchConfig } from './config/search_config';
@@ -110,6 +111,13 @@ program
     if (bad.length > 0) process.exitCode = 1;
   });
 
+/** The integer value of option --`name`, at least `min`, or an error naming the option. */
+function positiveInt(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
+  return n;
+}
+
 function parseScheme(v: string): HvpScheme {
   if (v !== 'central' && v !== 'forward') throw new Error(`--hvp-scheme must be central or forward, got ${v}`);
   return v;
@@ -135,11 +143,7 @@ program
   .option('--hvp-scheme <scheme>', 'central | forward differences of gradients', DEFAULT_BENCH.hvpScheme)
   .option('--append <file>', 'also append the JSON line to this file')
   .action(async (o: Record<string, string>) => {
-    const int = (name: string, v: string, min: number) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`);
-      return n;
-    };
+    const int = positiveInt;
     const space = getSpace(o.space).name;
     const result = await runSearchBench(
       {
@@ -164,6 +168,58 @@ program
     const line = JSON.stringify(result);
     console.log(line);
     if (o.append) fs.appendFileSync(o.append, line + '\n');
+  });
+
+program
+  .command('profile')
+  .description(
+    "where a search step's time goes: every kernel timed, by kernel, kind and part of the step (forward, backward, optimiser), beside the wall time; prints Markdown",
+  )
+  .option('--space <name>', 'search space', DEFAULT_BENCH.space)
+  .option('--layers <n>', 'cells', String(DEFAULT_BENCH.layers))
+  .option('--C <n>', 'initial channels', String(DEFAULT_BENCH.C))
+  .option('--batch <n>', 'batch size', String(DEFAULT_BENCH.batch))
+  .option('--image <n>', 'image side', String(DEFAULT_BENCH.image))
+  .option('--in-channels <n>', 'image channels', String(DEFAULT_BENCH.inChannels))
+  .option('--iters <n>', 'profiled iterations per phase', '3')
+  .option('--warmup <n>', 'untimed iterations per phase', '2')
+  .option('--phases <list>', 'phases of the bench to profile: a (weight step), b (alpha step), c (second order)', 'ab')
+  .option('--top <n>', 'rows of the kernel tables', '20')
+  .option('--append <file>', 'also append the profile as one JSON line')
+  .option('--summary <file>', 'print the summary table of the profiles in a JSON-lines file (e.g. results/bench/profile.jsonl) and exit')
+  .action(async (o: Record<string, string>) => {
+    if (o.summary) {
+      const lines = fs
+        .readFileSync(o.summary, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '');
+      console.log(
+        [
+          "# Where a search step's time goes: profiles of ours and PyTorch's",
+          '',
+          `Written by \`npx tsx lib/cli.ts profile --summary ${o.summary}\` from its records; do not edit by hand.`,
+          '',
+          profileSummaryMarkdown(lines.map((l) => JSON.parse(l) as Record<string, unknown>)),
+        ].join('\n'),
+      );
+      return;
+    }
+    const p = await profileSearchStep(
+      {
+        space: getSpace(o.space).name,
+        layers: positiveInt('layers', o.layers, 1),
+        C: positiveInt('C', o.C, 1),
+        batch: positiveInt('batch', o.batch, 1),
+        image: positiveInt('image', o.image, 4),
+        inChannels: positiveInt('in-channels', o.inChannels, 1),
+        iters: positiveInt('iters', o.iters, 1),
+        warmup: positiveInt('warmup', o.warmup, 0),
+        phases: o.phases,
+      },
+      (line) => console.error(line),
+    );
+    console.log(profileMarkdown(p, positiveInt('top', o.top, 1)));
+    if (o.append) fs.appendFileSync(o.append, JSON.stringify(profileRecord(p)) + '\n');
   });
 
 program

@@ -116,6 +116,73 @@ function randomBatch(c: BenchConfig, seed: number): Batch {
   };
 }
 
+/** The benchmark's network, its fixed batches and the search's optimisers (dispose when done). */
+export interface BenchSetup {
+  readonly net: SearchNetwork;
+  readonly train: Batch;
+  readonly val: Batch;
+  readonly sgd: Sgd;
+  readonly adam: Adam;
+  dispose(): void;
+}
+
+export function benchSetup(c: BenchConfig): BenchSetup {
+  const net = new SearchNetwork({
+    space: getSpace(c.space),
+    C: c.C,
+    layers: c.layers,
+    classes: c.classes,
+    inChannels: c.inChannels,
+    seed: c.seed,
+  });
+  const train = randomBatch(c, c.seed + 100);
+  const val = randomBatch(c, c.seed + 200);
+  // The paper's optimisers (docs/method.md §1), as the search uses them.
+  const sgd = new Sgd(net.weights, sgdOptions(DEFAULT_SEARCH_CONFIG));
+  const adam = new Adam(net.alphaParams, adamOptions(DEFAULT_SEARCH_CONFIG));
+  return {
+    net,
+    train,
+    val,
+    sgd,
+    adam,
+    dispose() {
+      sgd.dispose();
+      adam.dispose();
+      tf.dispose([train.x, train.y, val.x, val.y]);
+      net.dispose();
+    },
+  };
+}
+
+/** Phases a, b and c (the reference's), by key, as the bench and the profiler run them. */
+export const STEP_PHASES: readonly {
+  readonly letter: string;
+  readonly key: string;
+  readonly label: string;
+  readonly run: (s: BenchSetup) => void;
+}[] = [
+  {
+    letter: 'a',
+    key: 'a_weight_step',
+    label: 'weight step',
+    run: (s) => void weightStep(s.net, s.sgd, s.train, { lr: 0.025, gradClip: 5 }),
+  },
+  {
+    letter: 'b',
+    key: 'b_arch_step_1st',
+    label: 'alpha step, first order',
+    run: (s) => void alphaStep(s.net, s.sgd, s.adam, s.val, { order: 'first' }),
+  },
+  {
+    letter: 'c',
+    key: 'c_arch_step_2nd',
+    label: 'alpha step, second order',
+    run: (s) =>
+      void alphaStep(s.net, s.sgd, s.adam, s.val, { order: 'second', trainBatch: s.train, lr: 0.025, momentum: 0.9, weightDecay: 3e-4 }),
+  },
+];
+
 /** Runs the benchmark and returns one JSON-ready record in the reference's schema. */
 export async function runSearchBench(
   config: Partial<BenchConfig> = {},
@@ -124,12 +191,8 @@ export async function runSearchBench(
   const c: BenchConfig = { ...DEFAULT_BENCH, ...config };
   const info = await initBackend();
   const space = getSpace(c.space);
-  const net = new SearchNetwork({ space, C: c.C, layers: c.layers, classes: c.classes, inChannels: c.inChannels, seed: c.seed });
-  const train = randomBatch(c, c.seed + 100);
-  const val = randomBatch(c, c.seed + 200);
-  // The paper's optimisers (docs/method.md §1), as the search uses them.
-  const sgd = new Sgd(net.weights, sgdOptions(DEFAULT_SEARCH_CONFIG));
-  const adam = new Adam(net.alphaParams, adamOptions(DEFAULT_SEARCH_CONFIG));
+  const setup = benchSetup(c);
+  const { net, train, val } = setup;
 
   // FLOPs of one forward per image: convs (counted as they run) + the classifier.
   const convFlops = countConvFlops(() => tf.tidy(() => void net.forward(train.x, { training: true, updateRunningStats: false })));
@@ -139,28 +202,10 @@ export async function runSearchBench(
   const stepAFlops = 3 * fwdFlops - stemFlops;
 
   const phases: Record<string, PhaseTiming> = {};
-  if (c.phases.includes('a')) {
-    log('phase a: weight step');
-    phases.a_weight_step = timed(() => void weightStep(net, sgd, train, { lr: 0.025, gradClip: 5 }), c.iters, c.warmup);
-  }
-  if (c.phases.includes('b')) {
-    log('phase b: alpha step, first order');
-    phases.b_arch_step_1st = timed(() => void alphaStep(net, sgd, adam, val, { order: 'first' }), c.iters, c.warmup);
-  }
-  if (c.phases.includes('c')) {
-    log('phase c: alpha step, second order');
-    phases.c_arch_step_2nd = timed(
-      () =>
-        void alphaStep(net, sgd, adam, val, {
-          order: 'second',
-          trainBatch: train,
-          lr: 0.025,
-          momentum: 0.9,
-          weightDecay: 3e-4,
-        }),
-      c.iters,
-      c.warmup,
-    );
+  for (const p of STEP_PHASES) {
+    if (!c.phases.includes(p.letter)) continue;
+    log(`phase ${p.letter}: ${p.label}`);
+    phases[p.key] = timed(() => p.run(setup), c.iters, c.warmup);
   }
   const hessian: Record<string, unknown> = {};
   const settings: CurvatureSettings = {
@@ -277,9 +322,6 @@ export async function runSearchBench(
     result.train_images_per_s_ab = c.batch / ((a + b) / 1000);
   }
   if (a !== undefined && cc !== undefined) result.search_iter_2nd_ms = a + cc;
-  sgd.dispose();
-  adam.dispose();
-  tf.dispose([train.x, train.y, val.x, val.y]);
-  net.dispose();
+  setup.dispose();
   return result;
 }

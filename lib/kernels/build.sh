@@ -6,9 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 out="${1:-grad_kernels.wasm}"
-# -mbulk-memory lowers zeroing loops to memory.fill (there is no libc memset); memory is exported
-# and grown from JS as the tensors require.
-clang --target=wasm32 -O3 -msimd128 -mbulk-memory -nostdlib -ffreestanding \
+# -mbulk-memory lowers zeroing loops and copies to memory.fill / memory.copy (there is no libc).
+# The module imports tfjs-backend-wasm's memory (--import-memory) and works on its tensors in place;
+# it has no static data, and its stack pointer is exported (-mmutable-globals) so that
+# wasm_module.ts points it into a block it allocates on that heap.
+clang --target=wasm32 -O3 -msimd128 -mbulk-memory -mmutable-globals -nostdlib -ffreestanding \
   -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--export=__heap_base -Wl,--strip-all \
+  -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer -Wl,--strip-all \
   -o "$out" grad_kernels.c

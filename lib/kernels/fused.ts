@@ -6,6 +6,9 @@
  *   RdartsPool3x3, RdartsPool3x3Grad  3x3 max / average pooling over real pixels (pad 1), and
  *     their gradients (PyTorch's tie rule for max);
  *   RdartsShift, RdartsShiftGrad  FactorizedReduce's one-pixel shift, and its adjoint;
+ *   RdartsWeightedSum, RdartsWeightedSumGrad  the MixedOp's sum_k w[k] t_k, and its gradient
+ *     (dw and every dt_k in one pass over dy);
+ *   RdartsReluGrad  y, dy -> dy where y > 0 (ReLU's gradient from its output, one pass);
  *   Identity without a copy (see `identity`);
  *   Sum with a double accumulator (see `sum`);
  *   Concat / SplitV along the last axis (the cell output of docs/method.md §2 concatenates 4 nodes on
@@ -15,8 +18,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heap, KernelArgs, output, registerOnWasm } from './registry';
-import { call, reserve, runKernel } from './wasm_module';
+import { KernelArgs, registerOnWasm } from './registry';
+import { callKernel, ptr } from './wasm_module';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -28,22 +31,29 @@ function batchNormTrain({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[]
   const { x } = inputs;
   const c = x.shape[x.shape.length - 1];
   const m = size(x.shape) / c;
-  // y, mean, invstd, then 4C + 2 floats of scratch for the kernel's double accumulators.
-  const out = runKernel('bn_train_forward', [heap(backend, x)], m * c + 6 * c + 2, rowsGeom(m, c), [attrs.eps as number]);
-  // Copy out before makeOutput can grow (and detach) tfjs's heap: `out` lives in our memory.
-  const y = output(backend, x.shape, out.subarray(0, m * c));
-  return [y, output(backend, [c], out.subarray(m * c, m * c + c)), output(backend, [c], out.subarray(m * c + c, m * c + 2 * c))];
+  const outs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([c], 'float32'), backend.makeOutput([c], 'float32')];
+  // Scratch: 2C doubles for the kernel's accumulators.
+  callKernel(backend, 'bn_train_forward', [ptr(backend, x), ...outs.map((t) => ptr(backend, t))], {
+    scratchBytes: 16 * c,
+    geom: rowsGeom(m, c),
+    extra: [attrs.eps as number],
+  });
+  return outs;
 }
 
 function batchNormTrainGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { x, dy, mean, invstd } = inputs;
   const c = x.shape[x.shape.length - 1];
   const m = size(x.shape) / c;
-  // dx, then 4C + 2 floats of scratch for the kernel's double accumulators.
-  const r = reserve([m * c, m * c, c, c, m * c + 4 * c + 2], rowsGeom(m, c));
-  [x, dy, mean, invstd].forEach((t, i) => r.array(i).set(heap(backend, t)));
-  call('bn_train_backward', ...r.offsets, r.geom);
-  return output(backend, x.shape, r.array(4).subarray(0, m * c));
+  const dx = backend.makeOutput(x.shape, 'float32');
+  // Scratch: 2C doubles and 2C floats.
+  callKernel(
+    backend,
+    'bn_train_backward',
+    [x, dy, mean, invstd, dx].map((t) => ptr(backend, t)),
+    { scratchBytes: 24 * c, geom: rowsGeom(m, c) },
+  );
+  return dx;
 }
 
 function poolGeom(shape: number[], stride: number) {
@@ -72,51 +82,47 @@ const POOL_KIND: Record<string, number> = { max: 0, avg: 1 };
 function pool3x3({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x } = inputs;
   const g = poolGeom(x.shape, attrs.stride as number);
-  const shape = [g.n, g.oh, g.ow, g.c];
-  const y = runKernel('pool3x3_forward', [heap(backend, x)], size(shape), g, [POOL_KIND[attrs.kind as string]]);
-  return output(backend, shape, y);
+  const y = backend.makeOutput([g.n, g.oh, g.ow, g.c], 'float32');
+  callKernel(backend, 'pool3x3_forward', [ptr(backend, x), ptr(backend, y)], { geom: g, extra: [POOL_KIND[attrs.kind as string]] });
+  return y;
 }
 
 function pool3x3Grad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs;
   const g = poolGeom(x.shape, attrs.stride as number);
-  // dx, then 2 C floats of scratch for the kernel.
-  const dx = runKernel('pool3x3_backward', [heap(backend, x), heap(backend, dy)], size(x.shape) + 2 * g.c, g, [
-    POOL_KIND[attrs.kind as string],
-  ]);
-  return output(backend, x.shape, dx.subarray(0, size(x.shape)));
+  const dx = backend.makeOutput(x.shape, 'float32');
+  // Scratch: 2C floats for the kernel.
+  callKernel(
+    backend,
+    'pool3x3_backward',
+    [x, dy, dx].map((t) => ptr(backend, t)),
+    {
+      scratchBytes: 8 * g.c,
+      geom: g,
+      extra: [POOL_KIND[attrs.kind as string]],
+    },
+  );
+  return dx;
 }
 
 /**
  * FactorizedReduce's shifted input (docs/method.md §2): out = x[:, 1:, 1:, :], zero-padded by one row
  * (column) at the bottom (right) when H (W) is odd, so that the stride-2 conv gives ceil(H/2).
- * `RdartsShiftGrad` is its adjoint. Row copies on tfjs's heap: tfjs-backend-wasm's Slice takes
- * ~4 ms for this on 64x28x28x8.
+ * `RdartsShiftGrad` is its adjoint. Row copies in our kernel (`shift_copy`): tfjs-backend-wasm's
+ * Slice takes ~4 ms for this on 64x28x28x8.
  */
 function shiftedShape([n, h, w, c]: number[]): number[] {
   return [n, h - 1 + (h % 2), w - 1 + (w % 2), c];
 }
 
-function shiftCopy(x: Float32Array, xShape: number[], y: Float32Array, forward: boolean): void {
-  const [n, h, w, c] = xShape;
-  const [, oh, ow] = shiftedShape(xShape);
-  const row = (w - 1) * c;
-  for (let b = 0; b < n; b++) {
-    for (let i = 0; i + 1 < h; i++) {
-      const xs = ((b * h + i + 1) * w + 1) * c;
-      const ys = (b * oh + i) * ow * c;
-      if (forward) y.set(x.subarray(xs, xs + row), ys);
-      else x.set(y.subarray(ys, ys + row), xs);
-    }
-  }
+function shiftGeom([n, h, w, c]: number[]) {
+  return { ...rowsGeom(n, c), h, w };
 }
 
 function shift({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { x } = inputs;
   const out = backend.makeOutput(shiftedShape(x.shape), 'float32');
-  const y = heap(backend, out);
-  y.fill(0);
-  shiftCopy(heap(backend, x), x.shape, y, true);
+  callKernel(backend, 'shift_copy', [ptr(backend, x), ptr(backend, out)], { geom: shiftGeom(x.shape), extra: [1] });
   return out;
 }
 
@@ -124,9 +130,7 @@ function shiftGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy } = inputs;
   const xShape = attrs.xShape as number[];
   const out = backend.makeOutput(xShape, 'float32');
-  const dx = heap(backend, out);
-  dx.fill(0);
-  shiftCopy(dx, xShape, heap(backend, dy), false);
+  callKernel(backend, 'shift_copy', [ptr(backend, out), ptr(backend, dy)], { geom: shiftGeom(xShape), extra: [0] });
   return out;
 }
 
@@ -144,28 +148,73 @@ function concatLast(inputs: tf.TensorInfo[], backend: BackendWasm): tf.TensorInf
   const widths = inputs.map((t) => t.shape[t.shape.length - 1]);
   const stride = widths.reduce((a, b) => a + b, 0);
   const rows = size(inputs[0].shape) / widths[0];
-  const r = reserve([rows * stride, ...inputs.map((t) => size(t.shape))]);
+  const out = backend.makeOutput([...inputs[0].shape.slice(0, -1), stride], 'float32');
   let offset = 0;
   inputs.forEach((t, i) => {
-    r.array(i + 1).set(heap(backend, t));
-    call('copy_columns', r.offsets[i + 1], r.offsets[0], rows, widths[i], stride, offset, 1);
+    callKernel(backend, 'copy_columns', [ptr(backend, t), ptr(backend, out)], { extra: [rows, widths[i], stride, offset, 1] });
     offset += widths[i];
   });
-  return output(backend, [...inputs[0].shape.slice(0, -1), stride], r.array(0));
+  return out;
 }
 
 function splitLast(x: tf.TensorInfo, sizes: number[], backend: BackendWasm): tf.TensorInfo[] {
   const stride = x.shape[x.shape.length - 1];
   const rows = size(x.shape) / stride;
-  const r = reserve([rows * stride, ...sizes.map((s) => rows * s)]);
-  r.array(0).set(heap(backend, x));
   let offset = 0;
-  sizes.forEach((s, i) => {
-    call('copy_columns', r.offsets[i + 1], r.offsets[0], rows, s, stride, offset, 0);
+  return sizes.map((s) => {
+    const piece = backend.makeOutput([...x.shape.slice(0, -1), s], 'float32');
+    callKernel(backend, 'copy_columns', [ptr(backend, piece), ptr(backend, x)], { extra: [rows, s, stride, offset, 0] });
     offset += s;
+    return piece;
   });
-  const pieces = sizes.map((s, i) => r.array(i + 1).slice());
-  return pieces.map((p, i) => output(backend, [...x.shape.slice(0, -1), sizes[i]], p));
+}
+
+/** Inputs t0, t1, ... of the weighted-sum kernels, in order. */
+function indexed(inputs: Record<string, tf.TensorInfo>): tf.TensorInfo[] {
+  const out: tf.TensorInfo[] = [];
+  for (let k = 0; inputs[`t${k}`] !== undefined; k++) out.push(inputs[`t${k}`]);
+  return out;
+}
+
+/** y = sum_k w[k] t_k (inputs w [K], t0 ... t{K-1} of one shape): lib/nn/lean.ts's weightedSum. */
+function weightedSum({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const ts = indexed(inputs);
+  const y = backend.makeOutput(ts[0].shape, 'float32');
+  callKernel(backend, 'weighted_sum', [ptr(backend, inputs.w), ptr(backend, y)], {
+    table: ts.map((t) => ptr(backend, t)),
+    extra: [ts.length, size(ts[0].shape)],
+  });
+  return y;
+}
+
+/** [dw, dt0, ..., dt{K-1}] from inputs w, dy, t0 ... t{K-1}. */
+function weightedSumGrad({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
+  const ts = indexed(inputs);
+  const dw = backend.makeOutput([ts.length], 'float32');
+  const dts = ts.map((t) => backend.makeOutput(t.shape, 'float32'));
+  callKernel(
+    backend,
+    'weighted_sum_grad',
+    [inputs.w, inputs.dy, dw].map((t) => ptr(backend, t)),
+    {
+      table: [...ts, ...dts].map((t) => ptr(backend, t)),
+      scratchBytes: 32 * ts.length,
+      extra: [ts.length, size(ts[0].shape)],
+    },
+  );
+  return [dw, ...dts];
+}
+
+function reluGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
+  const { y, dy } = inputs;
+  const dx = backend.makeOutput(y.shape, 'float32');
+  callKernel(
+    backend,
+    'relu_grad',
+    [y, dy, dx].map((t) => ptr(backend, t)),
+    { extra: [size(y.shape)] },
+  );
+  return dx;
 }
 
 const original: Record<string, tf.KernelFunc | undefined> = {};
@@ -193,10 +242,13 @@ function sum(args: KernelArgs): tf.TensorInfo {
   const kept = size(x.shape) / reduced;
   const outShape = args.attrs.keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
   const [rows, len] = inner ? [kept, reduced] : [reduced, kept];
-  const r = reserve([size(x.shape), inner ? kept : 3 * kept + 2]);
-  r.array(0).set(heap(args.backend, x));
-  call('sum_f64', r.offsets[0], r.offsets[1], rows, len, inner ? 1 : 0);
-  return output(args.backend, outShape, r.array(1).subarray(0, kept));
+  const out = args.backend.makeOutput(outShape, 'float32');
+  // Scratch (the outer case): one double per kept element. The C signature always has the pointer.
+  callKernel(args.backend, 'sum_f64', [ptr(args.backend, x), ptr(args.backend, out)], {
+    scratchBytes: inner ? 16 : 8 * kept,
+    extra: [rows, len, inner ? 1 : 0],
+  });
+  return out;
 }
 
 function concat(args: KernelArgs): tf.TensorInfo {
@@ -244,6 +296,9 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo | tf.TensorInf
   RdartsShift: shift,
   RdartsShiftGrad: shiftGrad,
   RdartsPool3x3Grad: pool3x3Grad,
+  RdartsWeightedSum: weightedSum,
+  RdartsWeightedSumGrad: weightedSumGrad,
+  RdartsReluGrad: reluGrad,
   Concat: concat,
   SplitV: splitV,
   Sum: sum,

@@ -1,8 +1,9 @@
 // Gradient kernels that tfjs's wasm backend lacks (docs/method.md §2: every op of the five spaces must
 // train on wasm). Plain C, compiled to WebAssembly with SIMD by `npm run build:kernels`
-// (clang --target=wasm32 -msimd128 -O3; see lib/kernels/build.sh). No libc, no allocation: the
-// caller (lib/kernels/wasm_module.ts) places every array in this module's memory and passes
-// byte offsets. All tensors are float32, NHWC activations, HWIO conv filters, [KH, KW, C, 1]
+// (clang --target=wasm32 -msimd128 -O3; see lib/kernels/build.sh). No libc, no allocation, no
+// static data: the module imports tfjs-backend-wasm's memory, and the caller
+// (lib/kernels/wasm_module.ts) passes the byte offsets of tfjs's own tensors and of scratch that it
+// allocates there, so no array is copied in or out. All tensors are float32, NHWC activations, HWIO conv filters, [KH, KW, C, 1]
 // depthwise filters; padding is explicit (top, left), as PyTorch's symmetric padding needs.
 #include <wasm_simd128.h>
 
@@ -220,85 +221,114 @@ void conv_input_grad(const float* dy, const float* wt, float* dx, const Geom* g,
 }
 
 // Batch norm in training mode over rows of x [M, C] (M = N*H*W; every BN of the supernet): writes
-// y [M, C], then mean [C] and invstd [C] = 1 / sqrt(biased var + eps) after it. Two passes for
-// the statistics (mean, then centred squares), each accumulated in double, as PyTorch's CPU
-// batch norm and tfjs's cpu backend do: a float32 running sum over M = 10^3..10^5 rows loses
-// sqrt(M) ulps, enough to move a ReLU unit that sits near zero across its kink.
-// The caller reserves 4C + 2 floats of scratch after invstd for the double accumulators.
-static double* scratch_doubles(float* after) {
-  return (double*)(((unsigned long)after + 7) & ~7ul);
+// y [M, C], mean [C] and invstd [C] = 1 / sqrt(biased var + eps). The statistics are sums over M =
+// 10^3..10^5 rows, and a float32 running sum loses about sqrt(M) ulps, enough to move a ReLU unit
+// that sits near zero across its kink (the engine's gradient bug): so sums run in float32 over
+// blocks of BN_BLOCK rows only (SIMD, a few ulps) and the blocks are added in double, as close to
+// the cpu backend's double sums as PyTorch's CPU batch norm is. Values are shifted by the first row
+// (k), so that the one-pass variance q/M - (s/M)^2 cancels nothing of note. The element-wise
+// results are float32 SIMD, as PyTorch's. `scratch` holds 2C doubles.
+#define BN_BLOCK 16
+
+// Per channel c, over all M rows: s1[c] = sum (a - ka), s2[c] = sum (a - ka)(b - kb) (a null shift
+// is 0). One pass; float32 SIMD within blocks of BN_BLOCK rows, double across blocks.
+static void two_sums(double* s1, double* s2, const float* a, const float* ka, const float* b, const float* kb, int M,
+                     int C) {
+  for (int c = 0; c < C; c++) s1[c] = s2[c] = 0.0;
+  const v128_t zero4 = wasm_f32x4_splat(0.0f);
+  for (int m0 = 0; m0 < M; m0 += BN_BLOCK) {
+    const int m1 = m0 + BN_BLOCK < M ? m0 + BN_BLOCK : M;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const v128_t vka = ka ? wasm_v128_load(ka + c) : zero4, vkb = kb ? wasm_v128_load(kb + c) : zero4;
+      v128_t p1 = zero4, p2 = zero4;
+      for (int m = m0; m < m1; m++) {
+        const v128_t d = wasm_f32x4_sub(wasm_v128_load(a + (long)m * C + c), vka);
+        p1 = wasm_f32x4_add(p1, d);
+        p2 = wasm_f32x4_add(p2, wasm_f32x4_mul(d, wasm_f32x4_sub(wasm_v128_load(b + (long)m * C + c), vkb)));
+      }
+      wasm_v128_store(s1 + c, wasm_f64x2_add(wasm_v128_load(s1 + c), wasm_f64x2_promote_low_f32x4(p1)));
+      wasm_v128_store(s1 + c + 2, wasm_f64x2_add(wasm_v128_load(s1 + c + 2),
+                                                 wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(p1, p1, 2, 3, 0, 1))));
+      wasm_v128_store(s2 + c, wasm_f64x2_add(wasm_v128_load(s2 + c), wasm_f64x2_promote_low_f32x4(p2)));
+      wasm_v128_store(s2 + c + 2, wasm_f64x2_add(wasm_v128_load(s2 + c + 2),
+                                                 wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(p2, p2, 2, 3, 0, 1))));
+    }
+    for (; c < C; c++) {
+      float p1 = 0.0f, p2 = 0.0f;
+      for (int m = m0; m < m1; m++) {
+        const float d = a[(long)m * C + c] - (ka ? ka[c] : 0.0f);
+        p1 += d;
+        p2 += d * (b[(long)m * C + c] - (kb ? kb[c] : 0.0f));
+      }
+      s1[c] += p1;
+      s2[c] += p2;
+    }
+  }
 }
 
 __attribute__((export_name("bn_train_forward")))
-void bn_train_forward(const float* x, float* out, const Geom* g, float eps) {
+void bn_train_forward(const float* x, float* y, float* mean, float* invstd, double* scratch, const Geom* g, float eps) {
   const int M = g->n, C = g->c;
-  float* y = out;
-  float* mean = out + (long)M * C;
-  float* invstd = mean + C;
-  double* s = scratch_doubles(invstd + C);
+  double* s = scratch;
   double* q = s + C;
-  for (int c = 0; c < 2 * C; c++) s[c] = 0.0;
-  for (int m = 0; m < M; m++) {
-    const float* r = x + (long)m * C;
-    for (int c = 0; c < C; c++) s[c] += r[c];
-  }
-  for (int c = 0; c < C; c++) s[c] /= (double)M;
-  for (int m = 0; m < M; m++) {
-    const float* r = x + (long)m * C;
-    for (int c = 0; c < C; c++) {
-      const double d = (double)r[c] - s[c];
-      q[c] += d * d;
-    }
-  }
+  const float* k = x;  // the shift: the first row
+  two_sums(s, q, x, k, x, k, M, C);
   for (int c = 0; c < C; c++) {
-    mean[c] = (float)s[c];
-    invstd[c] = (float)(1.0 / __builtin_sqrt(q[c] / (double)M + (double)eps));
+    const double d = s[c] / (double)M;
+    double var = q[c] / (double)M - d * d;
+    if (var < 0.0) var = 0.0;
+    mean[c] = (float)((double)k[c] + d);
+    invstd[c] = (float)(1.0 / __builtin_sqrt(var + (double)eps));
   }
   for (int m = 0; m < M; m++) {
     const float* r = x + (long)m * C;
     float* o = y + (long)m * C;
-    for (int c = 0; c < C; c++) o[c] = (float)(((double)r[c] - s[c]) * invstd[c]);
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const v128_t d = wasm_f32x4_sub(wasm_v128_load(r + c), wasm_v128_load(mean + c));
+      wasm_v128_store(o + c, wasm_f32x4_mul(d, wasm_v128_load(invstd + c)));
+    }
+    for (; c < C; c++) o[c] = (r[c] - mean[c]) * invstd[c];
   }
 }
 
 // Its gradient (no affine part): with xhat = (x - mean) invstd,
-// dx = invstd (dy - mean(dy) - xhat mean(dy xhat)), means over the M rows, accumulated in double.
-// The caller reserves 4C + 2 floats of scratch after dx.
+// dx = invstd (dy - mean(dy) - xhat mean(dy xhat)), the means over the M rows summed as above.
+// `scratch` holds 2C doubles, then 2C floats.
 __attribute__((export_name("bn_train_backward")))
 void bn_train_backward(const float* x, const float* dy, const float* mean, const float* invstd, float* dx,
-                       const Geom* g) {
+                       double* scratch, const Geom* g) {
   const int M = g->n, C = g->c;
-  double* sdy = scratch_doubles(dx + (long)M * C);
+  double* sdy = scratch;
   double* sdyx = sdy + C;
-  for (int c = 0; c < 2 * C; c++) sdy[c] = 0.0;
-  for (int m = 0; m < M; m++) {
-    const float* r = x + (long)m * C;
-    const float* d = dy + (long)m * C;
-    for (int c = 0; c < C; c++) {
-      sdy[c] += d[c];
-      sdyx[c] += (double)d[c] * ((double)r[c] - mean[c]) * invstd[c];
-    }
-  }
+  float* a = (float*)(sdyx + C);  // mean(dy)
+  float* b = a + C;               // invstd^2 mean(dy (x - mean))
+  two_sums(sdy, sdyx, dy, 0, x, mean, M, C);
   for (int c = 0; c < C; c++) {
-    sdy[c] /= (double)M;
-    sdyx[c] /= (double)M;
+    a[c] = (float)(sdy[c] / (double)M);
+    b[c] = (float)((double)invstd[c] * (double)invstd[c] * sdyx[c] / (double)M);
   }
   for (int m = 0; m < M; m++) {
     const float* r = x + (long)m * C;
     const float* d = dy + (long)m * C;
     float* o = dx + (long)m * C;
-    for (int c = 0; c < C; c++) {
-      o[c] = (float)(invstd[c] * (d[c] - sdy[c] - ((double)r[c] - mean[c]) * invstd[c] * sdyx[c]));
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      const v128_t xc = wasm_f32x4_sub(wasm_v128_load(r + c), wasm_v128_load(mean + c));
+      const v128_t t = wasm_f32x4_sub(wasm_f32x4_sub(wasm_v128_load(d + c), wasm_v128_load(a + c)), wasm_f32x4_mul(xc, wasm_v128_load(b + c)));
+      wasm_v128_store(o + c, wasm_f32x4_mul(wasm_v128_load(invstd + c), t));
     }
+    for (; c < C; c++) o[c] = invstd[c] * ((d[c] - a[c]) - (r[c] - mean[c]) * b[c]);
   }
 }
 
 // Sums of float32 values, accumulated in double (tfjs-backend-wasm's Sum accumulates in float32):
 // out[i] = sum_j x[i * len + j] for `rows` rows of `len` (the innermost axes reduced) when
-// `inner` is 1; out[j] = sum_i x[i * len + j] (the outermost axes reduced) when 0. The caller
-// reserves 2 len + 2 floats of scratch after out when `inner` is 0.
+// `inner` is 1; out[j] = sum_i x[i * len + j] (the outermost axes reduced) when 0, with `scratch`
+// holding len doubles.
 __attribute__((export_name("sum_f64")))
-void sum_f64(const float* x, float* out, int rows, int len, int inner) {
+void sum_f64(const float* x, float* out, double* scratch, int rows, int len, int inner) {
   if (inner) {
     for (int i = 0; i < rows; i++) {
       const float* r = x + (long)i * len;
@@ -308,7 +338,7 @@ void sum_f64(const float* x, float* out, int rows, int len, int inner) {
     }
     return;
   }
-  double* acc = scratch_doubles(out + len);
+  double* acc = scratch;
   for (int j = 0; j < len; j++) acc[j] = 0.0;
   for (int i = 0; i < rows; i++) {
     const float* r = x + (long)i * len;
@@ -381,13 +411,13 @@ void pool3x3_forward(const float* x, float* y, const Geom* g, int kind) {
 
 // Its gradient: max sends dy to the first maximum of the window in row-major order (PyTorch's
 // rule for ties); average spreads dy / count over the window's real pixels. The max path keeps
-// each channel's best value and position in `scratch` (2 C floats, reserved by the caller after dx).
+// each channel's best value and position in `scratch` (2 C floats).
 __attribute__((export_name("pool3x3_backward")))
-void pool3x3_backward(const float* x, const float* dy, float* dx, const Geom* g, int kind) {
+void pool3x3_backward(const float* x, const float* dy, float* dx, float* scratch, const Geom* g, int kind) {
   const int C = g->c;
   const long total = (long)g->n * g->h * g->w * C;
   zero(dx, total);
-  float* best = dx + total;
+  float* best = scratch;
   int* where = (int*)(best + C);
   for (int n = 0; n < g->n; n++) {
     for (int oy = 0; oy < g->oh; oy++) {
@@ -435,4 +465,93 @@ void pool3x3_backward(const float* x, const float* dy, float* dx, const Geom* g,
       }
     }
   }
+}
+
+// FactorizedReduce's one-pixel shift (docs/method.md §2) on x [N, H, W, C]: y [N, OH, OW, C] with
+// OH = H - 1 + H % 2 (OW likewise), y[n, i, j] = x[n, i + 1, j + 1], zero where i + 1 = H or
+// j + 1 = W (the bottom row / right column added when H / W is odd). `forward` 0 runs the adjoint:
+// dx [N, H, W, C] from dy [N, OH, OW, C] (x and y swap roles: x = dx is written).
+__attribute__((export_name("shift_copy")))
+void shift_copy(float* x, float* y, const Geom* g, int forward) {
+  const int H = g->h, W = g->w, C = g->c;
+  const int OH = H - 1 + H % 2, OW = W - 1 + W % 2;
+  const long row = (long)(W - 1) * C;
+  if (forward) zero(y, g->n * OH * OW * C);
+  else zero(x, g->n * H * W * C);
+  for (int n = 0; n < g->n; n++) {
+    for (int i = 0; i + 1 < H; i++) {
+      float* xs = x + (((long)n * H + i + 1) * W + 1) * C;
+      float* ys = y + ((long)n * OH + i) * OW * C;
+      if (forward) __builtin_memcpy(ys, xs, row * sizeof(float));
+      else __builtin_memcpy(xs, ys, row * sizeof(float));
+    }
+  }
+}
+
+// The MixedOp's weighted sum (docs/method.md §2, eq. (1) of the paper's DARTS background):
+// y = sum_k w[k] t_k over K tensors of `len` floats, whose heap offsets are in `ts`. One pass:
+// tfjs would run K products and an AddN (K + 1 passes, K temporaries).
+__attribute__((export_name("weighted_sum")))
+void weighted_sum(const float* w, float* y, const int* ts, int K, int len) {
+  for (int k = 0; k < K; k++) {
+    const float* t = (const float*)ts[k];
+    const v128_t wk = wasm_f32x4_splat(w[k]);
+    int i = 0;
+    if (k == 0) {
+      for (; i + 4 <= len; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wk, wasm_v128_load(t + i)));
+      for (; i < len; i++) y[i] = w[k] * t[i];
+    } else {
+      for (; i + 4 <= len; i += 4) wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_f32x4_mul(wk, wasm_v128_load(t + i))));
+      for (; i < len; i++) y[i] += w[k] * t[i];
+    }
+  }
+}
+
+// Its gradient: dx_k = w[k] dy and dw[k] = sum_i dy[i] t_k[i] (`table`: the K offsets of t_k,
+// then the K offsets of dx_k), each product
+// rounded to float32 and summed in double (as a float32 product followed by our double Sum).
+// Chunks of 1024 keep dy in cache across the K tensors.
+__attribute__((export_name("weighted_sum_grad")))
+void weighted_sum_grad(const float* w, const float* dy, float* dw, const int* table, double* scratch, int K,
+                       int len) {
+  const int* ts = table;
+  const int* dxs = table + K;
+  double* acc = scratch;  // 4 K doubles: two accumulators of two lanes per k (two chains of adds)
+  for (int k = 0; k < 4 * K; k++) acc[k] = 0.0;
+  for (int start = 0; start < len; start += 1024) {
+    const int end = start + 1024 < len ? start + 1024 : len;
+    for (int k = 0; k < K; k++) {
+      const float* t = (const float*)ts[k];
+      v128_t a0 = wasm_v128_load(acc + 4 * k), a1 = wasm_v128_load(acc + 4 * k + 2);
+      int i = start;
+      for (; i + 4 <= end; i += 4) {
+        const v128_t p = wasm_f32x4_mul(wasm_v128_load(dy + i), wasm_v128_load(t + i));
+        a0 = wasm_f64x2_add(a0, wasm_f64x2_promote_low_f32x4(p));
+        a1 = wasm_f64x2_add(a1, wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(p, p, 2, 3, 0, 1)));
+      }
+      double tail = 0.0;
+      for (; i < end; i++) tail += (double)(dy[i] * t[i]);
+      wasm_v128_store(acc + 4 * k, wasm_f64x2_add(a0, wasm_f64x2_make(tail, 0.0)));
+      wasm_v128_store(acc + 4 * k + 2, a1);
+      float* dx = (float*)dxs[k];
+      const v128_t wk = wasm_f32x4_splat(w[k]);
+      int j = start;
+      for (; j + 4 <= end; j += 4) wasm_v128_store(dx + j, wasm_f32x4_mul(wk, wasm_v128_load(dy + j)));
+      for (; j < end; j++) dx[j] = w[k] * dy[j];
+    }
+  }
+  for (int k = 0; k < K; k++) dw[k] = (float)((acc[4 * k] + acc[4 * k + 2]) + (acc[4 * k + 1] + acc[4 * k + 3]));
+}
+
+// ReLU's gradient from its output (lib/nn/pool.ts keeps y, as PyTorch): dx = dy where y > 0, else
+// 0. One pass: tfjs would run Step and a product (two passes and a temporary).
+__attribute__((export_name("relu_grad")))
+void relu_grad(const float* y, const float* dy, float* dx, int len) {
+  const v128_t zero4 = wasm_f32x4_splat(0.0f);
+  int i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v128_t pos = wasm_f32x4_gt(wasm_v128_load(y + i), zero4);
+    wasm_v128_store(dx + i, wasm_v128_and(wasm_v128_load(dy + i), pos));
+  }
+  for (; i < len; i++) dx[i] = y[i] > 0.0f ? dy[i] : 0.0f;
 }

@@ -1,13 +1,18 @@
 /**
- * Our own WebAssembly module of gradient kernels (grad_kernels.c, SIMD), and how to call it.
+ * Our own WebAssembly module of kernels (grad_kernels.c, SIMD), and how to call it.
  *
- * tfjs's wasm backend keeps tensors in its own memory; this module has a separate one. A call
- * copies the inputs in (a memcpy, ~0.1 ms per MB here), runs the kernel and returns a view of the
- * result, which the caller copies into a tfjs output tensor. The .wasm is committed (build.sh makes
- * it from the C source), so no compiler is needed at install time.
+ * The module imports tfjs-backend-wasm's memory, so a kernel reads tfjs's input tensors and writes
+ * tfjs's output tensor where they lie: a call passes their heap offsets, and scratch and the
+ * geometry struct are allocated on the same heap (tfjs's malloc) for the call. Nothing is copied
+ * (before, every call copied its inputs in and its output out: about 15 % of a search step).
+ * The .wasm is committed (build.sh makes it from the C source), so no compiler is needed at
+ * install time. tfjs's threaded wasm build (shared memory) is not supported: binding to it fails
+ * with a message that says so.
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import type * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { packageRoot } from '../paths';
 
 /** Convolution geometry in the layout of the C struct `Geom` (14 int32). */
@@ -31,12 +36,24 @@ export interface Geom {
 const GEOM_FIELDS: readonly (keyof Geom)[] = ['n', 'h', 'w', 'c', 'oh', 'ow', 'kh', 'kw', 'sh', 'sw', 'dh', 'dw', 'pt', 'pl'];
 
 export type KernelName =
-  'dw_filter_grad' | 'dw_input_grad' | 'conv_filter_grad' | 'conv_input_grad' | 'bn_train_forward' | 'pool3x3_forward' | 'pool3x3_backward';
+  | 'dw_filter_grad'
+  | 'dw_input_grad'
+  | 'conv_filter_grad'
+  | 'conv_input_grad'
+  | 'bn_train_forward'
+  | 'bn_train_backward'
+  | 'sum_f64'
+  | 'copy_columns'
+  | 'pool3x3_forward'
+  | 'pool3x3_backward'
+  | 'shift_copy'
+  | 'weighted_sum'
+  | 'weighted_sum_grad'
+  | 'relu_grad';
 
 // The few WebAssembly types we use (our tsconfig has no DOM lib, and @types/node 20 omits them).
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -44,72 +61,93 @@ interface WasmApi {
 }
 const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
-interface Exports {
-  memory: WasmMemory;
-  __heap_base: { value: number };
-  [name: string]: unknown;
+/** What we use of tfjs-backend-wasm's Emscripten module. */
+interface TfjsWasmModule {
+  asm: { memory: WasmMemory };
+  _malloc(bytes: number): number;
+  _free(ptr: number): void;
 }
 
-let exportsCache: Exports | undefined;
+type Exports = Record<KernelName, (...args: number[]) => void> & { __stack_pointer: { value: number } };
 
 /** The path of the committed binary (lib/kernels/, also when running from dist/). */
 export const KERNELS_WASM = path.join(packageRoot, 'lib', 'kernels', 'grad_kernels.wasm');
 
-function module(): Exports {
-  if (!exportsCache) {
-    const bytes = fs.readFileSync(KERNELS_WASM);
-    exportsCache = new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as Exports;
+let compiled: object | undefined;
+/** Our kernels instantiated on each tfjs wasm module's memory (one per backend instance). */
+const instances = new WeakMap<TfjsWasmModule, Exports>();
+/** Bytes of stack given to our module (its C code keeps nothing in memory; this is a safe margin). */
+const STACK_BYTES = 64 * 1024;
+
+function wasmModule(backend: BackendWasm): TfjsWasmModule {
+  return backend.wasm as unknown as TfjsWasmModule;
+}
+
+/** Our kernels, bound to `backend`'s heap (instantiated on first use). */
+function kernels(backend: BackendWasm): Exports {
+  const mod = wasmModule(backend);
+  let e = instances.get(mod);
+  if (!e) {
+    const memory = mod.asm.memory;
+    if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
+      throw new Error(
+        "tfjs's threaded wasm build (shared memory) is active; our kernels (lib/kernels/grad_kernels.wasm) bind to the single-threaded SIMD build only",
+      );
+    }
+    compiled ??= new WebAssembly.Module(fs.readFileSync(KERNELS_WASM));
+    e = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Exports;
+    // The linker placed our stack at the bottom of memory, which is tfjs's: move it into a block of
+    // tfjs's heap, so that a kernel that ever uses its stack cannot write over tfjs's data.
+    const stack = mod._malloc(STACK_BYTES);
+    e.__stack_pointer.value = (stack + STACK_BYTES) & ~15;
+    instances.set(mod, e);
   }
-  return exportsCache;
+  return e;
 }
 
-const align16 = (bytes: number) => (bytes + 15) & ~15;
-
-/** Float32 arrays laid out in the module's memory for one call (valid until the next `reserve`). */
-export interface Reservation {
-  /** Byte offset of the geometry struct. */
-  readonly geom: number;
-  /** Byte offsets of the requested arrays, in order. */
-  readonly offsets: readonly number[];
-  /** A view of array `i`. */
-  array(i: number): Float32Array;
+/** The heap offset of tensor `t`'s data. */
+export function ptr(backend: BackendWasm, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
 }
 
-/** Reserves the geometry struct and arrays of `lengths` floats (16-byte aligned), growing memory. */
-export function reserve(lengths: readonly number[], g?: Geom): Reservation {
-  const m = module();
-  const base = align16(m.__heap_base.value);
-  const offsets: number[] = [];
-  let end = base + align16(GEOM_FIELDS.length * 4);
-  for (const n of lengths) {
-    offsets.push(end);
-    end += align16(n * 4);
-  }
-  const have = m.memory.buffer.byteLength;
-  if (end > have) m.memory.grow(Math.ceil((end - have) / 65536));
-  if (g) new Int32Array(m.memory.buffer, base, GEOM_FIELDS.length).set(GEOM_FIELDS.map((f) => g[f]));
-  return { geom: base, offsets, array: (i) => new Float32Array(m.memory.buffer, offsets[i], lengths[i]) };
-}
-
-/** Calls exported function `name` with raw (pointer or number) arguments. */
-export function call(name: string, ...args: number[]): void {
-  (module()[name] as (...a: number[]) => void)(...args);
-}
+// Unsigned: the heap reaches past 2 GB at the paper's search size.
+const align16 = (bytes: number) => ((bytes + 15) & ~15) >>> 0;
 
 /**
- * Runs `name` on `inputs` (float32 arrays, copied in) with geometry `g` and optional extra
- * arguments; returns a view of the `outLength` results inside the module's memory, valid until the
- * next call (copy it out at once). C signature: (in0, ..., out, geom, ...extra).
+ * Calls kernel `name` on tfjs's heap: `(...pointers, [table], [scratch], [geom], ...extra)` in the C
+ * signature, where `table` (int32 values, e.g. tensors' heap offsets) is written to the heap and
+ * passed by pointer, `scratchBytes` > 0 adds a scratch block (16-byte aligned, uninitialised) and
+ * `geom` the geometry struct; all three are freed on return.
  */
-export function runKernel(
+export function callKernel(
+  backend: BackendWasm,
   name: KernelName,
-  inputs: readonly Float32Array[],
-  outLength: number,
-  g: Geom,
-  extra: readonly number[] = [],
-): Float32Array {
-  const r = reserve([...inputs.map((a) => a.length), outLength], g);
-  inputs.forEach((a, i) => r.array(i).set(a));
-  call(name, ...r.offsets, r.geom, ...extra);
-  return r.array(inputs.length);
+  pointers: readonly number[],
+  options: { table?: readonly number[]; geom?: Geom; scratchBytes?: number; extra?: readonly number[] } = {},
+): void {
+  const e = kernels(backend);
+  const mod = wasmModule(backend);
+  const tableBytes = options.table ? align16(options.table.length * 4) : 0;
+  const scratchBytes = align16(options.scratchBytes ?? 0);
+  const geomBytes = options.geom ? align16(GEOM_FIELDS.length * 4) : 0;
+  const total = tableBytes + scratchBytes + geomBytes;
+  const block = total > 0 ? mod._malloc(total + 15) : 0;
+  try {
+    const base = align16(block);
+    const args = [...pointers];
+    if (options.table) {
+      new Int32Array(mod.asm.memory.buffer, base, options.table.length).set(options.table);
+      args.push(base);
+    }
+    if (scratchBytes > 0) args.push(base + tableBytes);
+    if (options.geom) {
+      const g = options.geom;
+      const at = base + tableBytes + scratchBytes;
+      new Int32Array(mod.asm.memory.buffer, at, GEOM_FIELDS.length).set(GEOM_FIELDS.map((f) => g[f]));
+      args.push(at);
+    }
+    e[name](...args, ...(options.extra ?? []));
+  } finally {
+    if (block) mod._free(block);
+  }
 }

@@ -31,29 +31,37 @@ export function sumN<T extends tf.Tensor>(tensors: readonly T[]): T {
 
 /**
  * sum_k weights[k] * tensors[k]; weights: [K]. Keeps the weights and the tensors (needed for
- * d/dweights[k] = sum(dy * tensors[k])), not the K products.
+ * d/dweights[k] = sum(dy * tensors[k])), not the K products. Where the active backend has our
+ * fused kernels (wasm: RdartsWeightedSum, RdartsWeightedSumGrad in lib/kernels/fused.ts), the sum
+ * and its whole gradient are one pass each; elsewhere, tfjs ops.
  */
 export function weightedSum<T extends tf.Tensor>(weights: tf.Tensor1D, tensors: readonly T[]): T {
   checkSameShape(tensors, 'weightedSum');
   if (weights.rank !== 1 || weights.shape[0] !== tensors.length) {
     throw new Error(`weightedSum: ${weights.shape} weights for ${tensors.length} tensors`);
   }
+  const fused = tf.getKernel('RdartsWeightedSumGrad', tf.getBackend()) !== undefined;
+  const named = (ts: readonly tf.Tensor[]) => Object.fromEntries(ts.map((t, k) => [`t${k}`, t]));
   const op = tf.customGrad((...args: Args) => {
     const [w, ...ts] = args.slice(0, -1) as tf.Tensor[];
     (args[args.length - 1] as tf.GradSaveFunc)([w, ...ts]);
-    const value = tf.tidy(() => {
-      const ws = tf.unstack(w);
-      return ts.length === 1 ? ts[0].mul(ws[0]) : tf.addN(ts.map((t, k) => t.mul(ws[k])));
-    });
+    const value = fused
+      ? (tf.engine().runKernel('RdartsWeightedSum', { w, ...named(ts) }, {}) as tf.Tensor)
+      : tf.tidy(() => {
+          const ws = tf.unstack(w);
+          return ts.length === 1 ? ts[0].mul(ws[0]) : tf.addN(ts.map((t, k) => t.mul(ws[k])));
+        });
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        tf.tidy(() => {
-          const [ws, ...ss] = saved;
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ws, ...ss] = saved;
+        if (fused) return tf.engine().runKernel('RdartsWeightedSumGrad', { w: ws, dy, ...named(ss) }, {}) as tf.Tensor[];
+        return tf.tidy(() => {
           const dw = tf.stack(ss.map((t) => dy.mul(t).sum()));
           const scalars = tf.unstack(ws);
           return [dw, ...ss.map((_, k) => dy.mul(scalars[k]))];
-        }),
+        });
+      },
     };
   });
   return op(weights, ...tensors) as T;

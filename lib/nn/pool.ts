@@ -27,11 +27,17 @@ export function relu(x: tf.Tensor4D, pattern?: ActivationPattern): tf.Tensor4D {
     const mask = pattern.site(x.shape, () => tf.greater(x, 0));
     if (!pattern.recording) return tf.tidy(() => x.mul(mask.cast('float32')));
   }
+  // The gradient in one pass where the backend has our kernel (wasm), else Step and a product.
+  const fused = tf.getKernel('RdartsReluGrad', tf.getBackend()) !== undefined;
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xi, save] = args as [tf.Tensor, tf.GradSaveFunc];
     const y = tf.relu(xi);
     save([y]);
-    return { value: y, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => dy.mul(tf.step(saved[0]))) };
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        fused ? (tf.engine().runKernel('RdartsReluGrad', { y: saved[0], dy }, {}) as tf.Tensor) : tf.tidy(() => dy.mul(tf.step(saved[0]))),
+    };
   });
   return op(x) as tf.Tensor4D;
 }

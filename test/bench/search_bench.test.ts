@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { runSearchBench } from '../../lib/bench/search_bench';
+import { kernelKind, profileMarkdown, profileRecord, profileSearchStep, profileSummaryMarkdown } from '../../lib/bench/profile';
 import { tf } from '../../lib/backend';
 
 describe('runSearchBench', () => {
@@ -32,5 +33,91 @@ describe('runSearchBench', () => {
     assert.strictEqual(h.dominant_eig, h.max_eig);
     assert.ok((h.power_steps as number) <= 20);
     assert.strictEqual(h.power_agrees, true, `Lanczos ${h.power_eig} vs full ${h.dominant_eig}`);
+  });
+});
+
+describe('profileSearchStep', () => {
+  it('times every kernel by part of the step, restores the kernels and the engine, and leaks no tensors', async () => {
+    const before = tf.memory().numTensors;
+    const gradients = (tf.engine() as unknown as { gradients: unknown }).gradients;
+    const kernelFuncs = () => new Map(tf.getKernelsForBackend(tf.getBackend()).map((k) => [k.kernelName, k.kernelFunc]));
+    const funcsBefore = kernelFuncs();
+    const p = await profileSearchStep({
+      space: 's2',
+      layers: 3,
+      C: 2,
+      batch: 4,
+      image: 8,
+      inChannels: 1,
+      iters: 2,
+      warmup: 1,
+      phases: 'ab',
+    });
+    assert.strictEqual(tf.memory().numTensors, before);
+    assert.strictEqual((tf.engine() as unknown as { gradients: unknown }).gradients, gradients);
+    assert.ok(!Object.prototype.hasOwnProperty.call(tf.engine(), 'gradients'));
+    const funcsAfter = kernelFuncs();
+    assert.strictEqual(funcsAfter.size, funcsBefore.size);
+    for (const [name, f] of funcsBefore) assert.strictEqual(funcsAfter.get(name), f, name);
+    assert.deepStrictEqual(
+      p.steps.map((s) => s.phase),
+      ['a_weight_step', 'b_arch_step_1st'],
+    );
+    for (const s of p.steps) {
+      const parts = Object.fromEntries(s.parts.map((r) => [r.part, r]));
+      assert.ok(parts.forward.kernelCalls > 0 && parts.backward.kernelCalls > 0, s.phase);
+      // Kernel time is exclusive (nested kernels counted once), so no part's kernels exceed its wall time by more than timer noise.
+      for (const r of s.parts) assert.ok(r.kernelMs <= r.wallMs + 1, `${s.phase} ${r.part}: ${r.kernelMs} > ${r.wallMs}`);
+      const total = s.kernels.reduce((a, k) => a + k.ms, 0);
+      const byParts = s.parts.reduce((a, r) => a + r.kernelMs, 0);
+      assert.ok(Math.abs(total - byParts) < 1e-6);
+      assert.ok(s.kernels.some((k) => k.part === 'forward' && /conv/i.test(kernelKind(k.kernel))));
+    }
+    assert.ok(profileMarkdown(p).includes('### a_weight_step'));
+    // The summary of stored records, ours beside a PyTorch one (lib/bench/torch_profile.py's layout).
+    const torch = {
+      impl: 'pytorch',
+      config: { space: 's2', layers: 3, C: 2, image: 8, in_channels: 1, batch: 4 },
+      steps: {
+        a_weight_step: {
+          wallMs: 10,
+          parts: { forward: 4, backward: 5 },
+          kernels: [{ kernel: 'aten::mkldnn_convolution', part: 'forward', ms: 3 }],
+        },
+      },
+    };
+    const table = profileSummaryMarkdown([JSON.parse(JSON.stringify(profileRecord(p))), torch]).split('\n');
+    assert.strictEqual(table.filter((l) => l.startsWith('| s2 L3 C2 8x8x1 b4 | robust-darts-ts (')).length, 2);
+    assert.ok(
+      table.includes('| s2 L3 C2 8x8x1 b4 | pytorch | a_weight_step | 10 | 4 | 5 |  |  | mkldnn_convolution 3 |'),
+      table.join('\n'),
+    );
+  });
+
+  it('names kernel kinds', () => {
+    assert.deepStrictEqual(
+      [
+        'Conv2DBackpropFilter',
+        'DepthwiseConv2dNative',
+        'RdartsBatchNormTrainGrad',
+        'RdartsPool3x3',
+        'Multiply',
+        'Relu',
+        'Concat',
+        'Sum',
+        'Whatever',
+      ].map(kernelKind),
+      [
+        'conv',
+        'depthwise conv',
+        'batch norm',
+        'pool',
+        'elementwise (binary)',
+        'elementwise (unary)',
+        'copy / layout',
+        'reduction',
+        'other',
+      ],
+    );
   });
 });

@@ -124,3 +124,70 @@ describe('fused wasm kernels', () => {
     x.dispose();
   });
 });
+
+// The MixedOp's weighted sum and its gradient (RdartsWeightedSum, RdartsWeightedSumGrad) against
+// sums in JavaScript doubles, at sizes below and above the kernel's 1024-float chunk, odd included.
+describe('fused weighted sum on wasm', () => {
+  before(async function () {
+    if ((await initBackend()).name !== 'wasm') this.skip();
+  });
+
+  for (const [shape, K] of [
+    [[1, 3, 1, 3], 1],
+    [[2, 5, 7, 3], 3],
+    [[4, 9, 9, 16], 8],
+  ] as [number[], number][]) {
+    it(`sums ${K} tensors of [${shape}] and returns dw and every dt (JavaScript doubles as the reference)`, async () => {
+      const w = tf.randomNormal([K], 0, 1, 'float32', 1);
+      const ts = Array.from({ length: K }, (_, k) => tf.randomNormal(shape, 0, 1, 'float32', 10 + k));
+      const dy = tf.randomNormal(shape, 0, 1, 'float32', 99);
+      const inputs = Object.fromEntries(ts.map((t, k) => [`t${k}`, t]));
+      const wv = w.dataSync();
+      const tv = ts.map((t) => t.dataSync() as Float32Array);
+      const dyv = dy.dataSync();
+      const n = dyv.length;
+      await assertNoTensorLeak(() => {
+        const y = tf.engine().runKernel('RdartsWeightedSum', { w, ...inputs }, {}) as tf.Tensor;
+        const expectY = Float64Array.from({ length: n }, (_, i) => tv.reduce((s, t, k) => s + wv[k] * t[i], 0));
+        assertClose(y.dataSync(), expectY, 1e-5, 'y');
+        const [dw, ...dts] = tf.engine().runKernel('RdartsWeightedSumGrad', { w, dy, ...inputs }, {}) as tf.Tensor[];
+        const expectDw = tv.map((t) => t.reduce((s, v, i) => s + Math.fround(v * dyv[i]), 0));
+        assertClose(dw.dataSync(), expectDw, 1e-6, 'dw');
+        dts.forEach((d, k) =>
+          assertClose(
+            d.dataSync(),
+            Float64Array.from(dyv, (v) => Math.fround(wv[k] * v)),
+            0,
+            `dt${k}`,
+          ),
+        );
+        tf.dispose([y, dw, ...dts]);
+      });
+      tf.dispose([w, dy, ...ts]);
+    });
+  }
+});
+
+describe('fused ReLU gradient on wasm', () => {
+  before(async function () {
+    if ((await initBackend()).name !== 'wasm') this.skip();
+  });
+
+  for (const n of [7, 4099]) {
+    it(`passes dy where y > 0 and 0 elsewhere, y = 0 included (${n} values)`, async () => {
+      const yv = Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : i % 3 === 1 ? -i : i) / 7);
+      const y = tf.relu(tf.tensor1d(yv));
+      const dy = tf.randomNormal([n], 0, 1, 'float32', 3);
+      const dyv = dy.dataSync();
+      await assertNoTensorLeak(() => {
+        const dx = tf.engine().runKernel('RdartsReluGrad', { y, dy }, {}) as tf.Tensor;
+        assert.deepStrictEqual(
+          Array.from(dx.dataSync()),
+          Array.from(yv, (v, i) => (v > 0 ? dyv[i] : 0)),
+        );
+        dx.dispose();
+      });
+      tf.dispose([y, dy]);
+    });
+  }
+});

@@ -15,7 +15,8 @@ import { tf } from '../../backend';
 import { Identity, Zero } from '../../nn/basic';
 import { conv2d } from '../../nn/conv';
 import { ReLUConvBN } from '../../nn/conv_ops';
-import { sumN, weightedSum } from '../../nn/lean';
+import { sumN } from '../../nn/lean';
+import { mixOps } from '../../nn/mix';
 import { type ForwardContext, Module, type Op } from '../../nn/module';
 import { AvgPool } from '../../nn/ops';
 import { checkInteger, Init } from '../../nn/random';
@@ -67,12 +68,7 @@ export class Nb201Cell extends Module {
         const inputs: tf.Tensor4D[] = [];
         NB201_EDGES.forEach(([j, i], e) => {
           if (j !== node) return;
-          inputs.push(
-            weightedSum(
-              rows[e],
-              this.edges[e].map((op) => op.apply(nodes[i], ctx)),
-            ),
-          );
+          inputs.push(mixOps(rows[e], this.edges[e], nodes[i], ctx));
         });
         nodes.push(sumN(inputs));
       }

@@ -7,6 +7,7 @@
 import { tf } from '../../../backend';
 import { BatchNorm, batchNorm } from '../../../nn/batchnorm';
 import { weightedSum } from '../../../nn/lean';
+import { mixOps } from '../../../nn/mix';
 import { Module, type ForwardContext, type Op } from '../../../nn/module';
 import { OPS } from '../../../nn/ops';
 import { Init } from '../../../nn/random';
@@ -68,12 +69,7 @@ export class MixedOp extends Module {
 
   /** x: [N, H, W, C], weights: this edge's softmax row [K] -> [N, H / stride, W / stride, C]. */
   apply(x: tf.Tensor4D, weights: tf.Tensor1D, ctx: ForwardContext): tf.Tensor4D {
-    return tf.tidy(() =>
-      mixOutputs(
-        weights,
-        this.ops.map((op) => op.apply(x, ctx)),
-      ),
-    );
+    return mixOps(weights, this.ops, x, ctx);
   }
 
   /**
