@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import * as fs from 'fs';
-import { DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
+import { type BenchConfig, DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 import { profileMarkdown, profileRecord, profileSearchStep, profileSummaryMarkdown } from './bench/profile';
 import { hvpStepCurve } from './bench/hvp_steps';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
@@ -118,20 +118,37 @@ function positiveInt(name: string, v: string, min: number): number {
   return n;
 }
 
+/** The supernet and batch size options of `bench` and `profile`. */
+function withNetworkSize(command: Command): Command {
+  return command
+    .option('--space <name>', 'search space', DEFAULT_BENCH.space)
+    .option('--layers <n>', 'cells', String(DEFAULT_BENCH.layers))
+    .option('--C <n>', 'initial channels', String(DEFAULT_BENCH.C))
+    .option('--batch <n>', 'batch size', String(DEFAULT_BENCH.batch))
+    .option('--image <n>', 'image side', String(DEFAULT_BENCH.image))
+    .option('--in-channels <n>', 'image channels', String(DEFAULT_BENCH.inChannels));
+}
+
+/** Those options' values, checked. */
+function networkSize(o: Record<string, string>): Pick<BenchConfig, 'space' | 'layers' | 'C' | 'batch' | 'image' | 'inChannels'> {
+  return {
+    space: getSpace(o.space).name,
+    layers: positiveInt('layers', o.layers, 1),
+    C: positiveInt('C', o.C, 1),
+    batch: positiveInt('batch', o.batch, 1),
+    image: positiveInt('image', o.image, 4),
+    inChannels: positiveInt('in-channels', o.inChannels, 1),
+  };
+}
+
 function parseScheme(v: string): HvpScheme {
   if (v !== 'central' && v !== 'forward') throw new Error(`--hvp-scheme must be central or forward, got ${v}`);
   return v;
 }
 
-program
-  .command('bench')
-  .description('time one DARTS search iteration (phases a, b, c of the PyTorch reference); prints one JSON line')
-  .option('--space <name>', 'search space', DEFAULT_BENCH.space)
-  .option('--layers <n>', 'cells', String(DEFAULT_BENCH.layers))
-  .option('--C <n>', 'initial channels', String(DEFAULT_BENCH.C))
-  .option('--batch <n>', 'batch size', String(DEFAULT_BENCH.batch))
-  .option('--image <n>', 'image side', String(DEFAULT_BENCH.image))
-  .option('--in-channels <n>', 'image channels', String(DEFAULT_BENCH.inChannels))
+withNetworkSize(
+  program.command('bench').description('time one DARTS search iteration (phases a, b, c of the PyTorch reference); prints one JSON line'),
+)
   .option('--classes <n>', 'classes', String(DEFAULT_BENCH.classes))
   .option('--iters <n>', 'timed iterations per phase', String(DEFAULT_BENCH.iters))
   .option('--warmup <n>', 'untimed iterations per phase', String(DEFAULT_BENCH.warmup))
@@ -143,24 +160,17 @@ program
   .option('--hvp-scheme <scheme>', 'central | forward differences of gradients', DEFAULT_BENCH.hvpScheme)
   .option('--append <file>', 'also append the JSON line to this file')
   .action(async (o: Record<string, string>) => {
-    const int = positiveInt;
-    const space = getSpace(o.space).name;
     const result = await runSearchBench(
       {
-        space,
-        layers: int('layers', o.layers, 1),
-        C: int('C', o.C, 1),
-        batch: int('batch', o.batch, 1),
-        image: int('image', o.image, 4),
-        inChannels: int('in-channels', o.inChannels, 1),
-        classes: int('classes', o.classes, 2),
-        iters: int('iters', o.iters, 1),
-        warmup: int('warmup', o.warmup, 0),
-        seed: int('seed', o.seed, 0),
+        ...networkSize(o),
+        classes: positiveInt('classes', o.classes, 2),
+        iters: positiveInt('iters', o.iters, 1),
+        warmup: positiveInt('warmup', o.warmup, 0),
+        seed: positiveInt('seed', o.seed, 0),
         phases: o.phases,
-        hessIters: int('hess-iters', o.hessIters, 1),
-        hessWarmup: int('hess-warmup', o.hessWarmup, 0),
-        hessProducts: int('hess-products', o.hessProducts, 1),
+        hessIters: positiveInt('hess-iters', o.hessIters, 1),
+        hessWarmup: positiveInt('hess-warmup', o.hessWarmup, 0),
+        hessProducts: positiveInt('hess-products', o.hessProducts, 1),
         hvpScheme: parseScheme(o.hvpScheme),
       },
       (line) => console.error(line),
@@ -170,17 +180,13 @@ program
     if (o.append) fs.appendFileSync(o.append, line + '\n');
   });
 
-program
-  .command('profile')
-  .description(
-    "where a search step's time goes: every kernel timed, by kernel, kind and part of the step (forward, backward, optimiser), beside the wall time; prints Markdown",
-  )
-  .option('--space <name>', 'search space', DEFAULT_BENCH.space)
-  .option('--layers <n>', 'cells', String(DEFAULT_BENCH.layers))
-  .option('--C <n>', 'initial channels', String(DEFAULT_BENCH.C))
-  .option('--batch <n>', 'batch size', String(DEFAULT_BENCH.batch))
-  .option('--image <n>', 'image side', String(DEFAULT_BENCH.image))
-  .option('--in-channels <n>', 'image channels', String(DEFAULT_BENCH.inChannels))
+withNetworkSize(
+  program
+    .command('profile')
+    .description(
+      "where a search step's time goes: every kernel timed, by kernel, kind and part of the step (forward, backward, optimiser), beside the wall time; prints Markdown",
+    ),
+)
   .option('--iters <n>', 'profiled iterations per phase', '3')
   .option('--warmup <n>', 'untimed iterations per phase', '2')
   .option('--phases <list>', 'phases of the bench to profile: a (weight step), b (alpha step), c (second order)', 'ab')
@@ -206,12 +212,7 @@ program
     }
     const p = await profileSearchStep(
       {
-        space: getSpace(o.space).name,
-        layers: positiveInt('layers', o.layers, 1),
-        C: positiveInt('C', o.C, 1),
-        batch: positiveInt('batch', o.batch, 1),
-        image: positiveInt('image', o.image, 4),
-        inChannels: positiveInt('in-channels', o.inChannels, 1),
+        ...networkSize(o),
         iters: positiveInt('iters', o.iters, 1),
         warmup: positiveInt('warmup', o.warmup, 0),
         phases: o.phases,
@@ -354,11 +355,7 @@ program
   .option('--out <dir>', 'results folder (default results/; runs go to <out>/baselines/<id>)')
   .action(async (method: string, o: Record<string, string | undefined>) => {
     if (method !== 'rs-ws') throw new Error(`baseline: unknown method ${JSON.stringify(method)}; use rs-ws`);
-    const int = (name: string, v: string | undefined) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be an integer >= 0, got ${v}`);
-      return n;
-    };
+    const int = (name: string, v: string | undefined) => positiveInt(name, String(v), 0);
     const preset = parsePreset(String(o.preset), '--preset');
     let config: SearchConfig;
     let sizes: RsWsParameters = RS_WS_DEFAULTS;

@@ -60,8 +60,8 @@ const KINDS: readonly [RegExp, string][] = [
   [/conv/i, 'conv'],
   [/batchnorm|bn/i, 'batch norm'],
   [/pool|window/i, 'pool'],
-  [/matmul|fusedmatmul/i, 'matmul'],
-  [/^(sum|mean|max|min|prod|all|any|argmax|argmin)$|sum/i, 'reduction'],
+  [/matmul/i, 'matmul'],
+  [/^(mean|max|min|prod|all|any|argmax|argmin)$|sum/i, 'reduction'],
   [/^(relu|relu6|step|prelu|elu|sigmoid|tanh|exp|log|sqrt|rsqrt|square|neg|abs|sign|reciprocal)/i, 'elementwise (unary)'],
   [
     /^(add|addn|sub|mul|realdiv|div|maximum|minimum|squareddifference|greater|less|equal|select|where|cast|fill|zeroslike|oneslike|clipbyvalue)/i,

@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { KernelArgs, registerOnWasm } from './registry';
-import { callKernel, ptr } from './wasm_module';
+import { callKernel } from './wasm_module';
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -33,7 +33,7 @@ function batchNormTrain({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[]
   const m = size(x.shape) / c;
   const outs = [backend.makeOutput(x.shape, 'float32'), backend.makeOutput([c], 'float32'), backend.makeOutput([c], 'float32')];
   // Scratch: 2C doubles for the kernel's accumulators.
-  callKernel(backend, 'bn_train_forward', [ptr(backend, x), ...outs.map((t) => ptr(backend, t))], {
+  callKernel(backend, 'bn_train_forward', [x, ...outs], {
     scratchBytes: 16 * c,
     geom: rowsGeom(m, c),
     extra: [attrs.eps as number],
@@ -47,12 +47,7 @@ function batchNormTrainGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const m = size(x.shape) / c;
   const dx = backend.makeOutput(x.shape, 'float32');
   // Scratch: 2C doubles and 2C floats.
-  callKernel(
-    backend,
-    'bn_train_backward',
-    [x, dy, mean, invstd, dx].map((t) => ptr(backend, t)),
-    { scratchBytes: 24 * c, geom: rowsGeom(m, c) },
-  );
+  callKernel(backend, 'bn_train_backward', [x, dy, mean, invstd, dx], { scratchBytes: 24 * c, geom: rowsGeom(m, c) });
   return dx;
 }
 
@@ -83,7 +78,7 @@ function pool3x3({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x } = inputs;
   const g = poolGeom(x.shape, attrs.stride as number);
   const y = backend.makeOutput([g.n, g.oh, g.ow, g.c], 'float32');
-  callKernel(backend, 'pool3x3_forward', [ptr(backend, x), ptr(backend, y)], { geom: g, extra: [POOL_KIND[attrs.kind as string]] });
+  callKernel(backend, 'pool3x3_forward', [x, y], { geom: g, extra: [POOL_KIND[attrs.kind as string]] });
   return y;
 }
 
@@ -92,16 +87,11 @@ function pool3x3Grad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const g = poolGeom(x.shape, attrs.stride as number);
   const dx = backend.makeOutput(x.shape, 'float32');
   // Scratch: 2C floats for the kernel.
-  callKernel(
-    backend,
-    'pool3x3_backward',
-    [x, dy, dx].map((t) => ptr(backend, t)),
-    {
-      scratchBytes: 8 * g.c,
-      geom: g,
-      extra: [POOL_KIND[attrs.kind as string]],
-    },
-  );
+  callKernel(backend, 'pool3x3_backward', [x, dy, dx], {
+    scratchBytes: 8 * g.c,
+    geom: g,
+    extra: [POOL_KIND[attrs.kind as string]],
+  });
   return dx;
 }
 
@@ -122,7 +112,7 @@ function shiftGeom([n, h, w, c]: number[]) {
 function shift({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { x } = inputs;
   const out = backend.makeOutput(shiftedShape(x.shape), 'float32');
-  callKernel(backend, 'shift_copy', [ptr(backend, x), ptr(backend, out)], { geom: shiftGeom(x.shape), extra: [1] });
+  callKernel(backend, 'shift_copy', [x, out], { geom: shiftGeom(x.shape), extra: [1] });
   return out;
 }
 
@@ -130,7 +120,7 @@ function shiftGrad({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy } = inputs;
   const xShape = attrs.xShape as number[];
   const out = backend.makeOutput(xShape, 'float32');
-  callKernel(backend, 'shift_copy', [ptr(backend, out), ptr(backend, dy)], { geom: shiftGeom(xShape), extra: [0] });
+  callKernel(backend, 'shift_copy', [out, dy], { geom: shiftGeom(xShape), extra: [0] });
   return out;
 }
 
@@ -151,7 +141,7 @@ function concatLast(inputs: tf.TensorInfo[], backend: BackendWasm): tf.TensorInf
   const out = backend.makeOutput([...inputs[0].shape.slice(0, -1), stride], 'float32');
   let offset = 0;
   inputs.forEach((t, i) => {
-    callKernel(backend, 'copy_columns', [ptr(backend, t), ptr(backend, out)], { extra: [rows, widths[i], stride, offset, 1] });
+    callKernel(backend, 'copy_columns', [t, out], { extra: [rows, widths[i], stride, offset, 1] });
     offset += widths[i];
   });
   return out;
@@ -163,7 +153,7 @@ function splitLast(x: tf.TensorInfo, sizes: number[], backend: BackendWasm): tf.
   let offset = 0;
   return sizes.map((s) => {
     const piece = backend.makeOutput([...x.shape.slice(0, -1), s], 'float32');
-    callKernel(backend, 'copy_columns', [ptr(backend, piece), ptr(backend, x)], { extra: [rows, s, stride, offset, 0] });
+    callKernel(backend, 'copy_columns', [piece, x], { extra: [rows, s, stride, offset, 0] });
     offset += s;
     return piece;
   });
@@ -180,8 +170,8 @@ function indexed(inputs: Record<string, tf.TensorInfo>): tf.TensorInfo[] {
 function weightedSum({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const ts = indexed(inputs);
   const y = backend.makeOutput(ts[0].shape, 'float32');
-  callKernel(backend, 'weighted_sum', [ptr(backend, inputs.w), ptr(backend, y)], {
-    table: ts.map((t) => ptr(backend, t)),
+  callKernel(backend, 'weighted_sum', [inputs.w, y], {
+    table: ts,
     extra: [ts.length, size(ts[0].shape)],
   });
   return y;
@@ -192,28 +182,18 @@ function weightedSumGrad({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
   const ts = indexed(inputs);
   const dw = backend.makeOutput([ts.length], 'float32');
   const dts = ts.map((t) => backend.makeOutput(t.shape, 'float32'));
-  callKernel(
-    backend,
-    'weighted_sum_grad',
-    [inputs.w, inputs.dy, dw].map((t) => ptr(backend, t)),
-    {
-      table: [...ts, ...dts].map((t) => ptr(backend, t)),
-      scratchBytes: 32 * ts.length,
-      extra: [ts.length, size(ts[0].shape)],
-    },
-  );
+  callKernel(backend, 'weighted_sum_grad', [inputs.w, inputs.dy, dw], {
+    table: [...ts, ...dts],
+    scratchBytes: 32 * ts.length,
+    extra: [ts.length, size(ts[0].shape)],
+  });
   return [dw, ...dts];
 }
 
 function reluGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { y, dy } = inputs;
   const dx = backend.makeOutput(y.shape, 'float32');
-  callKernel(
-    backend,
-    'relu_grad',
-    [y, dy, dx].map((t) => ptr(backend, t)),
-    { extra: [size(y.shape)] },
-  );
+  callKernel(backend, 'relu_grad', [y, dy, dx], { extra: [size(y.shape)] });
   return dx;
 }
 
@@ -244,7 +224,7 @@ function sum(args: KernelArgs): tf.TensorInfo {
   const [rows, len] = inner ? [kept, reduced] : [reduced, kept];
   const out = args.backend.makeOutput(outShape, 'float32');
   // Scratch (the outer case): one double per kept element. The C signature always has the pointer.
-  callKernel(args.backend, 'sum_f64', [ptr(args.backend, x), ptr(args.backend, out)], {
+  callKernel(args.backend, 'sum_f64', [x, out], {
     scratchBytes: inner ? 16 : 8 * kept,
     extra: [rows, len, inner ? 1 : 0],
   });

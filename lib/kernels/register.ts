@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heap, KernelArgs, output, registerOnWasm } from './registry';
-import { callKernel, Geom, ptr } from './wasm_module';
+import { callKernel, Geom } from './wasm_module';
 
 type Conv2DInfo = tf.backend_util.Conv2DInfo;
 type Pad = 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -54,12 +54,7 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Tensor
   );
   channelsLast(info, 'Conv2DBackpropFilter');
   const out = backend.makeOutput(filterShape, 'float32');
-  callKernel(
-    backend,
-    'conv_filter_grad',
-    [x, dy, out].map((t) => ptr(backend, t)),
-    { geom: geom(info), extra: [info.outChannels] },
-  );
+  callKernel(backend, 'conv_filter_grad', [x, dy, out], { geom: geom(info), extra: [info.outChannels] });
   return out;
 }
 
@@ -73,9 +68,11 @@ function wasmKernel(name: string, args: KernelArgs): tf.TensorInfo {
 /**
  * A filter [KH, KW, CI, CO] rearranged: rotated by 180 degrees when `flip` (the stride-1 input
  * gradient), with in/out channels swapped to [KH, KW, CO, CI] when `swap` (a full conv's input
- * gradient; depthwise keeps [KH, KW, C, 1]).
+ * gradient; depthwise keeps [KH, KW, C, 1]), as a new tensor on the heap (the caller disposes it).
  */
-function rearrangedFilter(w: Float32Array, [kh, kw, ci, co]: number[], flip: boolean, swap: boolean): Float32Array {
+function rearrangedFilter(backend: BackendWasm, filter: tf.TensorInfo, flip: boolean, swap: boolean): tf.TensorInfo {
+  const [kh, kw, ci, co] = filter.shape;
+  const w = heap(backend, filter);
   const out = new Float32Array(w.length);
   for (let y = 0; y < kh; y++) {
     for (let x = 0; x < kw; x++) {
@@ -86,7 +83,7 @@ function rearrangedFilter(w: Float32Array, [kh, kw, ci, co]: number[], flip: boo
       }
     }
   }
-  return out;
+  return output(backend, swap ? [kh, kw, co, ci] : filter.shape, out);
 }
 
 /**
@@ -100,9 +97,8 @@ function inputGradByForwardConv(
   backend: BackendWasm,
   depthwise: boolean,
 ): tf.TensorInfo {
-  const flipped = rearrangedFilter(heap(backend, filter), filter.shape, true, !depthwise);
-  const [kh, kw, ci, co] = filter.shape;
-  const w = output(backend, depthwise ? filter.shape : [kh, kw, co, ci], flipped);
+  const w = rearrangedFilter(backend, filter, true, !depthwise);
+  const [kh, kw] = filter.shape;
   const ekh = (kh - 1) * info.dilationHeight;
   const ekw = (kw - 1) * info.dilationWidth;
   const p = info.padInfo;
@@ -148,15 +144,10 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorI
   if (forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, false);
   // Strided: our scatter kernel, with the filter as [KH, KW, CO, CI] (CI contiguous for SIMD).
   const co = filter.shape[3];
-  const transposed = output(backend, filter.shape, rearrangedFilter(heap(backend, filter), filter.shape, false, true));
+  const transposed = rearrangedFilter(backend, filter, false, true);
   try {
     const dx = backend.makeOutput(inputShape, 'float32');
-    callKernel(
-      backend,
-      'conv_input_grad',
-      [dy, transposed, dx].map((t) => ptr(backend, t)),
-      { geom: geom(info), extra: [co] },
-    );
+    callKernel(backend, 'conv_input_grad', [dy, transposed, dx], { geom: geom(info), extra: [co] });
     return dx;
   } finally {
     backend.disposeData(transposed.dataId);
@@ -185,12 +176,7 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Ten
   checkMultiplier(filterShape, 'DepthwiseConv2dNativeBackpropFilter');
   const info = depthwiseInfo(x.shape, filterShape, attrs);
   const out = backend.makeOutput(filterShape, 'float32');
-  callKernel(
-    backend,
-    'dw_filter_grad',
-    [x, dy, out].map((t) => ptr(backend, t)),
-    { geom: geom(info) },
-  );
+  callKernel(backend, 'dw_filter_grad', [x, dy, out], { geom: geom(info) });
   return out;
 }
 
@@ -201,12 +187,7 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.Tens
   const info = depthwiseInfo(inputShape, filter.shape, attrs);
   if (forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, true);
   const dx = backend.makeOutput(inputShape, 'float32');
-  callKernel(
-    backend,
-    'dw_input_grad',
-    [dy, filter, dx].map((t) => ptr(backend, t)),
-    { geom: geom(info) },
-  );
+  callKernel(backend, 'dw_input_grad', [dy, filter, dx], { geom: geom(info) });
   return dx;
 }
 

@@ -114,16 +114,17 @@ export function ptr(backend: BackendWasm, t: tf.TensorInfo): number {
 const align16 = (bytes: number) => ((bytes + 15) & ~15) >>> 0;
 
 /**
- * Calls kernel `name` on tfjs's heap: `(...pointers, [table], [scratch], [geom], ...extra)` in the C
- * signature, where `table` (int32 values, e.g. tensors' heap offsets) is written to the heap and
- * passed by pointer, `scratchBytes` > 0 adds a scratch block (16-byte aligned, uninitialised) and
- * `geom` the geometry struct; all three are freed on return.
+ * Calls kernel `name` on tfjs's heap: `(...tensors, [table], [scratch], [geom], ...extra)` in the C
+ * signature, each tensor passed by its heap offset; `table` (tensors whose offsets the kernel reads
+ * from an int32 array) is written to the heap and passed by pointer, `scratchBytes` > 0 adds a
+ * scratch block (16-byte aligned, uninitialised) and `geom` the geometry struct; all three are
+ * freed on return.
  */
 export function callKernel(
   backend: BackendWasm,
   name: KernelName,
-  pointers: readonly number[],
-  options: { table?: readonly number[]; geom?: Geom; scratchBytes?: number; extra?: readonly number[] } = {},
+  tensors: readonly tf.TensorInfo[],
+  options: { table?: readonly tf.TensorInfo[]; geom?: Geom; scratchBytes?: number; extra?: readonly number[] } = {},
 ): void {
   const e = kernels(backend);
   const mod = wasmModule(backend);
@@ -134,9 +135,9 @@ export function callKernel(
   const block = total > 0 ? mod._malloc(total + 15) : 0;
   try {
     const base = align16(block);
-    const args = [...pointers];
+    const args = tensors.map((t) => ptr(backend, t));
     if (options.table) {
-      new Int32Array(mod.asm.memory.buffer, base, options.table.length).set(options.table);
+      new Int32Array(mod.asm.memory.buffer, base, options.table.length).set(options.table.map((t) => ptr(backend, t)));
       args.push(base);
     }
     if (scratchBytes > 0) args.push(base + tableBytes);
