@@ -44,6 +44,13 @@ import { resultsDir } from './paths';
 import { ENGINE_REVISION, packageVersion } from './versions';
 import { CHECK_CASES, CHECK_TOLERANCE, compareBackends } from './engine/differential';
 import { evaluateReruns, rerunMarkdown, ENGINE_RERUN_DIR } from './experiments/engine_rerun';
+import { onInterrupt } from './runs/interrupt';
+import { configJsonSchema } from './config/json_schema';
+import { distinguishingFields } from './runs/run_names';
+import { epochLabel } from './runs/records';
+
+// Ctrl-C (or SIGTERM) releases the running job's lock and says what is saved and how to resume.
+onInterrupt((line) => console.error(`rdarts: ${line}`));
 
 // `rdarts show RUN | head`: a closed pipe ends the output, not in a stack trace.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -289,7 +296,9 @@ program
     );
     const { status, run } = await runSearch(problem, { root: typeof o.out === 'string' ? o.out : undefined });
     console.log(`run ${run.runId} (${status}): ${run.dir}`);
-    if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${entry.formatGenotype(run.genotype.genotype)}`);
+    if (run.data) console.log(`data read from ${run.data}`);
+    if (run.genotype)
+      console.log(`genotype (${epochLabel(run.genotype.epoch, config.epochs)}): ${entry.formatGenotype(run.genotype.genotype)}`);
     const last = run.epochs[run.epochs.length - 1];
     if (last) console.log(`valid accuracy of the model ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
     if (run.done) {
@@ -301,6 +310,20 @@ program
       }
       console.log(`next:\n  ${next.join('\n  ')}`);
     }
+  });
+
+program
+  .command('config')
+  .description("print a preset's whole config (every key with its default), or the JSON Schema of a --config file")
+  .option('--problem <name>', `the search problem: ${Object.keys(PROBLEMS).join(' | ')}`, 'darts')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+  .option('--schema', 'print the JSON Schema of a --config file (every field optional) instead')
+  .action((o: { problem: string; preset: string; schema?: boolean }) => {
+    const entry = problemEntry(o.problem);
+    const value = o.schema
+      ? configJsonSchema(entry.schema, `robust-darts-ts ${o.problem} search config overrides (rdarts search --config)`, true)
+      : entry.preset(o.preset);
+    console.log(JSON.stringify(value, null, 2));
   });
 
 program
@@ -530,7 +553,12 @@ program
   .action((o: { out?: string }) => {
     const runs = listRuns(o.out, problemCodecs());
     if (runs.length === 0) console.log('no runs');
-    for (const r of runs) {
+    // Each run named by what sets it apart from the others listed (seed, data set and space are shown anyway).
+    const names = distinguishingFields(
+      runs.map((r) => r.settings),
+      ['report', 'seed', 'dataset', 'space', 'problem'],
+    );
+    runs.forEach((r, i) => {
       console.log(
         [
           r.runId,
@@ -540,12 +568,13 @@ program
           r.dataset,
           `seed ${r.seed}`,
           r.lastValidAccuracy === undefined ? '' : `valid acc ${r.lastValidAccuracy.toFixed(4)}`,
+          names[i].join(' '),
           r.error ?? '',
         ]
           .filter(Boolean)
           .join('  '),
       );
-    }
+    });
   });
 
 program
@@ -590,7 +619,7 @@ program
       );
     }
     const last = run.epochs[run.epochs.length - 1];
-    console.log(`final genotype (epoch ${last.epoch}): ${formatGenotype(last.genotype)}`);
+    console.log(`final genotype (${epochLabel(last.epoch, run.config.epochs)}): ${formatGenotype(last.genotype)}`);
     console.log(`parameter-free share of the genotype: ${parameterFreeShare(last.genotype).toFixed(3)}`);
     console.log(`supernet valid accuracy: ${last.valid.accuracy.toFixed(4)}\n`);
     console.log(`${o.op}: mean softmax weight, and edges where it is the strongest op, per epoch`);

@@ -75,9 +75,13 @@ describe('rdarts search --problem nb201 and rdarts show', () => {
       const r = rdarts(['search', '--problem', 'nb201', '--preset', 'smoke', '--out', out], env);
       assert.strictEqual(r.status, 0, r.stderr);
       assert.match(r.stdout, /search \(nb201\): nas-bench-201 C2 N1, seed 0/);
-      assert.match(r.stdout, /genotype \(epoch 1\): \|[a-z_0-9]+~0\|\+\|/);
+      assert.match(r.stdout, /genotype \(epoch 1 of 0-1\): \|[a-z_0-9]+~0\|\+\|/);
+      // The data's source is printed and recorded in config.json.
+      const source = path.join(dir, 'data', 'cifar10-jpeg');
+      assert.ok(r.stdout.includes(`data read from ${source}\n`), r.stdout);
       assert.match(r.stdout, /next:\n {2}npx rdarts show [0-9a-f]{12} --out /);
       const [runId] = fs.readdirSync(out);
+      assert.strictEqual(JSON.parse(fs.readFileSync(path.join(out, runId, 'config.json'), 'utf8')).data, source);
       const show = rdarts(['show', path.join(out, runId), '--table', path.join(dir, 'tables')]);
       assert.strictEqual(show.status, 0, show.stderr);
       assert.match(show.stdout, /NAS-Bench-201, C 2, N 1, on cifar10-jpeg \(64 images\), seed 0, 2\/2 epochs \(done\)/);
@@ -227,7 +231,7 @@ describe('rdarts show', () => {
       const { run } = await ensureRun(smokeConfig({ epochs: 2 }), { root: dir, train: fakeDataset(), progress: 'off' });
       const r = rdarts(['show', run.runId, '--out', dir]);
       assert.strictEqual(r.status, 0, r.stderr);
-      assert.match(r.stdout, /final genotype \(epoch 1\): normal: n0=/);
+      assert.match(r.stdout, /final genotype \(epoch 1 of 0-1\): normal: n0=/);
       assert.match(r.stdout, /\|epoch\|w_normal\|w_reduce\|n_normal\|n_reduce\|\n\|-:\|-:\|-:\|-:\|-:\|\n\|0\|0\.3\d\d\|/);
       assert.match(rdarts(['show', run.runId, '--out', dir, '--op', 'conv9']).stderr, /--op conv9 is not an operation/);
       assert.match(rdarts(['show', 'nope', '--out', dir]).stderr, /no run "nope": not a directory, nor a runId \(or its start\)/);

@@ -43,7 +43,7 @@ import {
   searchData,
 } from '../problems/darts/problem';
 import type { ProgressMode } from '../search/progress';
-import type { LossAccuracy } from '../runs/records';
+import { epochLabel, type LossAccuracy } from '../runs/records';
 import { type StepModel, weightStep } from '../search/step';
 import { accuracy, type Batch, crossEntropy } from '../nn/loss';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
@@ -360,7 +360,7 @@ async function continueRsWs(
       appendBaselineEpoch(dir, record);
       pruneBaselineCheckpoints(dir, epoch);
       log(
-        `epoch ${epoch + 1}/${config.epochs}: train loss ${record.train.loss.toFixed(3)} acc ${record.train.accuracy.toFixed(3)} ` +
+        `${epochLabel(epoch, config.epochs)}: train loss ${record.train.loss.toFixed(3)} acc ${record.train.accuracy.toFixed(3)} ` +
           `(${record.seconds.toFixed(1)} s)`,
       );
     }

@@ -74,7 +74,7 @@ export function checkConfig(value: unknown, source = 'config'): SearchConfig {
   if (!result.success)
     throw new ConfigError(
       source,
-      result.error.issues.map((i) => describeIssue(i, value)),
+      result.error.issues.map((i) => describeIssue(i, value, SearchConfigSchema)),
     );
   return result.data;
 }

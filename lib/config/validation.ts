@@ -35,14 +35,70 @@ function valueAt(root: unknown, path: readonly (string | number)[]): unknown {
   return v;
 }
 
-/** One zod issue as `field: problem, got value`, the field named by its path. */
-export function describeIssue(issue: z.ZodIssue, input: unknown): string {
+/** The schema inside wrappers (readonly, refinements, optional, nullable, default). */
+function unwrapSchema(schema: z.ZodTypeAny): z.ZodTypeAny {
+  let s = schema;
+  for (let i = 0; i < 20; i++) {
+    const def = s._def as { innerType?: z.ZodTypeAny; schema?: z.ZodTypeAny };
+    const inner = def.innerType ?? def.schema;
+    if (!inner) break;
+    s = inner;
+  }
+  return s;
+}
+
+/** The keys the object schema at `path` of `schema` allows (undefined where it is not an object). */
+export function schemaKeysAt(schema: z.ZodTypeAny, path: readonly (string | number)[]): string[] | undefined {
+  let s = unwrapSchema(schema);
+  for (const key of path) {
+    if (!(s instanceof z.ZodObject)) return undefined;
+    const next = (s.shape as Record<string, z.ZodTypeAny>)[String(key)];
+    if (!next) return undefined;
+    s = unwrapSchema(next);
+  }
+  return s instanceof z.ZodObject ? Object.keys(s.shape as object) : undefined;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** The known key closest to `key` (case ignored), if it is close enough to be a typo. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/**
+ * One zod issue as `field: problem, got value`, the field named by its path. With the `schema`, an
+ * unknown key gets the closest known one ("did you mean") and the list of valid keys there.
+ */
+export function describeIssue(issue: z.ZodIssue, input: unknown, schema?: z.ZodTypeAny): string {
   const field = issue.path.join('.');
   const at = field === '' ? '' : `${field}: `;
   const got = showValue(valueAt(input, issue.path));
   switch (issue.code) {
-    case 'unrecognized_keys':
-      return `${at}unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'unrecognized_keys': {
+      const known = schema ? schemaKeysAt(schema, issue.path) : undefined;
+      const keys = issue.keys.map((k) => {
+        const near = known ? closestKey(k, known) : undefined;
+        return `${JSON.stringify(k)}${near ? ` (did you mean ${JSON.stringify(near)}?)` : ''}`;
+      });
+      const valid = known ? `; valid keys${field === '' ? '' : ` of ${field}`}: ${known.join(', ')}` : '';
+      return `${at}unknown key${issue.keys.length > 1 ? 's' : ''} ${keys.join(', ')}${valid}`;
+    }
     case 'invalid_enum_value':
       return `${at}must be one of ${issue.options.join(', ')}, got ${got}`;
     case 'invalid_type':

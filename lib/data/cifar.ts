@@ -112,7 +112,7 @@ function loadCifar(
     names.test.map((n) => path.join(dir, n)),
     layout,
   );
-  return makeSplits(name, SHAPE, layout.classes, train, test);
+  return makeSplits(name, SHAPE, layout.classes, train, test, dir);
 }
 
 /**

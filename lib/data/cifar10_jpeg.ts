@@ -10,7 +10,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DatasetSplits, makeSplits } from './dataset';
-import { dataDirs, LocateOptions } from './files';
+import { dataDirs, LocateOptions, warnPassedOver } from './files';
 import { readImageFolder } from './image_folder';
 
 /** CIFAR-10's classes in label order (batches.meta.txt of the binary version). */
@@ -30,9 +30,13 @@ export const CIFAR10_JPEG_NAME = 'cifar10-jpeg';
 export function locateCifar10Jpeg(options: LocateOptions = {}): string {
   if (options.dir !== undefined) return path.resolve(options.dir);
   const tried: string[] = [];
-  for (const dir of dataDirs(CIFAR10_JPEG_NAME, [], options.env)) {
+  const dirs = dataDirs(CIFAR10_JPEG_NAME, [], options.env);
+  for (const dir of dirs) {
     for (const candidate of [dir, `${dir}.tar.gz`, `${dir}.tar`]) {
-      if (fs.existsSync(candidate)) return candidate;
+      if (fs.existsSync(candidate)) {
+        warnPassedOver('CIFAR-10 (JPEG copy)', [`${dirs[0]}(.tar.gz, .tar)`], dirs, dir, options);
+        return candidate;
+      }
       tried.push(candidate);
     }
   }
@@ -47,5 +51,5 @@ export function loadCifar10Jpeg(options: LocateOptions = {}): DatasetSplits {
   const folder = readImageFolder(source, { classes: CIFAR10_CLASSES, channels: 3, shuffleSeed: CIFAR10_JPEG_SHUFFLE_SEED });
   const { height, width } = folder.shape;
   if (height !== 32 || width !== 32) throw new Error(`${source}: the images are ${width}x${height}; CIFAR-10's are 32x32`);
-  return makeSplits('cifar10-jpeg', folder.shape, CIFAR10_CLASSES.length, folder.train, folder.test);
+  return makeSplits('cifar10-jpeg', folder.shape, CIFAR10_CLASSES.length, folder.train, folder.test, source);
 }

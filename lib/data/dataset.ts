@@ -28,6 +28,8 @@ export interface Dataset {
   readonly mean: readonly number[];
   /** Per-channel population standard deviation of the training split's pixels, in [0, 1] units. */
   readonly std: readonly number[];
+  /** Where it was read from (a folder or an archive), for messages and the run's record. */
+  readonly source?: string;
 }
 
 /** The train and test splits of one data set. */
@@ -97,7 +99,14 @@ export function checkLabels(labels: ArrayLike<number>, classes: number, file: st
  * Builds both splits of a data set from decoded arrays: checks the sizes and computes the
  * training statistics. The arrays are used as they are (not copied).
  */
-export function makeSplits(name: DatasetName, shape: ImageShape, classes: number, train: RawSplit, test: RawSplit): DatasetSplits {
+export function makeSplits(
+  name: DatasetName,
+  shape: ImageShape,
+  classes: number,
+  train: RawSplit,
+  test: RawSplit,
+  source?: string,
+): DatasetSplits {
   const { height, width, channels } = shape;
   for (const [split, raw] of [
     ['train', train],
@@ -124,6 +133,7 @@ export function makeSplits(name: DatasetName, shape: ImageShape, classes: number
     classes,
     mean,
     std,
+    ...(source === undefined ? {} : { source }),
   });
   return { train: make('train', train), test: make('test', test) };
 }

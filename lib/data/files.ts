@@ -19,6 +19,8 @@ export interface LocateOptions {
   readonly dir?: string;
   /** Environment holding RDARTS_DATA; defaults to process.env. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Where the warning goes when RDARTS_DATA is set but the files come from elsewhere (default console.warn). */
+  readonly warn?: (message: string) => void;
 }
 
 /** A data set's folder, found, and the path of each required file in it. */
@@ -64,12 +66,34 @@ export function locateFiles(
       if (found) files.push(found);
       else missing.push(names.join(' or '));
     }
-    if (missing.length === 0) return { dir, files };
+    if (missing.length === 0) {
+      warnPassedOver(what, reasons, dirs, dir, options);
+      return { dir, files };
+    }
     reasons.push(`${dir} (missing ${missing.join(', ')})`);
   }
   throw new Error(
     `${what} not found; looked in: ${reasons.join('; ')}. ` +
       'Put the files in one of these folders or set RDARTS_DATA (see data/README.md)',
+  );
+}
+
+/**
+ * Says so when RDARTS_DATA is set but its folder was passed over (missing, or without every file)
+ * and `used` is read instead: the user asked for their copy and would not otherwise know.
+ * `reasons[i]` says why `dirs[i]` was passed over.
+ */
+export function warnPassedOver(
+  what: string,
+  reasons: readonly string[],
+  dirs: readonly string[],
+  used: string,
+  options: LocateOptions,
+): void {
+  const root = (options.env ?? process.env).RDARTS_DATA;
+  if (options.dir !== undefined || !root || reasons.length === 0 || dirs[0] === used) return;
+  (options.warn ?? ((m: string) => console.warn(m)))(
+    `data: RDARTS_DATA=${root} is set, but ${reasons[0]} does not hold ${what}; reading ${used} instead`,
   );
 }
 

@@ -75,7 +75,7 @@ export const FASHION_MNIST_SYSTEM_DIR = '/usr/share/datasets/fashion-mnist';
  */
 export function loadFashionMnist(options: LocateOptions = {}): DatasetSplits {
   const names = [...FASHION_MNIST_FILES.train, ...FASHION_MNIST_FILES.test];
-  const { files } = locateFiles(
+  const { dir, files } = locateFiles(
     'Fashion-MNIST',
     'fashion-mnist',
     names.map((n) => [`${n}.gz`, n]),
@@ -85,5 +85,5 @@ export function loadFashionMnist(options: LocateOptions = {}): DatasetSplits {
   const shape = { height: 28, width: 28, channels: 1 };
   const train = readIdxSplit(files[0], files[1], shape, 10);
   const test = readIdxSplit(files[2], files[3], shape, 10);
-  return makeSplits('fashion-mnist', shape, 10, train, test);
+  return makeSplits('fashion-mnist', shape, 10, train, test, dir);
 }

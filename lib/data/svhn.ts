@@ -71,5 +71,5 @@ export function loadSvhn(options: LocateOptions = {}): DatasetSplits {
     const file = path.join(dir, name);
     return parseSvhnMat(readDataFile(file), file);
   };
-  return makeSplits('svhn', { height: 32, width: 32, channels: 3 }, 10, read(SVHN_FILES.train), read(SVHN_FILES.test));
+  return makeSplits('svhn', { height: 32, width: 32, channels: 3 }, 10, read(SVHN_FILES.train), read(SVHN_FILES.test), dir);
 }

@@ -4,12 +4,14 @@
  * runner, store, checkpoints, curvature, DARTS-ES/ADA) is generic (lib/search/problem.ts).
  */
 import { type ConfigOverrides, type LoopConfig, resolveConfig, SEARCH_CONFIG_CODEC } from '../config/search_config';
+import type { z } from 'zod';
+import { SearchConfigSchema } from '../config/schema';
 import type { ConfigCodec } from '../config/validation';
 import type { ArchitectureRecord } from '../runs/records';
 import type { SearchProblem } from '../search/problem';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
 import { dartsProblem } from './darts/problem';
-import { NB201_CONFIG_CODEC, resolveNb201Config } from './nb201/config';
+import { NB201_CONFIG_CODEC, Nb201ConfigSchema, resolveNb201Config } from './nb201/config';
 import { type Nb201Genotype, nb201Problem } from './nb201/problem';
 
 /** A problem the CLI can run. */
@@ -21,6 +23,10 @@ export interface ProblemEntry {
   problem(preset: string, overrides: ConfigOverrides, source: string): SearchProblem<unknown, ArchitectureRecord, LoopConfig>;
   /** A genotype of the problem in one line. */
   formatGenotype(genotype: object): string;
+  /** The config's zod schema (`rdarts config --schema` turns it into a JSON Schema). */
+  readonly schema: z.ZodTypeAny;
+  /** The preset's whole config: every key with its value, the defaults a `--config` file overrides. */
+  preset(name: string): object;
 }
 
 export const PROBLEMS: Readonly<Record<string, ProblemEntry>> = Object.freeze({
@@ -30,6 +36,8 @@ export const PROBLEMS: Readonly<Record<string, ProblemEntry>> = Object.freeze({
     problem: (preset, overrides, source) =>
       dartsProblem(resolveConfig(preset, overrides, source)) as SearchProblem<unknown, ArchitectureRecord, LoopConfig>,
     formatGenotype: (genotype) => formatGenotype(genotype as Genotype),
+    schema: SearchConfigSchema,
+    preset: (name) => resolveConfig(name),
   },
   nb201: {
     description: "NAS-Bench-201's DARTS supernet on an image data set; every epoch's cell looked up in the benchmark (docs/method.md §8)",
@@ -37,6 +45,8 @@ export const PROBLEMS: Readonly<Record<string, ProblemEntry>> = Object.freeze({
     problem: (preset, overrides, source) =>
       nb201Problem(resolveNb201Config(preset, overrides, source)) as unknown as SearchProblem<unknown, ArchitectureRecord, LoopConfig>,
     formatGenotype: (genotype) => (genotype as Nb201Genotype).arch,
+    schema: Nb201ConfigSchema,
+    preset: (name) => resolveNb201Config(name),
   },
 });
 

@@ -88,3 +88,11 @@ export interface ControllerDecision<A extends ArchitectureRecord = DartsArchitec
   /** 'rollback': the records of the epochs undone (stopEpoch + 1 .. decisionEpoch), without timings. */
   readonly discarded?: readonly Omit<EpochRecord<A>, 'seconds'>[];
 }
+
+/**
+ * How people read an epoch: numbered from 0 as in the records, the tables and the paper's code
+ * (DARTS-ES's e >= 22 rule), with the range it belongs to, e.g. "epoch 12 of 0-49".
+ */
+export function epochLabel(epoch: number, epochs: number): string {
+  return `epoch ${epoch} of 0-${epochs - 1}`;
+}

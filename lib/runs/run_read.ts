@@ -31,6 +31,8 @@ export interface RunConfigFile<C = SearchConfig> {
   /** The backend active at creation (each EpochRecord names its own); null before initBackend. */
   readonly backend: string | null;
   readonly versions: Readonly<Record<string, string>>;
+  /** Where the search's data were read from (absent in runs made before it was recorded). */
+  readonly data?: string;
 }
 
 /** A checkpoint of the run: the search state after `epoch`. */
@@ -118,7 +120,9 @@ export function readRunConfig<C extends Config>(dir: string, codec: ConfigCodec<
   const versions = isPlainObject(raw.versions) ? (raw.versions as Record<string, string>) : {};
   // Explicit narrowing: TypeScript 5.0 (tslab's) does not narrow `raw.backend` from the checks above.
   const backend = raw.backend === null ? null : String(raw.backend);
-  return { runId: id, config, createdAt: raw.createdAt, backend, versions };
+  if (raw.data !== undefined && typeof raw.data !== 'string')
+    throw new Error(`run store: ${file}: data must be a string (where the data were read from)`);
+  return { runId: id, config, createdAt: raw.createdAt, backend, versions, ...(typeof raw.data === 'string' ? { data: raw.data } : {}) };
 }
 
 /** The controller decisions of the run in `dir` (decisions.jsonl; none when absent), checked line by line. */
@@ -296,6 +300,8 @@ export interface RunSummary {
   readonly lastValidAccuracy?: number;
   /** The config of a DARTS run (other problems' configs are not DARTS configs). */
   readonly config?: SearchConfig;
+  /** The config of any problem's run as stored, for listings that compare runs (lib/runs/run_names.ts). */
+  readonly settings?: Readonly<Record<string, unknown>>;
 }
 
 /** The fields of any problem's config that a listing shows (lib/config/search_config.ts `LoopConfig`, and a data set if any). */
@@ -326,6 +332,7 @@ function summarizeOther(run: StoredRun<ListedConfig, ArchitectureRecord>, proble
     l2: config.regularization.l2,
     dropPathProb: config.regularization.dropPathProb,
     lastValidAccuracy: run.epochs[run.epochs.length - 1]?.valid?.accuracy,
+    settings: config as unknown as Readonly<Record<string, unknown>>,
   };
 }
 

@@ -73,14 +73,25 @@ export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './run_
 /** The configs the store handles: any JSON object, through its codec (the DARTS search config's by default). */
 type Config = object;
 
+/** What config.json records beside the config, when known. */
+export interface RunExtra {
+  /** Where the search's data were read from (a folder or an archive). */
+  readonly data?: string;
+}
+
 /**
  * Creates the run directory of `config` under `root` with its config.json and returns the
  * directory. An existing run of the same config (by `codec.canonical`, so `report` may differ) is
  * returned unchanged; one whose config.json holds another config throws, naming the directory.
  */
 export function createRun(config: SearchConfig, root?: string): string;
-export function createRun<C extends Config>(config: C, root: string | undefined, codec: ConfigCodec<C>): string;
-export function createRun<C extends Config>(config: C, root: string = runsRoot(), codec: ConfigCodec<C> = dartsCodec<C>()): string {
+export function createRun<C extends Config>(config: C, root: string | undefined, codec: ConfigCodec<C>, extra?: RunExtra): string;
+export function createRun<C extends Config>(
+  config: C,
+  root: string = runsRoot(),
+  codec: ConfigCodec<C> = dartsCodec<C>(),
+  extra: RunExtra = {},
+): string {
   const checked = codec.check(config, 'createRun');
   const dir = runDirFor(checked, root, codec);
   if (fs.existsSync(path.join(dir, RUN_FILES.config))) {
@@ -96,6 +107,7 @@ export function createRun<C extends Config>(config: C, root: string = runsRoot()
     createdAt: new Date().toISOString(),
     backend: backendInfo()?.name ?? null,
     versions: softwareVersions(),
+    ...(extra.data === undefined ? {} : { data: extra.data }),
   };
   writeFileAtomic(path.join(dir, RUN_FILES.config), JSON.stringify(record, null, 2) + '\n');
   return dir;

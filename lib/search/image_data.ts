@@ -61,5 +61,6 @@ export function imageSearchData(config: ImageDataConfig, train?: Dataset): Image
     evalBatches: (batchSize) => evalBatches(split.val.dataset, batchSize, split.val.start, split.val.end),
     alphaExamples: subsetSize(split.val),
     dispose: (batch) => tf.dispose([batch.x, batch.y]),
+    ...(full.source === undefined ? {} : { source: full.source }),
   };
 }

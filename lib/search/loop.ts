@@ -16,6 +16,7 @@ import { scheduledDropPath } from '../nn/drop_path';
 import type { SearchModel } from '../nn/model';
 import { Adam, Sgd } from '../nn/optim';
 import type { SearchState } from '../runs/checkpoint';
+import { yieldToSignals } from '../runs/interrupt';
 import type { ArchitectureRecord, EpochRecord, LossAccuracy } from '../runs/records';
 import type { EpochPlan, SearchData, SearchProblem } from './problem';
 import { alphaStep, weightStep } from './step';
@@ -172,6 +173,7 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
     sum.sn += sn;
     step += 1;
     onStep({ epoch, step, steps, ...mean() });
+    await yieldToSignals(); // a Ctrl-C is handled between steps (lib/runs/interrupt.ts)
   }
   const searched = Date.now();
   let hessian: CurvatureRecord | undefined;

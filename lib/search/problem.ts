@@ -40,6 +40,8 @@ export interface SearchData<B> {
   readonly alphaExamples: number;
   /** Frees a batch's tensors. */
   dispose(batch: B): void;
+  /** Where the data were read from (a folder or an archive), recorded in the run's config.json. */
+  readonly source?: string;
 }
 
 /** A search problem on batches B, recording architecture fields A, configured by C. */

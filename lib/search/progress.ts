@@ -5,7 +5,7 @@
  */
 import { inNotebook } from '../io/display';
 import type { StepInfo } from './loop';
-import type { ArchitectureRecord, EpochRecord } from '../runs/records';
+import { type ArchitectureRecord, type EpochRecord, epochLabel } from '../runs/records';
 
 export type ProgressMode = 'bar' | 'log' | 'off';
 
@@ -50,7 +50,7 @@ export function makeProgress(
       const total = totalEpochs * info.steps;
       const eta = (elapsed / stepsDone) * (total - (info.epoch * info.steps + info.step));
       const text =
-        `epoch ${info.epoch + 1}/${totalEpochs} step ${info.step}/${info.steps} | ` +
+        `${epochLabel(info.epoch, totalEpochs)} step ${info.step}/${info.steps} | ` +
         `train loss ${info.train.loss.toFixed(3)} acc ${info.train.accuracy.toFixed(3)} | ` +
         `alpha-batch loss ${info.search.loss.toFixed(3)} | eta ${duration(eta)}`;
       if (effective === 'bar') {
@@ -70,7 +70,7 @@ export function makeProgress(
         ? `, dominant eigenvalue ${h.dominantEigenvalue.toFixed(4)} (${h.products} products, ${duration(r.seconds.hessian ?? NaN)})`
         : '';
       write(
-        `epoch ${r.epoch + 1}/${total} done in ${duration(r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0))}: ` +
+        `${epochLabel(r.epoch, total)} done in ${duration(r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0))}: ` +
           `train acc ${r.train.accuracy.toFixed(3)}, valid acc ${r.valid.accuracy.toFixed(3)} (loss ${r.valid.loss.toFixed(3)}), ` +
           `lr ${r.lr.toFixed(4)}${curvature}${note ? `; ${note}` : ''}\n`,
       );

@@ -14,6 +14,7 @@ import type { CurvatureRecord, CurvatureSettings } from '../hessian/track';
 import type { SearchModel } from '../nn/model';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { ensureJob } from '../runs/job';
+import { readEpochs } from '../runs/run_read';
 import type { ArchitectureRecord, DartsArchitectureRecord, EpochRecord } from '../runs/records';
 import {
   appendDecision,
@@ -65,6 +66,19 @@ export interface RunResult<C = SearchConfig, A extends ArchitectureRecord = Dart
 const totalSeconds = (records: readonly EpochRecord<ArchitectureRecord>[]) =>
   records.reduce((s, r) => s + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
 
+/**
+ * What an interrupted search keeps (lib/runs/interrupt.ts): its finished epochs, each with its
+ * checkpoint; the epoch in progress is lost, and a re-run starts it again. Epochs are numbered from 0
+ * as in the records.
+ */
+export function savedEpochs(done: number, epochs: number): string {
+  if (done === 0) return `No epoch was finished (epochs run 0-${epochs - 1}); a re-run starts at epoch 0.`;
+  return (
+    `Epochs 0-${done - 1} of 0-${epochs - 1} are saved with their checkpoint; ` +
+    `epoch ${done} was in progress and is lost: a re-run resumes at its start.`
+  );
+}
+
 /** Reads, resumes or starts the search run of `problem`; resolves when it is finished (or interrupted). */
 export async function runSearch<B, A extends ArchitectureRecord, C extends LoopConfig>(
   problem: SearchProblem<B, A, C>,
@@ -80,8 +94,9 @@ export async function runSearch<B, A extends ArchitectureRecord, C extends LoopC
     label: () => `search run ${path.basename(dir)} (${problem.label})`,
     hint: 'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
     lockLabel: `search run ${path.basename(dir)}`,
+    saved: (d) => savedEpochs(readEpochs(d).length, config.epochs),
     prepare: () => problem.loadData(),
-    create: () => createRun(config, options.root, codec),
+    create: (data) => createRun(config, options.root, codec, data.source === undefined ? {} : { data: data.source }),
     resume: (data, d) => continueRun(problem, options, data, d),
   });
 }

@@ -41,6 +41,7 @@ import { mixSeed } from '../nn/random';
 import type { TorchLayout } from '../nn/module';
 import { resultsDir } from '../paths';
 import { writeFileAtomic } from '../io/atomic';
+import { yieldToSignals } from '../runs/interrupt';
 import { ensureJob } from '../runs/job';
 import { fromTorchRecord, SGD_PREFIX, toTorchRecord } from '../runs/checkpoint';
 import { checkpointEpochs, checkpointFile, latestCheckpoint, RUN_FILES } from '../runs/run_read';
@@ -49,7 +50,7 @@ import { scheduledDropPath } from '../nn/drop_path';
 import { cosineLr } from '../search/loop';
 import { clipScale, Sgd } from '../nn/optim';
 import type { ProgressMode } from '../search/progress';
-import type { LossAccuracy } from '../runs/records';
+import { epochLabel, type LossAccuracy } from '../runs/records';
 import { accuracy, type Batch, crossEntropy } from '../nn/loss';
 import type { Genotype } from '../spaces/genotype';
 import { torchShape } from '../nn/layouts';
@@ -200,13 +201,13 @@ export interface TrainStepInfo {
 }
 
 /** Trains epoch `epoch` (0-based), then tests on the first epochTestImages test images; returns its record. */
-export function trainEpoch(
+export async function trainEpoch(
   config: TrainConfig,
   data: EvalData,
   state: EvalState,
   epoch: number,
   onStep: (info: TrainStepInfo) => void = () => undefined,
-): EvalEpochRecord {
+): Promise<EvalEpochRecord> {
   const started = Date.now();
   const lr = cosineLr(epoch, config.epochs, config.lrMax, config.lrMin);
   const dropPathProb = scheduledDropPath(config.dropPathProb, epoch, config.epochs, 'train');
@@ -224,6 +225,7 @@ export function trainEpoch(
     tf.dispose([batch.x, batch.y]);
     [sumLoss, sumCorrect, seen, step] = [sumLoss + r.loss * n, sumCorrect + r.accuracy * n, seen + n, step + 1];
     onStep({ epoch, step, steps, train: { loss: sumLoss / seen, accuracy: sumCorrect / seen } });
+    await yieldToSignals(); // a Ctrl-C is handled between steps (lib/runs/interrupt.ts)
   }
   const test =
     data.epochTestImages > 0
@@ -424,14 +426,14 @@ function progressWriter(mode: ProgressMode, epochs: number, stream: NodeJS.Write
     step(i: TrainStepInfo) {
       if (bar)
         stream.write(
-          `\repoch ${i.epoch + 1}/${epochs} step ${i.step}/${i.steps} | train loss ${i.train.loss.toFixed(3)} acc ${i.train.accuracy.toFixed(3)}\u001b[K`,
+          `\r${epochLabel(i.epoch, epochs)} step ${i.step}/${i.steps} | train loss ${i.train.loss.toFixed(3)} acc ${i.train.accuracy.toFixed(3)}\u001b[K`,
         );
     },
     epoch(r: EvalEpochRecord) {
       if (mode === 'off') return;
       const test = r.testAccuracy === undefined ? '' : `, test acc ${r.testAccuracy.toFixed(3)} (${r.testImages} images)`;
       stream.write(
-        `${bar ? '\r' : ''}epoch ${r.epoch + 1}/${epochs} done in ${r.seconds.toFixed(1)} s: lr ${r.lr.toFixed(4)}, ` +
+        `${bar ? '\r' : ''}${epochLabel(r.epoch, epochs)} done in ${r.seconds.toFixed(1)} s: lr ${r.lr.toFixed(4)}, ` +
           `drop path ${r.dropPathProb.toFixed(3)}, train loss ${r.trainLoss.toFixed(3)} acc ${r.trainAccuracy.toFixed(3)}${test}${bar ? '\u001b[K' : ''}\n`,
       );
     },
@@ -475,6 +477,12 @@ export async function ensureEvaluation(
     label: (stored) => `evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
     hint: 'compute it with `rdarts experiment --preset P --evaluate` (the planned evaluations) or `rdarts evaluate`, then call again',
     lockLabel: `evaluation ${id}`,
+    saved: (d) => {
+      const n = readEvaluationIfAny(d)?.epochs.length ?? 0;
+      return n === 0
+        ? `No epoch was finished (epochs run 0-${checked.epochs - 1}); a re-run starts at epoch 0.`
+        : `Epochs 0-${n - 1} of 0-${checked.epochs - 1} are saved with the last one's checkpoint; epoch ${n} was in progress and is lost: a re-run resumes at its start.`;
+    },
     prepare: () => evaluationData(checked, options.data),
     resume: async (data, d, stored) => {
       const state = createEvalState(g, checked, data);
@@ -527,7 +535,7 @@ async function continueEvaluation(
   const progress = progressWriter(options.progress ?? 'bar', checked.epochs);
   const stop = options.maxEpochs === undefined ? checked.epochs : Math.min(checked.epochs, startEpoch + options.maxEpochs);
   for (let epoch = startEpoch; epoch < stop; epoch++) {
-    const record = trainEpoch(checked, data, state, epoch, (info) => {
+    const record = await trainEpoch(checked, data, state, epoch, (info) => {
       progress.step(info);
       options.hooks?.step?.(info);
     });
@@ -537,7 +545,6 @@ async function continueEvaluation(
     for (const e of checkpointEpochs(dir)) if (e < epoch) fs.rmSync(checkpointFile(dir, e), { force: true });
     progress.epoch(record);
     options.hooks?.epoch?.(record);
-    await new Promise<void>((resolve) => setImmediate(resolve)); // let signals and timers run between epochs
   }
   if (file.epochs.length < checked.epochs) return { status: 'interrupted', evaluation: readEvaluation(dir) };
   const started = Date.now();

@@ -98,7 +98,7 @@ export function checkTrainConfig(value: unknown, source = 'config'): TrainConfig
   if (!result.success)
     throw new TrainConfigError(
       source,
-      result.error.issues.map((i) => describeIssue(i, value)),
+      result.error.issues.map((i) => describeIssue(i, value, TrainConfigSchema)),
     );
   return result.data;
 }

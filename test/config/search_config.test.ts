@@ -1,5 +1,6 @@
 import * as assert from 'assert';
 import { PRESETS } from '../../lib/config/preset';
+import { dartsProblem } from '../../lib/problems/darts/problem';
 import { DEFAULT_SEARCH_CONFIG, PRESET_RUNTIME, SEARCH_PRESETS } from '../../lib/config/presets';
 import {
   adamOptions,
@@ -92,6 +93,29 @@ describe('resolveConfig', () => {
     assert.throws(
       () => resolveConfig('quick', { dataset: 'mnist' as never }),
       /dataset: must be one of fashion-mnist, cifar10, cifar100, svhn, cifar10-jpeg, got "mnist"/,
+    );
+  });
+
+  it('suggests the known key nearest a typo and lists the valid keys there', () => {
+    assert.throws(
+      () => resolveConfig('quick', { hessian: { evalEvry: 2 } } as unknown as ConfigOverrides),
+      /hessian: unknown key "evalEvry" \(did you mean "evalEvery"\?\); valid keys of hessian: evalEvery, method, maxProducts, tolerance, step, scheme, recordMatrix/,
+    );
+    assert.throws(
+      () => resolveConfig('quick', { Seed: 2 } as unknown as ConfigOverrides),
+      /unknown key "Seed" \(did you mean "seed"\?\); valid keys: space, dataset, seed,/,
+    );
+    // Nothing close: no guess, the valid keys only.
+    assert.throws(
+      () => resolveConfig('quick', { hessian: { frequency: 2 } } as unknown as ConfigOverrides),
+      (e: Error) => /unknown key "frequency"; valid keys of hessian: /.test(e.message) && !e.message.includes('did you mean'),
+    );
+  });
+
+  it('names a partial config passed where a whole one is needed (the API), and how to build one', () => {
+    assert.throws(
+      () => dartsProblem({ preset: 'smoke' } as unknown as SearchConfig),
+      /dartsProblem; a whole config comes from resolveConfig\(preset, overrides\)\): space: required/,
     );
   });
 

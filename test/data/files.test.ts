@@ -47,6 +47,26 @@ describe('locateFiles', () => {
     );
   });
 
+  it('warns when RDARTS_DATA is set but its folder is passed over (empty), naming it and the folder read instead', () => {
+    const empty = path.join(tmp.dir, 'empty');
+    const system = path.join(tmp.dir, 'system', 'ds');
+    fs.mkdirSync(empty);
+    fs.mkdirSync(system, { recursive: true });
+    fs.writeFileSync(path.join(system, 'x'), '');
+    const warnings: string[] = [];
+    const found = locateFiles('DS', 'ds', [['x']], { env: { RDARTS_DATA: empty }, warn: (m) => warnings.push(m) }, [system]);
+    assert.strictEqual(found.dir, system);
+    assert.deepStrictEqual(warnings, [
+      `data: RDARTS_DATA=${empty} is set, but ${path.join(empty, 'ds')} (no such folder) does not hold DS; reading ${system} instead`,
+    ]);
+    // Found in RDARTS_DATA, or RDARTS_DATA unset: no warning.
+    fs.mkdirSync(path.join(empty, 'ds'));
+    fs.writeFileSync(path.join(empty, 'ds', 'x'), '');
+    locateFiles('DS', 'ds', [['x']], { env: { RDARTS_DATA: empty }, warn: (m) => warnings.push(m) }, [system]);
+    locateFiles('DS', 'ds', [['x']], { env: {}, warn: (m) => warnings.push(m) }, [system]);
+    assert.strictEqual(warnings.length, 1);
+  });
+
   it('looks only in options.dir when given', () => {
     assert.throws(
       () => locateFiles('DS', 'ds', [['x']], { dir: path.join(tmp.dir, 'none') }),

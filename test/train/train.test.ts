@@ -37,11 +37,12 @@ function timeless(e: EvalFile): unknown {
 }
 
 describe('trainEpoch', () => {
-  it('lowers the training loss over a few epochs of the smoke network', () => {
+  it('lowers the training loss over a few epochs of the smoke network', async () => {
     const config = smoke({ epochs: 5, lrMax: 0.1, cutout: null, dropPathProb: 0 });
     const data = evaluationData(config, splits());
     const state = createEvalState(DARTS_V2, config, data);
-    const records = [0, 1, 2, 3, 4].map((e) => trainEpoch(config, data, state, e));
+    const records = [];
+    for (const e of [0, 1, 2, 3, 4]) records.push(await trainEpoch(config, data, state, e));
     disposeEvalState(state);
     assert.deepStrictEqual(
       records.map((r) => r.steps),
@@ -50,11 +51,11 @@ describe('trainEpoch', () => {
     assert.ok(records[4].trainLoss < 0.8 * records[0].trainLoss, `losses ${records.map((r) => r.trainLoss.toFixed(3))}`);
   });
 
-  it('sets the cosine learning rate and drop path p e / epochs, and tests epochTestSubset images', () => {
+  it('sets the cosine learning rate and drop path p e / epochs, and tests epochTestSubset images', async () => {
     const config = smoke({ epochs: 4 });
     const data = evaluationData(config, splits());
     const state = createEvalState(DARTS_V2, config, data);
-    const r = trainEpoch(config, data, state, 2);
+    const r = await trainEpoch(config, data, state, 2);
     disposeEvalState(state);
     assert.strictEqual(r.lr, 0.0125);
     assert.strictEqual(r.dropPathProb, 0.1);
@@ -73,11 +74,11 @@ describe('trainEpoch', () => {
 });
 
 describe('evaluate', () => {
-  it('gives the numbers of one forward pass over all the images, whatever the batch size', () => {
+  it('gives the numbers of one forward pass over all the images, whatever the batch size', async () => {
     const config = smoke();
     const data = evaluationData(config, splits());
     const state = createEvalState(DARTS_V2, config, data);
-    trainEpoch(config, data, state, 0);
+    await trainEpoch(config, data, state, 0);
     const [all] = [...evalBatches(data.test, 40, 0, 40)];
     const logits = state.net.forward(all.x, { training: false }).logits;
     const labels = all.y.arraySync() as number[];
@@ -88,7 +89,7 @@ describe('evaluate', () => {
     disposeEvalState(state);
   });
 
-  it('is reproducible for a genotype with the noise op (its draws are seeded)', () => {
+  it('is reproducible for a genotype with the noise op (its draws are seeded)', async () => {
     const config = smoke();
     const data = evaluationData(config, splits());
     const noisy: Genotype = {
@@ -96,7 +97,7 @@ describe('evaluate', () => {
       normal: DARTS_V2.normal.map(([op, input], i) => [i < 4 ? 'noise' : op, input]) as Genotype['normal'],
     };
     const state = createEvalState(noisy, config, data);
-    trainEpoch(config, data, state, 0);
+    await trainEpoch(config, data, state, 0);
     const a = evaluate(state.net, data.test, 16, 40, 7);
     assert.deepStrictEqual(evaluate(state.net, data.test, 16, 40, 7), a);
     disposeEvalState(state);
@@ -131,13 +132,13 @@ describe('evalId', () => {
 });
 
 describe('saveEvalCheckpoint / loadEvalCheckpoint', () => {
-  it('restores weights, running statistics and momentum exactly, and refuses another network', () => {
+  it('restores weights, running statistics and momentum exactly, and refuses another network', async () => {
     const { dir, cleanup } = tempDir();
     try {
       const config = smoke();
       const data = evaluationData(config, splits());
       const a = createEvalState(DARTS_V2, config, data);
-      trainEpoch(config, data, a, 0);
+      await trainEpoch(config, data, a, 0);
       const file = path.join(dir, 'a.safetensors');
       saveEvalCheckpoint(file, a, { evalId: 'x', epoch: 0 });
       const b = createEvalState(DARTS_V2, smoke({ seed: 5 }), data);

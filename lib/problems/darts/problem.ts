@@ -37,8 +37,13 @@ export function dartsArchitecture(net: SearchNetwork): DartsArchitectureRecord {
   return { alphas, weights, genotype: genotype(alphas, net.config.space) };
 }
 
-/** The DARTS search problem of `config`; `train` replaces the config's data set (tests). */
-export function dartsProblem(config: SearchConfig, train?: Dataset): SearchProblem<Batch, DartsArchitectureRecord, SearchConfig> {
+/**
+ * The DARTS search problem of `config` (a whole config: `resolveConfig(preset, overrides)` builds
+ * one); `train` replaces the config's data set (tests). A bad config throws naming every bad field.
+ */
+export function dartsProblem(value: SearchConfig, train?: Dataset): SearchProblem<Batch, DartsArchitectureRecord, SearchConfig> {
+  // Scripts pass plain objects: validate here, so that a mistake is named before any work.
+  const config = SEARCH_CONFIG_CODEC.check(value, 'dartsProblem; a whole config comes from resolveConfig(preset, overrides)');
   return {
     config,
     codec: SEARCH_CONFIG_CODEC,

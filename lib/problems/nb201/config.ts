@@ -73,7 +73,9 @@ export type Nb201Config = z.output<typeof Nb201ConfigSchema>;
 export function checkNb201Config(value: unknown, source = 'config'): Nb201Config {
   const result = Nb201ConfigSchema.safeParse(value);
   if (!result.success) {
-    throw new Error(`NAS-Bench-201 search config (${source}): ${result.error.issues.map((i) => describeIssue(i, value)).join('; ')}`);
+    throw new Error(
+      `NAS-Bench-201 search config (${source}): ${result.error.issues.map((i) => describeIssue(i, value, Nb201ConfigSchema)).join('; ')}`,
+    );
   }
   return result.data;
 }
