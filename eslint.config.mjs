@@ -1,5 +1,5 @@
 // Lint (npm run lint, part of npm test): ESLint's and typescript-eslint's recommended rules on
-// lib/ and test/. Formatting is Prettier's (.prettierrc.json), not a lint rule.
+// lib/, test/ and examples/. Formatting is Prettier's (.prettierrc.json), not a lint rule.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -8,7 +8,16 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    files: ['lib/**/*.ts', 'test/**/*.ts'],
+    // Plain CommonJS run by node alone (the notebooks' git filter).
+    files: ['lib/**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', Buffer: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['lib/**/*.ts', 'test/**/*.ts', 'examples/**/*.ts'],
     rules: {
       // `_`-prefixed names are deliberately unused (destructuring a field away, a callback's slot).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],

@@ -49,7 +49,7 @@ export { formatGenotype, genotype } from './spaces/genotype';
 export type { Genotype } from './spaces/genotype';
 
 // Curvature and early stopping (docs/method.md §3, §4).
-export { measureCurvature } from './hessian/track';
+export { CURVATURE_DEFAULTS, measureCurvature } from './hessian/track';
 export type { CurvatureRecord, CurvatureSettings } from './hessian/track';
 export { CODE_RULE, earlyStopDecision, PAPER_RULE } from './control/early_stop';
 export { controllerDecision } from './control/controller';

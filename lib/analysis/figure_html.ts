@@ -1,6 +1,8 @@
 /**
- * A plotly figure as a standalone HTML page, offline: plotly.js inlined from `plotly.js-dist` in
- * node_modules, never from a CDN. ./figures.ts saves and shows these pages; ./png.ts renders them.
+ * A plotly figure as an HTML page, offline: plotly.js from `plotly.js-dist` in node_modules, never
+ * from a CDN, either inlined (a standalone page) or loaded from a file beside the page (what
+ * `saveFigure` writes: one plotly.js per folder instead of 10 MB in every page). ./figures.ts saves
+ * and shows these pages; ./png.ts renders them.
  */
 import * as fs from 'fs';
 
@@ -35,12 +37,24 @@ export function figureDiv(fig: Figure, id = `rdarts-fig-${process.pid}-${figureC
   );
 }
 
-/** A standalone HTML page showing `fig`, with plotly.js inlined (works offline). */
-export function figureHtml(fig: Figure, title = 'figure'): string {
+/** The file name of the bundled plotly.js when written beside saved figures (versioned: an upgrade writes a new one). */
+export function plotlyFileName(): string {
+  return `plotly-${plotlyVersion()}.js`;
+}
+
+/**
+ * An HTML page showing `fig` (works offline). plotly.js is inlined (a standalone page), or with
+ * `plotlySrc` loaded from that relative URL (a file beside the page, see `plotlyFileName`).
+ */
+export function figureHtml(fig: Figure, title = 'figure', plotlySrc?: string): string {
   const escaped = title.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string);
+  const script =
+    plotlySrc === undefined
+      ? `<script>${plotlyJs().replace(/<\/script/gi, '<\\/script')}</script>`
+      : `<script src="${encodeURI(plotlySrc)}"></script>`;
   return (
     `<!DOCTYPE html>\n<html><head><meta charset="utf-8"><title>${escaped}</title>\n` +
-    `<script>${plotlyJs().replace(/<\/script/gi, '<\\/script')}</script></head>\n<body>\n${figureDiv(fig)}\n</body></html>\n`
+    `${script}</head>\n<body>\n${figureDiv(fig)}\n</body></html>\n`
   );
 }
 

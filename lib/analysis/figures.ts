@@ -9,12 +9,12 @@ import * as path from 'path';
 import { checkFileStem, outputsDir } from '../paths';
 import { writeFileAtomic } from '../io/atomic';
 import { notebookDisplay } from '../io/display';
-import { type Figure, figureDiv, figureHtml, plotlyJs } from './figure_html';
+import { type Figure, figureDiv, figureHtml, plotlyFileName, plotlyJs } from './figure_html';
 import { pngSupport, renderPng, type PngOptions } from './png';
 
 /** A plotly figure as plain data (https://plotly.com/javascript/reference/). */
 export type { Figure } from './figure_html';
-export { figureDiv, figureHtml, plotlyJs, plotlyVersion } from './figure_html';
+export { figureDiv, figureHtml, plotlyFileName, plotlyJs, plotlyVersion } from './figure_html';
 
 /**
  * A standalone SVG drawing (a cell from `genotypeSvg`) as a plotly figure: the SVG is the figure's
@@ -91,16 +91,19 @@ export interface SaveFigureOptions {
 let warnedNoPng = false;
 
 /**
- * Writes `<dir>/<name>.html` (a standalone page, plotly.js inlined) and, where Chromium is
- * available, `<dir>/<name>.png` next to it; both atomically. Returns the path of the HTML file.
- * The third argument is the folder (as before) or `SaveFigureOptions`.
+ * Writes `<dir>/<name>.html` and, where Chromium is available, `<dir>/<name>.png` next to it; both
+ * atomically. Returns the path of the HTML file. The page loads plotly.js from
+ * `<dir>/plotly-<version>.js`, written once per folder (inlined in every page, a notebook run wrote
+ * about 10 MB a figure). The third argument is the folder (as before) or `SaveFigureOptions`.
  */
 export function saveFigure(fig: Figure, name: string, dirOrOptions: string | SaveFigureOptions = {}): string {
   const options: SaveFigureOptions = typeof dirOrOptions === 'string' ? { dir: dirOrOptions } : dirOrOptions;
   const dir = options.dir ?? path.join(outputsDir(), 'figures');
   const stem = checkFileStem(name, 'saveFigure');
   const file = path.join(dir, `${stem}.html`);
-  writeFileAtomic(file, figureHtml(fig, name));
+  const plotlyFile = path.join(dir, plotlyFileName());
+  if (!fs.existsSync(plotlyFile) || fs.statSync(plotlyFile).size !== Buffer.byteLength(plotlyJs())) writeFileAtomic(plotlyFile, plotlyJs());
+  writeFileAtomic(file, figureHtml(fig, name, plotlyFileName()));
   const pngFile = path.join(dir, `${stem}.png`);
   // Without a new PNG, an old one would no longer show this figure: it goes.
   const htmlOnly = () => {

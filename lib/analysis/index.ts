@@ -3,6 +3,7 @@ export * from './cell_svg';
 export * from './curvature_attribution';
 export * from './curvature_vs_error';
 export * from './nb201_trajectory';
+export * from './nb201_figure';
 export * from './degeneration';
 export * from './early_stop_tables';
 export * from './edge_weights';

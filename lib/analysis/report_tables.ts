@@ -28,6 +28,7 @@ export const TABLES = Object.freeze({
   l2Grid: '04-l2-grid',
   dpGrid: '04-dp-grid',
   methods: '04-methods',
+  nb201Signature: '05-nb201-signature',
 } as const);
 
 /** A table's name. */

@@ -2,6 +2,7 @@
  * arquero tables in both modes: HTML in a notebook cell, Markdown on a terminal; saved as CSV and
  * Markdown under results/tables/ (results/<preset>/tables/ for presets other than mini; outputsDir).
  */
+import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import * as path from 'path';
 import { checkFileStem, outputsDir } from '../paths';
@@ -19,8 +20,16 @@ function formatNumber(digits: number) {
   return (v: unknown) => (typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? v.toPrecision(digits) : String(v));
 }
 
-/** Displays a table: HTML in a notebook, Markdown elsewhere. */
-export function showTable(table: ColumnTable, options: ShowTableOptions = {}): void {
+/** A table, or its rows (plain objects with the same keys): scripts need not import arquero. */
+export type TableLike = ColumnTable | readonly object[];
+
+function asTable(t: TableLike): ColumnTable {
+  return Array.isArray(t) ? aq.from(t as object[]) : (t as ColumnTable);
+}
+
+/** Displays a table (or rows): HTML in a notebook, Markdown elsewhere. */
+export function showTable(rows: TableLike, options: ShowTableOptions = {}): void {
+  const table = asTable(rows);
   const limit = options.limit ?? 50;
   const format = Object.fromEntries(table.columnNames().map((c) => [c, formatNumber(options.digits ?? 4)]));
   const more = table.numRows() > limit ? `\n(${limit} of ${table.numRows()} rows shown)` : '';
@@ -37,7 +46,8 @@ export interface SavedTable {
  * Writes `<dir>/<name>.csv` and `<dir>/<name>.md` (dir defaults to outputsDir()/tables: results/tables at mini, results/<preset>/tables otherwise), atomically.
  * `name` is a plain file stem: letters, digits, `-`, `_` and `.`.
  */
-export function saveTable(table: ColumnTable, name: string, dir = path.join(outputsDir(), 'tables')): SavedTable {
+export function saveTable(rows: TableLike, name: string, dir = path.join(outputsDir(), 'tables')): SavedTable {
+  const table = asTable(rows);
   checkFileStem(name, 'saveTable');
   const csv = path.join(dir, `${name}.csv`);
   const markdown = path.join(dir, `${name}.md`);

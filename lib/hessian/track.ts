@@ -60,12 +60,32 @@ export interface CurvatureRecord {
   readonly asymmetry?: number;
 }
 
-/** The curvature of `model`'s validation loss in the alphas on `batch` (docs/method.md §3). Changes nothing in `model`. */
+/**
+ * The settings `measureCurvature` fills in where a caller leaves them out: Lanczos (the full matrix
+ * costs 2 gradients per alpha) to a residual of 1e-3 x the eigenvalue in at most 20 products,
+ * central differences at step 1e-2, the paper's alpha L2 of 1e-3 (docs/method.md §1, §3), seed 0.
+ * A search measures with its config's settings instead (lib/search/loop.ts `curvatureSettings`).
+ */
+export const CURVATURE_DEFAULTS: CurvatureSettings = Object.freeze({
+  method: 'lanczos',
+  maxProducts: 20,
+  tolerance: 1e-3,
+  step: 1e-2,
+  scheme: 'central',
+  weightDecay: 1e-3,
+  seed: 0,
+});
+
+/**
+ * The curvature of `model`'s validation loss in the alphas on `batch` (docs/method.md §3). Changes
+ * nothing in `model`. Settings left out take `CURVATURE_DEFAULTS`.
+ */
 export async function measureCurvature<B>(
   model: Pick<SearchModel<B>, 'alphaParams' | 'loss' | 'examples'>,
   batch: B,
-  settings: CurvatureSettings,
+  partial: Partial<CurvatureSettings> = {},
 ): Promise<CurvatureRecord> {
+  const settings: CurvatureSettings = { ...CURVATURE_DEFAULTS, ...partial };
   const objective = alphaObjective(model, batch, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
   try {
     const op = new HessianOperator(objective.loss, objective.alphas, {

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { figureDiv, figureHtml, plotlyJs, plotlyVersion, saveFigure, svgFigure } from '../../lib/analysis/figures';
+import { figureDiv, figureHtml, plotlyFileName, plotlyJs, plotlyVersion, saveFigure, svgFigure } from '../../lib/analysis/figures';
 import { tempDir } from '../helpers';
 
 const figure = { data: [{ type: 'scatter', x: [1, 2], y: [3, 4], name: 'a </script> b' }], layout: { title: { text: 't' } } };
@@ -22,12 +22,22 @@ describe('figureHtml', () => {
 });
 
 describe('saveFigure', () => {
-  it('writes a standalone HTML file named after the figure', () => {
+  it('writes an HTML file named after the figure that loads the one plotly.js written beside it', () => {
     const { dir, cleanup } = tempDir();
     try {
-      const file = saveFigure(figure, 'curve', dir);
+      const file = saveFigure(figure, 'curve', { dir, png: false });
       assert.strictEqual(file, path.join(dir, 'curve.html'));
-      assert.match(fs.readFileSync(file, 'utf8'), /^<!DOCTYPE html>[\s\S]*Plotly\.newPlot/);
+      const html = fs.readFileSync(file, 'utf8');
+      assert.match(html, /^<!DOCTYPE html>[\s\S]*Plotly\.newPlot/);
+      assert.ok(html.includes(`<script src="${plotlyFileName()}"></script>`));
+      assert.ok(html.length < 10_000, `the page is small (${html.length} bytes): plotly.js is not inlined`);
+      const js = path.join(dir, plotlyFileName());
+      assert.strictEqual(fs.readFileSync(js, 'utf8'), plotlyJs());
+      // A second figure reuses it; a truncated copy is rewritten.
+      fs.truncateSync(js, 100);
+      saveFigure(figure, 'other', { dir, png: false });
+      assert.strictEqual(fs.statSync(js).size, Buffer.byteLength(plotlyJs()));
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['curve.html', 'other.html', plotlyFileName()].sort());
     } finally {
       cleanup();
     }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
 import { genotypeSvg, OP_COLORS } from '../../lib/analysis/cell_svg';
-import { saveFigure, svgFigure } from '../../lib/analysis/figures';
+import { plotlyFileName, saveFigure, svgFigure } from '../../lib/analysis/figures';
 import { DARTS_V2 } from '../../lib/spaces/genotype';
 import { closeBrowser, figurePng, pngSize, pngSupport } from '../../lib/analysis/png';
 import { tempDir } from '../helpers';
@@ -113,10 +113,10 @@ describe('figurePng (headless Chromium)', function () {
       console.log(`    saveFigure HTML + PNG 200x100@1: ${Date.now() - t0} ms (browser reused)`);
       assert.strictEqual(file, path.join(dir, 'tiny.html'));
       assert.deepStrictEqual(pngSize(fs.readFileSync(path.join(dir, 'tiny.png'))), { width: 200, height: 100 });
-      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['tiny.html', 'tiny.png']);
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), [plotlyFileName(), 'tiny.html', 'tiny.png'].sort());
       // Saved again without a PNG: the old PNG, no longer this figure, is removed.
       saveFigure(scatter, 'tiny', { dir, png: false });
-      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['tiny.html']);
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), [plotlyFileName(), 'tiny.html'].sort());
     } finally {
       cleanup();
     }
@@ -147,7 +147,7 @@ describe('PNG without Chromium', () => {
     try {
       saveFigure(scatter, 'a', dir);
       saveFigure(scatter, 'b', { dir });
-      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['a.html', 'b.html']);
+      assert.deepStrictEqual(fs.readdirSync(dir).sort(), ['a.html', 'b.html', plotlyFileName()].sort());
       // once per process: an earlier saveFigure in this process (none where Chromium is present) may have warned
       assert.ok(warnings.length <= 1, warnings.join('\n'));
       for (const w of warnings) assert.match(w, /HTML only, without PNG: no Chromium at .*no-such-chromium/);

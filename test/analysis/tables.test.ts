@@ -19,6 +19,23 @@ describe('saveTable', () => {
     }
   });
 
+  it('takes plain rows as well, writing what the same arquero table writes', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const rows = [
+        { space: 's2', eig: 0.125 },
+        { space: 's3', eig: 1.5 },
+      ];
+      const a = saveTable(rows, 'rows', dir);
+      const b = saveTable(aq.from(rows), 'table', dir);
+      assert.strictEqual(fs.readFileSync(a.csv, 'utf8'), fs.readFileSync(b.csv, 'utf8'));
+      assert.strictEqual(fs.readFileSync(a.markdown, 'utf8'), fs.readFileSync(b.markdown, 'utf8'));
+      assert.strictEqual(fs.readFileSync(a.csv, 'utf8'), 'space,eig\ns2,0.125\ns3,1.5\n');
+    } finally {
+      cleanup();
+    }
+  });
+
   it('rejects a name that is not a plain file stem', () => {
     assert.throws(() => saveTable(aq.table({ a: [1] }), '../escape'), /saveTable: name "..\/escape" must be a plain file stem/);
   });

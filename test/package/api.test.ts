@@ -12,6 +12,7 @@ import { repoRoot } from '../helpers';
 const ROOT_API = [
   // values
   'CODE_RULE',
+  'CURVATURE_DEFAULTS',
   'ConfigError',
   'DATASETS',
   'PAPER_RULE',

@@ -20,11 +20,14 @@ describe('the package, imported from a script outside the repository', () => {
   after(() => cleanup?.());
 
   /** Our TypeScript, strict, on the user's `file` with the given module resolution. */
-  const typecheck = (file: string, resolution: 'node16' | 'node10') => {
+  const typecheck = (file: string, resolution: 'node16' | 'node10', extra: readonly string[] = []) => {
     const tsc = path.join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     const module = resolution === 'node16' ? 'node16' : 'commonjs';
     const flags = ['--noEmit', '--strict', '--skipLibCheck', '--module', module, '--moduleResolution', resolution];
-    return spawnSync(process.execPath, [tsc, ...flags, '--target', 'es2022', '--lib', 'es2022,dom', file], { cwd: dir, encoding: 'utf8' });
+    return spawnSync(process.execPath, [tsc, ...flags, ...extra, '--target', 'es2022', '--lib', 'es2022,dom', file], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
   };
 
   const check = (out: string) => {
@@ -83,6 +86,31 @@ describe('the package, imported from a script outside the repository', () => {
     for (const resolution of ['node16', 'node10'] as const) {
       const t = typecheck('sub.ts', resolution);
       assert.strictEqual(t.status, 0, `${resolution}: ${t.stdout}${t.stderr}`);
+    }
+  });
+
+  it('type-checks and runs each script of examples/ in the user project, as a user would', function () {
+    this.timeout(300_000);
+    const examples = fs.readdirSync(path.join(repoRoot, 'examples')).filter((f) => f.endsWith('.ts'));
+    assert.deepStrictEqual(examples.sort(), ['curvature.ts', 'grid.ts', 'search.ts']);
+    const tsx = require.resolve('tsx/cjs', { paths: [repoRoot] });
+    const results = path.join(dir, 'results');
+    // search first (curvature reads its smoke run back), then the others.
+    for (const name of ['search.ts', 'curvature.ts', 'grid.ts']) {
+      fs.copyFileSync(path.join(repoRoot, 'examples', name), path.join(dir, name));
+      for (const resolution of ['node16', 'node10'] as const) {
+        // A script's user has @types/node, as we do.
+        const t = typecheck(name, resolution, ['--typeRoots', path.join(repoRoot, 'node_modules', '@types'), '--types', 'node']);
+        assert.strictEqual(t.status, 0, `${name} (${resolution}): ${t.stdout}${t.stderr}`);
+      }
+      const r = spawnSync(process.execPath, ['--require', tsx, name, results], { cwd: dir, encoding: 'utf8' });
+      assert.strictEqual(r.status, 0, `${name}: ${r.stdout}${r.stderr}`);
+      const expected = {
+        'search.ts': /genotype: normal: n0=/,
+        'curvature.ts': /dominant eigenvalue \d+\.\d{4} .*tensors left: 0/s,
+        'grid.ts': /example-grid\.csv/,
+      }[name];
+      assert.match(r.stdout, expected as RegExp, name);
     }
   });
 
