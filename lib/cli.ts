@@ -24,6 +24,7 @@ import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
 import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
+import { pilotRow } from './analysis/pilot';
 import { nb201RunSummary, nb201Trajectory, nb201TrajectoryTable } from './analysis/nb201_trajectory';
 import { saveTable, showTable } from './analysis/tables';
 import { NB201_CONFIG_CODEC, type Nb201Config } from './problems/nb201/config';
@@ -310,6 +311,28 @@ program
       }
       console.log(`next:\n  ${next.join('\n  ')}`);
     }
+  });
+
+program
+  .command('pilot')
+  .description("the pilot's table (issue: reproduction): per finished search of a grid file, its cost and whether it collapsed")
+  .option('--grid <file>', 'the grid file of the pilot', 'results/pilot/grid.json')
+  .option('--out <dir>', 'folder of run directories (default results/runs)')
+  .option('--table <dir>', 'also save the table as <dir>/pilot.csv and .md')
+  .action((o: { grid: string; out?: string; table?: string }) => {
+    const entries = readGridFile(o.grid);
+    const rows = entries.flatMap((e) => {
+      const dir = runDirFor(e.config, o.out);
+      const run = readRunIfAny(dir);
+      if (!run?.done) {
+        console.log(`${e.name}: ${run ? `${run.epochs.length}/${e.config.epochs} epochs` : 'not started'} (${dir})`);
+        return [];
+      }
+      return [pilotRow(e.name, run)];
+    });
+    if (rows.length === 0) return;
+    showTable(rows, { digits: 3 });
+    if (o.table) console.log(`saved ${Object.values(saveTable(rows, 'pilot', o.table)).join(', ')}`);
   });
 
 program

@@ -5,6 +5,7 @@ import * as path from 'path';
 import { PNG } from 'pngjs';
 import { CIFAR10_CLASSES } from '../lib/data/cifar10_jpeg';
 import { ensureRun } from '../lib/problems/darts/run';
+import { resolveConfig } from '../lib/config/search_config';
 import { repoRoot, tempDir } from './helpers';
 import { fakeDataset, smokeConfig } from './search/fixtures';
 
@@ -210,6 +211,27 @@ describe('rdarts experiment', () => {
     const notPlanned = rdarts(['experiment', '--preset', 'smoke', '--group', 'l2', '--only', 'dp-0', '--list']);
     assert.strictEqual(notPlanned.status, 1);
     assert.match(notPlanned.stderr, /--only dp-0: not in the plan of --group l2; planned: l2-0.0009, l2-0.0027, l2-0.0081, l2-0.0243/);
+  });
+});
+
+describe('rdarts pilot', function () {
+  this.timeout(120_000);
+  it("lists the grid's unfinished searches and tabulates the finished ones", async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const grid = path.join(dir, 'grid.json');
+      fs.writeFileSync(grid, JSON.stringify({ preset: 'smoke', base: {}, runs: { done: {}, waiting: { seed: 7 } } }));
+      const out = path.join(dir, 'runs');
+      await ensureRun(resolveConfig('smoke'), { root: out, progress: 'off' });
+      const r = rdarts(['pilot', '--grid', grid, '--out', out, '--table', path.join(dir, 'tables')]);
+      assert.strictEqual(r.status, 0, r.stderr);
+      assert.match(r.stdout, /waiting: not started \(/);
+      assert.match(r.stdout, /\|name\|space\|dataset\|image\|layers\|C\|images\|epochs\|weightSteps\|/);
+      assert.match(r.stdout, /\|done\|s3\|fashion-mnist\|28x28x1\|3\|2\|64\|2\|8\|/);
+      assert.ok(fs.existsSync(path.join(dir, 'tables', 'pilot.csv')));
+    } finally {
+      cleanup();
+    }
   });
 });
 

@@ -20,3 +20,4 @@ export * from './report_tables';
 export * from './seed_spread';
 export * from './stats';
 export * from './tables';
+export * from './pilot';

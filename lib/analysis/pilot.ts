@@ -1,0 +1,100 @@
+/**
+ * The pilot of the reproduction: where does DARTS collapse at a cost this machine affords? One row
+ * per DARTS search of the pilot grid (results/pilot/grid.json): what was spent (weight steps, images,
+ * model and image size) against what came out (docs/method.md §3, §6):
+ * - the final normal cell's parameter-free ops among its 8 (the genotype, which drops `none`), and
+ *   the edges among all 14 whose strongest op, `none` included, is parameter-free (a cell can look
+ *   healthy in its genotype while most of its edges lean to `none`);
+ * - the dominant eigenvalue's rise, as `degenerationRow` measures it (the last fifth of the
+ *   measurements against the first);
+ * - the supernet's accuracy on the alphas' half, and a test error where an evaluation of the final
+ *   genotype is given.
+ * The parameter-free count and the eigenvalue rise come from `degenerationRow` (one implementation).
+ */
+import { DATASETS } from '../data/registry';
+import type { StoredRun } from '../runs/run_read';
+import { isParameterFree, type OpName } from '../spaces/primitives';
+import { getSpace } from '../spaces/spaces';
+import type { Blank } from './failure';
+import { degenerationRow } from './degeneration';
+
+/** One pilot search. */
+export interface PilotRow {
+  readonly name: string;
+  readonly space: string;
+  readonly dataset: string;
+  /** Image size, e.g. 32x32x3. */
+  readonly image: string;
+  readonly layers: number;
+  readonly C: number;
+  /** Training images used (both halves: weights and alphas). */
+  readonly images: number | Blank;
+  /** Passes over the weights' half (epochs) and weight steps made (sum over the stored epochs). */
+  readonly epochs: number;
+  readonly weightSteps: number;
+  readonly alphaLr: number;
+  /** Normal cell: parameter-free ops of the genotype's 8 (without `none`). */
+  readonly genotypeParameterFree: number;
+  /** Normal cell: edges of all 14 whose strongest op is parameter-free, `none` counted; of those, `none`. */
+  readonly edgesParameterFree: number;
+  readonly edgesNone: number;
+  readonly edges: number;
+  /** Mean dominant eigenvalue over the first and last fifth of the measurements, and their ratio. */
+  readonly startEigenvalue: number | Blank;
+  readonly endEigenvalue: number | Blank;
+  readonly eigenvalueRatio: number | Blank;
+  /** The supernet's accuracy on the alphas' half after the last epoch. */
+  readonly supernetValid: number;
+  /** Test error (%) of the final genotype trained from scratch, where given. */
+  readonly testErrorPct: number | Blank;
+}
+
+/** Edges of a cell (rows of softmax weights over `ops`) whose strongest op is parameter-free, and whose is `none`. */
+export function strongestOpCounts(
+  weights: readonly (readonly number[])[],
+  ops: readonly (readonly OpName[])[],
+): { parameterFree: number; none: number } {
+  if (weights.length !== ops.length) throw new Error(`strongestOpCounts: ${weights.length} rows of weights for ${ops.length} edges`);
+  let parameterFree = 0;
+  let none = 0;
+  weights.forEach((row, e) => {
+    let best = 0;
+    for (let k = 1; k < row.length; k++) if (row[k] > row[best]) best = k;
+    const op = ops[e][best];
+    if (isParameterFree(op)) parameterFree++;
+    if (op === 'none') none++;
+  });
+  return { parameterFree, none };
+}
+
+/** The pilot row of a finished DARTS search; `testErrorPct` from its evaluation, where there is one. */
+export function pilotRow(name: string, run: StoredRun, testErrorPct?: number): PilotRow {
+  const c = run.config;
+  const d = DATASETS[c.dataset];
+  const last = run.epochs[run.epochs.length - 1];
+  if (!last) throw new Error(`pilotRow: the run in ${run.dir} has no epochs`);
+  const degeneration = degenerationRow(run);
+  const space = getSpace(c.space);
+  const strongest = strongestOpCounts(last.weights.normal, space.normal);
+  return {
+    name,
+    space: c.space,
+    dataset: c.dataset,
+    image: `${d.height}x${d.width}x${d.channels}`,
+    layers: c.layers,
+    C: c.C,
+    images: c.trainSubset ?? '',
+    epochs: run.epochs.length,
+    weightSteps: run.epochs.reduce((s, r) => s + r.steps, 0),
+    alphaLr: c.alphaOptimizer.lr,
+    genotypeParameterFree: degeneration.normalParameterFree,
+    edgesParameterFree: strongest.parameterFree,
+    edgesNone: strongest.none,
+    edges: last.weights.normal.length,
+    startEigenvalue: degeneration.startEigenvalue,
+    endEigenvalue: degeneration.endEigenvalue,
+    eigenvalueRatio: degeneration.eigenvalueRatio,
+    supernetValid: last.valid.accuracy,
+    testErrorPct: testErrorPct ?? '',
+  };
+}
