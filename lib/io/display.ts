@@ -23,6 +23,16 @@ export function notebookDisplay(): RichDisplay | undefined {
   return (require('tslab') as { display: RichDisplay }).display;
 }
 
+/**
+ * A display entry of the running cell that each call overwrites (tslab's `newDisplay`): a live view
+ * that stays one output, not one per update. Undefined outside a tslab kernel.
+ */
+export function liveNotebookDisplay(): RichDisplay | undefined {
+  if (!inNotebook()) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('tslab') as { newDisplay: () => RichDisplay }).newDisplay();
+}
+
 /** Shows HTML in a notebook; prints `fallback` (Markdown or text) elsewhere. */
 export function show(html: string, fallback: string): void {
   const d = notebookDisplay();

@@ -1,9 +1,11 @@
 /**
  * Progress of a search for people watching it: a one-line bar on a terminal (steps, loss,
- * accuracy, eta), plain lines when the output is not a terminal (CI logs, files), one line per
- * epoch in a notebook, nothing when 'off'. Changes no result.
+ * accuracy, eta), plain lines when the output is not a terminal (CI logs, files), a live view in a
+ * notebook (one output updated in place: the current step and eta, and a row per finished epoch
+ * with losses, accuracies, the dominant eigenvalue and the problem's words on its architecture),
+ * nothing when 'off'. Changes no result.
  */
-import { inNotebook } from '../io/display';
+import { inNotebook, liveNotebookDisplay, type RichDisplay } from '../io/display';
 import type { StepInfo } from './loop';
 import { type ArchitectureRecord, type EpochRecord, epochLabel } from '../runs/records';
 
@@ -35,7 +37,9 @@ export function makeProgress(
   totalEpochs: number,
   logEvery: number,
   stream: NodeJS.WriteStream = process.stderr,
+  live: RichDisplay | undefined = mode === 'off' ? undefined : liveNotebookDisplay(),
 ): Progress {
+  if (live && mode !== 'off') return liveProgress(live, totalEpochs);
   const notebook = inNotebook();
   const effective: ProgressMode = mode === 'bar' && (!stream.isTTY || notebook) ? 'log' : mode;
   const start = Date.now();
@@ -78,6 +82,59 @@ export function makeProgress(
     },
     done() {
       if (effective === 'bar' && lastLine) write('\n');
+    },
+  };
+}
+
+const escapeHtml = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c] as string);
+
+/**
+ * The notebook's live view: one display entry redrawn at most once a second while steps run, and at
+ * every epoch's end. `now` is replaceable for tests.
+ */
+export function liveProgress(display: RichDisplay, totalEpochs: number, now: () => number = Date.now): Progress {
+  const start = now();
+  let stepsDone = 0;
+  let lastDraw = -Infinity;
+  let current = '';
+  let lastEpoch = -1;
+  const rows: string[] = [];
+  const draw = () => {
+    lastDraw = now();
+    const table =
+      rows.length === 0
+        ? ''
+        : '<table><thead><tr><th>epoch</th><th>train loss</th><th>train acc</th><th>valid acc</th><th>dominant eigenvalue</th>' +
+          `<th>time</th><th>architecture</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    display.html(`<div class="rdarts-progress"><div>${escapeHtml(current)}</div>${table}</div>`);
+  };
+  return {
+    step(info) {
+      stepsDone += 1;
+      const elapsed = (now() - start) / 1000;
+      const eta = (elapsed / stepsDone) * (totalEpochs * info.steps - (info.epoch * info.steps + info.step));
+      current =
+        `search: ${epochLabel(info.epoch, totalEpochs)}, step ${info.step}/${info.steps}; train loss ${info.train.loss.toFixed(3)}, ` +
+        `alpha-batch loss ${info.search.loss.toFixed(3)}; eta ${duration(eta)}`;
+      if (now() - lastDraw >= 1000) draw();
+    },
+    epoch(r, total, note) {
+      const h = r.hessian ? r.hessian.dominantEigenvalue.toFixed(4) : '';
+      const seconds = r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0);
+      rows.push(
+        `<tr><td>${r.epoch}</td><td>${r.train.loss.toFixed(3)}</td><td>${r.train.accuracy.toFixed(3)}</td>` +
+          `<td>${r.valid.accuracy.toFixed(3)}</td><td>${h}</td><td>${duration(seconds)}</td><td>${escapeHtml(note ?? '')}</td></tr>`,
+      );
+      current = `search: ${epochLabel(r.epoch, total)} done`;
+      lastEpoch = r.epoch;
+      draw();
+    },
+    done() {
+      current =
+        lastEpoch === totalEpochs - 1
+          ? `search: finished (epochs 0-${lastEpoch})`
+          : `search: stopped after ${lastEpoch < 0 ? 'no epoch' : `epoch ${lastEpoch}`} of 0-${totalEpochs - 1} (resumable)`;
+      draw();
     },
   };
 }
