@@ -23,5 +23,18 @@ describe('committed notebooks', () => {
         assert.strictEqual(cell.execution_count, null, `cell ${i + 1} has an execution count`);
       });
     });
+
+    it(`${path.basename(nb)} opens with its parameters: the first code cell, tagged "parameters" (papermill's convention), the only one`, () => {
+      const cells = JSON.parse(fs.readFileSync(nb, 'utf8')).cells as {
+        cell_type: string;
+        metadata: { tags?: string[] };
+        source: string[];
+      }[];
+      const code = cells.filter((c) => c.cell_type === 'code');
+      const tagged = code.filter((c) => c.metadata.tags?.includes('parameters'));
+      assert.strictEqual(tagged.length, 1);
+      assert.strictEqual(tagged[0], code[0]);
+      assert.match(code[0].source.join(''), /^\/\/ Parameters: .*RDARTS_PRESET/);
+    });
   }
 });
