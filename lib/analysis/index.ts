@@ -21,3 +21,4 @@ export * from './seed_spread';
 export * from './stats';
 export * from './tables';
 export * from './pilot';
+export * from './nb201_findings';

@@ -90,6 +90,17 @@ const SECTIONS: readonly Section[] = [
     findings: '04-findings',
     figures: ['04-l2-grid', '04-dp-grid'],
   },
+  {
+    title: '5. NAS-Bench-201: the test error and the curvature, epoch by epoch',
+    notebook: '05-nas-bench-201',
+    question:
+      "DARTS on NAS-Bench-201 (docs/method.md §8: the benchmark's recipe at reduced size, on the CIFAR-10 JPEG copy, with the paper's " +
+      "alpha lr 3e-4 and 3,950 weight steps; results/nas-bench-201/README.md): the benchmark's test error of the cell after every " +
+      'epoch, exact, beside the dominant eigenvalue, with DARTS-ES replayed on it and the epoch of the collapse.',
+    tables: ['05-nb201-signature'],
+    findings: '05-findings',
+    figures: ['05-nb201-signature'],
+  },
 ];
 
 const images = (n: number | null, all: string) => (n === null ? all : n.toLocaleString('en-US'));
