@@ -13,31 +13,11 @@ import {
 } from '../../lib/analysis/nb201_figure';
 import { nb201EarlyStop, nb201Trajectory } from '../../lib/analysis/nb201_trajectory';
 import { codeRule } from '../../lib/control/early_stop';
-import type { Nb201ArchitectureRecord } from '../../lib/problems/nb201/problem';
-import type { EpochRecord } from '../../lib/runs/records';
-
-// 6 parameter-free edges, and 3 (below the collapse threshold of 4).
-const SKIP = '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|';
-const MIXED = '|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_3x3~2|';
+import { MIXED, nb201Record, SKIP } from './nb201_fixtures';
 
 /** An epoch record with a hand-set CIFAR-10 accuracy (what the figure reads of the benchmark). */
-function record(epoch: number, arch: string, cifar10: number, eigenvalue: number | null): EpochRecord<Nb201ArchitectureRecord> {
-  return {
-    epoch,
-    lr: 0.025,
-    steps: 10,
-    train: { loss: 2, accuracy: 0.2 },
-    search: { loss: 2, accuracy: 0.2 },
-    valid: { loss: 2, accuracy: 0.25 },
-    alphas: [],
-    weights: [],
-    genotype: { arch },
-    benchmark: { cifar10, cifar100: 50, 'imagenet16-120': 30 },
-    ...(eigenvalue === null ? {} : { hessian: { dominantEigenvalue: eigenvalue } as EpochRecord['hessian'] }),
-    seconds: { search: 10, valid: 2 },
-    backend: 'wasm',
-  };
-}
+const record = (epoch: number, arch: string, cifar10: number, eigenvalue: number | null) =>
+  nb201Record(epoch, arch, eigenvalue === null ? { cifar10 } : { cifar10, eigenvalue });
 
 /** A fake run: per epoch its cell, accuracy and eigenvalue (null: not measured). */
 function fakeRun(

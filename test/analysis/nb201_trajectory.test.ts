@@ -2,30 +2,11 @@
 import * as assert from 'assert';
 import { nb201CollapseEpoch, nb201EarlyStop, nb201Trajectory, type Nb201TrajectoryRow } from '../../lib/analysis/nb201_trajectory';
 import { CODE_RULE, firstEarlyStop } from '../../lib/control/early_stop';
-import { nb201Accuracies } from '../../lib/data/nb201_table';
-import type { Nb201ArchitectureRecord } from '../../lib/problems/nb201/problem';
-import type { EpochRecord } from '../../lib/runs/records';
+import { MIXED, nb201Record, SKIP } from './nb201_fixtures';
 
-const SKIP = '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|';
-const MIXED = '|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|skip_connect~1|nor_conv_3x3~2|';
-
-function record(epoch: number, arch: string, eigenvalue?: number): EpochRecord<Nb201ArchitectureRecord> {
-  return {
-    epoch,
-    lr: 0.025,
-    steps: 10,
-    train: { loss: 2, accuracy: 0.2 },
-    search: { loss: 2, accuracy: 0.2 },
-    valid: { loss: 2, accuracy: 0.25 },
-    alphas: [],
-    weights: [],
-    genotype: { arch },
-    benchmark: nb201Accuracies(arch),
-    ...(eigenvalue === undefined ? {} : { hessian: { dominantEigenvalue: eigenvalue } as EpochRecord['hessian'] }),
-    seconds: { search: 10, valid: 2, ...(eigenvalue === undefined ? {} : { hessian: 3 }) },
-    backend: 'wasm',
-  };
-}
+// The record builder, with the benchmark's accuracies of each cell.
+const record = (epoch: number, arch: string, eigenvalue?: number) =>
+  nb201Record(epoch, arch, eigenvalue === undefined ? {} : { eigenvalue });
 
 describe('the NAS-Bench-201 epoch table', () => {
   it("counts each cell's parameter-free edges and carries its benchmark accuracies, eigenvalue and time", () => {

@@ -1,21 +1,13 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { hessianSpectrum } from '../../lib/hessian/eigen';
-import { measureCurvature, CurvatureSettings } from '../../lib/hessian/track';
+import { CURVATURE_DEFAULTS, measureCurvature, CurvatureSettings } from '../../lib/hessian/track';
 import { assertNoTensorLeak } from '../helpers';
 import { smokeBatch, smokeSupernet } from './fixtures';
 
 const smokeNet = () => smokeSupernet(4, 0.7, [11, 12]);
 const batch = () => smokeBatch(3, (i) => (i * 3) % 10);
-const base: CurvatureSettings = {
-  method: 'lanczos',
-  maxProducts: 20,
-  tolerance: 1e-3,
-  step: 1e-2,
-  scheme: 'central',
-  weightDecay: 1e-3,
-  seed: 1,
-};
+const base: CurvatureSettings = { ...CURVATURE_DEFAULTS, seed: 1 };
 
 describe('measureCurvature', () => {
   it('Lanczos agrees with the top of the full spectrum within 1% using at most 20 products (S3 smoke supernet)', async () => {
@@ -48,6 +40,17 @@ describe('measureCurvature', () => {
     const warm = await measureCurvature(net, b, { ...base, start: cold.vector });
     assert.ok(warm.products < cold.products, `${warm.products} < ${cold.products}`);
     assert.ok(Math.abs(warm.dominantEigenvalue - cold.dominantEigenvalue) < 1e-2 * cold.dominantEigenvalue);
+    net.dispose();
+    tf.dispose([b.x, b.y]);
+  });
+
+  it('fills the settings left out from CURVATURE_DEFAULTS', async () => {
+    const net = smokeNet();
+    const b = batch();
+    const given = await measureCurvature(net, b, { ...CURVATURE_DEFAULTS, maxProducts: 4 });
+    assert.deepStrictEqual(await measureCurvature(net, b, { maxProducts: 4 }), given);
+    assert.strictEqual(given.method, 'lanczos');
+    assert.strictEqual(given.products, 4);
     net.dispose();
     tf.dispose([b.x, b.y]);
   });
