@@ -148,6 +148,7 @@ export interface ScatterPoint {
 }
 
 const GROUP_COLORS = ['#1c7ed6', '#e8590c', '#2f9e44', '#ae3ec9', '#c92a2a', '#868e96'];
+// The PNG's size (exportSize); in a notebook the figure takes the output area's width (about 980 px).
 const SCATTER_WIDTH = 900;
 const SCATTER_HEIGHT = 600;
 const SPACE_SYMBOLS: Record<SpaceName, string> = { s1: 'circle', s2: 'square', s3: 'diamond', s4: 'triangle-up', darts: 'x' };
@@ -211,7 +212,6 @@ export function curvatureScatter(
     data,
     layout: {
       title: { text: labels.title },
-      width: SCATTER_WIDTH,
       height: SCATTER_HEIGHT,
       margin: { t: top, b: 70 },
       xaxis: { title: { text: `${labels.x}${log ? ' (log scale)' : ''}` }, ...(log ? { type: 'log' } : {}) },
@@ -232,6 +232,7 @@ export function curvatureScatter(
         },
       ],
     },
+    config: { toImageButtonOptions: { width: SCATTER_WIDTH } },
   };
 }
 

@@ -87,12 +87,13 @@ export function edgeWeightsFigure(records: readonly Pick<EpochRecord, 'epoch' | 
     data,
     layout: {
       title: { text: title },
-      width: 1400,
       height: 260 * rows,
       annotations,
       ...axes,
       legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.06, title: { text: 'op (dashed: parameter-free)' } },
       margin: { t: 80, b: 90 },
     },
+    // No layout width, so it fits a notebook's output area (about 980 px); the PNG keeps 1400 px (exportSize).
+    config: { toImageButtonOptions: { width: 1400 } },
   };
 }

@@ -167,12 +167,13 @@ export function parameterFreeFigure(rows: readonly ParameterFreeWeightRow[], tit
     data,
     layout: {
       title: { text: title },
-      width: 1200,
       height: 420,
       legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.25 },
       annotations,
       ...axes,
     },
+    // No layout width, so it fits a notebook's output area (about 980 px); the PNG keeps 1200 px (exportSize).
+    config: { toImageButtonOptions: { width: 1200 } },
   };
 }
 
@@ -206,12 +207,13 @@ export function weightHeatmapFigure(record: Pick<EpochRecord, 'epoch' | 'weights
     data,
     layout: {
       title: { text: title },
-      width: 1000,
       height: 600,
       xaxis: { title: { text: 'op (normal cell)' }, domain: [0, 0.45] },
       xaxis2: { title: { text: 'op (reduction cell)' }, domain: [0.55, 1] },
       yaxis: { title: { text: 'edge (input→node)', standoff: 12 }, autorange: 'reversed', automargin: true },
     },
+    // No layout width, so it fits a notebook's output area (about 980 px); the PNG keeps 1000 px (exportSize).
+    config: { toImageButtonOptions: { width: 1000 } },
   };
 }
 
@@ -275,7 +277,6 @@ export function testErrorFigure(rows: readonly TestErrorRow[], title: string): F
     ],
     layout: {
       title: { text: title },
-      width: 900,
       height: 480,
       barmode: 'group',
       xaxis: { title: { text: 'search space (DARTS, final genotype)' } },
@@ -295,6 +296,8 @@ export function testErrorFigure(rows: readonly TestErrorRow[], title: string): F
         },
       ],
     },
+    // No layout width, so it fits a notebook's output area (about 980 px); the PNG keeps 900 px (exportSize).
+    config: { toImageButtonOptions: { width: 900 } },
   };
 }
 

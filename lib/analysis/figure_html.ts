@@ -26,13 +26,38 @@ function scriptSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
+/**
+ * The size `fig` asks to be drawn at as an image, each of width and height on its own: the layout's
+ * fixed one, else the config's `toImageButtonOptions` (the size of plotly's own "download plot"
+ * button). Figures that size to their container set no layout width, so they state their image
+ * size there, and the PNG matches what the toolbar downloads.
+ */
+export function exportSize(fig: Figure): { width?: number; height?: number } {
+  const layout = (fig.layout ?? {}) as { width?: unknown; height?: unknown };
+  const button = ((fig.config ?? {}) as { toImageButtonOptions?: { width?: unknown; height?: unknown } }).toImageButtonOptions ?? {};
+  const pick = (...values: unknown[]) => values.find((v): v is number => typeof v === 'number');
+  return { width: pick(layout.width, button.width), height: pick(layout.height, button.height) };
+}
+
 let figureCounter = 0;
 
-/** A `<div>` and the script that draws `fig` into it with the page's `window.Plotly`. */
+/**
+ * A `<div>` and the script that draws `fig` into it with the page's `window.Plotly`. The div takes
+ * the container's width (a notebook's output area, a page); plotly fills it (`responsive`) unless
+ * the layout fixes a width. A figure with no layout height but an image size (exportSize; svgFigure)
+ * keeps that aspect ratio as its width follows the container, so a drawing shrinks as a whole.
+ */
 export function figureDiv(fig: Figure, id = `rdarts-fig-${process.pid}-${figureCounter++}`): string {
   const spec = scriptSafeJson({ data: fig.data, layout: fig.layout ?? {}, config: { responsive: true, ...fig.config } });
+  const size = exportSize(fig);
+  const fixedHeight = typeof (fig.layout as { height?: unknown } | undefined)?.height === 'number';
+  // min-height:0 lets the box follow the ratio when it narrows (else its drawn content holds it open).
+  const style =
+    !fixedHeight && size.width !== undefined && size.height !== undefined
+      ? `width:100%;aspect-ratio:${size.width} / ${size.height};min-height:0`
+      : 'width:100%;min-height:420px';
   return (
-    `<div id="${id}" style="width:100%;min-height:420px"></div>\n` +
+    `<div id="${id}" style="${style}"></div>\n` +
     `<script>(function(){var s=${spec};window.Plotly.newPlot(${JSON.stringify(id)},s.data,s.layout,s.config);})();</script>`
   );
 }

@@ -18,8 +18,11 @@ export { figureDiv, figureHtml, plotlyFileName, plotlyJs, plotlyVersion } from '
 
 /**
  * A standalone SVG drawing (a cell from `genotypeSvg`) as a plotly figure: the SVG is the figure's
- * only layout image, filling a plot area of the SVG's own width and height, axes hidden. Saved with
- * `saveFigure`, it gets the same HTML page and Chromium-rendered PNG as every other figure.
+ * only layout image, filling the plot area, axes hidden. The figure fixes no size: shown, it takes
+ * the container's width and keeps the SVG's aspect ratio (figureDiv), so it fits a notebook's output
+ * area; its image size (exportSize: the PNG, the toolbar's download) is the SVG's own width and
+ * height. Saved with `saveFigure`, it gets the same HTML page and Chromium-rendered PNG as every
+ * other figure.
  */
 export function svgFigure(svg: string): Figure {
   const root = /<svg\b[^>]*>/.exec(svg)?.[0];
@@ -33,8 +36,6 @@ export function svgFigure(svg: string): Figure {
   return {
     data: [],
     layout: {
-      width,
-      height,
       margin: { l: 0, r: 0, t: 0, b: 0 },
       xaxis: { visible: false },
       yaxis: { visible: false },
@@ -54,6 +55,7 @@ export function svgFigure(svg: string): Figure {
         },
       ],
     },
+    config: { toImageButtonOptions: { width, height } },
   };
 }
 

@@ -16,13 +16,13 @@ import * as path from 'path';
 import { pathToFileURL } from 'url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { writeFileAtomic } from '../io/atomic';
-import { type Figure, figureHtml } from './figure_html';
+import { exportSize, type Figure, figureHtml } from './figure_html';
 
 /** Size of the image: `width` x `height` CSS pixels, drawn at `scale` device pixels per CSS pixel. */
 export interface PngOptions {
-  /** CSS pixels; default: the figure's `layout.width`, else 800. */
+  /** CSS pixels; default: the figure's `layout.width`, else its `config.toImageButtonOptions.width` (exportSize), else 800. */
   readonly width?: number;
-  /** CSS pixels; default: the figure's `layout.height`, else 500. */
+  /** CSS pixels; default: the figure's `layout.height`, else its `config.toImageButtonOptions.height`, else 500. */
   readonly height?: number;
   /** Device pixels per CSS pixel (the PNG is width*scale x height*scale); default 2. */
   readonly scale?: number;
@@ -218,9 +218,9 @@ function positive(value: number, what: string): number {
 export function renderPng(htmlFile: string, fig: Figure, options: PngOptions = {}): Buffer {
   const support = pngSupport();
   if (!support.ok) throw new Error(`figurePng: ${support.reason}`);
-  const layout = (fig.layout ?? {}) as { width?: unknown; height?: unknown };
-  const width = positive(options.width ?? (typeof layout.width === 'number' ? layout.width : 800), 'width');
-  const height = positive(options.height ?? (typeof layout.height === 'number' ? layout.height : 500), 'height');
+  const size = exportSize(fig);
+  const width = positive(options.width ?? size.width ?? 800, 'width');
+  const height = positive(options.height ?? size.height ?? 500, 'height');
   const scale = positive(options.scale ?? 2, 'scale');
   const timeoutMs = options.timeoutMs ?? 120_000;
   handle ??= startWorker(support.executable);

@@ -182,7 +182,6 @@ export function gridFigure(rows: readonly GridRow[], title: string, seedBand?: S
     ],
     layout: {
       title: { text: title },
-      width: 1100,
       height: 450,
       legend: { orientation: 'h', x: 0.5, xanchor: 'center', y: -0.3 },
       xaxis: { ...xaxis, domain: [0, 0.44] },
@@ -190,6 +189,8 @@ export function gridFigure(rows: readonly GridRow[], title: string, seedBand?: S
       xaxis2: { ...xaxis, domain: [0.56, 1] },
       yaxis2: { anchor: 'x2', title: { text: 'test error of the final genotype (%)' } },
     },
+    // No layout width, so it fits a notebook's output area (about 980 px); the PNG keeps 1100 px (exportSize).
+    config: { toImageButtonOptions: { width: 1100 } },
   };
 }
 

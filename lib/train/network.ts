@@ -52,7 +52,7 @@ export interface EvalForwardOptions extends ForwardOptions {
 export interface EvalOutput {
   /** [N, classes]. */
   readonly logits: tf.Tensor2D;
-  /** [N, classes]: the auxiliary head's logits, in training mode with the head only. */
+  /** The auxiliary head's logits, [N, classes], in training mode with the head only. */
   readonly auxLogits?: tf.Tensor2D;
 }
 

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
+import { exportSize } from '../../lib/analysis/figure_html';
 import {
   correlationRows,
   correlationText,
@@ -339,6 +340,8 @@ describe('curvatureScatter', () => {
     const layout = fig.layout as { xaxis: { type?: string }; annotations: { text: string }[] };
     assert.strictEqual(layout.xaxis.type, undefined);
     assert.match(layout.annotations[0].text, /Pearson r = n\/a \(0 points; a coefficient needs 3\).*<br>paper 0\.867/);
+    assert.strictEqual((fig.layout as { width?: number }).width, undefined, "no fixed width: it fits a notebook's output area");
+    assert.deepStrictEqual(exportSize(fig), { width: 900, height: 600 });
   });
 
   it('labels points at the same place once, and turns the x axis logarithmic over more than a decade', () => {

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import { OP_COLORS } from '../../lib/analysis/cell_svg';
 import { edgeWeightsFigure } from '../../lib/analysis/edge_weights';
+import { exportSize } from '../../lib/analysis/figure_html';
 import type { EpochRecord } from '../../lib/runs/records';
 import { getSpace } from '../../lib/spaces/spaces';
 
@@ -59,5 +60,11 @@ describe('edgeWeightsFigure', () => {
     assert.strictEqual(axis('xaxis').showticklabels, false);
     // S1 offers two ops per edge: 56 lines.
     assert.strictEqual((fig.data as Trace[]).length, 56);
+  });
+
+  it("fits a notebook's output area (no fixed width) and is saved 1400 px wide, 260 px a row of panels", () => {
+    const fig = edgeWeightsFigure(records(1), getSpace('s3'), 'S3');
+    assert.strictEqual((fig.layout as { width?: number }).width, undefined);
+    assert.deepStrictEqual(exportSize(fig), { width: 1400, height: 4 * 260 });
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'assert';
+import { exportSize } from '../../lib/analysis/figure_html';
 import {
   edgeLabels,
   failureFindings,
@@ -128,6 +129,9 @@ describe('parameterFreeFigure', () => {
       layout.annotations.map((a) => a.text),
       ['<b>S2</b>', '<b>S3</b>'],
     );
+    // No fixed width: it fits a notebook's output area; the PNG keeps 1200 px.
+    assert.strictEqual((fig.layout as { width?: number }).width, undefined);
+    assert.deepStrictEqual(exportSize(fig), { width: 1200, height: 420 });
   });
 });
 
@@ -149,6 +153,8 @@ describe('weightHeatmapFigure', () => {
     assert.deepStrictEqual(normal.z[0], [null, null, 0.5, null, 0.5, null]); // e0 [skip, dil3]
     assert.deepStrictEqual(reduce.z[0], [0.5, 0.5, null, null, null, null]); // e0 [mp, ap]
     assert.strictEqual(normal.z.length, 14);
+    assert.strictEqual((fig.layout as { width?: number }).width, undefined);
+    assert.deepStrictEqual(exportSize(fig), { width: 1000, height: 600 });
   });
 });
 
@@ -185,6 +191,8 @@ describe('testErrorFigure', () => {
     const layout = fig.layout as { yaxis: { title: { text: string } }; annotations: { text: string }[] };
     assert.strictEqual(layout.yaxis.title.text, 'test error (%)');
     assert.match(layout.annotations[0].text, /not the levels/);
+    assert.strictEqual((fig.layout as { width?: number }).width, undefined);
+    assert.deepStrictEqual(exportSize(fig), { width: 900, height: 480 });
     assert.throws(() => testErrorFigure([], 't'), /rows must not be empty/);
   });
 });

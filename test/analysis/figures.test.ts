@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { figureDiv, figureHtml, plotlyFileName, plotlyJs, plotlyVersion, saveFigure, svgFigure } from '../../lib/analysis/figures';
+import { exportSize } from '../../lib/analysis/figure_html';
 import { tempDir } from '../helpers';
 
 const figure = { data: [{ type: 'scatter', x: [1, 2], y: [3, 4], name: 'a </script> b' }], layout: { title: { text: 't' } } };
@@ -18,6 +19,14 @@ describe('figureHtml', () => {
     const div = figureDiv(figure, 'f1');
     assert.strictEqual(div.match(/<\/script>/g)?.length, 1);
     assert.ok(div.includes('a \\u003c/script> b'));
+  });
+  it("fills the container's width; only a figure without a height but with an image size keeps that aspect ratio", () => {
+    const plain = { data: [], layout: { height: 300 }, config: { toImageButtonOptions: { width: 1400 } } };
+    assert.match(figureDiv(plain, 'a'), /<div id="a" style="width:100%;min-height:420px">/);
+    assert.match(figureDiv(figure, 'b'), /<div id="b" style="width:100%;min-height:420px">/);
+    const ratio = { data: [], config: { toImageButtonOptions: { width: 600, height: 200 } } };
+    assert.match(figureDiv(ratio, 'c'), /<div id="c" style="width:100%;aspect-ratio:600 \/ 200;min-height:0">/);
+    assert.ok(figureDiv(plain, 'a').includes('"responsive":true'));
   });
 });
 
@@ -48,11 +57,14 @@ describe('svgFigure', () => {
   const svg =
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 324" width="900" height="243"><rect width="10" height="10"/></svg>';
 
-  it("sizes the figure as the SVG's width and height and carries the SVG as its only image", () => {
+  it("takes the SVG's width and height as its image size, not as a fixed size, and carries the SVG as its only image", () => {
     const fig = svgFigure(svg);
     assert.deepStrictEqual(fig.data, []);
-    const layout = fig.layout as { width: number; height: number; images: { source: string; sizex: number; sizey: number }[] };
-    assert.deepStrictEqual([layout.width, layout.height], [900, 243]);
+    const layout = fig.layout as { width?: number; height?: number; images: { source: string; sizex: number; sizey: number }[] };
+    assert.deepStrictEqual([layout.width, layout.height], [undefined, undefined], 'sized by its container');
+    assert.deepStrictEqual(exportSize(fig), { width: 900, height: 243 });
+    // Shown, it takes the container's width and keeps the SVG's aspect ratio.
+    assert.match(figureDiv(fig, 'cell'), /<div id="cell" style="width:100%;aspect-ratio:900 \/ 243;min-height:0">/);
     assert.strictEqual(layout.images.length, 1);
     const prefix = 'data:image/svg+xml;base64,';
     assert.ok(layout.images[0].source.startsWith(prefix));

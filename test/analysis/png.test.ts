@@ -88,6 +88,11 @@ describe('figurePng (headless Chromium)', function () {
     assert.ok(blue > 500, `only ${blue} pixels of the trace colour`);
   });
 
+  it("draws a figure sized by its container at its image size (config.toImageButtonOptions), the layout's height kept", () => {
+    const fig = { ...scatter, layout: { ...scatter.layout, height: 120 }, config: { toImageButtonOptions: { width: 300 } } };
+    assert.deepStrictEqual(pngSize(figurePng(fig, { scale: 1 })), { width: 300, height: 120 });
+  });
+
   it("draws a cell's SVG through svgFigure: the PNG has the SVG's size and its op colours", () => {
     const png = figurePng(svgFigure(genotypeSvg(DARTS_V2, { width: 600 })), { scale: 2 });
     const size = pngSize(png);

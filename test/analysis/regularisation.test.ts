@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
+import { exportSize } from '../../lib/analysis/figure_html';
 import {
   gridFigure,
   gridRow,
@@ -181,6 +182,8 @@ describe('gridFigure', () => {
     assert.deepStrictEqual(layout.xaxis.ticktext, ['3e-4', '8.1e-3', '2.43e-2']);
     assert.match(layout.yaxis.title?.text ?? '', /dominant eigenvalue/);
     assert.match(layout.yaxis2.title?.text ?? '', /test error/);
+    assert.strictEqual((fig.layout as { width?: number }).width, undefined, "no fixed width: it fits a notebook's output area");
+    assert.deepStrictEqual(exportSize(fig), { width: 1100, height: 450 });
   });
 
   it('uses a linear x for drop path, and throws on no rows', () => {
