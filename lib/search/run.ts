@@ -14,7 +14,7 @@ import type { CurvatureRecord, CurvatureSettings } from '../hessian/track';
 import type { SearchModel } from '../nn/model';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { ensureJob } from '../runs/job';
-import { readEpochs } from '../runs/run_read';
+import { checkpointEpochs, type CheckpointRef, readEpochs } from '../runs/run_read';
 import type { ArchitectureRecord, DartsArchitectureRecord, EpochRecord } from '../runs/records';
 import {
   appendDecision,
@@ -79,6 +79,28 @@ export function savedEpochs(done: number, epochs: number): string {
   );
 }
 
+/**
+ * Loads the checkpoint a run resumes from; one that cannot be loaded (truncated, edited, of another
+ * network) throws the loader's error with the remedy: deleting it makes the next call resume from
+ * the latest earlier checkpoint, or start again (lib/runs/store.ts `prepareResume`).
+ */
+function loadResumeCheckpoint(checkpoint: CheckpointRef, dir: string, state: Parameters<typeof loadCheckpoint>[1]): void {
+  try {
+    loadCheckpoint(checkpoint.file, state);
+  } catch (e) {
+    const earlier = checkpointEpochs(dir).filter((x) => x < checkpoint.epoch);
+    const then =
+      earlier.length > 0
+        ? `from epoch ${earlier[earlier.length - 1] + 1} (its checkpoint of epoch ${earlier[earlier.length - 1]} is kept)`
+        : `from epoch 0 (the ${checkpoint.epoch + 1} stored epochs are discarded: no earlier checkpoint is kept)`;
+    throw new Error(
+      `${(e as Error).message}\nThe run cannot resume from this checkpoint. Remedy: delete ${checkpoint.file} and run the same ` +
+        `command again; the run then resumes ${then}.`,
+      { cause: e },
+    );
+  }
+}
+
 /** Reads, resumes or starts the search run of `problem`; resolves when it is finished (or interrupted). */
 export async function runSearch<B, A extends ArchitectureRecord, C extends LoopConfig>(
   problem: SearchProblem<B, A, C>,
@@ -122,7 +144,7 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
   const keep = options.keepCheckpoint ?? (() => false);
   let stoppedAt: ControllerDecision<A> | undefined;
   try {
-    if (checkpoint) loadCheckpoint(checkpoint.file, state);
+    if (checkpoint) loadResumeCheckpoint(checkpoint, dir, state);
     let decisions = read().decisions;
     // A 'stop' recorded before a crash (between its decision and DONE) ends the run now.
     stoppedAt = config.earlyStop === 'stop' ? decisions.find((d) => d.action === 'stop') : undefined;

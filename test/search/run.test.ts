@@ -37,6 +37,29 @@ describe('ensureRun', () => {
     assert.deepStrictEqual(again.run.epochs, first.run.epochs);
   });
 
+  it('names a corrupt checkpoint with the remedy, changes nothing, and resumes as told once it is deleted', async () => {
+    const config = smokeConfig();
+    const cut = await ensureRun(config, { root, train: fakeDataset(), progress: 'off', maxEpochs: 2 });
+    const file = path.join(cut.run.dir, 'checkpoint', 'epoch-1.safetensors');
+    fs.writeFileSync(file, fs.readFileSync(file).subarray(0, 100)); // truncated
+    const before = records(cut.run.dir);
+    await assert.rejects(ensureRun(config, { root, train: fakeDataset(), progress: 'off' }), (e: Error) => {
+      assert.match(e.message, /safetensors .*epoch-1\.safetensors/);
+      assert.ok(
+        e.message.includes(
+          `Remedy: delete ${file} and run the same command again; the run then resumes from epoch 0 (the 2 stored epochs are discarded`,
+        ),
+        e.message,
+      );
+      return true;
+    });
+    assert.strictEqual(records(cut.run.dir), before);
+    fs.rmSync(file);
+    const again = await ensureRun(config, { root, train: fakeDataset(), progress: 'off' });
+    assert.strictEqual(again.status, 'started');
+    assert.ok(again.run.done);
+  });
+
   it('resumes an interrupted run and ends with the records of an uninterrupted one', async () => {
     const config = smokeConfig({ order: 'second' });
     const whole = await ensureRun(config, { root: path.join(root, 'a'), train: fakeDataset(), progress: 'off' });
