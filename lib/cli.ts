@@ -576,11 +576,17 @@ program
   .action((o: { out?: string }) => {
     const runs = listRuns(o.out, problemCodecs());
     if (runs.length === 0) console.log('no runs');
-    // Each run named by what sets it apart from the others listed (seed, data set and space are shown anyway).
-    const names = distinguishingFields(
-      runs.map((r) => r.settings),
-      ['report', 'seed', 'dataset', 'space', 'problem'],
-    );
+    // Each run named by what sets it apart from the others of its problem listed (seed, data set and
+    // space are shown anyway; another problem's config has other keys).
+    const names: string[][] = runs.map(() => []);
+    for (const problem of new Set(runs.map((r) => r.problem))) {
+      const mine = runs.flatMap((r, i) => (r.problem === problem ? [i] : []));
+      const fields = distinguishingFields(
+        mine.map((i) => runs[i].settings),
+        ['report', 'seed', 'dataset', 'space', 'problem'],
+      );
+      mine.forEach((i, k) => (names[i] = fields[k]));
+    }
     runs.forEach((r, i) => {
       console.log(
         [

@@ -43,7 +43,8 @@ import {
   searchData,
 } from '../problems/darts/problem';
 import type { ProgressMode } from '../search/progress';
-import { epochLabel, type LossAccuracy } from '../runs/records';
+import { epochLabel, type LossAccuracy, savedEpochsMessage } from '../runs/records';
+import { yieldToSignals } from '../runs/interrupt';
 import { type StepModel, weightStep } from '../search/step';
 import { accuracy, type Batch, crossEntropy } from '../nn/loss';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
@@ -329,6 +330,13 @@ export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOption
     label: () => `RS-ws baseline in ${dir}`,
     hint: 'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again',
     lockLabel: 'RS-ws baseline',
+    saved: (d) => {
+      const epochs = readLines(d, BASELINE_FILES.epochs).length;
+      return epochs < config.epochs
+        ? savedEpochsMessage(epochs, config.epochs)
+        : `The shared weights are trained; ${storedSamples(d).length} of ${parameters.samples} architectures scored are saved ` +
+            `(every ${FLUSH_EVERY}); a re-run goes on from there.`;
+    },
     prepare: () => searchData(config, options.train),
     create: () => createBaseline(config, RS_WS_METHOD, { ...parameters }, options.root),
     resume: (data, d) => continueRsWs(config, options, parameters, data, d),
@@ -363,9 +371,10 @@ async function continueRsWs(
         `${epochLabel(epoch, config.epochs)}: train loss ${record.train.loss.toFixed(3)} acc ${record.train.accuracy.toFixed(3)} ` +
           `(${record.seconds.toFixed(1)} s)`,
       );
+      await yieldToSignals(); // a Ctrl-C is handled between epochs (lib/runs/interrupt.ts)
     }
     if (readLines(dir, BASELINE_FILES.epochs).length < config.epochs) return stored(dir, 'interrupted');
-    const done = select(config, data, state, dir, id, parameters, options.maxSamples, log);
+    const done = await select(config, data, state, dir, id, parameters, options.maxSamples, log);
     return stored(dir, done ? status : 'interrupted');
   } finally {
     disposeSearchState(state);
@@ -373,7 +382,7 @@ async function continueRsWs(
 }
 
 /** The selection phase on the trained state; false when interrupted by `maxSamples`. */
-function select(
+async function select(
   config: SearchConfig,
   data: DartsData,
   state: DartsState,
@@ -382,7 +391,7 @@ function select(
   parameters: RsWsParameters,
   maxSamples: number | undefined,
   log: (line: string) => void,
-): boolean {
+): Promise<boolean> {
   const { net } = state;
   const samples = storedSamples(dir);
   const batches = scoreBatchesOf(data.split.val, config.batchSize, parameters.scoreBatches, config.seed);
@@ -399,6 +408,7 @@ function select(
         writeLines(dir, BASELINE_FILES.samples, samples);
         log(`scored ${samples.length}/${parameters.samples} architectures`);
       }
+      await yieldToSignals(); // a Ctrl-C is handled between samples (lib/runs/interrupt.ts)
     }
   } finally {
     tf.dispose(batches.flatMap((b) => [b.x, b.y]));

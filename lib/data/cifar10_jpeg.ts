@@ -34,7 +34,7 @@ export function locateCifar10Jpeg(options: LocateOptions = {}): string {
   for (const dir of dirs) {
     for (const candidate of [dir, `${dir}.tar.gz`, `${dir}.tar`]) {
       if (fs.existsSync(candidate)) {
-        warnPassedOver('CIFAR-10 (JPEG copy)', [`${dirs[0]}(.tar.gz, .tar)`], dirs, dir, options);
+        warnPassedOver('CIFAR-10 (JPEG copy)', [`${dirs[0]} (nor .tar.gz, .tar)`], dirs, dir, options);
         return candidate;
       }
       tried.push(candidate);

@@ -9,6 +9,7 @@
  *   full     the whole matrix, one product per alpha (as the original code builds it), and its
  *            spectrum; the matrix itself is returned only with `recordMatrix`.
  */
+import { DEFAULT_SEARCH_CONFIG } from '../config/presets';
 import type { SearchModel } from '../nn/model';
 import { alphaObjective } from './alpha_loss';
 import { dominantEigenvalue, symmetricEigen } from './eigen';
@@ -61,18 +62,19 @@ export interface CurvatureRecord {
 }
 
 /**
- * The settings `measureCurvature` fills in where a caller leaves them out: Lanczos (the full matrix
- * costs 2 gradients per alpha) to a residual of 1e-3 x the eigenvalue in at most 20 products,
- * central differences at step 1e-2, the paper's alpha L2 of 1e-3 (docs/method.md §1, §3), seed 0.
- * A search measures with its config's settings instead (lib/search/loop.ts `curvatureSettings`).
+ * The settings `measureCurvature` fills in where a caller leaves them out: the paper's setting
+ * (DEFAULT_SEARCH_CONFIG: central differences at step 1e-2, the alphas' L2 of 1e-3 as the shift,
+ * docs/method.md §1, §3) with Lanczos instead of the full matrix (which costs 2 gradients per
+ * alpha), seed 0. A search measures with its config's settings instead (lib/search/loop.ts
+ * `curvatureSettings`).
  */
 export const CURVATURE_DEFAULTS: CurvatureSettings = Object.freeze({
   method: 'lanczos',
-  maxProducts: 20,
-  tolerance: 1e-3,
-  step: 1e-2,
-  scheme: 'central',
-  weightDecay: 1e-3,
+  maxProducts: DEFAULT_SEARCH_CONFIG.hessian.maxProducts,
+  tolerance: DEFAULT_SEARCH_CONFIG.hessian.tolerance,
+  step: DEFAULT_SEARCH_CONFIG.hessian.step,
+  scheme: DEFAULT_SEARCH_CONFIG.hessian.scheme,
+  weightDecay: DEFAULT_SEARCH_CONFIG.alphaOptimizer.weightDecay,
   seed: 0,
 });
 
@@ -85,7 +87,9 @@ export async function measureCurvature<B>(
   batch: B,
   partial: Partial<CurvatureSettings> = {},
 ): Promise<CurvatureRecord> {
-  const settings: CurvatureSettings = { ...CURVATURE_DEFAULTS, ...partial };
+  // An explicit undefined (e.g. `{ maxProducts: options.maxProducts }`) takes the default too.
+  const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
+  const settings: CurvatureSettings = { ...CURVATURE_DEFAULTS, ...given };
   const objective = alphaObjective(model, batch, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
   try {
     const op = new HessianOperator(objective.loss, objective.alphas, {

@@ -30,7 +30,19 @@ export function notebookDisplay(): RichDisplay | undefined {
 export function liveNotebookDisplay(): RichDisplay | undefined {
   if (!inNotebook()) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('tslab') as { newDisplay: () => RichDisplay }).newDisplay();
+  const live = (require('tslab') as { newDisplay: () => RichDisplay }).newDisplay();
+  // A tslab other than the kernel's (e.g. a global kernel beside the project's copy) is "not ready":
+  // a live view that cannot draw turns itself off rather than stop the search it shows.
+  let broken = false;
+  const guarded = (f: (s: string) => void) => (s: string) => {
+    if (broken) return;
+    try {
+      f(s);
+    } catch {
+      broken = true;
+    }
+  };
+  return { html: guarded((s) => live.html(s)), markdown: guarded((s) => live.markdown(s)), text: guarded((s) => live.text(s)) };
 }
 
 /** Shows HTML in a notebook; prints `fallback` (Markdown or text) elsewhere. */

@@ -148,13 +148,6 @@ async function startServer(dir: string, workDir: string, env: NodeJS.ProcessEnv)
     fs.closeSync(logFd);
   }
   let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.on('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  child.on('error', () => undefined);
   const killGroup = (signal: NodeJS.Signals) => {
     try {
       if (child.pid !== undefined) process.kill(-child.pid, signal);
@@ -162,6 +155,18 @@ async function startServer(dir: string, workDir: string, env: NodeJS.ProcessEnv)
       // already gone
     }
   };
+  // However this process ends (a second Ctrl-C exits at once), the server's group goes with it: it
+  // runs detached, so the terminal's signals do not reach it.
+  const onProcessExit = () => killGroup('SIGTERM');
+  process.on('exit', onProcessExit);
+  const exit = new Promise<void>((resolve) =>
+    child.on('exit', () => {
+      exited = true;
+      process.off('exit', onProcessExit);
+      resolve();
+    }),
+  );
+  child.on('error', () => undefined);
   const stopKernels = async () => {
     try {
       const sessions = (await (await api(base, token, '/api/sessions')).json()) as { id: string }[];
@@ -490,7 +495,16 @@ export async function runNotebooksInBrowser(options: BrowserRunOptions = {}): Pr
       '--no-first-run',
       '--disable-background-networking',
     ];
-    browser = await chromium.launch({ executablePath: support.executable, headless: true, args });
+    // Playwright's own signal handlers would exit before our cleanup (the server, its kernels, the
+    // temporary folder) runs: the caller handles the signals (browser_test.ts aborts the run).
+    browser = await chromium.launch({
+      executablePath: support.executable,
+      headless: true,
+      args,
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+    });
     for (const [i, nb] of notebooks.entries()) {
       if (options.signal?.aborted) break;
       log(`[${i + 1}/${notebooks.length}] ${path.basename(nb)} ...`);

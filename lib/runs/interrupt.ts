@@ -1,15 +1,19 @@
 /**
  * Ctrl-C (SIGINT) or SIGTERM while a job computes. Every job runs through `ensureJob`
- * (lib/runs/job.ts), which registers itself here while it holds its directory's lock. The handler
- * that `onInterrupt` installs (the CLI installs it; a script or a notebook may) releases those locks,
- * says what was stopped, what is saved and how to resume, and ends the process with the signal's
- * exit code (130, 143). Without it Node ends the process at once: no message, and a `.lock` left
- * behind (stale, so taken over by the next run, but confusing).
+ * (lib/runs/job.ts), which registers itself here while it holds its directory's lock. The handling
+ * that `onInterrupt` sets up (the CLI does; a script may; a notebook must not: tslab's kernel turns
+ * SIGINT into "interrupt the cell", and exiting would lose the kernel's state, so there it does
+ * nothing) releases those locks, says what was stopped, what is saved and how to resume, and ends
+ * the process with the signal's exit code (130, 143). Without it Node ends the process at once: no
+ * message, and a `.lock` left behind (stale, so taken over by the next run, but confusing).
  *
- * The handler runs between search steps: the step loops yield to the event loop after each step
- * (`yieldToSignals`), so a Ctrl-C is answered within one step, never in the middle of writing a
- * checkpoint or a record.
+ * The process listens only while a job is registered: outside one, Ctrl-C ends the process at once,
+ * as Node's default. Within a job the handler runs when the event loop turns: the step loops of the
+ * searches, evaluations and RS-ws yield after each step (`yieldToSignals`), so a Ctrl-C is answered
+ * within one step there, never in the middle of writing a checkpoint or a record; synchronous phases
+ * (loading data, an epoch's evaluation pass, a curvature measurement) finish first.
  */
+import { inNotebook } from '../io/display';
 
 /** A job holding its lock, as the handler sees it. */
 export interface ActiveJob {
@@ -23,11 +27,28 @@ export interface ActiveJob {
 
 const active = new Set<ActiveJob>();
 
+/** The handler `onInterrupt` set up, and whether it is attached to the process now. */
+let handler: ((signal: NodeJS.Signals) => void) | undefined;
+let listening = false;
+
+/** Attaches the handler while a job is registered, detaches it when none is (see the file header). */
+function syncListeners(): void {
+  const want = handler !== undefined && active.size > 0;
+  if (want === listening || (want && !handler)) return;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    if (want) process.on(signal, handler as (s: NodeJS.Signals) => void);
+    else if (handler) process.off(signal, handler);
+  }
+  listening = want;
+}
+
 /** Registers `job` until the returned function is called (ensureJob does both). */
 export function registerActiveJob(job: ActiveJob): () => void {
   active.add(job);
+  syncListeners();
   return () => {
     active.delete(job);
+    syncListeners();
   };
 }
 
@@ -54,6 +75,7 @@ export function stopActiveJobs(signal: string): string[] {
     active.delete(job);
     lines.push(`${signal}: stopped ${job.what} in ${job.dir}; its lock is released.${saved}`);
   }
+  syncListeners();
   return lines;
 }
 
@@ -63,25 +85,30 @@ export function signalExitCode(signal: NodeJS.Signals): number {
 }
 
 /**
- * Installs the handler for SIGINT and SIGTERM: it stops the active jobs (above), prints its lines
- * through `log` (with the way to resume when nothing was running, none) and exits with the signal's
- * code. Returns its uninstaller. `exit` is replaceable for tests.
+ * Sets up the handling of SIGINT and SIGTERM while a job runs: stop the active jobs (above), print
+ * their lines and the way to resume through `log`, exit with the signal's code. Returns its
+ * uninstaller. In a notebook it does nothing (see the file header). `exit` is replaceable for tests.
  */
 export function onInterrupt(
   log: (line: string) => void = (l) => console.error(l),
   exit: (code: number) => void = (c) => process.exit(c),
 ): () => void {
-  const handler = (signal: NodeJS.Signals) => {
+  if (inNotebook()) return () => undefined;
+  const mine = (signal: NodeJS.Signals) => {
     const lines = stopActiveJobs(signal === 'SIGINT' ? 'interrupted (Ctrl-C)' : `interrupted (${signal})`);
     for (const line of lines) log(line);
     if (lines.length > 0) log('Run the same command (or call) again to resume from what is saved.');
     exit(signalExitCode(signal));
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  if (listening && handler) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, handler);
+  listening = false;
+  handler = mine;
+  syncListeners();
   return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    if (handler !== mine) return;
+    if (listening) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, mine);
+    listening = false;
+    handler = undefined;
   };
 }
 

@@ -96,3 +96,16 @@ export interface ControllerDecision<A extends ArchitectureRecord = DartsArchitec
 export function epochLabel(epoch: number, epochs: number): string {
   return `epoch ${epoch} of 0-${epochs - 1}`;
 }
+
+/**
+ * What an interrupted job keeps (lib/runs/interrupt.ts), in one sentence: its finished epochs, the
+ * last one's checkpoint (older ones are pruned); the epoch in progress is lost and a re-run starts it
+ * again. Epochs numbered from 0, as `epochLabel`.
+ */
+export function savedEpochsMessage(done: number, epochs: number): string {
+  if (done === 0) return `No epoch was finished (epochs run 0-${epochs - 1}); a re-run starts at epoch 0.`;
+  return (
+    `Epochs 0-${done - 1} of 0-${epochs - 1} are saved, with the last one's checkpoint; ` +
+    `epoch ${done} was in progress and is lost: a re-run resumes at its start.`
+  );
+}

@@ -15,7 +15,8 @@ export interface Progress {
   step(info: StepInfo): void;
   /** One line per epoch; `note` (a problem's words on its architecture) is appended. */
   epoch(record: EpochRecord<ArchitectureRecord>, totalEpochs: number, note?: string): void;
-  done(): void;
+  /** The run's loop ended: `finished` when the run is complete (all epochs, or stopped by DARTS-ES), else resumable. */
+  done(finished: boolean): void;
 }
 
 function duration(seconds: number): string {
@@ -129,11 +130,10 @@ export function liveProgress(display: RichDisplay, totalEpochs: number, now: () 
       lastEpoch = r.epoch;
       draw();
     },
-    done() {
-      current =
-        lastEpoch === totalEpochs - 1
-          ? `search: finished (epochs 0-${lastEpoch})`
-          : `search: stopped after ${lastEpoch < 0 ? 'no epoch' : `epoch ${lastEpoch}`} of 0-${totalEpochs - 1} (resumable)`;
+    done(finished) {
+      current = finished
+        ? `search: finished${lastEpoch < 0 ? '' : ` after epoch ${lastEpoch}`}`
+        : `search: stopped after ${lastEpoch < 0 ? 'no epoch' : `epoch ${lastEpoch}`} of 0-${totalEpochs - 1} (resumable)`;
       draw();
     },
   };

@@ -15,7 +15,7 @@ import type { SearchModel } from '../nn/model';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { ensureJob } from '../runs/job';
 import { checkpointEpochs, type CheckpointRef, readEpochs } from '../runs/run_read';
-import type { ArchitectureRecord, DartsArchitectureRecord, EpochRecord } from '../runs/records';
+import { type ArchitectureRecord, type DartsArchitectureRecord, type EpochRecord, savedEpochsMessage } from '../runs/records';
 import {
   appendDecision,
   appendEpoch,
@@ -67,19 +67,6 @@ const totalSeconds = (records: readonly EpochRecord<ArchitectureRecord>[]) =>
   records.reduce((s, r) => s + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
 
 /**
- * What an interrupted search keeps (lib/runs/interrupt.ts): its finished epochs, each with its
- * checkpoint; the epoch in progress is lost, and a re-run starts it again. Epochs are numbered from 0
- * as in the records.
- */
-export function savedEpochs(done: number, epochs: number): string {
-  if (done === 0) return `No epoch was finished (epochs run 0-${epochs - 1}); a re-run starts at epoch 0.`;
-  return (
-    `Epochs 0-${done - 1} of 0-${epochs - 1} are saved with their checkpoint; ` +
-    `epoch ${done} was in progress and is lost: a re-run resumes at its start.`
-  );
-}
-
-/**
  * Loads the checkpoint a run resumes from; one that cannot be loaded (truncated, edited, of another
  * network) throws the loader's error with the remedy: deleting it makes the next call resume from
  * the latest earlier checkpoint, or start again (lib/runs/store.ts `prepareResume`).
@@ -116,7 +103,7 @@ export async function runSearch<B, A extends ArchitectureRecord, C extends LoopC
     label: () => `search run ${path.basename(dir)} (${problem.label})`,
     hint: 'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
     lockLabel: `search run ${path.basename(dir)}`,
-    saved: (d) => savedEpochs(readEpochs(d).length, config.epochs),
+    saved: (d) => savedEpochsMessage(readEpochs(d).length, config.epochs),
     prepare: () => problem.loadData(),
     create: (data) => createRun(config, options.root, codec, data.source === undefined ? {} : { data: data.source }),
     resume: (data, d) => continueRun(problem, options, data, d),
@@ -211,7 +198,7 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
         epoch = decision.stopEpoch;
       }
     }
-    progress.done();
+    progress.done(stoppedAt !== undefined || read().epochs.length >= config.epochs);
   } finally {
     disposeSearchState(state);
   }

@@ -50,7 +50,7 @@ import { scheduledDropPath } from '../nn/drop_path';
 import { cosineLr } from '../search/loop';
 import { clipScale, Sgd } from '../nn/optim';
 import type { ProgressMode } from '../search/progress';
-import { epochLabel, type LossAccuracy } from '../runs/records';
+import { epochLabel, type LossAccuracy, savedEpochsMessage } from '../runs/records';
 import { accuracy, type Batch, crossEntropy } from '../nn/loss';
 import type { Genotype } from '../spaces/genotype';
 import { torchShape } from '../nn/layouts';
@@ -477,12 +477,7 @@ export async function ensureEvaluation(
     label: (stored) => `evaluation ${id} (${stored ? `${stored.epochs.length}/${checked.epochs} epochs` : 'not started'})`,
     hint: 'compute it with `rdarts experiment --preset P --evaluate` (the planned evaluations) or `rdarts evaluate`, then call again',
     lockLabel: `evaluation ${id}`,
-    saved: (d) => {
-      const n = readEvaluationIfAny(d)?.epochs.length ?? 0;
-      return n === 0
-        ? `No epoch was finished (epochs run 0-${checked.epochs - 1}); a re-run starts at epoch 0.`
-        : `Epochs 0-${n - 1} of 0-${checked.epochs - 1} are saved with the last one's checkpoint; epoch ${n} was in progress and is lost: a re-run resumes at its start.`;
-    },
+    saved: (d) => savedEpochsMessage(readEvaluationIfAny(d)?.epochs.length ?? 0, checked.epochs),
     prepare: () => evaluationData(checked, options.data),
     resume: async (data, d, stored) => {
       const state = createEvalState(g, checked, data);

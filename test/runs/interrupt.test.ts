@@ -6,7 +6,7 @@ import * as path from 'path';
 import { activeJobs, onInterrupt, registerActiveJob, signalExitCode, stopActiveJobs } from '../../lib/runs/interrupt';
 import { ensureJob } from '../../lib/runs/job';
 import { LOCK_FILE } from '../../lib/runs/lock';
-import { savedEpochs } from '../../lib/search/run';
+import { savedEpochsMessage } from '../../lib/runs/records';
 import { repoRoot, withTempDir } from '../helpers';
 
 describe('stopActiveJobs', () => {
@@ -99,10 +99,29 @@ describe('onInterrupt', () => {
   });
 });
 
-describe('savedEpochs', () => {
+describe('onInterrupt, while no job runs', () => {
+  it('listens to SIGINT and SIGTERM only while a job is registered (otherwise Ctrl-C ends the process at once)', () => {
+    const [int0, term0] = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    const uninstall = onInterrupt(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      assert.deepStrictEqual([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], [int0, term0]);
+      const unregister = registerActiveJob({ what: 'job e', dir: '/x/e', release: () => undefined });
+      assert.deepStrictEqual([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], [int0 + 1, term0 + 1]);
+      unregister();
+      assert.deepStrictEqual([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], [int0, term0]);
+    } finally {
+      uninstall();
+    }
+  });
+});
+
+describe('savedEpochsMessage', () => {
   it('counts epochs from 0, as the records do', () => {
-    assert.strictEqual(savedEpochs(0, 10), 'No epoch was finished (epochs run 0-9); a re-run starts at epoch 0.');
-    assert.match(savedEpochs(3, 10), /^Epochs 0-2 of 0-9 are saved with their checkpoint; epoch 3 was in progress/);
+    assert.strictEqual(savedEpochsMessage(0, 10), 'No epoch was finished (epochs run 0-9); a re-run starts at epoch 0.');
+    assert.match(savedEpochsMessage(3, 10), /^Epochs 0-2 of 0-9 are saved, with the last one's checkpoint; epoch 3 was in progress/);
   });
 });
 

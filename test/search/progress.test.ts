@@ -40,16 +40,18 @@ describe('liveProgress', () => {
     );
     p.epoch(record(1), 2);
     assert.strictEqual((shown[3].match(/<tr><td>/g) ?? []).length, 2, 'a row per epoch, in one display');
-    p.done();
-    assert.match(shown[4], /search: finished \(epochs 0-1\)/);
+    p.done(true);
+    assert.match(shown[4], /search: finished after epoch 1/);
   });
 
-  it('says a run that stopped early is resumable', () => {
+  it('says an interrupted run is resumable, and one that DARTS-ES ended early finished', () => {
     const shown: string[] = [];
     const p = liveProgress({ html: (s) => shown.push(s), markdown: () => undefined, text: () => undefined }, 10, () => 0);
     p.epoch(record(3), 10);
-    p.done();
+    p.done(false);
     assert.match(shown[shown.length - 1], /stopped after epoch 3 of 0-9 \(resumable\)/);
+    p.done(true);
+    assert.match(shown[shown.length - 1], /search: finished after epoch 3</);
   });
 
   it("is what makeProgress gives with a live display, unless the mode is 'off'", () => {
