@@ -10,9 +10,13 @@ import { profileMarkdown, profileRecord, profileSearchStep, profileSummaryMarkdo
 import { hvpStepCurve } from './bench/hvp_steps';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject, runId, type SearchConfig } from './config/search_config';
-import { runGrid } from './experiments/grid';
+import { gridSlurmDir, gridStatus, runGrid, submitGrid } from './experiments/grid';
+import { addSlurmOptions, type SlurmFlags, slurmOptionsFrom } from './cluster/slurm_cli';
+import { shellQuote } from './cluster/slurm_script';
+import { submitAndWait, tasksStatus } from './cluster/slurm_submit';
+import { formatStatus } from './cluster/task_status';
 import { EXPERIMENT_GROUPS, ExperimentGroup, searchPlan } from './experiments/plan';
-import { runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
+import { type EvaluationTask, evaluationTasks, runPlannedEvaluation, runPlannedEvaluations } from './experiments/evaluations';
 import { experimentRecords, recordGaps } from './experiments/records';
 import { compareS3Markdown } from './experiments/compare';
 import { writeReport } from './report/report';
@@ -63,6 +67,9 @@ const program = new Command('rdarts')
   .description('RobustDARTS in TypeScript: search, measure curvature, robustify')
   .version(`robust-darts-ts ${packageVersion('robust-darts-ts') ?? '?'} (engine revision ${ENGINE_REVISION})`, '-V, --version')
   .showHelpAfterError();
+
+/** This process's command line, as `rdarts ...` (for the header of a Slurm script). */
+const commandLine = () => `rdarts ${process.argv.slice(2).map(shellQuote).join(' ')}`;
 
 /**
  * The run directory `ref` names: a path, a runId under `root`, or the start of exactly one runId
@@ -349,23 +356,38 @@ program
     console.log(JSON.stringify(value, null, 2));
   });
 
-program
-  .command('grid')
-  .description(
-    'run the searches of a grid file ({ problem?, preset, base, runs: { name: overrides } }), one process per core; re-run to resume',
-  )
-  .argument('<file>', 'grid file (JSON)')
-  .option('--jobs <n>', 'processes at once (default: the number of cores)')
-  .option('--out <dir>', 'folder of run directories (default results/runs)')
-  .action(async (file: string, o: { jobs?: string; out?: string }) => {
-    const entries = readGridFile(
-      file,
-      (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config,
-    );
-    const codes = await runGrid(entries, { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
-    const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
-    if (failed.length > 0) throw new Error(`grid ${file}: ${failed.length} of ${entries.length} searches failed: ${failed.join(', ')}`);
-  });
+addSlurmOptions(
+  program
+    .command('grid')
+    .description(
+      'run the searches of a grid file ({ problem?, preset, base, runs: { name: overrides } }), one process per core, ' +
+        'or submit them as a Slurm job array (--slurm); re-run to resume',
+    )
+    .argument('<file>', 'grid file (JSON)')
+    .option('--jobs <n>', 'processes at once (default: the number of cores)')
+    .option('--out <dir>', 'folder of run directories (default results/runs)')
+    .option('--status', 'print where each search stands (done, running, pending, failed), from the run directories; run nothing'),
+).action(async (file: string, o: SlurmFlags & { jobs?: string; out?: string; status?: boolean }) => {
+  const slurm = slurmOptionsFrom(o);
+  const entries = readGridFile(
+    file,
+    (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config,
+  );
+  const slurmDir = gridSlurmDir(`${path.basename(path.dirname(path.resolve(file)))}-${path.basename(file, '.json')}`, o.out);
+  if (o.status) {
+    if (o.slurm || o.jobs) throw new Error('grid: --status runs nothing; leave out --slurm and --jobs');
+    for (const line of formatStatus(gridStatus(entries, slurmDir, o.out))) console.log(line);
+    return;
+  }
+  if (o.slurm) {
+    if (o.jobs) throw new Error('grid: --jobs is for running here; with --slurm, --max-parallel limits the tasks at once');
+    await submitGrid(entries, slurmDir, { slurm, dryRun: o.dryRun, wait: o.wait, command: commandLine(), out: o.out });
+    return;
+  }
+  const codes = await runGrid(entries, { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
+  const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
+  if (failed.length > 0) throw new Error(`grid ${file}: ${failed.length} of ${entries.length} searches failed: ${failed.join(', ')}`);
+});
 
 program
   .command('evaluate')
@@ -434,29 +456,36 @@ program
     if (run.result) console.log(`genotype (sample ${run.result.best}): ${formatGenotype(run.result.genotype)}`);
   });
 
-program
-  .command('experiment')
-  .description('run the searches behind the notebooks and the report (lib/experiments/plan.ts), one process per core; re-run to resume')
-  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
-  .option('--group <list>', `comma-separated groups: ${EXPERIMENT_GROUPS.join(', ')} (default: all)`)
-  .option('--jobs <n>', 'processes at once (default: the number of cores)')
-  .option('--only <names>', 'comma-separated planned searches (names as --list prints them, e.g. failure-s1,dp-0.2), within --group')
-  .option('--list', 'list the planned searches with their runIds and status, run nothing')
-  .option(
-    '--evaluate',
-    "instead of searching: train from scratch every genotype the notebooks evaluate (finished searches' final " +
-      'and DARTS-ES genotypes; lib/experiments/evaluations.ts), one process per core; re-run to resume or to add newly finished searches',
-  )
-  .option(
-    '--records',
-    'print the compact record files of the finished searches, evaluations and baselines (no checkpoints), ' +
-      'one path a line, for `git add -f` (lib/experiments/records.ts)',
-  )
-  .option('--out <dir>', 'folder of run directories (default results/runs)')
-  .option('--evals <dir>', 'with --evaluate: folder of evaluations (default results/evals)')
-  .option('--evaluate-item <evalId>', 'run one planned evaluation (what --evaluate starts in each process)')
-  .action(
-    async (o: {
+addSlurmOptions(
+  program
+    .command('experiment')
+    .description(
+      'run the searches behind the notebooks and the report (lib/experiments/plan.ts), one process per core, ' +
+        'or submit them as a Slurm job array (--slurm); re-run to resume',
+    )
+    .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+    .option('--group <list>', `comma-separated groups: ${EXPERIMENT_GROUPS.join(', ')} (default: all)`)
+    .option('--jobs <n>', 'processes at once (default: the number of cores)')
+    .option('--only <names>', 'comma-separated planned searches (names as --list prints them, e.g. failure-s1,dp-0.2), within --group')
+    .option('--list', 'list the planned searches with their runIds and status, run nothing')
+    .option(
+      '--evaluate',
+      "instead of searching: train from scratch every genotype the notebooks evaluate (finished searches' final " +
+        'and DARTS-ES genotypes; lib/experiments/evaluations.ts), one process per core; re-run to resume or to add newly finished searches',
+    )
+    .option(
+      '--records',
+      'print the compact record files of the finished searches, evaluations and baselines (no checkpoints), ' +
+        'one path a line, for `git add -f` (lib/experiments/records.ts)',
+    )
+    .option('--out <dir>', 'folder of run directories (default results/runs)')
+    .option('--evals <dir>', 'with --evaluate: folder of evaluations (default results/evals)')
+    .option('--evaluate-item <evalId>', 'run one planned evaluation (what --evaluate starts in each process)')
+    .option('--status', 'print where each planned search (with --evaluate: each evaluation left) stands; run nothing'),
+).action(
+  async (
+    o: SlurmFlags & {
+      status?: boolean;
       preset: string;
       group?: string;
       only?: string;
@@ -467,59 +496,84 @@ program
       evals?: string;
       records?: boolean;
       evaluateItem?: string;
-    }) => {
-      const preset = parsePreset(o.preset, '--preset');
-      if (o.evaluateItem !== undefined) {
-        await runPlannedEvaluation(preset, o.evaluateItem, { runs: o.out, evals: o.evals });
-        return;
-      }
-      if (o.records) {
-        for (const file of experimentRecords(preset)) console.log(path.relative(process.cwd(), file));
-        for (const gap of recordGaps(preset)) console.error(`rdarts: warning: ${gap}`);
-        return;
-      }
-      const groups =
-        o.group === undefined
-          ? EXPERIMENT_GROUPS
-          : o.group.split(',').map((g) => {
-              if (!(EXPERIMENT_GROUPS as readonly string[]).includes(g))
-                throw new Error(`--group ${g} is not a group; use ${EXPERIMENT_GROUPS.join(', ')}`);
-              return g as ExperimentGroup;
-            });
-      const only = o.only?.split(',');
-      const named = searchPlan(preset, groups).map((e) => e.name);
-      const unknown = only?.filter((n) => !named.includes(n)) ?? [];
-      if (unknown.length > 0)
-        throw new Error(`--only ${unknown.join(',')}: not in the plan of --group ${groups.join(',')}; planned: ${named.join(', ')}`);
-      if (o.evaluate) {
-        if (o.list) throw new Error('experiment: --list and --evaluate do not go together');
-        const failed = await runPlannedEvaluations(preset, groups, {
-          runs: o.out,
-          evals: o.evals,
-          only,
-          ...(o.jobs ? { jobs: Number(o.jobs) } : {}),
-        });
-        if (failed.length > 0) throw new Error(`experiment --evaluate: ${failed.length} evaluation(s) failed: ${failed.join(', ')}`);
-        return;
-      }
-      const plan = searchPlan(preset, groups).filter((e) => only === undefined || only.includes(e.name));
-      if (o.list) {
-        for (const e of plan) {
-          const dir = runDirFor(e.config, o.out);
-          const run = readRunIfAny(dir);
-          const status = !run ? 'not started' : run.done ? 'finished' : `${run.epochs.length}/${e.config.epochs} epochs`;
-          console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${status.padEnd(13)} ${JSON.stringify(e.overrides)}`);
-        }
-        return;
-      }
-      const codes = await runGrid(
-        plan.map((e) => ({ ...e, preset })),
-        { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) },
-      );
-      const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
-      if (failed.length > 0) throw new Error(`experiment: ${failed.length} of ${plan.length} searches failed: ${failed.join(', ')}`);
     },
-  );
+  ) => {
+    const preset = parsePreset(o.preset, '--preset');
+    const slurm = slurmOptionsFrom(o);
+    if ((o.slurm || o.status) && (o.list || o.records || o.evaluateItem !== undefined))
+      throw new Error('experiment: --slurm and --status go with searches or --evaluate, not with --list, --records or --evaluate-item');
+    if (o.slurm && o.jobs) throw new Error('experiment: --jobs is for running here; with --slurm, --max-parallel limits the tasks at once');
+    const slurmDir = gridSlurmDir(`${o.evaluate ? 'evaluate' : 'experiment'}-${preset}`, o.out);
+    if (o.evaluateItem !== undefined) {
+      await runPlannedEvaluation(preset, o.evaluateItem, { runs: o.out, evals: o.evals });
+      return;
+    }
+    if (o.records) {
+      for (const file of experimentRecords(preset)) console.log(path.relative(process.cwd(), file));
+      for (const gap of recordGaps(preset)) console.error(`rdarts: warning: ${gap}`);
+      return;
+    }
+    const groups =
+      o.group === undefined
+        ? EXPERIMENT_GROUPS
+        : o.group.split(',').map((g) => {
+            if (!(EXPERIMENT_GROUPS as readonly string[]).includes(g))
+              throw new Error(`--group ${g} is not a group; use ${EXPERIMENT_GROUPS.join(', ')}`);
+            return g as ExperimentGroup;
+          });
+    const only = o.only?.split(',');
+    const named = searchPlan(preset, groups).map((e) => e.name);
+    const unknown = only?.filter((n) => !named.includes(n)) ?? [];
+    if (unknown.length > 0)
+      throw new Error(`--only ${unknown.join(',')}: not in the plan of --group ${groups.join(',')}; planned: ${named.join(', ')}`);
+    if (o.evaluate) {
+      if (o.list) throw new Error('experiment: --list and --evaluate do not go together');
+      const options = { runs: o.out, evals: o.evals, only };
+      if (o.status || o.slurm) {
+        const tasks = evaluationTasks(preset, groups, options);
+        if (o.status) for (const line of formatStatus(tasksStatus(tasks, slurmDir))) console.log(line);
+        else
+          await submitAndWait(tasks, slurmDir, (pending) => pending as EvaluationTask[], {
+            slurm,
+            dryRun: o.dryRun,
+            wait: o.wait,
+            command: commandLine(),
+          });
+        return;
+      }
+      const failed = await runPlannedEvaluations(preset, groups, {
+        runs: o.out,
+        evals: o.evals,
+        only,
+        ...(o.jobs ? { jobs: Number(o.jobs) } : {}),
+      });
+      if (failed.length > 0) throw new Error(`experiment --evaluate: ${failed.length} evaluation(s) failed: ${failed.join(', ')}`);
+      return;
+    }
+    const plan = searchPlan(preset, groups).filter((e) => only === undefined || only.includes(e.name));
+    const entries = plan.map((e) => ({ ...e, preset }));
+    if (o.status) {
+      for (const line of formatStatus(gridStatus(entries, slurmDir, o.out))) console.log(line);
+      return;
+    }
+    if (o.slurm) {
+      await submitGrid(entries, slurmDir, { slurm, dryRun: o.dryRun, wait: o.wait, command: commandLine(), out: o.out });
+      return;
+    }
+    if (o.list) {
+      for (const e of plan) {
+        const dir = runDirFor(e.config, o.out);
+        const run = readRunIfAny(dir);
+        const status = !run ? 'not started' : run.done ? 'finished' : `${run.epochs.length}/${e.config.epochs} epochs`;
+        console.log(`${e.name.padEnd(16)} ${runId(e.config)}  ${status.padEnd(13)} ${JSON.stringify(e.overrides)}`);
+      }
+      return;
+    }
+    const codes = await runGrid(entries, { ...(o.jobs ? { jobs: Number(o.jobs) } : {}), ...(o.out ? { out: o.out } : {}) });
+    const failed = [...codes].filter(([, c]) => c !== 0).map(([n]) => n);
+    if (failed.length > 0) throw new Error(`experiment: ${failed.length} of ${plan.length} searches failed: ${failed.join(', ')}`);
+  },
+);
 
 program
   .command('compare')

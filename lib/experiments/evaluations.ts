@@ -23,7 +23,8 @@ import { RS_WS_METHOD, type RsWsResult } from '../baselines/rs_ws';
 import { baselineDir, readBaselineResult } from '../baselines/store';
 import { randomSearchCandidate } from '../baselines/random_search';
 import type { PresetName } from '../config/preset';
-import { runCliTasks, type CliTask } from './grid';
+import { type CliTask, runCliTasks } from '../cluster/pool';
+import type { DirTask } from '../cluster/task_status';
 import { resultsDir } from '../paths';
 import { readRunIfAny, runDirFor, type StoredRun } from '../runs/store';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
@@ -137,22 +138,31 @@ export interface RunEvaluationsOptions {
 
 const describeSource = (s: EvalSource) => (s.kind === 'run' ? `run ${s.runId}, epoch ${s.epoch}` : s.kind === 'name' ? s.name : s.path);
 
+/** A task of `rdarts experiment --evaluate`: its command, and the directory it writes (for status and Slurm). */
+export type EvaluationTask = CliTask & DirTask;
+
+/** The progress of the evaluation in `dir` (eval.json: done, epochs stored of the config's). */
+function evaluationProgress(dir: string, of: number) {
+  const stored = readEvaluationIfAny(dir);
+  return { done: stored?.done === true && stored.testError !== undefined, epochs: stored?.epochs.length ?? 0, of };
+}
+
 /**
- * `rdarts experiment --evaluate`: lists the waiting searches and the finished evaluations (with
- * their test errors); then runs, one process per job, the RS-ws baseline when the failure group is
- * planned and it has not finished, and every unfinished evaluation (`rdarts experiment
- * --evaluate-item ID`). Resolves with the names of the tasks that failed.
+ * The tasks of `rdarts experiment --evaluate` that are left: the RS-ws baseline when the failure
+ * group is planned and it has not finished, and every unfinished evaluation (`rdarts experiment
+ * --evaluate-item ID`). Logs the waiting searches and the finished evaluations (with their test
+ * errors) on the way.
  */
-export async function runPlannedEvaluations(
+export function evaluationTasks(
   preset: PresetName,
   groups: readonly ExperimentGroup[],
   options: RunEvaluationsOptions = {},
-): Promise<string[]> {
+): EvaluationTask[] {
   const log = options.log ?? ((line: string) => console.log(line));
-  const evals = options.evals ?? evalsRoot();
+  const evals = path.resolve(options.evals ?? evalsRoot());
   const { ready, waiting } = evaluationPlan(preset, groups, options.runs, options.only);
   for (const w of waiting) log(`waiting: ${w.name} (run ${w.runId}, ${w.epochs}/${w.of} epochs); evaluated once it has finished`);
-  const tasks: CliTask[] = [];
+  const tasks: EvaluationTask[] = [];
   if (groups.includes('failure') && options.only === undefined) {
     const rsWs = plannedRsWs(preset);
     if (!readBaselineResult(rsWs.dir)) {
@@ -160,10 +170,12 @@ export async function runPlannedEvaluations(
         name: 'rs-ws',
         describe: `the RS-ws baseline on ${rsWs.name}'s config (its genotype is evaluated on a later call)`,
         args: ['baseline', 'rs-ws', '--preset', preset, '--plan', rsWs.name],
+        dir: rsWs.dir,
+        progress: () => ({ done: readBaselineResult(rsWs.dir) !== undefined, epochs: 0 }),
       });
     }
   }
-  const common = ['--preset', preset, ...(options.runs ? ['--out', options.runs] : []), '--evals', evals];
+  const common = ['--preset', preset, ...(options.runs ? ['--out', path.resolve(options.runs)] : []), '--evals', evals];
   for (const e of ready) {
     const dir = path.join(evals, e.evalId);
     const stored = readEvaluationIfAny(dir);
@@ -175,6 +187,8 @@ export async function runPlannedEvaluations(
       name: e.name,
       describe: `${describeSource(e.source)} -> evaluation ${e.evalId}${stored ? ` (resumed at epoch ${stored.epochs.length})` : ''}`,
       args: ['experiment', '--evaluate-item', e.evalId, ...common],
+      dir,
+      progress: () => evaluationProgress(dir, e.trainConfig.epochs),
     });
   }
   const evaluations = tasks.filter((t) => t.name !== 'rs-ws').length;
@@ -182,7 +196,20 @@ export async function runPlannedEvaluations(
     `${ready.length - evaluations} of ${ready.length} planned evaluations done, ${evaluations} to run` +
       `${tasks.length > evaluations ? ' after the RS-ws baseline' : ''}, ${waiting.length} search(es) waiting`,
   );
-  const codes = await runCliTasks(tasks, { jobs: options.jobs, log });
+  return tasks;
+}
+
+/**
+ * `rdarts experiment --evaluate`: runs the tasks of `evaluationTasks`, one process per job.
+ * Resolves with the names of the tasks that failed.
+ */
+export async function runPlannedEvaluations(
+  preset: PresetName,
+  groups: readonly ExperimentGroup[],
+  options: RunEvaluationsOptions = {},
+): Promise<string[]> {
+  const tasks = evaluationTasks(preset, groups, options);
+  const codes = await runCliTasks(tasks, { jobs: options.jobs, log: options.log });
   return [...codes].filter(([, c]) => c !== 0).map(([name]) => name);
 }
 

@@ -1,15 +1,22 @@
 /**
- * `rdarts grid FILE`: the searches of a grid file (lib/config/overrides_file.ts; any problem), one process per
- * core (wasm runs one thread), each an ordinary `rdarts search` that reads back, resumes or starts
- * its run. Finished runs cost nothing, so a grid is re-run to resume it. Output lines carry the
- * entry's name.
+ * `rdarts grid FILE` (and `rdarts experiment`): the searches of a grid file
+ * (lib/config/overrides_file.ts; any problem), each an ordinary `rdarts search` that reads back,
+ * resumes or starts its run. Run here by the local pool (lib/cluster/pool.ts, one process per core:
+ * wasm runs one thread) or submitted as a Slurm job array (lib/cluster/slurm_submit.ts), and their
+ * status read from the run directories. Finished runs cost nothing, so a grid is re-run to resume it.
  */
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { type CliTask, runCliTasks } from '../cluster/pool';
+import { submitAndWait, type SubmitOptions, tasksStatus } from '../cluster/slurm_submit';
+import { type DirTask, taskFileName, type TaskStatus } from '../cluster/task_status';
 import type { GridEntry } from '../config/overrides_file';
 import type { LoopConfig } from '../config/search_config';
+import { problemEntry } from '../problems/registry';
+import { RUN_FILES, runDirFor, runsRoot } from '../runs/run_read';
+
+export { type CliTask, runCliTasks } from '../cluster/pool';
 
 export interface GridOptions {
   /** Processes at once (default: the number of cores). */
@@ -19,78 +26,94 @@ export interface GridOptions {
   readonly log?: (line: string) => void;
 }
 
-/** One CLI process of a pool: its name (prefixed to its output lines) and its arguments after `rdarts`. */
-export interface CliTask {
-  readonly name: string;
-  readonly args: readonly string[];
-  /** Logged when the task starts (default: its arguments). */
-  readonly describe?: string;
+/** How far the run in `dir` is: finished (DONE written), epochs stored. Reads two files, changes nothing. */
+export function runProgress(dir: string, of?: number): { done: boolean; epochs: number; of?: number } {
+  const done = fs.existsSync(path.join(dir, RUN_FILES.done));
+  const file = path.join(dir, RUN_FILES.epochs);
+  const epochs = fs.existsSync(file)
+    ? fs
+        .readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '').length
+    : 0;
+  return { done, epochs, ...(of === undefined ? {} : { of }) };
 }
 
-/**
- * Runs `tasks` as CLI processes, `options.jobs` at once, in order; resolves with each task's exit
- * code (0 = finished). Progress-bar step lines are not relayed.
- */
-export async function runCliTasks(
-  tasks: readonly CliTask[],
-  options: Pick<GridOptions, 'jobs' | 'log'> = {},
-): Promise<Map<string, number>> {
-  const jobs = options.jobs ?? os.cpus().length;
-  if (!Number.isInteger(jobs) || jobs < 1) throw new Error(`--jobs must be a positive integer, got ${jobs}`);
-  const log = options.log ?? ((l: string) => console.log(l));
-  const codes = new Map<string, number>();
-  const queue = [...tasks];
-  // This process's own way of running the CLI (node + tsx's loader, or node + dist/cli.js).
-  const cli = process.argv[1];
-  const worker = async () => {
-    for (let t = queue.shift(); t; t = queue.shift()) {
-      const task = t;
-      log(`[${task.name}] start: ${task.describe ?? task.args.join(' ')}`);
-      const code = await new Promise<number>((resolve) => {
-        const child = spawn(process.execPath, [...process.execArgv, cli, ...task.args], {
-          stdio: ['ignore', 'pipe', 'pipe'],
-          env: process.env,
-        });
-        const relay = (chunk: Buffer) => {
-          for (const line of chunk.toString().split(/[\r\n]+/))
-            if (line.trim() !== '' && !/ step \d+\/\d+ /.test(line)) log(`[${task.name}] ${line}`);
-        };
-        child.stdout.on('data', relay);
-        child.stderr.on('data', relay);
-        child.on('close', (c) => resolve(c ?? 1));
-      });
-      codes.set(task.name, code);
-      log(`[${task.name}] ${code === 0 ? 'finished' : `failed (exit ${code})`}`);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(jobs, tasks.length) }, worker));
-  return codes;
+/** The run directory of a grid entry (its problem's codec names it). */
+export function gridRunDir(entry: GridEntry<LoopConfig>, out: string = runsRoot()): string {
+  return runDirFor(entry.config, out, problemEntry(entry.problem ?? 'darts').codec);
 }
 
-/** Runs `entries`; resolves with each entry's exit code (0 = finished). */
+/** Each entry as a task for status and Slurm: its run directory and progress. */
+export function gridDirTasks(entries: readonly GridEntry<LoopConfig>[], out?: string): DirTask[] {
+  return entries.map((entry) => {
+    const dir = gridRunDir(entry, out);
+    return { name: entry.name, dir, progress: () => runProgress(dir, entry.config.epochs) };
+  });
+}
+
+/** The `rdarts search` tasks of `entries`, their overrides written as JSON files into `configDir`. */
+export function gridCliTasks(entries: readonly GridEntry<LoopConfig>[], configDir: string, out?: string): CliTask[] {
+  fs.mkdirSync(configDir, { recursive: true });
+  return entries.map((entry) => {
+    const file = path.join(configDir, `${taskFileName(entry.name)}.json`);
+    fs.writeFileSync(file, JSON.stringify(entry.overrides));
+    return {
+      name: entry.name,
+      describe: `${entry.preset} + ${JSON.stringify(entry.overrides)}`,
+      args: [
+        'search',
+        ...(entry.problem && entry.problem !== 'darts' ? ['--problem', entry.problem] : []),
+        '--preset',
+        entry.preset,
+        '--config',
+        file,
+        ...(out ? ['--out', path.resolve(out)] : []),
+      ],
+    };
+  });
+}
+
+/** Runs `entries` here; resolves with each entry's exit code (0 = finished). */
 export async function runGrid(entries: readonly GridEntry<LoopConfig>[], options: GridOptions = {}): Promise<Map<string, number>> {
   const log = options.log ?? ((l: string) => console.log(l));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-grid-'));
   try {
-    const tasks = entries.map((entry) => {
-      const file = path.join(tmp, `${entry.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.json`);
-      fs.writeFileSync(file, JSON.stringify(entry.overrides));
-      return {
-        name: entry.name,
-        describe: `${entry.preset} + ${JSON.stringify(entry.overrides)}`,
-        args: [
-          'search',
-          ...(entry.problem && entry.problem !== 'darts' ? ['--problem', entry.problem] : []),
-          '--preset',
-          entry.preset,
-          '--config',
-          file,
-          ...(options.out ? ['--out', options.out] : []),
-        ],
-      };
-    });
-    return await runCliTasks(tasks, { jobs: options.jobs, log });
+    return await runCliTasks(gridCliTasks(entries, tmp, options.out), { jobs: options.jobs, log });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+/** The Slurm folder of grid `name` (e.g. the grid file's base name) under the runs folder `out`. */
+export function gridSlurmDir(name: string, out: string = runsRoot()): string {
+  return path.resolve(out, '.slurm', taskFileName(name));
+}
+
+/**
+ * Submits the entries not finished, running or queued as one Slurm job array, and with `wait`
+ * waits for it (lib/cluster/slurm_submit.ts `submitAndWait`).
+ */
+export function submitGrid(
+  entries: readonly GridEntry<LoopConfig>[],
+  slurmDir: string,
+  options: SubmitOptions & { readonly out?: string; readonly wait?: boolean },
+): Promise<TaskStatus[] | undefined> {
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  return submitAndWait(
+    gridDirTasks(entries, options.out),
+    slurmDir,
+    (pending, dir) =>
+      gridCliTasks(
+        pending.map((t) => byName.get(t.name) as GridEntry<LoopConfig>),
+        path.join(dir, 'configs'),
+        options.out ?? runsRoot(),
+      ),
+    options,
+  );
+}
+
+/** The status of each entry (lib/cluster/task_status.ts), with what Slurm says of the submissions in `slurmDir`. */
+export function gridStatus(entries: readonly GridEntry<LoopConfig>[], slurmDir: string, out?: string): TaskStatus[] {
+  return tasksStatus(gridDirTasks(entries, out), slurmDir);
 }

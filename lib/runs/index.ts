@@ -10,3 +10,4 @@ export * from './run_names';
 export * from './run_read';
 export * from './safetensors';
 export * from './store';
+export * from './slurm_jobs';

@@ -7,18 +7,25 @@
  *   - A lock whose process is gone is stale and taken over: same host, and its pid is not running,
  *     or runs a process that started after the lock was taken (the pid was reused, e.g. after a
  *     restart). Taking over renames the stale file away first, so two processes taking over at
- *     once cannot both win. A lock of another host is respected.
+ *     once cannot both win. A lock of another host is respected, unless its owner ran as a Slurm
+ *     job (the record names it) that Slurm no longer runs: a task killed without its clean-up
+ *     (SIGKILL, a lost node) on one node then does not block its resubmission on another
+ *     (./slurm_jobs.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { slurmJobActive } from './slurm_jobs';
 
 export const LOCK_FILE = '.lock';
 
-interface LockOwner {
+/** Who holds a lock: the lock file's record. */
+export interface LockOwner {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
+  /** The Slurm job the owner ran in (SLURM_JOB_ID), if any. */
+  readonly slurmJob?: string;
 }
 
 /** When process `pid` started (ms since the epoch), from Linux's /proc; undefined where unknown. */
@@ -47,10 +54,33 @@ function ownerAlive(owner: LockOwner): boolean {
   return started === undefined || !Number.isFinite(since) || started <= since + 1000;
 }
 
+/** Whether the owner may still be computing: alive on this host, or on another host unless Slurm says its job has ended. */
+function ownerMayRun(owner: LockOwner): boolean {
+  if (owner.host === os.hostname()) return ownerAlive(owner);
+  return owner.slurmJob === undefined || slurmJobActive(owner.slurmJob) !== false;
+}
+
 function readOwner(file: string): LockOwner | undefined {
   const v = JSON.parse(fs.readFileSync(file, 'utf8')) as LockOwner;
   if (!Number.isInteger(v.pid) || typeof v.host !== 'string' || typeof v.since !== 'string') throw new Error('not a lock record');
+  if (v.slurmJob !== undefined && typeof v.slurmJob !== 'string') throw new Error('not a lock record');
   return v;
+}
+
+/**
+ * The lock of `dir` as a reader sees it (changes nothing): undefined when there is none; else its
+ * owner and whether that owner may still be computing (false: a stale lock, which the next
+ * writer takes over). An unreadable lock file reads as held by an unknown owner.
+ */
+export function readLock(dir: string): { owner?: LockOwner; live: boolean } | undefined {
+  const file = path.join(dir, LOCK_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const owner = readOwner(file) as LockOwner;
+    return { owner, live: ownerMayRun(owner) };
+  } catch {
+    return fs.existsSync(file) ? { live: true } : undefined;
+  }
 }
 
 let counter = 0;
@@ -62,7 +92,8 @@ let counter = 0;
 export function acquireLock(dir: string, what: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
-  const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
+  const job = process.env.SLURM_JOB_ID;
+  const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), ...(job ? { slurmJob: job } : {}) };
   const mine = path.join(dir, `${LOCK_FILE}.${process.pid}.${counter++}.tmp`);
   fs.writeFileSync(mine, JSON.stringify(me));
   try {
@@ -89,7 +120,7 @@ export function acquireLock(dir: string, what: string): () => void {
           { cause: e },
         );
       }
-      if (owner.host !== me.host || ownerAlive(owner)) {
+      if (ownerMayRun(owner)) {
         const who = owner.pid === process.pid && owner.host === me.host ? 'this process' : `process ${owner.pid} on ${owner.host}`;
         throw new Error(
           `${what} in ${dir} is being computed by ${who} (since ${owner.since}); ` +
@@ -110,7 +141,7 @@ export function acquireLock(dir: string, what: string): () => void {
             return undefined;
           }
         })();
-        if (holder && holder.host === me.host && !ownerAlive(holder)) fs.rmSync(breaker, { force: true }); // died while breaking
+        if (holder && !ownerMayRun(holder)) fs.rmSync(breaker, { force: true }); // died while breaking
         continue; // another process is breaking it; try again
       }
       try {

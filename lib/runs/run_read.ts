@@ -355,7 +355,7 @@ export function listRuns(root: string = runsRoot(), codecs: Readonly<Record<stri
   if (!fs.existsSync(root)) return [];
   const runs = fs
     .readdirSync(root, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
+    .filter((d) => d.isDirectory() && !d.name.startsWith('.')) // .slurm/: a grid's Slurm files (lib/cluster)
     .map((d): RunSummary => {
       const dir = path.join(root, d.name);
       try {
