@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import { type BenchConfig, DEFAULT_BENCH, runSearchBench } from './bench/search_bench';
 import { profileMarkdown, profileRecord, profileSearchStep, profileSummaryMarkdown } from './bench/profile';
 import { hvpStepCurve } from './bench/hvp_steps';
+import { poolThroughput } from './bench/pool_throughput';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject, runId, type SearchConfig } from './config/search_config';
 import { gridSlurmDir, gridStatus, runGrid, submitGrid } from './experiments/grid';
@@ -236,6 +237,28 @@ withNetworkSize(
     );
     console.log(profileMarkdown(p, positiveInt('top', o.top, 1)));
     if (o.append) fs.appendFileSync(o.append, JSON.stringify(profileRecord(p)) + '\n');
+  });
+
+program
+  .command('bench-pool')
+  .description(
+    'throughput of the local pool: the same searches by `rdarts grid` with 1 process, then 2 (lib/bench/pool_throughput.ts); one JSON line',
+  )
+  .option('--runs <n>', 'searches (seeds 0..n-1)', '4')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+  .option('--epochs <n>', 'epochs per search', '1')
+  .option('--jobs <list>', 'process counts to time, comma-separated', '1,2')
+  .option('--append <file>', 'also append the JSON line to this file')
+  .action(async (o: { runs: string; preset: string; epochs: string; jobs: string; append?: string }) => {
+    const record = await poolThroughput({
+      runs: positiveInt('runs', o.runs, 1),
+      preset: o.preset,
+      epochs: positiveInt('epochs', o.epochs, 1),
+      jobs: o.jobs.split(',').map((j) => positiveInt('jobs', j, 1)),
+    });
+    const line = JSON.stringify(record);
+    console.log(line);
+    if (o.append) fs.appendFileSync(o.append, line + '\n');
   });
 
 program

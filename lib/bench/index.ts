@@ -2,3 +2,4 @@
 export * from './hvp_steps';
 export * from './profile';
 export * from './search_bench';
+export * from './pool_throughput';
