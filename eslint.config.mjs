@@ -12,7 +12,7 @@ export default tseslint.config(
     files: ['lib/**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { require: 'readonly', module: 'writable', process: 'readonly', Buffer: 'readonly' },
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', Buffer: 'readonly', URL: 'writable', console: 'readonly' },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
