@@ -526,6 +526,7 @@ addSlurmOptions(
     if ((o.slurm || o.status) && (o.list || o.records || o.evaluateItem !== undefined))
       throw new Error('experiment: --slurm and --status go with searches or --evaluate, not with --list, --records or --evaluate-item');
     if (o.slurm && o.jobs) throw new Error('experiment: --jobs is for running here; with --slurm, --max-parallel limits the tasks at once');
+    if (o.status && (o.slurm || o.jobs)) throw new Error('experiment: --status runs nothing; leave out --slurm and --jobs');
     const slurmDir = gridSlurmDir(`${o.evaluate ? 'evaluate' : 'experiment'}-${preset}`, o.out);
     if (o.evaluateItem !== undefined) {
       await runPlannedEvaluation(preset, o.evaluateItem, { runs: o.out, evals: o.evals });

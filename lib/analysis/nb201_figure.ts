@@ -12,7 +12,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { codeRule, type EarlyStopRule } from '../control/early_stop';
 import { resultsDir } from '../paths';
-import { NB201_CONFIG_CODEC, type Nb201Config } from '../problems/nb201/config';
+import { NB201_CONFIG_CODEC, NB201_PAPER, type Nb201Config } from '../problems/nb201/config';
+import { METHODS } from './labels';
 import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
 import { readRun, readRunProblem, RUN_FILES, type StoredRun } from '../runs/run_read';
 import { distinguishingFields } from '../runs/run_names';
@@ -55,6 +56,8 @@ const mean = (values: readonly number[]): number | Blank => (values.length === 0
 /** One run's numbers behind the signature figure. Blank ('') where a value does not exist. */
 export interface Nb201SignatureRow {
   readonly name: string;
+  /** The method the run's config makes (`nb201Method`), e.g. DARTS, R-DARTS(L2) 0.0081, DARTS-ADA. */
+  readonly method: string;
   readonly runId: string;
   readonly seed: number;
   /** Epochs stored (of config.epochs planned). */
@@ -78,6 +81,16 @@ export interface Nb201SignatureRow {
   readonly eigenvalueLast10: number | Blank;
 }
 
+/**
+ * The method a NAS-Bench-201 config makes (docs/method.md §4): DARTS-ADA when its controller adapts
+ * the L2, R-DARTS(L2) with its strength when the L2 differs from the recipe's 5e-4, else DARTS.
+ */
+export function nb201Method(config: Nb201Config): string {
+  if (config.earlyStop === 'adaptive') return METHODS.ada;
+  const l2 = config.regularization.l2;
+  return l2 !== NB201_PAPER.regularization.l2 ? `${METHODS.l2} ${l2}` : METHODS.darts;
+}
+
 /** The summary row of each run (for `aq.from`, showTable and saveTable), in the runs' order. */
 export function nb201SignatureTable(runs: readonly NamedNb201Run[]): Nb201SignatureRow[] {
   return runs.map(({ name, run }) => {
@@ -90,6 +103,7 @@ export function nb201SignatureTable(runs: readonly NamedNb201Run[]): Nb201Signat
       measured.filter((r) => r.epoch >= from && r.epoch <= to).map((r) => r.eigenvalue as number);
     return {
       name,
+      method: nb201Method(run.config),
       runId: run.runId,
       seed: run.config.seed,
       epochs: rows.length,
@@ -182,7 +196,7 @@ export function nb201SignatureFigure(runs: readonly NamedNb201Run[], options: Nb
     });
   };
 
-  runs.forEach(({ name }, i) => {
+  runs.forEach(({ name, run }, i) => {
     const { rows, rule, stop, collapse } = sigs[i];
     // Panel i from the top: its domain, its x axis and its two y axes (error yN, eigenvalue yN+1).
     const top = 1 - i * (share + gap);
@@ -266,7 +280,7 @@ export function nb201SignatureFigure(runs: readonly NamedNb201Run[], options: Nb
       });
     }
     annotations.push({
-      text: `<b>${name}</b>${stop ? '' : ` · DARTS-ES (${rule.name} rule, decides from epoch ${rule.startEpoch}): no stop`}`,
+      text: `<b>${nb201Method(run.config)}: ${name}</b>${stop ? '' : ` · DARTS-ES (${rule.name} rule, decides from epoch ${rule.startEpoch}): no stop`}`,
       xref: 'paper',
       yref: 'paper',
       x: 0,
@@ -281,7 +295,7 @@ export function nb201SignatureFigure(runs: readonly NamedNb201Run[], options: Nb
   return {
     data,
     layout: {
-      title: { text: options.title ?? 'DARTS on NAS-Bench-201: test error and curvature of the cell, epoch by epoch' },
+      title: { text: options.title ?? 'Searches on NAS-Bench-201: test error and curvature of the cell, epoch by epoch' },
       height: TOP_PX + plotPx + BOTTOM_PX,
       margin: { t: TOP_PX, b: BOTTOM_PX, l: 70, r: 70 },
       // Under the last panel's epoch axis, whatever the figure's height: pinned to the container's bottom.

@@ -6,6 +6,8 @@
  * - curvature: the mean eigenvalue of the last 10 epochs over that of epochs 0-2, and the runs where
  *   it exceeds 1.3, the factor of the code's DARTS-ES rule (docs/method.md §4);
  * - DARTS-ES: where the replayed rule fires, its cell against the final and the best cell.
+ * With runs of more than one method (DARTS, R-DARTS(L2), DARTS-ADA) each method gets its own three
+ * sentences, named, in the order the methods first appear.
  */
 import type { Nb201SignatureRow } from './nb201_figure';
 
@@ -20,6 +22,24 @@ const range = (xs: readonly number[], digits: number) =>
 export function nb201Findings(rows: readonly Nb201SignatureRow[]): string[] {
   const n = rows.length;
   if (n === 0) return ['No finished NAS-Bench-201 run was found: nothing to conclude.'];
+  const methods = [...new Set(rows.map((r) => r.method))];
+  const perMethod =
+    methods.length === 1
+      ? methodFindings(rows)
+      : methods.flatMap((m) => {
+          const of = rows.filter((r) => r.method === m);
+          return methodFindings(of).map((line) => `${m} (${of.length} run${of.length === 1 ? '' : 's'}): ${line}`);
+        });
+  return [
+    ...perMethod,
+    `These are ${n} searches at one reduced setting (the table names their methods, seeds and step orders); the benchmark's errors are ` +
+      "exact, so the spread between seeds is the search's own variation, not evaluation noise.",
+  ];
+}
+
+/** The three sentences of one method's runs. */
+function methodFindings(rows: readonly Nb201SignatureRow[]): string[] {
+  const n = rows.length;
   const collapsed = rows.filter((r) => r.collapseEpoch !== '');
   const gap = rows.flatMap((r) => {
     const [f, b] = [num(r.finalErrorPct), num(r.bestErrorPct)];
@@ -49,7 +69,5 @@ export function nb201Findings(rows: readonly Nb201SignatureRow[]): string[] {
       : `DARTS-ES (the code's rule, replayed on the stored eigenvalues) fires in ${fired.length} of ${n} runs; ` +
         `its cell's test error is lower than the final cell's in ${better.length} of them (the final's minus DARTS-ES's: ` +
         `${range(esGain, 2)} points), and lies ${range(esToBest, 2)} points above the run's best cell.`,
-    `These are ${n} searches at one reduced setting (the table names their seeds and step orders); the benchmark's errors are ` +
-      "exact, so the spread between seeds is the search's own variation, not evaluation noise.",
   ];
 }

@@ -24,7 +24,10 @@ function enableThreadedBuild() {
   // 1. The pthread worker script as a file: Node's Worker cannot start a blob: URL. 2. Inside it,
   //    the standalone Emscripten factory by path instead of the blob that tfjs cut from its bundle.
   const worker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-threads-')), 'worker.cjs');
-  fs.writeFileSync(worker, `${wasmWorkerContents.replace(/\n/g, '\\n')};URL.createObjectURL=()=>${JSON.stringify(factory)};URL.revokeObjectURL=()=>{};\n`);
+  fs.writeFileSync(
+    worker,
+    `${wasmWorkerContents.replace(/\n/g, '\\n')};URL.createObjectURL=()=>${JSON.stringify(factory)};URL.revokeObjectURL=()=>{};\n`,
+  );
   const create = URL.createObjectURL;
   URL.createObjectURL = (b) => (b && b.type === 'application/javascript' ? worker : create.call(URL, b));
   // 3. tfjs says Node has no thread support (its flag's own comment); say it has.
@@ -71,7 +74,14 @@ async function main() {
     ms.sort((a, b) => a - b);
     return { min: +ms[0].toFixed(1), median: +ms[ms.length >> 1].toFixed(1) };
   };
-  const line = { mode, threads: wasm.getThreadsCount(), forward_ms: await time(forward), forward_and_dx_ms: await time(withGrad), checksum, date: new Date().toISOString() };
+  const line = {
+    mode,
+    threads: wasm.getThreadsCount(),
+    forward_ms: await time(forward),
+    forward_and_dx_ms: await time(withGrad),
+    checksum,
+    date: new Date().toISOString(),
+  };
   console.log(JSON.stringify(line));
   process.exit(0); // the threaded build's workers keep Node alive
 }

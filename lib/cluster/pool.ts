@@ -71,6 +71,7 @@ export async function runCliTasks(tasks: readonly CliTask[], options: PoolOption
         };
         child.stdout.on('data', relay);
         child.stderr.on('data', relay);
+        child.on('error', (e) => log(`[${task.name}] could not start: ${e.message}`));
         child.on('close', (c, signal) => {
           children.delete(child);
           resolve(c ?? (signal ? signalExitCode(signal) : 1));

@@ -70,7 +70,8 @@ export function slurmOptionsFrom(flags: SlurmFlags): SlurmOptions {
     if (given.length > 0)
       throw new Error(`${given.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')} need(s) --slurm`);
   }
-  const int = (v: string | undefined) => (v === undefined ? undefined : Number(v));
+  // Digits only: Number() would take 0x10 or 1e3; checkSlurmOptions then names a bad value.
+  const int = (v: string | undefined) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : NaN);
   return {
     ...(flags.partition !== undefined ? { partition: flags.partition } : {}),
     ...(flags.time !== undefined ? { time: flags.time } : {}),

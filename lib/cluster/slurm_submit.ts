@@ -8,15 +8,18 @@
  *   exits/<name>.json                    how each task's last command ended
  * Only tasks that are neither finished, running, nor queued in an earlier submission are
  * submitted, so submitting again after a kill, a preemption or a failure resumes exactly what is
- * left, and never runs a task twice at once (the run's lock would stop the second anyway).
+ * left, and never runs a task twice at once (the run's lock would stop the second anyway). One
+ * submission at a time per Slurm folder (its own lock); where squeue cannot say what earlier
+ * submissions still hold, nothing is submitted.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { arrayTaskStates } from '../runs/slurm_jobs';
 import { cliInvocation, type CliTask } from './pool';
-import { arrayScript, checkSlurmOptions, type SlurmOptions } from './slurm_script';
-import { type DirTask, formatStatus, needsSubmitting, SLURM_DIRS, type TaskStatus, taskStatus } from './task_status';
+import { acquireLock } from '../runs/lock';
+import { arrayScript, checkSbatchPath, checkSlurmOptions, type SlurmOptions } from './slurm_script';
+import { checkTaskNames, type DirTask, formatStatus, needsSubmitting, SLURM_DIRS, type TaskStatus, taskStatus } from './task_status';
 
 export interface Submission {
   /** Slurm's job id of the array ('' for a dry run). */
@@ -24,6 +27,8 @@ export interface Submission {
   readonly submittedAt: string;
   /** Task names by array index. */
   readonly tasks: readonly string[];
+  /** The directory each task's job writes, by array index. */
+  readonly dirs: readonly string[];
   /** The sbatch script (absolute path). */
   readonly script: string;
 }
@@ -46,24 +51,23 @@ export function readSubmissions(slurmDir: string): Submission[] {
 }
 
 /**
- * What squeue still lists of the submissions in `slurmDir`, by task name (the latest submission
- * of a name wins); empty where squeue cannot answer.
+ * What squeue still lists of the submissions in `slurmDir` (queued or running), by the directory
+ * each task writes; undefined where squeue cannot answer about one of them.
  */
-export function queuedTasks(slurmDir: string): Map<string, { state: string; id: string }> {
+export function queuedTasks(slurmDir: string): Map<string, { state: string; id: string }> | undefined {
   const queued = new Map<string, { state: string; id: string }>();
   for (const s of readSubmissions(slurmDir)) {
     const states = arrayTaskStates(s.job);
-    if (!states) continue;
-    s.tasks.forEach((name, i) => {
+    if (!states) return undefined;
+    s.dirs.forEach((dir, i) => {
       const state = states.get(i);
-      if (state) queued.set(name, { state, id: `${s.job}_${i}` });
-      else queued.delete(name);
+      if (state) queued.set(dir, { state, id: `${s.job}_${i}` });
     });
   }
   return queued;
 }
 
-/** The status of every task (./task_status.ts), with Slurm's view of the submissions in `slurmDir`. */
+/** The status of every task (./task_status.ts), with Slurm's view of the submissions in `slurmDir` where squeue answers. */
 export function tasksStatus(tasks: readonly DirTask[], slurmDir: string): TaskStatus[] {
   const queued = queuedTasks(slurmDir);
   return tasks.map((t) => taskStatus(t, slurmDir, queued));
@@ -93,8 +97,29 @@ export function submitArray(
 ): Submission | undefined {
   const slurm = checkSlurmOptions(options.slurm);
   const log = options.log ?? ((l: string) => console.log(l));
-  const dir = path.resolve(slurmDir);
-  const statuses = tasksStatus(tasks, dir);
+  const dir = checkSbatchPath('the Slurm folder', path.resolve(slurmDir));
+  checkSbatchPath('the working folder', process.cwd());
+  checkTaskNames(tasks.map((t) => t.name));
+  const release = acquireLock(dir, `a Slurm submission (${dir})`);
+  try {
+    return submitLocked(tasks, dir, argsIn, options, slurm, log);
+  } finally {
+    release();
+  }
+}
+
+function submitLocked(
+  tasks: readonly DirTask[],
+  dir: string,
+  argsIn: (pending: readonly DirTask[], submissionDir: string) => CliTask[],
+  options: SubmitOptions,
+  slurm: SlurmOptions,
+  log: (line: string) => void,
+): Submission | undefined {
+  const queued = readSubmissions(dir).length > 0 ? queuedTasks(dir) : new Map<string, { state: string; id: string }>();
+  if (!queued)
+    throw new Error(`squeue cannot say which tasks of the earlier submissions in ${dir} still run; nothing submitted (try again)`);
+  const statuses = tasks.map((t) => taskStatus(t, dir, queued));
   const pending = tasks.filter((_, i) => needsSubmitting(statuses[i]));
   for (const s of statuses.filter((x) => !needsSubmitting(x))) log(`${s.name}: ${s.state} (${s.detail}); not submitted`);
   if (pending.length === 0) {
@@ -111,8 +136,10 @@ export function submitArray(
   fs.mkdirSync(path.join(dir, SLURM_DIRS.logs), { recursive: true });
   fs.mkdirSync(path.join(dir, SLURM_DIRS.exits), { recursive: true });
   const script = path.join(subDir, 'array.sh');
+  let submitted = false;
   try {
-    const cliTasks = argsIn(pending, subDir);
+    const dirs = new Map(pending.map((t) => [t.name, t.dir]));
+    const cliTasks = argsIn(pending, subDir).map((t) => ({ ...t, dir: dirs.get(t.name) as string }));
     const text = arrayScript({
       tasks: cliTasks,
       slurmDir: dir,
@@ -127,12 +154,18 @@ export function submitArray(
     });
     fs.writeFileSync(script, text, { mode: 0o755 });
     const names = cliTasks.map((t) => t.name);
+    const taskDirs = cliTasks.map((t) => t.dir);
     if (options.dryRun) {
       log(`dry run: ${names.length} task(s) in ${script} (submit it with: sbatch ${script}):`);
       log(text);
-      return { job: '', submittedAt: '', tasks: names, script };
+      submitted = true; // keep the files the printed script names
+      return { job: '', submittedAt: '', tasks: names, dirs: taskDirs, script };
     }
     const r = spawnSync(options.sbatch ?? 'sbatch', ['--parsable', script], { encoding: 'utf8', timeout: 60_000 });
+    if ((r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
+      submitted = true; // Slurm may have taken it: its tasks would read these files
+      throw new Error(`sbatch did not answer within 60 s; the array may have been submitted (see squeue); its files stay in ${subDir}`);
+    }
     if (r.error || r.status !== 0) {
       const why = r.error
         ? (r.error as NodeJS.ErrnoException).code === 'ENOENT'
@@ -141,26 +174,33 @@ export function submitArray(
         : r.stderr.trim() || `exit ${r.status}`;
       throw new Error(`sbatch refused the job array: ${why}`);
     }
+    submitted = true;
     const job = r.stdout.trim().split(';')[0];
-    if (!/^\d+$/.test(job)) throw new Error(`sbatch answered ${JSON.stringify(r.stdout.trim())}, not a job id`);
-    const submission: Submission = { job, submittedAt: new Date().toISOString(), tasks: names, script };
+    if (!/^\d+$/.test(job)) throw new Error(`sbatch answered ${JSON.stringify(r.stdout.trim())}, not a job id; the script is ${script}`);
+    const submission: Submission = { job, submittedAt: new Date().toISOString(), tasks: names, dirs: taskDirs, script };
     fs.writeFileSync(path.join(subDir, 'submission.json'), JSON.stringify(submission, null, 2) + '\n');
     log(
       `submitted job array ${job}: ${names.length} task(s) (${names.join(', ')}); script ${script}; logs in ${path.join(dir, SLURM_DIRS.logs)}`,
     );
     return submission;
   } catch (e) {
-    fs.rmSync(subDir, { recursive: true, force: true });
+    if (!submitted) fs.rmSync(subDir, { recursive: true, force: true });
     throw e;
   }
 }
 
-/** Waits until squeue lists no task of `job` (polling every `everyMs`). */
+/** Waits until squeue lists no task of `job` (polling every `everyMs`; squeue may fail 10 times in a row). */
 export async function waitForArray(job: string, everyMs = 1000, log: (line: string) => void = (l) => console.log(l)): Promise<void> {
   let last = '';
+  let failures = 0;
   for (;;) {
     const states = arrayTaskStates(job);
-    if (states === undefined) throw new Error(`cannot ask squeue about job ${job}`);
+    if (states === undefined) {
+      if (++failures >= 10) throw new Error(`squeue did not answer about job ${job} 10 times in a row`);
+      await new Promise((r) => setTimeout(r, everyMs));
+      continue;
+    }
+    failures = 0;
     if (states.size === 0) return;
     const counts = [...new Set(states.values())]
       .map((s) => `${[...states.values()].filter((v) => v === s).length} ${s.toLowerCase()}`)

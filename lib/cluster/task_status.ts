@@ -53,8 +53,8 @@ export interface TaskExit {
   readonly task: number;
   readonly host: string;
   readonly at: string;
-  /** The task's log file. */
-  readonly log: string;
+  /** The directory the task's job writes. */
+  readonly dir: string;
 }
 
 /** The folders of a Slurm folder (`<out>/.slurm/<name>/`; ./slurm_submit.ts). */
@@ -63,12 +63,30 @@ export const SLURM_DIRS = { logs: 'logs', exits: 'exits', submissions: 'submissi
 /** A task name as a file name. */
 export const taskFileName = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
-/** The exit record of task `name` in Slurm folder `slurmDir`, if any (an unreadable one reads as none). */
-export function readTaskExit(slurmDir: string, name: string): TaskExit | undefined {
+/** Checks that no two task names share a file name (their logs, exit records and config files would mix). */
+export function checkTaskNames(names: readonly string[]): void {
+  const seen = new Map<string, string>();
+  for (const name of names) {
+    const file = taskFileName(name);
+    const other = seen.get(file);
+    if (other !== undefined)
+      throw new Error(`task names ${JSON.stringify(other)} and ${JSON.stringify(name)} share the file name ${file}; rename one`);
+    seen.set(file, name);
+  }
+}
+
+/** Task `name`'s log in Slurm folder `slurmDir`. */
+export const taskLog = (slurmDir: string, name: string) => path.join(slurmDir, SLURM_DIRS.logs, `${taskFileName(name)}.log`);
+
+/**
+ * The exit record of task `name` in Slurm folder `slurmDir`, if any and if it is of directory
+ * `dir` (a grid entry whose config changed since is another run); an unreadable one reads as none.
+ */
+export function readTaskExit(slurmDir: string, name: string, dir?: string): TaskExit | undefined {
   const file = path.join(slurmDir, SLURM_DIRS.exits, `${taskFileName(name)}.json`);
   try {
     const v = JSON.parse(fs.readFileSync(file, 'utf8')) as TaskExit;
-    return Number.isInteger(v.exit) ? v : undefined;
+    return Number.isInteger(v.exit) && (dir === undefined || v.dir === dir) ? v : undefined;
   } catch {
     return undefined;
   }
@@ -78,7 +96,7 @@ const epochText = (p: TaskProgress) => (p.of === undefined ? `${p.epochs} epochs
 
 /**
  * The status of `task` (file header). `slurmDir`: the Slurm folder its array tasks record in;
- * `queued`: the Slurm state and `job_index` of the tasks squeue still lists, by task name.
+ * `queued`: the Slurm state and `job_index` of the tasks squeue still lists, by their directory.
  */
 export function taskStatus(task: DirTask, slurmDir?: string, queued?: ReadonlyMap<string, { state: string; id: string }>): TaskStatus {
   const p = task.progress();
@@ -90,7 +108,7 @@ export function taskStatus(task: DirTask, slurmDir?: string, queued?: ReadonlyMa
     const who = o ? `pid ${o.pid} on ${o.host} since ${o.since}${o.slurmJob ? ` (Slurm job ${o.slurmJob})` : ''}` : 'an unreadable lock';
     return { ...base, state: 'running', detail: `${epochText(p)}; ${who}` };
   }
-  const slurm = queued?.get(task.name);
+  const slurm = queued?.get(task.dir);
   if (slurm && slurm.state !== 'PENDING')
     return { ...base, state: 'running', detail: `Slurm task ${slurm.id} ${slurm.state.toLowerCase()}` };
   if (slurm)
@@ -100,13 +118,13 @@ export function taskStatus(task: DirTask, slurmDir?: string, queued?: ReadonlyMa
       queuedAs: slurm.id,
       detail: `queued as Slurm task ${slurm.id}${p.epochs > 0 ? `; resumes after ${epochText(p)}` : ''}`,
     };
-  const exit = slurmDir ? readTaskExit(slurmDir, task.name) : undefined;
+  const exit = slurmDir ? readTaskExit(slurmDir, task.name, task.dir) : undefined;
   const signalled = exit && (exit.exit === signalExitCode('SIGINT') || exit.exit === signalExitCode('SIGTERM'));
   if (exit && exit.exit !== 0 && !signalled)
     return {
       ...base,
       state: 'failed',
-      detail: `exit ${exit.exit} in Slurm task ${exit.job}_${exit.task} on ${exit.host} at ${exit.at}; log: ${exit.log}`,
+      detail: `exit ${exit.exit} in Slurm task ${exit.job}_${exit.task} on ${exit.host} at ${exit.at}; log: ${taskLog(slurmDir as string, task.name)}`,
     };
   if (p.epochs > 0)
     return {

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { type CliTask, runCliTasks } from '../cluster/pool';
 import { submitAndWait, type SubmitOptions, tasksStatus } from '../cluster/slurm_submit';
-import { type DirTask, taskFileName, type TaskStatus } from '../cluster/task_status';
+import { checkTaskNames, type DirTask, taskFileName, type TaskStatus } from '../cluster/task_status';
 import type { GridEntry } from '../config/overrides_file';
 import type { LoopConfig } from '../config/search_config';
 import { problemEntry } from '../problems/registry';
@@ -54,6 +54,7 @@ export function gridDirTasks(entries: readonly GridEntry<LoopConfig>[], out?: st
 
 /** The `rdarts search` tasks of `entries`, their overrides written as JSON files into `configDir`. */
 export function gridCliTasks(entries: readonly GridEntry<LoopConfig>[], configDir: string, out?: string): CliTask[] {
+  checkTaskNames(entries.map((e) => e.name));
   fs.mkdirSync(configDir, { recursive: true });
   return entries.map((entry) => {
     const file = path.join(configDir, `${taskFileName(entry.name)}.json`);
@@ -78,10 +79,14 @@ export function gridCliTasks(entries: readonly GridEntry<LoopConfig>[], configDi
 export async function runGrid(entries: readonly GridEntry<LoopConfig>[], options: GridOptions = {}): Promise<Map<string, number>> {
   const log = options.log ?? ((l: string) => console.log(l));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-grid-'));
+  // Also when the pool ends the process (a passed-on Ctrl-C), which skips `finally`.
+  const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
+  process.once('exit', cleanup);
   try {
     return await runCliTasks(gridCliTasks(entries, tmp, options.out), { jobs: options.jobs, log });
   } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
+    process.off('exit', cleanup);
+    cleanup();
   }
 }
 

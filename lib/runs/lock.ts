@@ -8,14 +8,15 @@
  *     or runs a process that started after the lock was taken (the pid was reused, e.g. after a
  *     restart). Taking over renames the stale file away first, so two processes taking over at
  *     once cannot both win. A lock of another host is respected, unless its owner ran as a Slurm
- *     job (the record names it) that Slurm no longer runs: a task killed without its clean-up
- *     (SIGKILL, a lost node) on one node then does not block its resubmission on another
- *     (./slurm_jobs.ts).
+ *     job (the record names it: `slurmJobOfThisProcess`) that Slurm no longer runs, or that is this
+ *     process's own job (a requeued task, on another node now: one job runs one command at a
+ *     time). So a task killed without its clean-up (SIGKILL, a lost node) does not block its
+ *     resubmission or its requeue elsewhere (./slurm_jobs.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { slurmJobActive } from './slurm_jobs';
+import { slurmJobActive, slurmJobOfThisProcess } from './slurm_jobs';
 
 export const LOCK_FILE = '.lock';
 
@@ -54,10 +55,15 @@ function ownerAlive(owner: LockOwner): boolean {
   return started === undefined || !Number.isFinite(since) || started <= since + 1000;
 }
 
-/** Whether the owner may still be computing: alive on this host, or on another host unless Slurm says its job has ended. */
+/**
+ * Whether the owner may still be computing: alive on this host; on another host, unless its Slurm
+ * job is this process's own (requeued here) or Slurm says that job has ended.
+ */
 function ownerMayRun(owner: LockOwner): boolean {
   if (owner.host === os.hostname()) return ownerAlive(owner);
-  return owner.slurmJob === undefined || slurmJobActive(owner.slurmJob) !== false;
+  if (owner.slurmJob === undefined) return true;
+  if (owner.slurmJob === slurmJobOfThisProcess()) return false;
+  return slurmJobActive(owner.slurmJob) !== false;
 }
 
 function readOwner(file: string): LockOwner | undefined {
@@ -92,7 +98,7 @@ let counter = 0;
 export function acquireLock(dir: string, what: string): () => void {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, LOCK_FILE);
-  const job = process.env.SLURM_JOB_ID;
+  const job = slurmJobOfThisProcess();
   const me: LockOwner = { pid: process.pid, host: os.hostname(), since: new Date().toISOString(), ...(job ? { slurmJob: job } : {}) };
   const mine = path.join(dir, `${LOCK_FILE}.${process.pid}.${counter++}.tmp`);
   fs.writeFileSync(mine, JSON.stringify(me));

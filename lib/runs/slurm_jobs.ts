@@ -24,11 +24,24 @@ const ACTIVE = new Set([
 ]);
 
 /**
+ * The Slurm job this process runs in, as squeue names it alone: `<array job>_<index>` for an array
+ * task (an array's first task has the array's own SLURM_JOB_ID, which squeue -j matches with every
+ * task of the array), else SLURM_JOB_ID; undefined outside Slurm.
+ */
+export function slurmJobOfThisProcess(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const { SLURM_ARRAY_JOB_ID: array, SLURM_ARRAY_TASK_ID: index, SLURM_JOB_ID: job } = env;
+  if (array && index) return `${array}_${index}`;
+  return job || undefined;
+}
+
+/**
  * Runs `squeue` with `args` (no header); its stdout lines, or undefined where squeue is missing or
  * fails for another reason than an unknown job id (then an empty list: Slurm has forgotten it).
+ * The user's SQUEUE_* defaults (a partition, states, users) are left out: they would hide jobs.
  */
 export function squeue(args: readonly string[]): string[] | undefined {
-  const r = spawnSync('squeue', ['-h', ...args], { encoding: 'utf8', timeout: 30_000 });
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SQUEUE_')));
+  const r = spawnSync('squeue', ['-h', ...args], { encoding: 'utf8', timeout: 30_000, env });
   if (r.error || r.status === null) return undefined;
   if (r.status !== 0) return /Invalid job id/i.test(r.stderr) ? [] : undefined;
   return r.stdout.split('\n').filter((l) => l.trim() !== '');
@@ -52,7 +65,7 @@ export function arrayTaskStates(job: string): Map<number, string> | undefined {
   const states = new Map<number, string>();
   for (const line of lines) {
     const [index, state] = line.trim().split(/\s+/);
-    if (/^\d+$/.test(index)) states.set(Number(index), state);
+    if (/^\d+$/.test(index) && ACTIVE.has(state)) states.set(Number(index), state);
   }
   return states;
 }

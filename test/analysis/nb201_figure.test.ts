@@ -8,12 +8,14 @@ import {
   nb201RunsDir,
   type Nb201SignatureRun,
   nb201SignatureFigure,
+  nb201Method,
   nb201SignatureTable,
   readNb201Runs,
 } from '../../lib/analysis/nb201_figure';
 import { nb201EarlyStop, nb201Trajectory } from '../../lib/analysis/nb201_trajectory';
 import { codeRule } from '../../lib/control/early_stop';
 import { MIXED, nb201Record, SKIP } from './nb201_fixtures';
+import { NB201_PAPER } from '../../lib/problems/nb201/config';
 
 /** An epoch record with a hand-set CIFAR-10 accuracy (what the figure reads of the benchmark). */
 const record = (epoch: number, arch: string, cifar10: number, eigenvalue: number | null) =>
@@ -28,7 +30,7 @@ function fakeRun(
 ): Nb201SignatureRun {
   return {
     runId,
-    config: { seed, epochs: epochs.length, hessian: { evalEvery } },
+    config: { ...NB201_PAPER, seed, epochs: epochs.length, hessian: { ...NB201_PAPER.hessian, evalEvery } },
     epochs: epochs.map((e, epoch) => record(epoch, e.arch, e.cifar10, e.eigenvalue)),
   } as unknown as Nb201SignatureRun;
 }
@@ -159,7 +161,7 @@ describe('the NAS-Bench-201 signature figure', () => {
       assert.strictEqual(Object.keys(layout).filter((k) => /^yaxis\d*$/.test(k)).length, 2 * n);
       assert.deepStrictEqual(
         layout.annotations.map((a) => a.text),
-        runs.map((r) => `<b>${r.name}</b>`),
+        runs.map((r) => `<b>DARTS: ${r.name}</b>`),
       );
       const shown = traces(fig).filter((t) => t.showlegend);
       assert.deepStrictEqual(shown.map((t) => t.meta.role).sort(), ['collapse', 'eigenvalue', 'error', 'esDecision', 'esReturned']);
@@ -182,6 +184,12 @@ describe('the NAS-Bench-201 signature figure', () => {
 });
 
 describe('the NAS-Bench-201 signature table', () => {
+  it("names each run's method from its config: DARTS, R-DARTS(L2) with its strength, DARTS-ADA", () => {
+    assert.strictEqual(nb201Method(NB201_PAPER), 'DARTS');
+    assert.strictEqual(nb201Method({ ...NB201_PAPER, regularization: { l2: 0.0081, dropPathProb: 0 } }), 'R-DARTS(L2) 0.0081');
+    assert.strictEqual(nb201Method({ ...NB201_PAPER, earlyStop: 'adaptive' }), 'DARTS-ADA');
+  });
+
   it('gives final and best error, DARTS-ES, collapse and the eigenvalue means of a hand-checked run', () => {
     const cifar10 = [90, 91.5, 93, 93, 92, 80, 80, 54.25, 54.25, 54.25, 54.25, 54.25];
     // SKIP from epoch 5, MIXED again at 6: the collapse dates from 7.
@@ -196,6 +204,7 @@ describe('the NAS-Bench-201 signature table', () => {
     const [row] = nb201SignatureTable([{ name: 'hand', run }]);
     assert.deepStrictEqual(row, {
       name: 'hand',
+      method: 'DARTS',
       runId: 'hand',
       seed: 3,
       epochs: 12,

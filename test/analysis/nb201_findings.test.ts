@@ -4,6 +4,7 @@ import { nb201Findings } from '../../lib/analysis/nb201_findings';
 
 const row = (over: Partial<Nb201SignatureRow>): Nb201SignatureRow => ({
   name: 'r',
+  method: 'DARTS',
   runId: 'x',
   seed: 0,
   epochs: 50,
@@ -41,6 +42,18 @@ describe('nb201Findings', () => {
       "DARTS-ES (the code's rule, replayed on the stored eigenvalues) fires in 2 of 3 runs; its cell's test error is lower than the final cell's in 1 of them (the final's minus DARTS-ES's: -1.00 to 8.00 points), and lies 1.00 to 2.50 points above the run's best cell.",
     ]);
     assert.match(lines[3], /^These are 3 searches at one reduced setting/);
+  });
+
+  it("gives each method's runs their own sentences, named, when the runs are of several methods", () => {
+    const lines = nb201Findings([
+      row({}),
+      row({ method: 'R-DARTS(L2) 0.0081', collapseEpoch: '', finalErrorPct: 6.9, bestErrorPct: 6.7 }),
+      row({}),
+    ]);
+    assert.strictEqual(lines.length, 7);
+    assert.match(lines[0], /^DARTS \(2 runs\): Collapse: 2 of 2 runs collapsed/);
+    assert.match(lines[3], /^R-DARTS\(L2\) 0\.0081 \(1 run\): Collapse: 0 of 1 runs collapsed .*lies 0\.20 to 0\.20 points/);
+    assert.match(lines[6], /^These are 3 searches at one reduced setting \(the table names their methods/);
   });
 
   it('says so when no run is given, or when DARTS-ES never fires', () => {

@@ -3,17 +3,9 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { readGridFile } from '../../lib/config/overrides_file';
-import { gridRunDir } from '../../lib/experiments/grid';
+import { gridRunDir, runProgress } from '../../lib/experiments/grid';
 import { LOCK_FILE } from '../../lib/runs/lock';
 import { repoRoot, withTempDir } from '../helpers';
-
-const lines = (file: string) =>
-  fs.existsSync(file)
-    ? fs
-        .readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '').length
-    : 0;
 
 describe('the local pool (lib/cluster/pool.ts)', () => {
   it('passes SIGTERM on to its running searches, which save and stop; it then exits 143 and starts nothing more', () =>
@@ -35,7 +27,7 @@ describe('the local pool (lib/cluster/pool.ts)', () => {
       child.stderr.on('data', (c: Buffer) => (output += c.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
       const end = Date.now() + 120_000;
-      while (lines(path.join(first, 'epochs.jsonl')) < 1) {
+      while (runProgress(first).epochs < 1) {
         if (Date.now() > end) assert.fail(`no epoch stored in time:\n${output}`);
         await new Promise((r) => setTimeout(r, 200));
       }
@@ -44,7 +36,7 @@ describe('the local pool (lib/cluster/pool.ts)', () => {
       assert.match(output, /SIGTERM: stopping 1 running task\(s\); the same command resumes/);
       assert.match(output, /\[first\] .*interrupted \(SIGTERM\): stopped search run/);
       assert.ok(!fs.existsSync(path.join(first, LOCK_FILE)), 'the search released its lock');
-      assert.ok(!fs.existsSync(path.join(first, 'DONE')) && lines(path.join(first, 'epochs.jsonl')) < 40);
+      assert.ok(!fs.existsSync(path.join(first, 'DONE')) && runProgress(first).epochs < 40);
       assert.ok(!fs.existsSync(second), 'the second search never started');
     }));
 });

@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { readSubmissions } from '../../lib/cluster/slurm_submit';
 import { readGridFile } from '../../lib/config/overrides_file';
-import { gridRunDir, gridSlurmDir } from '../../lib/experiments/grid';
+import { gridRunDir, gridSlurmDir, runProgress } from '../../lib/experiments/grid';
 import { LOCK_FILE } from '../../lib/runs/lock';
 import { repoRoot, tempDir } from '../helpers';
 import { type LocalSlurm, startLocalSlurm, unavailable } from './local_slurm';
@@ -33,14 +33,6 @@ async function until(what: string, ok: () => boolean, ms: number, logs: () => st
     await sleep(250);
   }
 }
-
-const lines = (file: string) =>
-  fs.existsSync(file)
-    ? fs
-        .readFileSync(file, 'utf8')
-        .split('\n')
-        .filter((l) => l.trim() !== '').length
-    : 0;
 
 describe('rdarts grid --slurm on a real one-node Slurm', function () {
   this.timeout(600_000);
@@ -92,7 +84,7 @@ describe('rdarts grid --slurm on a real one-node Slurm', function () {
     const job = submission.job;
 
     // Cancel "long" once its first epoch is stored: Slurm sends SIGTERM, the search saves and stops.
-    await until('the first epoch of "long"', () => lines(path.join(longDir, 'epochs.jsonl')) >= 1, 240_000, logs);
+    await until('the first epoch of "long"', () => runProgress(longDir).epochs >= 1, 240_000, logs);
     const cancel = spawnSync('scancel', [`${job}_1`], { env, encoding: 'utf8' });
     assert.strictEqual(cancel.status, 0, cancel.stderr);
     await until(
@@ -101,7 +93,7 @@ describe('rdarts grid --slurm on a real one-node Slurm', function () {
       240_000,
       logs,
     );
-    const stored = lines(path.join(longDir, 'epochs.jsonl'));
+    const stored = runProgress(longDir).epochs;
     assert.ok(!fs.existsSync(path.join(longDir, 'DONE')), `"long" was cancelled before it finished\n${logs()}`);
     assert.ok(stored >= 1 && stored < 12, `"long" stopped part-way (${stored} epochs)`);
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { arrayScript, checkSlurmOptions, shellQuote, type SlurmOptions } from '../../lib/cluster/slurm_script';
@@ -7,16 +7,22 @@ import { readTaskExit } from '../../lib/cluster/task_status';
 import { withTempDir } from '../helpers';
 
 const tasks = [
-  { name: 'plain', args: ['search', '--seed', '1'] },
-  { name: "odd name's", args: ['search', '--config', "/a b/it's.json", '$HOME', '`x`'] },
+  { name: 'plain', args: ['search', '--seed', '1'], dir: '/runs/a' },
+  { name: "odd name's", args: ['search', '--config', "/a b/it's.json", '$HOME', '`x`'], dir: '/runs/"b" \\c' },
 ];
 
-/** Runs the array script of `tasks` as Slurm would run task `index`, with `cli` as the command. */
-function runTask(dir: string, cli: string[], index: string | undefined, options: SlurmOptions = {}) {
+/** Writes the array script of `tasks` with `cli` as the command; the environment of task `index` as Slurm sets it. */
+function writeScript(dir: string, cli: string[], index: string | undefined, options: SlurmOptions = {}) {
   const script = path.join(dir, 'array.sh');
   fs.writeFileSync(script, arrayScript({ tasks, slurmDir: dir, workDir: dir, cli, header: ['a test'], options }));
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, SLURM_ARRAY_JOB_ID: '77' };
   if (index !== undefined) env.SLURM_ARRAY_TASK_ID = index;
+  return { script, env };
+}
+
+/** Runs the array script as Slurm would run task `index`. */
+function runTask(dir: string, cli: string[], index: string | undefined, options: SlurmOptions = {}) {
+  const { script, env } = writeScript(dir, cli, index, options);
   return spawnSync('bash', [script], { env, encoding: 'utf8' });
 }
 
@@ -29,9 +35,25 @@ describe('the Slurm array script (lib/cluster/slurm_script.ts)', () => {
       const log = fs.readFileSync(path.join(dir, 'logs', 'odd_name_s.log'), 'utf8');
       assert.match(log, /^== .* Slurm task 77_1 on .*: rdarts search/m);
       assert.match(log, /^rdarts search --config \/a b\/it's\.json \$HOME `x`$/m, 'the arguments arrive as written, unexpanded');
-      const exit = readTaskExit(dir, "odd name's");
-      assert.deepStrictEqual([exit?.exit, exit?.job, exit?.task], [0, '77', 1]);
-      assert.strictEqual(exit?.log, path.join(dir, 'logs', 'odd_name_s.log'));
+      const exit = readTaskExit(dir, "odd name's", tasks[1].dir);
+      assert.deepStrictEqual([exit?.exit, exit?.job, exit?.task, exit?.dir], [0, '77', 1, tasks[1].dir]);
+      assert.strictEqual(readTaskExit(dir, "odd name's", '/runs/another'), undefined, "another directory's record is not this one's");
+    }));
+
+  it('passes SIGTERM on to the command, waits for it to stop, and records its exit code', () =>
+    withTempDir(async (dir) => {
+      fs.mkdirSync(path.join(dir, 'logs'));
+      // A command that takes a while to stop after SIGTERM, as a search saving its state.
+      const slow = "process.on('SIGTERM',()=>setTimeout(()=>process.exit(143),300));console.log('up');setInterval(()=>{},1000)";
+      const { script, env } = writeScript(dir, [process.execPath, '-e', slow], '0');
+      const child = spawn('bash', [script], { env, stdio: 'ignore' });
+      const log = path.join(dir, 'logs', 'plain.log');
+      for (let i = 0; i < 100 && !(fs.existsSync(log) && /^up$/m.test(fs.readFileSync(log, 'utf8'))); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      child.kill('SIGTERM');
+      const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+      assert.strictEqual(code, 143);
+      assert.strictEqual(readTaskExit(dir, 'plain')?.exit, 143, 'the exit record is written after the command stopped');
     }));
 
   it("records a failing task's exit code and ends with it; a run without an array index stops at once", () =>
@@ -98,6 +120,7 @@ describe('the Slurm array script (lib/cluster/slurm_script.ts)', () => {
       [{ gpus: 'many' }, /--gpus "many": must be a count/],
       [{ extra: ['-N 2'] }, /--sbatch "-N 2": each must be one sbatch option/],
       [{ extra: ['--x=1\n#SBATCH --y'] }, /--sbatch/],
+      [{ extra: ['--array=0-3'] }, /the script sets --array/],
     ] as const)
       assert.throws(() => checkSlurmOptions(options as SlurmOptions), message);
     for (const time of ['30', '10:00', '2:00:00', '1-12', '1-12:30', '1-12:30:00']) assert.doesNotThrow(() => checkSlurmOptions({ time }));

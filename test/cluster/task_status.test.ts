@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { formatStatus, needsSubmitting, SLURM_DIRS, taskStatus, type DirTask } from '../../lib/cluster/task_status';
+import { checkTaskNames, formatStatus, needsSubmitting, SLURM_DIRS, taskStatus, type DirTask } from '../../lib/cluster/task_status';
 import { acquireLock, LOCK_FILE } from '../../lib/runs/lock';
 import { listRuns } from '../../lib/runs/run_read';
 import { withTempDir } from '../helpers';
@@ -11,9 +11,9 @@ function task(dir: string, done = false, epochs = 0): DirTask {
   return { name: path.basename(dir), dir, progress: () => ({ done, epochs, of: 10 }) };
 }
 
-function writeExit(slurmDir: string, name: string, exit: number) {
+function writeExit(slurmDir: string, name: string, exit: number, dir: string) {
   fs.mkdirSync(path.join(slurmDir, SLURM_DIRS.exits), { recursive: true });
-  const record = { exit, job: '12', task: 3, host: 'n1', at: '2026-01-01T00:00:00Z', log: '/l/x.log' };
+  const record = { exit, job: '12', task: 3, host: 'n1', at: '2026-01-01T00:00:00Z', dir };
   fs.writeFileSync(path.join(slurmDir, SLURM_DIRS.exits, `${name}.json`), JSON.stringify(record));
 }
 
@@ -47,19 +47,23 @@ describe('task status (lib/cluster/task_status.ts)', () => {
       fs.writeFileSync(path.join(dir('other'), LOCK_FILE), JSON.stringify({ pid: 1, host: 'elsewhere', since: 'x' }));
       assert.strictEqual(taskStatus(task(dir('other')), slurm).state, 'running');
 
-      writeExit(slurm, 'failed', 1);
+      writeExit(slurm, 'failed', 1, dir('failed'));
       const failed = taskStatus(task(dir('failed'), false, 2), slurm);
       assert.strictEqual(failed.state, 'failed');
-      assert.match(failed.detail, /^exit 1 in Slurm task 12_3 on n1 .*log: \/l\/x\.log$/);
-      writeExit(slurm, 'killed', 143);
+      assert.ok(failed.detail.startsWith('exit 1 in Slurm task 12_3 on n1 at 2026-01-01T00:00:00Z; log: '), failed.detail);
+      assert.ok(failed.detail.endsWith(path.join(slurm, 'logs', 'failed.log')), failed.detail);
+      // The record of another directory under the same name (the entry's config changed since): not this run's.
+      writeExit(slurm, 'changed', 1, path.join(root, 'before'));
+      assert.strictEqual(taskStatus(task(dir('changed')), slurm).state, 'pending');
+      writeExit(slurm, 'killed', 143, dir('killed'));
       assert.match(
         taskStatus(task(dir('killed'), false, 2), slurm).detail,
         /^stopped after 2\/10 epochs \(signal, Slurm task 12_3\); resumes there$/,
       );
 
       const queued = new Map([
-        ['q', { state: 'PENDING', id: '12_0' }],
-        ['r', { state: 'RUNNING', id: '12_1' }],
+        [dir('q'), { state: 'PENDING', id: '12_0' }],
+        [dir('r'), { state: 'RUNNING', id: '12_1' }],
       ]);
       const q = taskStatus(task(dir('q')), slurm, queued);
       assert.deepStrictEqual([q.state, q.queuedAs, needsSubmitting(q)], ['pending', '12_0', false]);
@@ -69,6 +73,11 @@ describe('task status (lib/cluster/task_status.ts)', () => {
       const table = formatStatus([failed, q]);
       assert.strictEqual(table[table.length - 1], '2 task(s): 0 done, 0 running, 1 pending, 1 failed');
     }));
+
+  it('refuses task names that would share a file', () => {
+    assert.doesNotThrow(() => checkTaskNames(['a', 'b', 'a-b']));
+    assert.throws(() => checkTaskNames(['a b', 'x', 'a_b']), /task names "a b" and "a_b" share the file name a_b; rename one/);
+  });
 
   it("is not listed as a run: the runs folder's .slurm folder", () =>
     withTempDir((root) => {

@@ -3,7 +3,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { acquireLock, LOCK_FILE } from '../../lib/runs/lock';
+import { acquireLock, LOCK_FILE, readLock } from '../../lib/runs/lock';
+import { slurmJobOfThisProcess } from '../../lib/runs/slurm_jobs';
 import { assertMayCompute, computeDisabled, NO_COMPUTE_ENV } from '../../lib/runs/compute_guard';
 import { repoRoot, tempDir } from '../helpers';
 
@@ -70,6 +71,39 @@ describe('acquireLock', () => {
       );
       assert.deepStrictEqual(fs.readdirSync(dir), ['.lock']);
     } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('locks of Slurm jobs (lib/runs/slurm_jobs.ts)', () => {
+  it("names this process's Slurm job as squeue names it alone: an array task as job_index", () => {
+    assert.strictEqual(slurmJobOfThisProcess({ SLURM_JOB_ID: '40', SLURM_ARRAY_JOB_ID: '38', SLURM_ARRAY_TASK_ID: '2' }), '38_2');
+    assert.strictEqual(slurmJobOfThisProcess({ SLURM_JOB_ID: '40' }), '40');
+    assert.strictEqual(slurmJobOfThisProcess({}), undefined);
+  });
+
+  it("takes over another host's lock of this very Slurm task (requeued on another node), and records the task", () => {
+    const { dir, cleanup } = tempDir();
+    const saved = { array: process.env.SLURM_ARRAY_JOB_ID, index: process.env.SLURM_ARRAY_TASK_ID };
+    try {
+      process.env.SLURM_ARRAY_JOB_ID = '38';
+      process.env.SLURM_ARRAY_TASK_ID = '2';
+      fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 7, host: 'node-before', since: 'x', slurmJob: '38_2' }));
+      const release = acquireLock(dir, 'run');
+      assert.strictEqual(JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')).slurmJob, '38_2');
+      release();
+      // Another task's lock on another host is not this process's to take (squeue is asked; here it
+      // cannot answer or does not list the job: only "ended" frees it, so check the record's reading).
+      fs.writeFileSync(path.join(dir, LOCK_FILE), JSON.stringify({ pid: 7, host: 'node-other', since: 'x' }));
+      assert.strictEqual(readLock(dir)?.live, true);
+    } finally {
+      for (const [k, v] of [
+        ['SLURM_ARRAY_JOB_ID', saved.array],
+        ['SLURM_ARRAY_TASK_ID', saved.index],
+      ] as const)
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       cleanup();
     }
   });
