@@ -11,6 +11,7 @@ export * from './idx';
 export * from './image_folder';
 export * from './mat';
 export * from './nb201_table';
+export * from './ptb';
 export * from './registry';
 export * from './svhn';
 export * from './tar';
