@@ -14,4 +14,5 @@ export * from './nb201_table';
 export * from './ptb';
 export * from './registry';
 export * from './svhn';
+export * from './synthetic_corpus';
 export * from './tar';
