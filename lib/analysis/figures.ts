@@ -9,7 +9,7 @@ import * as path from 'path';
 import { checkFileStem, outputsDir } from '../paths';
 import { writeFileAtomic } from '../io/atomic';
 import { notebookDisplay } from '../io/display';
-import { type Figure, figureDiv, figureHtml, plotlyFileName, plotlyJs } from './figure_html';
+import { type Figure, figureDiv, figureHtml, plotlyFileName, plotlyJs, plotlyJsBytes } from './figure_html';
 import { pngSupport, renderPng, type PngOptions } from './png';
 
 /** A plotly figure as plain data (https://plotly.com/javascript/reference/). */
@@ -104,7 +104,7 @@ export function saveFigure(fig: Figure, name: string, dirOrOptions: string | Sav
   const stem = checkFileStem(name, 'saveFigure');
   const file = path.join(dir, `${stem}.html`);
   const plotlyFile = path.join(dir, plotlyFileName());
-  if (!fs.existsSync(plotlyFile) || fs.statSync(plotlyFile).size !== Buffer.byteLength(plotlyJs())) writeFileAtomic(plotlyFile, plotlyJs());
+  if (!fs.existsSync(plotlyFile) || fs.statSync(plotlyFile).size !== plotlyJsBytes()) writeFileAtomic(plotlyFile, plotlyJs());
   writeFileAtomic(file, figureHtml(fig, name, plotlyFileName()));
   const pngFile = path.join(dir, `${stem}.png`);
   // Without a new PNG, an old one would no longer show this figure: it goes.
