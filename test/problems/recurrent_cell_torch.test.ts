@@ -2,12 +2,14 @@
  * The DARTS recurrent search cell (lib/problems/ptb/search_cell.ts) against a PyTorch float64
  * restatement of the DARTS code's (test/fixtures/make_recurrent_cell_torch.py): the outputs over a
  * window and the gradient of sum(outputs * R) in every input (x, h0, W0, W_1..8, the alphas), at
- * two sizes, without and with the variational masks.
+ * two sizes, without and with the variational masks; and the search network around it
+ * (lib/problems/ptb/network.ts): NLL, NLL + TAR and every gradient, with every dropout mask fixed.
  */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend, tf } from '../../lib/backend';
+import { recurrentWindowLoss } from '../../lib/problems/ptb/network';
 import { recurrentSearchCell } from '../../lib/problems/ptb/search_cell';
 import { assertNoTensorLeak } from '../helpers';
 
@@ -20,8 +22,20 @@ interface Case {
   readonly grads: Record<'x' | 'h0' | 'w0' | 'ws' | 'alphas', number[]>;
 }
 
+interface NetworkCase {
+  readonly name: string;
+  readonly sizes: { V: number; T: number; B: number; H: number };
+  readonly beta: number;
+  readonly tokens: number[];
+  readonly inputs: Record<string, { shape: number[]; data: number[] }>;
+  readonly nll: number;
+  readonly loss: number;
+  readonly grads: Record<'embedding' | 'bias' | 'h0' | 'w0' | 'ws' | 'alphas', number[]>;
+}
+
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'recurrent_cell_torch.json'), 'utf8')) as {
   cases: Case[];
+  networks: NetworkCase[];
 };
 
 /** Largest |a - b| over the largest |b|: the tolerance is relative to the tensor's scale. */
@@ -77,6 +91,67 @@ describe('the DARTS recurrent search cell against PyTorch (test/fixtures/make_re
       }
       await assertNoTensorLeak(() => tf.tidy(() => tf.grads(loss)([x, h0, w0, ws, alphas])).forEach((g) => g.dispose()));
       tf.dispose([x, h0, w0, ws, alphas, r, outputs, ...grads, ...Object.values(masks)]);
+    });
+  }
+
+  for (const c of FIXTURE.networks) {
+    it(`the search network, ${c.name}: NLL, NLL + TAR and every gradient (tied decoder, all dropouts fixed)`, async () => {
+      const input = (k: string) => tf.tensor(c.inputs[k].data, c.inputs[k].shape);
+      const { T, B } = c.sizes;
+      const tokens = tf.tensor2d(c.tokens, [T + 1, B], 'int32');
+      const [inputs, targets] = [tf.slice(tokens, [0, 0], [T, B]) as tf.Tensor2D, tf.slice(tokens, [1, 0], [T, B]) as tf.Tensor2D];
+      const [embedding, bias, h0, w0, ws, alphas] = ['embedding', 'bias', 'h0', 'w0', 'ws', 'alphas'].map(input);
+      const noise = {
+        embeddingRows: input('rows') as tf.Tensor2D,
+        input: input('minput') as tf.Tensor2D,
+        output: input('moutput') as tf.Tensor2D,
+        cell: { x: input('mx') as tf.Tensor2D, h: input('mh') as tf.Tensor2D },
+      };
+      const window = (e: tf.Tensor, b: tf.Tensor, h: tf.Tensor, w: tf.Tensor, wsv: tf.Tensor, a: tf.Tensor) =>
+        recurrentWindowLoss(
+          {
+            embedding: e as tf.Tensor2D,
+            decoderBias: b as tf.Tensor1D,
+            cell: { w0: w as tf.Tensor2D, ws: tf.unstack(wsv) as tf.Tensor2D[] },
+            alphas: a as tf.Tensor2D,
+          },
+          inputs,
+          targets,
+          h as tf.Tensor2D,
+          noise,
+          c.beta,
+        );
+      const [nll, loss] = tf.tidy(() => {
+        const r = window(embedding, bias, h0, w0, ws, alphas);
+        return [r.nll, r.loss];
+      });
+      assert.ok(Math.abs((await nll.data())[0] - c.nll) < 1e-5 * Math.abs(c.nll), `nll ${(await nll.data())[0]} vs ${c.nll}`);
+      assert.ok(Math.abs((await loss.data())[0] - c.loss) < 1e-5 * Math.abs(c.loss), `loss ${(await loss.data())[0]} vs ${c.loss}`);
+      const grads = tf.tidy(() => tf.grads((e, b, h, w, wsv, a) => window(e, b, h, w, wsv, a).loss)([embedding, bias, h0, w0, ws, alphas]));
+      const names = ['embedding', 'bias', 'h0', 'w0', 'ws', 'alphas'] as const;
+      for (let k = 0; k < names.length; k++) {
+        const gap = relativeGap(await grads[k].data(), c.grads[names[k]]);
+        assert.ok(gap < 1e-4, `gradient in ${names[k]}: relative gap ${gap}`);
+      }
+      tf.dispose([
+        tokens,
+        inputs,
+        targets,
+        embedding,
+        bias,
+        h0,
+        w0,
+        ws,
+        alphas,
+        nll,
+        loss,
+        ...grads,
+        noise.embeddingRows,
+        noise.input,
+        noise.output,
+        noise.cell.x,
+        noise.cell.h,
+      ]);
     });
   }
 });
