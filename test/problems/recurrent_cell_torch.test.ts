@@ -133,6 +133,11 @@ describe('the DARTS recurrent search cell against PyTorch (test/fixtures/make_re
         const gap = relativeGap(await grads[k].data(), c.grads[names[k]]);
         assert.ok(gap < 1e-4, `gradient in ${names[k]}: relative gap ${gap}`);
       }
+      await assertNoTensorLeak(() =>
+        tf
+          .tidy(() => tf.grads((e, b, h, w, wsv, a) => window(e, b, h, w, wsv, a).loss)([embedding, bias, h0, w0, ws, alphas]))
+          .forEach((g) => g.dispose()),
+      );
       tf.dispose([
         tokens,
         inputs,
