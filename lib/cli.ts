@@ -391,19 +391,17 @@ addSlurmOptions(
     .option('--out <dir>', 'folder of run directories (default results/runs)')
     .option('--status', 'print where each search stands (done, running, pending, failed), from the run directories; run nothing'),
 ).action(async (file: string, o: SlurmFlags & { jobs?: string; out?: string; status?: boolean }) => {
-  const slurm = slurmOptionsFrom(o);
+  const slurm = slurmOptionsFrom('grid', o);
   const entries = readGridFile(
     file,
     (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config,
   );
   const slurmDir = gridSlurmDir(`${path.basename(path.dirname(path.resolve(file)))}-${path.basename(file, '.json')}`, o.out);
   if (o.status) {
-    if (o.slurm || o.jobs) throw new Error('grid: --status runs nothing; leave out --slurm and --jobs');
     for (const line of formatStatus(gridStatus(entries, slurmDir, o.out))) console.log(line);
     return;
   }
   if (o.slurm) {
-    if (o.jobs) throw new Error('grid: --jobs is for running here; with --slurm, --max-parallel limits the tasks at once');
     await submitGrid(entries, slurmDir, { slurm, dryRun: o.dryRun, wait: o.wait, command: commandLine(), out: o.out });
     return;
   }
@@ -522,11 +520,9 @@ addSlurmOptions(
     },
   ) => {
     const preset = parsePreset(o.preset, '--preset');
-    const slurm = slurmOptionsFrom(o);
+    const slurm = slurmOptionsFrom('experiment', o);
     if ((o.slurm || o.status) && (o.list || o.records || o.evaluateItem !== undefined))
       throw new Error('experiment: --slurm and --status go with searches or --evaluate, not with --list, --records or --evaluate-item');
-    if (o.slurm && o.jobs) throw new Error('experiment: --jobs is for running here; with --slurm, --max-parallel limits the tasks at once');
-    if (o.status && (o.slurm || o.jobs)) throw new Error('experiment: --status runs nothing; leave out --slurm and --jobs');
     const slurmDir = gridSlurmDir(`${o.evaluate ? 'evaluate' : 'experiment'}-${preset}`, o.out);
     if (o.evaluateItem !== undefined) {
       await runPlannedEvaluation(preset, o.evaluateItem, { runs: o.out, evals: o.evals });

@@ -53,18 +53,11 @@ export async function poolThroughput(options: PoolBenchOptions = {}): Promise<Po
   const seconds: Record<string, number> = {};
   const taskSeconds: Record<string, number> = {};
   for (const n of jobs) {
-    // Each task's own time, from the pool's start and end lines.
-    const started = new Map<string, bigint>();
-    let sum = 0;
-    const timeTasks = (line: string) => {
-      const m = /^\[([^\]]+)\] (start:|finished$|failed)/.exec(line);
-      if (m && m[2] === 'start:') started.set(m[1], process.hrtime.bigint());
-      else if (m) sum += Number(process.hrtime.bigint() - (started.get(m[1]) ?? 0n)) / 1e9;
-    };
+    let sum = 0; // the searches' own times
     const out = fs.mkdtempSync(path.join(os.tmpdir(), `rdarts-bench-pool-${n}-`));
     try {
       const start = process.hrtime.bigint();
-      const codes = await runGrid(entries, { jobs: n, out, log: timeTasks });
+      const codes = await runGrid(entries, { jobs: n, out, log: () => undefined, onTaskEnd: (_, __, s) => (sum += s) });
       seconds[n] = Number(process.hrtime.bigint() - start) / 1e9;
       taskSeconds[n] = sum;
       const failed = [...codes].filter(([, c]) => c !== 0);

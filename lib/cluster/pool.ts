@@ -20,6 +20,8 @@ export interface PoolOptions {
   /** Processes at once (default: the number of cores). */
   readonly jobs?: number;
   readonly log?: (line: string) => void;
+  /** Called as each task's process ends: its exit code and wall seconds (start to exit). */
+  readonly onTaskEnd?: (task: CliTask, code: number, seconds: number) => void;
 }
 
 /**
@@ -62,6 +64,7 @@ export async function runCliTasks(tasks: readonly CliTask[], options: PoolOption
     for (let t = queue.shift(); t; t = queue.shift()) {
       const task = t;
       log(`[${task.name}] start: ${task.describe ?? task.args.join(' ')}`);
+      const started = process.hrtime.bigint();
       const code = await new Promise<number>((resolve) => {
         const child = spawn(node, [...cli, ...task.args], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
         children.add(child);
@@ -78,6 +81,7 @@ export async function runCliTasks(tasks: readonly CliTask[], options: PoolOption
         });
       });
       codes.set(task.name, code);
+      options.onTaskEnd?.(task, code, Number(process.hrtime.bigint() - started) / 1e9);
       log(`[${task.name}] ${code === 0 ? 'finished' : `failed (exit ${code})`}`);
     }
   };

@@ -63,8 +63,15 @@ const SLURM_ONLY = [
   'sbatch',
 ] as const;
 
-/** The sbatch settings of the flags; throws when a Slurm-only flag comes without --slurm. */
-export function slurmOptionsFrom(flags: SlurmFlags): SlurmOptions {
+/**
+ * The sbatch settings of the flags of `command` (e.g. 'grid'); throws when a Slurm-only flag comes
+ * without --slurm, when --status (which runs nothing) comes with --slurm or --jobs, and when --jobs
+ * (the local pool's) comes with --slurm.
+ */
+export function slurmOptionsFrom(command: string, flags: SlurmFlags & { readonly jobs?: string; readonly status?: boolean }): SlurmOptions {
+  if (flags.status && (flags.slurm || flags.jobs)) throw new Error(`${command}: --status runs nothing; leave out --slurm and --jobs`);
+  if (flags.slurm && flags.jobs)
+    throw new Error(`${command}: --jobs is for running here; with --slurm, --max-parallel limits the tasks at once`);
   if (!flags.slurm) {
     const given = SLURM_ONLY.filter((k) => flags[k] !== undefined);
     if (given.length > 0)

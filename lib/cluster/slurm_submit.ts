@@ -116,7 +116,7 @@ function submitLocked(
   slurm: SlurmOptions,
   log: (line: string) => void,
 ): Submission | undefined {
-  const queued = readSubmissions(dir).length > 0 ? queuedTasks(dir) : new Map<string, { state: string; id: string }>();
+  const queued = queuedTasks(dir);
   if (!queued)
     throw new Error(`squeue cannot say which tasks of the earlier submissions in ${dir} still run; nothing submitted (try again)`);
   const statuses = tasks.map((t) => taskStatus(t, dir, queued));

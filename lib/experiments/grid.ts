@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { type CliTask, runCliTasks } from '../cluster/pool';
+import { type CliTask, type PoolOptions, runCliTasks } from '../cluster/pool';
 import { submitAndWait, type SubmitOptions, tasksStatus } from '../cluster/slurm_submit';
 import { checkTaskNames, type DirTask, taskFileName, type TaskStatus } from '../cluster/task_status';
 import type { GridEntry } from '../config/overrides_file';
@@ -24,6 +24,8 @@ export interface GridOptions {
   /** Folder of run directories (default results/runs). */
   readonly out?: string;
   readonly log?: (line: string) => void;
+  /** Called as each search's process ends (lib/cluster/pool.ts `onTaskEnd`). */
+  readonly onTaskEnd?: PoolOptions['onTaskEnd'];
 }
 
 /** How far the run in `dir` is: finished (DONE written), epochs stored. Reads two files, changes nothing. */
@@ -83,7 +85,7 @@ export async function runGrid(entries: readonly GridEntry<LoopConfig>[], options
   const cleanup = () => fs.rmSync(tmp, { recursive: true, force: true });
   process.once('exit', cleanup);
   try {
-    return await runCliTasks(gridCliTasks(entries, tmp, options.out), { jobs: options.jobs, log });
+    return await runCliTasks(gridCliTasks(entries, tmp, options.out), { jobs: options.jobs, log, onTaskEnd: options.onTaskEnd });
   } finally {
     process.off('exit', cleanup);
     cleanup();

@@ -25,7 +25,7 @@ export interface LockOwner {
   readonly pid: number;
   readonly host: string;
   readonly since: string;
-  /** The Slurm job the owner ran in (SLURM_JOB_ID), if any. */
+  /** The Slurm job the owner ran in, as `slurmJobOfThisProcess` names it (job_index for an array task), if any. */
   readonly slurmJob?: string;
 }
 
