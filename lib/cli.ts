@@ -34,6 +34,9 @@ import { nb201RunSummary, nb201Trajectory, nb201TrajectoryTable } from './analys
 import { saveTable, showTable } from './analysis/tables';
 import { NB201_CONFIG_CODEC, type Nb201Config } from './problems/nb201/config';
 import type { Nb201ArchitectureRecord } from './problems/nb201/problem';
+import { PTB_CONFIG_CODEC, type PtbConfig } from './problems/ptb/config';
+import type { RecurrentArchitectureRecord } from './problems/ptb/problem';
+import { recurrentRunSummary, recurrentTrajectory } from './analysis/recurrent_run';
 import { listRuns, readRun, readRunIfAny, readRunProblem, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { PROBLEMS, problemCodecs, problemEntry } from './problems/registry';
@@ -331,7 +334,9 @@ program
     if (run.genotype)
       console.log(`genotype (${epochLabel(run.genotype.epoch, config.epochs)}): ${entry.formatGenotype(run.genotype.genotype)}`);
     const last = run.epochs[run.epochs.length - 1];
-    if (last) console.log(`valid accuracy of the model ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
+    if (last && o.problem === 'ptb')
+      console.log(`validation perplexity of the search network ${Math.exp(last.valid.loss).toFixed(2)} after ${run.epochs.length} epochs`);
+    else if (last) console.log(`valid accuracy of the model ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
     if (run.done) {
       const out = typeof o.out === 'string' ? ` --out ${o.out}` : '';
       const next = [`npx rdarts show ${run.runId}${out}        # the run epoch by epoch`];
@@ -689,6 +694,13 @@ program
   .option('--table <dir>', 'NAS-Bench-201 runs: also save the epoch table as <dir>/nb201-trajectory.csv and .md')
   .action((ref: string, o: { op: string; out?: string; table?: string }) => {
     const dir = resolveRunRef(ref, o.out ?? runsRoot());
+    if (readRunProblem(dir) === 'ptb') {
+      const run = readRun<PtbConfig, RecurrentArchitectureRecord>(dir, PTB_CONFIG_CODEC);
+      const rows = recurrentTrajectory(run);
+      for (const line of recurrentRunSummary(run, rows)) console.log(line);
+      showTable(rows, { limit: rows.length, digits: 4 });
+      return;
+    }
     if (readRunProblem(dir) === 'nb201') {
       const run = readRun<Nb201Config, Nb201ArchitectureRecord>(dir, NB201_CONFIG_CODEC);
       const rows = nb201Trajectory(run);

@@ -1,6 +1,6 @@
 /**
  * Text corpora in the Penn Treebank format of the language-modelling search (the DARTS recurrent
- * space; docs/method.md will describe it): Mikolov's PTB, or any corpus written the same way. A
+ * space; docs/method.md §9): Mikolov's PTB, or any corpus written the same way. A
  * corpus folder holds `ptb.train.txt`, `ptb.valid.txt`, `ptb.test.txt` (or `train.txt`,
  * `valid.txt`, `test.txt`, the names the DARTS code opens; gzip accepted), one sentence a line,
  * tokens separated by blanks.
@@ -113,4 +113,82 @@ export function bpttWindow(source: Streams, i: number, length: number): { inputs
   const l = Math.min(length, source.rows - 1 - i);
   const { cols, data } = source;
   return { inputs: data.slice(i * cols, (i + l) * cols), targets: data.slice((i + 1) * cols, (i + 1 + l) * cols), length: l };
+}
+
+/**
+ * Penn Treebank re-split (our choice where PTB's training file is missing): the sentences of
+ * `ptb.valid.txt` then `ptb.test.txt`, numbered k = 0, 1, ... in that order; k mod `every` = 0 goes
+ * to valid, 1 to test, the rest to train. Real PTB text at a smaller size (about 125k training
+ * tokens at every 10); neighbouring sentences of one article can land in different splits, so the
+ * topic, never the text, is shared between train and the held-out splits.
+ */
+export function resplitText(texts: readonly string[], every: number): Record<CorpusSplit, string> {
+  if (!Number.isInteger(every) || every < 3)
+    throw new Error(`resplit: every must be an integer >= 3 (valid, test and at least one train sentence), got ${every}`);
+  const out: Record<CorpusSplit, string[]> = { train: [], valid: [], test: [] };
+  let k = 0;
+  for (const text of texts) {
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '') lines.pop();
+    for (const line of lines) {
+      const r = k++ % every;
+      out[r === 0 ? 'valid' : r === 1 ? 'test' : 'train'].push(line);
+    }
+  }
+  for (const s of CORPUS_SPLITS)
+    if (out[s].length === 0) throw new Error(`resplit: ${k} sentences leave the ${s} split empty at every ${every}`);
+  return { train: out.train.join('\n') + '\n', valid: out.valid.join('\n') + '\n', test: out.test.join('\n') + '\n' };
+}
+
+/** Reads `ptb.valid.txt` and `ptb.test.txt` of the data folder `folder` (default `ptb`) and re-splits them (`resplitText`). */
+export function readResplitCorpus(every: number, options: LocateOptions & { readonly folder?: string } = {}): TextCorpus {
+  const folder = options.folder ?? 'ptb';
+  const { dir, files } = locateFiles(
+    `the Penn Treebank validation and test files (folder ${folder}, for the re-split corpus)`,
+    folder,
+    [
+      ['ptb.valid.txt', 'valid.txt', 'ptb.valid.txt.gz', 'valid.txt.gz'],
+      ['ptb.test.txt', 'test.txt', 'ptb.test.txt.gz', 'test.txt.gz'],
+    ],
+    options,
+  );
+  return buildCorpus(resplitText(files.map(readCorpusText), every), dir);
+}
+
+/** The out-of-vocabulary token (PTB's own). */
+export const UNK = '<unk>';
+
+/**
+ * The corpus with its vocabulary cut to `size` types: `<eos>`, `<unk>` and the size - 2 words most
+ * frequent in train (ties: the earlier id), in their old order; every other word becomes `<unk>`.
+ * A corpus already within `size` is returned as it is.
+ */
+export function capVocabulary(corpus: TextCorpus, size: number): TextCorpus {
+  if (!Number.isInteger(size) || size < 3) throw new Error(`vocabulary: the cap must be an integer >= 3, got ${size}`);
+  if (corpus.vocabulary.length <= size) return corpus;
+  const counts = new Float64Array(corpus.vocabulary.length);
+  for (const id of corpus.train) counts[id] += 1;
+  const reserved = new Set([EOS, UNK]);
+  const ranked = corpus.vocabulary
+    .map((w, id) => id)
+    .filter((id) => !reserved.has(corpus.vocabulary[id]))
+    .sort((a, b) => counts[b] - counts[a] || a - b)
+    .slice(0, size - 2);
+  const keep = new Set<number>(ranked);
+  corpus.vocabulary.forEach((w, id) => reserved.has(w) && keep.add(id));
+  const vocabulary: string[] = [];
+  const map = new Int32Array(corpus.vocabulary.length).fill(-1);
+  corpus.vocabulary.forEach((w, id) => {
+    if (keep.has(id)) map[id] = vocabulary.push(w) - 1;
+  });
+  let unk = vocabulary.indexOf(UNK);
+  if (unk < 0) unk = vocabulary.push(UNK) - 1;
+  const remap = (ids: Int32Array) => ids.map((id) => (map[id] < 0 ? unk : map[id]));
+  return {
+    vocabulary,
+    train: remap(corpus.train),
+    valid: remap(corpus.valid),
+    test: remap(corpus.test),
+    ...(corpus.dir === undefined ? {} : { dir: corpus.dir }),
+  };
 }

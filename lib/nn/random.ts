@@ -104,6 +104,8 @@ export const SEED_KEYS = Object.freeze({
   randomSearch: -7,
   /** Drop path of the discretisation measurement (lib/measurements/discretisation.ts). */
   discretisationDropPath: -8,
+  /** The lengths of an epoch's BPTT windows (lib/problems/ptb/data.ts). */
+  bpttLengths: -9,
 });
 
 /** MurmurHash3's fmix32: a bijective mixing of 32 bits. */

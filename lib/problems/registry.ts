@@ -13,6 +13,9 @@ import { formatGenotype, type Genotype } from '../spaces/genotype';
 import { dartsProblem } from './darts/problem';
 import { NB201_CONFIG_CODEC, Nb201ConfigSchema, resolveNb201Config } from './nb201/config';
 import { type Nb201Genotype, nb201Problem } from './nb201/problem';
+import { PTB_CONFIG_CODEC, PtbConfigSchema, resolvePtbConfig } from './ptb/config';
+import { ptbProblem } from './ptb/problem';
+import { formatRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
 
 /** A problem the CLI can run. */
 export interface ProblemEntry {
@@ -47,6 +50,16 @@ export const PROBLEMS: Readonly<Record<string, ProblemEntry>> = Object.freeze({
     formatGenotype: (genotype) => (genotype as Nb201Genotype).arch,
     schema: Nb201ConfigSchema,
     preset: (name) => resolveNb201Config(name),
+  },
+  ptb: {
+    description:
+      'the DARTS recurrent cell in a language model on a text corpus in the PTB format (synthetic, PTB, or PTB re-split; docs/method.md §9)',
+    codec: PTB_CONFIG_CODEC as unknown as ConfigCodec<LoopConfig>,
+    problem: (preset, overrides, source) =>
+      ptbProblem(resolvePtbConfig(preset, overrides, source)) as unknown as SearchProblem<unknown, ArchitectureRecord, LoopConfig>,
+    formatGenotype: (genotype) => formatRecurrentGenotype(genotype as RecurrentGenotype),
+    schema: PtbConfigSchema,
+    preset: (name) => resolvePtbConfig(name),
   },
 });
 

@@ -56,7 +56,7 @@ export function imageSearchData(config: ImageDataConfig, train?: Dataset): Image
     split,
     augment,
     weightBatches: (plan) => epochBatches(split.train, plan.batchSize, plan.seed, plan.epoch, withEpoch(plan)),
-    steps: (batchSize) => batchCount(subsetSize(split.train), batchSize),
+    steps: (plan) => batchCount(subsetSize(split.train), plan.batchSize),
     alphaBatch: (plan, seed) => sampleBatch(split.val, plan.batchSize, seed, withEpoch(plan)),
     evalBatches: (batchSize) => evalBatches(split.val.dataset, batchSize, split.val.start, split.val.end),
     alphaExamples: subsetSize(split.val),

@@ -126,7 +126,7 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
   const onStep = options.onStep ?? (() => undefined);
   const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
   const started = Date.now();
-  const steps = data.steps(config.batchSize);
+
   // Sums weighted by batch size (the last batch may be smaller), as the original's AvgrageMeter.
   const sum = { tl: 0, ta: 0, tn: 0, sl: 0, sa: 0, sn: 0 };
   const mean = () => ({
@@ -136,14 +136,16 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
   let step = 0;
   let lastVal: B | undefined;
   const plan: EpochPlan = { epoch, epochs: config.epochs, batchSize: config.batchSize, seed: config.seed };
+  const steps = data.steps(plan);
   const dropPathProb = dropPathAt(config, epoch);
   const weightFirst = config.stepOrder === 'weight-first';
   for (const train of data.weightBatches(plan)) {
     const stepSeed = mixSeed(config.seed, epoch, step);
     const val = data.alphaBatch(plan, stepSeed);
+    const stepLr = lr * (data.lrScale?.(train) ?? 1);
     const stepWeights = () =>
       weightStep(net, weightOpt, train, {
-        lr,
+        lr: stepLr,
         gradClip: config.weightOptimizer.gradClip,
         seed: mixSeed(stepSeed, 2),
         dropPathProb,
@@ -153,7 +155,7 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
     const s = alphaStep(net, weightOpt, alphaOpt, val, {
       order: config.order,
       trainBatch: train,
-      lr,
+      lr: stepLr,
       momentum: weightOpt.options.momentum,
       weightDecay: weightOpt.options.weightDecay,
       seed: mixSeed(stepSeed, 1),

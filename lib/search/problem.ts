@@ -30,16 +30,23 @@ export interface EpochPlan {
 export interface SearchData<B> {
   /** The weights' batches of one epoch: a pass over the weights' half, shuffled and augmented by the plan's draws. */
   weightBatches(plan: EpochPlan): Iterable<B>;
-  /** The number of batches `weightBatches` yields (search iterations per epoch). */
-  steps(batchSize: number): number;
+  /** The number of batches `weightBatches(plan)` yields (search iterations of the plan's epoch). */
+  steps(plan: EpochPlan): number;
   /** A batch of the alphas' half drawn with `seed` (one per search iteration), augmented as the plan's epoch says. */
   alphaBatch(plan: EpochPlan, seed: number): B;
   /** The whole alphas' half in order, un-augmented, in batches (the epoch's evaluation). */
   evalBatches(batchSize: number): Iterable<B>;
   /** Examples in the alphas' half. */
   readonly alphaExamples: number;
+  /**
+   * The factor of the weights' learning rate for a weight batch (default 1). The language model's
+   * windows vary in length and scale the rate by length / bptt, as the DARTS code does.
+   */
+  lrScale?(batch: B): number;
   /** Frees a batch's tensors. */
   dispose(batch: B): void;
+  /** Frees what the data itself holds (the language model's carried states); the runner calls it when the run's work ends. */
+  release?(): void;
   /** Where the data were read from (a folder or an archive), recorded in the run's config.json. */
   readonly source?: string;
 }

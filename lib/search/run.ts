@@ -201,6 +201,7 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
     progress.done(stoppedAt !== undefined || read().epochs.length >= config.epochs);
   } finally {
     disposeSearchState(state);
+    data.release?.();
   }
   const run = read();
   if (stoppedAt) {

@@ -1,6 +1,6 @@
 /**
  * The DARTS recurrent search space (the language-modelling cell of DARTS, which the paper's
- * cross-domain experiments search; docs/method.md will give its mathematics): 8 intermediate
+ * cross-domain experiments search; docs/method.md §9): 8 intermediate
  * nodes after an initial node s0, node i (1-based) choosing among the states s0 .. s_{i-1}; the
  * cell's output is the mean of nodes 1..8. Each edge mixes 5 primitives, so the alphas are
  * [36, 5]: edge (i, j) in row i(i-1)/2 + j.

@@ -2,7 +2,17 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { batchify, bpttWindow, buildCorpus, EOS, readTextCorpus, tokenize } from '../../lib/data/ptb';
+import {
+  batchify,
+  bpttWindow,
+  buildCorpus,
+  capVocabulary,
+  EOS,
+  readResplitCorpus,
+  readTextCorpus,
+  resplitText,
+  tokenize,
+} from '../../lib/data/ptb';
 import { withTempDir } from '../helpers';
 
 const TEXTS = { train: ' the cat sat \n the dog\n\n', valid: ' the cat\n', test: ' a dog sat\n' };
@@ -67,5 +77,34 @@ describe('text corpora in the PTB format (lib/data/ptb.ts)', () => {
     assert.deepStrictEqual([last.length, [...last.inputs], [...last.targets]], [2, [3, 9, 4, 10], [4, 10, 5, 11]]);
     assert.throws(() => bpttWindow(s, 5, 3), /row 5 has no next token; windows start at rows 0 to 4/);
     assert.throws(() => bpttWindow(s, 0, 0), /positive integer/);
+  });
+  it('re-splits sentences by their index: k mod every = 0 valid, 1 test, else train (both files, in order)', () => {
+    const valid = Array.from({ length: 7 }, (_, k) => ` s${k}`).join('\n') + '\n';
+    const test = ' s7\n s8\n s9\n';
+    const r = resplitText([valid, test], 4);
+    assert.deepStrictEqual(r, { train: ' s2\n s3\n s6\n s7\n', valid: ' s0\n s4\n s8\n', test: ' s1\n s5\n s9\n' });
+    assert.throws(() => resplitText([valid], 2), /every must be an integer >= 3/);
+    assert.throws(() => resplitText([' a\n b\n'], 3), /leave the train split empty/);
+    withTempDir((dir) => {
+      fs.writeFileSync(path.join(dir, 'ptb.valid.txt'), valid);
+      assert.throws(() => readResplitCorpus(4, { dir }), /validation and test files .* not found; .*missing ptb\.test\.txt/);
+      fs.writeFileSync(path.join(dir, 'ptb.test.txt'), test);
+      const c = readResplitCorpus(4, { dir });
+      assert.deepStrictEqual([c.dir, c.vocabulary.slice(0, 3), c.train.length], [dir, ['s2', '<eos>', 's3'], 8]);
+    });
+  });
+
+  it('caps the vocabulary to the most frequent training words, the rest <unk>, keeping <eos> and the old order', () => {
+    const c = buildCorpus({ train: 'a b b c c c\nd d d d\n', valid: 'a e c\n', test: 'b\n' });
+    // ids: a0 b1 c2 <eos>3 d4 e5; train counts a1 b2 c3 d4.
+    const capped = capVocabulary(c, 4);
+    assert.deepStrictEqual(capped.vocabulary, ['c', '<eos>', 'd', '<unk>']);
+    assert.deepStrictEqual([...capped.valid], [3, 3, 0, 1]);
+    assert.deepStrictEqual([...capped.train].slice(0, 6), [3, 3, 3, 0, 0, 0]);
+    // A corpus with <unk> keeps it among the reserved; ties go to the earlier id; within the cap: unchanged.
+    const u = buildCorpus({ train: 'x <unk> y\n', valid: 'x\n', test: 'y\n' });
+    assert.deepStrictEqual(capVocabulary(u, 3).vocabulary, ['x', '<unk>', '<eos>']);
+    assert.strictEqual(capVocabulary(c, 6), c);
+    assert.throws(() => capVocabulary(c, 2), /integer >= 3/);
   });
 });

@@ -105,7 +105,7 @@ function toyData(config: ToyConfig): SearchData<ToyBatch> {
       const order = permutation(half, new Rng(mixSeed(plan.seed, plan.epoch, 5)));
       for (let s = 0; s < half; s += plan.batchSize) yield batch(order.subarray(s, Math.min(half, s + plan.batchSize)));
     },
-    steps: (batchSize) => Math.ceil(half / batchSize),
+    steps: (plan) => Math.ceil(half / plan.batchSize),
     alphaBatch: (plan, seed) =>
       batch(
         Array.from(sampleWithoutReplacement(examples - half, Math.min(plan.batchSize, examples - half), new Rng(seed)), (i) => i + half),

@@ -1,3 +1,7 @@
-/** The `problems/ptb` subpath of the package (docs/architecture.md): the DARTS recurrent space's search cell, the start of the language-modelling problem. */
+/** The `problems/ptb` subpath of the package (docs/architecture.md): the language-modelling search in the DARTS recurrent space: config, data, search cell, network, model and problem. */
+export * from './config';
+export * from './data';
 export * from './search_cell';
 export * from './network';
+export * from './model';
+export * from './problem';

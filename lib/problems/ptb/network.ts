@@ -64,6 +64,8 @@ export interface RecurrentWindowLoss {
   readonly nll: tf.Scalar;
   /** The raw outputs [T, B, H]; the last row is the hidden state carried to the next window. */
   readonly outputs: tf.Tensor3D;
+  /** Log-probabilities of the next token [T x B, V], row t * B + b. */
+  readonly logProbs: tf.Tensor2D;
 }
 
 /**
@@ -99,5 +101,5 @@ export function recurrentWindowLoss(
           ),
         ) as tf.Scalar)
       : nll;
-  return { loss, nll, outputs };
+  return { loss, nll, outputs, logProbs: logProbs as tf.Tensor2D };
 }

@@ -35,16 +35,12 @@ function batchNorm1d(x: tf.Tensor2D): tf.Tensor2D {
   return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS)));
 }
 
-const ACTIVATIONS: Record<Exclude<(typeof RECURRENT_PRIMITIVES)[number], 'none'>, (g: tf.Tensor) => tf.Tensor> = {
-  tanh: (g) => tf.tanh(g),
-  relu: (g) => tf.relu(g),
-  sigmoid: (g) => tf.sigmoid(g),
-  identity: (g) => g,
-};
-
 /**
  * One step of the cell (file header): x [B, E], the previous hidden state h [B, H], the edge
  * weights p [36, 5] (softmax rows). Returns h_t [B, H]. Call inside tf.tidy.
+ * Node i works on all its predecessors at once (one [i B, H] x [H, 2H] product, the four
+ * activations stacked [4, i, B, H]), so a step costs a few hundred tensor ops rather than a
+ * thousand: the cell is small and op dispatch, not arithmetic, bounds it.
  */
 export function recurrentSearchStep(
   x: tf.Tensor2D,
@@ -53,26 +49,25 @@ export function recurrentSearchStep(
   p: tf.Tensor2D,
   masks: RecurrentMasks = {},
 ): tf.Tensor2D {
-  const H = h.shape[1];
-  const mask = (t: tf.Tensor2D, m: tf.Tensor2D | undefined) => (m ? tf.mul(t, m) : t);
-  const highway = (s: tf.Tensor2D, c: tf.Tensor, f: tf.Tensor) => tf.add(s, tf.mul(c, tf.sub(f, s)));
+  const [B, H] = h.shape;
+  const mask = <T extends tf.Tensor>(t: T, m: tf.Tensor2D | undefined): T => (m ? (tf.mul(t, m) as T) : t);
   const [c0, g0] = tf.split(tf.matMul(tf.concat([mask(x, masks.x), mask(h, masks.h)], 1), weights.w0), [H, H], 1);
-  const states: tf.Tensor2D[] = [batchNorm1d(highway(h, tf.sigmoid(c0), tf.tanh(g0)) as tf.Tensor2D)];
-  const columns = RECURRENT_PRIMITIVES.map((_, k) => tf.slice(p, [0, k], [-1, 1])); // [36, 1] each
+  const s0 = batchNorm1d(tf.add(h, tf.mul(tf.sigmoid(c0), tf.sub(tf.tanh(g0), h))) as tf.Tensor2D);
+  // The ops' weights of every edge, without none: [4, 36] (columns in RECURRENT_PRIMITIVES order).
+  const opWeights = tf.transpose(tf.slice(p, [0, 1], [-1, RECURRENT_PRIMITIVES.length - 1]));
+  let states = tf.expandDims(s0, 0) as tf.Tensor3D; // [i, B, H]: s_0 .. s_{i-1}
+  const nodes: tf.Tensor2D[] = [];
   for (let i = 1; i <= RECURRENT_STEPS; i++) {
-    const terms: tf.Tensor[] = [];
-    states.forEach((s, j) => {
-      const [c, g] = tf.split(tf.matMul(mask(s, masks.h), weights.ws[i - 1]), [H, H], 1);
-      const gate = tf.sigmoid(c);
-      const row = recurrentEdgeRow(i, j);
-      RECURRENT_PRIMITIVES.forEach((op, k) => {
-        if (op === 'none') return;
-        terms.push(tf.mul(tf.slice(columns[k], [row, 0], [1, 1]), highway(s, gate, ACTIVATIONS[op](g))));
-      });
-    });
-    states.push(batchNorm1d(tf.addN(terms) as tf.Tensor2D));
+    const cg = tf.reshape(tf.matMul(tf.reshape(mask(states, masks.h), [i * B, H]), weights.ws[i - 1]), [i, B, 2 * H]);
+    const [c, g] = tf.split(cg, [H, H], 2);
+    const f = tf.stack([tf.tanh(g), tf.relu(g), tf.sigmoid(g), g]); // [4, i, B, H]
+    const u = tf.add(states, tf.mul(tf.sigmoid(c), tf.sub(f, states))); // the highways, [4, i, B, H]
+    const w = tf.reshape(tf.slice(opWeights, [0, recurrentEdgeRow(i, 0)], [-1, i]), [RECURRENT_PRIMITIVES.length - 1, i, 1, 1]);
+    const node = batchNorm1d(tf.sum(tf.mul(u, w), [0, 1]) as tf.Tensor2D);
+    nodes.push(node);
+    if (i < RECURRENT_STEPS) states = tf.concat([states, tf.expandDims(node, 0)], 0) as tf.Tensor3D;
   }
-  return tf.div(tf.addN(states.slice(1)), RECURRENT_STEPS) as tf.Tensor2D;
+  return tf.div(tf.addN(nodes), RECURRENT_STEPS) as tf.Tensor2D;
 }
 
 /**
