@@ -14,6 +14,7 @@
  */
 import { tf } from '../../backend';
 import { RECURRENT_PRIMITIVES, RECURRENT_STEPS, recurrentEdgeRow } from '../../spaces/recurrent';
+import { batchNorm, mixNode } from './fused';
 
 /** The weights of the search cell: W0 [E + H, 2H] and W_1..W_8 [H, 2H]. */
 export interface RecurrentCellWeights {
@@ -27,20 +28,40 @@ export interface RecurrentMasks {
   readonly h?: tf.Tensor2D;
 }
 
-const BN_EPS = 1e-5;
+/** The ops' weights of each node's edges, none left out: node i's [4, i] (columns j = 0 .. i-1). */
+function nodeWeights(p: tf.Tensor2D): tf.Tensor2D[] {
+  const ops = tf.transpose(tf.slice(p, [0, 1], [-1, RECURRENT_PRIMITIVES.length - 1])) as tf.Tensor2D; // [4, 36]
+  return Array.from({ length: RECURRENT_STEPS }, (_, n) => tf.slice(ops, [0, recurrentEdgeRow(n + 1, 0)], [-1, n + 1]));
+}
 
-/** Batch normalisation over the batch, no affine parameters, training mode. */
-function batchNorm1d(x: tf.Tensor2D): tf.Tensor2D {
-  const { mean, variance } = tf.moments(x, 0, true);
-  return tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, BN_EPS)));
+/** One step given the nodes' weights (`nodeWeights`). */
+function cellStep(
+  x: tf.Tensor2D,
+  h: tf.Tensor2D,
+  weights: RecurrentCellWeights,
+  perNode: readonly tf.Tensor2D[],
+  masks: RecurrentMasks,
+): tf.Tensor2D {
+  const [B, H] = h.shape;
+  const mask = <T extends tf.Tensor>(t: T, m: tf.Tensor2D | undefined): T => (m ? (tf.mul(t, m) as T) : t);
+  const [c0, g0] = tf.split(tf.matMul(tf.concat([mask(x, masks.x), mask(h, masks.h)], 1), weights.w0), [H, H], 1);
+  const s0 = batchNorm(tf.add(h, tf.mul(tf.sigmoid(c0), tf.sub(tf.tanh(g0), h))) as tf.Tensor2D);
+  let states = tf.expandDims(s0, 0) as tf.Tensor3D; // [i, B, H]: s_0 .. s_{i-1}
+  const nodes: tf.Tensor2D[] = [];
+  for (let i = 1; i <= RECURRENT_STEPS; i++) {
+    const cg = tf.reshape(tf.matMul(tf.reshape(mask(states, masks.h), [i * B, H]), weights.ws[i - 1]), [i, B, 2 * H]) as tf.Tensor3D;
+    const node = batchNorm(mixNode(states, cg, perNode[i - 1]));
+    nodes.push(node);
+    if (i < RECURRENT_STEPS) states = tf.concat([states, tf.expandDims(node, 0)], 0) as tf.Tensor3D;
+  }
+  return tf.div(tf.addN(nodes), RECURRENT_STEPS) as tf.Tensor2D;
 }
 
 /**
  * One step of the cell (file header): x [B, E], the previous hidden state h [B, H], the edge
  * weights p [36, 5] (softmax rows). Returns h_t [B, H]. Call inside tf.tidy.
- * Node i works on all its predecessors at once (one [i B, H] x [H, 2H] product, the four
- * activations stacked [4, i, B, H]), so a step costs a few hundred tensor ops rather than a
- * thousand: the cell is small and op dispatch, not arithmetic, bounds it.
+ * Node i works on all its predecessors at once: one [i B, H] x [H, 2H] product, then the fused
+ * highways-and-mixture and BN of ./fused.ts.
  */
 export function recurrentSearchStep(
   x: tf.Tensor2D,
@@ -49,25 +70,7 @@ export function recurrentSearchStep(
   p: tf.Tensor2D,
   masks: RecurrentMasks = {},
 ): tf.Tensor2D {
-  const [B, H] = h.shape;
-  const mask = <T extends tf.Tensor>(t: T, m: tf.Tensor2D | undefined): T => (m ? (tf.mul(t, m) as T) : t);
-  const [c0, g0] = tf.split(tf.matMul(tf.concat([mask(x, masks.x), mask(h, masks.h)], 1), weights.w0), [H, H], 1);
-  const s0 = batchNorm1d(tf.add(h, tf.mul(tf.sigmoid(c0), tf.sub(tf.tanh(g0), h))) as tf.Tensor2D);
-  // The ops' weights of every edge, without none: [4, 36] (columns in RECURRENT_PRIMITIVES order).
-  const opWeights = tf.transpose(tf.slice(p, [0, 1], [-1, RECURRENT_PRIMITIVES.length - 1]));
-  let states = tf.expandDims(s0, 0) as tf.Tensor3D; // [i, B, H]: s_0 .. s_{i-1}
-  const nodes: tf.Tensor2D[] = [];
-  for (let i = 1; i <= RECURRENT_STEPS; i++) {
-    const cg = tf.reshape(tf.matMul(tf.reshape(mask(states, masks.h), [i * B, H]), weights.ws[i - 1]), [i, B, 2 * H]);
-    const [c, g] = tf.split(cg, [H, H], 2);
-    const f = tf.stack([tf.tanh(g), tf.relu(g), tf.sigmoid(g), g]); // [4, i, B, H]
-    const u = tf.add(states, tf.mul(tf.sigmoid(c), tf.sub(f, states))); // the highways, [4, i, B, H]
-    const w = tf.reshape(tf.slice(opWeights, [0, recurrentEdgeRow(i, 0)], [-1, i]), [RECURRENT_PRIMITIVES.length - 1, i, 1, 1]);
-    const node = batchNorm1d(tf.sum(tf.mul(u, w), [0, 1]) as tf.Tensor2D);
-    nodes.push(node);
-    if (i < RECURRENT_STEPS) states = tf.concat([states, tf.expandDims(node, 0)], 0) as tf.Tensor3D;
-  }
-  return tf.div(tf.addN(nodes), RECURRENT_STEPS) as tf.Tensor2D;
+  return cellStep(x, h, weights, nodeWeights(p), masks);
 }
 
 /**
@@ -82,11 +85,11 @@ export function recurrentSearchCell(
   alphas: tf.Tensor2D,
   masks: RecurrentMasks = {},
 ): tf.Tensor3D {
-  const p = tf.softmax(alphas) as tf.Tensor2D;
+  const perNode = nodeWeights(tf.softmax(alphas) as tf.Tensor2D);
   const outputs: tf.Tensor2D[] = [];
   let h = h0;
   for (const x of tf.unstack(xs) as tf.Tensor2D[]) {
-    h = recurrentSearchStep(x, h, weights, p, masks);
+    h = cellStep(x, h, weights, perNode, masks);
     outputs.push(h);
   }
   return tf.stack(outputs) as tf.Tensor3D;
