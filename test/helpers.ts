@@ -42,3 +42,15 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
 
 /** The repository root. */
 export const repoRoot = path.resolve(__dirname, '..');
+
+/** Largest |actual - expected| over the largest |expected|: a gap relative to the tensor's scale. */
+export function relativeGap(actual: ArrayLike<number>, expected: readonly number[]): number {
+  assert.strictEqual(actual.length, expected.length);
+  let gap = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    gap = Math.max(gap, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return gap / scale;
+}

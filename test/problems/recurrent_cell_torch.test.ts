@@ -11,7 +11,7 @@ import * as path from 'path';
 import { initBackend, tf } from '../../lib/backend';
 import { recurrentWindowLoss } from '../../lib/problems/ptb/network';
 import { recurrentSearchCell } from '../../lib/problems/ptb/search_cell';
-import { assertNoTensorLeak } from '../helpers';
+import { assertNoTensorLeak, relativeGap } from '../helpers';
 
 interface Case {
   readonly name: string;
@@ -37,18 +37,6 @@ const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures'
   cases: Case[];
   networks: NetworkCase[];
 };
-
-/** Largest |a - b| over the largest |b|: the tolerance is relative to the tensor's scale. */
-function relativeGap(actual: ArrayLike<number>, expected: readonly number[]): number {
-  assert.strictEqual(actual.length, expected.length);
-  let gap = 0;
-  let scale = 0;
-  for (let i = 0; i < expected.length; i++) {
-    gap = Math.max(gap, Math.abs(actual[i] - expected[i]));
-    scale = Math.max(scale, Math.abs(expected[i]));
-  }
-  return gap / scale;
-}
 
 describe('the DARTS recurrent search cell against PyTorch (test/fixtures/make_recurrent_cell_torch.py)', () => {
   before(async () => {

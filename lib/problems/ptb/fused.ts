@@ -2,8 +2,9 @@
  * Two fused operations of the recurrent search cell (./search_cell.ts), each one tensor op with
  * its own gradient, computed in JavaScript over the tensors' values. The cell is small (H of 16 to
  * 300) and its steps are many (8 nodes, 35 time steps, every pass), so written as tfjs ops it spent
- * its time dispatching some 50,000 small kernels a window (profile in docs/method.md §9); fused,
- * a node is a handful. Sums run in double precision.
+ * its time dispatching small kernels: 49,930 for a window's forward and backward (E=H 32, 32
+ * streams, 2,000 words), 11,039 fused, and 4.3 s became 0.96 s (tf.profile, this machine, under
+ * load). Sums run in double precision.
  *   mixNode(S, cg, w): node i's input before BN (docs/method.md §9):
  *     out = Σ_j Σ_k w[k, j] (s_j + σ(c_j) ⊙ (f_k(g_j) − s_j))
  *         = Σ_j W_j s_j ⊙ (1 − σ(c_j)) + σ(c_j) ⊙ F_j,   W_j = Σ_k w[k, j],  F_j = Σ_k w[k, j] f_k(g_j),

@@ -68,12 +68,18 @@ export interface RecurrentWindowLoss {
   readonly logProbs: tf.Tensor2D;
 }
 
+/** The cell of a language model over a window: xs [T, B, E] from h0 [B, H] with the cell's own masks -> outputs [T, B, H]. */
+export type WindowCell = (xs: tf.Tensor3D, h0: tf.Tensor2D, masks: RecurrentMasks | undefined) => tf.Tensor3D;
+
 /**
- * The loss of one window (file header): `inputs`, `targets` [T, B] int32 ids, the carried hidden
- * state h0 [B, H]. Call inside tf.tidy (or a gradient function).
+ * The loss of one window of a language model around any recurrent cell (file header; the search
+ * network and the discrete one of ./eval_cell.ts share it): `inputs`, `targets` [T, B] int32 ids,
+ * the carried hidden state h0 [B, H]. Call inside tf.tidy (or a gradient function).
  */
-export function recurrentWindowLoss(
-  weights: RecurrentNetworkWeights,
+export function languageModelLoss(
+  embedding: tf.Tensor2D,
+  decoderBias: tf.Tensor1D,
+  cell: WindowCell,
   inputs: tf.Tensor2D,
   targets: tf.Tensor2D,
   h0: tf.Tensor2D,
@@ -81,15 +87,15 @@ export function recurrentWindowLoss(
   tarBeta = 0,
 ): RecurrentWindowLoss {
   const [T, B] = inputs.shape;
-  const table = noise.embeddingRows ? (tf.mul(weights.embedding, noise.embeddingRows) as tf.Tensor2D) : weights.embedding;
+  const table = noise.embeddingRows ? (tf.mul(embedding, noise.embeddingRows) as tf.Tensor2D) : embedding;
   let x = embeddingLookup(table, inputs); // [T, B, E]
   if (noise.input) x = tf.mul(x, noise.input) as tf.Tensor3D;
-  const outputs = recurrentSearchCell(x, h0, weights.cell, weights.alphas, noise.cell);
+  const outputs = cell(x, h0, noise.cell);
   const dropped = noise.output ? tf.mul(outputs, noise.output) : outputs;
   const H = outputs.shape[2];
-  const logits = tf.add(tf.matMul(tf.reshape(dropped, [T * B, H]), weights.embedding, false, true), weights.decoderBias);
+  const logits = tf.add(tf.matMul(tf.reshape(dropped, [T * B, H]), embedding, false, true), decoderBias);
   const logProbs = tf.logSoftmax(logits);
-  const picked = tf.sum(tf.mul(logProbs, tf.oneHot(tf.reshape(targets, [T * B]), weights.embedding.shape[0])), 1);
+  const picked = tf.sum(tf.mul(logProbs, tf.oneHot(tf.reshape(targets, [T * B]), embedding.shape[0])), 1);
   const nll = tf.neg(tf.mean(picked)) as tf.Scalar;
   const loss =
     tarBeta > 0 && T > 1
@@ -102,4 +108,17 @@ export function recurrentWindowLoss(
         ) as tf.Scalar)
       : nll;
   return { loss, nll, outputs, logProbs: logProbs as tf.Tensor2D };
+}
+
+/** The search network's loss of one window (file header): the search cell with the alphas of `weights`. */
+export function recurrentWindowLoss(
+  weights: RecurrentNetworkWeights,
+  inputs: tf.Tensor2D,
+  targets: tf.Tensor2D,
+  h0: tf.Tensor2D,
+  noise: RecurrentNoise = {},
+  tarBeta = 0,
+): RecurrentWindowLoss {
+  const cell: WindowCell = (xs, h, masks) => recurrentSearchCell(xs, h, weights.cell, weights.alphas, masks);
+  return languageModelLoss(weights.embedding, weights.decoderBias, cell, inputs, targets, h0, noise, tarBeta);
 }
