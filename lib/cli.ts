@@ -37,7 +37,8 @@ import type { Nb201ArchitectureRecord } from './problems/nb201/problem';
 import { PTB_CONFIG_CODEC, type PtbConfig } from './problems/ptb/config';
 import type { RecurrentArchitectureRecord } from './problems/ptb/problem';
 import { recurrentRunSummary, recurrentTrajectory } from './analysis/recurrent_run';
-import { listRuns, readRun, readRunIfAny, readRunProblem, runDirFor, runsRoot } from './runs/store';
+import { evaluateLmCommand } from './train/lm_evaluate_command';
+import { listRuns, readRun, readRunIfAny, readRunProblem, resolveRunRef, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { PROBLEMS, problemCodecs, problemEntry } from './problems/registry';
 import { runSearch } from './search/run';
@@ -74,20 +75,6 @@ const program = new Command('rdarts')
 
 /** This process's command line, as `rdarts ...` (for the header of a Slurm script). */
 const commandLine = () => `rdarts ${process.argv.slice(2).map(shellQuote).join(' ')}`;
-
-/**
- * The run directory `ref` names: a path, a runId under `root`, or the start of exactly one runId
- * there. Throws naming what it looked for, and the candidates when a prefix is ambiguous.
- */
-function resolveRunRef(ref: string, root: string): string {
-  if (fs.existsSync(ref)) return ref;
-  const exact = path.join(root, ref);
-  if (fs.existsSync(exact)) return exact;
-  const matches = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => d.startsWith(ref)) : [];
-  if (matches.length === 1) return path.join(root, matches[0]);
-  if (matches.length > 1) throw new Error(`run ${JSON.stringify(ref)} is ambiguous in ${root}: ${matches.join(', ')}`);
-  throw new Error(`no run ${JSON.stringify(ref)}: not a directory, nor a runId (or its start) under ${root} (rdarts runs lists them)`);
-}
 
 function parseBackend(v: string | undefined, flag: string): BackendName | undefined {
   if (v !== undefined && !(BACKENDS as readonly string[]).includes(v))
@@ -433,6 +420,27 @@ program
     const epoch = o.epoch === undefined ? undefined : Number(o.epoch);
     if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) throw new Error(`--epoch must be an integer >= 0, got ${o.epoch}`);
     await evaluateCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
+  });
+
+program
+  .command('evaluate-lm')
+  .description(
+    'train a recurrent cell from scratch as a language model and test it (docs/method.md §9); prints the validation and test ' +
+      'perplexity. Stored once per cell and config under results/evals; an interrupted evaluation resumes',
+  )
+  .argument('<ref>', 'DARTS_V1, DARTS_V2, a language-modelling search run directory, or its runId under results/runs (or --runs)')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+  .option('--seed <n>', "seed of the evaluation (default: the preset's)")
+  .option('--out <dir>', 'folder of evaluation directories (default results/evals)')
+  .option('--runs <dir>', 'folder of search runs, to find a runId (default results/runs)')
+  .option('--epoch <n>', 'for a search run: evaluate the cell of this stored epoch (0-based)')
+  .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string; epoch?: string }) => {
+    const seed = o.seed === undefined ? undefined : Number(o.seed);
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be an integer >= 0, got ${o.seed}`);
+    const epoch = o.epoch === undefined ? undefined : Number(o.epoch);
+    if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) throw new Error(`--epoch must be an integer >= 0, got ${o.epoch}`);
+    await initBackend();
+    await evaluateLmCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
   });
 
 program

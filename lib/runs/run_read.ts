@@ -379,3 +379,17 @@ export function finalGenotype<C, A extends ArchitectureRecord>(
   if (!run.done || !run.genotype) throw new Error(`finalGenotype: the run in ${run.dir} is not finished`);
   return run.genotype;
 }
+
+/**
+ * The run directory `ref` names: a path, a runId under `root`, or the start of exactly one runId
+ * there. Throws naming what it looked for, and the candidates when a prefix is ambiguous.
+ */
+export function resolveRunRef(ref: string, root: string): string {
+  if (fs.existsSync(ref)) return ref;
+  const exact = path.join(root, ref);
+  if (fs.existsSync(exact)) return exact;
+  const matches = fs.existsSync(root) ? fs.readdirSync(root).filter((d) => d.startsWith(ref)) : [];
+  if (matches.length === 1) return path.join(root, matches[0]);
+  if (matches.length > 1) throw new Error(`run ${JSON.stringify(ref)} is ambiguous in ${root}: ${matches.join(', ')}`);
+  throw new Error(`no run ${JSON.stringify(ref)}: not a directory, nor a runId (or its start) under ${root} (rdarts runs lists them)`);
+}

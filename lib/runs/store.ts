@@ -64,6 +64,7 @@ export {
   readRunConfig,
   readRunIfAny,
   readRunProblem,
+  resolveRunRef,
   RUN_FILES,
   runDirFor,
   runsRoot,

@@ -21,6 +21,7 @@ import { RECURRENT_EDGES, RECURRENT_PRIMITIVES, RECURRENT_STEPS } from '../../sp
 import type { PtbConfig } from './config';
 import type { TextWindow } from './data';
 import { type RecurrentNetworkWeights, type RecurrentNoise, recurrentWindowLoss } from './network';
+import type { RecurrentCellWeights } from './search_cell';
 
 /** The DARTS code's initial range of every weight matrix. */
 const INIT_RANGE = 0.04;
@@ -36,6 +37,48 @@ function dropMask(shape: [number, number], p: number, seed: number): tf.Tensor2D
   );
 }
 
+/**
+ * The weights of a language model around a recurrent cell, searched or discrete (the same shapes):
+ * the embedding [V, E] (also the decoder's), the decoder's bias [V], W0 [2H, 2H], W_1..8 [H, 2H],
+ * drawn from `init` as the DARTS code does (file header).
+ */
+export function languageModelWeights(vocabulary: number, size: number, init: Init): Map<string, tf.Variable> {
+  // In tidy: a variable made from a tensor leaves that tensor behind otherwise.
+  const uniform = (shape: [number, number]) =>
+    tf.tidy(() => tf.variable(tf.randomUniform(shape, -INIT_RANGE, INIT_RANGE, 'float32', init.nextSeed())));
+  return new Map<string, tf.Variable>([
+    ['embedding', uniform([vocabulary, size])],
+    ['decoder.bias', tf.tidy(() => tf.variable(tf.zeros([vocabulary])))],
+    ['cell.w0', uniform([2 * size, 2 * size])],
+    ...Array.from({ length: RECURRENT_STEPS }, (_, i) => [`cell.w${i + 1}`, uniform([size, 2 * size])] as [string, tf.Variable]),
+  ]);
+}
+
+/** The cell's weights in a weights map of `languageModelWeights`. */
+export function cellWeights(weights: ReadonlyMap<string, tf.Tensor>): RecurrentCellWeights {
+  const w = (name: string) => weights.get(name) as tf.Tensor2D;
+  return { w0: w('cell.w0'), ws: Array.from({ length: RECURRENT_STEPS }, (_, i) => w(`cell.w${i + 1}`)) };
+}
+
+/** The dropout masks of one training pass over B streams, all drawn from `seed` (the search's and the evaluation's). */
+export function dropoutNoise(config: Pick<PtbConfig, 'size' | 'dropout'>, vocabulary: number, B: number, seed: number): RecurrentNoise {
+  const { size, dropout } = config;
+  const seeds = new SeedStream(seed);
+  const [embeddingRows, input, x, h, output] = [
+    dropMask([vocabulary, 1], dropout.embedding, seeds.next()),
+    dropMask([B, size], dropout.input, seeds.next()),
+    dropMask([B, size], dropout.x, seeds.next()),
+    dropMask([B, size], dropout.hidden, seeds.next()),
+    dropMask([B, size], dropout.output, seeds.next()),
+  ];
+  return {
+    ...(embeddingRows ? { embeddingRows } : {}),
+    ...(input ? { input } : {}),
+    ...(output ? { output } : {}),
+    cell: { ...(x ? { x } : {}), ...(h ? { h } : {}) },
+  };
+}
+
 export class RecurrentSearchModel implements SearchModel<TextWindow> {
   readonly weights: Map<string, tf.Variable>;
   readonly alphaParams: Map<string, tf.Variable>;
@@ -46,20 +89,11 @@ export class RecurrentSearchModel implements SearchModel<TextWindow> {
     readonly vocabulary: number,
     readonly config: RecurrentModelConfig,
   ) {
-    const { size } = config;
     const init = new Init(config.seed);
-    // In tidy: a variable made from a tensor leaves that tensor behind otherwise.
-    const uniform = (shape: [number, number]) =>
-      tf.tidy(() => tf.variable(tf.randomUniform(shape, -INIT_RANGE, INIT_RANGE, 'float32', init.nextSeed())));
-    this.weights = new Map<string, tf.Variable>([
-      ['embedding', uniform([vocabulary, size])],
-      ['decoder.bias', tf.tidy(() => tf.variable(tf.zeros([vocabulary])))],
-      ['cell.w0', uniform([2 * size, 2 * size])],
-      ...Array.from({ length: RECURRENT_STEPS }, (_, i) => [`cell.w${i + 1}`, uniform([size, 2 * size])] as [string, tf.Variable]),
-    ]);
+    this.weights = languageModelWeights(vocabulary, config.size, init);
     this.alphaParams = new Map([['alphas', tf.tidy(() => tf.variable(init.alphas([RECURRENT_EDGES, RECURRENT_PRIMITIVES.length])))]]);
     this.variables = [...this.weights].map(([name, variable]) => ({ name, variable, trainable: true, layout: 'vector' as const }));
-    this.checkpointKey = JSON.stringify({ problem: 'ptb', cell: 'darts-recurrent', vocabulary, size });
+    this.checkpointKey = JSON.stringify({ problem: 'ptb', cell: 'darts-recurrent', vocabulary, size: config.size });
   }
 
   private network(alphas: tf.Tensor2D): RecurrentNetworkWeights {
@@ -67,38 +101,15 @@ export class RecurrentSearchModel implements SearchModel<TextWindow> {
     return {
       embedding: w('embedding') as tf.Tensor2D,
       decoderBias: w('decoder.bias') as tf.Tensor1D,
-      cell: {
-        w0: w('cell.w0') as tf.Tensor2D,
-        ws: Array.from({ length: RECURRENT_STEPS }, (_, i) => w(`cell.w${i + 1}`) as tf.Tensor2D),
-      },
+      cell: cellWeights(this.weights),
       alphas,
-    };
-  }
-
-  /** The dropout masks of a pass on `batch`, drawn from `seed` (file header). */
-  private noise(batch: TextWindow, seed: number): RecurrentNoise {
-    const B = batch.inputs.shape[1];
-    const { size, dropout } = this.config;
-    const seeds = new SeedStream(seed);
-    const [embeddingRows, input, x, h, output] = [
-      dropMask([this.vocabulary, 1], dropout.embedding, seeds.next()),
-      dropMask([B, size], dropout.input, seeds.next()),
-      dropMask([B, size], dropout.x, seeds.next()),
-      dropMask([B, size], dropout.hidden, seeds.next()),
-      dropMask([B, size], dropout.output, seeds.next()),
-    ];
-    return {
-      ...(embeddingRows ? { embeddingRows } : {}),
-      ...(input ? { input } : {}),
-      ...(output ? { output } : {}),
-      cell: { ...(x ? { x } : {}), ...(h ? { h } : {}) },
     };
   }
 
   loss(batch: TextWindow, options: PassOptions): { loss: tf.Scalar; output: tf.Tensor } {
     return tf.tidy(() => {
       const alphas = (options.alphas?.get('alphas') ?? this.alphaParams.get('alphas')) as tf.Tensor2D;
-      const noise = options.training ? this.noise(batch, options.seed ?? 0) : {};
+      const noise = options.training ? dropoutNoise(this.config, this.vocabulary, batch.inputs.shape[1], options.seed ?? 0) : {};
       const tar = batch.stream === 'train' ? this.config.tarBeta : 0;
       const r = recurrentWindowLoss(this.network(alphas), batch.inputs, batch.targets, batch.h0, noise, tar);
       if (!options.alphas) {

@@ -38,12 +38,13 @@ export interface RecurrentNoise {
 export function embeddingLookup(table: tf.Tensor2D, ids: tf.Tensor2D): tf.Tensor3D {
   const [V, E] = table.shape;
   const [T, B] = ids.shape;
+  // The ids are read now: the backward pass may run after a tidy around the forward pass has freed them.
+  const idx = ids.dataSync();
   const lookup = tf.customGrad(((t: tf.Tensor) => {
     return {
       value: tf.reshape(tf.gather(t, tf.reshape(ids, [T * B])), [T, B, E]),
       gradFunc: (dy: tf.Tensor) => {
         const d = dy.dataSync();
-        const idx = ids.dataSync();
         const grad = new Float32Array(V * E);
         for (let n = 0; n < idx.length; n++) {
           const row = idx[n] * E;

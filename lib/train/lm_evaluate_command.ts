@@ -1,0 +1,64 @@
+/**
+ * `rdarts evaluate-lm REF --preset P` (docs/method.md §9): train a recurrent genotype from scratch as
+ * a language model (./lm_train.ts) and print its validation and test perplexity. REF is, in order:
+ * a published cell by name (DARTS_V1, DARTS_V2), a language-modelling search run's directory, or its
+ * runId under the runs folder; a run must be finished, or `epoch` names the stored epoch whose cell
+ * to take (DARTS-ES's stop epoch, say).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { PTB_CONFIG_CODEC, type PtbConfig } from '../problems/ptb/config';
+import type { RecurrentArchitectureRecord } from '../problems/ptb/problem';
+import { readRun, resolveRunRef, runsRoot } from '../runs/store';
+import { DARTS_V1_RECURRENT, DARTS_V2_RECURRENT, formatRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
+import { resolveLmTrainConfig } from './lm_config';
+import { ensureLmEvaluation, type LmEvalFile } from './lm_train';
+
+/** Recurrent cells that can be evaluated by name. */
+export const NAMED_RECURRENT: Readonly<Record<string, RecurrentGenotype>> = Object.freeze({
+  DARTS_V1: DARTS_V1_RECURRENT,
+  DARTS_V2: DARTS_V2_RECURRENT,
+});
+
+/** The genotype `ref` names (file header) and a few words on where it came from. */
+export function resolveRecurrentGenotype(ref: string, runs = runsRoot(), epoch?: number): { genotype: RecurrentGenotype; source: string } {
+  if (Object.hasOwn(NAMED_RECURRENT, ref)) return { genotype: NAMED_RECURRENT[ref], source: ref };
+  const dir = fs.existsSync(ref) && fs.statSync(ref).isDirectory() ? ref : resolveRunRef(ref, runs);
+  const run = readRun<PtbConfig, RecurrentArchitectureRecord>(dir, PTB_CONFIG_CODEC);
+  if (epoch !== undefined) {
+    const r = run.epochs[epoch];
+    if (!r) throw new Error(`evaluate-lm: run ${run.runId} has no stored epoch ${epoch} (stored: ${run.epochs.length})`);
+    return { genotype: r.genotype, source: `run ${run.runId}, epoch ${epoch}` };
+  }
+  if (!run.done || !run.genotype)
+    throw new Error(
+      `evaluate-lm: run ${run.runId} in ${path.resolve(dir)} is not finished (${run.epochs.length}/${run.config.epochs} epochs)`,
+    );
+  return { genotype: run.genotype.genotype, source: `run ${run.runId}, epoch ${run.genotype.epoch}` };
+}
+
+/** The command (file header): resolves, evaluates (or reads back) and prints. */
+export async function evaluateLmCommand(
+  ref: string,
+  o: { preset: string; seed?: number; out?: string; runs?: string; epoch?: number },
+): Promise<LmEvalFile> {
+  const { genotype, source } = resolveRecurrentGenotype(ref, o.runs, o.epoch);
+  const config = resolveLmTrainConfig(o.preset, o.seed === undefined ? {} : { seed: o.seed }, '--seed');
+  console.log(
+    `evaluate-lm: ${formatRecurrentGenotype(genotype)} (${source}), preset ${o.preset}, ${config.epochs} epochs, E=H ${config.size}`,
+  );
+  const result = await ensureLmEvaluation(genotype, config, source, {
+    ...(o.out === undefined ? {} : { root: o.out }),
+    onEpoch: (r) =>
+      console.log(
+        `epoch ${r.epoch + 1}/${config.epochs}: train perplexity ${r.train.perplexity.toFixed(2)}, ` +
+          `valid ${r.valid.perplexity.toFixed(2)}${r.averaged ? ' (averaged SGD)' : ''}, ${r.seconds.toFixed(1)} s`,
+      ),
+  });
+  if (result.done)
+    console.log(
+      `evaluation ${result.id}: best epoch ${result.done.bestEpoch}, valid perplexity ${result.done.valid.perplexity.toFixed(2)}, ` +
+        `test perplexity ${result.done.test.perplexity.toFixed(2)} (${result.params} parameters, ${(result.done.seconds / 60).toFixed(1)} min)`,
+    );
+  return result;
+}
