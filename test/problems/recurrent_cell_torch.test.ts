@@ -9,6 +9,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend, tf } from '../../lib/backend';
+import { measureCurvature } from '../../lib/hessian/track';
+import type { PassOptions } from '../../lib/nn/model';
 import { recurrentWindowLoss } from '../../lib/problems/ptb/network';
 import { recurrentSearchCell } from '../../lib/problems/ptb/search_cell';
 import { assertNoTensorLeak, relativeGap } from '../helpers';
@@ -31,6 +33,8 @@ interface NetworkCase {
   readonly nll: number;
   readonly loss: number;
   readonly grads: Record<'embedding' | 'bias' | 'h0' | 'w0' | 'ws' | 'alphas', number[]>;
+  /** The three largest eigenvalues of the exact Hessian of the NLL in the alphas. */
+  readonly alphaHessianTop: number[];
 }
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'recurrent_cell_torch.json'), 'utf8')) as {
@@ -145,6 +149,75 @@ describe('the DARTS recurrent search cell against PyTorch (test/fixtures/make_re
         noise.cell.x,
         noise.cell.h,
       ]);
+    });
+  }
+  for (const c of FIXTURE.networks) {
+    it(`the search network, ${c.name}: the full 180 x 180 alpha Hessian (central differences) has the exact dominant eigenvalue within 1%`, async function () {
+      this.timeout(300_000);
+      const input = (k: string) => tf.tensor(c.inputs[k].data, c.inputs[k].shape);
+      const { T, B } = c.sizes;
+      const tokens = tf.tensor2d(c.tokens, [T + 1, B], 'int32');
+      const [inputs, targets] = [tf.slice(tokens, [0, 0], [T, B]) as tf.Tensor2D, tf.slice(tokens, [1, 0], [T, B]) as tf.Tensor2D];
+      const [embedding, bias, h0, w0, ws] = ['embedding', 'bias', 'h0', 'w0', 'ws'].map(input);
+      const alphas = tf.variable(input('alphas'));
+      const noise = {
+        embeddingRows: input('rows') as tf.Tensor2D,
+        input: input('minput') as tf.Tensor2D,
+        output: input('moutput') as tf.Tensor2D,
+        cell: { x: input('mx') as tf.Tensor2D, h: input('mh') as tf.Tensor2D },
+      };
+      const cell = { w0: w0 as tf.Tensor2D, ws: tf.unstack(ws) as tf.Tensor2D[] };
+      // The alphas' loss of the search (beta 0), as a model the curvature tracking measures.
+      const model = {
+        alphaParams: new Map([['alphas', alphas]]),
+        examples: () => T * B,
+        loss: (_: unknown, o: PassOptions) =>
+          tf.tidy(() => {
+            const a = (o.alphas?.get('alphas') ?? alphas) as tf.Tensor2D;
+            const r = recurrentWindowLoss(
+              { embedding: embedding as tf.Tensor2D, decoderBias: bias as tf.Tensor1D, cell, alphas: a },
+              inputs,
+              targets,
+              h0 as tf.Tensor2D,
+              noise,
+              0,
+            );
+            return { loss: r.nll, output: r.logProbs };
+          }),
+      };
+      try {
+        const h = await measureCurvature(model, undefined, {
+          method: 'full',
+          maxProducts: 180,
+          tolerance: 1e-3,
+          step: 1e-2,
+          scheme: 'central',
+          weightDecay: 0,
+          seed: 0,
+          recordMatrix: false,
+        });
+        const exact = c.alphaHessianTop[0];
+        assert.strictEqual(h.products, 180);
+        assert.ok(Math.abs(h.dominantEigenvalue - exact) < 0.01 * Math.abs(exact), `ours ${h.dominantEigenvalue}, exact ${exact}`);
+      } finally {
+        tf.dispose([
+          tokens,
+          inputs,
+          targets,
+          embedding,
+          bias,
+          h0,
+          w0,
+          ws,
+          alphas,
+          ...cell.ws,
+          noise.embeddingRows,
+          noise.input,
+          noise.output,
+          noise.cell.x,
+          noise.cell.h,
+        ]);
+      }
     });
   }
 });
