@@ -22,3 +22,5 @@ export * from './stats';
 export * from './tables';
 export * from './pilot';
 export * from './nb201_findings';
+export * from './cross_domain';
+export * from './recurrent_run';

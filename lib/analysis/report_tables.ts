@@ -29,6 +29,8 @@ export const TABLES = Object.freeze({
   dpGrid: '04-dp-grid',
   methods: '04-methods',
   nb201Signature: '05-nb201-signature',
+  crossDomainLm: '06-cross-domain-lm',
+  crossDomainFindings: '06-cross-domain-findings',
 } as const);
 
 /** A table's name. */

@@ -6,3 +6,4 @@ export * from './evaluations';
 export * from './grid';
 export * from './plan';
 export * from './records';
+export * from './cross_domain';

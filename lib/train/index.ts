@@ -6,3 +6,6 @@ export * from './genotype_check';
 export * from './network';
 export * from './train';
 export * from './train_config';
+export * from './lm_config';
+export * from './lm_evaluate_command';
+export * from './lm_train';

@@ -79,13 +79,13 @@ export const LM_TRAIN_PAPER: LmTrainConfig = deepFreeze({
 /**
  * Reduced presets on the search presets' corpora, with the weights' lr of the search presets (the
  * lr 20 of the recipe diverges at these sizes; lib/problems/ptb/config.ts):
- *   smoke: the synthetic corpus, E=H 16, 8 streams, BPTT 10, 2 epochs, lr 2 (tests);
+ *   smoke: the synthetic corpus (2,000 training tokens), E=H 16, 8 streams, BPTT 10, 2 epochs, lr 2 (tests);
  *   quick: PTB re-split, 2,000 words, the first 20,000 training tokens, E=H 64, 32 streams, 10 epochs, lr 5;
  *   mini:  the whole re-split, E=H 64, 32 streams, 40 epochs, lr 5.
  */
 const smoke: LmTrainConfig = deepFreeze({
   ...LM_TRAIN_PAPER,
-  corpus: { source: 'synthetic', seed: 0, words: 200, train: 5000, valid: 1000, test: 1000 },
+  corpus: { source: 'synthetic', seed: 0, words: 200, train: 2000, valid: 1000, test: 1000 },
   seed: 0,
   epochs: 2,
   batchSize: 8,

@@ -177,6 +177,16 @@ const fromRecords = (prefix: string, t: TensorSet, like: ReadonlyMap<string, tf.
   return new Map([...like.keys()].map((k) => [k, tf.tensor(t[prefix + k].data as Float32Array, t[prefix + k].shape)]));
 };
 
+/** The stored evaluation of `genotype` under `config` in `root` (default `<resultsDir()>/evals`), finished or not; undefined if none. */
+export function readLmEvaluation(
+  genotype: RecurrentGenotype,
+  config: LmTrainConfig,
+  root = path.join(resultsDir(), 'evals'),
+): LmEvalFile | undefined {
+  const file = path.join(root, lmEvalId(config, genotype), FILE);
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LmEvalFile) : undefined;
+}
+
 export interface LmEvaluationOptions {
   /** Folder of evaluation directories (default `<resultsDir()>/evals`). */
   readonly root?: string;

@@ -192,7 +192,7 @@ export const PTB_PAPER: PtbConfig = deepFreeze({
 /**
  * The reduced presets keep the recipe (lrs, dropouts, TAR, clip, the windows' lr scaling, the
  * validation stream of the alphas) and shrink the corpus and the network (docs/method.md §9):
- *   smoke: the synthetic corpus (200 words; 5,000 / 1,000 / 1,000 tokens), E = H 16, 8 streams,
+ *   smoke: the synthetic corpus (200 words; 2,000 / 1,000 / 1,000 tokens), E = H 16, 8 streams,
  *          BPTT 10, 2 epochs, Lanczos on the curvature (tests; seconds); the weights' lr 2: at 20
  *          a clipped step (norm 5) is twice the whole model's norm (about 2.5) and the search
  *          diverged (validation perplexity 204 -> 442 in 2 epochs; 160 -> 128 in 6 at lr 2);
@@ -206,7 +206,7 @@ export const PTB_PAPER: PtbConfig = deepFreeze({
  */
 const smoke: PtbConfig = deepFreeze({
   ...PTB_PAPER,
-  corpus: { source: 'synthetic', seed: 0, words: 200, train: 5000, valid: 1000, test: 1000 },
+  corpus: { source: 'synthetic', seed: 0, words: 200, train: 2000, valid: 1000, test: 1000 },
   seed: 0,
   epochs: 2,
   batchSize: 8,

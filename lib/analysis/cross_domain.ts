@@ -1,0 +1,182 @@
+/**
+ * The language-modelling part of the cross-domain notebook (docs/method.md §9): one row per search
+ * (its method, seed, final cell, curvature, DARTS-ES replayed on its eigenvalues, and the test
+ * perplexity of its cell trained from scratch), the eigenvalue figure, and the closing table
+ * "does the image-classification finding hold here?", each verdict by the rule written beside it.
+ */
+import { codeRule, firstEarlyStop } from '../control/early_stop';
+import type { PtbConfig } from '../problems/ptb/config';
+import type { RecurrentArchitectureRecord } from '../problems/ptb/problem';
+import type { StoredRun } from '../runs/store';
+import { formatRecurrentGenotype } from '../spaces/recurrent';
+import type { LmEvalFile } from '../train/lm_train';
+import type { Figure } from './figure_html';
+import { identityNodes } from './recurrent_run';
+
+export type StoredRecurrentRun = StoredRun<PtbConfig, RecurrentArchitectureRecord>;
+
+/** A search and the evaluation of its final cell (if made). */
+export interface CrossDomainEntry {
+  readonly name: string;
+  readonly run: StoredRecurrentRun;
+  readonly evaluation?: LmEvalFile;
+}
+
+/** The method of a search, by its config: DARTS, R-DARTS(L2) with its factor, DARTS-ADA, DARTS-ES. */
+export function lmMethod(c: PtbConfig, base: PtbConfig): string {
+  if (c.earlyStop === 'adaptive') return 'DARTS-ADA';
+  if (c.earlyStop === 'stop') return 'DARTS-ES';
+  if (c.regularization.l2 !== base.regularization.l2) return `R-DARTS(L2) ${c.regularization.l2}`;
+  if (JSON.stringify(c.dropout) !== JSON.stringify(base.dropout)) return 'R-DARTS(dropout)';
+  return 'DARTS';
+}
+
+export interface CrossDomainRow {
+  readonly name: string;
+  readonly method: string;
+  readonly seed: number;
+  readonly epochs: number;
+  readonly cell: string;
+  readonly identityNodes: number;
+  /** The dominant eigenvalue first and last measured, and their ratio. */
+  readonly eigenFirst: number | null;
+  readonly eigenLast: number | null;
+  readonly eigenRatio: number | null;
+  /** DARTS-ES (the code's rule at the run's interval) replayed on the eigenvalues: the epoch whose cell it returns. */
+  readonly esEpoch: number | null;
+  /** DARTS-ADA: rollbacks taken and the final L2. */
+  readonly rollbacks: number;
+  readonly l2: number;
+  readonly searchValidPpl: number;
+  /** The final cell trained from scratch: best validation and test perplexity. */
+  readonly evalValidPpl: number | null;
+  readonly testPpl: number | null;
+}
+
+/** The rows of `entries` (file header); `base` is the preset's config, which names the methods. */
+export function crossDomainRows(entries: readonly CrossDomainEntry[], base: PtbConfig): CrossDomainRow[] {
+  return entries.map(({ name, run, evaluation }) => {
+    const c = run.config;
+    const measured = run.epochs
+      .filter((r) => r.hessian)
+      .map((r) => ({ epoch: r.epoch, dominantEigenvalue: r.hessian!.dominantEigenvalue }));
+    const es = measured.length > 0 ? firstEarlyStop(measured, codeRule({ evalEvery: c.hessian.evalEvery }), c.epochs) : undefined;
+    const last = run.epochs[run.epochs.length - 1];
+    const rollbacks = run.decisions.filter((d) => d.action === 'rollback');
+    const [first, lastEig] = [measured[0]?.dominantEigenvalue ?? null, measured[measured.length - 1]?.dominantEigenvalue ?? null];
+    return {
+      name,
+      method: lmMethod(c, base),
+      seed: c.seed,
+      epochs: run.epochs.length,
+      cell: formatRecurrentGenotype(last.genotype),
+      identityNodes: identityNodes(last.genotype),
+      eigenFirst: first,
+      eigenLast: lastEig,
+      eigenRatio: first !== null && lastEig !== null && first > 0 ? lastEig / first : null,
+      esEpoch: es?.stop ? es.stopEpoch : null,
+      rollbacks: rollbacks.length,
+      l2: rollbacks.length > 0 ? rollbacks[rollbacks.length - 1].l2.after : c.regularization.l2,
+      searchValidPpl: Math.exp(last.valid.loss),
+      evalValidPpl: evaluation?.done?.valid.perplexity ?? null,
+      testPpl: evaluation?.done?.test.perplexity ?? null,
+    };
+  });
+}
+
+/** The eigenvalue over each search, one trace per run, coloured by method. */
+export function crossDomainEigenFigure(entries: readonly CrossDomainEntry[], base: PtbConfig): Figure {
+  const methods = [...new Set(entries.map((e) => lmMethod(e.run.config, base)))];
+  const colours = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
+  return {
+    data: entries.map((e) => {
+      const m = lmMethod(e.run.config, base);
+      const pts = e.run.epochs.filter((r) => r.hessian);
+      return {
+        type: 'scatter',
+        mode: 'lines+markers',
+        name: e.name,
+        legendgroup: m,
+        x: pts.map((r) => r.epoch),
+        y: pts.map((r) => r.hessian!.dominantEigenvalue),
+        line: { color: colours[methods.indexOf(m) % colours.length], dash: e.run.config.seed === 0 ? 'solid' : 'dot' },
+      };
+    }),
+    layout: {
+      title: { text: 'Language modelling: the dominant eigenvalue of the alphas Hessian over the search' },
+      xaxis: { title: { text: 'epoch' } },
+      yaxis: { title: { text: 'dominant eigenvalue' }, type: 'log' },
+      width: 760,
+      height: 420,
+    },
+  };
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const spread = (xs: readonly number[]) => (xs.length > 1 ? Math.max(...xs) - Math.min(...xs) : 0);
+
+/** One line of the closing table. */
+export interface FindingRow {
+  readonly finding: string;
+  readonly rule: string;
+  readonly measured: string;
+  readonly verdict: 'holds' | 'does not hold' | 'inconclusive' | 'not measured';
+}
+
+/**
+ * "Does the image-classification finding hold here?" (file header), from the rows: the means over
+ * seeds per method, a difference judged against the spread of DARTS's own seeds (max - min).
+ */
+export function crossDomainFindings(rows: readonly CrossDomainRow[]): FindingRow[] {
+  const darts = rows.filter((r) => r.method === 'DARTS');
+  const others = [...new Set(rows.map((r) => r.method))].filter((m) => m !== 'DARTS' && m !== 'DARTS-ES');
+  const num = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  const out: FindingRow[] = [];
+  const ratios = num(darts.map((r) => r.eigenRatio));
+  out.push({
+    finding: 'the dominant eigenvalue rises during a DARTS search',
+    rule: 'mean over seeds of last / first measured eigenvalue above 1.3 (DARTS-ES factor): holds; below 1: does not hold',
+    measured: ratios.length ? `${mean(ratios).toFixed(2)} over ${ratios.length} seed(s)` : '-',
+    verdict: ratios.length === 0 ? 'not measured' : mean(ratios) > 1.3 ? 'holds' : mean(ratios) < 1 ? 'does not hold' : 'inconclusive',
+  });
+  const dartsTest = num(darts.map((r) => r.testPpl));
+  const dartsEig = num(darts.map((r) => r.eigenLast));
+  for (const m of others) {
+    const mine = rows.filter((r) => r.method === m);
+    const eig = num(mine.map((r) => r.eigenLast));
+    out.push({
+      finding: `${m} ends with lower curvature than DARTS`,
+      rule: 'mean last eigenvalue below DARTS by more than the spread of DARTS seeds',
+      measured:
+        eig.length && dartsEig.length
+          ? `${mean(eig).toPrecision(3)} vs ${mean(dartsEig).toPrecision(3)} (spread ${spread(dartsEig).toPrecision(2)})`
+          : '-',
+      verdict:
+        !eig.length || !dartsEig.length
+          ? 'not measured'
+          : mean(eig) < mean(dartsEig) - spread(dartsEig)
+            ? 'holds'
+            : mean(eig) > mean(dartsEig) + spread(dartsEig)
+              ? 'does not hold'
+              : 'inconclusive',
+    });
+    const test = num(mine.map((r) => r.testPpl));
+    out.push({
+      finding: `${m} finds a cell with lower test perplexity than DARTS`,
+      rule: 'mean test perplexity below DARTS by more than the spread of DARTS seeds; above by more: does not hold',
+      measured:
+        test.length && dartsTest.length
+          ? `${mean(test).toFixed(2)} vs ${mean(dartsTest).toFixed(2)} (spread ${spread(dartsTest).toFixed(2)})`
+          : '-',
+      verdict:
+        !test.length || !dartsTest.length
+          ? 'not measured'
+          : mean(test) < mean(dartsTest) - spread(dartsTest)
+            ? 'holds'
+            : mean(test) > mean(dartsTest) + spread(dartsTest)
+              ? 'does not hold'
+              : 'inconclusive',
+    });
+  }
+  return out;
+}

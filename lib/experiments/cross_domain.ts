@@ -1,0 +1,88 @@
+/**
+ * The cross-domain experiments of a preset (docs/method.md §9): the language-modelling searches of
+ * the grid file `results/ptb/grid.json` (DARTS, R-DARTS(L2), DARTS-ADA over seeds), each at the
+ * preset, and the evaluation of each finished search's final cell trained from scratch. Runs live in
+ * `<outputsDir(preset)>/ptb/runs`, evaluations in `<outputsDir(preset)>/ptb/evals`: at mini the
+ * committed records under results/ptb (so the notebook rebuilds without training), at smoke a
+ * folder CI writes. `ensureCrossDomain` reads back what is finished and computes the rest (in a
+ * read-only session it names what is missing instead, lib/runs/compute_guard.ts).
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { initBackend } from '../backend';
+import { type LoopConfig } from '../config/search_config';
+import { readGridFile } from '../config/overrides_file';
+import { resultsDir, outputsDir } from '../paths';
+import { PTB_CONFIG_CODEC, type PtbConfig, resolvePtbConfig } from '../problems/ptb/config';
+import { ptbProblem, type RecurrentArchitectureRecord } from '../problems/ptb/problem';
+import { problemEntry } from '../problems/registry';
+import { computeDisabled } from '../runs/compute_guard';
+import { RUN_FILES, runDirFor, type StoredRun } from '../runs/store';
+import { runSearch } from '../search/run';
+import { lmEvalId, resolveLmTrainConfig } from '../train/lm_config';
+import { ensureLmEvaluation, readLmEvaluation } from '../train/lm_train';
+import type { CrossDomainEntry } from '../analysis/cross_domain';
+
+/** The grid file of the language-modelling searches. */
+export function lmGridFile(): string {
+  return path.join(resultsDir(), 'ptb', 'grid.json');
+}
+
+/** Where the runs and evaluations of `preset` live (file header). */
+export function crossDomainDirs(preset: string): { runs: string; evals: string } {
+  const root = path.join(outputsDir(preset), 'ptb');
+  return { runs: path.join(root, 'runs'), evals: path.join(root, 'evals') };
+}
+
+/** The grid's searches at `preset`: each entry's overrides on the preset's config. */
+export function lmPlan(preset: string, file = lmGridFile()): { name: string; config: PtbConfig }[] {
+  const resolve = (problem: string, p: string, overrides: object, source: string) =>
+    problemEntry(problem).problem(p, overrides, source).config;
+  return readGridFile(file, resolve as (problem: string, preset: string, overrides: object, source: string) => LoopConfig).map((e) => ({
+    name: e.name,
+    config: resolvePtbConfig(preset, e.overrides, `${file}: runs.${e.name}`),
+  }));
+}
+
+/**
+ * Every search of the plan and the evaluation of its final cell, read back or computed (file
+ * header). In read-only mode (RDARTS_NO_COMPUTE, as `rdarts notebooks` sets at mini) what is not
+ * finished is left out, and `log` says so, rather than failing: the grid fills in over sessions.
+ */
+export async function ensureCrossDomain(
+  preset: string,
+  options: { readonly log?: (line: string) => void } = {},
+): Promise<CrossDomainEntry[]> {
+  await initBackend();
+  const log = options.log ?? (() => undefined);
+  const dirs = crossDomainDirs(preset);
+  const evalConfig = resolveLmTrainConfig(preset);
+  const readOnly = computeDisabled();
+  const out: CrossDomainEntry[] = [];
+  for (const { name, config } of lmPlan(preset)) {
+    const dir = runDirFor(config, dirs.runs, PTB_CONFIG_CODEC);
+    if (readOnly && !fs.existsSync(path.join(dir, RUN_FILES.done))) {
+      log(`${name}: search ${path.basename(dir)} not finished (read-only: left out)`);
+      continue;
+    }
+    const { status, run } = await runSearch(ptbProblem(config), { root: dirs.runs, progress: 'off' });
+    log(`${name}: search ${run.runId} ${status}`);
+    const typed = run as StoredRun<PtbConfig, RecurrentArchitectureRecord>;
+    const genotype = run.genotype;
+    if (!genotype) {
+      out.push({ name, run: typed });
+      continue;
+    }
+    const source = `run ${run.runId}, epoch ${genotype.epoch}`;
+    const stored = readLmEvaluation(genotype.genotype, evalConfig, dirs.evals);
+    if (readOnly && !stored?.done) {
+      log(`${name}: evaluation ${lmEvalId(evalConfig, genotype.genotype)} not finished (read-only: left out)`);
+      out.push({ name, run: typed });
+      continue;
+    }
+    const evaluation = await ensureLmEvaluation(genotype.genotype, evalConfig, source, { root: dirs.evals });
+    log(`${name}: evaluation ${evaluation.id}${evaluation.done ? `, test perplexity ${evaluation.done.test.perplexity.toFixed(2)}` : ''}`);
+    out.push({ name, run: typed, evaluation });
+  }
+  return out;
+}
