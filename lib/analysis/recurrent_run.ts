@@ -16,7 +16,7 @@ export interface RecurrentEpochRow {
   readonly trainLoss: number;
   readonly validPerplexity: number;
   readonly eigenvalue: number | null;
-  /** Nodes of the discrete cell whose op is identity (a parameter-free highway: s_j + sigma(c) (g - s_j)). */
+  /** Nodes of the discrete cell whose op is identity (no non-linearity on g: s_j + σ(c) (g − s_j); W_i still applies). */
   readonly identityNodes: number;
   /** The mean softmax weight of `none` over the 36 edges. */
   readonly noneWeight: number;

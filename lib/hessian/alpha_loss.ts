@@ -64,10 +64,11 @@ export function alphaObjective<B>(model: AlphaModel<B>, batch: B, options: Alpha
     dropPathProb: options.dropPathProb ?? 0,
     ...(pattern ? { pattern } : {}),
   };
-  // The recording pass, at the model's own alphas.
+  // The recording pass, at the model's own alphas, passed as substituted alphas (the same values),
+  // so that a model with state between passes (the language model's carried hidden states) keeps it.
   if (pattern)
     tf.tidy(() => {
-      model.loss(batch, base);
+      model.loss(batch, { ...base, alphas: model.alphaParams });
     });
   const loss: LossOfAlphas = (alphas) => {
     if (alphas.rank !== 1 || alphas.shape[0] !== n) {

@@ -106,6 +106,8 @@ export const SEED_KEYS = Object.freeze({
   discretisationDropPath: -8,
   /** The lengths of an epoch's BPTT windows (lib/problems/ptb/data.ts). */
   bpttLengths: -9,
+  /** The lengths of a language model's training windows (lib/train/lm_train.ts). */
+  lmTrainLengths: -11,
 });
 
 /** MurmurHash3's fmix32: a bijective mixing of 32 bits. */

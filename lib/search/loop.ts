@@ -53,7 +53,7 @@ export interface StepInfo {
   readonly search: LossAccuracy;
 }
 
-/** Loss and metric of `model` over the alphas' half of `data`, eval mode (running BN statistics). */
+/** Loss and metric of `model` over the alphas' half of `data`, in eval mode (the image supernets' BN uses its running statistics). */
 export function evaluateAlphaHalf<B>(model: SearchModel<B>, data: SearchData<B>, batchSize: number, seed: number): LossAccuracy {
   let loss = 0;
   let correct = 0;

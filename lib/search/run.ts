@@ -96,18 +96,24 @@ export async function runSearch<B, A extends ArchitectureRecord, C extends LoopC
   const { config, codec } = problem;
   const dir = runDirFor(config, options.root, codec);
   // The job protocol (lib/runs/job.ts): finished? may compute? data, config.json and lock; finished meanwhile? resume.
-  return ensureJob({
-    dir,
-    read: (d) => (fs.existsSync(d) ? readRun<C, A>(d, codec) : undefined),
-    finished: (run) => (run?.done ? { status: 'finished' as const, run } : undefined),
-    label: () => `search run ${path.basename(dir)} (${problem.label})`,
-    hint: 'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
-    lockLabel: `search run ${path.basename(dir)}`,
-    saved: (d) => savedEpochsMessage(readEpochs(d).length, config.epochs),
-    prepare: () => problem.loadData(),
-    create: (data) => createRun(config, options.root, codec, data.source === undefined ? {} : { data: data.source }),
-    resume: (data, d) => continueRun(problem, options, data, d),
-  });
+  // The data is released however the job ends (finished meanwhile, a lock refused, done).
+  let data: SearchData<B> | undefined;
+  try {
+    return await ensureJob({
+      dir,
+      read: (d) => (fs.existsSync(d) ? readRun<C, A>(d, codec) : undefined),
+      finished: (run) => (run?.done ? { status: 'finished' as const, run } : undefined),
+      label: () => `search run ${path.basename(dir)} (${problem.label})`,
+      hint: 'compute it with `rdarts experiment --preset P` (the planned searches) or `rdarts search`, then call again',
+      lockLabel: `search run ${path.basename(dir)}`,
+      saved: (d) => savedEpochsMessage(readEpochs(d).length, config.epochs),
+      prepare: () => (data = problem.loadData()),
+      create: (d) => createRun(config, options.root, codec, d.source === undefined ? {} : { data: d.source }),
+      resume: (d, dir) => continueRun(problem, options, d, dir),
+    });
+  } finally {
+    data?.release?.();
+  }
 }
 
 /** runSearch's work on an existing, locked run directory: resume (or start) and finish it. */
@@ -201,7 +207,6 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
     progress.done(stoppedAt !== undefined || read().epochs.length >= config.epochs);
   } finally {
     disposeSearchState(state);
-    data.release?.();
   }
   const run = read();
   if (stoppedAt) {

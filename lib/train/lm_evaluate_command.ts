@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { PTB_CONFIG_CODEC, type PtbConfig } from '../problems/ptb/config';
 import type { RecurrentArchitectureRecord } from '../problems/ptb/problem';
+import { epochLabel } from '../runs/records';
 import { readRun, resolveRunRef, runsRoot } from '../runs/store';
 import { DARTS_V1_RECURRENT, DARTS_V2_RECURRENT, formatRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
 import { resolveLmTrainConfig } from './lm_config';
@@ -51,7 +52,7 @@ export async function evaluateLmCommand(
     ...(o.out === undefined ? {} : { root: o.out }),
     onEpoch: (r) =>
       console.log(
-        `epoch ${r.epoch + 1}/${config.epochs}: train perplexity ${r.train.perplexity.toFixed(2)}, ` +
+        `${epochLabel(r.epoch, config.epochs)}: train perplexity ${r.train.perplexity.toFixed(2)}, ` +
           `valid ${r.valid.perplexity.toFixed(2)}${r.averaged ? ' (averaged SGD)' : ''}, ${r.seconds.toFixed(1)} s`,
       ),
   });

@@ -5,7 +5,7 @@
  * streams in windows whose length is drawn from (seed, epoch) as the code draws it (./lm_config.ts),
  * the hidden state carried across windows and reset each epoch; per window NLL + TAR, gradients
  * clipped to `gradClip` by total norm, SGD with weight decay at lr x length / bptt. After each epoch
- * the validation perplexity (`evalBatchSize` streams, bptt windows, no dropout); from the first epoch
+ * the validation perplexity (`evalBatchSize` streams, bptt windows, no dropout); after the first epoch
  * whose validation loss exceeds the best of all but the last `nonmono` earlier epochs, averaged SGD
  * (t0 0, lambda 0: SGD steps, and the running mean of the iterates since the switch, which then is
  * what is validated and kept). The parameters of the best validation loss are tested at the end
@@ -27,7 +27,7 @@ import { backendInfo, tf } from '../backend';
 import { writeFileAtomic } from '../io/atomic';
 import { batchify, bpttWindow, type Streams } from '../data/ptb';
 import { clipScale, Sgd } from '../nn/optim';
-import { Init, mixSeed, Rng } from '../nn/random';
+import { Init, mixSeed, Rng, SEED_KEYS } from '../nn/random';
 import { resultsDir } from '../paths';
 import { loadCorpus } from '../problems/ptb/data';
 import { recurrentEvalCell } from '../problems/ptb/eval_cell';
@@ -39,9 +39,6 @@ import { loadSafetensors, saveSafetensors, type TensorSet } from '../runs/safete
 import { checkRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
 import { softwareVersions } from '../versions';
 import { lmEvalId, type LmTrainConfig } from './lm_config';
-
-/** Seed key of the windows' lengths in training (apart from the search's). */
-const LENGTH_KEY = -11;
 
 /** Loss per token and its perplexity. */
 export interface Perplexity {
@@ -80,7 +77,7 @@ const ppl = (loss: number): Perplexity => ({ loss, perplexity: Math.exp(loss) })
 
 /** The windows of training epoch `epoch` over `rows` rows (file header; the code's draw of seq_len). */
 export function lmTrainWindows(rows: number, c: LmTrainConfig, epoch: number): { start: number; length: number; drawn: number }[] {
-  const rng = new Rng(mixSeed(c.seed, epoch, LENGTH_KEY));
+  const rng = new Rng(mixSeed(c.seed, epoch, SEED_KEYS.lmTrainLengths));
   const normal = () => Math.sqrt(-2 * Math.log(1 - rng.uniform())) * Math.cos(2 * Math.PI * rng.uniform());
   const out: { start: number; length: number; drawn: number }[] = [];
   for (let i = 0; i < rows - 2;) {
@@ -305,7 +302,13 @@ async function train(
       const current = avg ? snapshot(lm.weights) : undefined;
       if (avg) assignAll(lm.weights, avg);
       const validLoss = lm.evaluate(validStreams);
-      if (Number.isFinite(validLoss) && validLoss < Math.min(...epochs.map((r) => r.valid.loss))) {
+      // The DARTS code reloads its last checkpoint on a NaN; we stop, naming it, and keep what is stored.
+      if (!Number.isFinite(nllSum / tokens) || !Number.isFinite(validLoss))
+        throw new Error(
+          `evaluate-lm ${stored.id}: epoch ${epoch} diverged (training NLL ${nllSum / tokens}, validation ${validLoss}); ` +
+            `lower the lr (${c.lr}); the stored epochs 0..${epoch - 1} are kept`,
+        );
+      if (validLoss < Math.min(...epochs.map((r) => r.valid.loss))) {
         disposeMap(best);
         best = snapshot(lm.weights);
       }
@@ -339,7 +342,9 @@ async function train(
       );
       epochs = [...epochs, record];
       writeFileAtomic(file, JSON.stringify({ ...stored, epochs }, null, 1) + '\n');
-      if (epoch > 0) fs.rmSync(ckpt(epoch - 1), { force: true });
+      // Every older checkpoint goes (also one left by a crash between a record and this line).
+      for (const f of fs.readdirSync(path.join(dir, 'checkpoint')))
+        if (f !== path.basename(ckpt(epoch))) fs.rmSync(path.join(dir, 'checkpoint', f), { force: true });
       options.onEpoch?.(record);
     }
     if (epochs.length < c.epochs) return { ...stored, epochs };

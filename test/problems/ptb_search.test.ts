@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
 import { batchify, bpttWindow, buildCorpus } from '../../lib/data/ptb';
+import { measureCurvature } from '../../lib/hessian/track';
 import { checkPtbConfig, PTB_CONFIG_CODEC, resolvePtbConfig } from '../../lib/problems/ptb/config';
 import { loadCorpus, textSearchData, trainWindows } from '../../lib/problems/ptb/data';
 import { RecurrentSearchModel } from '../../lib/problems/ptb/model';
@@ -49,9 +50,9 @@ describe('the language-modelling search problem (lib/problems/ptb)', function ()
     // As the code's `while i < rows - 2`: the windows stop once fewer than two rows are left.
     assert.ok(last.start < 98 && last.start + last.length >= 98 && last.start + last.length <= 99);
     assert.deepStrictEqual(trainWindows(23, 10, 0, 0, 0), [
-      { start: 0, length: 10 },
-      { start: 10, length: 10 },
-      { start: 20, length: 2 },
+      { start: 0, length: 10, drawn: 10 },
+      { start: 10, length: 10, drawn: 10 },
+      { start: 20, length: 2, drawn: 10 },
     ]);
     assert.ok(
       trainWindows(40, 9, 1, 0, 0)
@@ -83,7 +84,8 @@ describe('the language-modelling search problem (lib/problems/ptb)', function ()
         const w = it.next().value!;
         const expected = bpttWindow(train, windows[k].start, windows[k].length);
         assert.deepStrictEqual([ids(w.inputs), ids(w.targets)], [[...expected.inputs], [...expected.targets]]);
-        assert.strictEqual(data.lrScale!(w), windows[k].length / 4);
+        // The drawn length, also for the last window cut short (the code sets the lr before cutting).
+        assert.strictEqual(data.lrScale!(w), windows[k].drawn / 4);
         // The window starts where the last pass that kept the alphas left its stream (zeros first).
         assert.deepStrictEqual(ids(w.h0), k === 0 ? new Array(12).fill(0) : lastOut);
         const a = data.alphaBatch(plan, k);
@@ -122,6 +124,31 @@ describe('the language-modelling search problem (lib/problems/ptb)', function ()
       assert.strictEqual(data.alphaExamples, (Math.floor(c.valid.length / 2) - 1) * 2);
     } finally {
       sgd.dispose();
+      model.dispose();
+      data.release?.();
+    }
+  });
+
+  it("leaves the alphas' stream where it was when the curvature is measured on its window (every pass substitutes the alphas)", async () => {
+    const c = corpus();
+    const data = textSearchData(small, c);
+    const model = new RecurrentSearchModel(c.vocabulary.length, { ...resolvePtbConfig('smoke'), size: 4 });
+    const [w] = data.weightBatches(plan);
+    const a = data.alphaBatch(plan, 0);
+    try {
+      const state = () => {
+        const t = a.state.current();
+        const v = [...t.dataSync()];
+        t.dispose();
+        return v;
+      };
+      const before = state();
+      const h = await measureCurvature(model, a, { method: 'lanczos', maxProducts: 3, seed: 1 });
+      assert.ok(Number.isFinite(h.dominantEigenvalue));
+      assert.deepStrictEqual(state(), before);
+    } finally {
+      data.dispose(w);
+      data.dispose(a);
       model.dispose();
       data.release?.();
     }
@@ -217,6 +244,7 @@ describe('the language-modelling search problem (lib/problems/ptb)', function ()
     assert.throws(() => resolvePtbConfig('smoke', { dropout: { output: 1 } }), /dropout\.output: must be in \[0, 1\)/);
     assert.throws(() => resolvePtbConfig('smoke', { corpus: { source: 'ptb', folder: '' } }), /corpus\.folder: must name a folder/);
     assert.throws(() => checkPtbConfig({ ...resolvePtbConfig('smoke'), bptt: 1 }), /bptt: must be >= 2/);
+    assert.throws(() => resolvePtbConfig('smoke', { evalBatchSize: 1 }), /evalBatchSize: must be >= 2 \(batch normalisation/);
     const c = resolvePtbConfig('smoke', { corpus: { source: 'ptb-resplit', folder: 'ptb', every: 10 } });
     assert.deepStrictEqual(c.corpus, { source: 'ptb-resplit', folder: 'ptb', every: 10 });
     assert.deepStrictEqual(resolvePtbConfig('smoke', { corpus: { words: 50 } }).corpus.source, 'synthetic');

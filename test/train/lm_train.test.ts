@@ -85,6 +85,12 @@ describe('training a recurrent genotype as a language model (lib/train/lm_train.
       assert.deepStrictEqual(again, whole);
     }));
 
+  it('stops on a diverged epoch, naming it, and keeps the stored ones', () =>
+    withTempDir(async (root) => {
+      const config = resolveLmTrainConfig('smoke', { epochs: 2, lr: 1e30 });
+      await assert.rejects(ensureLmEvaluation(DARTS_V2_RECURRENT, config, 'DARTS_V2', { root }), /epoch 0 diverged .* lower the lr/);
+    }));
+
   it('evaluates a published cell by name and names what it cannot find', () => {
     assert.deepStrictEqual(resolveRecurrentGenotype('DARTS_V1'), { genotype: DARTS_V1_RECURRENT, source: 'DARTS_V1' });
     withTempDir((runs) => assert.throws(() => resolveRecurrentGenotype('abc123', runs), /no run "abc123"/));

@@ -93,10 +93,10 @@ export const PtbConfigSchema = z
     trainTokens: posInt().min(2, 'must be >= 2').nullable(),
     seed: nonNegInt(),
     epochs: posInt(),
-    /** Parallel streams of the training and the alphas' (validation) data: the batch's columns. */
-    batchSize: posInt(),
-    /** Streams of the epoch's evaluation on the validation split (the code's eval batch 10). */
-    evalBatchSize: posInt(),
+    /** Parallel streams of the training and the alphas' (validation) data: the batch's columns (BN needs 2). */
+    batchSize: posInt().min(2, 'must be >= 2 (batch normalisation over one stream is undefined)'),
+    /** Streams of the epoch's evaluation on the validation split (the code's eval batch 10; BN needs 2). */
+    evalBatchSize: posInt().min(2, 'must be >= 2 (batch normalisation over one stream is undefined)'),
     /** Embedding and hidden size (the code requires them equal). */
     size: posInt(),
     /** Window length of truncated BPTT; a window is bptt long, or floor(bptt / 2) with probability halfBpttProb. */

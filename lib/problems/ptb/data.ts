@@ -2,7 +2,7 @@
  * The data of a language-modelling search (docs/method.md §9), as the DARTS code's search feeds it:
  *   - the weights train on the training split, cut into `batchSize` streams and walked in windows
  *     of truncated BPTT: bptt tokens, or floor(bptt / 2) with probability halfBpttProb, the lengths
- *     drawn from (seed, epoch); the weights' lr of a window is scaled by its length / bptt;
+ *     drawn from (seed, epoch); the weights' lr of a window is scaled by its drawn length / bptt;
  *   - the alphas train on the validation split (not a half of train, as in the image problems),
  *     cut into `batchSize` streams: for the training window at row i, the alphas' window is the
  *     one at row i mod (rows - 1), bptt long, so the two streams advance together;
@@ -90,14 +90,14 @@ export function trainWindows(
   halfProb: number,
   seed: number,
   epoch: number,
-): { start: number; length: number }[] {
+): { start: number; length: number; drawn: number }[] {
   const rng = new Rng(mixSeed(seed, epoch, SEED_KEYS.bpttLengths));
-  const out: { start: number; length: number }[] = [];
-  // As the code: `while i < rows - 1 - 1`, the step being the drawn length even where the window is cut short.
+  const out: { start: number; length: number; drawn: number }[] = [];
+  // As the code: `while i < rows - 1 - 1`, the step (and the lr's scale) being the drawn length even where the window is cut short.
   for (let i = 0; i < rows - 2;) {
-    const length = rng.uniform() < halfProb ? Math.floor(bptt / 2) : bptt;
-    out.push({ start: i, length: Math.min(length, rows - 1 - i) });
-    i += length;
+    const drawn = rng.uniform() < halfProb ? Math.floor(bptt / 2) : bptt;
+    out.push({ start: i, length: Math.min(drawn, rows - 1 - i), drawn });
+    i += drawn;
   }
   return out;
 }
@@ -159,7 +159,7 @@ export function textSearchData(
       targets: tf.tensor2d(w.targets, [w.length, streams.cols], 'int32'),
       h0: states[stream].current(),
       state: states[stream],
-      lrScale: w.length / bptt,
+      lrScale: length / bptt, // the asked length: the code sets the lr before cutting the last window short
     };
   };
   // The start row of the training window last drawn: its alphas' window starts at row (start mod (rows - 1)).
