@@ -14,6 +14,7 @@ import type { PassOptions } from '../../lib/nn/model';
 import { recurrentWindowLoss } from '../../lib/problems/ptb/network';
 import { recurrentSearchCell } from '../../lib/problems/ptb/search_cell';
 import { assertNoTensorLeak, relativeGap } from '../helpers';
+import { fixtureNoise, fixtureWindow, noiseTensors } from './recurrent_fixture';
 
 interface Case {
   readonly name: string;
@@ -90,15 +91,9 @@ describe('the DARTS recurrent search cell against PyTorch (test/fixtures/make_re
     it(`the search network, ${c.name}: NLL, NLL + TAR and every gradient (tied decoder, all dropouts fixed)`, async () => {
       const input = (k: string) => tf.tensor(c.inputs[k].data, c.inputs[k].shape);
       const { T, B } = c.sizes;
-      const tokens = tf.tensor2d(c.tokens, [T + 1, B], 'int32');
-      const [inputs, targets] = [tf.slice(tokens, [0, 0], [T, B]) as tf.Tensor2D, tf.slice(tokens, [1, 0], [T, B]) as tf.Tensor2D];
+      const { inputs, targets } = fixtureWindow(c.tokens, T, B);
       const [embedding, bias, h0, w0, ws, alphas] = ['embedding', 'bias', 'h0', 'w0', 'ws', 'alphas'].map(input);
-      const noise = {
-        embeddingRows: input('rows') as tf.Tensor2D,
-        input: input('minput') as tf.Tensor2D,
-        output: input('moutput') as tf.Tensor2D,
-        cell: { x: input('mx') as tf.Tensor2D, h: input('mh') as tf.Tensor2D },
-      };
+      const noise = fixtureNoise(input);
       const window = (e: tf.Tensor, b: tf.Tensor, h: tf.Tensor, w: tf.Tensor, wsv: tf.Tensor, a: tf.Tensor) =>
         recurrentWindowLoss(
           {
@@ -130,25 +125,7 @@ describe('the DARTS recurrent search cell against PyTorch (test/fixtures/make_re
           .tidy(() => tf.grads((e, b, h, w, wsv, a) => window(e, b, h, w, wsv, a).loss)([embedding, bias, h0, w0, ws, alphas]))
           .forEach((g) => g.dispose()),
       );
-      tf.dispose([
-        tokens,
-        inputs,
-        targets,
-        embedding,
-        bias,
-        h0,
-        w0,
-        ws,
-        alphas,
-        nll,
-        loss,
-        ...grads,
-        noise.embeddingRows,
-        noise.input,
-        noise.output,
-        noise.cell.x,
-        noise.cell.h,
-      ]);
+      tf.dispose([inputs, targets, embedding, bias, h0, w0, ws, alphas, nll, loss, ...grads, ...noiseTensors(noise)]);
     });
   }
   for (const c of FIXTURE.networks) {
@@ -156,16 +133,10 @@ describe('the DARTS recurrent search cell against PyTorch (test/fixtures/make_re
       this.timeout(300_000);
       const input = (k: string) => tf.tensor(c.inputs[k].data, c.inputs[k].shape);
       const { T, B } = c.sizes;
-      const tokens = tf.tensor2d(c.tokens, [T + 1, B], 'int32');
-      const [inputs, targets] = [tf.slice(tokens, [0, 0], [T, B]) as tf.Tensor2D, tf.slice(tokens, [1, 0], [T, B]) as tf.Tensor2D];
+      const { inputs, targets } = fixtureWindow(c.tokens, T, B);
       const [embedding, bias, h0, w0, ws] = ['embedding', 'bias', 'h0', 'w0', 'ws'].map(input);
       const alphas = tf.variable(input('alphas'));
-      const noise = {
-        embeddingRows: input('rows') as tf.Tensor2D,
-        input: input('minput') as tf.Tensor2D,
-        output: input('moutput') as tf.Tensor2D,
-        cell: { x: input('mx') as tf.Tensor2D, h: input('mh') as tf.Tensor2D },
-      };
+      const noise = fixtureNoise(input);
       const cell = { w0: w0 as tf.Tensor2D, ws: tf.unstack(ws) as tf.Tensor2D[] };
       // The alphas' loss of the search (beta 0), as a model the curvature tracking measures.
       const model = {
@@ -200,23 +171,7 @@ describe('the DARTS recurrent search cell against PyTorch (test/fixtures/make_re
         assert.strictEqual(h.products, 180);
         assert.ok(Math.abs(h.dominantEigenvalue - exact) < 0.01 * Math.abs(exact), `ours ${h.dominantEigenvalue}, exact ${exact}`);
       } finally {
-        tf.dispose([
-          tokens,
-          inputs,
-          targets,
-          embedding,
-          bias,
-          h0,
-          w0,
-          ws,
-          alphas,
-          ...cell.ws,
-          noise.embeddingRows,
-          noise.input,
-          noise.output,
-          noise.cell.x,
-          noise.cell.h,
-        ]);
+        tf.dispose([inputs, targets, embedding, bias, h0, w0, ws, alphas, ...cell.ws, ...noiseTensors(noise)]);
       }
     });
   }

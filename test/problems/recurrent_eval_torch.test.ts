@@ -13,6 +13,7 @@ import { recurrentEvalCell } from '../../lib/problems/ptb/eval_cell';
 import { languageModelLoss } from '../../lib/problems/ptb/network';
 import { DARTS_V1_RECURRENT, DARTS_V2_RECURRENT, type RecurrentGenotype } from '../../lib/spaces/recurrent';
 import { assertNoTensorLeak, relativeGap } from '../helpers';
+import { fixtureNoise, fixtureWindow, noiseTensors } from './recurrent_fixture';
 
 type Tensors = Record<string, { shape: number[]; data: number[] }>;
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'recurrent_eval_torch.json'), 'utf8')) as {
@@ -63,15 +64,9 @@ describe('the discrete recurrent cell against PyTorch (test/fixtures/make_recurr
     it(`the language model, ${c.name}: NLL, NLL + TAR and every gradient (tied decoder, all dropouts fixed)`, async () => {
       const input = (k: string) => tf.tensor(c.inputs[k].data, c.inputs[k].shape);
       const { T, B } = c.sizes;
-      const tokens = tf.tensor2d(c.tokens, [T + 1, B], 'int32');
-      const [inputs, targets] = [tf.slice(tokens, [0, 0], [T, B]) as tf.Tensor2D, tf.slice(tokens, [1, 0], [T, B]) as tf.Tensor2D];
+      const { inputs, targets } = fixtureWindow(c.tokens, T, B);
       const params = ['embedding', 'bias', 'h0', 'w0', 'ws'].map(input);
-      const noise = {
-        embeddingRows: input('rows') as tf.Tensor2D,
-        input: input('minput') as tf.Tensor2D,
-        output: input('moutput') as tf.Tensor2D,
-        cell: { x: input('mx') as tf.Tensor2D, h: input('mh') as tf.Tensor2D },
-      };
+      const noise = fixtureNoise(input);
       const g = GENOTYPES[c.genotype];
       const window = (e: tf.Tensor, b: tf.Tensor, h: tf.Tensor, w: tf.Tensor, wsv: tf.Tensor) =>
         languageModelLoss(
@@ -97,18 +92,7 @@ describe('the discrete recurrent cell against PyTorch (test/fixtures/make_recurr
         assert.ok(gk < 1e-4, `gradient in ${name}: relative gap ${gk}`);
       });
       await assertNoTensorLeak(() => tf.tidy(() => tf.grads(f)(params)).forEach((t) => t.dispose()));
-      tf.dispose([
-        tokens,
-        inputs,
-        targets,
-        ...params,
-        ...grads,
-        noise.embeddingRows,
-        noise.input,
-        noise.output,
-        noise.cell.x,
-        noise.cell.h,
-      ]);
+      tf.dispose([inputs, targets, ...params, ...grads, ...noiseTensors(noise)]);
     });
   }
 });

@@ -1,0 +1,69 @@
+/**
+ * The cross-domain notebook's closing table (lib/analysis/cross_domain.ts): each verdict by its
+ * stated rule on hand-made rows, and the methods named from the configs.
+ */
+import * as assert from 'assert';
+import { type CrossDomainRow, crossDomainFindings, lmMethod } from '../../lib/analysis/cross_domain';
+import { resolvePtbConfig } from '../../lib/problems/ptb/config';
+
+const row = (method: string, seed: number, testPpl: number | null, eigenFirst: number, eigenLast: number): CrossDomainRow => ({
+  name: `${method}-${seed}`,
+  method,
+  seed,
+  epochs: 30,
+  cell: '',
+  identityNodes: 0,
+  eigenFirst,
+  eigenLast,
+  eigenRatio: eigenLast / eigenFirst,
+  esEpoch: null,
+  rollbacks: 0,
+  l2: 0,
+  searchValidPpl: 0,
+  evalValidPpl: testPpl,
+  testPpl,
+});
+
+describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
+  it('judges each method against the spread of the DARTS seeds, by the rules it states', () => {
+    const rows = [
+      row('DARTS', 0, 100, 0.1, 0.3),
+      row('DARTS', 1, 104, 0.1, 0.5),
+      row('R-DARTS(L2) 5e-05', 0, 95, 0.1, 0.12),
+      row('R-DARTS(L2) 5e-05', 1, 96, 0.1, 0.1),
+      row('DARTS-ADA', 0, 101, 0.1, 0.45),
+      row('DARTS-ADA', 1, 103, 0.1, 0.35),
+    ];
+    const f = crossDomainFindings(rows);
+    const verdict = (start: string) => f.find((x) => x.finding.startsWith(start))?.verdict;
+    // Ratios 3 and 5: a mean of 4 above the DARTS-ES factor 1.3.
+    assert.strictEqual(verdict('the dominant eigenvalue rises'), 'holds');
+    // L2: 0.11 against 0.4 +- 0.2 (spread); perplexity 95.5 against 102, spread 4.
+    assert.strictEqual(verdict('R-DARTS(L2) 5e-05 ends with lower curvature'), 'holds');
+    assert.strictEqual(verdict('R-DARTS(L2) 5e-05 finds a cell with lower test perplexity'), 'holds');
+    // ADA: 0.4 and 102, the DARTS means: within the spread.
+    assert.strictEqual(verdict('DARTS-ADA ends with lower curvature'), 'inconclusive');
+    assert.strictEqual(verdict('DARTS-ADA finds a cell'), 'inconclusive');
+    assert.strictEqual(f.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.measured, '95.50 vs 102.00 (spread 4.00)');
+    // Worse by more than the spread: does not hold; one DARTS seed: no spread, inconclusive; no evaluation: not measured.
+    const worse = crossDomainFindings([rows[0], rows[1], row('DARTS-ADA', 0, 110, 0.1, 0.4)]);
+    assert.strictEqual(worse.find((x) => x.finding.startsWith('DARTS-ADA finds'))?.verdict, 'does not hold');
+    const one = crossDomainFindings([rows[0], rows[2]]);
+    assert.strictEqual(one.find((x) => x.finding.includes('perplexity'))?.verdict, 'inconclusive');
+    const none = crossDomainFindings([
+      row('DARTS', 0, null, 0.1, 0.12),
+      row('DARTS', 1, null, 0.1, 0.11),
+      row('DARTS-ADA', 0, null, 0.1, 0.1),
+    ]);
+    assert.strictEqual(none.find((x) => x.finding.includes('perplexity'))?.verdict, 'not measured');
+    assert.strictEqual(none[0].verdict, 'inconclusive', 'a mean ratio between 1 and 1.3');
+  });
+
+  it('names the method of a search from its config against the preset', () => {
+    const base = resolvePtbConfig('mini');
+    assert.strictEqual(lmMethod(base, base), 'DARTS');
+    assert.strictEqual(lmMethod(resolvePtbConfig('mini', { regularization: { l2: 5e-5 } }), base), 'R-DARTS(L2) 0.00005');
+    assert.strictEqual(lmMethod(resolvePtbConfig('mini', { earlyStop: 'adaptive' }), base), 'DARTS-ADA');
+    assert.strictEqual(lmMethod(resolvePtbConfig('mini', { dropout: { hidden: 0.4 } }), base), 'R-DARTS(dropout)');
+  });
+});
