@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { deepMerge, isPlainObject } from '../config/search_config';
 import { parsePreset, type PresetName } from '../config/preset';
 import { canonicalJson, deepFreeze, describeIssue, nonNeg, nonNegInt, posInt, positive, showValue, unit } from '../config/validation';
-import { CorpusSchema, DropoutSchema } from '../problems/ptb/config';
+import { CorpusSchema, DropoutSchema, RESPLIT_CORPUS, SMOKE_CORPUS } from '../problems/ptb/config';
 
 export const LmTrainConfigSchema = z
   .object({
@@ -85,7 +85,7 @@ export const LM_TRAIN_PAPER: LmTrainConfig = deepFreeze({
  */
 const smoke: LmTrainConfig = deepFreeze({
   ...LM_TRAIN_PAPER,
-  corpus: { source: 'synthetic', seed: 0, words: 200, train: 2000, valid: 1000, test: 1000 },
+  corpus: SMOKE_CORPUS,
   seed: 0,
   epochs: 2,
   batchSize: 8,
@@ -97,7 +97,7 @@ const smoke: LmTrainConfig = deepFreeze({
   lr: 2,
 });
 const RESPLIT = {
-  corpus: { source: 'ptb-resplit', folder: 'ptb', every: 10 },
+  corpus: RESPLIT_CORPUS,
   vocabulary: 2000,
   seed: 0,
   size: 64,

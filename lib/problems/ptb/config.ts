@@ -204,9 +204,13 @@ export const PTB_PAPER: PtbConfig = deepFreeze({
  * steadily (validation 6.94 -> 6.35) and lr 2 more slowly (7.31 -> 6.52). The curvature is the
  * Lanczos estimate (20 products) every 2 epochs: the full 180 x 180 matrix costs 360 gradients.
  */
+/** The corpora of the reduced presets, which the search and the evaluation of a cell share. */
+export const SMOKE_CORPUS = deepFreeze({ source: 'synthetic', seed: 0, words: 200, train: 2000, valid: 1000, test: 1000 } as const);
+export const RESPLIT_CORPUS = deepFreeze({ source: 'ptb-resplit', folder: 'ptb', every: 10 } as const);
+
 const smoke: PtbConfig = deepFreeze({
   ...PTB_PAPER,
-  corpus: { source: 'synthetic', seed: 0, words: 200, train: 2000, valid: 1000, test: 1000 },
+  corpus: SMOKE_CORPUS,
   seed: 0,
   epochs: 2,
   batchSize: 8,
@@ -218,7 +222,7 @@ const smoke: PtbConfig = deepFreeze({
 });
 
 const RESPLIT = {
-  corpus: { source: 'ptb-resplit', folder: 'ptb', every: 10 },
+  corpus: RESPLIT_CORPUS,
   vocabulary: 2000,
   size: 32,
   seed: 0,
