@@ -44,7 +44,11 @@ export type GridResolver = (problem: string, preset: string, overrides: ConfigOv
 export function readGridFile(file: string): GridEntry[];
 export function readGridFile(file: string, resolve: GridResolver): GridEntry<LoopConfig>[];
 export function readGridFile(file: string, resolve?: GridResolver): GridEntry<LoopConfig>[] {
-  const value = readJsonFile(file, 'grid file');
+  return gridEntries(readJsonFile(file, 'grid file'), file, resolve);
+}
+
+/** The entries of a grid given as a value (a grid file's contents); errors name `file`, where it came from. */
+export function gridEntries(value: unknown, file: string, resolve?: GridResolver): GridEntry<LoopConfig>[] {
   if (!isPlainObject(value) || !isPlainObject(value.runs)) {
     throw new Error(`grid file ${file} must hold { "preset": ..., "base": { ... }, "runs": { "<name>": { ... }, ... } }`);
   }

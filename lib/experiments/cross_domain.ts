@@ -1,6 +1,6 @@
 /**
  * The cross-domain experiments of a preset (docs/method.md §9): the language-modelling searches of
- * the grid file `results/ptb/grid.json` (DARTS, R-DARTS(L2), DARTS-ADA over seeds), each at the
+ * `LM_GRID` (DARTS, R-DARTS(L2), DARTS-ADA over seeds), each at the
  * preset, and the evaluation of each finished search's final cell trained from scratch. Runs live in
  * `<outputsDir(preset)>/ptb/runs`, evaluations in `<outputsDir(preset)>/ptb/evals`: at mini the
  * committed records under results/ptb (so the notebook rebuilds without training), at smoke a
@@ -10,9 +10,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../backend';
-import { type LoopConfig } from '../config/search_config';
-import { readGridFile } from '../config/overrides_file';
-import { resultsDir, outputsDir } from '../paths';
+import { gridEntries, type GridResolver } from '../config/overrides_file';
+import { deepFreeze } from '../config/validation';
+import { outputsDir } from '../paths';
 import { PTB_CONFIG_CODEC, type PtbConfig, resolvePtbConfig } from '../problems/ptb/config';
 import { ptbProblem, type RecurrentArchitectureRecord } from '../problems/ptb/problem';
 import { problemEntry } from '../problems/registry';
@@ -23,10 +23,24 @@ import { lmEvalId, resolveLmTrainConfig } from '../train/lm_config';
 import { ensureLmEvaluation, readLmEvaluation } from '../train/lm_train';
 import type { CrossDomainEntry } from '../analysis/cross_domain';
 
-/** The grid file of the language-modelling searches. */
-export function lmGridFile(): string {
-  return path.join(resultsDir(), 'ptb', 'grid.json');
-}
+/**
+ * The language-modelling searches (the grid of `rdarts grid results/ptb/grid.json`, which holds
+ * the same value: test/experiments/cross_domain.test.ts pins it). In the code, so that the notebook
+ * finds its plan wherever the results folder is (RDARTS_RESULTS).
+ */
+export const LM_GRID = deepFreeze({
+  problem: 'ptb',
+  preset: 'mini',
+  base: {},
+  runs: {
+    'darts-s0': {},
+    'l2-5e-5-s0': { regularization: { l2: 5e-5, dropPathProb: 0 } },
+    'ada-s0': { earlyStop: 'adaptive' },
+    'darts-s1': { seed: 1 },
+    'l2-5e-5-s1': { seed: 1, regularization: { l2: 5e-5, dropPathProb: 0 } },
+    'ada-s1': { seed: 1, earlyStop: 'adaptive' },
+  },
+});
 
 /** Where the runs and evaluations of `preset` live (file header). */
 export function crossDomainDirs(preset: string): { runs: string; evals: string } {
@@ -35,12 +49,12 @@ export function crossDomainDirs(preset: string): { runs: string; evals: string }
 }
 
 /** The grid's searches at `preset`: each entry's overrides on the preset's config. */
-export function lmPlan(preset: string, file = lmGridFile()): { name: string; config: PtbConfig }[] {
+export function lmPlan(preset: string): { name: string; config: PtbConfig }[] {
   const resolve = (problem: string, p: string, overrides: object, source: string) =>
     problemEntry(problem).problem(p, overrides, source).config;
-  return readGridFile(file, resolve as (problem: string, preset: string, overrides: object, source: string) => LoopConfig).map((e) => ({
+  return gridEntries(LM_GRID, 'LM_GRID (lib/experiments/cross_domain.ts)', resolve as GridResolver).map((e) => ({
     name: e.name,
-    config: resolvePtbConfig(preset, e.overrides, `${file}: runs.${e.name}`),
+    config: resolvePtbConfig(preset, e.overrides, `LM_GRID: runs.${e.name}`),
   }));
 }
 
