@@ -9,7 +9,7 @@
  */
 import { tf } from '../../backend';
 import type { RecurrentGenotype } from '../../spaces/recurrent';
-import type { RecurrentCellWeights, RecurrentMasks } from './search_cell';
+import { initialNode, type RecurrentCellWeights, type RecurrentMasks } from './search_cell';
 
 const ACTIVATIONS = {
   tanh: (g: tf.Tensor) => tf.tanh(g),
@@ -28,8 +28,7 @@ export function recurrentEvalStep(
 ): tf.Tensor2D {
   const H = h.shape[1];
   const mask = (t: tf.Tensor2D, m: tf.Tensor2D | undefined) => (m ? (tf.mul(t, m) as tf.Tensor2D) : t);
-  const [c0, g0] = tf.split(tf.matMul(tf.concat([mask(x, masks.x), mask(h, masks.h)], 1), weights.w0), [H, H], 1);
-  const states: tf.Tensor2D[] = [tf.add(h, tf.mul(tf.sigmoid(c0), tf.sub(tf.tanh(g0), h))) as tf.Tensor2D];
+  const states: tf.Tensor2D[] = [initialNode(x, h, weights.w0, masks)];
   genotype.recurrent.forEach(([op, j], i) => {
     const s = states[j];
     const [c, g] = tf.split(tf.matMul(mask(s, masks.h), weights.ws[i]), [H, H], 1);

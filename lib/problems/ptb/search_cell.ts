@@ -28,6 +28,17 @@ export interface RecurrentMasks {
   readonly h?: tf.Tensor2D;
 }
 
+/**
+ * The initial node of the search and the discrete cell alike (file header), before the search
+ * cell's BN: [c0 | g0] = [x ⊙ m_x, h ⊙ m_h] W0, s0 = h + σ(c0) ⊙ (tanh(g0) − h). Call inside tf.tidy.
+ */
+export function initialNode(x: tf.Tensor2D, h: tf.Tensor2D, w0: tf.Tensor2D, masks: RecurrentMasks = {}): tf.Tensor2D {
+  const H = h.shape[1];
+  const mask = (t: tf.Tensor2D, m: tf.Tensor2D | undefined) => (m ? tf.mul(t, m) : t);
+  const [c0, g0] = tf.split(tf.matMul(tf.concat([mask(x, masks.x), mask(h, masks.h)], 1), w0), [H, H], 1);
+  return tf.add(h, tf.mul(tf.sigmoid(c0), tf.sub(tf.tanh(g0), h))) as tf.Tensor2D;
+}
+
 /** The ops' weights of each node's edges, none left out: node i's [4, i] (columns j = 0 .. i-1). */
 function nodeWeights(p: tf.Tensor2D): tf.Tensor2D[] {
   const ops = tf.transpose(tf.slice(p, [0, 1], [-1, RECURRENT_PRIMITIVES.length - 1])) as tf.Tensor2D; // [4, 36]
@@ -44,8 +55,7 @@ function cellStep(
 ): tf.Tensor2D {
   const [B, H] = h.shape;
   const mask = <T extends tf.Tensor>(t: T, m: tf.Tensor2D | undefined): T => (m ? (tf.mul(t, m) as T) : t);
-  const [c0, g0] = tf.split(tf.matMul(tf.concat([mask(x, masks.x), mask(h, masks.h)], 1), weights.w0), [H, H], 1);
-  const s0 = batchNorm(tf.add(h, tf.mul(tf.sigmoid(c0), tf.sub(tf.tanh(g0), h))) as tf.Tensor2D);
+  const s0 = batchNorm(initialNode(x, h, weights.w0, masks));
   let states = tf.expandDims(s0, 0) as tf.Tensor3D; // [i, B, H]: s_0 .. s_{i-1}
   const nodes: tf.Tensor2D[] = [];
   for (let i = 1; i <= RECURRENT_STEPS; i++) {
