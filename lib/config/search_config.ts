@@ -84,6 +84,15 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/**
+ * `overrides` merged onto a preset's config `base` (not yet validated); overrides that are not an
+ * object throw, naming `what` and `source`. The problems' `resolve...Config` share it.
+ */
+export function mergeOverPreset(what: string, base: object, overrides: unknown, source: string): unknown {
+  if (!isPlainObject(overrides)) throw new Error(`${what} (${source}): overrides must be an object, got ${showValue(overrides)}`);
+  return deepMerge(base, overrides);
+}
+
 /** `over` merged onto `base`: plain objects key by key, anything else replaces; undefined keeps base. */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;

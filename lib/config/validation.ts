@@ -132,3 +132,14 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * `value` validated by `schema`; otherwise one error naming `what` (e.g. "NAS-Bench-201 search
+ * config"), `source` and every bad field: the problems' configs share it.
+ */
+export function checkWithSchema<S extends z.ZodTypeAny>(schema: S, value: unknown, what: string, source: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new Error(`${what} (${source}): ${result.error.issues.map((i) => describeIssue(i, value, schema)).join('; ')}`);
+  return result.data;
+}

@@ -8,9 +8,9 @@
  */
 import { createHash } from 'crypto';
 import { z } from 'zod';
-import { deepMerge, isPlainObject } from '../config/search_config';
+import { mergeOverPreset } from '../config/search_config';
 import { parsePreset, type PresetName } from '../config/preset';
-import { canonicalJson, deepFreeze, describeIssue, nonNeg, nonNegInt, posInt, positive, showValue, unit } from '../config/validation';
+import { canonicalJson, checkWithSchema, deepFreeze, nonNeg, nonNegInt, posInt, positive, unit } from '../config/validation';
 import { CorpusSchema, DropoutSchema, RESPLIT_CORPUS, SMOKE_CORPUS } from '../problems/ptb/config';
 
 export const LmTrainConfigSchema = z
@@ -45,12 +45,7 @@ export const LmTrainConfigSchema = z
 export type LmTrainConfig = z.output<typeof LmTrainConfigSchema>;
 
 export function checkLmTrainConfig(value: unknown, source = 'config'): LmTrainConfig {
-  const result = LmTrainConfigSchema.safeParse(value);
-  if (!result.success)
-    throw new Error(
-      `language-model training config (${source}): ${result.error.issues.map((i) => describeIssue(i, value, LmTrainConfigSchema)).join('; ')}`,
-    );
-  return result.data;
+  return checkWithSchema(LmTrainConfigSchema, value, 'language-model training config', source);
 }
 
 /** The DARTS code's evaluation of a recurrent cell (rnn/train.py; DARTS paper A.2.2): 8,000 epochs at most, E=H 850. */
@@ -112,9 +107,10 @@ export const LM_TRAIN_PRESETS: Readonly<Record<PresetName, LmTrainConfig>> = Obj
 
 export function resolveLmTrainConfig(preset: PresetName | string, overrides: object = {}, source = 'overrides'): LmTrainConfig {
   const name = parsePreset(preset, 'preset');
-  if (!isPlainObject(overrides))
-    throw new Error(`language-model training config (${source}): overrides must be an object, got ${showValue(overrides)}`);
-  return checkLmTrainConfig(deepMerge(LM_TRAIN_PRESETS[name], overrides), `preset ${name} + ${source}`);
+  return checkLmTrainConfig(
+    mergeOverPreset('language-model training config', LM_TRAIN_PRESETS[name], overrides, source),
+    `preset ${name} + ${source}`,
+  );
 }
 
 /** The id of an evaluation of `genotype` under `config`: sha256 of their canonical JSON, 12 hex digits. */

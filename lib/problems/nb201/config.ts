@@ -6,7 +6,7 @@
  */
 import { createHash } from 'crypto';
 import { z } from 'zod';
-import { deepMerge, isPlainObject } from '../../config/search_config';
+import { mergeOverPreset } from '../../config/search_config';
 import { parsePreset, type PresetName } from '../../config/preset';
 import {
   AlphaOptimizerSchema,
@@ -19,7 +19,7 @@ import {
   ReportSchema,
   WeightOptimizerSchema,
 } from '../../config/schema';
-import { canonicalJson, type ConfigCodec, deepFreeze, describeIssue, nonNegInt, num, posInt, showValue } from '../../config/validation';
+import { canonicalJson, checkWithSchema, type ConfigCodec, deepFreeze, nonNegInt, num, posInt } from '../../config/validation';
 import { DATASET_NAMES } from '../../data/dataset';
 
 export const Nb201ConfigSchema = z
@@ -71,13 +71,7 @@ export type Nb201Config = z.output<typeof Nb201ConfigSchema>;
 
 /** Validates any value as a NAS-Bench-201 search config; the error names `source` and every bad field. */
 export function checkNb201Config(value: unknown, source = 'config'): Nb201Config {
-  const result = Nb201ConfigSchema.safeParse(value);
-  if (!result.success) {
-    throw new Error(
-      `NAS-Bench-201 search config (${source}): ${result.error.issues.map((i) => describeIssue(i, value, Nb201ConfigSchema)).join('; ')}`,
-    );
-  }
-  return result.data;
+  return checkWithSchema(Nb201ConfigSchema, value, 'NAS-Bench-201 search config', source);
 }
 
 /** The run store's handle: validation, and the run id from every field but `report`. */
@@ -159,7 +153,8 @@ export const NB201_PRESETS: Readonly<Record<PresetName, Nb201Config>> = Object.f
 /** The preset with `overrides` merged in, validated; errors name `source` and the field. */
 export function resolveNb201Config(preset: PresetName | string, overrides: object = {}, source = 'overrides'): Nb201Config {
   const name = parsePreset(preset, 'preset');
-  if (!isPlainObject(overrides))
-    throw new Error(`NAS-Bench-201 search config (${source}): overrides must be an object, got ${showValue(overrides)}`);
-  return checkNb201Config(deepMerge(NB201_PRESETS[name], overrides), `preset ${name} + ${source}`);
+  return checkNb201Config(
+    mergeOverPreset('NAS-Bench-201 search config', NB201_PRESETS[name], overrides, source),
+    `preset ${name} + ${source}`,
+  );
 }

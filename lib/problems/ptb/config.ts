@@ -7,7 +7,7 @@
  */
 import { createHash } from 'crypto';
 import { z } from 'zod';
-import { deepMerge, isPlainObject } from '../../config/search_config';
+import { isPlainObject, mergeOverPreset } from '../../config/search_config';
 import { parsePreset, type PresetName } from '../../config/preset';
 import {
   AlphaOptimizerSchema,
@@ -21,14 +21,13 @@ import {
 } from '../../config/schema';
 import {
   canonicalJson,
+  checkWithSchema,
   type ConfigCodec,
   deepFreeze,
-  describeIssue,
   halfOpenUnit,
   nonNeg,
   nonNegInt,
   posInt,
-  showValue,
   unit,
 } from '../../config/validation';
 
@@ -139,13 +138,7 @@ export type PtbConfig = z.output<typeof PtbConfigSchema>;
 
 /** Validates any value as a language-modelling search config; the error names `source` and every bad field. */
 export function checkPtbConfig(value: unknown, source = 'config'): PtbConfig {
-  const result = PtbConfigSchema.safeParse(value);
-  if (!result.success) {
-    throw new Error(
-      `language-model search config (${source}): ${result.error.issues.map((i) => describeIssue(i, value, PtbConfigSchema)).join('; ')}`,
-    );
-  }
-  return result.data;
+  return checkWithSchema(PtbConfigSchema, value, 'language-model search config', source);
 }
 
 /** The run store's handle: validation, and the run id from every field but `report`. */
@@ -246,11 +239,12 @@ export const PTB_PRESETS: Readonly<Record<PresetName, PtbConfig>> = Object.freez
 /** The preset with `overrides` merged in, validated; errors name `source` and the field. */
 export function resolvePtbConfig(preset: PresetName | string, overrides: object = {}, source = 'overrides'): PtbConfig {
   const name = parsePreset(preset, 'preset');
-  if (!isPlainObject(overrides))
-    throw new Error(`language-model search config (${source}): overrides must be an object, got ${showValue(overrides)}`);
   const base = PTB_PRESETS[name];
   // A corpus of another source replaces the preset's whole (its fields differ), instead of merging key by key.
-  const corpus = (overrides as { corpus?: unknown }).corpus;
+  const corpus = isPlainObject(overrides) ? overrides.corpus : undefined;
   const other = isPlainObject(corpus) && 'source' in corpus && corpus.source !== base.corpus.source;
-  return checkPtbConfig(deepMerge(other ? { ...base, corpus: {} } : base, overrides), `preset ${name} + ${source}`);
+  return checkPtbConfig(
+    mergeOverPreset('language-model search config', other ? { ...base, corpus: {} } : base, overrides, source),
+    `preset ${name} + ${source}`,
+  );
 }
