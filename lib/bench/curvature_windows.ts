@@ -1,22 +1,30 @@
 /**
  * How much the dominant eigenvalue of a language-modelling search depends on the validation window
- * it is measured on (docs/method.md §9): at a search run's latest checkpoint, Lanczos on every
- * other alpha window of the checkpoint's epoch, each with its own frozen dropout masks and carried
- * state, and the full 180 x 180 Hessian on the first two (a check of Lanczos). One JSON line per window.
- *   RDARTS_DATA=... npx tsx lib/bench/curvature_windows.ts RUN_DIR [WINDOWS=16]
+ * it is measured on, and how much averaging the Hessian over windows helps (docs/method.md §9). At a
+ * search run's latest checkpoint, over the alpha windows of the checkpoint's epoch, each with its
+ * own frozen dropout masks and carried state:
+ *   - one line per window: Lanczos as the search's old setting ran it (at most 20 products,
+ *     tolerance 1e-3) and with every one of its 20 products (tolerance 0);
+ *   - one line per group of GROUP consecutive windows: the Hessian of their mean loss
+ *     (`measureCurvatureMean`, as a config's hessian.batches = GROUP measures it) by Lanczos at 12
+ *     and 20 products (tolerance 0), and on the first FULL groups the full 180 x 180 matrix (the
+ *     check of Lanczos).
+ *   RDARTS_DATA=... npx tsx lib/bench/curvature_windows.ts RUN_DIR [WINDOWS=8] [GROUP=4] [FULL=1]
  */
 import { initBackend } from '../backend';
-import { measureCurvature } from '../hessian/track';
+import { measureCurvatureMean, type CurvatureSettings } from '../hessian/track';
 import { mixSeed } from '../nn/random';
 import { PTB_CONFIG_CODEC, type PtbConfig } from '../problems/ptb/config';
+import type { TextWindow } from '../problems/ptb/data';
 import { ptbProblem } from '../problems/ptb/problem';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { latestCheckpoint, readRun } from '../runs/store';
 import { disposeSearchState, initialState } from '../search/loop';
 
 async function main(): Promise<void> {
-  const [dir, count = '16'] = process.argv.slice(2);
-  if (!dir) throw new Error('usage: npx tsx lib/bench/curvature_windows.ts RUN_DIR [WINDOWS]');
+  const [dir, count = '8', groupArg = '4', fullArg = '1'] = process.argv.slice(2);
+  if (!dir) throw new Error('usage: npx tsx lib/bench/curvature_windows.ts RUN_DIR [WINDOWS] [GROUP] [FULL]');
+  const [windows, group, fullGroups] = [Number(count), Number(groupArg), Number(fullArg)];
   await initBackend();
   const run = readRun<PtbConfig, never>(dir, PTB_CONFIG_CODEC);
   const ckpt = latestCheckpoint(dir);
@@ -24,34 +32,40 @@ async function main(): Promise<void> {
   const problem = ptbProblem(run.config);
   const data = problem.loadData();
   const state = initialState(problem, data);
+  const kept: TextWindow[] = [];
   try {
     loadCheckpoint(ckpt.file, state);
     const c = run.config;
     const plan = { epoch: ckpt.epoch, epochs: c.epochs, batchSize: c.batchSize, seed: c.seed };
-    const settings = { weightDecay: c.alphaOptimizer.weightDecay, step: c.hessian.step, scheme: c.hessian.scheme };
+    const base: Partial<CurvatureSettings> = { weightDecay: c.alphaOptimizer.weightDecay, step: c.hessian.step, scheme: c.hessian.scheme };
+    const line = (o: object) => console.log(JSON.stringify({ run: run.runId, epoch: ckpt.epoch, ...o }));
     let k = 0;
     for (const w of data.weightBatches(plan)) {
-      const a = data.alphaBatch(plan, k);
-      if (k % 2 === 0) {
-        const seed = mixSeed(c.seed, ckpt.epoch, k);
-        const lanczos = await measureCurvature(state.net, a, { ...settings, method: 'lanczos', maxProducts: 20, seed });
-        const full = k < 4 ? await measureCurvature(state.net, a, { ...settings, method: 'full', maxProducts: 180, seed }) : undefined;
-        console.log(
-          JSON.stringify({
-            run: run.runId,
-            epoch: ckpt.epoch,
-            window: k,
-            lanczos: lanczos.dominantEigenvalue,
-            products: lanczos.products,
-            full: full?.dominantEigenvalue ?? null,
-          }),
-        );
-      }
-      data.dispose(a);
       data.dispose(w);
-      if (++k >= Number(count)) break;
+      const a = data.alphaBatch(plan, k);
+      kept.push(a);
+      const seed = mixSeed(c.seed, ckpt.epoch, k);
+      const early = await measureCurvatureMean(state.net, [a], { ...base, method: 'lanczos', maxProducts: 20, tolerance: 1e-3, seed });
+      const all = await measureCurvatureMean(state.net, [a], { ...base, method: 'lanczos', maxProducts: 20, tolerance: 0, seed });
+      line({ window: k, lanczosEarly: early.dominantEigenvalue, products: early.products, lanczos20: all.dominantEigenvalue });
+      if (kept.length === group) {
+        const g = Math.floor(k / group);
+        const settings = { ...base, method: 'lanczos' as const, tolerance: 0, seed: mixSeed(c.seed, ckpt.epoch, 1000 + g) };
+        const l12 = await measureCurvatureMean(state.net, kept, { ...settings, maxProducts: 12 });
+        const l20 = await measureCurvatureMean(state.net, kept, { ...settings, maxProducts: 20 });
+        const full = g < fullGroups ? await measureCurvatureMean(state.net, kept, { ...settings, method: 'full' }) : undefined;
+        line({
+          windows: [k - group + 1, k],
+          meanLanczos12: l12.dominantEigenvalue,
+          meanLanczos20: l20.dominantEigenvalue,
+          meanFull: full?.dominantEigenvalue ?? null,
+        });
+        kept.splice(0).forEach((b) => data.dispose(b));
+      }
+      if (++k >= windows) break;
     }
   } finally {
+    kept.forEach((b) => data.dispose(b));
     disposeSearchState(state);
     data.release?.();
   }

@@ -76,14 +76,20 @@ export const HessianSchema = z
     method: z.enum(['lanczos', 'full', 'off']),
     /** Lanczos: the most Hessian-vector products per evaluation. */
     maxProducts: posInt(),
-    /** Lanczos: stop once the residual bound of the top Ritz pair is <= tolerance x |eigenvalue|. */
-    tolerance: positive(),
+    /** Lanczos: stop once the residual bound of the top Ritz pair is <= tolerance x |eigenvalue|; 0 makes every product. */
+    tolerance: nonNeg(),
     /** Finite-difference step of a Hessian-vector product, in alpha units (lib/hessian/hvp.ts). */
     step: positive(),
     /** Central differences (2 gradients a product) or forward (1, less exact) (lib/hessian/hvp.ts). */
     scheme: z.enum(['central', 'forward']),
     /** Store the full matrix in the epoch record (`--full-hessian`; method 'full' only), as the code did. */
     recordMatrix: z.boolean(),
+    /**
+     * The Hessian of the mean validation loss over the epoch's last `batches` alpha batches, each with
+     * its own random draws (lib/hessian/track.ts); absent = 1, the paper's one batch (3). More batches
+     * estimate the Hessian of L_val with less noise where one batch's is erratic (docs/method.md §9).
+     */
+    batches: posInt().optional(),
   })
   .strict()
   .readonly();

@@ -1,6 +1,6 @@
 /**
  * The cross-domain experiments of a preset (docs/method.md §9): the language-modelling searches of
- * `LM_GRID` (DARTS, R-DARTS(L2), DARTS-ADA over seeds), each at the
+ * `LM_GRID` (DARTS, R-DARTS(L2), DARTS-ADA and R-DARTS(dropout) over seeds), each at the
  * preset, and the evaluation of each finished search's final cell trained from scratch. Runs live in
  * `<outputsDir(preset)>/ptb/runs`, evaluations in `<outputsDir(preset)>/ptb/evals`: at mini the
  * committed records under results/ptb (so the notebook rebuilds without training), at smoke a
@@ -36,9 +36,11 @@ export const LM_GRID = deepFreeze({
     'darts-s0': {},
     'l2-5e-5-s0': { regularization: { l2: 5e-5, dropPathProb: 0 } },
     'ada-s0': { earlyStop: 'adaptive' },
+    'dropout-s0': { dropout: { hidden: 0.5, input: 0.4 } },
     'darts-s1': { seed: 1 },
     'l2-5e-5-s1': { seed: 1, regularization: { l2: 5e-5, dropPathProb: 0 } },
     'ada-s1': { seed: 1, earlyStop: 'adaptive' },
+    'dropout-s1': { seed: 1, dropout: { hidden: 0.5, input: 0.4 } },
   },
 });
 

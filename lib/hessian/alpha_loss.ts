@@ -10,6 +10,7 @@
 import { tf } from '../backend';
 import type { SearchModel } from '../nn/model';
 import { ActivationPattern } from '../nn/pattern';
+import { mixSeed } from '../nn/random';
 
 /** A loss of the flattened alphas [n] (the caller runs it inside tf.tidy / tf.grad). */
 export type LossOfAlphas = (alphas: tf.Tensor1D) => tf.Scalar;
@@ -87,4 +88,31 @@ export function alphaObjective<B>(model: AlphaModel<B>, batch: B, options: Alpha
     return model.loss(batch, { ...base, alphas: byName }).loss;
   };
   return { loss, alphas: flatAlphas(model), kinkSites: pattern?.sites ?? 0, dispose: () => pattern?.dispose() };
+}
+
+/**
+ * The mean of L_val(alphas) over `batches` (lib/hessian/track.ts `measureCurvatureMean`): one
+ * objective per batch, each with its own kink pattern and random draws (batch 0 from
+ * `options.seed`, as `alphaObjective`, batch i > 0 from mixSeed(seed, i)), summed in one pass so
+ * that one gradient of it is the mean of the batches' gradients.
+ */
+export function meanAlphaObjective<B>(model: AlphaModel<B>, batches: readonly B[], options: AlphaLossOptions): AlphaObjective {
+  if (batches.length === 0) throw new Error('meanAlphaObjective: no batches');
+  const parts: AlphaObjective[] = [];
+  try {
+    batches.forEach((b, i) =>
+      parts.push(alphaObjective(model, b, { ...options, seed: i === 0 ? options.seed : mixSeed(options.seed, i) })),
+    );
+  } catch (e) {
+    parts.forEach((p) => p.dispose());
+    throw e;
+  }
+  if (parts.length === 1) return parts[0];
+  const loss: LossOfAlphas = (alphas) => tf.div(tf.addN(parts.map((p) => p.loss(alphas))), parts.length);
+  return {
+    loss,
+    alphas: parts[0].alphas,
+    kinkSites: parts.reduce((n, p) => n + p.kinkSites, 0),
+    dispose: () => parts.forEach((p) => p.dispose()),
+  };
 }

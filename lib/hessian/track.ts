@@ -11,7 +11,7 @@
  */
 import { DEFAULT_SEARCH_CONFIG } from '../config/presets';
 import type { SearchModel } from '../nn/model';
-import { alphaObjective } from './alpha_loss';
+import { meanAlphaObjective } from './alpha_loss';
 import { dominantEigenvalue, symmetricEigen } from './eigen';
 import { HessianOperator, hessianMatrix, HvpScheme } from './hvp';
 
@@ -52,8 +52,10 @@ export interface CurvatureRecord {
   readonly converged: boolean;
   /** How the products were made. */
   readonly hvp: { readonly scheme: HvpScheme; readonly step: number; readonly weightDecay: number; readonly kinkSites: number };
-  /** Examples in the batch. */
+  /** Examples in the batch (in all of them, where the Hessian is of the mean over several). */
   readonly batchSize: number;
+  /** Batches whose mean loss the Hessian is of, where more than one (`measureCurvatureMean`). */
+  readonly batches?: number;
   /** 'full': every eigenvalue, ascending. */
   readonly spectrum?: number[];
   /** 'full' with recordMatrix: the symmetrised matrix, and the relative asymmetry before. */
@@ -82,15 +84,29 @@ export const CURVATURE_DEFAULTS: CurvatureSettings = Object.freeze({
  * The curvature of `model`'s validation loss in the alphas on `batch` (docs/method.md §3). Changes
  * nothing in `model`. Settings left out take `CURVATURE_DEFAULTS`.
  */
-export async function measureCurvature<B>(
+export function measureCurvature<B>(
   model: Pick<SearchModel<B>, 'alphaParams' | 'loss' | 'examples'>,
   batch: B,
+  partial: Partial<CurvatureSettings> = {},
+): Promise<CurvatureRecord> {
+  return measureCurvatureMean(model, [batch], partial);
+}
+
+/**
+ * The curvature of the mean of `model`'s validation loss over `batches` (each with its own random
+ * draws, lib/hessian/alpha_loss.ts `meanAlphaObjective`): a less noisy estimate of the Hessian of
+ * L_val than one batch's, for a search config's `hessian.batches` > 1 (docs/method.md §9). One batch
+ * is `measureCurvature`, record for record.
+ */
+export async function measureCurvatureMean<B>(
+  model: Pick<SearchModel<B>, 'alphaParams' | 'loss' | 'examples'>,
+  batches: readonly B[],
   partial: Partial<CurvatureSettings> = {},
 ): Promise<CurvatureRecord> {
   // An explicit undefined (e.g. `{ maxProducts: options.maxProducts }`) takes the default too.
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const settings: CurvatureSettings = { ...CURVATURE_DEFAULTS, ...given };
-  const objective = alphaObjective(model, batch, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
+  const objective = meanAlphaObjective(model, batches, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
   try {
     const op = new HessianOperator(objective.loss, objective.alphas, {
       step: settings.step,
@@ -99,7 +115,8 @@ export async function measureCurvature<B>(
     });
     const common = {
       hvp: { scheme: op.scheme, step: op.step, weightDecay: op.weightDecay, kinkSites: objective.kinkSites },
-      batchSize: model.examples(batch),
+      batchSize: batches.reduce((n, b) => n + model.examples(b), 0),
+      ...(batches.length > 1 ? { batches: batches.length } : {}),
     };
     if (settings.method === 'full') {
       const full = await hessianMatrix((v) => op.apply(v), op.dim);

@@ -11,7 +11,7 @@
 import { backendInfo, tf } from '../backend';
 import { adamOptions, type LoopConfig, sgdOptions } from '../config/search_config';
 import { mixSeed, SEED_KEYS } from '../nn/random';
-import { CurvatureRecord, CurvatureSettings, measureCurvature } from '../hessian/track';
+import { CurvatureRecord, CurvatureSettings, measureCurvatureMean } from '../hessian/track';
 import { scheduledDropPath } from '../nn/drop_path';
 import type { SearchModel } from '../nn/model';
 import { Adam, Sgd } from '../nn/optim';
@@ -109,8 +109,13 @@ export interface EpochOptions<B> {
   readonly onStep?: (info: StepInfo) => void;
   /** Lanczos start vector of this epoch's curvature measurement: the previous measurement's eigenvector. */
   readonly curvatureStart?: readonly number[];
-  /** Replaces `measureCurvature` (tests: a fake eigenvalue source, as the original code's debug mode). */
-  readonly measureCurvature?: (model: SearchModel<B>, batch: B, settings: CurvatureSettings, epoch: number) => Promise<CurvatureRecord>;
+  /** Replaces `measureCurvatureMean` (tests: a fake eigenvalue source, as the original code's debug mode). */
+  readonly measureCurvature?: (
+    model: SearchModel<B>,
+    batches: readonly B[],
+    settings: CurvatureSettings,
+    epoch: number,
+  ) => Promise<CurvatureRecord>;
 }
 
 /** Runs search epoch `epoch` (0-based) of `problem` and returns its record; `onStep` sees every iteration. */
@@ -134,7 +139,9 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
     search: { loss: sum.sl / sum.sn, accuracy: sum.sa / sum.sn },
   });
   let step = 0;
-  let lastVal: B | undefined;
+  // The epoch's last `hessian.batches` alpha batches (default 1) are kept for the curvature (docs/method.md §3).
+  const keep = config.hessian.batches ?? 1;
+  const lastVals: B[] = [];
   const plan: EpochPlan = { epoch, epochs: config.epochs, batchSize: config.batchSize, seed: config.seed };
   const steps = data.steps(plan);
   const dropPathProb = dropPathAt(config, epoch);
@@ -163,9 +170,8 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
     });
     const t = early ?? stepWeights();
     const [tn, sn] = [net.examples(train), net.examples(val)];
-    // The last alpha batch of the epoch is kept for the curvature (docs/method.md §3).
-    if (lastVal) data.dispose(lastVal);
-    lastVal = val;
+    lastVals.push(val);
+    if (lastVals.length > keep) data.dispose(lastVals.shift() as B);
     data.dispose(train);
     sum.tl += t.loss * tn;
     sum.ta += t.accuracy * tn;
@@ -180,12 +186,12 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
   const searched = Date.now();
   let hessian: CurvatureRecord | undefined;
   try {
-    if (lastVal && curvatureDue(config, epoch)) {
-      const measure = options.measureCurvature ?? ((n, b, settings) => measureCurvature(n, b, settings));
-      hessian = await measure(net, lastVal, curvatureSettings(config, epoch, options.curvatureStart), epoch);
+    if (lastVals.length > 0 && curvatureDue(config, epoch)) {
+      const measure = options.measureCurvature ?? ((n, b, settings) => measureCurvatureMean(n, b, settings));
+      hessian = await measure(net, lastVals, curvatureSettings(config, epoch, options.curvatureStart), epoch);
     }
   } finally {
-    if (lastVal) data.dispose(lastVal);
+    for (const v of lastVals) data.dispose(v);
   }
   const measured = Date.now();
   const valid = evaluateAlphaHalf(net, data, config.batchSize, mixSeed(config.seed, epoch, EVAL_KEY));

@@ -157,14 +157,14 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
     let curvatureStart = lastVector(startEpoch);
     const fake = options.fakeCurvature;
     const measureCurvature = fake
-      ? async (m: SearchModel<B>, b: B, s: CurvatureSettings, epoch: number): Promise<CurvatureRecord> => ({
+      ? async (m: SearchModel<B>, batches: readonly B[], s: CurvatureSettings, epoch: number): Promise<CurvatureRecord> => ({
           method: 'lanczos',
           dominantEigenvalue: fake(epoch, decisions.filter((d) => d.action === 'rollback').length),
           vector: [],
           products: 0,
           gradients: 0,
           converged: true,
-          batchSize: m.examples(b),
+          batchSize: batches.reduce((n, b) => n + m.examples(b), 0),
           hvp: { scheme: s.scheme, step: s.step, weightDecay: s.weightDecay, kinkSites: 0 },
         })
       : undefined;

@@ -20,16 +20,21 @@ describe('the cross-domain plan (lib/experiments/cross_domain.ts)', () => {
     assert.ok(smoke.every((e) => e.config.corpus.source === 'synthetic' && e.config.epochs === 2));
     const mini = lmPlan('mini');
     assert.deepStrictEqual(
-      mini.map((e) => [e.config.seed, e.config.regularization.l2, e.config.earlyStop]),
+      mini.map((e) => [e.config.seed, e.config.regularization.l2, e.config.earlyStop, e.config.dropout.hidden]),
       [
-        [0, 5e-7, 'off'],
-        [0, 5e-5, 'off'],
-        [0, 5e-7, 'adaptive'],
-        [1, 5e-7, 'off'],
-        [1, 5e-5, 'off'],
-        [1, 5e-7, 'adaptive'],
+        [0, 5e-7, 'off', 0.25],
+        [0, 5e-5, 'off', 0.25],
+        [0, 5e-7, 'adaptive', 0.25],
+        [0, 5e-7, 'off', 0.5],
+        [1, 5e-7, 'off', 0.25],
+        [1, 5e-5, 'off', 0.25],
+        [1, 5e-7, 'adaptive', 0.25],
+        [1, 5e-7, 'off', 0.5],
       ],
     );
+    // The dropout runs raise the hidden and input dropouts only (R-DARTS(DP)'s analogue, docs/method.md §9).
+    assert.deepStrictEqual(mini[3].config.dropout, { ...mini[0].config.dropout, hidden: 0.5, input: 0.4 });
+    assert.ok(mini.every((e) => e.config.hessian.batches === 4 && e.config.trainTokens === 20000));
     assert.ok(crossDomainDirs('mini').runs.endsWith(path.join('results', 'ptb', 'runs')));
   });
 });

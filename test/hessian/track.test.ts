@@ -1,7 +1,8 @@
 import * as assert from 'assert';
 import { tf } from '../../lib/backend';
 import { hessianSpectrum } from '../../lib/hessian/eigen';
-import { CURVATURE_DEFAULTS, measureCurvature, CurvatureSettings } from '../../lib/hessian/track';
+import { CURVATURE_DEFAULTS, measureCurvature, measureCurvatureMean, CurvatureSettings } from '../../lib/hessian/track';
+import { mixSeed } from '../../lib/nn/random';
 import { assertNoTensorLeak } from '../helpers';
 import { smokeBatch, smokeSupernet } from './fixtures';
 
@@ -55,13 +56,39 @@ describe('measureCurvature', () => {
     tf.dispose([b.x, b.y]);
   });
 
+  it("over several batches, is the Hessian of their mean loss: the mean of each batch's matrix at its seed", async () => {
+    const net = smokeNet();
+    const [b0, b1] = [batch(), smokeBatch(3, (i) => (i * 7 + 2) % 10)];
+    const full = { ...base, method: 'full' as const, recordMatrix: true };
+    const one = await measureCurvature(net, b0, full);
+    const other = await measureCurvature(net, b1, { ...full, seed: mixSeed(base.seed, 1) });
+    const mean = await measureCurvatureMean(net, [b0, b1], full);
+    assert.strictEqual(mean.batches, 2);
+    assert.strictEqual(mean.batchSize, one.batchSize + other.batchSize);
+    assert.strictEqual(one.batches, undefined);
+    const scale = Math.max(...one.matrix!.flat().map(Math.abs));
+    const worst = Math.max(
+      ...mean.matrix!.flatMap((row, i) => row.map((v, j) => Math.abs(v - (one.matrix![i][j] + other.matrix![i][j]) / 2))),
+    );
+    assert.ok(worst < 1e-4 * scale, `largest difference ${worst} against entries up to ${scale}`);
+    // One batch in a list is measureCurvature, record for record; tolerance 0 makes every product.
+    assert.deepStrictEqual(
+      await measureCurvatureMean(net, [b0], { ...base, maxProducts: 4 }),
+      await measureCurvature(net, b0, { ...base, maxProducts: 4 }),
+    );
+    assert.strictEqual((await measureCurvature(net, b0, { ...base, maxProducts: 6, tolerance: 0 })).products, 6);
+    await assert.rejects(measureCurvatureMean(net, [], base), /no batches/);
+    net.dispose();
+    tf.dispose([b0.x, b0.y, b1.x, b1.y]);
+  });
+
   it('leaks no tensors and is deterministic', async () => {
     const net = smokeNet();
     const b = batch();
     const settings = { ...base, maxProducts: 3 };
     let first: number | undefined;
     await assertNoTensorLeak(async () => {
-      const r = await measureCurvature(net, b, settings);
+      const r = await measureCurvatureMean(net, [b, b], settings);
       first ??= r.dominantEigenvalue;
       assert.strictEqual(r.dominantEigenvalue, first);
     });

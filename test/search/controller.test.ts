@@ -105,7 +105,7 @@ describe('ensureRun with the eigenvalue controller (docs/method.md §4)', () => 
         await searchEpoch(dartsProblem(c), data, state, e, {
           measureCurvature: async (_n, b, s, epoch) => ({
             ...r.epochs[epoch].hessian!,
-            batchSize: b.y.shape[0],
+            batchSize: b[0].y.shape[0],
             hvp: { ...r.epochs[epoch].hessian!.hvp, step: s.step },
           }),
         }),

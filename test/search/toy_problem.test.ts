@@ -47,6 +47,23 @@ describe('the toy search problem through the generic search code', function () {
       assert.strictEqual((await runSearch(toyProblem(toyConfig()), { root, progress: 'off' })).status, 'finished');
     }));
 
+  it("with hessian.batches, measures the curvature of the mean loss over the epoch's last alpha batches", () =>
+    withTempDir(async (root) => {
+      const one = (await runSearch(toyProblem(toyConfig()), { root, progress: 'off' })).run;
+      const three = (await runSearch(toyProblem(toyConfig({ hessian: { batches: 3 } })), { root, progress: 'off' })).run;
+      assert.notStrictEqual(three.runId, one.runId);
+      const [h1, h3] = [one.epochs[4].hessian!, three.epochs[4].hessian!];
+      assert.strictEqual(h1.batches, undefined);
+      assert.strictEqual(h3.batches, 3);
+      assert.strictEqual(h3.batchSize, 3 * h1.batchSize);
+      assert.notStrictEqual(h3.dominantEigenvalue, h1.dominantEigenvalue);
+      // Everything but the curvature is the same search.
+      assert.deepStrictEqual(
+        three.epochs.map((r) => r.alphas),
+        one.epochs.map((r) => r.alphas),
+      );
+    }));
+
   it("takes the weight step before the alpha step where the config's stepOrder says so (NAS-Bench-201's script)", async () => {
     const alphasAfterEpoch = async (stepOrder?: 'alpha-first' | 'weight-first') => {
       const problem = toyProblem({ ...toyConfig({ epochs: 1, hessian: { method: 'off' } }), ...(stepOrder ? { stepOrder } : {}) });

@@ -189,13 +189,19 @@ export const PTB_PAPER: PtbConfig = deepFreeze({
  *          BPTT 10, 2 epochs, Lanczos on the curvature (tests; seconds); the weights' lr 2: at 20
  *          a clipped step (norm 5) is twice the whole model's norm (about 2.5) and the search
  *          diverged (validation perplexity 204 -> 442 in 2 epochs; 160 -> 128 in 6 at lr 2);
- *   quick: PTB re-split (every 10th sentence valid, the next test), 2,000 words, the first 20,000
- *          training tokens, E = H 32, 32 streams, 10 epochs;
- *   mini:  the same corpus whole (about 125,000 training tokens), E = H 32, 64 streams, 30 epochs.
- * Both take the weights' lr 5: over 4 epochs at quick, lr 20 left the training loss at ln(2000)
- * (7.58 -> 7.13) and the validation NLL uneven (7.17, 6.67, 6.30, 6.49), lr 5 brought both down
- * steadily (validation 6.94 -> 6.35) and lr 2 more slowly (7.31 -> 6.52). The curvature is the
- * Lanczos estimate (20 products) every 2 epochs: the full 180 x 180 matrix costs 360 gradients.
+ *   quick: PTB re-split (every 10th sentence valid, the next test), 2,000 words, the first 10,000
+ *          training tokens, E = H 32, 32 streams, 6 epochs, the curvature over 2 windows;
+ *   mini:  the first 20,000 training tokens, 10 epochs, the curvature over 4 windows: the size
+ *          whose grid (8 searches of about 8 minutes, each cell's evaluation 3) one sitting of a
+ *          2-core machine affords; the whole re-split (125,000 tokens) at 64 streams for 30 epochs
+ *          took 2 hours a search.
+ * Both take the weights' lr 5: over 4 epochs on 20,000 tokens, lr 20 left the training loss at
+ * ln(2000) (7.58 -> 7.13) and the validation NLL uneven (7.17, 6.67, 6.30, 6.49), lr 5 brought both
+ * down steadily (validation 6.94 -> 6.35) and lr 2 more slowly (7.31 -> 6.52). The curvature is the
+ * Lanczos estimate (at most 20 products, ReLU kinks frozen) every 2 epochs of the Hessian of the
+ * mean loss over the epoch's last `hessian.batches` alpha windows: on one window the eigenvalue
+ * varied 100-fold from window to window (results/ptb/README.md); the full 180 x 180 matrix costs
+ * 360 gradients a window.
  */
 /** The corpora of the reduced presets, which the search and the evaluation of a cell share. */
 export const SMOKE_CORPUS = deepFreeze({ source: 'synthetic', seed: 0, words: 200, train: 2000, valid: 1000, test: 1000 } as const);
@@ -220,19 +226,25 @@ const RESPLIT = {
   size: 32,
   seed: 0,
   weightOptimizer: { ...PTB_PAPER.weightOptimizer, lrMax: 5, lrMin: 5 },
-  hessian: { ...PTB_PAPER.hessian, method: 'lanczos', maxProducts: 20 },
+  batchSize: 32,
+  report: { progress: 'bar', logEvery: 5 },
 } as const;
 
 const quick: PtbConfig = deepFreeze({
   ...PTB_PAPER,
   ...RESPLIT,
-  batchSize: 32,
-  trainTokens: 20000,
-  epochs: 10,
-  report: { progress: 'bar', logEvery: 5 },
+  trainTokens: 10000,
+  epochs: 6,
+  hessian: { ...PTB_PAPER.hessian, method: 'lanczos', maxProducts: 20, batches: 2 },
 });
 
-const mini: PtbConfig = deepFreeze({ ...PTB_PAPER, ...RESPLIT, batchSize: 64, epochs: 30, report: { progress: 'bar', logEvery: 10 } });
+const mini: PtbConfig = deepFreeze({
+  ...PTB_PAPER,
+  ...RESPLIT,
+  trainTokens: 20000,
+  epochs: 10,
+  hessian: { ...PTB_PAPER.hessian, method: 'lanczos', maxProducts: 20, batches: 4 },
+});
 
 export const PTB_PRESETS: Readonly<Record<PresetName, PtbConfig>> = Object.freeze({ smoke, quick, mini, paper: PTB_PAPER });
 

@@ -9,7 +9,9 @@
  *     out = Σ_j Σ_k w[k, j] (s_j + σ(c_j) ⊙ (f_k(g_j) − s_j))
  *         = Σ_j W_j s_j ⊙ (1 − σ(c_j)) + σ(c_j) ⊙ F_j,   W_j = Σ_k w[k, j],  F_j = Σ_k w[k, j] f_k(g_j),
  *     f = tanh, relu, sigmoid, identity; S [i, B, H] the predecessors, cg [i, B, 2H] their [c | g],
- *     w [4, i] the ops' softmax weights (none left out).
+ *     w [4, i] the ops' softmax weights (none left out). With `reluOn` [i, B, H] (bool), relu(g) is
+ *     g where it is true and 0 elsewhere, whatever g: the kink pattern frozen for the curvature
+ *     (lib/nn/pattern.ts), so that the loss is smooth in the alphas.
  *   batchNorm(x): batch normalisation over the rows of x [B, H], no affine parameters, biased
  *     variance, eps 1e-5 (PyTorch's BatchNorm1d in training mode).
  */
@@ -17,9 +19,12 @@ import { tf } from '../../backend';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
-/** Node i's input before BN (file header): S [i, B, H], cg [i, B, 2H], w [4, i] -> [B, H]. */
-export function mixNode(S: tf.Tensor3D, cg: tf.Tensor3D, w: tf.Tensor2D): tf.Tensor2D {
+/** Node i's input before BN (file header): S [i, B, H], cg [i, B, 2H], w [4, i], reluOn [i, B, H] -> [B, H]. */
+export function mixNode(S: tf.Tensor3D, cg: tf.Tensor3D, w: tf.Tensor2D, reluOn?: tf.Tensor3D): tf.Tensor2D {
   const [I, B, H] = S.shape;
+  const on = reluOn?.dataSync();
+  // Whether relu lets g through at predecessor j, element bh: its own sign, or the frozen pattern's.
+  const passes = on ? (g: number, j: number, bh: number) => on[j * B * H + bh] !== 0 : (g: number) => g > 0;
   const op = tf.customGrad(((s: tf.Tensor, c: tf.Tensor, wt: tf.Tensor) => {
     const sv = s.dataSync() as Float32Array;
     const cv = c.dataSync() as Float32Array;
@@ -34,7 +39,7 @@ export function mixNode(S: tf.Tensor3D, cg: tf.Tensor3D, w: tf.Tensor2D): tf.Ten
         const at = (j * B + b) * 2 * H;
         const sig = sigmoid(cv[at + h]);
         const g = cv[at + H + h];
-        const F = w0 * Math.tanh(g) + w1 * (g > 0 ? g : 0) + w2 * sigmoid(g) + w3 * g;
+        const F = w0 * Math.tanh(g) + w1 * (passes(g, j, bh) ? g : 0) + w2 * sigmoid(g) + w3 * g;
         const x = sv[j * B * H + bh];
         out[bh] += W * x * (1 - sig) + sig * F;
       }
@@ -56,13 +61,14 @@ export function mixNode(S: tf.Tensor3D, cg: tf.Tensor3D, w: tf.Tensor2D): tf.Ten
             const at = (j * B + b) * 2 * H;
             const sig = sigmoid(cv[at + h]);
             const g = cv[at + H + h];
-            const [t, r, sg] = [Math.tanh(g), g > 0 ? g : 0, sigmoid(g)];
+            const through = passes(g, j, bh);
+            const [t, r, sg] = [Math.tanh(g), through ? g : 0, sigmoid(g)];
             const F = w0 * t + w1 * r + w2 * sg + w3 * g;
             const x = sv[j * B * H + bh];
             const dv = d[bh];
             dS[j * B * H + bh] = dv * W * (1 - sig);
             dcg[at + h] = dv * (F - W * x) * sig * (1 - sig);
-            dcg[at + H + h] = dv * sig * (w0 * (1 - t * t) + (g > 0 ? w1 : 0) + w2 * sg * (1 - sg) + w3);
+            dcg[at + H + h] = dv * sig * (w0 * (1 - t * t) + (through ? w1 : 0) + w2 * sg * (1 - sg) + w3);
             const keep = x * (1 - sig);
             a0 += dv * (keep + sig * t);
             a1 += dv * (keep + sig * r);

@@ -109,7 +109,12 @@ export class RecurrentSearchModel implements SearchModel<TextWindow> {
   loss(batch: TextWindow, options: PassOptions): { loss: tf.Scalar; output: tf.Tensor } {
     return tf.tidy(() => {
       const alphas = (options.alphas?.get('alphas') ?? this.alphaParams.get('alphas')) as tf.Tensor2D;
-      const noise = options.training ? dropoutNoise(this.config, this.vocabulary, batch.inputs.shape[1], options.seed ?? 0) : {};
+      const drawn: RecurrentNoise = options.training
+        ? dropoutNoise(this.config, this.vocabulary, batch.inputs.shape[1], options.seed ?? 0)
+        : {};
+      // The curvature's passes carry a kink pattern (lib/hessian/alpha_loss.ts): the cell's ReLUs follow it.
+      options.pattern?.beginPass();
+      const noise = options.pattern ? { ...drawn, cell: { ...drawn.cell, relu: options.pattern } } : drawn;
       const tar = batch.stream === 'train' ? this.config.tarBeta : 0;
       const r = recurrentWindowLoss(this.network(alphas), batch.inputs, batch.targets, batch.h0, noise, tar);
       if (!options.alphas) {

@@ -13,6 +13,7 @@
  * are given per window (the same at every step); without them nothing is masked.
  */
 import { tf } from '../../backend';
+import type { ActivationPattern } from '../../nn/pattern';
 import { RECURRENT_PRIMITIVES, RECURRENT_STEPS, recurrentEdgeRow } from '../../spaces/recurrent';
 import { batchNorm, mixNode } from './fused';
 
@@ -26,6 +27,12 @@ export interface RecurrentCellWeights {
 export interface RecurrentMasks {
   readonly x?: tf.Tensor2D;
   readonly h?: tf.Tensor2D;
+  /**
+   * The kink pattern of the curvature's passes (lib/nn/pattern.ts): every ReLU op's mask, recorded on
+   * the first pass and replayed on the later ones, so that the loss is smooth in the alphas and its
+   * finite-difference Hessian is the automatic-differentiation one (docs/method.md §3, §9).
+   */
+  readonly relu?: ActivationPattern;
 }
 
 /**
@@ -60,7 +67,8 @@ function cellStep(
   const nodes: tf.Tensor2D[] = [];
   for (let i = 1; i <= RECURRENT_STEPS; i++) {
     const cg = tf.reshape(tf.matMul(tf.reshape(mask(states, masks.h), [i * B, H]), weights.ws[i - 1]), [i, B, 2 * H]) as tf.Tensor3D;
-    const node = batchNorm(mixNode(states, cg, perNode[i - 1]));
+    const reluOn = masks.relu?.site([i, B, H], () => tf.greater(tf.slice(cg, [0, 0, H], [i, B, H]), 0)) as tf.Tensor3D | undefined;
+    const node = batchNorm(mixNode(states, cg, perNode[i - 1], reluOn));
     nodes.push(node);
     if (i < RECURRENT_STEPS) states = tf.concat([states, tf.expandDims(node, 0)], 0) as tf.Tensor3D;
   }
