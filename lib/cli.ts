@@ -718,6 +718,26 @@ program
       if (o.table) console.log(`saved ${Object.values(saveTable(table, 'nb201-trajectory', o.table)).join(', ')}`);
       return;
     }
+    const problem = readRunProblem(dir);
+    if (problem !== 'darts') {
+      // A problem without its own summary (disparity): the epochs' losses, metric and eigenvalue, and the genotype.
+      const run = readRun(dir, problemEntry(problem).codec);
+      console.log(
+        `run ${run.runId} (${problem}): ${run.epochs.length}/${run.config.epochs} epochs${run.done ? ' (done)' : ''}, backend ${run.backend}`,
+      );
+      showTable(
+        run.epochs.map((r) => ({
+          epoch: r.epoch,
+          trainLoss: r.train.loss,
+          validLoss: r.valid.loss,
+          validMetric: r.valid.accuracy,
+          eigenvalue: r.hessian?.dominantEigenvalue ?? null,
+        })),
+        { limit: run.epochs.length, digits: 4 },
+      );
+      if (run.genotype) console.log(`genotype (epoch ${run.genotype.epoch}): ${JSON.stringify(run.genotype.genotype)}`);
+      return;
+    }
     const run = readRun(dir);
     if (!isOpName(o.op)) throw new Error(`--op ${o.op} is not an operation; use one of ${PRIMITIVES.join(', ')}`);
     const space = getSpace(run.config.space);

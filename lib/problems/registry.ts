@@ -11,11 +11,14 @@ import type { ArchitectureRecord } from '../runs/records';
 import type { SearchProblem } from '../search/problem';
 import { formatGenotype, type Genotype } from '../spaces/genotype';
 import { dartsProblem } from './darts/problem';
+import { DISPARITY_CONFIG_CODEC, DisparityConfigSchema, resolveDisparityConfig } from './disparity/config';
+import { disparityProblem } from './disparity/problem';
 import { NB201_CONFIG_CODEC, Nb201ConfigSchema, resolveNb201Config } from './nb201/config';
 import { type Nb201Genotype, nb201Problem } from './nb201/problem';
 import { PTB_CONFIG_CODEC, PtbConfigSchema, resolvePtbConfig } from './ptb/config';
 import { ptbProblem } from './ptb/problem';
 import { formatRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
+import { type AutoDispNetGenotype, formatAutoDispNetGenotype } from '../spaces/autodispnet';
 
 /** A problem the CLI can run. */
 export interface ProblemEntry {
@@ -60,6 +63,20 @@ export const PROBLEMS: Readonly<Record<string, ProblemEntry>> = Object.freeze({
     formatGenotype: (genotype) => formatRecurrentGenotype(genotype as RecurrentGenotype),
     schema: PtbConfigSchema,
     preset: (name) => resolvePtbConfig(name),
+  },
+  disparity: {
+    description:
+      'the AutoDispNet encoder-decoder supernet on stereo pairs (synthetic, or stereo folders); records the end-point error as "accuracy" (docs/method.md §7)',
+    codec: DISPARITY_CONFIG_CODEC as unknown as ConfigCodec<LoopConfig>,
+    problem: (preset, overrides, source) =>
+      disparityProblem(resolveDisparityConfig(preset, overrides, source)) as unknown as SearchProblem<
+        unknown,
+        ArchitectureRecord,
+        LoopConfig
+      >,
+    formatGenotype: (genotype) => formatAutoDispNetGenotype(genotype as AutoDispNetGenotype),
+    schema: DisparityConfigSchema,
+    preset: (name) => resolveDisparityConfig(name),
   },
 });
 
