@@ -14,43 +14,32 @@
 import { initBackend } from '../backend';
 import { measureCurvatureMean, type CurvatureSettings } from '../hessian/track';
 import { mixSeed } from '../nn/random';
-import { PTB_CONFIG_CODEC, type PtbConfig } from '../problems/ptb/config';
 import type { TextWindow } from '../problems/ptb/data';
-import { ptbProblem } from '../problems/ptb/problem';
-import { loadCheckpoint } from '../runs/checkpoint';
-import { latestCheckpoint, readRun } from '../runs/store';
-import { disposeSearchState, initialState } from '../search/loop';
+import { loadPtbCheckpoint } from './ptb_checkpoint';
 
 async function main(): Promise<void> {
   const [dir, count = '8', groupArg = '4', fullArg = '1'] = process.argv.slice(2);
   if (!dir) throw new Error('usage: npx tsx lib/bench/curvature_windows.ts RUN_DIR [WINDOWS] [GROUP] [FULL]');
   const [windows, group, fullGroups] = [Number(count), Number(groupArg), Number(fullArg)];
   await initBackend();
-  const run = readRun<PtbConfig, never>(dir, PTB_CONFIG_CODEC);
-  const ckpt = latestCheckpoint(dir);
-  if (!ckpt) throw new Error(`${dir} holds no checkpoint`);
-  const problem = ptbProblem(run.config);
-  const data = problem.loadData();
-  const state = initialState(problem, data);
+  const { run, data, state, plan, release } = loadPtbCheckpoint(dir);
   const kept: TextWindow[] = [];
   try {
-    loadCheckpoint(ckpt.file, state);
     const c = run.config;
-    const plan = { epoch: ckpt.epoch, epochs: c.epochs, batchSize: c.batchSize, seed: c.seed };
     const base: Partial<CurvatureSettings> = { weightDecay: c.alphaOptimizer.weightDecay, step: c.hessian.step, scheme: c.hessian.scheme };
-    const line = (o: object) => console.log(JSON.stringify({ run: run.runId, epoch: ckpt.epoch, ...o }));
+    const line = (o: object) => console.log(JSON.stringify({ run: run.runId, epoch: plan.epoch, ...o }));
     let k = 0;
     for (const w of data.weightBatches(plan)) {
       data.dispose(w);
       const a = data.alphaBatch(plan, k);
       kept.push(a);
-      const seed = mixSeed(c.seed, ckpt.epoch, k);
+      const seed = mixSeed(c.seed, plan.epoch, k);
       const early = await measureCurvatureMean(state.net, [a], { ...base, method: 'lanczos', maxProducts: 20, tolerance: 1e-3, seed });
       const all = await measureCurvatureMean(state.net, [a], { ...base, method: 'lanczos', maxProducts: 20, tolerance: 0, seed });
       line({ window: k, lanczosEarly: early.dominantEigenvalue, products: early.products, lanczos20: all.dominantEigenvalue });
       if (kept.length === group) {
         const g = Math.floor(k / group);
-        const settings = { ...base, method: 'lanczos' as const, tolerance: 0, seed: mixSeed(c.seed, ckpt.epoch, 1000 + g) };
+        const settings = { ...base, method: 'lanczos' as const, tolerance: 0, seed: mixSeed(c.seed, plan.epoch, 1000 + g) };
         const l12 = await measureCurvatureMean(state.net, kept, { ...settings, maxProducts: 12 });
         const l20 = await measureCurvatureMean(state.net, kept, { ...settings, maxProducts: 20 });
         const full = g < fullGroups ? await measureCurvatureMean(state.net, kept, { ...settings, method: 'full' }) : undefined;
@@ -66,8 +55,7 @@ async function main(): Promise<void> {
     }
   } finally {
     kept.forEach((b) => data.dispose(b));
-    disposeSearchState(state);
-    data.release?.();
+    release();
   }
 }
 

@@ -2,6 +2,7 @@
  * Shared by the validated configs (lib/config/search_config.ts, lib/train/train_config.ts): one zod
  * issue as `field: problem, got value`, canonical JSON for ids, and deep freezing of preset objects.
  */
+import { createHash } from 'crypto';
 import { z } from 'zod';
 
 /**
@@ -13,6 +14,22 @@ export interface ConfigCodec<C> {
   check(value: unknown, source: string): C;
   canonical(config: C): string;
   id(config: C): string;
+}
+
+/**
+ * The codec of a problem's config validated by `check`: canonical = the config without `report`
+ * (which changes no result) as canonical JSON, after `fields` where a problem drops a field at its
+ * default to keep old run ids; the run id = the first 12 hex digits of its sha256.
+ */
+export function reportFreeCodec<C extends { readonly report: unknown }>(
+  check: (value: unknown, source: string) => C,
+  fields: (rest: Omit<C, 'report'>) => object = (rest) => rest,
+): ConfigCodec<C> {
+  const canonical = (config: C) => {
+    const { report: _report, ...rest } = config;
+    return canonicalJson(fields(rest));
+  };
+  return Object.freeze({ check, canonical, id: (config: C) => createHash('sha256').update(canonical(config)).digest('hex').slice(0, 12) });
 }
 
 /** The number fields of the validated configs, each with the message a wrong value gets. */

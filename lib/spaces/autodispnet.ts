@@ -28,19 +28,10 @@
  * op weighs most, stronger first (ties: the lower input), except the upsampling cell's node 0, which
  * keeps all 4 edges (only the op is chosen), also stronger first.
  */
-import type { OpName } from './primitives';
+import { DARTS_PRIMITIVES } from './primitives';
 
 /** The ops of the space, in the order of the alphas' columns: the DARTS 8. */
-export const AUTODISPNET_PRIMITIVES = [
-  'none',
-  'max_pool_3x3',
-  'avg_pool_3x3',
-  'skip_connect',
-  'sep_conv_3x3',
-  'sep_conv_5x5',
-  'dil_conv_3x3',
-  'dil_conv_5x5',
-] as const satisfies readonly OpName[];
+export const AUTODISPNET_PRIMITIVES = DARTS_PRIMITIVES;
 
 /** One op of the space. */
 export type AutoDispNetOp = (typeof AUTODISPNET_PRIMITIVES)[number];

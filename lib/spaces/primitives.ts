@@ -15,6 +15,9 @@ export const PRIMITIVES = [
   'noise',
 ] as const;
 
+/** The DARTS code's own 8 (`PRIMITIVES` without RobustDARTS's `noise`): the DARTS space's and AutoDispNet's ops. */
+export const DARTS_PRIMITIVES = PRIMITIVES.slice(0, 8) as readonly Exclude<(typeof PRIMITIVES)[number], 'noise'>[];
+
 /** One operation's name. */
 export type OpName = (typeof PRIMITIVES)[number];
 

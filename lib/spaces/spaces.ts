@@ -4,7 +4,7 @@
  * edge. S2, S3, S4 and DARTS (the code's `s5`) use one list on every edge; S1 has its own pair per
  * edge, the same for every data set (RobustDARTS src/spaces.py, `primitives_1`).
  */
-import { type OpName, PRIMITIVES } from './primitives';
+import { DARTS_PRIMITIVES, type OpName } from './primitives';
 import { NUM_EDGES } from './topology';
 
 export const SPACE_NAMES = ['s1', 's2', 's3', 's4', 'darts'] as const;
@@ -86,7 +86,7 @@ const S1_EDGES: readonly (readonly [Pair, Pair])[] = [
 ];
 
 // Every primitive but `noise`, in PRIMITIVES' order (which fixes alpha's column order).
-const DARTS_OPS: readonly OpName[] = PRIMITIVES.filter((op) => op !== 'noise');
+const DARTS_OPS: readonly OpName[] = DARTS_PRIMITIVES;
 
 function freezeCell(lists: readonly (readonly OpName[])[]): readonly (readonly OpName[])[] {
   return Object.freeze(lists.map((ops) => Object.freeze([...ops])));

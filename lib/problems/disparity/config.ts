@@ -4,7 +4,6 @@
  * supernet's sizes (./network.ts) and the multi-scale loss's weights. Validated like the other
  * configs (strict objects, errors naming the field); presets `smoke`, `quick`, `mini` and `paper`.
  */
-import { createHash } from 'crypto';
 import { z } from 'zod';
 import { isPlainObject, mergeOverPreset } from '../../config/search_config';
 import { parsePreset, type PresetName } from '../../config/preset';
@@ -19,8 +18,8 @@ import {
   WeightOptimizerSchema,
 } from '../../config/schema';
 import {
-  canonicalJson,
   checkWithSchema,
+  reportFreeCodec,
   type ConfigCodec,
   deepFreeze,
   nonNeg,
@@ -144,14 +143,7 @@ export function checkDisparityConfig(value: unknown, source = 'config'): Dispari
 }
 
 /** The run store's handle: validation, and the run id from every field but `report`. */
-export const DISPARITY_CONFIG_CODEC: ConfigCodec<DisparityConfig> = Object.freeze({
-  check: (value: unknown, source: string) => checkDisparityConfig(value, source),
-  canonical: (config: DisparityConfig) => {
-    const { report: _report, ...fields } = config;
-    return canonicalJson(fields);
-  },
-  id: (config: DisparityConfig) => createHash('sha256').update(DISPARITY_CONFIG_CODEC.canonical(config)).digest('hex').slice(0, 12),
-});
+export const DISPARITY_CONFIG_CODEC: ConfigCodec<DisparityConfig> = reportFreeCodec(checkDisparityConfig);
 
 /**
  * The AutoDispNet search as far as it is known (the search code was not released): first order;

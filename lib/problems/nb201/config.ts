@@ -4,7 +4,6 @@
  * like the DARTS config (strict objects, errors naming the field); presets `smoke`, `quick`, `mini`
  * and `paper` (the benchmark's own recipe).
  */
-import { createHash } from 'crypto';
 import { z } from 'zod';
 import { mergeOverPreset } from '../../config/search_config';
 import { parsePreset, type PresetName } from '../../config/preset';
@@ -19,7 +18,7 @@ import {
   ReportSchema,
   WeightOptimizerSchema,
 } from '../../config/schema';
-import { canonicalJson, checkWithSchema, type ConfigCodec, deepFreeze, nonNegInt, num, posInt } from '../../config/validation';
+import { checkWithSchema, reportFreeCodec, type ConfigCodec, deepFreeze, nonNegInt, num, posInt } from '../../config/validation';
 import { DATASET_NAMES } from '../../data/dataset';
 
 export const Nb201ConfigSchema = z
@@ -75,14 +74,10 @@ export function checkNb201Config(value: unknown, source = 'config'): Nb201Config
 }
 
 /** The run store's handle: validation, and the run id from every field but `report`. */
-export const NB201_CONFIG_CODEC: ConfigCodec<Nb201Config> = Object.freeze({
-  check: (value: unknown, source: string) => checkNb201Config(value, source),
-  canonical: (config: Nb201Config) => {
-    const { report: _report, stepOrder, ...fields } = config;
-    return canonicalJson(stepOrder === 'weight-first' ? { ...fields, stepOrder } : fields);
-  },
-  id: (config: Nb201Config) => createHash('sha256').update(NB201_CONFIG_CODEC.canonical(config)).digest('hex').slice(0, 12),
-});
+export const NB201_CONFIG_CODEC: ConfigCodec<Nb201Config> = reportFreeCodec(checkNb201Config, ({ stepOrder, ...fields }) =>
+  // stepOrder enters the id only where it is not the default, so that older runs keep theirs.
+  stepOrder === 'weight-first' ? { ...fields, stepOrder } : fields,
+);
 
 /**
  * The benchmark's DARTS recipe (NAS-Bench-201's configs/nas-benchmark/algos/DARTS.config and its

@@ -5,7 +5,6 @@
  * other configs (strict objects, errors naming the field); presets `smoke`, `quick`, `mini` and
  * `paper` (the DARTS code's search recipe, rnn/train_search.py).
  */
-import { createHash } from 'crypto';
 import { z } from 'zod';
 import { isPlainObject, mergeOverPreset } from '../../config/search_config';
 import { parsePreset, type PresetName } from '../../config/preset';
@@ -20,8 +19,8 @@ import {
   WeightOptimizerSchema,
 } from '../../config/schema';
 import {
-  canonicalJson,
   checkWithSchema,
+  reportFreeCodec,
   type ConfigCodec,
   deepFreeze,
   halfOpenUnit,
@@ -142,14 +141,7 @@ export function checkPtbConfig(value: unknown, source = 'config'): PtbConfig {
 }
 
 /** The run store's handle: validation, and the run id from every field but `report`. */
-export const PTB_CONFIG_CODEC: ConfigCodec<PtbConfig> = Object.freeze({
-  check: (value: unknown, source: string) => checkPtbConfig(value, source),
-  canonical: (config: PtbConfig) => {
-    const { report: _report, ...fields } = config;
-    return canonicalJson(fields);
-  },
-  id: (config: PtbConfig) => createHash('sha256').update(PTB_CONFIG_CODEC.canonical(config)).digest('hex').slice(0, 12),
-});
+export const PTB_CONFIG_CODEC: ConfigCodec<PtbConfig> = reportFreeCodec(checkPtbConfig);
 
 /**
  * The DARTS code's search recipe (rnn/train_search.py): PTB, E = H = 300, 256 streams, BPTT 35
@@ -203,7 +195,7 @@ export const PTB_PAPER: PtbConfig = deepFreeze({
  * down steadily (validation 6.94 -> 6.35) and lr 2 more slowly (7.31 -> 6.52). The curvature is the
  * Lanczos estimate (at most 20 products, ReLU kinks frozen) every 2 epochs of the Hessian of the
  * mean loss over the epoch's last `hessian.batches` alpha windows: on one window the eigenvalue
- * varied 100-fold from window to window (results/ptb/README.md); the full 180 x 180 matrix costs
+ * varied more than 100-fold from window to window (results/ptb/README.md); the full 180 x 180 matrix costs
  * 360 gradients a window.
  */
 /** The corpora of the reduced presets, which the search and the evaluation of a cell share. */
