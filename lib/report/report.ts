@@ -106,7 +106,7 @@ const SECTIONS: readonly Section[] = [
     notebook: '06-cross-domain',
     question:
       "The paper's claim that its findings also hold for language modelling (docs/method.md §9: the DARTS recurrent cell on " +
-      "PTB text re-split, at reduced size; results/ptb/README.md): the eigenvalue over each search for DARTS, R-DARTS(L2), " +
+      'PTB text re-split, at reduced size; results/ptb/README.md): the eigenvalue over each search for DARTS, R-DARTS(L2), ' +
       'R-DARTS(dropout) and DARTS-ADA, DARTS-ES replayed on it, and the test perplexity of each final cell trained from scratch.',
     tables: ['06-cross-domain-lm'],
     findings: '06-cross-domain-findings',
