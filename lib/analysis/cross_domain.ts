@@ -136,9 +136,18 @@ export function crossDomainFindings(rows: readonly CrossDomainRow[]): FindingRow
   const ratios = num(darts.map((r) => r.eigenRatio));
   out.push({
     finding: 'the dominant eigenvalue rises during a DARTS search',
-    rule: 'mean over seeds of last / first measured eigenvalue above 1.3 (DARTS-ES factor): holds; below 1: does not hold',
+    rule: 'mean over seeds of last / first measured eigenvalue above 1.3 (DARTS-ES factor): holds; below 1: does not hold; needs 2 DARTS seeds',
     measured: ratios.length ? `${mean(ratios).toFixed(2)} over ${ratios.length} seed(s)` : '-',
-    verdict: ratios.length === 0 ? 'not measured' : mean(ratios) > 1.3 ? 'holds' : mean(ratios) < 1 ? 'does not hold' : 'inconclusive',
+    verdict:
+      ratios.length === 0
+        ? 'not measured'
+        : ratios.length < 2
+          ? 'inconclusive'
+          : mean(ratios) > 1.3
+            ? 'holds'
+            : mean(ratios) < 1
+              ? 'does not hold'
+              : 'inconclusive',
   });
   /** A method's mean against DARTS's, lower being the finding; judged by DARTS's seed spread, which needs 2 seeds. */
   const lower = (finding: string, what: string, mine: number[], base: number[], digits: (x: number) => string): FindingRow => {

@@ -21,12 +21,13 @@ export interface ConfigCodec<C> {
  * (which changes no result) as canonical JSON, after `fields` where a problem drops a field at its
  * default to keep old run ids; the run id = the first 12 hex digits of its sha256.
  */
-export function reportFreeCodec<C extends { readonly report: unknown }>(
+export function reportFreeCodec<C extends object>(
   check: (value: unknown, source: string) => C,
-  fields: (rest: Omit<C, 'report'>) => object = (rest) => rest,
+  fields: (rest: Readonly<Record<string, unknown>>) => object = (rest) => rest,
 ): ConfigCodec<C> {
   const canonical = (config: C) => {
-    const { report: _report, ...rest } = config;
+    // Typed loosely: the notebooks' compiler (tslab) has no strictNullChecks, where zod's fields read as optional.
+    const { report: _report, ...rest } = config as Readonly<Record<string, unknown>>;
     return canonicalJson(fields(rest));
   };
   return Object.freeze({ check, canonical, id: (config: C) => createHash('sha256').update(canonical(config)).digest('hex').slice(0, 12) });

@@ -50,6 +50,8 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
     assert.strictEqual(worse.find((x) => x.finding.startsWith('DARTS-ADA finds'))?.verdict, 'does not hold');
     const one = crossDomainFindings([rows[0], rows[2]]);
     assert.strictEqual(one.find((x) => x.finding.includes('perplexity'))?.verdict, 'inconclusive');
+    // One DARTS seed's ratio (3) decides nothing either: a single search's curvature can spike (results/ptb/README.md).
+    assert.strictEqual(one[0].verdict, 'inconclusive');
     const none = crossDomainFindings([
       row('DARTS', 0, null, 0.1, 0.12),
       row('DARTS', 1, null, 0.1, 0.11),

@@ -28,7 +28,7 @@ import {
   positive,
   unit,
 } from '../../config/validation';
-import { checkNetworkSizes } from './network';
+import { checkNetworkSizes, type DisparityNetworkConfig } from './network';
 
 /** Where the stereo pairs come from (./data.ts). */
 export const StereoDataSchema = z.discriminatedUnion('source', [
@@ -116,7 +116,11 @@ export const DisparityConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['regularization', 'dropPathProb'], message: 'the disparity supernet has no drop path; use 0' });
     }
     try {
-      checkNetworkSizes(c.network, c.data.source === 'synthetic' ? c.data : undefined);
+      // The casts: tslab compiles without strictNullChecks, where zod's fields read as optional.
+      checkNetworkSizes(
+        c.network as DisparityNetworkConfig,
+        c.data.source === 'synthetic' ? (c.data as { height: number; width: number }) : undefined,
+      );
     } catch (e) {
       const message = (e as Error).message;
       ctx.addIssue({ code: 'custom', path: message.startsWith('the images') ? ['data'] : ['network'], message });
@@ -182,7 +186,7 @@ const SYNTHETIC = {
   seed: 0,
   height: 32,
   width: 64,
-  dmax: null,
+  dmax: null as number | null,
   maxShapes: 3,
   texture: 'noise',
   colour: 'rgb',

@@ -12,8 +12,8 @@ import type { SearchProblem } from '../../search/problem';
 import { softmaxRows } from '../../spaces/genotype';
 import { type AutoDispNetGenotype, deriveAutoDispNetGenotype, formatAutoDispNetGenotype } from '../../spaces/autodispnet';
 import { DISPARITY_CONFIG_CODEC, type DisparityConfig } from './config';
-import { loadStereoSplits, stereoSearchData, type StereoSearchData } from './data';
-import { DISPARITY_ALPHA_NAMES, DisparitySupernet, type StereoBatch } from './network';
+import { loadStereoSplits, stereoSearchData, type StereoSearchData, type StereoSource } from './data';
+import { DISPARITY_ALPHA_NAMES, type DisparityNetworkConfig, DisparitySupernet, type StereoBatch } from './network';
 
 /** Rows of each cell type's alphas or weights: normal [9][8], reduce [9][8], upsample [15][8]. */
 export interface AutoDispNetRows {
@@ -55,10 +55,11 @@ export function disparityProblem(config: DisparityConfig): SearchProblem<StereoB
     config,
     codec: DISPARITY_CONFIG_CODEC,
     label: `AutoDispNet supernet C${config.network.C} on ${data}, seed ${config.seed}`,
-    loadData: () => stereoSearchData(loadStereoSplits(config.data)),
+    // The casts: tslab compiles without strictNullChecks, where zod's fields read as optional.
+    loadData: () => stereoSearchData(loadStereoSplits(config.data as StereoSource)),
     createModel: (loaded) => {
       const { height, width } = (loaded as StereoSearchData).splits.train;
-      const net = new DisparitySupernet(config.network, config.seed, config.lossWeights);
+      const net = new DisparitySupernet(config.network as DisparityNetworkConfig, config.seed, config.lossWeights);
       try {
         net.checkImageSize(height, width);
       } catch (e) {
