@@ -180,8 +180,10 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
       if (record.hessian) curvatureStart = record.hessian.vector;
       saveEpochCheckpoint(dir, epoch, state, runId);
       appendEpoch(dir, record);
-      // 'adaptive' keeps the checkpoints that a rollback may return to.
-      pruneCheckpoints(dir, (e) => keep(e) || (config.earlyStop === 'adaptive' && e >= epoch - span));
+      // 'adaptive' keeps the checkpoints that a rollback may return to: a firing now reaches `span`
+      // back, and after its rollback to epoch - span a firing at any later epoch reaches `span` back
+      // from there, so twice the span (a PTB search rolled back twice and found its checkpoint gone).
+      pruneCheckpoints(dir, (e) => keep(e) || (config.earlyStop === 'adaptive' && e >= epoch - 2 * span));
       progress.epoch(record, config.epochs, problem.describe?.(record));
       options.hooks?.epoch?.(record);
       if (config.earlyStop === 'off' || !record.hessian) continue;

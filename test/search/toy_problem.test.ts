@@ -145,6 +145,30 @@ describe('the toy search problem through the generic search code', function () {
       assert.notDeepStrictEqual(run.epochs[9].alphas, d.discarded?.[0].alphas);
     }));
 
+  it('DARTS-ADA keeps the checkpoint of a second rollback that reaches further back than the first', () =>
+    withTempDir(async (root) => {
+      // Every epoch measured, decisions from epoch 7, a stop epoch 6 back (the PTB mini setting). The
+      // first firing at 8 rolls back to 2; after it, one at 7 reaches back to 1, which the pruning
+      // after epoch 8 (keeping 2..8) had deleted.
+      const config = toyConfig({
+        epochs: 12,
+        earlyStop: 'adaptive',
+        hessian: { evalEvery: 1 },
+        controller: { startEpoch: 7, maxL2: 1 },
+      });
+      const series = (epoch: number, rollbacks: number) => ((rollbacks === 0 && epoch >= 8) || (rollbacks === 1 && epoch >= 7) ? 10 : 0.1);
+      const { run } = await runSearch(toyProblem(config), { root, progress: 'off', fakeCurvature: series });
+      assert.ok(run.done);
+      assert.deepStrictEqual(
+        run.decisions.map((d) => [d.action, d.decisionEpoch, d.stopEpoch]),
+        [
+          ['rollback', 8, 2],
+          ['rollback', 7, 1],
+        ],
+      );
+      assert.strictEqual(run.epochs.length, 12);
+    }));
+
   it('survives a process killed in the middle of a search (SIGKILL), resuming to the same records', async () =>
     withTempDir(async (root) => {
       const config = toyConfig({ epochs: 120 });
