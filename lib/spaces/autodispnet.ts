@@ -29,6 +29,7 @@
  * keeps all 4 edges (only the op is chosen), also stronger first.
  */
 import { DARTS_PRIMITIVES } from './primitives';
+import type { Edge } from './topology';
 
 /** The ops of the space, in the order of the alphas' columns: the DARTS 8. */
 export const AUTODISPNET_PRIMITIVES = DARTS_PRIMITIVES;
@@ -43,11 +44,7 @@ export const AUTODISPNET_NODES = 3;
 export const UPSAMPLE_INPUTS = 4;
 
 /** One edge of a cell: its row in the cell type's alphas, its node, and its input (numbered as the genotype does). */
-export interface AutoDispNetEdge {
-  readonly edge: number;
-  readonly node: number;
-  readonly input: number;
-}
+export type AutoDispNetEdge = Edge;
 
 function buildEdges(inputsOf: (node: number) => number): readonly AutoDispNetEdge[] {
   const edges: AutoDispNetEdge[] = [];
