@@ -28,6 +28,7 @@
  * op weighs most, stronger first (ties: the lower input), except the upsampling cell's node 0, which
  * keeps all 4 edges (only the op is chosen), also stronger first.
  */
+import { strongestEdges } from './genotype';
 import { DARTS_PRIMITIVES } from './primitives';
 import type { Edge } from './topology';
 
@@ -183,13 +184,6 @@ export function checkAutoDispNetGenotype(g: AutoDispNetGenotype): AutoDispNetGen
   return g;
 }
 
-function softmax(row: readonly number[]): number[] {
-  const max = Math.max(...row);
-  const exps = row.map((v) => Math.exp(v - max));
-  const sum = exps.reduce((a, b) => a + b, 0);
-  return exps.map((v) => v / sum);
-}
-
 /** The cell's discrete entries from its alphas (file header's rule). */
 function deriveCell(alphas: readonly (readonly number[])[], cell: AutoDispNetCell): AutoDispNetEntry[] {
   const edges = autoDispNetEdges(cell);
@@ -211,18 +205,8 @@ function deriveCell(alphas: readonly (readonly number[])[], cell: AutoDispNetCel
   });
   const entries: AutoDispNetEntry[] = [];
   for (let node = 0; node < AUTODISPNET_NODES; node++) {
-    const scored = edges
-      .filter((e) => e.node === node)
-      .map(({ edge, input }) => {
-        const w = softmax(alphas[edge]);
-        // The strongest op other than none (column 0); the lower column on a tie.
-        let best = 1;
-        for (let k = 2; k < w.length; k++) if (w[k] > w[best]) best = k;
-        return { input, op: AUTODISPNET_PRIMITIVES[best], strength: w[best] };
-      });
-    // A stable sort: equal strengths keep input order, so the lower input wins a tie.
-    scored.sort((a, b) => b.strength - a.strength);
-    for (const { op, input } of scored.slice(0, keptPerNode(cell, node))) entries.push([op, input]);
+    const mine = edges.filter((e) => e.node === node);
+    entries.push(...strongestEdges(mine, alphas, () => AUTODISPNET_PRIMITIVES, keptPerNode(cell, node), cell));
   }
   return entries;
 }

@@ -94,19 +94,34 @@ function bestOp(weights: readonly number[], ops: readonly OpName[]): number {
   return best;
 }
 
+/**
+ * The `keep` strongest of a node's `edges`, as [op, input] entries: each edge's softmax and its
+ * strongest op other than `none` (the lower column on a tie), the stronger edge first (the lower
+ * input on a tie). The derivation rule of the DARTS cells (`genotype`) and of AutoDispNet's
+ * (lib/spaces/autodispnet.ts); `opsOf` gives the candidate ops of an edge, in the alphas' columns.
+ */
+export function strongestEdges<Op extends OpName>(
+  edges: readonly { readonly edge: number; readonly input: number }[],
+  alphas: readonly (readonly number[])[],
+  opsOf: (edge: number) => readonly Op[],
+  keep: number,
+  cell: string,
+): (readonly [op: Op, input: number])[] {
+  const scored = edges.map(({ edge, input }) => {
+    const weights = softmax(alphas[edge]);
+    const ops = opsOf(edge);
+    const k = bestOp(weights, ops);
+    if (k < 0) throw new Error(`edge ${edge} of the ${cell} cell has no op other than none`);
+    return { input, op: ops[k], strength: weights[k] };
+  });
+  // Stable sort: equal strengths keep input order, so the lower input wins a tie.
+  scored.sort((a, b) => b.strength - a.strength);
+  return scored.slice(0, keep).map(({ op, input }) => [op, input] as const);
+}
+
 function parseCell(alphas: Alphas['normal'], lists: SearchSpace['normal'], cell: string): GenotypeEntry[] {
   const entries: GenotypeEntry[] = [];
-  for (let node = 0; node < NUM_NODES; node++) {
-    const scored = nodeEdges(node).map(({ edge, input }) => {
-      const weights = softmax(alphas[edge]);
-      const k = bestOp(weights, lists[edge]);
-      if (k < 0) throw new Error(`edge ${edge} of the ${cell} cell has no op other than none`);
-      return { input, op: lists[edge][k], strength: weights[k] };
-    });
-    // Stable sort: equal strengths keep input order, so the lower input wins a tie.
-    scored.sort((a, b) => b.strength - a.strength);
-    for (const { op, input } of scored.slice(0, 2)) entries.push([op, input]);
-  }
+  for (let node = 0; node < NUM_NODES; node++) entries.push(...strongestEdges(nodeEdges(node), alphas, (e) => lists[e], 2, cell));
   return entries;
 }
 
