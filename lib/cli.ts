@@ -38,6 +38,7 @@ import { PTB_CONFIG_CODEC, type PtbConfig } from './problems/ptb/config';
 import type { RecurrentArchitectureRecord } from './problems/ptb/problem';
 import { recurrentRunSummary, recurrentTrajectory } from './analysis/recurrent_run';
 import { evaluateLmCommand } from './train/lm_evaluate_command';
+import { evaluateDisparityCommand } from './train/disparity_evaluate_command';
 import { listRuns, readRun, readRunIfAny, readRunProblem, resolveRunRef, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { PROBLEMS, problemCodecs, problemEntry } from './problems/registry';
@@ -441,6 +442,28 @@ program
     if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) throw new Error(`--epoch must be an integer >= 0, got ${o.epoch}`);
     await initBackend();
     await evaluateLmCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
+  });
+
+program
+  .command('evaluate-disparity')
+  .description(
+    'train a disparity genotype from scratch and test it (docs/method.md §10); prints the end-point error and the shares of ' +
+      'pixels off by more than 1 and 3 px on the synthetic test split and the real pair. Stored once per genotype and config ' +
+      'under results/evals; an interrupted evaluation resumes',
+  )
+  .argument('<ref>', 'AutoDispNet-C, a disparity search run directory, or its runId under results/runs (or --runs)')
+  .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
+  .option('--seed <n>', "seed of the evaluation (default: the preset's)")
+  .option('--out <dir>', 'folder of evaluation directories (default results/evals)')
+  .option('--runs <dir>', 'folder of search runs, to find a runId (default results/runs)')
+  .option('--epoch <n>', 'for a search run: evaluate the genotype of this stored epoch (0-based)')
+  .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string; epoch?: string }) => {
+    const seed = o.seed === undefined ? undefined : Number(o.seed);
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be an integer >= 0, got ${o.seed}`);
+    const epoch = o.epoch === undefined ? undefined : Number(o.epoch);
+    if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) throw new Error(`--epoch must be an integer >= 0, got ${o.epoch}`);
+    await initBackend();
+    await evaluateDisparityCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
   });
 
 program

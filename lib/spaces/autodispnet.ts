@@ -211,6 +211,30 @@ function deriveCell(alphas: readonly (readonly number[])[], cell: AutoDispNetCel
   return entries;
 }
 
+/** One edge of a discrete cell: the edge (its alpha row, node and input) and the op the genotype puts on it. */
+export interface ChosenEdge {
+  readonly edge: AutoDispNetEdge;
+  readonly op: AutoDispNetOp;
+}
+
+/**
+ * The edges a discrete cell of type `cell` builds from `g` (checked first), node by node in the
+ * genotype's order: each entry [op, input] of node i is the edge from that input to node i.
+ */
+export function chosenEdges(g: AutoDispNetGenotype, cell: AutoDispNetCell): ChosenEdge[] {
+  checkAutoDispNetGenotype(g);
+  const edges = autoDispNetEdges(cell);
+  const out: ChosenEdge[] = [];
+  let at = 0;
+  for (let node = 0; node < AUTODISPNET_NODES; node++) {
+    for (let k = 0; k < keptPerNode(cell, node); k++, at++) {
+      const [op, input] = g[cell][at];
+      out.push({ edge: edges.find((e) => e.node === node && e.input === input) as AutoDispNetEdge, op });
+    }
+  }
+  return out;
+}
+
 /** The genotype of raw alphas (file header's rule); throws on a wrong shape or a non-finite value, naming the cell and row. */
 export function deriveAutoDispNetGenotype(alphas: AutoDispNetAlphas): AutoDispNetGenotype {
   return {

@@ -9,3 +9,6 @@ export * from './train_config';
 export * from './lm_config';
 export * from './lm_evaluate_command';
 export * from './lm_train';
+export * from './disparity_config';
+export * from './disparity_evaluate_command';
+export * from './disparity_train';

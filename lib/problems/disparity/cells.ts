@@ -11,6 +11,10 @@
  *                 -> ConvReLU 1x1 to C; 15 mixed edges at stride 1; output 3C channels.
  * Variable names: `preprocess0.*`, `preprocess1.*` (and `preprocess_pred.*`, `preprocess_support.*`,
  * `upsample0.*`, `upsample1.*`), `edges.<edge>.<op index>.*`.
+ * Discrete cells (a genotype's, trained from scratch): given the genotype's edges of the cell's type
+ * (lib/spaces/autodispnet.ts `chosenEdges`), a cell builds only those, each with its one op
+ * (variables `edges.<edge>.*`), and a node sums its edges' outputs unweighted; the preprocessing is
+ * the search cell's.
  */
 import { tf } from '../../backend';
 import { Identity, Zero } from '../../nn/basic';
@@ -23,6 +27,7 @@ import {
   AUTODISPNET_PRIMITIVES,
   type AutoDispNetEdge,
   type AutoDispNetOp,
+  type ChosenEdge,
   ENCODER_EDGES,
   encoderEdgeStride,
   UPSAMPLE_EDGES,
@@ -66,25 +71,57 @@ export class MixedEdge extends Module {
   }
 }
 
-/** The nodes of a cell from its input states, mixed by `weights` [edges, 8]; the output concatenates the nodes. */
-function runNodes(
-  states: tf.Tensor4D[],
-  edges: readonly AutoDispNetEdge[],
-  mixed: readonly MixedEdge[],
-  weights: tf.Tensor2D,
-  ctx: ForwardContext,
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const rows = tf.unstack(weights) as tf.Tensor1D[];
-    const nodes: tf.Tensor4D[] = [];
-    for (let node = 0; node < AUTODISPNET_NODES; node++) {
-      const terms = edges.filter((e) => e.node === node).map((e) => mixed[e.edge].apply(states[e.input], rows[e.edge], ctx));
-      const s = sumN(terms);
-      states.push(s);
-      nodes.push(s);
-    }
-    return concatChannels(nodes);
-  });
+/**
+ * A cell's edges: every edge of its type with a mixed op (search), or the genotype's edges with
+ * their one op each (discrete; file header).
+ */
+class CellEdges extends Module {
+  private readonly mixed: readonly MixedEdge[] = [];
+  private readonly single: readonly { readonly chosen: ChosenEdge; readonly op: Op }[] = [];
+
+  constructor(
+    private readonly edges: readonly AutoDispNetEdge[],
+    chosen: readonly ChosenEdge[] | null,
+    strideOf: (edge: number) => number,
+    C: number,
+    batchNormOn: boolean,
+    init: Init,
+  ) {
+    super();
+    if (chosen === null) this.mixed = edges.map((e) => this.addChild(`${e.edge}`, new MixedEdge(C, strideOf(e.edge), batchNormOn, init)));
+    else
+      this.single = chosen.map((c) => ({
+        chosen: c,
+        op: this.addChild(`${c.edge.edge}`, buildOp(c.op, C, strideOf(c.edge.edge), batchNormOn, init)),
+      }));
+  }
+
+  /** Whether the cell is discrete (its edges are a genotype's). */
+  get discrete(): boolean {
+    return this.mixed.length === 0;
+  }
+
+  /**
+   * The nodes from the cell's input states (`states` grows by each node), mixed by `weights`
+   * [edges, 8] (search) or summed (discrete, `weights` null); the output concatenates the nodes.
+   */
+  run(states: tf.Tensor4D[], weights: tf.Tensor2D | null, ctx: ForwardContext): tf.Tensor4D {
+    if (this.discrete !== (weights === null))
+      throw new Error(`a ${this.discrete ? 'discrete' : 'search'} cell ${this.discrete ? 'takes no' : 'needs its'} mixing weights`);
+    return tf.tidy(() => {
+      const rows = weights ? (tf.unstack(weights) as tf.Tensor1D[]) : [];
+      const nodes: tf.Tensor4D[] = [];
+      for (let node = 0; node < AUTODISPNET_NODES; node++) {
+        const terms = this.discrete
+          ? this.single.filter((s) => s.chosen.edge.node === node).map((s) => s.op.apply(states[s.chosen.edge.input], ctx))
+          : this.edges.filter((e) => e.node === node).map((e) => this.mixed[e.edge].apply(states[e.input], rows[e.edge], ctx));
+        const s = sumN(terms);
+        states.push(s);
+        nodes.push(s);
+      }
+      return concatChannels(nodes);
+    });
+  }
 }
 
 /** The sizes of an encoder cell. */
@@ -103,12 +140,14 @@ export interface EncoderCellSizes {
 export class EncoderCell extends Module {
   readonly preprocess0: ConvReLU;
   readonly preprocess1: ConvReLU;
-  readonly edges: readonly MixedEdge[];
+  private readonly edges: CellEdges;
 
+  /** `chosen`: the genotype's edges of this cell's type (a discrete cell), or null (a search cell). */
   constructor(
     readonly sizes: EncoderCellSizes,
     batchNormOn: boolean,
     init: Init,
+    chosen: readonly ChosenEdge[] | null = null,
   ) {
     super();
     const { cPrevPrev, cPrev, C, reduction, reductionPrev } = sizes;
@@ -117,16 +156,15 @@ export class EncoderCell extends Module {
       reductionPrev ? new ConvReLU(cPrevPrev, C, 3, 2, batchNormOn, init) : new ConvReLU(cPrevPrev, C, 1, 1, batchNormOn, init),
     );
     this.preprocess1 = this.addChild('preprocess1', new ConvReLU(cPrev, C, 1, 1, batchNormOn, init));
-    this.edges = ENCODER_EDGES.map((e) =>
-      this.addChild(`edges.${e.edge}`, new MixedEdge(C, encoderEdgeStride(e.edge, reduction), batchNormOn, init)),
-    );
+    this.edges = this.addChild('edges', new CellEdges(ENCODER_EDGES, chosen, (e) => encoderEdgeStride(e, reduction), C, batchNormOn, init));
   }
 
-  /** The cell's output [N, H', W', 3C] from s0, s1 and the mixing weights [9, 8] of its type. The caller owns the result. */
-  apply(s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, ctx: ForwardContext): tf.Tensor4D {
-    return tf.tidy(() =>
-      runNodes([this.preprocess0.apply(s0, ctx), this.preprocess1.apply(s1, ctx)], ENCODER_EDGES, this.edges, weights, ctx),
-    );
+  /**
+   * The cell's output [N, H', W', 3C] from s0, s1 and the mixing weights [9, 8] of its type (null
+   * for a discrete cell). The caller owns the result.
+   */
+  apply(s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D | null, ctx: ForwardContext): tf.Tensor4D {
+    return tf.tidy(() => this.edges.run([this.preprocess0.apply(s0, ctx), this.preprocess1.apply(s1, ctx)], weights, ctx));
   }
 }
 
@@ -143,7 +181,7 @@ export interface UpsampleCellSizes {
 
 /** An upsampling search cell (file header). */
 export class UpsampleCell extends Module {
-  readonly edges: readonly MixedEdge[];
+  private readonly edges: CellEdges;
   private readonly preprocess0: Op;
   private readonly preprocess1: ConvReLU;
   private readonly preprocessPred: ConvReLU;
@@ -155,6 +193,7 @@ export class UpsampleCell extends Module {
     readonly sizes: UpsampleCellSizes,
     batchNormOn: boolean,
     init: Init,
+    chosen: readonly ChosenEdge[] | null = null,
   ) {
     super();
     const { cPrevPrev, cPrev, cSupport, C, upsamplePrev } = sizes;
@@ -167,19 +206,20 @@ export class UpsampleCell extends Module {
     this.preprocessSupport = this.addChild('preprocess_support', new ConvReLU(cSupport, C, 1, 1, batchNormOn, init));
     this.upsample0 = this.addChild('upsample0', new Upsample(C, C, batchNormOn, init));
     this.upsample1 = this.addChild('upsample1', new Upsample(C, C, batchNormOn, init));
-    this.edges = UPSAMPLE_EDGES.map((e) => this.addChild(`edges.${e.edge}`, new MixedEdge(C, 1, batchNormOn, init)));
+    this.edges = this.addChild('edges', new CellEdges(UPSAMPLE_EDGES, chosen, () => 1, C, batchNormOn, init));
   }
 
   /**
    * The cell's output [N, 2H, 2W, 3C] from s0 and s1 (s1 at H x W), the previous prediction resized
-   * to 2H x 2W, the support feature at 2H x 2W and the mixing weights [15, 8]. The caller owns the result.
+   * to 2H x 2W, the support feature at 2H x 2W and the mixing weights [15, 8] (null for a discrete
+   * cell). The caller owns the result.
    */
   apply(
     s0: tf.Tensor4D,
     s1: tf.Tensor4D,
     prediction: tf.Tensor4D,
     support: tf.Tensor4D,
-    weights: tf.Tensor2D,
+    weights: tf.Tensor2D | null,
     ctx: ForwardContext,
   ): tf.Tensor4D {
     return tf.tidy(() => {
@@ -192,7 +232,7 @@ export class UpsampleCell extends Module {
       const shapes = states.map((s) => s.shape.join());
       if (new Set(shapes).size !== 1)
         throw new Error(`UpsampleCell: the inputs' shapes differ after preprocessing: ${shapes.map((s) => `[${s}]`).join(', ')}`);
-      return runNodes(states, UPSAMPLE_EDGES, this.edges, weights, ctx);
+      return this.edges.run(states, weights, ctx);
     });
   }
 }

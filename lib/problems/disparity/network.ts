@@ -31,12 +31,25 @@
  * `options.alphas` replaces them by name (the curvature, lib/hessian). A kink pattern
  * (`options.pattern`, lib/nn/pattern.ts) freezes every leaky ReLU, ReLU (the correlation's and the
  * predictions'), max pool and the absolute value of the end-point error.
+ *
+ * The discrete network of a genotype (`DisparityNetwork` with a genotype; trained from scratch by
+ * lib/train/disparity_train.ts) is the same network with discrete cells (./cells.ts): the feature
+ * cells and the encoder's reduction cells take the genotype's `reduce` cell, the other encoder
+ * cells its `normal` cell, the upsampling cells its `upsample` cell; it has no alphas.
  */
 import { tf } from '../../backend';
 import type { PassOptions, SearchModel } from '../../nn/model';
 import { countElements, ForwardContext, Module } from '../../nn/module';
 import { checkInteger, Init } from '../../nn/random';
-import { AUTODISPNET_PRIMITIVES, ENCODER_EDGES, UPSAMPLE_EDGES } from '../../spaces/autodispnet';
+import {
+  AUTODISPNET_PRIMITIVES,
+  type AutoDispNetGenotype,
+  chosenEdges,
+  type ChosenEdge,
+  ENCODER_EDGES,
+  formatAutoDispNetGenotype,
+  UPSAMPLE_EDGES,
+} from '../../spaces/autodispnet';
 import { EncoderCell, UpsampleCell } from './cells';
 import { ConvReLU, Prediction } from './layers';
 import { correlation1d, fullSizeEpe, multiScaleEpe, resizeBilinear } from './ops';
@@ -124,8 +137,11 @@ export function checkNetworkSizes(network: DisparityNetworkConfig, image?: { rea
   }
 }
 
-/** The disparity supernet (file header). It owns its weights, running statistics and alphas: call `dispose()`. */
-export class DisparitySupernet extends Module implements SearchModel<StereoBatch> {
+/**
+ * The disparity network (file header): the search supernet (genotype null) or the discrete network
+ * of a genotype. It owns its weights, running statistics and alphas: call `dispose()`.
+ */
+export class DisparityNetwork extends Module implements SearchModel<StereoBatch> {
   readonly weights: ReadonlyMap<string, tf.Variable>;
   readonly alphaParams: ReadonlyMap<string, tf.Variable>;
   readonly checkpointKey: string;
@@ -142,8 +158,11 @@ export class DisparitySupernet extends Module implements SearchModel<StereoBatch
     readonly network: DisparityNetworkConfig,
     seed: number,
     lossWeights: readonly number[] | null = null,
+    readonly genotype: AutoDispNetGenotype | null = null,
   ) {
     super();
+    const chosen = (cell: 'normal' | 'reduce' | 'upsample'): readonly ChosenEdge[] | null =>
+      genotype ? chosenEdges(genotype, cell) : null;
     checkNetworkSizes(network);
     checkInteger(seed, 'seed');
     const { C, stemMultiplier, featureDepth, encoderDepth, decoderDepth, maxDisplacement: R, batchNorm: bn } = network;
@@ -168,7 +187,7 @@ export class DisparitySupernet extends Module implements SearchModel<StereoBatch
     for (let i = 0; i < featureDepth; i++) {
       cCurr *= 2;
       const sizes = { cPrevPrev, cPrev, C: cCurr, reduction: true, reductionPrev: i > 0 };
-      featureCells.push(this.addChild(`feature_cells.${i}`, new EncoderCell(sizes, bn, init)));
+      featureCells.push(this.addChild(`feature_cells.${i}`, new EncoderCell(sizes, bn, init, chosen('reduce'))));
       [cPrevPrev, cPrev] = [cPrev, 3 * cCurr];
       store.push(cPrev);
     }
@@ -180,7 +199,10 @@ export class DisparitySupernet extends Module implements SearchModel<StereoBatch
       const reduction = i % 2 === 1;
       if (reduction) cCurr *= 2;
       encoderCells.push(
-        this.addChild(`encoder_cells.${i}`, new EncoderCell({ cPrevPrev, cPrev, C: cCurr, reduction, reductionPrev }, bn, init)),
+        this.addChild(
+          `encoder_cells.${i}`,
+          new EncoderCell({ cPrevPrev, cPrev, C: cCurr, reduction, reductionPrev }, bn, init, chosen(reduction ? 'reduce' : 'normal')),
+        ),
       );
       [cPrevPrev, cPrev] = [cPrev, 3 * cCurr];
       if (reduction) store.push(cPrev);
@@ -194,7 +216,7 @@ export class DisparitySupernet extends Module implements SearchModel<StereoBatch
     for (let i = 0; i < decoderDepth; i++) {
       cCurr = Math.floor(cCurr / 2);
       const sizes = { cPrevPrev, cPrev, cSupport: store[level - 1], C: cCurr, upsamplePrev: i > 0 };
-      decoderCells.push(this.addChild(`decoder_cells.${i}`, new UpsampleCell(sizes, bn, init)));
+      decoderCells.push(this.addChild(`decoder_cells.${i}`, new UpsampleCell(sizes, bn, init, chosen('upsample'))));
       [cPrevPrev, cPrev] = [cPrev, 3 * cCurr];
       predictions.push(this.addChild(`pred_blocks.${i + 1}`, new Prediction(cPrev, init)));
       level -= 1;
@@ -207,17 +229,27 @@ export class DisparitySupernet extends Module implements SearchModel<StereoBatch
       value.dispose();
       return v;
     };
-    const normal = alphas(ENCODER_EDGES.length);
-    const reduce = alphas(ENCODER_EDGES.length);
-    const upsample = alphas(UPSAMPLE_EDGES.length);
-    this.alphaVariables = [normal, reduce, upsample];
-    this.alphaParams = new Map([
-      [DISPARITY_ALPHA_NAMES.normal, normal],
-      [DISPARITY_ALPHA_NAMES.reduce, reduce],
-      [DISPARITY_ALPHA_NAMES.upsample, upsample],
-    ]);
+    if (genotype) {
+      this.alphaVariables = [];
+      this.alphaParams = new Map();
+    } else {
+      const normal = alphas(ENCODER_EDGES.length);
+      const reduce = alphas(ENCODER_EDGES.length);
+      const upsample = alphas(UPSAMPLE_EDGES.length);
+      this.alphaVariables = [normal, reduce, upsample];
+      this.alphaParams = new Map([
+        [DISPARITY_ALPHA_NAMES.normal, normal],
+        [DISPARITY_ALPHA_NAMES.reduce, reduce],
+        [DISPARITY_ALPHA_NAMES.upsample, upsample],
+      ]);
+    }
     this.weights = new Map(this.variables.filter((v) => v.trainable).map((v) => [v.name, v.variable]));
-    this.checkpointKey = JSON.stringify({ problem: 'disparity', space: 'autodispnet', ...network });
+    this.checkpointKey = JSON.stringify({
+      problem: 'disparity',
+      space: 'autodispnet',
+      ...network,
+      ...(genotype ? { genotype: formatAutoDispNetGenotype(genotype) } : {}),
+    });
   }
 
   /** Throws unless images of height x width fit the network (sides multiples of 2^coarsest level). */
@@ -226,7 +258,11 @@ export class DisparitySupernet extends Module implements SearchModel<StereoBatch
   }
 
   /** The alphas of a pass: `options.alphas` by name where given (each checked), else the network's own. */
-  private passAlphas(options: PassOptions): { normal: tf.Tensor2D; reduce: tf.Tensor2D; upsample: tf.Tensor2D } {
+  private passAlphas(options: PassOptions): { normal: tf.Tensor2D; reduce: tf.Tensor2D; upsample: tf.Tensor2D } | null {
+    if (this.genotype) {
+      if (options.alphas) throw new Error('loss: the discrete network of a genotype has no alphas to replace');
+      return null;
+    }
     const pick = (cell: keyof typeof DISPARITY_ALPHA_NAMES) => {
       const name = DISPARITY_ALPHA_NAMES[cell];
       const own = this.alphaParams.get(name) as tf.Variable;
@@ -253,7 +289,9 @@ export class DisparitySupernet extends Module implements SearchModel<StereoBatch
     const ctx = new ForwardContext(options);
     const n = left.shape[0];
     return tf.tidy(() => {
-      const w = { normal: tf.softmax(alphas.normal, -1), reduce: tf.softmax(alphas.reduce, -1), upsample: tf.softmax(alphas.upsample, -1) };
+      const w = alphas
+        ? { normal: tf.softmax(alphas.normal, -1), reduce: tf.softmax(alphas.reduce, -1), upsample: tf.softmax(alphas.upsample, -1) }
+        : { normal: null, reduce: null, upsample: null };
       const leftHalf = (t: tf.Tensor4D) => t.slice([0, 0, 0, 0], [n, -1, -1, -1]);
       const rightHalf = (t: tf.Tensor4D) => t.slice([n, 0, 0, 0], [n, -1, -1, -1]);
       const store: tf.Tensor4D[] = [left];
@@ -315,5 +353,12 @@ export class DisparitySupernet extends Module implements SearchModel<StereoBatch
   override dispose(): void {
     super.dispose();
     for (const a of this.alphaVariables) if (!a.isDisposed) a.dispose();
+  }
+}
+
+/** The search supernet (a `DisparityNetwork` without a genotype). */
+export class DisparitySupernet extends DisparityNetwork {
+  constructor(network: DisparityNetworkConfig, seed: number, lossWeights: readonly number[] | null = null) {
+    super(network, seed, lossWeights, null);
   }
 }

@@ -179,3 +179,27 @@ export function fullSizeEpe(prediction: tf.Tensor4D, disparity: tf.Tensor4D): nu
     return maskedEpe(fullSizePrediction(prediction, H, W), target, valid).dataSync()[0];
   });
 }
+
+/** Sums over the known pixels of a batch: |error| (the EPE's numerator), the pixels off by more than 1 and by more than 3 px, and the known pixels. */
+export interface DisparityErrorSums {
+  readonly absolute: number;
+  readonly over1: number;
+  readonly over3: number;
+  readonly known: number;
+}
+
+/**
+ * The error sums of a prediction at full size (`fullSizePrediction`) against disparity [N, H, W, 1]
+ * (NaN where unknown): the end-point error is absolute / known, the bad-pixel shares (the KITTI and
+ * Middlebury "> 1 px", "> 3 px" measures) over1 / known and over3 / known.
+ */
+export function disparityErrorSums(prediction: tf.Tensor4D, disparity: tf.Tensor4D): DisparityErrorSums {
+  return tf.tidy(() => {
+    const [, H, W] = disparity.shape;
+    const { target, valid } = scaledGroundTruth(disparity, 1);
+    const err = tf.abs(fullSizePrediction(prediction, H, W).sub(target)).mul(valid);
+    const over = (t: number) => tf.greater(err, t).cast('float32').mul(valid).sum();
+    const [absolute, over1, over3, known] = tf.stack([err.sum(), over(1), over(3), valid.sum()]).dataSync();
+    return { absolute, over1, over3, known };
+  });
+}
