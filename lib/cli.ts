@@ -423,6 +423,17 @@ program
     await evaluateCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
   });
 
+/** --seed and --epoch of the evaluate commands: integers >= 0 where given. */
+function evaluationNumbers(o: { seed?: string; epoch?: string }): { seed?: number; epoch?: number } {
+  const read = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!(Number.isInteger(n) && n >= 0)) throw new Error(`--${name} must be an integer >= 0, got ${v}`);
+    return n;
+  };
+  return { seed: read('seed', o.seed), epoch: read('epoch', o.epoch) };
+}
+
 program
   .command('evaluate-lm')
   .description(
@@ -436,10 +447,7 @@ program
   .option('--runs <dir>', 'folder of search runs, to find a runId (default results/runs)')
   .option('--epoch <n>', 'for a search run: evaluate the cell of this stored epoch (0-based)')
   .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string; epoch?: string }) => {
-    const seed = o.seed === undefined ? undefined : Number(o.seed);
-    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be an integer >= 0, got ${o.seed}`);
-    const epoch = o.epoch === undefined ? undefined : Number(o.epoch);
-    if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) throw new Error(`--epoch must be an integer >= 0, got ${o.epoch}`);
+    const { seed, epoch } = evaluationNumbers(o);
     await initBackend();
     await evaluateLmCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
   });
@@ -458,10 +466,7 @@ program
   .option('--runs <dir>', 'folder of search runs, to find a runId (default results/runs)')
   .option('--epoch <n>', 'for a search run: evaluate the genotype of this stored epoch (0-based)')
   .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string; epoch?: string }) => {
-    const seed = o.seed === undefined ? undefined : Number(o.seed);
-    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0)) throw new Error(`--seed must be an integer >= 0, got ${o.seed}`);
-    const epoch = o.epoch === undefined ? undefined : Number(o.epoch);
-    if (epoch !== undefined && !(Number.isInteger(epoch) && epoch >= 0)) throw new Error(`--epoch must be an integer >= 0, got ${o.epoch}`);
+    const { seed, epoch } = evaluationNumbers(o);
     await initBackend();
     await evaluateDisparityCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
   });

@@ -11,22 +11,16 @@
 import { initBackend } from '../backend';
 import { measureCurvatureMean } from '../hessian/track';
 import { mixSeed } from '../nn/random';
-import type { TextWindow } from '../problems/ptb/data';
 import { loadPtbCheckpoint } from './ptb_checkpoint';
 
 async function main(): Promise<void> {
   const [dir, groupArg = '4'] = process.argv.slice(2);
   if (!dir) throw new Error('usage: npx tsx lib/bench/curvature_consistency.ts RUN_DIR [GROUP]');
   await initBackend();
-  const { run, data, state, plan, release } = loadPtbCheckpoint(dir);
-  const windows: TextWindow[] = [];
+  const { run, data, state, plan, alphaWindows, release } = loadPtbCheckpoint(dir);
+  const windows = alphaWindows(Number(groupArg));
   try {
     const c = run.config;
-    for (const w of data.weightBatches(plan)) {
-      data.dispose(w);
-      windows.push(data.alphaBatch(plan, windows.length));
-      if (windows.length >= Number(groupArg)) break;
-    }
     const seed = mixSeed(c.seed, plan.epoch, 1000);
     for (const step of [1e-2, 3e-3, 1e-3])
       for (const start of [0, 1]) {

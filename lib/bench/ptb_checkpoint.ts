@@ -19,6 +19,12 @@ export interface PtbCheckpoint {
   readonly state: SearchState<SearchModel<TextWindow>>;
   /** The plan of the checkpoint's epoch (its windows and their alpha windows). */
   readonly plan: EpochPlan;
+  /**
+   * The epoch's first `count` alpha windows in the search's order (each drawn after its weights'
+   * window, so that each starts from the hidden state the search carried to it); the caller
+   * disposes them with `data.dispose`.
+   */
+  alphaWindows(count: number): TextWindow[];
   /** Frees the state and the data. */
   release(): void;
 }
@@ -38,11 +44,22 @@ export function loadPtbCheckpoint(dir: string): PtbCheckpoint {
     throw e;
   }
   const c = run.config;
+  const plan: EpochPlan = { epoch: ckpt.epoch, epochs: c.epochs, batchSize: c.batchSize, seed: c.seed };
   return {
     run,
     data,
     state,
-    plan: { epoch: ckpt.epoch, epochs: c.epochs, batchSize: c.batchSize, seed: c.seed },
+    plan,
+    alphaWindows: (count) => {
+      const windows: TextWindow[] = [];
+      if (count <= 0) return windows;
+      for (const w of data.weightBatches(plan)) {
+        data.dispose(w);
+        windows.push(data.alphaBatch(plan, windows.length));
+        if (windows.length >= count) break;
+      }
+      return windows;
+    },
     release: () => {
       disposeSearchState(state);
       data.release?.();

@@ -14,7 +14,6 @@ import { alphaObjective } from '../hessian/alpha_loss';
 import { dominantEigenvalue } from '../hessian/eigen';
 import { HessianOperator, lossGradient } from '../hessian/hvp';
 import { mixSeed, Rng, SEED_KEYS } from '../nn/random';
-import type { TextWindow } from '../problems/ptb/data';
 import { dropoutNoise, type RecurrentSearchModel } from '../problems/ptb/model';
 import { loadPtbCheckpoint } from './ptb_checkpoint';
 
@@ -30,17 +29,10 @@ async function main(): Promise<void> {
   const [dir, out, windowArg = '0'] = process.argv.slice(2);
   if (!dir || !out) throw new Error('usage: npx tsx lib/bench/ptb_curvature_point.ts RUN_DIR OUT.json [WINDOW]');
   await initBackend();
-  const { run, data, state, plan, release } = loadPtbCheckpoint(dir);
-  const windows: TextWindow[] = [];
+  const { run, data, state, plan, alphaWindows, release } = loadPtbCheckpoint(dir);
+  const windows = alphaWindows(Number(windowArg) + 1);
   try {
     const c = run.config;
-    // The alpha windows of the epoch in the search's order (each after its weights' window), so
-    // that each starts from the hidden state the search carried to it.
-    for (const w of data.weightBatches(plan)) {
-      data.dispose(w);
-      windows.push(data.alphaBatch(plan, windows.length));
-      if (windows.length > Number(windowArg)) break;
-    }
     const window = windows[Number(windowArg)];
     if (!window) throw new Error(`${dir}: the epoch has fewer than ${Number(windowArg) + 1} alpha windows`);
     const net = state.net as unknown as RecurrentSearchModel;

@@ -12,8 +12,7 @@ import { mergeOverPreset } from '../config/search_config';
 import { parsePreset, type PresetName } from '../config/preset';
 import { canonicalJson, checkWithSchema, deepFreeze, nonNeg, posInt, positive, unit } from '../config/validation';
 import { OPENCV_DOC_ALOE } from '../data/stereo_folder';
-import { DISPARITY_PRESETS, DisparityNetworkSchema, StereoDataSchema } from '../problems/disparity/config';
-import { checkNetworkSizes, type DisparityNetworkConfig } from '../problems/disparity/network';
+import { DISPARITY_PRESETS, DisparityNetworkSchema, refineDisparityNetwork, StereoDataSchema } from '../problems/disparity/config';
 
 /** A Middlebury-style pair (lib/data/stereo_folder.ts `readMiddleburyPair`) and how it is shrunk for the network. */
 export const RealPairSchema = z
@@ -50,22 +49,8 @@ export const DisparityTrainConfigSchema = z
   })
   .strict()
   .superRefine((c, ctx) => {
-    try {
-      // The casts: tslab compiles without strictNullChecks, where zod's fields read as optional.
-      checkNetworkSizes(
-        c.network as DisparityNetworkConfig,
-        c.data.source === 'synthetic' ? (c.data as { height: number; width: number }) : undefined,
-      );
-    } catch (e) {
-      const message = (e as Error).message;
-      ctx.addIssue({ code: 'custom', path: message.startsWith('the images') ? ['data'] : ['network'], message });
-    }
-    if (c.lossWeights !== null && c.lossWeights.length !== c.network.decoderDepth + 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lossWeights'],
-        message: `needs ${c.network.decoderDepth + 1} weights, got ${c.lossWeights.length}`,
-      });
+    // The cast: tslab compiles without strictNullChecks, where zod's fields read as optional.
+    refineDisparityNetwork(c as Parameters<typeof refineDisparityNetwork>[0], ctx);
     if (c.lrMin > c.lrMax) ctx.addIssue({ code: 'custom', path: ['lrMin'], message: `must be <= lrMax (${c.lrMax})` });
   })
   .readonly();

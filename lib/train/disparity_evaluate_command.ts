@@ -5,38 +5,19 @@
  * disparity search run's directory, or its runId under the runs folder; a run must be finished, or
  * `epoch` names the stored epoch whose genotype to take (DARTS-ES's stop epoch, say).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { DISPARITY_CONFIG_CODEC, type DisparityConfig } from '../problems/disparity/config';
-import type { DisparityArchitectureRecord } from '../problems/disparity/problem';
+import { DISPARITY_CONFIG_CODEC } from '../problems/disparity/config';
 import { epochLabel } from '../runs/records';
-import { readRun, resolveRunRef, runsRoot } from '../runs/store';
 import { AUTODISPNET_RELEASED, type AutoDispNetGenotype, formatAutoDispNetGenotype } from '../spaces/autodispnet';
 import { resolveDisparityTrainConfig } from './disparity_config';
+import { resolveGenotypeRef } from './genotype_ref';
 import { type DisparityErrors, type DisparityEvalFile, ensureDisparityEvaluation } from './disparity_train';
 
 /** Disparity genotypes that can be evaluated by name. */
 export const NAMED_DISPARITY: Readonly<Record<string, AutoDispNetGenotype>> = Object.freeze({ 'AutoDispNet-C': AUTODISPNET_RELEASED });
 
 /** The genotype `ref` names (file header) and a few words on where it came from. */
-export function resolveDisparityGenotype(
-  ref: string,
-  runs = runsRoot(),
-  epoch?: number,
-): { genotype: AutoDispNetGenotype; source: string } {
-  if (Object.hasOwn(NAMED_DISPARITY, ref)) return { genotype: NAMED_DISPARITY[ref], source: ref };
-  const dir = fs.existsSync(ref) && fs.statSync(ref).isDirectory() ? ref : resolveRunRef(ref, runs);
-  const run = readRun<DisparityConfig, DisparityArchitectureRecord>(dir, DISPARITY_CONFIG_CODEC);
-  if (epoch !== undefined) {
-    const r = run.epochs[epoch];
-    if (!r) throw new Error(`evaluate-disparity: run ${run.runId} has no stored epoch ${epoch} (stored: ${run.epochs.length})`);
-    return { genotype: r.genotype, source: `run ${run.runId}, epoch ${epoch}` };
-  }
-  if (!run.done || !run.genotype)
-    throw new Error(
-      `evaluate-disparity: run ${run.runId} in ${path.resolve(dir)} is not finished (${run.epochs.length}/${run.config.epochs} epochs)`,
-    );
-  return { genotype: run.genotype.genotype, source: `run ${run.runId}, epoch ${run.genotype.epoch}` };
+export function resolveDisparityGenotype(ref: string, runs?: string, epoch?: number): { genotype: AutoDispNetGenotype; source: string } {
+  return resolveGenotypeRef(ref, { command: 'evaluate-disparity', named: NAMED_DISPARITY, codec: DISPARITY_CONFIG_CODEC, runs, epoch });
 }
 
 /** One line of test numbers. */
@@ -66,6 +47,10 @@ export async function evaluateDisparityCommand(
     console.log(`evaluation ${result.id} (${result.params} parameters, ${(result.done.seconds / 60).toFixed(1)} min):`);
     if (result.done.synthetic) console.log(`  synthetic test: ${formatDisparityErrors(result.done.synthetic)}`);
     for (const r of result.done.real) console.log(`  ${r.name} (${r.width} x ${r.height}): ${formatDisparityErrors(r)}`);
+    const k = result.done.constant;
+    console.log(`  reference, ${k.value.toFixed(2)} px everywhere (the training pairs' median disparity):`);
+    if (k.synthetic) console.log(`    synthetic test: ${formatDisparityErrors(k.synthetic)}`);
+    k.real.forEach((e, i) => console.log(`    ${result.done?.real[i].name}: ${formatDisparityErrors(e)}`));
   }
   return result;
 }

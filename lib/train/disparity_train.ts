@@ -20,7 +20,6 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, tf } from '../backend';
 import { readMiddleburyPair, type StereoGroundTruth } from '../data/stereo_folder';
-import { writeFileAtomic } from '../io/atomic';
 import { Adam } from '../nn/optim';
 import { mixSeed, permutation, Rng, SEED_KEYS } from '../nn/random';
 import { resultsDir } from '../paths';
@@ -29,10 +28,11 @@ import { coarsestLevel, DisparityNetwork, type DisparityNetworkConfig } from '..
 import { disparityErrorSums, type DisparityErrorSums } from '../problems/disparity/ops';
 import { yieldToSignals } from '../runs/interrupt';
 import { ensureJob } from '../runs/job';
-import { loadSafetensors, saveSafetensors, type TensorSet } from '../runs/safetensors';
+import { loadSafetensors } from '../runs/safetensors';
 import { cosineLr } from '../search/loop';
 import { type AutoDispNetGenotype, checkAutoDispNetGenotype } from '../spaces/autodispnet';
 import { softwareVersions } from '../versions';
+import { evalCheckpoint, readEvalFile, storeEvalEpoch, tensorRecords, writeEvalFile } from './eval_files';
 import { type DisparityTrainConfig, disparityEvalId } from './disparity_config';
 
 /** The end-point error and the bad-pixel shares of a test set. */
@@ -73,6 +73,12 @@ export interface DisparityEvalFile {
     readonly synthetic: DisparityErrors | null;
     /** Each real pair, by name, with the size it was tested at. */
     readonly real: readonly (DisparityErrors & { readonly name: string; readonly height: number; readonly width: number })[];
+    /**
+     * The reference a network must beat: one constant predicted everywhere, the training pairs'
+     * median known disparity (the best constant for the EPE on the training data), on the same
+     * test sets (`real` in the same order).
+     */
+    readonly constant: { readonly value: number; readonly synthetic: DisparityErrors | null; readonly real: readonly DisparityErrors[] };
     readonly seconds: number;
   };
 }
@@ -142,6 +148,29 @@ export function testDisparity(net: DisparityNetwork, split: StereoSplit, batchSi
   return { epe: sums.absolute / k, over1: sums.over1 / k, over3: sums.over3 / k, pairs: split.n, knownPixels: sums.known };
 }
 
+/** The median of the known (finite) disparities of a split. */
+export function medianDisparity(split: StereoSplit): number {
+  const known = split.disparity.filter((d) => Number.isFinite(d)).sort();
+  if (known.length === 0) throw new Error('medianDisparity: the split has no known disparity');
+  const m = known.length >> 1;
+  return known.length % 2 === 1 ? known[m] : (known[m - 1] + known[m]) / 2;
+}
+
+/** The test numbers of predicting `value` at every pixel of `split` (the constant reference). */
+export function constantErrors(split: StereoSplit, value: number): DisparityErrors {
+  let [absolute, over1, over3, known] = [0, 0, 0, 0];
+  for (const d of split.disparity) {
+    if (!Number.isFinite(d)) continue;
+    const e = Math.abs(value - d);
+    absolute += e;
+    over1 += e > 1 ? 1 : 0;
+    over3 += e > 3 ? 1 : 0;
+    known += 1;
+  }
+  const k = Math.max(known, 1);
+  return { epe: absolute / k, over1: over1 / k, over3: over3 / k, pairs: split.n, knownPixels: known };
+}
+
 /** The stored evaluation of `genotype` under `config` in `root`, finished or not; undefined if none. */
 export function readDisparityEvaluation(
   genotype: AutoDispNetGenotype,
@@ -149,7 +178,7 @@ export function readDisparityEvaluation(
   root = path.join(resultsDir(), 'evals'),
 ): DisparityEvalFile | undefined {
   const file = path.join(root, disparityEvalId(config, genotype), FILE);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DisparityEvalFile) : undefined;
+  return readEvalFile<DisparityEvalFile>(file);
 }
 
 export interface DisparityEvaluationOptions {
@@ -198,8 +227,7 @@ export async function ensureDisparityEvaluation(
   const id = disparityEvalId(config, genotype);
   const dir = path.join(options.root ?? path.join(resultsDir(), 'evals'), id);
   const file = path.join(dir, FILE);
-  const read = (): DisparityEvalFile | undefined =>
-    fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as DisparityEvalFile) : undefined;
+  const read = (): DisparityEvalFile | undefined => readEvalFile<DisparityEvalFile>(file);
   return ensureJob({
     dir,
     read: () => read(),
@@ -225,16 +253,13 @@ export async function ensureDisparityEvaluation(
           epochs: [],
         };
         fs.mkdirSync(dir, { recursive: true });
-        writeFileAtomic(file, JSON.stringify(f, null, 1) + '\n');
+        writeEvalFile(file, f);
       }
       return dir;
     },
     resume: async (prepared) => train(read() as DisparityEvalFile, prepared, dir, options),
   });
 }
-
-const toRecords = (prefix: string, m: ReadonlyMap<string, tf.Tensor>): TensorSet =>
-  Object.fromEntries([...m].map(([k, v]) => [prefix + k, { dtype: 'F32' as const, shape: v.shape, data: v.dataSync() as Float32Array }]));
 
 async function train(
   stored: DisparityEvalFile,
@@ -248,7 +273,7 @@ async function train(
   const all = new Map(net.variables.map((v) => [v.name, v.variable]));
   const opt = new Adam(net.weights, { lr: c.lrMax, beta1: c.betas[0], beta2: c.betas[1], eps: 1e-8, weightDecay: c.weightDecay });
   let epochs = [...stored.epochs];
-  const ckpt = (e: number) => path.join(dir, 'checkpoint', `epoch-${e}.safetensors`);
+  const ckpt = (e: number) => evalCheckpoint(dir, e);
   try {
     if (epochs.length > 0) {
       const { tensors, metadata } = loadSafetensors(ckpt(epochs.length - 1));
@@ -298,22 +323,31 @@ async function train(
         testEpe: data.test.n > 0 ? testDisparity(net, data.test, c.batchSize).epe : null,
         seconds: (Date.now() - started) / 1000,
       };
-      saveSafetensors(ckpt(epoch), { ...toRecords('w.', all), ...toRecords('adam.', opt.state()) }, { adamSteps: String(opt.steps) });
       epochs = [...epochs, record];
-      writeFileAtomic(file, JSON.stringify({ ...stored, epochs }, null, 1) + '\n');
-      for (const f of fs.readdirSync(path.join(dir, 'checkpoint')))
-        if (f !== path.basename(ckpt(epoch))) fs.rmSync(path.join(dir, 'checkpoint', f), { force: true });
+      storeEvalEpoch(
+        dir,
+        file,
+        epoch,
+        { tensors: { ...tensorRecords('w.', all), ...tensorRecords('adam.', opt.state()) }, metadata: { adamSteps: String(opt.steps) } },
+        { ...stored, epochs },
+      );
       options.onEpoch?.(record);
     }
     if (epochs.length < c.epochs) return { ...stored, epochs };
     const started = Date.now();
+    const median = medianDisparity(data.train);
     const done = {
       synthetic: data.test.n > 0 ? testDisparity(net, data.test, c.batchSize) : null,
       real: data.real.map((r) => ({ name: r.name, height: r.split.height, width: r.split.width, ...testDisparity(net, r.split, 1) })),
+      constant: {
+        value: median,
+        synthetic: data.test.n > 0 ? constantErrors(data.test, median) : null,
+        real: data.real.map((r) => constantErrors(r.split, median)),
+      },
       seconds: epochs.reduce((s, r) => s + r.seconds, 0) + (Date.now() - started) / 1000,
     };
     const finished: DisparityEvalFile = { ...stored, epochs, done };
-    writeFileAtomic(file, JSON.stringify(finished, null, 1) + '\n');
+    writeEvalFile(file, finished);
     return finished;
   } finally {
     opt.dispose();

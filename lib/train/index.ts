@@ -12,3 +12,5 @@ export * from './lm_train';
 export * from './disparity_config';
 export * from './disparity_evaluate_command';
 export * from './disparity_train';
+export * from './genotype_ref';
+export * from './eval_files';

@@ -5,13 +5,10 @@
  * runId under the runs folder; a run must be finished, or `epoch` names the stored epoch whose cell
  * to take (DARTS-ES's stop epoch, say).
  */
-import * as fs from 'fs';
-import * as path from 'path';
-import { PTB_CONFIG_CODEC, type PtbConfig } from '../problems/ptb/config';
-import type { RecurrentArchitectureRecord } from '../problems/ptb/problem';
+import { PTB_CONFIG_CODEC } from '../problems/ptb/config';
 import { epochLabel } from '../runs/records';
-import { readRun, resolveRunRef, runsRoot } from '../runs/store';
 import { DARTS_V1_RECURRENT, DARTS_V2_RECURRENT, formatRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
+import { resolveGenotypeRef } from './genotype_ref';
 import { resolveLmTrainConfig } from './lm_config';
 import { ensureLmEvaluation, type LmEvalFile } from './lm_train';
 
@@ -22,20 +19,8 @@ export const NAMED_RECURRENT: Readonly<Record<string, RecurrentGenotype>> = Obje
 });
 
 /** The genotype `ref` names (file header) and a few words on where it came from. */
-export function resolveRecurrentGenotype(ref: string, runs = runsRoot(), epoch?: number): { genotype: RecurrentGenotype; source: string } {
-  if (Object.hasOwn(NAMED_RECURRENT, ref)) return { genotype: NAMED_RECURRENT[ref], source: ref };
-  const dir = fs.existsSync(ref) && fs.statSync(ref).isDirectory() ? ref : resolveRunRef(ref, runs);
-  const run = readRun<PtbConfig, RecurrentArchitectureRecord>(dir, PTB_CONFIG_CODEC);
-  if (epoch !== undefined) {
-    const r = run.epochs[epoch];
-    if (!r) throw new Error(`evaluate-lm: run ${run.runId} has no stored epoch ${epoch} (stored: ${run.epochs.length})`);
-    return { genotype: r.genotype, source: `run ${run.runId}, epoch ${epoch}` };
-  }
-  if (!run.done || !run.genotype)
-    throw new Error(
-      `evaluate-lm: run ${run.runId} in ${path.resolve(dir)} is not finished (${run.epochs.length}/${run.config.epochs} epochs)`,
-    );
-  return { genotype: run.genotype.genotype, source: `run ${run.runId}, epoch ${run.genotype.epoch}` };
+export function resolveRecurrentGenotype(ref: string, runs?: string, epoch?: number): { genotype: RecurrentGenotype; source: string } {
+  return resolveGenotypeRef(ref, { command: 'evaluate-lm', named: NAMED_RECURRENT, codec: PTB_CONFIG_CODEC, runs, epoch });
 }
 
 /** The command (file header): resolves, evaluates (or reads back) and prints. */

@@ -24,7 +24,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, tf } from '../backend';
-import { writeFileAtomic } from '../io/atomic';
 import { batchify, bpttWindow, type Streams } from '../data/ptb';
 import { clipScale, Sgd } from '../nn/optim';
 import { Init, mixSeed, Rng, SEED_KEYS } from '../nn/random';
@@ -35,9 +34,10 @@ import { cellWeights, dropoutNoise, languageModelWeights } from '../problems/ptb
 import { languageModelLoss } from '../problems/ptb/network';
 import { yieldToSignals } from '../runs/interrupt';
 import { ensureJob } from '../runs/job';
-import { loadSafetensors, saveSafetensors, type TensorSet } from '../runs/safetensors';
+import { loadSafetensors, type TensorSet } from '../runs/safetensors';
 import { checkRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
 import { softwareVersions } from '../versions';
+import { evalCheckpoint, readEvalFile, storeEvalEpoch, tensorRecords, writeEvalFile } from './eval_files';
 import { lmEvalId, type LmTrainConfig } from './lm_config';
 
 /** Loss per token and its perplexity. */
@@ -167,8 +167,6 @@ const assignAll = (vars: ReadonlyMap<string, tf.Variable>, values: ReadonlyMap<s
   for (const [k, v] of vars) v.assign(values.get(k) as tf.Tensor);
 };
 const disposeMap = (m: Map<string, tf.Tensor> | undefined) => m && tf.dispose([...m.values()]);
-const toRecords = (prefix: string, m: ReadonlyMap<string, tf.Tensor>): TensorSet =>
-  Object.fromEntries([...m].map(([k, v]) => [prefix + k, { dtype: 'F32' as const, shape: v.shape, data: v.dataSync() as Float32Array }]));
 const fromRecords = (prefix: string, t: TensorSet, like: ReadonlyMap<string, tf.Tensor>) => {
   if (!(`${prefix}embedding` in t)) return undefined;
   return new Map([...like.keys()].map((k) => [k, tf.tensor(t[prefix + k].data as Float32Array, t[prefix + k].shape)]));
@@ -181,7 +179,7 @@ export function readLmEvaluation(
   root = path.join(resultsDir(), 'evals'),
 ): LmEvalFile | undefined {
   const file = path.join(root, lmEvalId(config, genotype), FILE);
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LmEvalFile) : undefined;
+  return readEvalFile<LmEvalFile>(file);
 }
 
 export interface LmEvaluationOptions {
@@ -204,7 +202,7 @@ export async function ensureLmEvaluation(
   const id = lmEvalId(config, genotype);
   const dir = path.join(options.root ?? path.join(resultsDir(), 'evals'), id);
   const file = path.join(dir, FILE);
-  const read = (): LmEvalFile | undefined => (fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as LmEvalFile) : undefined);
+  const read = (): LmEvalFile | undefined => readEvalFile<LmEvalFile>(file);
   return ensureJob({
     dir,
     read: () => read(),
@@ -229,7 +227,7 @@ export async function ensureLmEvaluation(
           epochs: [],
         };
         fs.mkdirSync(dir, { recursive: true });
-        writeFileAtomic(file, JSON.stringify(f, null, 1) + '\n');
+        writeEvalFile(file, f);
       }
       return dir;
     },
@@ -253,7 +251,7 @@ async function train(
   let avg: Map<string, tf.Tensor> | undefined;
   let best: Map<string, tf.Tensor> | undefined;
   let averagedSteps = 0;
-  const ckpt = (e: number) => path.join(dir, 'checkpoint', `epoch-${e}.safetensors`);
+  const ckpt = (e: number) => evalCheckpoint(dir, e);
   try {
     if (epochs.length > 0) {
       const { tensors, metadata } = loadSafetensors(ckpt(epochs.length - 1));
@@ -335,16 +333,21 @@ async function train(
         averaged,
         seconds: (Date.now() - started) / 1000,
       };
-      saveSafetensors(
-        ckpt(epoch),
-        { ...toRecords('w.', lm.weights), ...(avg ? toRecords('avg.', avg) : {}), ...(best ? toRecords('best.', best) : {}) },
-        { averagedSteps: String(averagedSteps) },
-      );
       epochs = [...epochs, record];
-      writeFileAtomic(file, JSON.stringify({ ...stored, epochs }, null, 1) + '\n');
-      // Every older checkpoint goes (also one left by a crash between a record and this line).
-      for (const f of fs.readdirSync(path.join(dir, 'checkpoint')))
-        if (f !== path.basename(ckpt(epoch))) fs.rmSync(path.join(dir, 'checkpoint', f), { force: true });
+      storeEvalEpoch(
+        dir,
+        file,
+        epoch,
+        {
+          tensors: {
+            ...tensorRecords('w.', lm.weights),
+            ...(avg ? tensorRecords('avg.', avg) : {}),
+            ...(best ? tensorRecords('best.', best) : {}),
+          },
+          metadata: { averagedSteps: String(averagedSteps) },
+        },
+        { ...stored, epochs },
+      );
       options.onEpoch?.(record);
     }
     if (epochs.length < c.epochs) return { ...stored, epochs };
@@ -359,7 +362,7 @@ async function train(
       seconds: epochs.reduce((s, r) => s + r.seconds, 0),
     };
     const finished: LmEvalFile = { ...stored, epochs, done };
-    writeFileAtomic(file, JSON.stringify(finished, null, 1) + '\n');
+    writeEvalFile(file, finished);
     return finished;
   } finally {
     disposeMap(avg);

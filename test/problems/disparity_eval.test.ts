@@ -31,7 +31,7 @@ import {
   chosenEdges,
 } from '../../lib/spaces/autodispnet';
 import { resolveDisparityTrainConfig } from '../../lib/train/disparity_config';
-import { ensureDisparityEvaluation, testDisparity } from '../../lib/train/disparity_train';
+import { constantErrors, ensureDisparityEvaluation, medianDisparity, testDisparity } from '../../lib/train/disparity_train';
 import { assertNoTensorLeak, withTempDir } from '../helpers';
 
 const NET_BN: DisparityNetworkConfig = {
@@ -165,6 +165,26 @@ describe('the discrete disparity network of a genotype (DisparityNetwork)', () =
     }
   });
 
+  it('without feature cells (featureDepth 0) the correlation reads the stems: predictions at 1/4 and 1/2, supernet and discrete', () => {
+    const network = { ...NET_SMALL, C: 2, featureDepth: 0 };
+    for (const net of [new DisparitySupernet(network, 0), new DisparityNetwork(network, 0, null, MIXED)]) {
+      const [left, right] = [
+        tf.randomUniform([1, 8, 16, 3], 0, 1, 'float32', 1),
+        tf.randomUniform([1, 8, 16, 3], 0, 1, 'float32', 2),
+      ] as tf.Tensor4D[];
+      const p = net.forward(left, right, { training: true, seed: 0 });
+      assert.deepStrictEqual(
+        p.map((t) => t.shape),
+        [
+          [1, 2, 4, 1],
+          [1, 4, 8, 1],
+        ],
+      );
+      tf.dispose([left, right, ...p]);
+      net.dispose();
+    }
+  });
+
   for (const [name, genotype] of [
     ['AutoDispNet-C', AUTODISPNET_RELEASED],
     ['a genotype with every op', MIXED],
@@ -228,6 +248,21 @@ describe('training a disparity genotype from scratch (lib/train/disparity_train.
     tf.dispose([prediction, truth]);
   });
 
+  it('the constant reference: the median of the known disparities, and its errors by hand', () => {
+    const split = {
+      n: 1,
+      height: 1,
+      width: 6,
+      left: new Float32Array(18),
+      right: new Float32Array(18),
+      disparity: Float32Array.from([4, NaN, 1, 7, 2, 0.5]),
+    };
+    // Known 0.5, 1, 2, 4, 7: median 2; errors from 2: 2, 1, 5, 0, 1.5.
+    assert.strictEqual(medianDisparity(split), 2);
+    assert.deepStrictEqual(constantErrors(split, 2), { epe: 9.5 / 5, over1: 3 / 5, over3: 1 / 5, pairs: 1, knownPixels: 5 });
+    assert.strictEqual(medianDisparity({ ...split, disparity: Float32Array.from([3, 1, NaN, 2, 8]) }), 2.5);
+  });
+
   it('testDisparity leaves no tensor behind', async () => {
     const net = new DisparityNetwork(NET_SMALL, 0, null, MIXED);
     const split = packStereo(pairs(8, 16, 3), 'test');
@@ -266,6 +301,10 @@ describe('training a disparity genotype from scratch (lib/train/disparity_train.
         assert.ok(e.over3 <= e.over1 && e.over1 <= 1 && e.over3 >= 0, JSON.stringify(e));
       }
       assert.strictEqual(d.synthetic?.pairs, 3);
+      // The constant reference is scored on the same pixels (its value: the training disparities' median, at most dmax 2).
+      assert.ok(d.constant.value > 0 && d.constant.value <= 2, `median ${d.constant.value}`);
+      assert.strictEqual(d.constant.real[0].knownPixels, d.real[0].knownPixels);
+      assert.strictEqual(d.constant.synthetic?.knownPixels, d.synthetic?.knownPixels);
       // Read back, not recomputed.
       const again = await ensureDisparityEvaluation(MIXED, c, 'test', { root: path.join(dir, 'a') });
       assert.deepStrictEqual(again, whole);

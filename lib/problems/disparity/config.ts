@@ -74,7 +74,7 @@ export const DisparityNetworkSchema = z
     /** The first stem has floor(stemMultiplier C) channels. */
     stemMultiplier: positive(),
     /** Siamese feature (reduction) cells. */
-    featureDepth: posInt(),
+    featureDepth: nonNegInt(),
     /** Encoder cells after the correlation, reducing at odd indices. */
     encoderDepth: posInt(),
     /** Upsampling cells (each followed by a prediction). */
@@ -86,6 +86,38 @@ export const DisparityNetworkSchema = z
   })
   .strict()
   .readonly();
+
+/**
+ * The checks a config holding a disparity network shares (the search's and the training's): the
+ * network's sizes against each other and against the synthetic images' size
+ * (`checkNetworkSizes`), and one loss weight per prediction.
+ */
+export function refineDisparityNetwork(
+  c: {
+    readonly data: z.output<typeof StereoDataSchema>;
+    readonly network: z.output<typeof DisparityNetworkSchema>;
+    readonly lossWeights: readonly number[] | null;
+  },
+  ctx: z.RefinementCtx,
+): void {
+  try {
+    // The casts: tslab compiles without strictNullChecks, where zod's fields read as optional.
+    checkNetworkSizes(
+      c.network as DisparityNetworkConfig,
+      c.data.source === 'synthetic' ? (c.data as { height: number; width: number }) : undefined,
+    );
+  } catch (e) {
+    const message = (e as Error).message;
+    ctx.addIssue({ code: 'custom', path: message.startsWith('the images') ? ['data'] : ['network'], message });
+  }
+  if (c.lossWeights !== null && c.lossWeights.length !== c.network.decoderDepth + 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['lossWeights'],
+      message: `needs ${c.network.decoderDepth + 1} weights (one per prediction: the encoder's and one per upsampling cell), got ${c.lossWeights.length}`,
+    });
+  }
+}
 
 /** The disparity search config's schema; `DisparityConfig` is its output type. */
 export const DisparityConfigSchema = z
@@ -115,23 +147,8 @@ export const DisparityConfigSchema = z
     if (c.regularization.dropPathProb !== 0) {
       ctx.addIssue({ code: 'custom', path: ['regularization', 'dropPathProb'], message: 'the disparity supernet has no drop path; use 0' });
     }
-    try {
-      // The casts: tslab compiles without strictNullChecks, where zod's fields read as optional.
-      checkNetworkSizes(
-        c.network as DisparityNetworkConfig,
-        c.data.source === 'synthetic' ? (c.data as { height: number; width: number }) : undefined,
-      );
-    } catch (e) {
-      const message = (e as Error).message;
-      ctx.addIssue({ code: 'custom', path: message.startsWith('the images') ? ['data'] : ['network'], message });
-    }
-    if (c.lossWeights !== null && c.lossWeights.length !== c.network.decoderDepth + 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['lossWeights'],
-        message: `needs ${c.network.decoderDepth + 1} weights (one per prediction: the encoder's and one per upsampling cell), got ${c.lossWeights.length}`,
-      });
-    }
+    // The cast: tslab compiles without strictNullChecks, where zod's fields read as optional.
+    refineDisparityNetwork(c as Parameters<typeof refineDisparityNetwork>[0], ctx);
     if (c.data.source === 'synthetic' && c.data.dmax !== null && c.data.dmax >= c.data.width) {
       ctx.addIssue({ code: 'custom', path: ['data', 'dmax'], message: `must be < width (${c.data.width})` });
     }

@@ -115,7 +115,7 @@ export function defaultLossWeights(network: Pick<DisparityNetworkConfig, 'featur
 export function checkNetworkSizes(network: DisparityNetworkConfig, image?: { readonly height: number; readonly width: number }): void {
   const { C, stemMultiplier, featureDepth, encoderDepth, decoderDepth, maxDisplacement } = network;
   checkInteger(C, 'network.C', 1);
-  checkInteger(featureDepth, 'network.featureDepth', 1);
+  checkInteger(featureDepth, 'network.featureDepth', 0);
   checkInteger(encoderDepth, 'network.encoderDepth', 1);
   checkInteger(decoderDepth, 'network.decoderDepth', 1);
   checkInteger(maxDisplacement, 'network.maxDisplacement', 0);
