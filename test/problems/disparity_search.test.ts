@@ -97,12 +97,12 @@ describe('the disparity search problem (lib/problems/disparity)', function () {
     );
     assert.match(DISPARITY_CONFIG_CODEC.id(smoke), /^[0-9a-f]{12}$/);
     assert.throws(
-      () => resolveDisparityConfig('smoke', { data: { height: 24 } }),
-      /data: the images are 24 x 64; this network needs multiples of 2\^4 = 16/,
+      () => resolveDisparityConfig('smoke', { data: { height: 20 } }),
+      /data: the images are 20 x 64; this network needs multiples of 2\^3 = 8/,
     );
     assert.throws(
       () => resolveDisparityConfig('smoke', { network: { decoderDepth: 5 } }),
-      /network: network.decoderDepth=5 exceeds the 4 finer levels/,
+      /network: network.decoderDepth=5 exceeds the 3 finer levels/,
     );
     assert.throws(() => resolveDisparityConfig('smoke', { lossWeights: [1, 1] }), /lossWeights: needs 3 weights/);
     assert.throws(
