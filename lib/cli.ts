@@ -324,6 +324,8 @@ program
     const last = run.epochs[run.epochs.length - 1];
     if (last && o.problem === 'ptb')
       console.log(`validation perplexity of the search network ${Math.exp(last.valid.loss).toFixed(2)} after ${run.epochs.length} epochs`);
+    else if (last && problem.metricName)
+      console.log(`valid ${problem.metricName} of the model ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
     else if (last) console.log(`valid accuracy of the model ${last.valid.accuracy.toFixed(4)} after ${run.epochs.length} epochs`);
     if (run.done) {
       const out = typeof o.out === 'string' ? ` --out ${o.out}` : '';

@@ -161,6 +161,28 @@ export function refineLoop(c: LoopChecked, ctx: z.RefinementCtx): void {
   }
 }
 
+/**
+ * The fields of the search loop that every problem's config holds alike (the image spaces',
+ * NAS-Bench-201's, the recurrent cell's, the disparity supernet's), spread into each schema.
+ * docs/method.md sections in parentheses.
+ */
+export const LOOP_FIELDS = {
+  /** Alpha gradient: 'first' order or 'second' (the unrolled step) (1; the code defaults to first). */
+  order: z.enum(['first', 'second']),
+  /** Adam on the alphas (1). */
+  alphaOptimizer: AlphaOptimizerSchema,
+  /** Search-time regularisers of R-DARTS (4). */
+  regularization: RegularizationSchema,
+  /** Curvature tracking (3). */
+  hessian: HessianSchema,
+  /** Eigenvalue controller: 'stop' = DARTS-ES, 'simulate' = log the decision only, 'adaptive' = DARTS-ADA (4). */
+  earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
+  /** The rule and DARTS-ADA's schedule (4); read only when earlyStop is not 'off'. */
+  controller: ControllerSchema,
+  /** Progress and logging; left out of `canonicalConfig` and `runId`. */
+  report: ReportSchema,
+} as const;
+
 /** The search config schema; `SearchConfig` is its output type. docs/method.md sections in parentheses. */
 export const SearchConfigSchema = z
   .object({
@@ -178,28 +200,15 @@ export const SearchConfigSchema = z
     layers: posInt(),
     /** Initial channels, C (2: 16). */
     C: posInt(),
-    /** Alpha gradient: 'first' order or 'second' (the unrolled step) (1; the code defaults to first). */
-    order: z.enum(['first', 'second']),
     /** SGD on the weights (1). */
     weightOptimizer: WeightOptimizerSchema,
-    /** Adam on the alphas (1). */
-    alphaOptimizer: AlphaOptimizerSchema,
     /** Share of the (subset of the) training split used for weights; the rest is alpha data (1: 0.5). */
     trainPortion: num().gt(0, 'must be in (0, 1)').lt(1, 'must be in (0, 1)'),
     /** Training images used (the first ones), before the split; null = all (scaled-down presets). */
     trainSubset: posInt().nullable(),
     /** Training augmentation of both halves (1, 4). */
     augment: AugmentSchema,
-    /** Search-time regularisers of R-DARTS (4). */
-    regularization: RegularizationSchema,
-    /** Curvature tracking (3). */
-    hessian: HessianSchema,
-    /** Eigenvalue controller: 'stop' = DARTS-ES, 'simulate' = log the decision only, 'adaptive' = DARTS-ADA (4). */
-    earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
-    /** The rule and DARTS-ADA's schedule (4); read only when earlyStop is not 'off'. */
-    controller: ControllerSchema,
-    /** Progress and logging; left out of `canonicalConfig` and `runId`. */
-    report: ReportSchema,
+    ...LOOP_FIELDS,
   })
   .strict()
   // The cast: tslab compiles without strictNullChecks, where zod's output type has optional fields.

@@ -66,4 +66,9 @@ export interface SearchProblem<B, A extends ArchitectureRecord, C extends LoopCo
   architecture(model: SearchModel<B>): A;
   /** A few words on an epoch's architecture for the progress line (optional; changes no result). */
   describe?(architecture: A): string;
+  /**
+   * The progress lines' name of what the records' `accuracy` fields hold (default 'acc'; the
+   * disparity problem's is the end-point error, 'EPE px', lower is better). Changes no result.
+   */
+  readonly metricName?: string;
 }

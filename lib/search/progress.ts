@@ -39,8 +39,9 @@ export function makeProgress(
   logEvery: number,
   stream: NodeJS.WriteStream = process.stderr,
   live: RichDisplay | undefined = mode === 'off' ? undefined : liveNotebookDisplay(),
+  metric = 'acc',
 ): Progress {
-  if (live && mode !== 'off') return liveProgress(live, totalEpochs);
+  if (live && mode !== 'off') return liveProgress(live, totalEpochs, Date.now, metric);
   const notebook = inNotebook();
   const effective: ProgressMode = mode === 'bar' && (!stream.isTTY || notebook) ? 'log' : mode;
   const start = Date.now();
@@ -56,7 +57,7 @@ export function makeProgress(
       const eta = (elapsed / stepsDone) * (total - (info.epoch * info.steps + info.step));
       const text =
         `${epochLabel(info.epoch, totalEpochs)} step ${info.step}/${info.steps} | ` +
-        `train loss ${info.train.loss.toFixed(3)} acc ${info.train.accuracy.toFixed(3)} | ` +
+        `train loss ${info.train.loss.toFixed(3)} ${metric} ${info.train.accuracy.toFixed(3)} | ` +
         `alpha-batch loss ${info.search.loss.toFixed(3)} | eta ${duration(eta)}`;
       if (effective === 'bar') {
         const width = 20;
@@ -76,7 +77,7 @@ export function makeProgress(
         : '';
       write(
         `${epochLabel(r.epoch, total)} done in ${duration(r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0))}: ` +
-          `train acc ${r.train.accuracy.toFixed(3)}, valid acc ${r.valid.accuracy.toFixed(3)} (loss ${r.valid.loss.toFixed(3)}), ` +
+          `train ${metric} ${r.train.accuracy.toFixed(3)}, valid ${metric} ${r.valid.accuracy.toFixed(3)} (loss ${r.valid.loss.toFixed(3)}), ` +
           `lr ${r.lr.toFixed(4)}${curvature}${note ? `; ${note}` : ''}\n`,
       );
       lastLine = '';
@@ -93,7 +94,7 @@ const escapeHtml = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>'
  * The notebook's live view: one display entry redrawn at most once a second while steps run, and at
  * every epoch's end. `now` is replaceable for tests.
  */
-export function liveProgress(display: RichDisplay, totalEpochs: number, now: () => number = Date.now): Progress {
+export function liveProgress(display: RichDisplay, totalEpochs: number, now: () => number = Date.now, metric = 'acc'): Progress {
   const start = now();
   let stepsDone = 0;
   let lastDraw = -Infinity;
@@ -105,7 +106,7 @@ export function liveProgress(display: RichDisplay, totalEpochs: number, now: () 
     const table =
       rows.length === 0
         ? ''
-        : '<table><thead><tr><th>epoch</th><th>train loss</th><th>train acc</th><th>valid acc</th><th>dominant eigenvalue</th>' +
+        : `<table><thead><tr><th>epoch</th><th>train loss</th><th>train ${metric}</th><th>valid ${metric}</th><th>dominant eigenvalue</th>` +
           `<th>time</th><th>architecture</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
     display.html(`<div class="rdarts-progress"><div>${escapeHtml(current)}</div>${table}</div>`);
   };

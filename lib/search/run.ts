@@ -131,7 +131,8 @@ async function continueRun<B, A extends ArchitectureRecord, C extends LoopConfig
   // The id the directory was created under (config.json's), as the checkpoint's meta records it.
   const runId = path.basename(dir);
   const state = initialState(problem, data);
-  const progress = makeProgress(options.progress ?? config.report.progress, config.epochs, config.report.logEvery);
+  const mode = options.progress ?? config.report.progress;
+  const progress = makeProgress(mode, config.epochs, config.report.logEvery, undefined, undefined, problem.metricName);
   const rule = controllerRule(config);
   const span = rollbackSpan(config);
   const keep = options.keepCheckpoint ?? (() => false);

@@ -63,3 +63,19 @@ describe('liveProgress', () => {
     assert.strictEqual(shown.length, 1);
   });
 });
+
+describe('makeProgress', () => {
+  it("names the problem's metric in its lines (the disparity problem's end-point error), 'acc' by default", () => {
+    const lines = (metric?: string) => {
+      const written: string[] = [];
+      const stream = { isTTY: false, write: (s: string) => written.push(s) } as unknown as NodeJS.WriteStream;
+      const p = makeProgress('log', 2, 1, stream, undefined, metric);
+      p.step(step(0, 1));
+      p.epoch({ ...record(0), lr: 0.025 } as EpochRecord, 2);
+      return written.join('');
+    };
+    assert.match(lines('EPE px'), /train loss 2\.500 EPE px 0\.100 \|/);
+    assert.match(lines('EPE px'), /train EPE px 0\.400, valid EPE px 0\.375 \(loss 1\.250\)/);
+    assert.match(lines(), /train acc 0\.400, valid acc 0\.375/);
+  });
+});

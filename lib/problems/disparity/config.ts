@@ -7,16 +7,7 @@
 import { z } from 'zod';
 import { isPlainObject, mergeOverPreset } from '../../config/search_config';
 import { parsePreset, type PresetName } from '../../config/preset';
-import {
-  AlphaOptimizerSchema,
-  ControllerSchema,
-  HessianSchema,
-  type LoopChecked,
-  refineLoop,
-  RegularizationSchema,
-  ReportSchema,
-  WeightOptimizerSchema,
-} from '../../config/schema';
+import { LOOP_FIELDS, type LoopChecked, refineLoop, WeightOptimizerSchema } from '../../config/schema';
 import {
   checkWithSchema,
   reportFreeCodec,
@@ -131,14 +122,8 @@ export const DisparityConfigSchema = z
     network: DisparityNetworkSchema,
     /** The multi-scale loss's weights, one per prediction, coarse to fine; null: netdef's DispNet weights by level (./network.ts). */
     lossWeights: z.array(nonNeg()).readonly().nullable(),
-    order: z.enum(['first', 'second']),
     weightOptimizer: WeightOptimizerSchema,
-    alphaOptimizer: AlphaOptimizerSchema,
-    regularization: RegularizationSchema,
-    hessian: HessianSchema,
-    earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
-    controller: ControllerSchema,
-    report: ReportSchema,
+    ...LOOP_FIELDS,
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -70,5 +70,6 @@ export function disparityProblem(config: DisparityConfig): SearchProblem<StereoB
     },
     architecture: (model) => disparityArchitecture(model),
     describe: (a) => formatAutoDispNetGenotype(a.genotype),
+    metricName: 'EPE px',
   };
 }

@@ -7,17 +7,7 @@
 import { z } from 'zod';
 import { mergeOverPreset } from '../../config/search_config';
 import { parsePreset, type PresetName } from '../../config/preset';
-import {
-  AlphaOptimizerSchema,
-  AugmentSchema,
-  ControllerSchema,
-  HessianSchema,
-  RegularizationSchema,
-  type LoopChecked,
-  refineLoop,
-  ReportSchema,
-  WeightOptimizerSchema,
-} from '../../config/schema';
+import { AugmentSchema, LOOP_FIELDS, type LoopChecked, refineLoop, WeightOptimizerSchema } from '../../config/schema';
 import { checkWithSchema, reportFreeCodec, type ConfigCodec, deepFreeze, nonNegInt, num, posInt } from '../../config/validation';
 import { DATASET_NAMES } from '../../data/dataset';
 
@@ -34,7 +24,6 @@ export const Nb201ConfigSchema = z
     C: posInt(),
     /** Search cells per stage (the benchmark: 5). */
     N: posInt(),
-    order: z.enum(['first', 'second']),
     /**
      * Which step of an iteration comes first: the benchmark's script takes the weight step first;
      * absent or 'alpha-first' is the DARTS code's order (both name the same run).
@@ -42,15 +31,10 @@ export const Nb201ConfigSchema = z
     stepOrder: z.enum(['alpha-first', 'weight-first']).optional(),
     /** SGD on the weights, with Nesterov momentum as the benchmark's recipe. */
     weightOptimizer: WeightOptimizerSchema.unwrap().extend({ nesterov: z.boolean() }).strict().readonly(),
-    alphaOptimizer: AlphaOptimizerSchema,
     trainPortion: num().gt(0, 'must be in (0, 1)').lt(1, 'must be in (0, 1)'),
     trainSubset: posInt().nullable(),
     augment: AugmentSchema,
-    regularization: RegularizationSchema,
-    hessian: HessianSchema,
-    earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
-    controller: ControllerSchema,
-    report: ReportSchema,
+    ...LOOP_FIELDS,
   })
   .strict()
   .superRefine((c, ctx) => {

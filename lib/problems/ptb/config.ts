@@ -8,16 +8,7 @@
 import { z } from 'zod';
 import { isPlainObject, mergeOverPreset } from '../../config/search_config';
 import { parsePreset, type PresetName } from '../../config/preset';
-import {
-  AlphaOptimizerSchema,
-  ControllerSchema,
-  HessianSchema,
-  RegularizationSchema,
-  type LoopChecked,
-  refineLoop,
-  ReportSchema,
-  WeightOptimizerSchema,
-} from '../../config/schema';
+import { LOOP_FIELDS, type LoopChecked, refineLoop, WeightOptimizerSchema } from '../../config/schema';
 import {
   checkWithSchema,
   reportFreeCodec,
@@ -103,15 +94,9 @@ export const PtbConfigSchema = z
     dropout: DropoutSchema,
     /** Temporal activation regularisation of the weights' loss: beta x mean((h_{t+1} - h_t)^2). */
     tarBeta: nonNeg(),
-    order: z.enum(['first', 'second']),
     /** Plain SGD on the weights (the code's lr 20, constant: lrMax = lrMin; momentum 0; clip 0.25). */
     weightOptimizer: WeightOptimizerSchema,
-    alphaOptimizer: AlphaOptimizerSchema,
-    regularization: RegularizationSchema,
-    hessian: HessianSchema,
-    earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
-    controller: ControllerSchema,
-    report: ReportSchema,
+    ...LOOP_FIELDS,
   })
   .strict()
   .superRefine((c, ctx) => {
