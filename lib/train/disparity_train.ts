@@ -22,7 +22,6 @@ import { backendInfo, tf } from '../backend';
 import { readMiddleburyPair, type StereoGroundTruth } from '../data/stereo_folder';
 import { Adam } from '../nn/optim';
 import { mixSeed, permutation, Rng, SEED_KEYS } from '../nn/random';
-import { resultsDir } from '../paths';
 import { loadStereoSplits, packStereo, stereoBatch, type StereoSource, type StereoSplit } from '../problems/disparity/data';
 import { coarsestLevel, DisparityNetwork, type DisparityNetworkConfig } from '../problems/disparity/network';
 import { disparityErrorSums, type DisparityErrorSums } from '../problems/disparity/ops';
@@ -32,7 +31,8 @@ import { loadSafetensors } from '../runs/safetensors';
 import { cosineLr } from '../search/loop';
 import { type AutoDispNetGenotype, checkAutoDispNetGenotype } from '../spaces/autodispnet';
 import { softwareVersions } from '../versions';
-import { evalCheckpoint, readEvalFile, storeEvalEpoch, tensorRecords, writeEvalFile } from './eval_files';
+import { evalCheckpoint, type EvaluationOptions, readEvalFile, storeEvalEpoch, tensorRecords, writeEvalFile } from './eval_files';
+import { evalsRoot } from './train';
 import { type DisparityTrainConfig, disparityEvalId } from './disparity_config';
 
 /** The end-point error and the bad-pixel shares of a test set. */
@@ -175,19 +175,13 @@ export function constantErrors(split: StereoSplit, value: number): DisparityErro
 export function readDisparityEvaluation(
   genotype: AutoDispNetGenotype,
   config: DisparityTrainConfig,
-  root = path.join(resultsDir(), 'evals'),
+  root = evalsRoot(),
 ): DisparityEvalFile | undefined {
   const file = path.join(root, disparityEvalId(config, genotype), FILE);
   return readEvalFile<DisparityEvalFile>(file);
 }
 
-export interface DisparityEvaluationOptions {
-  /** Folder of evaluation directories (default `<resultsDir()>/evals`). */
-  readonly root?: string;
-  /** Stop after this many more epochs (tests: an interrupted training). */
-  readonly maxEpochs?: number;
-  readonly onEpoch?: (r: DisparityEpochRecord) => void;
-}
+export type DisparityEvaluationOptions = EvaluationOptions<DisparityEpochRecord>;
 
 interface Prepared {
   readonly train: StereoSplit;
@@ -225,7 +219,7 @@ export async function ensureDisparityEvaluation(
 ): Promise<DisparityEvalFile> {
   checkAutoDispNetGenotype(genotype);
   const id = disparityEvalId(config, genotype);
-  const dir = path.join(options.root ?? path.join(resultsDir(), 'evals'), id);
+  const dir = path.join(options.root ?? evalsRoot(), id);
   const file = path.join(dir, FILE);
   const read = (): DisparityEvalFile | undefined => readEvalFile<DisparityEvalFile>(file);
   return ensureJob({

@@ -11,6 +11,16 @@ import type { tf } from '../backend';
 import { writeFileAtomic } from '../io/atomic';
 import { saveSafetensors, type TensorSet } from '../runs/safetensors';
 
+/** What a from-scratch evaluation takes besides its genotype and config. */
+export interface EvaluationOptions<R> {
+  /** Folder of evaluation directories (default `evalsRoot()`, ./train.ts). */
+  readonly root?: string;
+  /** Stop after this many more epochs (tests: an interrupted training). */
+  readonly maxEpochs?: number;
+  /** Called after each epoch with its record. */
+  readonly onEpoch?: (r: R) => void;
+}
+
 /** The evaluation file `file`, parsed, or undefined where it does not exist. */
 export function readEvalFile<T>(file: string): T | undefined {
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as T) : undefined;

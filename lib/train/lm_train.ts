@@ -27,7 +27,6 @@ import { backendInfo, tf } from '../backend';
 import { batchify, bpttWindow, type Streams } from '../data/ptb';
 import { clipScale, Sgd } from '../nn/optim';
 import { Init, mixSeed, Rng, SEED_KEYS } from '../nn/random';
-import { resultsDir } from '../paths';
 import { loadCorpus } from '../problems/ptb/data';
 import { recurrentEvalCell } from '../problems/ptb/eval_cell';
 import { cellWeights, dropoutNoise, languageModelWeights } from '../problems/ptb/model';
@@ -37,7 +36,8 @@ import { ensureJob } from '../runs/job';
 import { loadSafetensors, type TensorSet } from '../runs/safetensors';
 import { checkRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
 import { softwareVersions } from '../versions';
-import { evalCheckpoint, readEvalFile, storeEvalEpoch, tensorRecords, writeEvalFile } from './eval_files';
+import { evalCheckpoint, type EvaluationOptions, readEvalFile, storeEvalEpoch, tensorRecords, writeEvalFile } from './eval_files';
+import { evalsRoot } from './train';
 import { lmEvalId, type LmTrainConfig } from './lm_config';
 
 /** Loss per token and its perplexity. */
@@ -173,23 +173,12 @@ const fromRecords = (prefix: string, t: TensorSet, like: ReadonlyMap<string, tf.
 };
 
 /** The stored evaluation of `genotype` under `config` in `root` (default `<resultsDir()>/evals`), finished or not; undefined if none. */
-export function readLmEvaluation(
-  genotype: RecurrentGenotype,
-  config: LmTrainConfig,
-  root = path.join(resultsDir(), 'evals'),
-): LmEvalFile | undefined {
+export function readLmEvaluation(genotype: RecurrentGenotype, config: LmTrainConfig, root = evalsRoot()): LmEvalFile | undefined {
   const file = path.join(root, lmEvalId(config, genotype), FILE);
   return readEvalFile<LmEvalFile>(file);
 }
 
-export interface LmEvaluationOptions {
-  /** Folder of evaluation directories (default `<resultsDir()>/evals`). */
-  readonly root?: string;
-  /** Stop after this many more epochs (tests: an interrupted training). */
-  readonly maxEpochs?: number;
-  /** Called after each epoch. */
-  readonly onEpoch?: (r: LmEpochRecord) => void;
-}
+export type LmEvaluationOptions = EvaluationOptions<LmEpochRecord>;
 
 /** Reads back, resumes or starts the evaluation of `genotype` under `config` (file header); `source` names where it came from. */
 export async function ensureLmEvaluation(
@@ -200,7 +189,7 @@ export async function ensureLmEvaluation(
 ): Promise<LmEvalFile> {
   checkRecurrentGenotype(genotype);
   const id = lmEvalId(config, genotype);
-  const dir = path.join(options.root ?? path.join(resultsDir(), 'evals'), id);
+  const dir = path.join(options.root ?? evalsRoot(), id);
   const file = path.join(dir, FILE);
   const read = (): LmEvalFile | undefined => readEvalFile<LmEvalFile>(file);
   return ensureJob({
