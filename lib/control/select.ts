@@ -18,6 +18,12 @@ export const FINAL_VALID_ACCURACY: SelectionSignal = (run) => {
   return record.valid.accuracy;
 };
 
+/**
+ * For a problem whose records' `accuracy` fields hold an error, lower being better (the disparity
+ * search's end-point error, lib/problems/disparity/problem.ts): minus that error at the result epoch.
+ */
+export const FINAL_VALID_ERROR: SelectionSignal = (run) => -FINAL_VALID_ACCURACY(run);
+
 export interface Selection {
   readonly run: StoredRun;
   readonly genotype: Genotype;

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { FINAL_VALID_ACCURACY, selectRun } from '../../lib/control/select';
+import { FINAL_VALID_ACCURACY, FINAL_VALID_ERROR, selectRun } from '../../lib/control/select';
 import type { StoredRun } from '../../lib/runs/run_read';
 
 const run = (runId: string, accs: number[], done = true, genotypeEpoch = accs.length - 1) =>
@@ -22,6 +22,11 @@ describe('selectRun', () => {
   });
   it('reads a run stopped early at its result epoch', () => {
     assert.strictEqual(FINAL_VALID_ACCURACY(run('e', [0.5, 0.95, 0.6], true, 1)), 0.95);
+  });
+  it('keeps the run with the lowest final error where the records hold an error (the disparity EPE)', () => {
+    const s = selectRun([run('a', [2.0, 1.3]), run('b', [1.9, 1.1]), run('c', [1.0, 1.2])], FINAL_VALID_ERROR);
+    assert.strictEqual(s.run.runId, 'b');
+    assert.strictEqual(s.signal, -1.1);
   });
   it('refuses no runs and unfinished runs, naming them', () => {
     assert.throws(() => selectRun([]), /no runs/);
