@@ -44,6 +44,18 @@ export function toJsonSchema(schema: z.ZodTypeAny, path = '', partial = false): 
   if (schema instanceof z.ZodNumber) return numberSchema(schema);
   if (schema instanceof z.ZodBoolean) return { type: 'boolean' };
   if (schema instanceof z.ZodString) return { type: 'string' };
+  // A discriminated union (the disparity data's source, the corpus's): any of its objects. anyOf, not
+  // oneOf: in a partial schema (overrides) a member may leave out the discriminator and fit several.
+  if (schema instanceof z.ZodDiscriminatedUnion)
+    return { anyOf: (schema.options as z.ZodTypeAny[]).map((o) => toJsonSchema(o, path, partial)) };
+  if (schema instanceof z.ZodArray) {
+    const min = (schema._def.minLength as { value: number } | null)?.value;
+    return {
+      type: 'array',
+      items: toJsonSchema(schema.element as z.ZodTypeAny, `${here}[]`, partial),
+      ...(min === undefined ? {} : { minItems: min }),
+    };
+  }
   if (schema instanceof z.ZodTuple) {
     const items = (schema.items as z.ZodTypeAny[]).map((t, i) => toJsonSchema(t, `${here}[${i}]`, partial));
     return { type: 'array', prefixItems: items, minItems: items.length, maxItems: items.length };

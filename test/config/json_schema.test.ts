@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { configJsonSchema, toJsonSchema } from '../../lib/config/json_schema';
 import { SearchConfigSchema } from '../../lib/config/schema';
 import { SEARCH_PRESETS } from '../../lib/config/presets';
+import { DISPARITY_PRESETS, DisparityConfigSchema } from '../../lib/problems/disparity/config';
 import { NB201_PRESETS, Nb201ConfigSchema } from '../../lib/problems/nb201/config';
+import { PTB_PRESETS, PtbConfigSchema } from '../../lib/problems/ptb/config';
 
 type Schema = Record<string, unknown>;
 
@@ -27,8 +29,12 @@ function violation(schema: Schema, value: unknown, at = '$'): string | undefined
   }
   if (type === 'array') {
     if (!Array.isArray(value)) return `${at}: not an array`;
-    if (value.length < (schema.minItems as number) || value.length > (schema.maxItems as number)) return `${at}: wrong length`;
-    const items = schema.prefixItems as Schema[];
+    if (
+      value.length < ((schema.minItems as number | undefined) ?? 0) ||
+      value.length > ((schema.maxItems as number | undefined) ?? Infinity)
+    )
+      return `${at}: wrong length`;
+    const items = (schema.prefixItems as Schema[] | undefined) ?? value.map(() => schema.items as Schema);
     for (let i = 0; i < items.length; i++) {
       const v = violation(items[i], value[i], `${at}[${i}]`);
       if (v) return v;
@@ -80,6 +86,29 @@ describe('configJsonSchema', () => {
     assert.strictEqual(violation(partial, { hessian: { evalEvery: 3 } }), undefined);
     assert.strictEqual(violation(partial, { hessian: { evalEvery: 0 } }), '$.hessian.evalEvery: not above exclusiveMinimum');
     assert.ok(!JSON.stringify(partial).includes('"required"'));
+  });
+
+  it('covers the language-modelling and disparity configs: their discriminated unions (corpus, data) and arrays (lossWeights)', () => {
+    const ptb = configJsonSchema(PtbConfigSchema, 'ptb');
+    const disparity = configJsonSchema(DisparityConfigSchema, 'disparity');
+    for (const [name, c] of Object.entries(PTB_PRESETS)) assert.strictEqual(violation(ptb, c), undefined, `ptb ${name}`);
+    for (const [name, c] of Object.entries(DISPARITY_PRESETS)) assert.strictEqual(violation(disparity, c), undefined, `disparity ${name}`);
+    const base = DISPARITY_PRESETS.quick;
+    const cases: [string, object][] = [
+      ['$.data: no alternative fits', { ...base, data: { ...base.data, source: 'lidar' } }],
+      ['$.lossWeights: no alternative fits', { ...base, lossWeights: [1, -1, 1] }],
+    ];
+    for (const [expected, value] of cases) {
+      assert.strictEqual(violation(disparity, value), expected);
+      assert.strictEqual(DisparityConfigSchema.safeParse(value).success, false, expected);
+    }
+    const weights = toJsonSchema(z.array(z.number().min(0)).min(1)) as Schema;
+    assert.strictEqual(violation(weights, [1, -1]), '$[1]: below minimum');
+    assert.strictEqual(violation(weights, []), '$: wrong length');
+    assert.strictEqual(violation(weights, 3), '$: not an array');
+    const partial = configJsonSchema(DisparityConfigSchema, 'overrides', true);
+    assert.strictEqual(violation(partial, { data: { height: 32 } }), undefined);
+    assert.strictEqual(violation(partial, { data: { height: -1 } }), '$.data: no alternative fits');
   });
 
   it('names a zod type it does not cover', () => {
