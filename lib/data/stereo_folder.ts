@@ -279,7 +279,7 @@ export function readDisparityPng(file: string, scale = 1): { width: number; heig
 }
 
 /** `valid` of a disparity map: 1 where it is finite. */
-function validOf(disparity: Float32Array): Uint8Array {
+export function validOf(disparity: Float32Array): Uint8Array {
   const valid = new Uint8Array(disparity.length);
   for (let i = 0; i < disparity.length; i++) valid[i] = Number.isFinite(disparity[i]) ? 1 : 0;
   return valid;

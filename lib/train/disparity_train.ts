@@ -19,10 +19,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo, tf } from '../backend';
-import { readMiddleburyPair, type StereoGroundTruth } from '../data/stereo_folder';
+import { readMiddleburyPair, type StereoGroundTruth, validOf } from '../data/stereo_folder';
 import { Adam } from '../nn/optim';
 import { mixSeed, permutation, Rng, SEED_KEYS } from '../nn/random';
-import { loadStereoSplits, packStereo, stereoBatch, type StereoSource, type StereoSplit } from '../problems/disparity/data';
+import { inOrder, loadStereoSplits, packStereo, stereoBatch, type StereoSource, type StereoSplit } from '../problems/disparity/data';
 import { coarsestLevel, DisparityNetwork, type DisparityNetworkConfig } from '../problems/disparity/network';
 import { disparityErrorSums, type DisparityErrorSums } from '../problems/disparity/ops';
 import { yieldToSignals } from '../runs/interrupt';
@@ -117,19 +117,13 @@ export function centreCrop(pair: StereoGroundTruth, unit: number, what: string):
     return out;
   };
   const disparity = image(pair.disparity, 1);
-  const valid = new Uint8Array(disparity.length);
-  for (let i = 0; i < valid.length; i++) valid[i] = Number.isFinite(disparity[i]) ? 1 : 0;
-  return { height: h, width: w, left: image(pair.left, 3), right: image(pair.right, 3), disparity, valid };
+  return { height: h, width: w, left: image(pair.left, 3), right: image(pair.right, 3), disparity, valid: validOf(disparity) };
 }
 
 /** The test numbers of `net` (eval mode) on the pairs of `split`, in batches of `batchSize`. */
 export function testDisparity(net: DisparityNetwork, split: StereoSplit, batchSize: number): DisparityErrors {
   let sums: DisparityErrorSums = { absolute: 0, over1: 0, over3: 0, known: 0 };
-  for (let s = 0; s < split.n; s += batchSize) {
-    const batch = stereoBatch(
-      split,
-      Array.from({ length: Math.min(split.n, s + batchSize) - s }, (_, i) => s + i),
-    );
+  for (const batch of inOrder(split, batchSize)) {
     try {
       const predictions = net.forward(batch.left, batch.right, { training: false });
       const r = disparityErrorSums(predictions[predictions.length - 1], batch.disparity);
@@ -144,8 +138,13 @@ export function testDisparity(net: DisparityNetwork, split: StereoSplit, batchSi
       tf.dispose([batch.left, batch.right, batch.disparity]);
     }
   }
+  return errorsOf(sums, split.n);
+}
+
+/** The test numbers of error sums over `pairs` pairs (0 where no pixel is known). */
+function errorsOf(sums: DisparityErrorSums, pairs: number): DisparityErrors {
   const k = Math.max(sums.known, 1);
-  return { epe: sums.absolute / k, over1: sums.over1 / k, over3: sums.over3 / k, pairs: split.n, knownPixels: sums.known };
+  return { epe: sums.absolute / k, over1: sums.over1 / k, over3: sums.over3 / k, pairs, knownPixels: sums.known };
 }
 
 /** The median of the known (finite) disparities of a split. */
@@ -167,8 +166,7 @@ export function constantErrors(split: StereoSplit, value: number): DisparityErro
     over3 += e > 3 ? 1 : 0;
     known += 1;
   }
-  const k = Math.max(known, 1);
-  return { epe: absolute / k, over1: over1 / k, over3: over3 / k, pairs: split.n, knownPixels: known };
+  return errorsOf({ absolute, over1, over3, known }, split.n);
 }
 
 /** The stored evaluation of `genotype` under `config` in `root`, finished or not; undefined if none. */

@@ -154,7 +154,7 @@ export interface StereoSearchData extends SearchData<StereoBatch> {
 }
 
 /** The pairs of a split in order, in batches of `batchSize` (the last smaller). */
-function* inOrder(split: StereoSplit, batchSize: number): Generator<StereoBatch> {
+export function* inOrder(split: StereoSplit, batchSize: number): Generator<StereoBatch> {
   for (let s = 0; s < split.n; s += batchSize) {
     yield stereoBatch(
       split,
