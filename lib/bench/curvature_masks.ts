@@ -8,10 +8,8 @@
  */
 import { initBackend } from '../backend';
 import { measureCurvatureMean } from '../hessian/track';
-import type { PassOptions, SearchModel } from '../nn/model';
 import { mixSeed, SEED_KEYS } from '../nn/random';
 import { PTB_PAPER } from '../problems/ptb/config';
-import type { TextWindow } from '../problems/ptb/data';
 import { loadPtbCheckpoint } from './ptb_checkpoint';
 
 async function main(): Promise<void> {
@@ -40,12 +38,7 @@ async function main(): Promise<void> {
       const r = await measureCurvatureMean(net, [window], { ...settings, seed: k === 0 ? base : mixSeed(base, k) });
       draws.push(r.dominantEigenvalue);
     }
-    const noDropout: Pick<SearchModel<TextWindow>, 'alphaParams' | 'loss' | 'examples'> = {
-      alphaParams: net.alphaParams,
-      examples: (b) => net.examples(b),
-      loss: (b: TextWindow, o: PassOptions) => net.loss(b, { ...o, training: false }),
-    };
-    const off = await measureCurvatureMean(noDropout, [window], { ...settings, seed: base });
+    const off = await measureCurvatureMean(net, [window], { ...settings, seed: base, passes: 'eval' });
     const sorted = [...draws].sort((a, b) => a - b);
     console.log(
       JSON.stringify({

@@ -62,7 +62,7 @@ def main():
     hess = torch.autograd.functional.hessian(nll, a0).numpy()
     hess = (hess + hess.T) / 2
     ev, vec = np.linalg.eigh(hess)
-    line = lambda o: print(json.dumps({'run': p['run'], 'epoch': p['epoch'], 'window': p['window'], **o}), flush=True)
+    line = lambda o: print(json.dumps({'run': p['run'], 'epoch': p['epoch'], 'window': p['window'], 'passes': p.get('passes', 'train'), **o}), flush=True)
 
     def where(v):
         top = np.argsort(-np.abs(v))[:5]

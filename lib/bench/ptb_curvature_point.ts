@@ -5,8 +5,9 @@
  * plus what our engine measures there. For each finite-difference step in STEPS:
  *   - H v for a seeded random v and for unit vectors (the alphas in COORDS, flattened [36, 5]);
  *   - the dominant eigenvalue by Lanczos (20 products, tolerance 0), as a search measures it.
- * The oracle compares both with autograd's exact Hessian. Usage:
- *   RDARTS_DATA=... npx tsx lib/bench/ptb_curvature_point.ts RUN_DIR OUT.json [WINDOW=0]
+ * The oracle compares both with autograd's exact Hessian. PASSES 'eval' takes the point with
+ * dropout off (no masks), as the reduced presets' `hessian.passes`. Usage:
+ *   RDARTS_DATA=... npx tsx lib/bench/ptb_curvature_point.ts RUN_DIR OUT.json [WINDOW=0] [PASSES=train]
  */
 import * as fs from 'fs';
 import { initBackend, tf } from '../backend';
@@ -15,6 +16,7 @@ import { dominantEigenvalue } from '../hessian/eigen';
 import { HessianOperator, lossGradient } from '../hessian/hvp';
 import { mixSeed, Rng, SEED_KEYS } from '../nn/random';
 import { dropoutNoise, type RecurrentSearchModel } from '../problems/ptb/model';
+import type { RecurrentNoise } from '../problems/ptb/network';
 import { loadPtbCheckpoint } from './ptb_checkpoint';
 
 const STEPS = [1e-2, 3e-3, 1e-3, 3e-4];
@@ -26,8 +28,11 @@ function plain(t: tf.Tensor | undefined): { shape: number[]; data: number[] } | 
 }
 
 async function main(): Promise<void> {
-  const [dir, out, windowArg = '0'] = process.argv.slice(2);
-  if (!dir || !out) throw new Error('usage: npx tsx lib/bench/ptb_curvature_point.ts RUN_DIR OUT.json [WINDOW]');
+  const [dir, out, windowArg = '0', passes = 'train'] = process.argv.slice(2);
+  if (!dir || !out || (passes !== 'train' && passes !== 'eval')) {
+    throw new Error('usage: npx tsx lib/bench/ptb_curvature_point.ts RUN_DIR OUT.json [WINDOW] [train|eval]');
+  }
+  const training = passes === 'train';
   await initBackend();
   const { run, data, state, plan, alphaWindows, release } = loadPtbCheckpoint(dir);
   const windows = alphaWindows(Number(windowArg) + 1);
@@ -38,12 +43,14 @@ async function main(): Promise<void> {
     const net = state.net as unknown as RecurrentSearchModel;
     // The seed a search's curvature uses at this epoch (lib/search/loop.ts), so the masks are its.
     const seed = mixSeed(c.seed, plan.epoch, SEED_KEYS.curvature);
-    const noise = dropoutNoise(c, net.vocabulary, window.inputs.shape[1], seed);
-    const objective = alphaObjective(net, window, { seed });
+    // In eval mode the passes draw no masks (lib/problems/ptb/model.ts): the oracle then applies none.
+    const noise: RecurrentNoise = training ? dropoutNoise(c, net.vocabulary, window.inputs.shape[1], seed) : {};
+    const objective = alphaObjective(net, window, { seed, training });
     const point = {
       run: run.runId,
       epoch: plan.epoch,
       window: Number(windowArg),
+      passes,
       size: c.size,
       weights: Object.fromEntries([...net.weights].map(([k, v]) => [k, plain(v)])),
       alphas: plain(net.alphaParams.get('alphas')),

@@ -90,6 +90,12 @@ export const HessianSchema = z
      * estimate the Hessian of L_val with less noise where one batch's is erratic (docs/method.md §9).
      */
     batches: posInt().optional(),
+    /**
+     * The network's mode in the curvature's passes (lib/hessian/track.ts): absent or 'train' as
+     * the search's alpha steps (the paper's); 'eval' as the validation metric, without dropout
+     * masks or drop path, where the masks' draw would decide the value (docs/method.md §9).
+     */
+    passes: z.enum(['train', 'eval']).optional(),
   })
   .strict()
   .readonly();

@@ -41,6 +41,14 @@ export interface AlphaLossOptions {
   readonly freezeKinks?: boolean;
   /** ScheduledDropPath probability of the epoch (docs/method.md §4): its masks come from `seed`, frozen too. */
   readonly dropPathProb?: number;
+  /**
+   * The network's mode in the loss's passes (default true, the search's alpha steps: dropout masks,
+   * drop path, batch statistics). false: its evaluation pass, with no random draws (no dropout
+   * or drop path; batch norm on the running statistics where the network keeps them; the
+   * recurrent search cell keeps none and normalises by the batch's), as the validation metric
+   * is measured (docs/method.md §9).
+   */
+  readonly training?: boolean;
 }
 
 /** L_val as a function of the alphas, at the net's current alphas; owns tensors: call `dispose()`. */
@@ -59,7 +67,7 @@ export function alphaObjective<B>(model: AlphaModel<B>, batch: B, options: Alpha
   const n = parts.reduce((k, p) => k + p.size, 0);
   const pattern = options.freezeKinks === false ? undefined : new ActivationPattern();
   const base = {
-    training: true,
+    training: options.training ?? true,
     updateRunningStats: false,
     seed: options.seed,
     dropPathProb: options.dropPathProb ?? 0,

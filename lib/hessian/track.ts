@@ -17,6 +17,12 @@ import { HessianOperator, hessianMatrix, HvpScheme } from './hvp';
 
 export type CurvatureMethod = 'lanczos' | 'full';
 
+/**
+ * The network's mode in the curvature's passes (lib/hessian/alpha_loss.ts `training`): 'train' as
+ * the search's alpha steps (the paper's), 'eval' as the validation metric, without random draws.
+ */
+export type CurvaturePasses = 'train' | 'eval';
+
 export interface CurvatureSettings {
   readonly method: CurvatureMethod;
   /** Lanczos: the most Hessian-vector products. */
@@ -36,6 +42,8 @@ export interface CurvatureSettings {
   readonly recordMatrix?: boolean;
   /** ScheduledDropPath probability of the epoch, as in the search's own passes (docs/method.md §3-4). */
   readonly dropPathProb?: number;
+  /** The network's mode in the passes; absent = 'train'. */
+  readonly passes?: CurvaturePasses;
 }
 
 /** One curvature measurement, as stored in an epoch record (plain JSON). */
@@ -56,6 +64,8 @@ export interface CurvatureRecord {
   readonly batchSize: number;
   /** Batches whose mean loss the Hessian is of, where more than one (`measureCurvatureMean`). */
   readonly batches?: number;
+  /** 'eval' where the passes ran in evaluation mode (absent: training mode, the search's). */
+  readonly passes?: 'eval';
   /** 'full': every eigenvalue, ascending. */
   readonly spectrum?: number[];
   /** 'full' with recordMatrix: the symmetrised matrix, and the relative asymmetry before. */
@@ -106,7 +116,8 @@ export async function measureCurvatureMean<B>(
   // An explicit undefined (e.g. `{ maxProducts: options.maxProducts }`) takes the default too.
   const given = Object.fromEntries(Object.entries(partial).filter(([, v]) => v !== undefined));
   const settings: CurvatureSettings = { ...CURVATURE_DEFAULTS, ...given };
-  const objective = meanAlphaObjective(model, batches, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0 });
+  const training = settings.passes !== 'eval';
+  const objective = meanAlphaObjective(model, batches, { seed: settings.seed, dropPathProb: settings.dropPathProb ?? 0, training });
   try {
     const op = new HessianOperator(objective.loss, objective.alphas, {
       step: settings.step,
@@ -117,6 +128,7 @@ export async function measureCurvatureMean<B>(
       hvp: { scheme: op.scheme, step: op.step, weightDecay: op.weightDecay, kinkSites: objective.kinkSites },
       batchSize: batches.reduce((n, b) => n + model.examples(b), 0),
       ...(batches.length > 1 ? { batches: batches.length } : {}),
+      ...(training ? {} : { passes: 'eval' as const }),
     };
     if (settings.method === 'full') {
       const full = await hessianMatrix((v) => op.apply(v), op.dim);

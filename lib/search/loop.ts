@@ -99,6 +99,7 @@ export function curvatureSettings(config: LoopConfig, epoch: number, start?: rea
     seed: mixSeed(config.seed, epoch, HESSIAN_KEY),
     recordMatrix: h.recordMatrix,
     dropPathProb: dropPathAt(config, epoch),
+    ...(h.passes ? { passes: h.passes } : {}),
     ...(start ? { start } : {}),
   };
 }

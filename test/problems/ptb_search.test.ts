@@ -12,6 +12,7 @@ import { batchify, bpttWindow, buildCorpus } from '../../lib/data/ptb';
 import { measureCurvature } from '../../lib/hessian/track';
 import { checkPtbConfig, PTB_CONFIG_CODEC, resolvePtbConfig } from '../../lib/problems/ptb/config';
 import { loadCorpus, textSearchData, trainWindows } from '../../lib/problems/ptb/data';
+import type { PassOptions } from '../../lib/nn/model';
 import { RecurrentSearchModel } from '../../lib/problems/ptb/model';
 import { problemCodecs, problemEntry } from '../../lib/problems/registry';
 import { listRuns, readRun } from '../../lib/runs/store';
@@ -154,6 +155,49 @@ describe('the language-modelling search problem (lib/problems/ptb)', function ()
     }
   });
 
+  it("measures the curvature with dropout off where hessian.passes is 'eval': no masks, whatever the seed, as the eval-mode loss", async () => {
+    const c = corpus();
+    const data = textSearchData(small, c);
+    const model = new RecurrentSearchModel(c.vocabulary.length, { ...resolvePtbConfig('smoke'), size: 4 });
+    const a = data.alphaBatch(plan, 0);
+    try {
+      const before = tf.memory().numTensors;
+      // A fixed start, so that the seed reaches only the loss's random draws.
+      const start = Array.from({ length: 180 }, (_, i) => Math.cos(i));
+      const settings = { method: 'lanczos', maxProducts: 6, tolerance: 0, start, seed: 1, step: 3e-4 } as const;
+      const eval1 = await measureCurvature(model, a, { ...settings, passes: 'eval' });
+      const eval2 = await measureCurvature(model, a, { ...settings, seed: 2, passes: 'eval' });
+      const train1 = await measureCurvature(model, a, settings);
+      const train2 = await measureCurvature(model, a, { ...settings, seed: 2 });
+      assert.strictEqual(tf.memory().numTensors, before);
+      assert.strictEqual(eval1.passes, 'eval');
+      assert.strictEqual(train1.passes, undefined, 'training-mode records are as before');
+      assert.deepStrictEqual(
+        [eval2.dominantEigenvalue, eval2.vector],
+        [eval1.dominantEigenvalue, eval1.vector],
+        'no random draw in eval mode',
+      );
+      assert.notDeepStrictEqual(
+        [train2.dominantEigenvalue, train2.vector],
+        [train1.dominantEigenvalue, train1.vector],
+        'the masks follow the seed in training mode',
+      );
+      // An independent route to the same function: the model's loss forced into eval mode.
+      const evalOnly = {
+        alphaParams: model.alphaParams,
+        examples: (b: typeof a) => model.examples(b),
+        loss: (b: typeof a, o: PassOptions) => model.loss(b, { ...o, training: false }),
+      };
+      const forced = await measureCurvature(evalOnly, a, settings);
+      assert.deepStrictEqual([forced.dominantEigenvalue, forced.vector], [eval1.dominantEigenvalue, eval1.vector]);
+      assert.notDeepStrictEqual([train1.dominantEigenvalue, train1.vector], [eval1.dominantEigenvalue, eval1.vector]);
+    } finally {
+      data.dispose(a);
+      model.dispose();
+      data.release?.();
+    }
+  });
+
   it('draws its masks from the pass seed (equal seeds, equal losses), none in eval mode, and scores the alphas by the NLL alone', () => {
     const c = corpus();
     const data = textSearchData(small, c);
@@ -197,6 +241,7 @@ describe('the language-modelling search problem (lib/problems/ptb)', function ()
         assert.ok(Number.isFinite(r.valid.loss) && r.valid.loss > 0);
         assert.ok(r.hessian && Number.isFinite(r.hessian.dominantEigenvalue), 'the curvature every epoch at smoke');
         assert.strictEqual(r.hessian.vector.length, 180);
+        assert.strictEqual(r.hessian.passes, 'eval', "the reduced presets' hessian.passes reaches the measurement");
       }
       const stored = JSON.parse(fs.readFileSync(path.join(run.dir, 'config.json'), 'utf8'));
       assert.strictEqual(stored.config.problem, 'ptb');
@@ -242,6 +287,7 @@ describe('the language-modelling search problem (lib/problems/ptb)', function ()
       /regularization\.dropPathProb: the recurrent cell has no drop path/,
     );
     assert.throws(() => resolvePtbConfig('smoke', { dropout: { output: 1 } }), /dropout\.output: must be in \[0, 1\)/);
+    assert.throws(() => resolvePtbConfig('smoke', { hessian: { passes: 'test' } }), /hessian\.passes/);
     assert.throws(() => resolvePtbConfig('smoke', { corpus: { source: 'ptb', folder: '' } }), /corpus\.folder: must name a folder/);
     assert.throws(() => checkPtbConfig({ ...resolvePtbConfig('smoke'), bptt: 1 }), /bptt: must be >= 2/);
     assert.throws(() => resolvePtbConfig('smoke', { evalBatchSize: 1 }), /evalBatchSize: must be >= 2 \(batch normalisation/);
