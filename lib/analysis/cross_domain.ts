@@ -3,10 +3,14 @@
  * (its method, seed, final cell, curvature, DARTS-ES replayed on its eigenvalues, and the test
  * perplexity of its cell trained from scratch), the eigenvalue figure, and the closing table
  * "does the image-classification finding hold here?", each verdict by the rule written beside it.
+ * The curvature columns, the figure and the findings serve the disparity part too
+ * (./cross_domain_disparity.ts).
  */
 import { codeRule, firstEarlyStop } from '../control/early_stop';
 import type { PtbConfig } from '../problems/ptb/config';
 import type { RecurrentArchitectureRecord } from '../problems/ptb/problem';
+import type { LoopConfig } from '../config/search_config';
+import type { ArchitectureRecord, EpochRecord } from '../runs/records';
 import type { StoredRun } from '../runs/store';
 import { formatRecurrentGenotype } from '../spaces/recurrent';
 import type { LmEvalFile } from '../train/lm_train';
@@ -31,13 +35,9 @@ export function lmMethod(c: PtbConfig, base: PtbConfig): string {
   return 'DARTS';
 }
 
-export interface CrossDomainRow {
-  readonly name: string;
-  readonly method: string;
-  readonly seed: number;
+/** The columns of a search's curvature and its control, in either domain. */
+export interface CurvatureColumns {
   readonly epochs: number;
-  readonly cell: string;
-  readonly identityNodes: number;
   /** The dominant eigenvalue first and last measured, and their ratio. */
   readonly eigenFirst: number | null;
   readonly eigenLast: number | null;
@@ -47,6 +47,34 @@ export interface CrossDomainRow {
   /** DARTS-ADA: rollbacks taken and the final L2. */
   readonly rollbacks: number;
   readonly l2: number;
+}
+
+/** A search's curvature columns (`CurvatureColumns`): its eigenvalues, DARTS-ES replayed on them, DARTS-ADA's rollbacks. */
+export function curvatureColumns(
+  run: StoredRun<Pick<LoopConfig, 'hessian' | 'epochs' | 'regularization'>, ArchitectureRecord>,
+): CurvatureColumns {
+  const c = run.config;
+  const measured = run.epochs.filter((r) => r.hessian).map((r) => ({ epoch: r.epoch, dominantEigenvalue: r.hessian!.dominantEigenvalue }));
+  const es = measured.length > 0 ? firstEarlyStop(measured, codeRule({ evalEvery: c.hessian.evalEvery }), c.epochs) : undefined;
+  const rollbacks = run.decisions.filter((d) => d.action === 'rollback');
+  const [first, last] = [measured[0]?.dominantEigenvalue ?? null, measured[measured.length - 1]?.dominantEigenvalue ?? null];
+  return {
+    epochs: run.epochs.length,
+    eigenFirst: first,
+    eigenLast: last,
+    eigenRatio: first !== null && last !== null && first > 0 ? last / first : null,
+    esEpoch: es?.stop ? es.stopEpoch : null,
+    rollbacks: rollbacks.length,
+    l2: rollbacks.length > 0 ? rollbacks[rollbacks.length - 1].l2.after : c.regularization.l2,
+  };
+}
+
+export interface CrossDomainRow extends CurvatureColumns {
+  readonly name: string;
+  readonly method: string;
+  readonly seed: number;
+  readonly cell: string;
+  readonly identityNodes: number;
   readonly searchValidPpl: number;
   /** The final cell trained from scratch: best validation and test perplexity. */
   readonly evalValidPpl: number | null;
@@ -57,27 +85,22 @@ export interface CrossDomainRow {
 export function crossDomainRows(entries: readonly CrossDomainEntry[], base: PtbConfig): CrossDomainRow[] {
   return entries.map(({ name, run, evaluation }) => {
     const c = run.config;
-    const measured = run.epochs
-      .filter((r) => r.hessian)
-      .map((r) => ({ epoch: r.epoch, dominantEigenvalue: r.hessian!.dominantEigenvalue }));
-    const es = measured.length > 0 ? firstEarlyStop(measured, codeRule({ evalEvery: c.hessian.evalEvery }), c.epochs) : undefined;
     const last = run.epochs[run.epochs.length - 1];
-    const rollbacks = run.decisions.filter((d) => d.action === 'rollback');
-    const [first, lastEig] = [measured[0]?.dominantEigenvalue ?? null, measured[measured.length - 1]?.dominantEigenvalue ?? null];
+    const { epochs, eigenFirst, eigenLast, eigenRatio, esEpoch, rollbacks, l2 } = curvatureColumns(run);
     return {
       name,
       method: lmMethod(c, base),
       seed: c.seed,
-      epochs: run.epochs.length,
+      epochs,
       // The run's own result: the final cell, or DARTS-ES's where the run stopped on it.
       cell: formatRecurrentGenotype(run.genotype?.genotype ?? last.genotype),
       identityNodes: identityNodes(run.genotype?.genotype ?? last.genotype),
-      eigenFirst: first,
-      eigenLast: lastEig,
-      eigenRatio: first !== null && lastEig !== null && first > 0 ? lastEig / first : null,
-      esEpoch: es?.stop ? es.stopEpoch : null,
-      rollbacks: rollbacks.length,
-      l2: rollbacks.length > 0 ? rollbacks[rollbacks.length - 1].l2.after : c.regularization.l2,
+      eigenFirst,
+      eigenLast,
+      eigenRatio,
+      esEpoch,
+      rollbacks,
+      l2,
       searchValidPpl: Math.exp(last.valid.loss),
       evalValidPpl: evaluation?.done?.valid.perplexity ?? null,
       testPpl: evaluation?.done?.test.perplexity ?? null,
@@ -85,14 +108,30 @@ export function crossDomainRows(entries: readonly CrossDomainEntry[], base: PtbC
   });
 }
 
-/** The eigenvalue over each search, one trace per run, coloured by method. */
+/** The eigenvalue over each language-modelling search, one trace per run, coloured by method. */
 export function crossDomainEigenFigure(entries: readonly CrossDomainEntry[], base: PtbConfig): Figure {
-  const methods = [...new Set(entries.map((e) => lmMethod(e.run.config, base)))];
+  return eigenFigure(
+    entries.map((e) => ({ name: e.name, method: lmMethod(e.run.config, base), seed: e.run.config.seed, epochs: e.run.epochs })),
+    'Language modelling: the dominant eigenvalue of the alphas Hessian over the search',
+  );
+}
+
+/** The eigenvalue over each search of either domain, one trace per run, coloured by its method, seed 0 solid. */
+export function eigenFigure(
+  traces: readonly {
+    readonly name: string;
+    readonly method: string;
+    readonly seed: number;
+    readonly epochs: readonly Pick<EpochRecord<ArchitectureRecord>, 'epoch' | 'hessian'>[];
+  }[],
+  title: string,
+): Figure {
+  const methods = [...new Set(traces.map((e) => e.method))];
   const colours = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd'];
   return {
-    data: entries.map((e) => {
-      const m = lmMethod(e.run.config, base);
-      const pts = e.run.epochs.filter((r) => r.hessian);
+    data: traces.map((e) => {
+      const m = e.method;
+      const pts = e.epochs.filter((r) => r.hessian);
       return {
         type: 'scatter',
         mode: 'lines+markers',
@@ -100,11 +139,11 @@ export function crossDomainEigenFigure(entries: readonly CrossDomainEntry[], bas
         legendgroup: m,
         x: pts.map((r) => r.epoch),
         y: pts.map((r) => r.hessian!.dominantEigenvalue),
-        line: { color: colours[methods.indexOf(m) % colours.length], dash: e.run.config.seed === 0 ? 'solid' : 'dot' },
+        line: { color: colours[methods.indexOf(m) % colours.length], dash: e.seed === 0 ? 'solid' : 'dot' },
       };
     }),
     layout: {
-      title: { text: 'Language modelling: the dominant eigenvalue of the alphas Hessian over the search' },
+      title: { text: title },
       xaxis: { title: { text: 'epoch' } },
       yaxis: { title: { text: 'dominant eigenvalue' }, type: 'log' },
       width: 760,
@@ -124,11 +163,32 @@ export interface FindingRow {
   readonly verdict: 'holds' | 'does not hold' | 'inconclusive' | 'not measured';
 }
 
+/** What the findings read of a row: its method and curvature, and its test result (lower is better). */
+export type FindingInput = Pick<CurvatureColumns, 'eigenRatio' | 'eigenLast'> & { readonly method: string };
+
+/** The test result the findings compare: its name in the table, how to read it from a row, and its format. */
+export interface FindingMetric<R> {
+  readonly what: string;
+  readonly of: (row: R) => number | null;
+  readonly format: (x: number) => string;
+}
+
+/** The language model's: the test perplexity of the cell trained from scratch. */
+export const TEST_PERPLEXITY: FindingMetric<CrossDomainRow> = {
+  what: 'test perplexity',
+  of: (r) => r.testPpl,
+  format: (x) => x.toFixed(2),
+};
+
 /**
  * "Does the image-classification finding hold here?" (file header), from the rows: the means over
  * seeds per method, a difference judged against the spread of DARTS's own seeds (max - min).
+ * `metric` is the test result compared (default the language model's perplexity).
  */
-export function crossDomainFindings(rows: readonly CrossDomainRow[]): FindingRow[] {
+export function crossDomainFindings<R extends FindingInput>(
+  rows: readonly R[],
+  metric: FindingMetric<R> = TEST_PERPLEXITY as unknown as FindingMetric<R>,
+): FindingRow[] {
   const darts = rows.filter((r) => r.method === 'DARTS');
   const others = [...new Set(rows.map((r) => r.method))].filter((m) => m !== 'DARTS' && m !== 'DARTS-ES');
   const num = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null && Number.isFinite(x));
@@ -159,19 +219,18 @@ export function crossDomainFindings(rows: readonly CrossDomainRow[]): FindingRow
     return { finding, rule, measured, verdict: d < -spread(base) ? 'holds' : d > spread(base) ? 'does not hold' : 'inconclusive' };
   };
   const dartsEig = num(darts.map((r) => r.eigenLast));
-  const dartsTest = num(darts.map((r) => r.testPpl));
+  const dartsTest = num(darts.map((r) => metric.of(r)));
   for (const m of others) {
     const mine = rows.filter((r) => r.method === m);
     const sig = (x: number) => x.toPrecision(3);
-    const fixed = (x: number) => x.toFixed(2);
     out.push(lower(`${m} ends with lower curvature than DARTS`, 'last eigenvalue', num(mine.map((r) => r.eigenLast)), dartsEig, sig));
     out.push(
       lower(
-        `${m} finds a cell with lower test perplexity than DARTS`,
-        'test perplexity',
-        num(mine.map((r) => r.testPpl)),
+        `${m} finds a cell with lower ${metric.what} than DARTS`,
+        metric.what,
+        num(mine.map((r) => metric.of(r))),
         dartsTest,
-        fixed,
+        metric.format,
       ),
     );
   }

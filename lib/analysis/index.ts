@@ -23,4 +23,5 @@ export * from './tables';
 export * from './pilot';
 export * from './nb201_findings';
 export * from './cross_domain';
+export * from './cross_domain_disparity';
 export * from './recurrent_run';

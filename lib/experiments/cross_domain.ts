@@ -11,16 +11,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../backend';
 import { gridEntries, type GridResolver } from '../config/overrides_file';
-import { deepFreeze } from '../config/validation';
+import type { LoopConfig } from '../config/search_config';
+import { type ConfigCodec, deepFreeze } from '../config/validation';
 import { outputsDir } from '../paths';
 import { PTB_CONFIG_CODEC, type PtbConfig, resolvePtbConfig } from '../problems/ptb/config';
-import { ptbProblem, type RecurrentArchitectureRecord } from '../problems/ptb/problem';
+import { ptbProblem } from '../problems/ptb/problem';
 import { problemEntry } from '../problems/registry';
 import { computeDisabled } from '../runs/compute_guard';
+import type { ArchitectureRecord } from '../runs/records';
 import { RUN_FILES, runDirFor, type StoredRun } from '../runs/store';
+import type { SearchProblem } from '../search/problem';
 import { runSearch } from '../search/run';
+import type { RecurrentGenotype } from '../spaces/recurrent';
 import { lmEvalId, resolveLmTrainConfig } from '../train/lm_config';
-import { ensureLmEvaluation, readLmEvaluation } from '../train/lm_train';
+import { ensureLmEvaluation, type LmEvalFile, readLmEvaluation } from '../train/lm_train';
 import type { CrossDomainEntry } from '../analysis/cross_domain';
 
 /**
@@ -60,45 +64,75 @@ export function lmPlan(preset: string): { name: string; config: PtbConfig }[] {
   }));
 }
 
+/** What `ensureDomain` needs of a domain: its plan, where it lives, and how its evaluations are read and made. */
+export interface DomainSpec<C extends object, G, E> {
+  readonly plan: readonly { readonly name: string; readonly config: C }[];
+  readonly dirs: { readonly runs: string; readonly evals: string };
+  readonly codec: ConfigCodec<C>;
+  problem(config: C): SearchProblem<unknown, ArchitectureRecord & { readonly genotype: G }, C & LoopConfig>;
+  /** The stored evaluation of a genotype, finished or not (undefined: none). */
+  read(genotype: G): (E & { readonly done?: unknown }) | undefined;
+  ensure(genotype: G, source: string): Promise<E & { readonly id: string; readonly done?: unknown }>;
+  evalId(genotype: G): string;
+  /** The evaluation's headline, for the log. */
+  describe(evaluation: E): string;
+}
+
 /**
- * Every search of the plan and the evaluation of its final cell, read back or computed (file
- * header). In read-only mode (RDARTS_NO_COMPUTE, as `rdarts notebooks` sets at mini) what is not
- * finished is left out, and `log` says so, rather than failing: the grid fills in over sessions.
+ * Every search of a domain's plan and the evaluation of its final genotype, read back or computed
+ * (file header). In read-only mode (RDARTS_NO_COMPUTE, as `rdarts notebooks` sets at mini) what is
+ * not finished is left out, and `log` says so, rather than failing: the grid fills in over sessions.
  */
-export async function ensureCrossDomain(
-  preset: string,
-  options: { readonly log?: (line: string) => void } = {},
-): Promise<CrossDomainEntry[]> {
+export async function ensureDomain<C extends object, G, E>(
+  spec: DomainSpec<C, G, E>,
+  log: (line: string) => void = () => undefined,
+): Promise<{ name: string; run: StoredRun<C, ArchitectureRecord & { readonly genotype: G }>; evaluation?: E }[]> {
   await initBackend();
-  const log = options.log ?? (() => undefined);
-  const dirs = crossDomainDirs(preset);
-  const evalConfig = resolveLmTrainConfig(preset);
   const readOnly = computeDisabled();
-  const out: CrossDomainEntry[] = [];
-  for (const { name, config } of lmPlan(preset)) {
-    const dir = runDirFor(config, dirs.runs, PTB_CONFIG_CODEC);
+  const out: { name: string; run: StoredRun<C, ArchitectureRecord & { readonly genotype: G }>; evaluation?: E }[] = [];
+  for (const { name, config } of spec.plan) {
+    const dir = runDirFor(config, spec.dirs.runs, spec.codec);
     if (readOnly && !fs.existsSync(path.join(dir, RUN_FILES.done))) {
       log(`${name}: search ${path.basename(dir)} not finished (read-only: left out)`);
       continue;
     }
-    const { status, run } = await runSearch(ptbProblem(config), { root: dirs.runs, progress: 'off' });
+    const { status, run } = await runSearch(spec.problem(config), { root: spec.dirs.runs, progress: 'off' });
     log(`${name}: search ${run.runId} ${status}`);
-    const typed = run as StoredRun<PtbConfig, RecurrentArchitectureRecord>;
-    const genotype = run.genotype;
+    const typed = run as unknown as StoredRun<C, ArchitectureRecord & { readonly genotype: G }>;
+    const genotype = typed.genotype;
     if (!genotype) {
       out.push({ name, run: typed });
       continue;
     }
     const source = `run ${run.runId}, epoch ${genotype.epoch}`;
-    const stored = readLmEvaluation(genotype.genotype, evalConfig, dirs.evals);
-    if (readOnly && !stored?.done) {
-      log(`${name}: evaluation ${lmEvalId(evalConfig, genotype.genotype)} not finished (read-only: left out)`);
+    if (readOnly && !spec.read(genotype.genotype)?.done) {
+      log(`${name}: evaluation ${spec.evalId(genotype.genotype)} not finished (read-only: left out)`);
       out.push({ name, run: typed });
       continue;
     }
-    const evaluation = await ensureLmEvaluation(genotype.genotype, evalConfig, source, { root: dirs.evals });
-    log(`${name}: evaluation ${evaluation.id}${evaluation.done ? `, test perplexity ${evaluation.done.test.perplexity.toFixed(2)}` : ''}`);
+    const evaluation = await spec.ensure(genotype.genotype, source);
+    log(`${name}: evaluation ${evaluation.id}${evaluation.done ? `, ${spec.describe(evaluation)}` : ''}`);
     out.push({ name, run: typed, evaluation });
   }
   return out;
+}
+
+/** The language-modelling searches of `preset` and their evaluations (`ensureDomain`). */
+export async function ensureCrossDomain(
+  preset: string,
+  options: { readonly log?: (line: string) => void } = {},
+): Promise<CrossDomainEntry[]> {
+  const evalConfig = resolveLmTrainConfig(preset);
+  const dirs = crossDomainDirs(preset);
+  const spec: DomainSpec<PtbConfig, RecurrentGenotype, LmEvalFile> = {
+    plan: lmPlan(preset),
+    dirs,
+    codec: PTB_CONFIG_CODEC,
+    problem: (c) => ptbProblem(c) as unknown as ReturnType<DomainSpec<PtbConfig, RecurrentGenotype, LmEvalFile>['problem']>,
+    read: (g) => readLmEvaluation(g, evalConfig, dirs.evals),
+    ensure: (g, source) => ensureLmEvaluation(g, evalConfig, source, { root: dirs.evals }),
+    evalId: (g) => lmEvalId(evalConfig, g),
+    describe: (e) => `test perplexity ${e.done!.test.perplexity.toFixed(2)}`,
+  };
+  return (await ensureDomain(spec, options.log)) as CrossDomainEntry[];
 }

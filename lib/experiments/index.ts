@@ -7,3 +7,4 @@ export * from './grid';
 export * from './plan';
 export * from './records';
 export * from './cross_domain';
+export * from './cross_domain_disparity';

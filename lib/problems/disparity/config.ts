@@ -218,14 +218,21 @@ const MINI_NET = {
  * synthetic stereo miniature; predictions come at 1/8, 1/4 and 1/2 of the image:
  *   smoke: 32 x 64, 16 + 16 pairs (8 test), batch 8, 2 epochs, Lanczos (8 products) after each
  *          epoch (a check of the whole path, under a minute; the tests use 8 x 16 pairs);
- *   quick: 32 x 64, 256 + 256 pairs (64 test), batch 16, 10 epochs, Lanczos (20 products) every 2;
+ *   quick: 32 x 64, 256 + 256 pairs (64 test), batch 16, 10 epochs, Lanczos (20 products) after
+ *          every epoch, DARTS-ES / ADA deciding from epoch 6 (as the language model's mini: the
+ *          code's rule lags 6 evaluations), the alphas' lr tenfold (3e-3), as the image spaces'
+ *          reduced presets: at 3e-4 the 160 alpha steps moved no alpha by more than 0.04, so the
+ *          genotype was the initial draw's; the cross-domain notebook's grid runs here;
  *   mini:  64 x 128 (dmax 16), C 8, R 4, 1,000 + 1,000 pairs (200 test), batch 16, 20 epochs,
  *          Lanczos (20 products) every 2 epochs: the demo size of the miniature.
  * Costs measured on the wasm backend of a 2-core machine that other jobs shared: a search iteration
  * (alpha step and weight step) about 0.9 s at 32 x 64 (batch 8 or 16) and 3 s at 64 x 128 (C 8,
  * batch 16); one gradient in the alphas 0.5-0.8 s at 32 x 64. The smoke search took 37 s (two
  * curvature measurements of 9 s each are most of it), one quick epoch 14 s of search and 33 s of
- * curvature (about 6 minutes for the 10 epochs); mini, extrapolated, about 1.5 hours.
+ * curvature (about 6 minutes for the 10 epochs); mini, extrapolated, about 1.5 hours. The curvature
+ * keeps the image spaces' finite-difference step 1e-2: at the last checkpoint of a quick search
+ * (alphas' lr 3e-4) Lanczos on one alpha batch gave 0.0094867 at 1e-2 and 0.0094871 at 3e-3, where
+ * the language model's loss needed 3e-4 (docs/method.md §9).
  */
 const smoke: DisparityConfig = deepFreeze({
   ...DISPARITY_PAPER,
@@ -243,7 +250,9 @@ const quick: DisparityConfig = deepFreeze({
   epochs: 10,
   batchSize: 16,
   network: MINI_NET,
-  hessian: { ...DISPARITY_PAPER.hessian, method: 'lanczos', maxProducts: 20 },
+  alphaOptimizer: { ...DISPARITY_PAPER.alphaOptimizer, lr: 3e-3 },
+  hessian: { ...DISPARITY_PAPER.hessian, evalEvery: 1, method: 'lanczos', maxProducts: 20 },
+  controller: { ...DISPARITY_PAPER.controller, startEpoch: 6 },
   report: { progress: 'bar', logEvery: 4 },
 });
 
