@@ -31,6 +31,8 @@ export const TABLES = Object.freeze({
   nb201Signature: '05-nb201-signature',
   crossDomainLm: '06-cross-domain-lm',
   crossDomainFindings: '06-cross-domain-findings',
+  crossDomainDisparity: '06-cross-domain-disparity',
+  crossDomainDisparityFindings: '06-cross-domain-disparity-findings',
 } as const);
 
 /** A table's name. */

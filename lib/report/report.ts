@@ -109,10 +109,24 @@ const SECTIONS: readonly Section[] = [
       'PTB text re-split, at reduced size; results/ptb/README.md): the eigenvalue over each search for DARTS, R-DARTS(L2), ' +
       'R-DARTS(dropout) and DARTS-ADA, DARTS-ES replayed on it, and the test perplexity of each final cell trained from scratch. ' +
       "The curvature is measured at finite-difference step 3e-4, checked against PyTorch's exact Hessian at trained " +
-      "checkpoints (within 0.7 %; at the image spaces' 1e-2 it erred up to 58-fold: results/ptb/README.md).",
+      "checkpoints (within 0.7 %; at the image spaces' 1e-2 it erred up to 58-fold: results/ptb/README.md), with dropout " +
+      "off: with the search's masks one window's value varied a thousandfold between mask draws (results/ptb/README.md).",
     tables: ['06-cross-domain-lm'],
     findings: '06-cross-domain-findings',
     figures: ['06-cross-domain-eigenvalue'],
+  },
+  {
+    title: '7. Another domain: disparity estimation in the AutoDispNet space',
+    notebook: '06-cross-domain',
+    question:
+      "The paper's claim that its findings also hold for disparity estimation (docs/method.md §10: the AutoDispNet space " +
+      'on synthetic stereo pairs at 32 x 64, the disparity quick preset; results/disparity/README.md): the eigenvalue over ' +
+      'each search for DARTS, R-DARTS(L2) at two weight decays and DARTS-ADA, DARTS-ES replayed on it, the parameter-free ' +
+      'share of the final cells, and the end-point error of each final genotype trained from scratch, beside a constant ' +
+      'prediction.',
+    tables: ['06-cross-domain-disparity'],
+    findings: '06-cross-domain-disparity-findings',
+    figures: ['06-cross-domain-disparity-eigenvalue'],
   },
 ];
 
