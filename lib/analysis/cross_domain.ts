@@ -6,7 +6,8 @@
  * The curvature columns, the figure and the findings serve the disparity part too
  * (./cross_domain_disparity.ts).
  */
-import { codeRule, firstEarlyStop } from '../control/early_stop';
+import { controllerRule, eigenvalueHistory } from '../control/controller';
+import { firstEarlyStop } from '../control/early_stop';
 import type { PtbConfig } from '../problems/ptb/config';
 import type { RecurrentArchitectureRecord } from '../problems/ptb/problem';
 import type { LoopConfig } from '../config/search_config';
@@ -26,13 +27,24 @@ export interface CrossDomainEntry {
   readonly evaluation?: LmEvalFile;
 }
 
-/** The method of a search, by its config: DARTS, R-DARTS(L2) with its factor, DARTS-ADA, DARTS-ES. */
-export function lmMethod(c: PtbConfig, base: PtbConfig): string {
+/**
+ * The method a search's loop fields name, against the preset's `base`: DARTS-ADA, DARTS-ES, or
+ * R-DARTS(L2) with its factor; undefined where they are DARTS's (a domain may add its own knobs).
+ */
+export function loopMethod(
+  c: Pick<LoopConfig, 'earlyStop' | 'regularization'>,
+  base: Pick<LoopConfig, 'regularization'>,
+): string | undefined {
   if (c.earlyStop === 'adaptive') return 'DARTS-ADA';
   if (c.earlyStop === 'stop') return 'DARTS-ES';
   if (c.regularization.l2 !== base.regularization.l2) return `R-DARTS(L2) ${c.regularization.l2}`;
-  if (JSON.stringify(c.dropout) !== JSON.stringify(base.dropout)) return 'R-DARTS(dropout)';
-  return 'DARTS';
+  return undefined;
+}
+
+/** The method of a language-modelling search: `loopMethod`'s, R-DARTS(dropout) where the dropouts differ, or DARTS. */
+export function lmMethod(c: PtbConfig, base: PtbConfig): string {
+  if (loopMethod(c, base)) return loopMethod(c, base)!;
+  return JSON.stringify(c.dropout) !== JSON.stringify(base.dropout) ? 'R-DARTS(dropout)' : 'DARTS';
 }
 
 /** The columns of a search's curvature and its control, in either domain. */
@@ -42,7 +54,7 @@ export interface CurvatureColumns {
   readonly eigenFirst: number | null;
   readonly eigenLast: number | null;
   readonly eigenRatio: number | null;
-  /** DARTS-ES (the code's rule at the run's interval) replayed on the eigenvalues: the epoch whose cell it returns. */
+  /** DARTS-ES (the run's own rule, lib/control/controller.ts `controllerRule`) replayed on the eigenvalues: the epoch whose cell it returns. */
   readonly esEpoch: number | null;
   /** DARTS-ADA: rollbacks taken and the final L2. */
   readonly rollbacks: number;
@@ -51,11 +63,12 @@ export interface CurvatureColumns {
 
 /** A search's curvature columns (`CurvatureColumns`): its eigenvalues, DARTS-ES replayed on them, DARTS-ADA's rollbacks. */
 export function curvatureColumns(
-  run: StoredRun<Pick<LoopConfig, 'hessian' | 'epochs' | 'regularization'>, ArchitectureRecord>,
+  run: StoredRun<Pick<LoopConfig, 'hessian' | 'epochs' | 'regularization' | 'controller'>, ArchitectureRecord>,
 ): CurvatureColumns {
   const c = run.config;
-  const measured = run.epochs.filter((r) => r.hessian).map((r) => ({ epoch: r.epoch, dominantEigenvalue: r.hessian!.dominantEigenvalue }));
-  const es = measured.length > 0 ? firstEarlyStop(measured, codeRule({ evalEvery: c.hessian.evalEvery }), c.epochs) : undefined;
+  const measured = eigenvalueHistory(run.epochs);
+  // The run's own rule (its start epoch and factor included), as its controller would decide.
+  const es = measured.length > 0 ? firstEarlyStop(measured, controllerRule(c), c.epochs) : undefined;
   const rollbacks = run.decisions.filter((d) => d.action === 'rollback');
   const [first, last] = [measured[0]?.dominantEigenvalue ?? null, measured[measured.length - 1]?.dominantEigenvalue ?? null];
   return {
@@ -183,12 +196,9 @@ export const TEST_PERPLEXITY: FindingMetric<CrossDomainRow> = {
 /**
  * "Does the image-classification finding hold here?" (file header), from the rows: the means over
  * seeds per method, a difference judged against the spread of DARTS's own seeds (max - min).
- * `metric` is the test result compared (default the language model's perplexity).
+ * `metric` is the test result compared (`TEST_PERPLEXITY`, ./cross_domain_disparity.ts `TEST_EPE`).
  */
-export function crossDomainFindings<R extends FindingInput>(
-  rows: readonly R[],
-  metric: FindingMetric<R> = TEST_PERPLEXITY as unknown as FindingMetric<R>,
-): FindingRow[] {
+export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], metric: FindingMetric<R>): FindingRow[] {
   const darts = rows.filter((r) => r.method === 'DARTS');
   const others = [...new Set(rows.map((r) => r.method))].filter((m) => m !== 'DARTS' && m !== 'DARTS-ES');
   const num = (xs: (number | null)[]) => xs.filter((x): x is number => x !== null && Number.isFinite(x));

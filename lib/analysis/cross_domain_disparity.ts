@@ -8,10 +8,10 @@
 import type { DisparityConfig } from '../problems/disparity/config';
 import type { DisparityArchitectureRecord } from '../problems/disparity/problem';
 import type { StoredRun } from '../runs/store';
-import { formatAutoDispNetGenotype, type AutoDispNetGenotype } from '../spaces/autodispnet';
-import { parameterFreeCount } from '../spaces/genotype';
+import { formatAutoDispNetGenotype } from '../spaces/autodispnet';
+import { parameterFreeCount, parameterFreeShare } from '../spaces/genotype';
 import type { DisparityEvalFile } from '../train/disparity_train';
-import { curvatureColumns, type CurvatureColumns, eigenFigure, type FindingMetric } from './cross_domain';
+import { curvatureColumns, type CurvatureColumns, eigenFigure, type FindingMetric, loopMethod } from './cross_domain';
 import type { Figure } from './figure_html';
 
 export type StoredDisparityRun = StoredRun<DisparityConfig, DisparityArchitectureRecord>;
@@ -28,16 +28,7 @@ export interface DisparityCrossDomainEntry {
  * R-DARTS(L2) with its weight decay (the AutoDispNet analogue of the paper's L2 grid), or DARTS.
  */
 export function disparityMethod(c: DisparityConfig, base: DisparityConfig): string {
-  if (c.earlyStop === 'adaptive') return 'DARTS-ADA';
-  if (c.earlyStop === 'stop') return 'DARTS-ES';
-  if (c.regularization.l2 !== base.regularization.l2) return `R-DARTS(L2) ${c.regularization.l2}`;
-  return 'DARTS';
-}
-
-/** The share of parameter-free ops (skip, pools, none) among a genotype's chosen edges, over all three cell types. */
-export function disparityParameterFreeShare(g: AutoDispNetGenotype): number {
-  const ops = [...g.normal, ...g.reduce, ...g.upsample];
-  return parameterFreeCount(ops) / ops.length;
+  return loopMethod(c, base) ?? 'DARTS';
 }
 
 export interface DisparityCrossDomainRow extends CurvatureColumns {
@@ -70,7 +61,7 @@ export function disparityCrossDomainRows(entries: readonly DisparityCrossDomainE
       seed: run.config.seed,
       ...curvatureColumns(run),
       genotype: formatAutoDispNetGenotype(g),
-      parameterFree: disparityParameterFreeShare(g),
+      parameterFree: parameterFreeShare(g),
       upsampleParameterFree: parameterFreeCount(g.upsample) / g.upsample.length,
       // The disparity records keep the EPE where the image ones keep the accuracy (lib/problems/disparity/problem.ts).
       searchValidEpe: last.valid.accuracy,

@@ -6,7 +6,7 @@
 # Needs Debian's python3-torch and RDARTS_DATA. Usage:
 #   bash lib/bench/ptb_curvature_oracle.sh RUN_DIR [WINDOW=0] [OUT] [PASSES=train|eval]
 set -euo pipefail
-dir=${1:?usage: bash lib/bench/ptb_curvature_oracle.sh RUN_DIR [WINDOW] [OUT]}
+dir=${1:?usage: bash lib/bench/ptb_curvature_oracle.sh RUN_DIR [WINDOW] [OUT] [PASSES]}
 window=${2:-0}
 out=${3:-results/ptb/curvature_oracle.jsonl}
 passes=${4:-train}

@@ -91,11 +91,12 @@ export const HessianSchema = z
      */
     batches: posInt().optional(),
     /**
-     * The network's mode in the curvature's passes (lib/hessian/track.ts): absent or 'train' as
+     * The network's mode in the curvature's passes (lib/hessian/track.ts): absent, training mode as
      * the search's alpha steps (the paper's); 'eval' as the validation metric, without dropout
-     * masks or drop path, where the masks' draw would decide the value (docs/method.md §9).
+     * masks or drop path, where the masks' draw would decide the value (docs/method.md §9). Only
+     * 'eval' may be written, so that one measurement has one config and one run id.
      */
-    passes: z.enum(['train', 'eval']).optional(),
+    passes: z.enum(['eval']).optional(),
   })
   .strict()
   .readonly();

@@ -1,20 +1,22 @@
 /**
- * The cross-domain experiments of a preset (docs/method.md §9): the language-modelling searches of
- * `LM_GRID` (DARTS, R-DARTS(L2), DARTS-ADA and R-DARTS(dropout) over seeds), each at the
- * preset, and the evaluation of each finished search's final cell trained from scratch. Runs live in
- * `<outputsDir(preset)>/ptb/runs`, evaluations in `<outputsDir(preset)>/ptb/evals`: at mini the
- * committed records under results/ptb (so the notebook rebuilds without training), at smoke a
- * folder CI writes. `ensureCrossDomain` reads back what is finished and computes the rest (in a
- * read-only session it names what is missing instead, lib/runs/compute_guard.ts).
+ * The cross-domain experiments of a preset (docs/method.md §9-10): one loop for both domains
+ * (`ensureDomain`: a plan of searches, each search and the evaluation of its final genotype read
+ * back or computed; in a read-only session it names what is missing instead,
+ * lib/runs/compute_guard.ts), and the language-modelling plan: the searches of `LM_GRID` (DARTS,
+ * R-DARTS(L2), DARTS-ADA and R-DARTS(dropout) over seeds), each at the preset, with the evaluation of
+ * each final cell trained from scratch (the disparity plan: ./cross_domain_disparity.ts). A domain's
+ * runs live in `<outputsDir(preset)>/<domain>/runs`, its evaluations in `.../evals`: at mini the
+ * committed records under results/<domain> (so the notebook rebuilds without training), at smoke a
+ * folder CI writes.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { initBackend } from '../backend';
 import { gridEntries, type GridResolver } from '../config/overrides_file';
 import type { LoopConfig } from '../config/search_config';
-import { type ConfigCodec, deepFreeze } from '../config/validation';
+import { deepFreeze } from '../config/validation';
 import { outputsDir } from '../paths';
-import { PTB_CONFIG_CODEC, type PtbConfig, resolvePtbConfig } from '../problems/ptb/config';
+import { type PtbConfig, resolvePtbConfig } from '../problems/ptb/config';
 import { ptbProblem } from '../problems/ptb/problem';
 import { problemEntry } from '../problems/registry';
 import { computeDisabled } from '../runs/compute_guard';
@@ -48,33 +50,50 @@ export const LM_GRID = deepFreeze({
   },
 });
 
-/** Where the runs and evaluations of `preset` live (file header). */
-export function crossDomainDirs(preset: string): { runs: string; evals: string } {
-  const root = path.join(outputsDir(preset), 'ptb');
+/** Where the runs and evaluations of a domain ('ptb' or 'disparity') live for `preset` (file header). */
+export function crossDomainDirs(preset: string, domain: 'ptb' | 'disparity' = 'ptb'): { runs: string; evals: string } {
+  const root = path.join(outputsDir(preset), domain);
   return { runs: path.join(root, 'runs'), evals: path.join(root, 'evals') };
+}
+
+/** A grid's entries, each resolved by `resolve` (its overrides on the preset's config); `label` names the grid in errors. */
+export function domainPlan<C>(
+  grid: unknown,
+  label: string,
+  resolve: (overrides: object, source: string) => C,
+): { name: string; config: C }[] {
+  const check = (problem: string, p: string, overrides: object, source: string) =>
+    problemEntry(problem).problem(p, overrides, source).config;
+  return gridEntries(grid, label, check as GridResolver).map((e) => ({
+    name: e.name,
+    config: resolve(e.overrides, `${label.split(' ')[0]}: runs.${e.name}`),
+  }));
 }
 
 /** The grid's searches at `preset`: each entry's overrides on the preset's config. */
 export function lmPlan(preset: string): { name: string; config: PtbConfig }[] {
-  const resolve = (problem: string, p: string, overrides: object, source: string) =>
-    problemEntry(problem).problem(p, overrides, source).config;
-  return gridEntries(LM_GRID, 'LM_GRID (lib/experiments/cross_domain.ts)', resolve as GridResolver).map((e) => ({
-    name: e.name,
-    config: resolvePtbConfig(preset, e.overrides, `LM_GRID: runs.${e.name}`),
-  }));
+  return domainPlan(LM_GRID, 'LM_GRID (lib/experiments/cross_domain.ts)', (o, source) => resolvePtbConfig(preset, o, source));
+}
+
+/** A search of a domain and the evaluation of its final genotype (if made). */
+export interface DomainEntry<C, A extends ArchitectureRecord, E> {
+  readonly name: string;
+  readonly run: StoredRun<C, A>;
+  readonly evaluation?: E;
 }
 
 /** What `ensureDomain` needs of a domain: its plan, where it lives, and how its evaluations are read and made. */
-export interface DomainSpec<C extends object, G, E> {
+export interface DomainSpec<B, A extends ArchitectureRecord & { readonly genotype: G }, C extends LoopConfig, G, E> {
   readonly plan: readonly { readonly name: string; readonly config: C }[];
   readonly dirs: { readonly runs: string; readonly evals: string };
-  readonly codec: ConfigCodec<C>;
-  problem(config: C): SearchProblem<unknown, ArchitectureRecord & { readonly genotype: G }, C & LoopConfig>;
+  problem(config: C): SearchProblem<B, A, C>;
   /** The stored evaluation of a genotype, finished or not (undefined: none). */
-  read(genotype: G): (E & { readonly done?: unknown }) | undefined;
-  ensure(genotype: G, source: string): Promise<E & { readonly id: string; readonly done?: unknown }>;
+  read(genotype: G): E | undefined;
+  ensure(genotype: G, source: string): Promise<E>;
+  /** Whether an evaluation is finished (its test numbers stored). */
+  finished(evaluation: E): boolean;
   evalId(genotype: G): string;
-  /** The evaluation's headline, for the log. */
+  /** The finished evaluation's headline, for the log. */
   describe(evaluation: E): string;
 }
 
@@ -83,36 +102,36 @@ export interface DomainSpec<C extends object, G, E> {
  * (file header). In read-only mode (RDARTS_NO_COMPUTE, as `rdarts notebooks` sets at mini) what is
  * not finished is left out, and `log` says so, rather than failing: the grid fills in over sessions.
  */
-export async function ensureDomain<C extends object, G, E>(
-  spec: DomainSpec<C, G, E>,
+export async function ensureDomain<B, A extends ArchitectureRecord & { readonly genotype: G }, C extends LoopConfig, G, E>(
+  spec: DomainSpec<B, A, C, G, E>,
   log: (line: string) => void = () => undefined,
-): Promise<{ name: string; run: StoredRun<C, ArchitectureRecord & { readonly genotype: G }>; evaluation?: E }[]> {
+): Promise<DomainEntry<C, A, E>[]> {
   await initBackend();
   const readOnly = computeDisabled();
-  const out: { name: string; run: StoredRun<C, ArchitectureRecord & { readonly genotype: G }>; evaluation?: E }[] = [];
+  const out: DomainEntry<C, A, E>[] = [];
   for (const { name, config } of spec.plan) {
-    const dir = runDirFor(config, spec.dirs.runs, spec.codec);
+    const problem = spec.problem(config);
+    const dir = runDirFor(config, spec.dirs.runs, problem.codec);
     if (readOnly && !fs.existsSync(path.join(dir, RUN_FILES.done))) {
       log(`${name}: search ${path.basename(dir)} not finished (read-only: left out)`);
       continue;
     }
-    const { status, run } = await runSearch(spec.problem(config), { root: spec.dirs.runs, progress: 'off' });
+    const { status, run } = await runSearch(problem, { root: spec.dirs.runs, progress: 'off' });
     log(`${name}: search ${run.runId} ${status}`);
-    const typed = run as unknown as StoredRun<C, ArchitectureRecord & { readonly genotype: G }>;
-    const genotype = typed.genotype;
-    if (!genotype) {
-      out.push({ name, run: typed });
+    const final = run.genotype;
+    if (!final) {
+      out.push({ name, run });
       continue;
     }
-    const source = `run ${run.runId}, epoch ${genotype.epoch}`;
-    if (readOnly && !spec.read(genotype.genotype)?.done) {
-      log(`${name}: evaluation ${spec.evalId(genotype.genotype)} not finished (read-only: left out)`);
-      out.push({ name, run: typed });
+    const stored = spec.read(final.genotype);
+    if (readOnly && !(stored && spec.finished(stored))) {
+      log(`${name}: evaluation ${spec.evalId(final.genotype)} not finished (read-only: left out)`);
+      out.push({ name, run });
       continue;
     }
-    const evaluation = await spec.ensure(genotype.genotype, source);
-    log(`${name}: evaluation ${evaluation.id}${evaluation.done ? `, ${spec.describe(evaluation)}` : ''}`);
-    out.push({ name, run: typed, evaluation });
+    const evaluation = await spec.ensure(final.genotype, `run ${run.runId}, epoch ${final.epoch}`);
+    log(`${name}: evaluation ${spec.evalId(final.genotype)}${spec.finished(evaluation) ? `, ${spec.describe(evaluation)}` : ''}`);
+    out.push({ name, run, evaluation });
   }
   return out;
 }
@@ -123,16 +142,18 @@ export async function ensureCrossDomain(
   options: { readonly log?: (line: string) => void } = {},
 ): Promise<CrossDomainEntry[]> {
   const evalConfig = resolveLmTrainConfig(preset);
-  const dirs = crossDomainDirs(preset);
-  const spec: DomainSpec<PtbConfig, RecurrentGenotype, LmEvalFile> = {
-    plan: lmPlan(preset),
-    dirs,
-    codec: PTB_CONFIG_CODEC,
-    problem: (c) => ptbProblem(c) as unknown as ReturnType<DomainSpec<PtbConfig, RecurrentGenotype, LmEvalFile>['problem']>,
-    read: (g) => readLmEvaluation(g, evalConfig, dirs.evals),
-    ensure: (g, source) => ensureLmEvaluation(g, evalConfig, source, { root: dirs.evals }),
-    evalId: (g) => lmEvalId(evalConfig, g),
-    describe: (e) => `test perplexity ${e.done!.test.perplexity.toFixed(2)}`,
-  };
-  return (await ensureDomain(spec, options.log)) as CrossDomainEntry[];
+  const dirs = crossDomainDirs(preset, 'ptb');
+  return ensureDomain(
+    {
+      plan: lmPlan(preset),
+      dirs,
+      problem: ptbProblem,
+      read: (g: RecurrentGenotype) => readLmEvaluation(g, evalConfig, dirs.evals),
+      ensure: (g, source) => ensureLmEvaluation(g, evalConfig, source, { root: dirs.evals }),
+      finished: (e: LmEvalFile) => e.done !== undefined,
+      evalId: (g) => lmEvalId(evalConfig, g),
+      describe: (e) => `test perplexity ${e.done?.test.perplexity.toFixed(2)}`,
+    },
+    options.log,
+  );
 }

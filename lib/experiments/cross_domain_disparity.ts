@@ -8,19 +8,15 @@
  * `<outputsDir(preset)>/disparity/runs`, evaluations in `.../disparity/evals`: at mini the
  * committed records under results/disparity, at smoke a folder CI writes.
  */
-import * as path from 'path';
-import { gridEntries, type GridResolver } from '../config/overrides_file';
 import { parsePreset, type PresetName } from '../config/preset';
 import { deepFreeze } from '../config/validation';
 import type { DisparityCrossDomainEntry } from '../analysis/cross_domain_disparity';
-import { outputsDir } from '../paths';
-import { DISPARITY_CONFIG_CODEC, type DisparityConfig, resolveDisparityConfig } from '../problems/disparity/config';
+import { type DisparityConfig, resolveDisparityConfig } from '../problems/disparity/config';
 import { disparityProblem } from '../problems/disparity/problem';
-import { problemEntry } from '../problems/registry';
 import type { AutoDispNetGenotype } from '../spaces/autodispnet';
 import { disparityEvalId, resolveDisparityTrainConfig } from '../train/disparity_config';
 import { type DisparityEvalFile, ensureDisparityEvaluation, readDisparityEvaluation } from '../train/disparity_train';
-import { type DomainSpec, ensureDomain } from './cross_domain';
+import { crossDomainDirs, domainPlan, ensureDomain } from './cross_domain';
 
 /**
  * The disparity searches (the grid of `rdarts grid results/disparity/grid.json`, which holds the
@@ -51,21 +47,12 @@ export function disparityPresetFor(preset: string): PresetName {
   return name === 'mini' ? 'quick' : name;
 }
 
-/** Where the disparity runs and evaluations of the notebook's `preset` live (file header). */
-export function disparityCrossDomainDirs(preset: string): { runs: string; evals: string } {
-  const root = path.join(outputsDir(preset), 'disparity');
-  return { runs: path.join(root, 'runs'), evals: path.join(root, 'evals') };
-}
-
 /** The grid's searches for the notebook's `preset`: each entry's overrides on the disparity preset's config. */
 export function disparityPlan(preset: string): { name: string; config: DisparityConfig }[] {
-  const resolve = (problem: string, p: string, overrides: object, source: string) =>
-    problemEntry(problem).problem(p, overrides, source).config;
   const name = disparityPresetFor(preset);
-  return gridEntries(DISPARITY_GRID, 'DISPARITY_GRID (lib/experiments/cross_domain_disparity.ts)', resolve as GridResolver).map((e) => ({
-    name: e.name,
-    config: resolveDisparityConfig(name, e.overrides, `DISPARITY_GRID: runs.${e.name}`),
-  }));
+  return domainPlan(DISPARITY_GRID, 'DISPARITY_GRID (lib/experiments/cross_domain_disparity.ts)', (o, source) =>
+    resolveDisparityConfig(name, o, source),
+  );
 }
 
 /** Every disparity search of the plan and the evaluation of its final genotype, read back or computed (`ensureDomain`). */
@@ -74,17 +61,18 @@ export async function ensureDisparityCrossDomain(
   options: { readonly log?: (line: string) => void } = {},
 ): Promise<DisparityCrossDomainEntry[]> {
   const evalConfig = resolveDisparityTrainConfig(disparityPresetFor(preset));
-  const dirs = disparityCrossDomainDirs(preset);
-  type Spec = DomainSpec<DisparityConfig, AutoDispNetGenotype, DisparityEvalFile>;
-  const spec: Spec = {
-    plan: disparityPlan(preset),
-    dirs,
-    codec: DISPARITY_CONFIG_CODEC,
-    problem: (c) => disparityProblem(c) as unknown as ReturnType<Spec['problem']>,
-    read: (g) => readDisparityEvaluation(g, evalConfig, dirs.evals),
-    ensure: (g, source) => ensureDisparityEvaluation(g, evalConfig, source, { root: dirs.evals }),
-    evalId: (g) => disparityEvalId(evalConfig, g),
-    describe: (e) => `synthetic test EPE ${e.done!.synthetic?.epe.toFixed(3) ?? '-'} px`,
-  };
-  return (await ensureDomain(spec, options.log)) as DisparityCrossDomainEntry[];
+  const dirs = crossDomainDirs(preset, 'disparity');
+  return ensureDomain(
+    {
+      plan: disparityPlan(preset),
+      dirs,
+      problem: disparityProblem,
+      read: (g: AutoDispNetGenotype) => readDisparityEvaluation(g, evalConfig, dirs.evals),
+      ensure: (g, source) => ensureDisparityEvaluation(g, evalConfig, source, { root: dirs.evals }),
+      finished: (e: DisparityEvalFile) => e.done !== undefined,
+      evalId: (g) => disparityEvalId(evalConfig, g),
+      describe: (e) => `synthetic test EPE ${e.done?.synthetic?.epe.toFixed(3) ?? '-'} px`,
+    },
+    options.log,
+  );
 }

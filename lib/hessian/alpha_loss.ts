@@ -2,7 +2,8 @@
  * The validation loss as a function of the alphas alone (docs/method.md §3): all alphas (the model's
  * `alphaParams`, for DARTS normal then reduce) flattened row by row into one vector (n = 2 x 14 x k
  * values for DARTS), on one fixed batch, the
- * network in training mode (batch statistics, as during the search). The weights are constants.
+ * network in training mode (batch statistics, as during the search) unless `training` is false. The
+ * weights are constants.
  * Every random draw inside the loss (the noise op of S4, drop path) comes from `seed`, so the
  * evaluations that one Hessian-vector product pairs see the same function. The running BN
  * statistics are left untouched, so measuring the curvature never changes the search.

@@ -1,7 +1,7 @@
 /**
  * Curvature of the search (docs/method.md §3): the dominant eigenvalue of the Hessian of L_val w.r.t. all
  * alphas, plus the alphas' 1e-3 I weight-decay shift, on one validation batch with the network in
- * training mode. `measureCurvature` is what the search loop calls every `evalEvery` epochs (and at
+ * training mode (or, with `passes` 'eval', in evaluation mode: docs/method.md §9). `measureCurvature` is what the search loop calls every `evalEvery` epochs (and at
  * the last); the benchmark, the notebooks and the tests call it too.
  *   lanczos  `dominantEigenvalue` (Lanczos) on Hessian-vector products (lib/hessian/hvp.ts), at
  *            most `maxProducts`, stopping at `tolerance`; warm-started from a given vector (the

@@ -167,9 +167,16 @@ export function parameterFreeCount(entries: readonly GenotypeEntry[]): number {
   return entries.filter(([op]) => isParameterFree(op)).length;
 }
 
-/** The fraction of the genotype's ops (16 for a DARTS cell pair) that are parameter-free. */
-export function parameterFreeShare(g: Genotype): number {
-  const ops = [...g.normal, ...g.reduce];
+/**
+ * The fraction of the genotype's ops that are parameter-free: over its normal and reduction cells
+ * (16 ops for a DARTS cell pair), and its upsampling cell where it has one (AutoDispNet's).
+ */
+export function parameterFreeShare(g: {
+  readonly normal: readonly GenotypeEntry[];
+  readonly reduce: readonly GenotypeEntry[];
+  readonly upsample?: readonly GenotypeEntry[];
+}): number {
+  const ops = [...g.normal, ...g.reduce, ...(g.upsample ?? [])];
   if (ops.length === 0) throw new Error('parameterFreeShare: the genotype has no ops');
   return parameterFreeCount(ops) / ops.length;
 }

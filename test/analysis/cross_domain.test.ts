@@ -3,7 +3,7 @@
  * stated rule on hand-made rows, and the methods named from the configs.
  */
 import * as assert from 'assert';
-import { type CrossDomainRow, crossDomainFindings, lmMethod } from '../../lib/analysis/cross_domain';
+import { type CrossDomainRow, crossDomainFindings, lmMethod, TEST_PERPLEXITY } from '../../lib/analysis/cross_domain';
 import { resolvePtbConfig } from '../../lib/problems/ptb/config';
 
 const row = (method: string, seed: number, testPpl: number | null, eigenFirst: number, eigenLast: number): CrossDomainRow => ({
@@ -34,7 +34,7 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
       row('DARTS-ADA', 0, 101, 0.1, 0.45),
       row('DARTS-ADA', 1, 103, 0.1, 0.35),
     ];
-    const f = crossDomainFindings(rows);
+    const f = crossDomainFindings(rows, TEST_PERPLEXITY);
     const verdict = (start: string) => f.find((x) => x.finding.startsWith(start))?.verdict;
     // Ratios 3 and 5: a mean of 4 above the DARTS-ES factor 1.3.
     assert.strictEqual(verdict('the dominant eigenvalue rises'), 'holds');
@@ -46,17 +46,16 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
     assert.strictEqual(verdict('DARTS-ADA finds a cell'), 'inconclusive');
     assert.strictEqual(f.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.measured, '95.50 vs 102.00 (spread 4.00)');
     // Worse by more than the spread: does not hold; one DARTS seed: no spread, inconclusive; no evaluation: not measured.
-    const worse = crossDomainFindings([rows[0], rows[1], row('DARTS-ADA', 0, 110, 0.1, 0.4)]);
+    const worse = crossDomainFindings([rows[0], rows[1], row('DARTS-ADA', 0, 110, 0.1, 0.4)], TEST_PERPLEXITY);
     assert.strictEqual(worse.find((x) => x.finding.startsWith('DARTS-ADA finds'))?.verdict, 'does not hold');
-    const one = crossDomainFindings([rows[0], rows[2]]);
+    const one = crossDomainFindings([rows[0], rows[2]], TEST_PERPLEXITY);
     assert.strictEqual(one.find((x) => x.finding.includes('perplexity'))?.verdict, 'inconclusive');
     // One DARTS seed's ratio (3) decides nothing either: a single search's curvature can spike (results/ptb/README.md).
     assert.strictEqual(one[0].verdict, 'inconclusive');
-    const none = crossDomainFindings([
-      row('DARTS', 0, null, 0.1, 0.12),
-      row('DARTS', 1, null, 0.1, 0.11),
-      row('DARTS-ADA', 0, null, 0.1, 0.1),
-    ]);
+    const none = crossDomainFindings(
+      [row('DARTS', 0, null, 0.1, 0.12), row('DARTS', 1, null, 0.1, 0.11), row('DARTS-ADA', 0, null, 0.1, 0.1)],
+      TEST_PERPLEXITY,
+    );
     assert.strictEqual(none.find((x) => x.finding.includes('perplexity'))?.verdict, 'not measured');
     assert.strictEqual(none[0].verdict, 'inconclusive', 'a mean ratio between 1 and 1.3');
   });

@@ -5,9 +5,14 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { crossDomainDirs, LM_GRID, lmPlan } from '../../lib/experiments/cross_domain';
-import { DISPARITY_GRID, disparityCrossDomainDirs, disparityPlan, disparityPresetFor } from '../../lib/experiments/cross_domain_disparity';
-import { repoRoot } from '../helpers';
+import { crossDomainDirs, ensureDomain, LM_GRID, lmPlan } from '../../lib/experiments/cross_domain';
+import { resolvePtbConfig } from '../../lib/problems/ptb/config';
+import { ptbProblem } from '../../lib/problems/ptb/problem';
+import { NO_COMPUTE_ENV } from '../../lib/runs/compute_guard';
+import { runSearch } from '../../lib/search/run';
+import type { RecurrentGenotype } from '../../lib/spaces/recurrent';
+import { DISPARITY_GRID, disparityPlan, disparityPresetFor } from '../../lib/experiments/cross_domain_disparity';
+import { repoRoot, withTempDir } from '../helpers';
 
 describe('the cross-domain plan (lib/experiments/cross_domain.ts)', () => {
   it('is the committed results/ptb/grid.json, and resolves at smoke and mini', () => {
@@ -72,6 +77,46 @@ describe('the cross-domain plan (lib/experiments/cross_domain.ts)', () => {
     // The curvature after every epoch, and DARTS-ES / ADA deciding within the 10 epochs.
     assert.ok(mini.every((e) => e.config.epochs === 10 && e.config.hessian.evalEvery === 1 && e.config.controller.startEpoch === 6));
     assert.ok(mini.every((e) => e.config.alphaOptimizer.lr === 3e-3));
-    assert.ok(disparityCrossDomainDirs('mini').runs.endsWith(path.join('results', 'disparity', 'runs')));
+    assert.ok(crossDomainDirs('mini', 'disparity').runs.endsWith(path.join('results', 'disparity', 'runs')));
   });
+
+  it('in read-only mode leaves out an unfinished search, and keeps a finished one without its unfinished evaluation', () =>
+    withTempDir(async (root) => {
+      const config = (seed: number) => resolvePtbConfig('smoke', { trainTokens: 1200, epochs: 1, seed }, 'test');
+      const dirs = { runs: path.join(root, 'runs'), evals: path.join(root, 'evals') };
+      const finished = await runSearch(ptbProblem(config(0)), { root: dirs.runs, progress: 'off' });
+      const lines: string[] = [];
+      const before = process.env[NO_COMPUTE_ENV];
+      process.env[NO_COMPUTE_ENV] = '1';
+      try {
+        const entries = await ensureDomain(
+          {
+            plan: [
+              { name: 'a', config: config(0) },
+              { name: 'b', config: config(1) },
+            ],
+            dirs,
+            problem: ptbProblem,
+            read: (_g: RecurrentGenotype) => undefined as { done?: true } | undefined,
+            ensure: () => Promise.reject(new Error('read-only: no evaluation may run')),
+            finished: (e) => e.done === true,
+            evalId: () => 'e1',
+            describe: () => '',
+          },
+          (line) => lines.push(line),
+        );
+        assert.deepStrictEqual(
+          entries.map((e) => [e.name, e.run.runId, e.evaluation]),
+          [['a', finished.run.runId, undefined]],
+        );
+        assert.deepStrictEqual(lines.slice(1), [
+          'a: evaluation e1 not finished (read-only: left out)',
+          `b: search ${ptbProblem(config(1)).codec.id(config(1))} not finished (read-only: left out)`,
+        ]);
+        assert.deepStrictEqual(fs.readdirSync(dirs.runs), [finished.run.runId], 'nothing of b was written');
+      } finally {
+        if (before === undefined) delete process.env[NO_COMPUTE_ENV];
+        else process.env[NO_COMPUTE_ENV] = before;
+      }
+    }));
 });

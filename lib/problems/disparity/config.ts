@@ -229,7 +229,8 @@ const MINI_NET = {
  * (alpha step and weight step) about 0.9 s at 32 x 64 (batch 8 or 16) and 3 s at 64 x 128 (C 8,
  * batch 16); one gradient in the alphas 0.5-0.8 s at 32 x 64. The smoke search took 37 s (two
  * curvature measurements of 9 s each are most of it), one quick epoch 14 s of search and 33 s of
- * curvature (about 6 minutes for the 10 epochs); mini, extrapolated, about 1.5 hours. The curvature
+ * curvature (about 6 minutes for the 10 epochs with the curvature every 2; every epoch, as quick
+ * now measures it, about 8); mini, extrapolated, about 1.5 hours. The curvature
  * keeps the image spaces' finite-difference step 1e-2: at the last checkpoint of a quick search
  * (alphas' lr 3e-4) Lanczos on one alpha batch gave 0.0094867 at 1e-2 and 0.0094871 at 3e-3, where
  * the language model's loss needed 3e-4 (docs/method.md §9).

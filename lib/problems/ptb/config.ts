@@ -185,7 +185,7 @@ export const PTB_PAPER: PtbConfig = deepFreeze({
  * Both take the weights' lr 5: over 4 epochs on 20,000 tokens, lr 20 left the training loss at
  * ln(2000) (7.58 -> 7.13) and the validation NLL uneven (7.17, 6.67, 6.30, 6.49), lr 5 brought both
  * down steadily (validation 6.94 -> 6.35) and lr 2 more slowly (7.31 -> 6.52). The curvature is the
- * Lanczos estimate (at most 20 products, ReLU kinks frozen) every 2 epochs of the Hessian of the
+ * Lanczos estimate (at most 20 products, ReLU kinks frozen) after every epoch of the Hessian of the
  * mean loss over the epoch's last `hessian.batches` alpha windows: on one window the eigenvalue
  * varied more than 100-fold from window to window (results/ptb/README.md); the full 180 x 180 matrix costs
  * 360 gradients a window. The reduced presets measure it with the network in evaluation mode
