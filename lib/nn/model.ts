@@ -16,6 +16,12 @@ export interface PassOptions extends ForwardOptions {
    * (every one, each of its variable's shape): the loss as a pure function of the alphas.
    */
   readonly alphas?: ReadonlyMap<string, tf.Tensor>;
+  /**
+   * 'architecture': the loss the alphas' gradient is taken of, as the DARTS code's `_loss` (the
+   * task's loss without the weights' own regularisers, e.g. the language model's TAR), for the
+   * unrolled step's passes on a training batch (lib/search/step.ts). Absent: the batch's own loss.
+   */
+  readonly objective?: 'architecture';
 }
 
 /** A model of the search, on batches of type B. It owns its variables: call `dispose()`. */

@@ -168,6 +168,7 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
       weightDecay: weightOpt.options.weightDecay,
       seed: mixSeed(stepSeed, 1),
       dropPathProb,
+      ...(problem.unrolledClip === undefined ? {} : { clip: problem.unrolledClip }),
     });
     const t = early ?? stepWeights();
     const [tn, sn] = [net.examples(train), net.examples(val)];

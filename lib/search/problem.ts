@@ -71,4 +71,9 @@ export interface SearchProblem<B, A extends ArchitectureRecord, C extends LoopCo
    * disparity problem's is the end-point error, 'EPE px', lower is better). Changes no result.
    */
   readonly metricName?: string;
+  /**
+   * The second-order step's clip (lib/search/step.ts `AlphaStepOptions.clip`): the recurrent cell's
+   * unrolled step clips its gradients as the DARTS rnn code does; absent: the image code's, unclipped.
+   */
+  readonly unrolledClip?: number;
 }

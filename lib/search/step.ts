@@ -3,7 +3,10 @@
  *   alphaStep: Adam on grad_alpha L_val, first order, or second order (the unrolled step:
  *     w' = w - xi (mu m + grad_w L_train(w) + lambda w); g1 = grad_alpha L_val(w');
  *     v = grad_w' L_val(w'); eps = 0.01 / ||v||;
- *     h = (grad_alpha L_train(w + eps v) - grad_alpha L_train(w - eps v)) / (2 eps); grad = g1 - xi h);
+ *     h = (grad_alpha L_train(w + eps v) - grad_alpha L_train(w - eps v)) / (2 eps); grad = g1 - xi h;
+ *     with `clip`, the recurrent code's variant (rnn/architect.py): grad_w L_train clipped to norm
+ *     clip, c = clip / (||grad_w L_train|| + 1e-6), v clipped to norm clip, grad = g1 - xi c h,
+ *     with c as computed even where it is above 1, as the code does);
  *   weightStep: SGD (momentum, L2) on grad_w L_train, gradient norm clipped.
  * The second-order step moves the weights in place and restores them exactly (a saved copy), as
  * the reference benchmark does; no second network is built.
@@ -26,10 +29,11 @@ export function lossAndGrads<B>(
   seed?: number,
   updateRunningStats = true,
   dropPathProb = 0,
+  objective?: 'architecture',
 ): { loss: tf.Scalar; output: tf.Tensor; grads: Map<string, tf.Tensor> } {
   let output: tf.Tensor | undefined;
   const { value, grads } = tf.variableGrads(() => {
-    const r = model.loss(batch, { training: true, seed, updateRunningStats, dropPathProb });
+    const r = model.loss(batch, { training: true, seed, updateRunningStats, dropPathProb, ...(objective ? { objective } : {}) });
     output = tf.keep(r.output);
     return r.loss;
   }, [...params.values()]);
@@ -84,6 +88,8 @@ export interface AlphaStepOptions<B> {
   readonly seed?: number;
   /** ScheduledDropPath probability of this epoch (docs/method.md §4); default 0. */
   readonly dropPathProb?: number;
+  /** Second order, the recurrent cell's: the gradient norm the DARTS rnn code clips its unrolled step's gradients to (file header). */
+  readonly clip?: number;
 }
 
 /** Alpha step (docs/method.md §1, step 2): Adam on the first- or second-order alpha gradient. */
@@ -133,13 +139,17 @@ export function unrolledAlphaGrads<B>(
   const owned: NamedTensors[] = [saved];
   try {
     // (1) w' = w - xi (mu m + g + lambda w), on the training batch.
+    // The passes on the training batch score the architecture's objective, as the code's `_loss`.
     const p = options.dropPathProb ?? 0;
-    const train = lossAndGrads(model, trainBatch, w, options.seed, true, p);
+    const train = lossAndGrads(model, trainBatch, w, options.seed, true, p, 'architecture');
     owned.push(train.grads);
     tf.dispose([train.loss, train.output]);
+    // The recurrent variant's clip coefficient: it scales the gradient where below 1, and the implicit term always.
+    const coef = options.clip === undefined ? 1 : options.clip / (clipScale(train.grads, options.clip).norm + 1e-6);
     const unrolled = tidyMap(() =>
       [...w].map(([k, p]) => {
-        const g = train.grads.get(k) ?? tf.zerosLike(p);
+        const raw = train.grads.get(k) ?? tf.zerosLike(p);
+        const g = coef < 1 ? tf.mul(raw, coef) : raw;
         const m = wOpt.momentumBuffer(k);
         let d = tf.add(g, tf.mul(p, weightDecay));
         if (m) d = tf.add(d, tf.mul(m, momentum));
@@ -154,11 +164,14 @@ export function unrolledAlphaGrads<B>(
     owned.push(val.grads);
     const result = { loss: val.loss.dataSync()[0], accuracy: model.metric(val.output, valBatch) };
     tf.dispose([val.loss, val.output]);
-    const vNorm = tf.tidy(() =>
+    let vNorm = tf.tidy(() =>
       Math.sqrt(
         tf.addN([...w.keys()].filter((k) => val.grads.has(k)).map((k) => tf.sum(tf.square(val.grads.get(k) as tf.Tensor)))).dataSync()[0],
       ),
     );
+    // The recurrent variant clips v = grad_w' L_val to norm clip (the code's _clip(dtheta)).
+    const vScale = options.clip === undefined ? 1 : Math.min(1, options.clip / (vNorm + 1e-6));
+    vNorm *= vScale;
     if (!(vNorm > 0) || !Number.isFinite(vNorm))
       throw new Error(`alphaStep: ||grad_w' L_val|| = ${vNorm}; eps = 0.01 / ||v|| is undefined`);
     const eps = 0.01 / vNorm;
@@ -168,10 +181,10 @@ export function unrolledAlphaGrads<B>(
         for (const [k, p] of w) {
           const v = val.grads.get(k);
           const s = saved.get(k) as tf.Tensor;
-          p.assign(v ? tf.add(s, tf.mul(v, sign * eps)) : s);
+          p.assign(v ? tf.add(s, tf.mul(v, sign * eps * vScale)) : s);
         }
       });
-      const r = lossAndGrads(model, trainBatch, alphas, options.seed, true, p);
+      const r = lossAndGrads(model, trainBatch, alphas, options.seed, true, p, 'architecture');
       tf.dispose([r.loss, r.output]);
       owned.push(r.grads);
       return r.grads;
@@ -182,7 +195,7 @@ export function unrolledAlphaGrads<B>(
       [...alphas.keys()].map((k) => {
         const g1 = val.grads.get(k) as tf.Tensor;
         const h = tf.div(tf.sub(gPlus.get(k) as tf.Tensor, gMinus.get(k) as tf.Tensor), 2 * eps);
-        return [k, tf.sub(g1, tf.mul(h, lr))] as [string, tf.Tensor];
+        return [k, tf.sub(g1, tf.mul(h, lr * coef))] as [string, tf.Tensor];
       }),
     );
     return { grads, ...result };

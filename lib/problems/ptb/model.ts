@@ -115,7 +115,8 @@ export class RecurrentSearchModel implements SearchModel<TextWindow> {
       // The curvature's passes carry a kink pattern (lib/hessian/alpha_loss.ts): the cell's ReLUs follow it.
       options.pattern?.beginPass();
       const noise = options.pattern ? { ...drawn, cell: { ...drawn.cell, relu: options.pattern } } : drawn;
-      const tar = batch.stream === 'train' ? this.config.tarBeta : 0;
+      // TAR regularises the weights' steps only: not the alphas' loss, nor the unrolled step's passes on a training window.
+      const tar = batch.stream === 'train' && options.objective !== 'architecture' ? this.config.tarBeta : 0;
       const r = recurrentWindowLoss(this.network(alphas), batch.inputs, batch.targets, batch.h0, noise, tar);
       if (!options.alphas) {
         const [T, B, H] = r.outputs.shape;

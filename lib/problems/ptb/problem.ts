@@ -45,5 +45,7 @@ export function ptbProblem(config: PtbConfig): SearchProblem<TextWindow, Recurre
     createModel: (data) => new RecurrentSearchModel((data as TextSearchData).corpus.vocabulary.length, config),
     architecture: (model) => recurrentArchitecture(model),
     describe: (a) => `cell ${formatRecurrentGenotype(a.genotype)}`,
+    // The DARTS rnn code's unrolled step clips at the weights' own clip (args.clip, rnn/architect.py).
+    unrolledClip: config.weightOptimizer.gradClip,
   };
 }
