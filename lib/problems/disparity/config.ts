@@ -216,8 +216,9 @@ const MINI_NET = {
 /**
  * The reduced presets keep the recipe (optimisers, first order, BN, netdef's loss weights) on the
  * synthetic stereo miniature; predictions come at 1/8, 1/4 and 1/2 of the image:
- *   smoke: 32 x 64, 16 + 16 pairs (8 test), batch 8, 2 epochs, Lanczos (8 products) after each
- *          epoch (a check of the whole path, under a minute; the tests use 8 x 16 pairs);
+ *   smoke: 32 x 64, 16 + 16 pairs (8 test), batch 8, 2 epochs, Lanczos (4 products) after each
+ *          epoch (a check of the whole path; the notebook runs 8 such searches in CI, where 8
+ *          products made each measurement 10-15 s, most of the search; the tests use 8 x 16 pairs);
  *   quick: 32 x 64, 256 + 256 pairs (64 test), batch 16, 10 epochs, Lanczos (20 products) after
  *          every epoch, DARTS-ES / ADA deciding from epoch 6 (as the language model's mini: the
  *          code's rule lags 6 evaluations), the alphas' lr tenfold (3e-3), as the image spaces'
@@ -241,7 +242,7 @@ const smoke: DisparityConfig = deepFreeze({
   epochs: 2,
   batchSize: 8,
   network: MINI_NET,
-  hessian: { ...DISPARITY_PAPER.hessian, evalEvery: 1, method: 'lanczos', maxProducts: 8 },
+  hessian: { ...DISPARITY_PAPER.hessian, evalEvery: 1, method: 'lanczos', maxProducts: 4 },
   report: { progress: 'off', logEvery: 1 },
 });
 
