@@ -43,8 +43,7 @@ export function loopMethod(
 
 /** The method of a language-modelling search: `loopMethod`'s, R-DARTS(dropout) where the dropouts differ, or DARTS. */
 export function lmMethod(c: PtbConfig, base: PtbConfig): string {
-  if (loopMethod(c, base)) return loopMethod(c, base)!;
-  return JSON.stringify(c.dropout) !== JSON.stringify(base.dropout) ? 'R-DARTS(dropout)' : 'DARTS';
+  return loopMethod(c, base) ?? (JSON.stringify(c.dropout) !== JSON.stringify(base.dropout) ? 'R-DARTS(dropout)' : 'DARTS');
 }
 
 /** The columns of a search's curvature and its control, in either domain. */

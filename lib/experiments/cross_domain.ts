@@ -56,23 +56,27 @@ export function crossDomainDirs(preset: string, domain: 'ptb' | 'disparity' = 'p
   return { runs: path.join(root, 'runs'), evals: path.join(root, 'evals') };
 }
 
-/** A grid's entries, each resolved by `resolve` (its overrides on the preset's config); `label` names the grid in errors. */
+/**
+ * A grid's entries, each resolved by `resolve` (its overrides on the preset's config); `name` and
+ * `file` (where the grid is defined) name it in errors.
+ */
 export function domainPlan<C>(
   grid: unknown,
-  label: string,
+  name: string,
+  file: string,
   resolve: (overrides: object, source: string) => C,
 ): { name: string; config: C }[] {
   const check = (problem: string, p: string, overrides: object, source: string) =>
     problemEntry(problem).problem(p, overrides, source).config;
-  return gridEntries(grid, label, check as GridResolver).map((e) => ({
+  return gridEntries(grid, `${name} (${file})`, check as GridResolver).map((e) => ({
     name: e.name,
-    config: resolve(e.overrides, `${label.split(' ')[0]}: runs.${e.name}`),
+    config: resolve(e.overrides, `${name}: runs.${e.name}`),
   }));
 }
 
 /** The grid's searches at `preset`: each entry's overrides on the preset's config. */
 export function lmPlan(preset: string): { name: string; config: PtbConfig }[] {
-  return domainPlan(LM_GRID, 'LM_GRID (lib/experiments/cross_domain.ts)', (o, source) => resolvePtbConfig(preset, o, source));
+  return domainPlan(LM_GRID, 'LM_GRID', 'lib/experiments/cross_domain.ts', (o, source) => resolvePtbConfig(preset, o, source));
 }
 
 /** A search of a domain and the evaluation of its final genotype (if made). */
@@ -83,15 +87,19 @@ export interface DomainEntry<C, A extends ArchitectureRecord, E> {
 }
 
 /** What `ensureDomain` needs of a domain: its plan, where it lives, and how its evaluations are read and made. */
-export interface DomainSpec<B, A extends ArchitectureRecord & { readonly genotype: G }, C extends LoopConfig, G, E> {
+export interface DomainSpec<
+  B,
+  A extends ArchitectureRecord & { readonly genotype: G },
+  C extends LoopConfig,
+  G,
+  E extends { readonly done?: unknown },
+> {
   readonly plan: readonly { readonly name: string; readonly config: C }[];
   readonly dirs: { readonly runs: string; readonly evals: string };
   problem(config: C): SearchProblem<B, A, C>;
-  /** The stored evaluation of a genotype, finished or not (undefined: none). */
+  /** The stored evaluation of a genotype, finished (`done` set: its test numbers) or not; undefined: none. */
   read(genotype: G): E | undefined;
   ensure(genotype: G, source: string): Promise<E>;
-  /** Whether an evaluation is finished (its test numbers stored). */
-  finished(evaluation: E): boolean;
   evalId(genotype: G): string;
   /** The finished evaluation's headline, for the log. */
   describe(evaluation: E): string;
@@ -102,10 +110,13 @@ export interface DomainSpec<B, A extends ArchitectureRecord & { readonly genotyp
  * (file header). In read-only mode (RDARTS_NO_COMPUTE, as `rdarts notebooks` sets at mini) what is
  * not finished is left out, and `log` says so, rather than failing: the grid fills in over sessions.
  */
-export async function ensureDomain<B, A extends ArchitectureRecord & { readonly genotype: G }, C extends LoopConfig, G, E>(
-  spec: DomainSpec<B, A, C, G, E>,
-  log: (line: string) => void = () => undefined,
-): Promise<DomainEntry<C, A, E>[]> {
+export async function ensureDomain<
+  B,
+  A extends ArchitectureRecord & { readonly genotype: G },
+  C extends LoopConfig,
+  G,
+  E extends { readonly done?: unknown },
+>(spec: DomainSpec<B, A, C, G, E>, log: (line: string) => void = () => undefined): Promise<DomainEntry<C, A, E>[]> {
   await initBackend();
   const readOnly = computeDisabled();
   const out: DomainEntry<C, A, E>[] = [];
@@ -124,13 +135,13 @@ export async function ensureDomain<B, A extends ArchitectureRecord & { readonly 
       continue;
     }
     const stored = spec.read(final.genotype);
-    if (readOnly && !(stored && spec.finished(stored))) {
+    if (readOnly && stored?.done === undefined) {
       log(`${name}: evaluation ${spec.evalId(final.genotype)} not finished (read-only: left out)`);
       out.push({ name, run });
       continue;
     }
     const evaluation = await spec.ensure(final.genotype, `run ${run.runId}, epoch ${final.epoch}`);
-    log(`${name}: evaluation ${spec.evalId(final.genotype)}${spec.finished(evaluation) ? `, ${spec.describe(evaluation)}` : ''}`);
+    log(`${name}: evaluation ${spec.evalId(final.genotype)}${evaluation.done === undefined ? '' : `, ${spec.describe(evaluation)}`}`);
     out.push({ name, run, evaluation });
   }
   return out;
@@ -148,9 +159,8 @@ export async function ensureCrossDomain(
       plan: lmPlan(preset),
       dirs,
       problem: ptbProblem,
-      read: (g: RecurrentGenotype) => readLmEvaluation(g, evalConfig, dirs.evals),
+      read: (g: RecurrentGenotype): LmEvalFile | undefined => readLmEvaluation(g, evalConfig, dirs.evals),
       ensure: (g, source) => ensureLmEvaluation(g, evalConfig, source, { root: dirs.evals }),
-      finished: (e: LmEvalFile) => e.done !== undefined,
       evalId: (g) => lmEvalId(evalConfig, g),
       describe: (e) => `test perplexity ${e.done?.test.perplexity.toFixed(2)}`,
     },

@@ -50,7 +50,7 @@ export function disparityPresetFor(preset: string): PresetName {
 /** The grid's searches for the notebook's `preset`: each entry's overrides on the disparity preset's config. */
 export function disparityPlan(preset: string): { name: string; config: DisparityConfig }[] {
   const name = disparityPresetFor(preset);
-  return domainPlan(DISPARITY_GRID, 'DISPARITY_GRID (lib/experiments/cross_domain_disparity.ts)', (o, source) =>
+  return domainPlan(DISPARITY_GRID, 'DISPARITY_GRID', 'lib/experiments/cross_domain_disparity.ts', (o, source) =>
     resolveDisparityConfig(name, o, source),
   );
 }
@@ -67,9 +67,8 @@ export async function ensureDisparityCrossDomain(
       plan: disparityPlan(preset),
       dirs,
       problem: disparityProblem,
-      read: (g: AutoDispNetGenotype) => readDisparityEvaluation(g, evalConfig, dirs.evals),
+      read: (g: AutoDispNetGenotype): DisparityEvalFile | undefined => readDisparityEvaluation(g, evalConfig, dirs.evals),
       ensure: (g, source) => ensureDisparityEvaluation(g, evalConfig, source, { root: dirs.evals }),
-      finished: (e: DisparityEvalFile) => e.done !== undefined,
       evalId: (g) => disparityEvalId(evalConfig, g),
       describe: (e) => `synthetic test EPE ${e.done?.synthetic?.epe.toFixed(3) ?? '-'} px`,
     },

@@ -13,7 +13,7 @@
  */
 import { tf } from '../backend';
 import type { SearchModel } from '../nn/model';
-import { Adam, clipScale, NamedTensors, Sgd } from '../nn/optim';
+import { Adam, clipScale, globalNorm, NamedTensors, Sgd } from '../nn/optim';
 
 /** What a search step needs from a model (lib/nn/model.ts): its parameters, loss and metric. */
 export type StepModel<B> = Pick<SearchModel<B>, 'weights' | 'alphaParams' | 'loss' | 'metric'>;
@@ -145,7 +145,7 @@ export function unrolledAlphaGrads<B>(
     owned.push(train.grads);
     tf.dispose([train.loss, train.output]);
     // The recurrent variant's clip coefficient: it scales the gradient where below 1, and the implicit term always.
-    const coef = options.clip === undefined ? 1 : options.clip / (clipScale(train.grads, options.clip).norm + 1e-6);
+    const coef = options.clip === undefined ? 1 : options.clip / (globalNorm(train.grads) + 1e-6);
     const unrolled = tidyMap(() =>
       [...w].map(([k, p]) => {
         const raw = train.grads.get(k) ?? tf.zerosLike(p);

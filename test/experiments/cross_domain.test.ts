@@ -99,7 +99,6 @@ describe('the cross-domain plan (lib/experiments/cross_domain.ts)', () => {
             problem: ptbProblem,
             read: (_g: RecurrentGenotype) => undefined as { done?: true } | undefined,
             ensure: () => Promise.reject(new Error('read-only: no evaluation may run')),
-            finished: (e) => e.done === true,
             evalId: () => 'e1',
             describe: () => '',
           },
