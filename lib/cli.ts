@@ -448,10 +448,11 @@ program
   .option('--out <dir>', 'folder of evaluation directories (default results/evals)')
   .option('--runs <dir>', 'folder of search runs, to find a runId (default results/runs)')
   .option('--epoch <n>', 'for a search run: evaluate the cell of this stored epoch (0-based)')
-  .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string; epoch?: string }) => {
+  .option('--config <file>', "JSON file of fields overriding the preset's evaluation config (lib/train/lm_config.ts)")
+  .action(async (ref: string, o: { preset: string; seed?: string; out?: string; runs?: string; epoch?: string; config?: string }) => {
     const { seed, epoch } = evaluationNumbers(o);
     await initBackend();
-    await evaluateLmCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch });
+    await evaluateLmCommand(ref, { preset: o.preset, seed, out: o.out, runs: o.runs, epoch, config: o.config });
   });
 
 program

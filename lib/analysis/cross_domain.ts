@@ -91,6 +91,9 @@ export interface CrossDomainRow extends CurvatureColumns {
   /** The final cell trained from scratch: best validation and test perplexity. */
   readonly evalValidPpl: number | null;
   readonly testPpl: number | null;
+  /** The unigram and bigram models of the evaluation's training tokens on its test split (lib/problems/ptb/ngram.ts). */
+  readonly unigramPpl: number | null;
+  readonly bigramPpl: number | null;
 }
 
 /** The rows of `entries` (file header); `base` is the preset's config, which names the methods. */
@@ -116,6 +119,8 @@ export function crossDomainRows(entries: readonly CrossDomainEntry[], base: PtbC
       searchValidPpl: Math.exp(last.valid.loss),
       evalValidPpl: evaluation?.done?.valid.perplexity ?? null,
       testPpl: evaluation?.done?.test.perplexity ?? null,
+      unigramPpl: evaluation?.done?.reference?.unigram.test ?? null,
+      bigramPpl: evaluation?.done?.reference?.bigram.test ?? null,
     };
   });
 }
@@ -183,13 +188,22 @@ export interface FindingMetric<R> {
   readonly what: string;
   readonly of: (row: R) => number | null;
   readonly format: (x: number) => string;
+  /**
+   * What a result must beat to measure the cell at all (a unigram model, a constant prediction):
+   * a comparison in which a result is not below it by `REFERENCE_MARGIN` is inconclusive.
+   */
+  readonly reference?: { readonly what: string; readonly of: (row: R) => number | null };
 }
+
+/** How far below its reference (a fraction of it) every compared test result must be for a comparison to count. */
+export const REFERENCE_MARGIN = 0.1;
 
 /** The language model's: the test perplexity of the cell trained from scratch. */
 export const TEST_PERPLEXITY: FindingMetric<CrossDomainRow> = {
   what: 'test perplexity',
   of: (r) => r.testPpl,
   format: (x) => x.toFixed(2),
+  reference: { what: 'the unigram model of the training tokens', of: (r) => r.unigramPpl },
 };
 
 /**
@@ -229,18 +243,36 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
   };
   const dartsEig = num(darts.map((r) => r.eigenLast));
   const dartsTest = num(darts.map((r) => metric.of(r)));
+  // A result no better than its reference does not measure the cell: name the first such row.
+  const ref = metric.reference;
+  const atReference = (rs: readonly R[]): string | undefined => {
+    if (!ref) return undefined;
+    for (const r of rs) {
+      const [x, b] = [metric.of(r), ref.of(r)];
+      if (x === null) continue;
+      if (b === null) return `no reference stored for ${metric.format(x)}`;
+      if (x > (1 - REFERENCE_MARGIN) * b)
+        return `${metric.format(x)} is not ${REFERENCE_MARGIN * 100}% below ${ref.what} (${metric.format(b)})`;
+    }
+    return undefined;
+  };
   for (const m of others) {
     const mine = rows.filter((r) => r.method === m);
     const sig = (x: number) => x.toPrecision(3);
     out.push(lower(`${m} ends with lower curvature than DARTS`, 'last eigenvalue', num(mine.map((r) => r.eigenLast)), dartsEig, sig));
+    const test = lower(
+      `${m} finds a cell with lower ${metric.what} than DARTS`,
+      metric.what,
+      num(mine.map((r) => metric.of(r))),
+      dartsTest,
+      metric.format,
+    );
+    const weak = atReference([...darts, ...mine]);
+    const rule = ref ? `${test.rule}; every result ${REFERENCE_MARGIN * 100}% below ${ref.what}, else inconclusive` : test.rule;
     out.push(
-      lower(
-        `${m} finds a cell with lower ${metric.what} than DARTS`,
-        metric.what,
-        num(mine.map((r) => metric.of(r))),
-        dartsTest,
-        metric.format,
-      ),
+      weak && test.verdict !== 'not measured'
+        ? { ...test, rule, measured: `${test.measured}; ${weak}`, verdict: 'inconclusive' }
+        : { ...test, rule },
     );
   }
   return out;

@@ -77,6 +77,7 @@ export const TEST_EPE: FindingMetric<DisparityCrossDomainRow> = {
   what: 'test EPE (px)',
   of: (r) => r.testEpe,
   format: (x) => x.toFixed(3),
+  reference: { what: 'a constant prediction', of: (r) => r.constantEpe },
 };
 
 /** The eigenvalue over each disparity search, one trace per run, coloured by method. */

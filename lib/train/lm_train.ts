@@ -28,6 +28,7 @@ import { batchify, bpttWindow, type Streams } from '../data/ptb';
 import { clipScale, Sgd } from '../nn/optim';
 import { Init, mixSeed, Rng, SEED_KEYS } from '../nn/random';
 import { loadCorpus } from '../problems/ptb/data';
+import { ngramReference, type NgramReference } from '../problems/ptb/ngram';
 import { recurrentEvalCell } from '../problems/ptb/eval_cell';
 import { cellWeights, dropoutNoise, languageModelWeights } from '../problems/ptb/model';
 import { languageModelLoss } from '../problems/ptb/network';
@@ -69,7 +70,14 @@ export interface LmEvalFile {
   readonly versions: Record<string, string>;
   readonly params: number;
   readonly epochs: LmEpochRecord[];
-  readonly done?: { readonly bestEpoch: number; readonly valid: Perplexity; readonly test: Perplexity; readonly seconds: number };
+  readonly done?: {
+    readonly bestEpoch: number;
+    readonly valid: Perplexity;
+    readonly test: Perplexity;
+    readonly seconds: number;
+    /** The unigram and bigram models of the same training tokens (../problems/ptb/ngram.ts): what the network must beat. Absent in records made before it was stored. */
+    readonly reference?: NgramReference;
+  };
 }
 
 const FILE = 'lm_eval.json';
@@ -349,6 +357,7 @@ async function train(
       valid: epochs[bestEpoch].valid,
       test: ppl(testLoss),
       seconds: epochs.reduce((s, r) => s + r.seconds, 0),
+      reference: ngramReference(corpus),
     };
     const finished: LmEvalFile = { ...stored, epochs, done };
     writeEvalFile(file, finished);

@@ -6,7 +6,14 @@ import * as assert from 'assert';
 import { type CrossDomainRow, crossDomainFindings, lmMethod, TEST_PERPLEXITY } from '../../lib/analysis/cross_domain';
 import { resolvePtbConfig } from '../../lib/problems/ptb/config';
 
-const row = (method: string, seed: number, testPpl: number | null, eigenFirst: number, eigenLast: number): CrossDomainRow => ({
+const row = (
+  method: string,
+  seed: number,
+  testPpl: number | null,
+  eigenFirst: number,
+  eigenLast: number,
+  unigramPpl: number | null = 200,
+): CrossDomainRow => ({
   name: `${method}-${seed}`,
   method,
   seed,
@@ -22,6 +29,8 @@ const row = (method: string, seed: number, testPpl: number | null, eigenFirst: n
   searchValidPpl: 0,
   evalValidPpl: testPpl,
   testPpl,
+  unigramPpl,
+  bigramPpl: unigramPpl === null ? null : unigramPpl / 2,
 });
 
 describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
@@ -58,6 +67,16 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
     );
     assert.strictEqual(none.find((x) => x.finding.includes('perplexity'))?.verdict, 'not measured');
     assert.strictEqual(none[0].verdict, 'inconclusive', 'a mean ratio between 1 and 1.3');
+    // A result within 10% of the unigram reference does not measure its cell: the L2 verdict above becomes inconclusive, naming it.
+    const flat = crossDomainFindings([row('DARTS', 0, 100, 0.1, 0.3, 105), ...rows.slice(1)], TEST_PERPLEXITY);
+    const l2 = flat.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'));
+    assert.strictEqual(l2?.verdict, 'inconclusive');
+    assert.match(l2?.measured ?? '', /100\.00 is not 10% below the unigram model of the training tokens \(105\.00\)/);
+    assert.match(l2?.rule ?? '', /every result 10% below the unigram model/);
+    // The curvature verdict does not depend on it; an evaluation stored without its reference cannot count either.
+    assert.strictEqual(flat.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 ends'))?.verdict, 'holds');
+    const old = crossDomainFindings([row('DARTS', 0, 100, 0.1, 0.3, null), ...rows.slice(1)], TEST_PERPLEXITY);
+    assert.match(old.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.measured ?? '', /no reference stored for 100\.00/);
   });
 
   it('names the method of a search from its config against the preset', () => {

@@ -9,9 +9,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
 import { syntheticCorpus } from '../../lib/data/synthetic_corpus';
+import { loadCorpus } from '../../lib/problems/ptb/data';
+import { ngramReference } from '../../lib/problems/ptb/ngram';
 import { DARTS_V1_RECURRENT, DARTS_V2_RECURRENT } from '../../lib/spaces/recurrent';
 import { resolveLmTrainConfig } from '../../lib/train/lm_config';
-import { resolveRecurrentGenotype } from '../../lib/train/lm_evaluate_command';
+import { evaluateLmCommand, resolveRecurrentGenotype } from '../../lib/train/lm_evaluate_command';
 import { ensureLmEvaluation, lmTrainWindows, startsAveraging } from '../../lib/train/lm_train';
 import { withTempDir } from '../helpers';
 
@@ -73,6 +75,13 @@ describe('training a recurrent genotype as a language model (lib/train/lm_train.
       const s = syntheticCorpus({ seed: 0, vocabulary: 200 });
       assert.ok(whole.done.test.perplexity > 0.9 * s.test.optimalPerplexity, `test perplexity ${whole.done.test.perplexity}`);
       assert.ok(whole.done.test.perplexity < 150, `test perplexity ${whole.done.test.perplexity}`);
+      // The references are stored with the result: those of the corpus the evaluation read, and the network beats the unigram.
+      const { corpus } = loadCorpus(config);
+      assert.deepStrictEqual(whole.done.reference, ngramReference(corpus));
+      assert.ok(
+        whole.done.test.perplexity < whole.done.reference.unigram.test,
+        `${whole.done.test.perplexity} vs unigram ${whole.done.reference.unigram.test}`,
+      );
       const cut = await ensureLmEvaluation(DARTS_V2_RECURRENT, config, 'DARTS_V2', { root: path.join(root, 'b'), maxEpochs: 5 });
       assert.strictEqual(cut.done, undefined);
       assert.strictEqual(cut.epochs.length, 5);
@@ -89,6 +98,23 @@ describe('training a recurrent genotype as a language model (lib/train/lm_train.
     withTempDir(async (root) => {
       const config = resolveLmTrainConfig('smoke', { epochs: 2, lr: 1e30 });
       await assert.rejects(ensureLmEvaluation(DARTS_V2_RECURRENT, config, 'DARTS_V2', { root }), /epoch 0 diverged .* lower the lr/);
+    }));
+
+  it('takes the evaluation config from a JSON file over the preset, naming a bad file or field and training nothing then', () =>
+    withTempDir(async (root) => {
+      const file = path.join(root, 'eval.json');
+      fs.writeFileSync(file, JSON.stringify({ epochs: 1, size: 8 }));
+      const out = path.join(root, 'evals');
+      const r = await evaluateLmCommand('DARTS_V1', { preset: 'smoke', config: file, seed: 3, out });
+      assert.deepStrictEqual(r.config, resolveLmTrainConfig('smoke', { epochs: 1, size: 8, seed: 3 }));
+      assert.ok(r.done);
+      fs.writeFileSync(file, JSON.stringify({ epochs: 1, sise: 8 }));
+      await assert.rejects(evaluateLmCommand('DARTS_V1', { preset: 'smoke', config: file, out: path.join(root, 'other') }), /sise/);
+      await assert.rejects(
+        evaluateLmCommand('DARTS_V1', { preset: 'smoke', config: path.join(root, 'none.json') }),
+        /none\.json does not exist/,
+      );
+      assert.ok(!fs.existsSync(path.join(root, 'other')), 'nothing written');
     }));
 
   it('evaluates a published cell by name and names what it cannot find', () => {

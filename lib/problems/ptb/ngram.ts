@@ -1,0 +1,94 @@
+/**
+ * The references a trained language model must beat (docs/method.md §9), counted from the training
+ * tokens alone:
+ *   unigram: p(w) = (count(w) + a) / (n + a V), add-a smoothing (a = 0.1): a model that knows the
+ *            word frequencies and no context;
+ *   bigram:  lambda p(w | previous) + (1 - lambda) p_unigram(w), p(w | previous) the maximum
+ *            likelihood estimate (0 for a previous word never seen before another), lambda picked
+ *            on the validation split from a fixed grid: one word of context, no learning.
+ * A network at the unigram's perplexity has learnt the frequencies only (its cell is not being
+ * measured); one below the bigram's uses more context than a count table of one word.
+ */
+import type { TextCorpus } from '../../data/ptb';
+
+/** The add-a smoothing of the unigram reference. */
+export const UNIGRAM_ADD = 0.1;
+/** The bigram's interpolation weights tried, the best on the validation split kept. */
+export const BIGRAM_LAMBDAS: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+
+/** Validation and test perplexity of one reference. */
+export interface ReferencePerplexity {
+  readonly valid: number;
+  readonly test: number;
+}
+
+export interface NgramReference {
+  readonly trainTokens: number;
+  readonly unigram: ReferencePerplexity & { readonly add: number };
+  readonly bigram: ReferencePerplexity & { readonly lambda: number };
+}
+
+/** Token counts of `train` over a vocabulary of `vocabulary` words. */
+function unigramCounts(train: ArrayLike<number>, vocabulary: number): Float64Array {
+  const counts = new Float64Array(vocabulary);
+  for (let i = 0; i < train.length; i++) counts[train[i]] += 1;
+  return counts;
+}
+
+/** Perplexity of the add-`add` unigram model of `train` on `tokens` (every token scored). */
+export function unigramPerplexity(train: ArrayLike<number>, tokens: ArrayLike<number>, vocabulary: number, add = UNIGRAM_ADD): number {
+  const counts = unigramCounts(train, vocabulary);
+  const denominator = train.length + add * vocabulary;
+  let nll = 0;
+  for (let i = 0; i < tokens.length; i++) nll -= Math.log((counts[tokens[i]] + add) / denominator);
+  return Math.exp(nll / tokens.length);
+}
+
+/**
+ * Perplexity of the bigram interpolated with the add-`add` unigram, at weight `lambda`, on `tokens`
+ * from their second (the first has no previous word).
+ */
+export function bigramPerplexity(
+  train: ArrayLike<number>,
+  tokens: ArrayLike<number>,
+  vocabulary: number,
+  lambda: number,
+  add = UNIGRAM_ADD,
+): number {
+  if (!(lambda >= 0 && lambda < 1)) throw new Error(`bigramPerplexity: lambda ${lambda} must be in [0, 1)`);
+  if (tokens.length < 2) throw new Error('bigramPerplexity: needs at least 2 tokens');
+  const counts = unigramCounts(train, vocabulary);
+  const denominator = train.length + add * vocabulary;
+  // Pair counts keyed previous * V + next; the previous word's total is its count as a previous word.
+  const pairs = new Map<number, number>();
+  const previous = new Float64Array(vocabulary);
+  for (let i = 1; i < train.length; i++) {
+    const key = train[i - 1] * vocabulary + train[i];
+    pairs.set(key, (pairs.get(key) ?? 0) + 1);
+    previous[train[i - 1]] += 1;
+  }
+  let nll = 0;
+  for (let i = 1; i < tokens.length; i++) {
+    const [a, b] = [tokens[i - 1], tokens[i]];
+    const conditional = previous[a] > 0 ? (pairs.get(a * vocabulary + b) ?? 0) / previous[a] : 0;
+    nll -= Math.log(lambda * conditional + (1 - lambda) * ((counts[b] + add) / denominator));
+  }
+  return Math.exp(nll / (tokens.length - 1));
+}
+
+/** Both references of `corpus` (file header): its training tokens, scored on its validation and test splits. */
+export function ngramReference(corpus: Pick<TextCorpus, 'train' | 'valid' | 'test' | 'vocabulary'>): NgramReference {
+  const V = corpus.vocabulary.length;
+  const { train, valid, test } = corpus;
+  let lambda = BIGRAM_LAMBDAS[0];
+  let best = Infinity;
+  for (const l of BIGRAM_LAMBDAS) {
+    const p = bigramPerplexity(train, valid, V, l);
+    if (p < best) [best, lambda] = [p, l];
+  }
+  return {
+    trainTokens: train.length,
+    unigram: { add: UNIGRAM_ADD, valid: unigramPerplexity(train, valid, V), test: unigramPerplexity(train, test, V) },
+    bigram: { lambda, valid: best, test: bigramPerplexity(train, test, V, lambda) },
+  };
+}
