@@ -1,5 +1,5 @@
 /**
- * The signature figure of a NAS-Bench-201 search (docs/method.md §8), for notebook 05: per epoch,
+ * The signature figure of a NAS-Bench-201 search (docs/method.md §8), for notebook 06: per epoch,
  * the benchmark's CIFAR-10 test error of the cell after the epoch beside the dominant eigenvalue of
  * the alpha Hessian, the curves that Zela et al. (2020, Section 4) draw for S1-S4 to show the
  * eigenvalue rising as the found architecture gets worse (docs/method.md §3). On NAS-Bench-201 the

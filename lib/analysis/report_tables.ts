@@ -28,11 +28,11 @@ export const TABLES = Object.freeze({
   l2Grid: '04-l2-grid',
   dpGrid: '04-dp-grid',
   methods: '04-methods',
-  nb201Signature: '05-nb201-signature',
-  crossDomainLm: '06-cross-domain-lm',
-  crossDomainFindings: '06-cross-domain-findings',
-  crossDomainDisparity: '06-cross-domain-disparity',
-  crossDomainDisparityFindings: '06-cross-domain-disparity-findings',
+  nb201Signature: '06-nb201-signature',
+  crossDomainLm: '05-cross-domain-lm',
+  crossDomainFindings: '05-cross-domain-findings',
+  crossDomainDisparity: '05-cross-domain-disparity',
+  crossDomainDisparityFindings: '05-cross-domain-disparity-findings',
 } as const);
 
 /** A table's name. */

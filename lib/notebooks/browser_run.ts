@@ -10,7 +10,7 @@
  * Nothing in the repository changes: the notebooks run from copies in a temporary folder (the
  * Notebook autosaves its outputs, 10 MB of plotly.js each), and the kernel writes its searches,
  * tables and figures under a temporary RDARTS_RESULTS (the committed NAS-Bench-201 records that
- * notebook 05 reads are copied in). The server, its kernels and the browser are stopped in all
+ * notebook 06 reads are copied in). The server, its kernels and the browser are stopped in all
  * cases.
  */
 import { type ChildProcess, spawn, spawnSync } from 'child_process';
@@ -423,7 +423,7 @@ async function runOne(
   };
 }
 
-/** Copies what the kernel reads from results/ into a fresh results folder: the committed NAS-Bench-201 runs (notebook 05). */
+/** Copies what the kernel reads from results/ into a fresh results folder: the committed NAS-Bench-201 runs (notebook 06). */
 function seedResults(results: string): void {
   const from = path.join(packageRoot, 'results', 'nas-bench-201');
   const to = path.join(results, 'nas-bench-201');

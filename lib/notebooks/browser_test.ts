@@ -1,7 +1,7 @@
 /**
  * The browser test of the notebooks (./browser_run.ts) as a script:
  *
- *   npx tsx lib/notebooks/browser_test.ts [--only 05-nas-bench-201] [--out DIR] [--dir DIR]
+ *   npx tsx lib/notebooks/browser_test.ts [--only 06-nas-bench-201] [--out DIR] [--dir DIR]
  *       [--preset smoke] [--results DIR] [--timeout-min 20]
  *
  * --only (repeatable, or comma-separated) picks notebooks by file name, with or without .ipynb, or

@@ -153,19 +153,19 @@ describe('figureFailures', () => {
 });
 
 describe('pickNotebooks', () => {
-  const all = ['/nb/00-environment.ipynb', '/nb/01-failure-analysis.ipynb', '/nb/05-nas-bench-201.ipynb'];
+  const all = ['/nb/00-environment.ipynb', '/nb/01-failure-analysis.ipynb', '/nb/06-nas-bench-201.ipynb'];
 
   it('picks by file name, stem or number, in the folder order, all when nothing is named', () => {
     assert.deepStrictEqual(pickNotebooks(all, []), all);
-    assert.deepStrictEqual(pickNotebooks(all, ['05-nas-bench-201']), [all[2]]);
-    assert.deepStrictEqual(pickNotebooks(all, ['05,00']), [all[0], all[2]]);
+    assert.deepStrictEqual(pickNotebooks(all, ['06-nas-bench-201']), [all[2]]);
+    assert.deepStrictEqual(pickNotebooks(all, ['06,00']), [all[0], all[2]]);
     assert.deepStrictEqual(pickNotebooks(all, ['01-failure-analysis.ipynb', '01']), [all[1]]);
   });
 
   it('names the notebooks there are when a name matches none', () => {
     assert.throws(
       () => pickNotebooks(all, ['07']),
-      /--only 07: no such notebook \(there are 00-environment, 01-failure-analysis, 05-nas-bench-201\)/,
+      /--only 07: no such notebook \(there are 00-environment, 01-failure-analysis, 06-nas-bench-201\)/,
     );
   });
 });
