@@ -2,7 +2,9 @@
  * The language-modelling part of the cross-domain notebook (docs/method.md §9): one row per search
  * (its method, seed, final cell, curvature, DARTS-ES replayed on its eigenvalues, and the test
  * perplexity of its cell trained from scratch), the eigenvalue figure, and the closing table
- * "does the image-classification finding hold here?", each verdict by the rule written beside it.
+ * "does the image-classification finding hold here?", each verdict by the rule written beside it;
+ * a comparison of test results counts only where each is `REFERENCE_MARGIN` below its reference
+ * (the unigram model of the evaluation's training tokens, stored with each evaluation).
  * The curvature columns, the figure and the findings serve the disparity part too
  * (./cross_domain_disparity.ts).
  */
@@ -245,14 +247,16 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
   const dartsTest = num(darts.map((r) => metric.of(r)));
   // A result no better than its reference does not measure the cell: name the first such row.
   const ref = metric.reference;
+  const percent = Math.round(REFERENCE_MARGIN * 100);
   const atReference = (rs: readonly R[]): string | undefined => {
     if (!ref) return undefined;
     for (const r of rs) {
       const [x, b] = [metric.of(r), ref.of(r)];
-      if (x === null) continue;
-      if (b === null) return `no reference stored for ${metric.format(x)}`;
+      // As `num`: a result that is not a finite number is not compared.
+      if (x === null || !Number.isFinite(x)) continue;
+      if (b === null || !Number.isFinite(b)) return `no reference stored for ${r.method}'s ${metric.format(x)}`;
       if (x > (1 - REFERENCE_MARGIN) * b)
-        return `${metric.format(x)} is not ${REFERENCE_MARGIN * 100}% below ${ref.what} (${metric.format(b)})`;
+        return `${r.method}'s ${metric.format(x)} is not ${percent}% below ${ref.what} (${metric.format(b)})`;
     }
     return undefined;
   };
@@ -268,7 +272,7 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
       metric.format,
     );
     const weak = atReference([...darts, ...mine]);
-    const rule = ref ? `${test.rule}; every result ${REFERENCE_MARGIN * 100}% below ${ref.what}, else inconclusive` : test.rule;
+    const rule = ref ? `${test.rule}; every result ${percent}% below ${ref.what}, else inconclusive` : test.rule;
     out.push(
       weak && test.verdict !== 'not measured'
         ? { ...test, rule, measured: `${test.measured}; ${weak}`, verdict: 'inconclusive' }

@@ -71,12 +71,23 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
     const flat = crossDomainFindings([row('DARTS', 0, 100, 0.1, 0.3, 105), ...rows.slice(1)], TEST_PERPLEXITY);
     const l2 = flat.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'));
     assert.strictEqual(l2?.verdict, 'inconclusive');
-    assert.match(l2?.measured ?? '', /100\.00 is not 10% below the unigram model of the training tokens \(105\.00\)/);
+    assert.match(l2?.measured ?? '', /DARTS's 100\.00 is not 10% below the unigram model of the training tokens \(105\.00\)/);
     assert.match(l2?.rule ?? '', /every result 10% below the unigram model/);
     // The curvature verdict does not depend on it; an evaluation stored without its reference cannot count either.
     assert.strictEqual(flat.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 ends'))?.verdict, 'holds');
+    // The margin's boundary: 90 against a reference of 100 counts, 90.5 does not.
+    const edge = (x: number) =>
+      crossDomainFindings(
+        [row('DARTS', 0, x, 0.1, 0.3, 100), row('DARTS', 1, 85, 0.1, 0.5, 100), row('R-DARTS(L2) 5e-05', 0, 50, 0.1, 0.1, 100)],
+        TEST_PERPLEXITY,
+      ).find((f) => f.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.verdict;
+    assert.strictEqual(edge(90), 'holds');
+    assert.strictEqual(edge(90.5), 'inconclusive');
     const old = crossDomainFindings([row('DARTS', 0, 100, 0.1, 0.3, null), ...rows.slice(1)], TEST_PERPLEXITY);
-    assert.match(old.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.measured ?? '', /no reference stored for 100\.00/);
+    assert.match(
+      old.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.measured ?? '',
+      /no reference stored for DARTS's 100\.00/,
+    );
   });
 
   it('names the method of a search from its config against the preset', () => {

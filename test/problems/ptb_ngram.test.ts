@@ -21,14 +21,19 @@ describe('the n-gram references of a language model (lib/problems/ptb/ngram.ts)'
 
   it('scores the interpolated bigram by its closed form, from the second token', () => {
     const u = (c: number) => (c + 0.1) / 5.3;
-    // 0 -> 1: conditional 1 (both pairs after 0 go to 1); 1 -> 2: conditional 1/2; 2 was never a previous word: unigram only.
+    // 0 -> 1: conditional 1 (both pairs after 0 go to 1); 1 -> 2: conditional 1/2; 2 was never a previous word: the unigram alone.
     for (const lambda of [0, 0.3, 0.9]) {
-      const p = [lambda * 1 + (1 - lambda) * u(2), lambda * 0.5 + (1 - lambda) * u(1), (1 - lambda) * u(2)];
+      const p = [lambda * 1 + (1 - lambda) * u(2), lambda * 0.5 + (1 - lambda) * u(1), u(2)];
       close(bigramPerplexity(train, [0, 1, 2, 0], 3, lambda), Math.exp(-p.reduce((s, x) => s + Math.log(x), 0) / 3), `lambda ${lambda}`);
     }
     close(bigramPerplexity(train, [2, 1], 3, 0), unigramPerplexity(train, [1], 3), 'lambda 0 is the unigram');
     assert.throws(() => bigramPerplexity(train, [0, 1], 3, 1), /lambda 1 must be in \[0, 1\)/);
     assert.throws(() => bigramPerplexity(train, [0], 3, 0.5), /at least 2 tokens/);
+    assert.throws(() => unigramPerplexity(train, [], 3), /at least 1 token/);
+    // A word's count as a previous word is not its count: in 0 1 2 1, word 1 occurs twice but precedes a word once (1 -> 2).
+    const other = Int32Array.from([0, 1, 2, 1]);
+    const v = (c: number) => (c + 0.1) / 4.3;
+    close(bigramPerplexity(other, [1, 2], 3, 0.5), 1 / (0.5 * 1 + 0.5 * v(1)), 'the conditional divides by the previous-word count');
   });
 
   it('picks the bigram weight on the validation split and reports both splits', () => {

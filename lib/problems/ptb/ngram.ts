@@ -4,8 +4,9 @@
  *   unigram: p(w) = (count(w) + a) / (n + a V), add-a smoothing (a = 0.1): a model that knows the
  *            word frequencies and no context;
  *   bigram:  lambda p(w | previous) + (1 - lambda) p_unigram(w), p(w | previous) the maximum
- *            likelihood estimate (0 for a previous word never seen before another), lambda picked
- *            on the validation split from a fixed grid: one word of context, no learning.
+ *            likelihood estimate; after a previous word never seen before another, the unigram
+ *            alone (so that every context's probabilities sum to 1); lambda picked on the
+ *            validation split from a fixed grid: one word of context, no learning.
  * A network at the unigram's perplexity has learnt the frequencies only (its cell is not being
  * measured); one below the bigram's uses more context than a count table of one word.
  */
@@ -37,6 +38,7 @@ function unigramCounts(train: ArrayLike<number>, vocabulary: number): Float64Arr
 
 /** Perplexity of the add-`add` unigram model of `train` on `tokens` (every token scored). */
 export function unigramPerplexity(train: ArrayLike<number>, tokens: ArrayLike<number>, vocabulary: number, add = UNIGRAM_ADD): number {
+  if (tokens.length < 1) throw new Error('unigramPerplexity: needs at least 1 token');
   const counts = unigramCounts(train, vocabulary);
   const denominator = train.length + add * vocabulary;
   let nll = 0;
@@ -46,7 +48,8 @@ export function unigramPerplexity(train: ArrayLike<number>, tokens: ArrayLike<nu
 
 /**
  * Perplexity of the bigram interpolated with the add-`add` unigram, at weight `lambda`, on `tokens`
- * from their second (the first has no previous word).
+ * from their second (the first has no previous word); the unigram alone after a word never seen as
+ * a previous word in `train`.
  */
 export function bigramPerplexity(
   train: ArrayLike<number>,
@@ -70,8 +73,8 @@ export function bigramPerplexity(
   let nll = 0;
   for (let i = 1; i < tokens.length; i++) {
     const [a, b] = [tokens[i - 1], tokens[i]];
-    const conditional = previous[a] > 0 ? (pairs.get(a * vocabulary + b) ?? 0) / previous[a] : 0;
-    nll -= Math.log(lambda * conditional + (1 - lambda) * ((counts[b] + add) / denominator));
+    const unigram = (counts[b] + add) / denominator;
+    nll -= Math.log(previous[a] > 0 ? (lambda * (pairs.get(a * vocabulary + b) ?? 0)) / previous[a] + (1 - lambda) * unigram : unigram);
   }
   return Math.exp(nll / (tokens.length - 1));
 }
