@@ -43,9 +43,15 @@ export function loopMethod(
   return undefined;
 }
 
-/** The method of a language-modelling search: `loopMethod`'s, R-DARTS(dropout) where the dropouts differ, or DARTS. */
+/**
+ * The method of a language-modelling search: `loopMethod`'s, R-DARTS(dropout) with the dropouts
+ * that differ from the preset's (so that two strengths are two methods), or DARTS.
+ */
 export function lmMethod(c: PtbConfig, base: PtbConfig): string {
-  return loopMethod(c, base) ?? (JSON.stringify(c.dropout) !== JSON.stringify(base.dropout) ? 'R-DARTS(dropout)' : 'DARTS');
+  const raised = (Object.keys(c.dropout) as (keyof PtbConfig['dropout'])[])
+    .filter((k) => c.dropout[k] !== base.dropout[k])
+    .map((k) => `${k} ${c.dropout[k]}`);
+  return loopMethod(c, base) ?? (raised.length > 0 ? `R-DARTS(dropout) ${raised.join(', ')}` : 'DARTS');
 }
 
 /** The columns of a search's curvature and its control, in either domain. */

@@ -47,6 +47,11 @@ export const LM_GRID = deepFreeze({
     'l2-5e-5-s1': { seed: 1, regularization: { l2: 5e-5, dropPathProb: 0 } },
     'ada-s1': { seed: 1, earlyStop: 'adaptive' },
     'dropout-s1': { seed: 1, dropout: { hidden: 0.5, input: 0.4 } },
+    // A second strength of each regulariser (the paper's grids step by 3x: docs/method.md §9).
+    'l2-1.5e-4-s0': { regularization: { l2: 1.5e-4, dropPathProb: 0 } },
+    'l2-1.5e-4-s1': { seed: 1, regularization: { l2: 1.5e-4, dropPathProb: 0 } },
+    'dropout-0.75-s0': { dropout: { hidden: 0.75, input: 0.6 } },
+    'dropout-0.75-s1': { seed: 1, dropout: { hidden: 0.75, input: 0.6 } },
   },
 });
 

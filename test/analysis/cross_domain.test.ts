@@ -95,6 +95,10 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
     assert.strictEqual(lmMethod(base, base), 'DARTS');
     assert.strictEqual(lmMethod(resolvePtbConfig('mini', { regularization: { l2: 5e-5 } }), base), 'R-DARTS(L2) 0.00005');
     assert.strictEqual(lmMethod(resolvePtbConfig('mini', { earlyStop: 'adaptive' }), base), 'DARTS-ADA');
-    assert.strictEqual(lmMethod(resolvePtbConfig('mini', { dropout: { hidden: 0.4 } }), base), 'R-DARTS(dropout)');
+    assert.strictEqual(lmMethod(resolvePtbConfig('mini', { dropout: { hidden: 0.4 } }), base), 'R-DARTS(dropout) hidden 0.4');
+    assert.strictEqual(
+      lmMethod(resolvePtbConfig('mini', { dropout: { hidden: 0.75, input: 0.6 } }), base),
+      'R-DARTS(dropout) hidden 0.75, input 0.6',
+    );
   });
 });

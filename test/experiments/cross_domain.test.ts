@@ -36,10 +36,15 @@ describe('the cross-domain plan (lib/experiments/cross_domain.ts)', () => {
         [1, 5e-5, 'off', 0.25],
         [1, 5e-7, 'adaptive', 0.25],
         [1, 5e-7, 'off', 0.5],
+        [0, 1.5e-4, 'off', 0.25],
+        [1, 1.5e-4, 'off', 0.25],
+        [0, 5e-7, 'off', 0.75],
+        [1, 5e-7, 'off', 0.75],
       ],
     );
     // The dropout runs raise the hidden and input dropouts only (R-DARTS(DP)'s analogue, docs/method.md §9).
     assert.deepStrictEqual(mini[3].config.dropout, { ...mini[0].config.dropout, hidden: 0.5, input: 0.4 });
+    assert.deepStrictEqual(mini[10].config.dropout, { ...mini[0].config.dropout, hidden: 0.75, input: 0.6 });
     assert.ok(mini.every((e) => e.config.hessian.batches === 4 && e.config.hessian.evalEvery === 1 && e.config.trainTokens === 20000));
     // DARTS-ES / ADA can decide within the 10 epochs (the code's rule would wait until epoch 22).
     assert.ok(mini.every((e) => e.config.controller.startEpoch === 6 && e.config.epochs === 10));

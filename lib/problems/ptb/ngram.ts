@@ -29,51 +29,61 @@ export interface NgramReference {
   readonly bigram: ReferencePerplexity & { readonly lambda: number };
 }
 
-/** Token counts of `train` over a vocabulary of `vocabulary` words. */
-function unigramCounts(train: ArrayLike<number>, vocabulary: number): Float64Array {
-  const counts = new Float64Array(vocabulary);
-  for (let i = 0; i < train.length; i++) counts[train[i]] += 1;
-  return counts;
+/** What both references are counted from: the training tokens' word, previous-word and pair counts. */
+export interface NgramCounts {
+  readonly vocabulary: number;
+  /** Training tokens. */
+  readonly n: number;
+  readonly words: Float64Array;
+  /** How often each word is the previous word of a pair (its count, less one if it ends the tokens). */
+  readonly previous: Float64Array;
+  /** Pair counts keyed previous * vocabulary + next. */
+  readonly pairs: ReadonlyMap<number, number>;
+  /** The add-a smoothing of the unigram. */
+  readonly add: number;
 }
 
-/** Perplexity of the add-`add` unigram model of `train` on `tokens` (every token scored). */
-export function unigramPerplexity(train: ArrayLike<number>, tokens: ArrayLike<number>, vocabulary: number, add = UNIGRAM_ADD): number {
-  if (tokens.length < 1) throw new Error('unigramPerplexity: needs at least 1 token');
-  const counts = unigramCounts(train, vocabulary);
-  const denominator = train.length + add * vocabulary;
-  let nll = 0;
-  for (let i = 0; i < tokens.length; i++) nll -= Math.log((counts[tokens[i]] + add) / denominator);
-  return Math.exp(nll / tokens.length);
-}
-
-/**
- * Perplexity of the bigram interpolated with the add-`add` unigram, at weight `lambda`, on `tokens`
- * from their second (the first has no previous word); the unigram alone after a word never seen as
- * a previous word in `train`.
- */
-export function bigramPerplexity(
-  train: ArrayLike<number>,
-  tokens: ArrayLike<number>,
-  vocabulary: number,
-  lambda: number,
-  add = UNIGRAM_ADD,
-): number {
-  if (!(lambda >= 0 && lambda < 1)) throw new Error(`bigramPerplexity: lambda ${lambda} must be in [0, 1)`);
-  if (tokens.length < 2) throw new Error('bigramPerplexity: needs at least 2 tokens');
-  const counts = unigramCounts(train, vocabulary);
-  const denominator = train.length + add * vocabulary;
-  // Pair counts keyed previous * V + next; the previous word's total is its count as a previous word.
-  const pairs = new Map<number, number>();
+/** The counts of `train` over a vocabulary of `vocabulary` words, made once for every score. */
+export function ngramCounts(train: ArrayLike<number>, vocabulary: number, add = UNIGRAM_ADD): NgramCounts {
+  const words = new Float64Array(vocabulary);
   const previous = new Float64Array(vocabulary);
-  for (let i = 1; i < train.length; i++) {
+  const pairs = new Map<number, number>();
+  for (let i = 0; i < train.length; i++) {
+    words[train[i]] += 1;
+    if (i === 0) continue;
     const key = train[i - 1] * vocabulary + train[i];
     pairs.set(key, (pairs.get(key) ?? 0) + 1);
     previous[train[i - 1]] += 1;
   }
+  return { vocabulary, n: train.length, words, previous, pairs, add };
+}
+
+/** The unigram's p(w) (file header). */
+function unigramProbability(c: NgramCounts, w: number): number {
+  return (c.words[w] + c.add) / (c.n + c.add * c.vocabulary);
+}
+
+/** Perplexity of the add-a unigram model of `counts` on `tokens` (every token scored). */
+export function unigramPerplexity(counts: NgramCounts, tokens: ArrayLike<number>): number {
+  if (tokens.length < 1) throw new Error('unigramPerplexity: needs at least 1 token');
+  let nll = 0;
+  for (let i = 0; i < tokens.length; i++) nll -= Math.log(unigramProbability(counts, tokens[i]));
+  return Math.exp(nll / tokens.length);
+}
+
+/**
+ * Perplexity of the bigram interpolated with the unigram, at weight `lambda`, on `tokens` from
+ * their second (the first has no previous word); the unigram alone after a word never seen as a
+ * previous word in the training tokens.
+ */
+export function bigramPerplexity(counts: NgramCounts, tokens: ArrayLike<number>, lambda: number): number {
+  if (!(lambda >= 0 && lambda < 1)) throw new Error(`bigramPerplexity: lambda ${lambda} must be in [0, 1)`);
+  if (tokens.length < 2) throw new Error('bigramPerplexity: needs at least 2 tokens');
+  const { previous, pairs, vocabulary } = counts;
   let nll = 0;
   for (let i = 1; i < tokens.length; i++) {
     const [a, b] = [tokens[i - 1], tokens[i]];
-    const unigram = (counts[b] + add) / denominator;
+    const unigram = unigramProbability(counts, b);
     nll -= Math.log(previous[a] > 0 ? (lambda * (pairs.get(a * vocabulary + b) ?? 0)) / previous[a] + (1 - lambda) * unigram : unigram);
   }
   return Math.exp(nll / (tokens.length - 1));
@@ -81,17 +91,17 @@ export function bigramPerplexity(
 
 /** Both references of `corpus` (file header): its training tokens, scored on its validation and test splits. */
 export function ngramReference(corpus: Pick<TextCorpus, 'train' | 'valid' | 'test' | 'vocabulary'>): NgramReference {
-  const V = corpus.vocabulary.length;
   const { train, valid, test } = corpus;
+  const counts = ngramCounts(train, corpus.vocabulary.length);
   let lambda = BIGRAM_LAMBDAS[0];
   let best = Infinity;
   for (const l of BIGRAM_LAMBDAS) {
-    const p = bigramPerplexity(train, valid, V, l);
+    const p = bigramPerplexity(counts, valid, l);
     if (p < best) [best, lambda] = [p, l];
   }
   return {
     trainTokens: train.length,
-    unigram: { add: UNIGRAM_ADD, valid: unigramPerplexity(train, valid, V), test: unigramPerplexity(train, test, V) },
-    bigram: { lambda, valid: best, test: bigramPerplexity(train, test, V, lambda) },
+    unigram: { add: counts.add, valid: unigramPerplexity(counts, valid), test: unigramPerplexity(counts, test) },
+    bigram: { lambda, valid: best, test: bigramPerplexity(counts, test, lambda) },
   };
 }
