@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'path';
+import { loadWebgpu, type WebgpuInfo } from './backend_webgpu';
 import { installLeanBackprop } from './kernels/lean_backprop';
 import { registerWasmFusedKernels } from './kernels/fused';
 import { registerWasmGradientKernels } from './kernels/register';
@@ -19,8 +20,13 @@ import { packageVersion } from './versions';
 
 export { tf };
 
-/** The backends we know, in the order `initBackend` tries them. */
-export const BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+/** The backends `initBackend` tries, in this order, when none is named. */
+export const AUTO_BACKENDS = ['tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
+/**
+ * Every backend we know: those, and WebGPU (./backend_webgpu.ts), used only when named, since what
+ * reads tensors synchronously (the search loop) does not run on it yet.
+ */
+export const BACKENDS = [...AUTO_BACKENDS, 'webgpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
 /** What `initBackend` chose, and why. */
@@ -36,6 +42,8 @@ export interface BackendInfo {
   readonly versions: Readonly<Record<string, string>>;
   /** wasm only: where the .wasm binaries were read from, SIMD, threads. */
   readonly wasm?: { readonly dir: string; readonly simd: boolean; readonly multithread: boolean };
+  /** webgpu only: the adapter Dawn found. */
+  readonly webgpu?: WebgpuInfo;
 }
 
 const NATIVE_PACKAGE: Record<'tfjs-node-gpu' | 'tfjs-node', string> = {
@@ -51,6 +59,9 @@ const INSTALL_HINT: Record<BackendName, string> = {
     `install it with \`npm install --no-save @tensorflow/tfjs-node@${tf.version_core}\` where the network ` +
     'reaches storage.googleapis.com (it downloads libtensorflow 2.9.1 at install time; see environment.md)',
   wasm: 'it ships with this package: run `npm ci` in the project to restore node_modules',
+  webgpu:
+    `install it with \`npm install --no-save webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@${tf.version_core}\`; without a GPU, ` +
+    "Mesa's software OpenGL ES serves (Debian: libegl-mesa0 libgl1-mesa-dri; environment.md)",
   cpu: 'it ships with this package: run `npm ci` in the project to restore node_modules',
 };
 
@@ -69,7 +80,7 @@ function parseForced(value: string | undefined): BackendName | undefined {
 }
 
 /** Loads one backend and makes it active; throws with the reason when it cannot. */
-async function load(name: BackendName): Promise<BackendInfo['wasm'] | undefined> {
+async function load(name: BackendName): Promise<Pick<BackendInfo, 'wasm' | 'webgpu'>> {
   if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
     const pkg = NATIVE_PACKAGE[name];
     try {
@@ -87,8 +98,9 @@ async function load(name: BackendName): Promise<BackendInfo['wasm'] | undefined>
       );
     }
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} failed to initialise`);
-    return undefined;
+    return {};
   }
+  if (name === 'webgpu') return { webgpu: await loadWebgpu() };
   if (name === 'wasm') {
     const dir = wasmBinaryDir();
     setWasmPaths(dir + path.sep);
@@ -97,13 +109,13 @@ async function load(name: BackendName): Promise<BackendInfo['wasm'] | undefined>
     if (!(await tf.setBackend('wasm'))) throw new Error(`wasm backend failed to initialise from ${dir}`);
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-    return { dir, simd, multithread };
+    return { wasm: { dir, simd, multithread } };
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to initialise');
   // The cpu backend prints an advert for tfjs-node on its first tensor; we already chose with
   // knowledge of the alternatives (BackendInfo.skipped), and it must not land in notebooks.
   (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
-  return undefined;
+  return {};
 }
 
 function firstLine(e: unknown): string {
@@ -113,8 +125,14 @@ function firstLine(e: unknown): string {
 
 function versionsOf(name: BackendName): Record<string, string> {
   const versions: Record<string, string> = { 'tfjs-core': tf.version_core, node: process.version };
-  const pkg = name === 'wasm' ? '@tensorflow/tfjs-backend-wasm' : name === 'cpu' ? '@tensorflow/tfjs' : NATIVE_PACKAGE[name];
-  versions[pkg] = packageVersion(pkg) ?? 'unknown';
+  const packages: Record<BackendName, string[]> = {
+    'tfjs-node-gpu': [NATIVE_PACKAGE['tfjs-node-gpu']],
+    'tfjs-node': [NATIVE_PACKAGE['tfjs-node']],
+    wasm: ['@tensorflow/tfjs-backend-wasm'],
+    cpu: ['@tensorflow/tfjs'],
+    webgpu: ['@tensorflow/tfjs-backend-webgpu', 'webgpu'],
+  };
+  for (const pkg of packages[name]) versions[pkg] = packageVersion(pkg) ?? 'unknown';
   return versions;
 }
 
@@ -137,21 +155,21 @@ async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
   installLeanBackprop();
   if (forced) {
     try {
-      const wasm = await load(forced);
-      return activate(forced, `forced by ${process.env.RDARTS_BACKEND === forced ? 'RDARTS_BACKEND' : 'the caller'}`, [], wasm);
+      const details = await load(forced);
+      return activate(forced, `forced by ${process.env.RDARTS_BACKEND === forced ? 'RDARTS_BACKEND' : 'the caller'}`, [], details);
     } catch (e) {
       throw new Error(`backend ${forced} was requested but cannot be used: ${firstLine(e)}; ${INSTALL_HINT[forced]}`, { cause: e });
     }
   }
   const skipped: { name: BackendName; error: string }[] = [];
-  for (const name of BACKENDS) {
+  for (const name of AUTO_BACKENDS) {
     try {
-      const wasm = await load(name);
+      const details = await load(name);
       return activate(
         name,
         skipped.length === 0 ? 'the first backend tried' : `the first that loaded (${skipped.map((s) => s.name).join(', ')} did not)`,
         skipped,
-        wasm,
+        details,
       );
     } catch (e) {
       skipped.push({ name, error: firstLine(e) });
@@ -160,8 +178,13 @@ async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
   throw new Error(`no tfjs backend could be loaded: ${skipped.map((s) => `${s.name}: ${s.error}`).join('; ')}`);
 }
 
-function activate(name: BackendName, reason: string, skipped: BackendInfo['skipped'], wasm: BackendInfo['wasm']): BackendInfo {
-  active = { name, tfBackend: tf.getBackend(), reason, skipped, versions: versionsOf(name), wasm };
+function activate(
+  name: BackendName,
+  reason: string,
+  skipped: BackendInfo['skipped'],
+  details: Pick<BackendInfo, 'wasm' | 'webgpu'>,
+): BackendInfo {
+  active = { name, tfBackend: tf.getBackend(), reason, skipped, versions: versionsOf(name), ...details };
   return active;
 }
 

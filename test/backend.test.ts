@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { BACKENDS, backendInfo, initBackend, tf } from '../lib/backend';
+import { AUTO_BACKENDS, backendInfo, initBackend, tf } from '../lib/backend';
 import { packageVersion } from '../lib/versions';
 import { assertClose, assertNoTensorLeak, repoRoot } from './helpers';
 
@@ -23,10 +23,10 @@ describe('initBackend', () => {
       assert.match(info.reason, /RDARTS_BACKEND/);
     } else {
       // Nothing before the chosen one loaded, and each skipped one says why.
-      const index = BACKENDS.indexOf(info.name);
+      const index = (AUTO_BACKENDS as readonly string[]).indexOf(info.name);
       assert.deepStrictEqual(
         info.skipped.map((s) => s.name),
-        BACKENDS.slice(0, index),
+        AUTO_BACKENDS.slice(0, index),
       );
       for (const s of info.skipped) assert.ok(s.error.length > 0);
     }
@@ -74,6 +74,16 @@ describe('initBackend', () => {
     assert.strictEqual((await initBackend({ force: active })).name, active);
   });
 
+  it('fails with an explanation when WebGPU is named and its packages are not installed', async function () {
+    if (packageVersion('webgpu') !== undefined) this.skip();
+    const active = (await initBackend()).name;
+    await assert.rejects(
+      initBackend({ force: 'webgpu' }),
+      /backend webgpu was requested but cannot be used: cannot load the webgpu package \(Dawn\).*npm install --no-save webgpu@0\.6\.2 @tensorflow\/tfjs-backend-webgpu@4\.22\.0/,
+    );
+    assert.strictEqual((await initBackend({ force: active })).name, active);
+  });
+
   it('makes the CLI exit non-zero with that explanation when RDARTS_BACKEND=tfjs-node cannot load', function () {
     if (packageVersion('@tensorflow/tfjs-node') !== undefined) this.skip();
     const r = cliBackend({ RDARTS_BACKEND: 'tfjs-node' });
@@ -84,6 +94,6 @@ describe('initBackend', () => {
   it('rejects an unknown RDARTS_BACKEND, naming the variable and the choices', () => {
     const r = cliBackend({ RDARTS_BACKEND: 'tpu' });
     assert.strictEqual(r.status, 1);
-    assert.match(r.stderr, /RDARTS_BACKEND=tpu is not a backend; use one of tfjs-node-gpu, tfjs-node, wasm, cpu/);
+    assert.match(r.stderr, /RDARTS_BACKEND=tpu is not a backend; use one of tfjs-node-gpu, tfjs-node, wasm, cpu, webgpu/);
   });
 });

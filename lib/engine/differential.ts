@@ -83,8 +83,13 @@ function checkCase(c: SupernetCase): void {
   if (!(c.dropPathProb >= 0 && c.dropPathProb < 1)) throw new Error(`case.dropPathProb=${c.dropPathProb}; use a value in [0, 1)`);
 }
 
-/** Runs `what` for case `c` on the active backend; the result holds copies (no tensors). */
-export function measureCase(c: SupernetCase, what: Measurement): Measured {
+/**
+ * Runs `what` for case `c` on the active backend; the result holds copies (no tensors). The
+ * gradients are read asynchronously, so that backends without synchronous reads (WebGPU in Node:
+ * lib/backend_webgpu.ts) can be checked; the other measurements step an optimiser or take a
+ * Hessian product, which read synchronously.
+ */
+export async function measureCase(c: SupernetCase, what: Measurement): Promise<Measured> {
   checkCase(c);
   const net = new SearchNetwork({ space: getSpace(c.space), C: c.C, layers: c.layers, classes: 10, inChannels: 3, seed: c.seed });
   const train = batchOf(c, c.seed + 1);
@@ -95,9 +100,12 @@ export function measureCase(c: SupernetCase, what: Measurement): Measured {
     if (what === 'gradients') {
       const params = new Map([...net.weights, ...net.alphaParams]);
       const r = lossAndGrads(net, train, params, passSeed, false, c.dropPathProb);
-      out.loss = Float32Array.from(r.loss.dataSync());
-      for (const [name, g] of r.grads) out[name] = Float32Array.from(g.dataSync());
-      tf.dispose([r.loss, r.output, ...r.grads.values()]);
+      try {
+        out.loss = Float32Array.from(await r.loss.data());
+        for (const [name, g] of r.grads) out[name] = Float32Array.from(await g.data());
+      } finally {
+        tf.dispose([r.loss, r.output, ...r.grads.values()]);
+      }
     } else if (what === 'unrolled') {
       // One weight step first, so that the unrolled step's momentum term is not zero.
       const wOpt = new Sgd(net.weights, { momentum: 0.9, weightDecay: 3e-4 });
@@ -188,7 +196,9 @@ export async function compareBackends(
     throw new Error(`compareBackends: the backend under test and the reference are both ${test}; compare two different backends`);
   const run = async (name: BackendName) => {
     await initBackend({ force: name });
-    return cases.map((c) => measureCase(c, measurement));
+    const measured: Measured[] = [];
+    for (const c of cases) measured.push(await measureCase(c, measurement));
+    return measured;
   };
   try {
     const ours = await run(test);

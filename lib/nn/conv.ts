@@ -53,6 +53,8 @@ interface DepthwiseAttrs {
   strides: [number, number];
   dilations: [number, number];
   pad: Explicit;
+  /** tf.depthwiseConv2d's default; the WebGPU and native kernels read it (wasm and cpu assume it). */
+  dataFormat: 'NHWC';
 }
 
 /**
@@ -64,18 +66,16 @@ export function dilateFilter(w: tf.Tensor4D, dilation: number): tf.Tensor4D {
   if (!Number.isInteger(dilation) || dilation < 1) throw new Error(`dilateFilter: dilation=${dilation}; use an integer >= 1`);
   if (dilation === 1) return w.clone();
   const [kh, kw, c, m] = w.shape;
+  const gap = (t: tf.Tensor, rows: number, inner: number) =>
+    t.reshape([rows, 1, inner]).pad([
+      [0, 0],
+      [0, dilation - 1],
+      [0, 0],
+    ]);
   return tf.tidy(() => {
-    const spread = w
-      .reshape([kh, 1, kw, 1, c, m])
-      .pad([
-        [0, 0],
-        [0, dilation - 1],
-        [0, 0],
-        [0, dilation - 1],
-        [0, 0],
-        [0, 0],
-      ])
-      .reshape([kh * dilation, kw * dilation, c, m]);
+    // Rows apart, then columns apart, each a rank-3 pad (tfjs's WebGPU pad fails at rank 6).
+    const rows = gap(w, kh, kw * c * m).reshape([kh * dilation * kw, c * m]);
+    const spread = gap(rows, kh * dilation * kw, c * m).reshape([kh * dilation, kw * dilation, c, m]);
     return spread.slice([0, 0, 0, 0], [(kh - 1) * dilation + 1, (kw - 1) * dilation + 1, c, m]) as tf.Tensor4D;
   });
 }
@@ -143,6 +143,11 @@ function ensureDepthwiseKernel(): void {
 
 function depthwiseConv2dNoCount(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: number, dilation = 1): tf.Tensor4D {
   ensureDepthwiseKernel();
-  const attrs: DepthwiseAttrs = { strides: [stride, stride], dilations: [dilation, dilation], pad: symmetricPadding(pad) };
+  const attrs: DepthwiseAttrs = {
+    strides: [stride, stride],
+    dilations: [dilation, dilation],
+    pad: symmetricPadding(pad),
+    dataFormat: 'NHWC',
+  };
   return tf.engine().runKernel(DEPTHWISE, { x, filter: w }, { ...attrs }) as tf.Tensor4D;
 }

@@ -71,18 +71,23 @@ function windowElement(xp: tf.Tensor4D, i: number, j: number, s: number, oh: num
 
 /**
  * The adjoint of `windowElement`: g [N, OH, OW, C] scattered to rows i + s a and columns j + s b of a
- * [N, hh, s, wh, s, C] view of the padded input (hh s >= Hp, wh s >= Wp). 6-D pads are fast on wasm;
- * 6-D slices are not, hence the 3-D views in `windowElement`.
+ * [N, hh, s, wh, s, C] view of the padded input (hh s >= Hp, wh s >= Wp), returned as
+ * [N, hh, s, wh s C]: columns, then rows, each a 4-D pad (tfjs's WebGPU pad fails above rank 4).
+ * Pads are fast on wasm; strided slices are not, hence the 3-D views in `windowElement`.
  */
 function windowElementAdjoint(g: tf.Tensor4D, i: number, j: number, s: number, hh: number, wh: number): tf.Tensor {
   const [n, oh, ow, c] = g.shape;
   const [qi, ri, qj, rj] = [Math.floor(i / s), i % s, Math.floor(j / s), j % s];
-  return g.reshape([n, oh, 1, ow, 1, c]).pad([
+  const columns = g.reshape([n * oh, ow, 1, c]).pad([
+    [0, 0],
+    [qj, wh - qj - ow],
+    [rj, s - 1 - rj],
+    [0, 0],
+  ]);
+  return columns.reshape([n, oh, 1, wh * s * c]).pad([
     [0, 0],
     [qi, hh - qi - oh],
     [ri, s - 1 - ri],
-    [qj, wh - qj - ow],
-    [rj, s - 1 - rj],
     [0, 0],
   ]);
 }
@@ -107,7 +112,7 @@ function scatterWindows(term: (i: number, j: number) => tf.Tensor4D, s: number, 
 /**
  * The replayed max pool (lib/nn/pattern.ts): the window element chosen at the recorded point
  * (`index`, 0..8 per output) for every output, a linear function of x. Its gradient is ours,
- * scattering dy back to the chosen elements through 6-D pads: tfjs's own gradient of the strided
+ * scattering dy back to the chosen elements through pads: tfjs's own gradient of the strided
  * window slices went through 6-D slices, which are slow on wasm (lib/bench/pool_replay.ts: 432 ms for
  * forward and gradient of [64, 14, 14, 16] at stride 2 before, 37 ms this way).
  */

@@ -1,0 +1,115 @@
+/**
+ * The WebGPU backend checked and timed (environment.md, section 3): the supernet's gradients on
+ * WebGPU against the cpu backend's, on the five spaces at the check's size and at a second, larger
+ * one; then the time of the supernet's loss and every gradient (weights and alphas: what a first-order
+ * search iteration differentiates, without the optimiser, which reads synchronously) at three sizes.
+ * Runs wherever the webgpu packages are installed (./gpu_kit.sh bundles it for a GPU machine);
+ * without a GPU, on Mesa's software OpenGL ES.
+ *
+ *   npx tsx lib/bench/webgpu_check.ts [--append FILE] [--iters N] [--warmup N] [--sizes 0,1,2] [--skip-check]
+ *
+ * Prints, and appends to FILE, one JSON line per case: `webgpu_gradients` (the worst tensor's
+ * error relative to its largest entry) and `webgpu_grads_time` (ms per loss-and-gradients).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import { initBackend, tf } from '../backend';
+import { CHECK_CASES, CHECK_TOLERANCE, compareBackends, type SupernetCase } from '../engine/differential';
+import { SearchNetwork } from '../problems/darts/supernet/network';
+import { lossAndGrads } from '../search/step';
+import { getSpace, type SpaceName } from '../spaces/spaces';
+
+/** The sizes timed: `rdarts bench`'s default, the DARTS space at it, and the paper's search size (docs/method.md §1). */
+export const TIMED_SIZES = [
+  { space: 's3', layers: 5, C: 8, image: 28, inChannels: 1, batch: 64 },
+  { space: 'darts', layers: 5, C: 8, image: 28, inChannels: 1, batch: 64 },
+  { space: 's3', layers: 8, C: 16, image: 32, inChannels: 3, batch: 64 },
+] as const;
+
+/** The second check size: twice the channels, more cells and a larger image than CHECK_CASES. */
+const LARGER: SupernetCase[] = CHECK_CASES.map((c) => ({ ...c, C: 8, layers: 6, image: 20, batch: 4 }));
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function timeGrads(size: (typeof TIMED_SIZES)[number], iters: number, warmup: number): Promise<number[]> {
+  const net = new SearchNetwork({
+    space: getSpace(size.space as SpaceName),
+    C: size.C,
+    layers: size.layers,
+    classes: 10,
+    inChannels: size.inChannels,
+    seed: 0,
+  });
+  const x = tf.randomNormal([size.batch, size.image, size.image, size.inChannels], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.tensor1d(
+    Array.from({ length: size.batch }, (_, i) => i % 10),
+    'int32',
+  );
+  const params = new Map([...net.weights, ...net.alphaParams]);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < warmup + iters; i++) {
+      const t0 = performance.now();
+      const r = lossAndGrads(net, { x, y }, params, 3 + i, false, 0);
+      // The queue runs in order: once the last gradient is read, the step has finished.
+      for (const g of r.grads.values()) await g.data();
+      await r.loss.data();
+      if (i >= warmup) times.push(performance.now() - t0);
+      tf.dispose([r.loss, r.output, ...r.grads.values()]);
+    }
+  } finally {
+    tf.dispose([x, y]);
+    net.dispose();
+  }
+  return times;
+}
+
+async function main(): Promise<void> {
+  const append = option('append');
+  const iters = Number(option('iters') ?? 5);
+  const warmup = Number(option('warmup') ?? 2);
+  const sizes = (option('sizes') ?? TIMED_SIZES.map((_, i) => i).join(',')).split(',').map((i) => {
+    const size = TIMED_SIZES[Number(i)];
+    if (!size) throw new Error(`--sizes: ${i} is not one of 0-${TIMED_SIZES.length - 1}`);
+    return size;
+  });
+  if (!(Number.isInteger(iters) && iters >= 1 && Number.isInteger(warmup) && warmup >= 0))
+    throw new Error(`--iters must be an integer >= 1 and --warmup >= 0, got ${iters} and ${warmup}`);
+  const emit = (line: object) => {
+    const text = JSON.stringify({ ...line, at: new Date().toISOString(), host: os.hostname() });
+    console.log(text);
+    if (append) fs.appendFileSync(append, text + '\n');
+  };
+  const info = await initBackend({ force: 'webgpu' });
+  const common = { adapter: info.webgpu?.adapter, featureLevel: info.webgpu?.featureLevel, versions: info.versions };
+  if (!process.argv.includes('--skip-check')) {
+    for (const cases of [CHECK_CASES, LARGER]) {
+      for (const r of await compareBackends(cases, 'gradients', { test: 'webgpu', reference: 'cpu' })) {
+        emit({
+          bench: 'webgpu_gradients',
+          ...common,
+          case: r.case,
+          worst: r.worst,
+          worstTensor: r.worstTensor,
+          within: r.worst <= CHECK_TOLERANCE,
+        });
+      }
+    }
+  }
+  for (const size of sizes) {
+    const times = await timeGrads(size, iters, warmup);
+    const sorted = [...times].sort((a, b) => a - b);
+    emit({ bench: 'webgpu_grads_time', ...common, config: size, iters, msMedian: sorted[Math.floor(sorted.length / 2)], ms: times });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(`webgpu_check: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);
