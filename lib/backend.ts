@@ -138,7 +138,7 @@ function versionsOf(name: BackendName): Record<string, string> {
 
 /**
  * Chooses and activates the backend, once per process: `force`, else `RDARTS_BACKEND`, else the
- * first of BACKENDS that loads. Forcing one that cannot load throws an error that says why and how
+ * first of AUTO_BACKENDS that loads. Forcing one that cannot load throws an error that says why and how
  * to install it. Later calls return the same answer (a different `force` switches backends).
  */
 export function initBackend(options: { force?: BackendName } = {}): Promise<BackendInfo> {

@@ -65,25 +65,46 @@ export async function loadWebgpu(): Promise<WebgpuInfo> {
   return loaded;
 }
 
+/**
+ * tfjs reads a tensor that lives on the GPU synchronously only through OffscreenCanvas, absent in
+ * Node, and fails with "OffscreenCanvas is not defined": say instead what does not run (file header).
+ */
+function withClearSyncReads(backend: tf.KernelBackend): tf.KernelBackend {
+  const readSync = backend.readSync.bind(backend);
+  backend.readSync = (dataId: object) => {
+    try {
+      return readSync(dataId);
+    } catch (e) {
+      if (!/OffscreenCanvas/.test(String(e))) throw e;
+      throw new Error(
+        "tfjs's WebGPU backend cannot read a tensor synchronously in Node (dataSync, arraySync): the search loop, the " +
+          'optimisers and the curvature do not run on it yet (environment.md, section 3); it serves `rdarts backend --check` ' +
+          'and lib/bench/webgpu_check.ts',
+        { cause: e },
+      );
+    }
+  };
+  return backend;
+}
+
 async function findAdapter(): Promise<WebgpuInfo> {
   let dawn: Record<string, unknown>;
   try {
     dawn = await importModule(pathToFileURL(require.resolve('webgpu')).href);
   } catch (e) {
-    throw new Error(`cannot load the webgpu package (Dawn): ${String(e instanceof Error ? e.message : e).split('\n')[0]}`, { cause: e });
+    throw new Error(`cannot load the webgpu package (Dawn): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   let backendModule: { WebGPUBackend: new (device: unknown, info?: unknown) => tf.KernelBackend };
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     backendModule = require('@tensorflow/tfjs-backend-webgpu');
   } catch (e) {
-    throw new Error(`cannot load @tensorflow/tfjs-backend-webgpu: ${String(e instanceof Error ? e.message : e).split('\n')[0]}`, {
-      cause: e,
-    });
+    throw new Error(`cannot load @tensorflow/tfjs-backend-webgpu: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   if (tf.getKernel('Conv2D', 'webgpu') == null) {
     throw new Error(
-      `@tensorflow/tfjs-backend-webgpu registered no kernels in this tfjs-core ${tf.version_core}: install the version equal to it`,
+      `@tensorflow/tfjs-backend-webgpu registered no kernels in this tfjs-core ${tf.version_core}: it uses a second copy of ` +
+        'tfjs-core (another version, or a copy npm installed beside it as a peer): install it into this project, at the version equal to it',
     );
   }
   Object.assign(globalThis, dawn.globals as object);
@@ -105,11 +126,14 @@ async function findAdapter(): Promise<WebgpuInfo> {
     const requiredLimits: Record<string, number> = {};
     for (const k of RAISED_LIMITS) if (adapter.limits[k] !== undefined) requiredLimits[k] = adapter.limits[k];
     const device = await adapter.requestDevice({ requiredLimits });
-    (globalThis as { navigator?: object }).navigator ??= { gpu };
+    // tfjs asks navigator.gpu whether WebGPU exists; Node 21 and later define a navigator without it.
+    const g = globalThis as { navigator?: { gpu?: unknown } };
+    if (g.navigator === undefined) g.navigator = { gpu };
+    else if (g.navigator.gpu === undefined) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
     // Replaces the package's own factory (registered where navigator.gpu existed at its import), which
     // asks for a core adapter with the default limits.
     if (tf.findBackendFactory('webgpu') != null) tf.removeBackend('webgpu');
-    tf.registerBackend('webgpu', () => new backendModule.WebGPUBackend(device, adapter.info));
+    tf.registerBackend('webgpu', () => withClearSyncReads(new backendModule.WebGPUBackend(device, adapter.info)));
     if (!(await tf.setBackend('webgpu'))) throw new Error('the webgpu backend failed to initialise');
     return { adapter: describe(adapter), ...attempt };
   }

@@ -6,12 +6,15 @@ gradient tests); S3's candidates are its ops.
 
     python3 lib/bench/torch_grads_time.py [--iters N] [--append FILE]
 
-Prints one JSON line per size ({"bench": "torch_grads_time", "device", "config", "msMedian", "ms"}).
+Plain float32 on CUDA: TF32 off (PyTorch enables it for cuDNN's convolutions by default), cuDNN's
+autotuner on, as the DARTS code sets it. Prints one JSON line per size ({"bench":
+"torch_grads_time", "device", "config", "median_ms", "ms", "cudnn"}).
 """
 import argparse
 import json
 import os
 import socket
+import statistics
 import sys
 import time
 from datetime import datetime, timezone
@@ -30,6 +33,7 @@ SIZES = [
 
 
 def time_size(size, device, iters, warmup):
+    torch.set_default_dtype(torch.float32)  # the fixture module sets float64 on import
     torch.manual_seed(0)
     space = ref.uniform_space(ref.SPACES[size['space']])
     net = ref.Network(size['C'], 10, size['layers'], space, size['inChannels'], None).to(device)
@@ -58,8 +62,10 @@ def main():
     p.add_argument('--iters', type=int, default=5)
     p.add_argument('--append', default=None)
     a = p.parse_args()
-    torch.set_default_dtype(torch.float32)
     device = torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    torch.backends.cudnn.allow_tf32 = False
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.benchmark = True
     if device.type == 'cpu':
         torch.set_num_threads(1)
     name = torch.cuda.get_device_name(0) if device.type == 'cuda' else 'cpu, 1 thread'
@@ -67,7 +73,8 @@ def main():
         times = time_size(size, device, a.iters, 2)
         line = json.dumps({
             'bench': 'torch_grads_time', 'device': name, 'torch': torch.__version__, 'config': size,
-            'iters': a.iters, 'msMedian': sorted(times)[len(times) // 2], 'ms': times,
+            'iters': a.iters, 'median_ms': statistics.median(times), 'ms': times,
+            'cudnn': {'allow_tf32': torch.backends.cudnn.allow_tf32, 'benchmark': torch.backends.cudnn.benchmark},
             'at': datetime.now(timezone.utc).isoformat(), 'host': socket.gethostname(),
         })
         print(line, flush=True)

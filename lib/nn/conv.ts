@@ -73,7 +73,7 @@ export function dilateFilter(w: tf.Tensor4D, dilation: number): tf.Tensor4D {
       [0, 0],
     ]);
   return tf.tidy(() => {
-    // Rows apart, then columns apart, each a rank-3 pad (tfjs's WebGPU pad fails at rank 6).
+    // Rows apart, then columns apart, each a rank-3 pad (tfjs's WebGPU pad fails above rank 4).
     const rows = gap(w, kh, kw * c * m).reshape([kh * dilation * kw, c * m]);
     const spread = gap(rows, kh * dilation * kw, c * m).reshape([kh * dilation, kw * dilation, c, m]);
     return spread.slice([0, 0, 0, 0], [(kh - 1) * dilation + 1, (kw - 1) * dilation + 1, c, m]) as tf.Tensor4D;

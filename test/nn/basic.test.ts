@@ -93,4 +93,20 @@ describe('dilateFilter', () => {
     assertClose(d.dataSync(), [1, 0, 2, 0, 0, 0, 3, 0, 4], 0);
     tf.dispose([w, d]);
   });
+
+  it('keeps every channel and multiplier of a non-square filter in place, at dilation 3', () => {
+    const [kh, kw, c, m, dil] = [2, 3, 2, 3, 3];
+    const values = Array.from({ length: kh * kw * c * m }, (_, i) => i + 1);
+    const w = tf.tensor4d(values, [kh, kw, c, m]);
+    const d = dilateFilter(w, dil);
+    const [H, W] = [(kh - 1) * dil + 1, (kw - 1) * dil + 1];
+    assert.deepStrictEqual(d.shape, [H, W, c, m]);
+    // Tap (a, b) lands at (a d, b d); every other position is zero.
+    const expected = new Array<number>(H * W * c * m).fill(0);
+    for (let a = 0; a < kh; a++)
+      for (let b = 0; b < kw; b++)
+        for (let k = 0; k < c * m; k++) expected[(a * dil * W + b * dil) * c * m + k] = values[(a * kw + b) * c * m + k];
+    assertClose(d.dataSync(), expected, 0);
+    tf.dispose([w, d]);
+  });
 });
