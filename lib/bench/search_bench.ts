@@ -88,7 +88,8 @@ function timed(fn: () => void, iters: number, warmup: number): PhaseTiming {
   return summarise(times);
 }
 
-async function timedAsync(fn: () => Promise<void>, iters: number, warmup: number): Promise<PhaseTiming> {
+/** `fn`'s times after `warmup` untimed calls, awaiting each (for backends whose work ends with an asynchronous read). */
+export async function timedAsync(fn: () => Promise<void>, iters: number, warmup: number): Promise<PhaseTiming> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < iters; i++) {

@@ -16,17 +16,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { initBackend, tf } from '../backend';
 import { CHECK_CASES, CHECK_TOLERANCE, compareBackends, type SupernetCase } from '../engine/differential';
-import { SearchNetwork } from '../problems/darts/supernet/network';
 import { lossAndGrads } from '../search/step';
-import { getSpace, type SpaceName } from '../spaces/spaces';
-import { median } from '../analysis/stats';
+import { type BenchConfig, benchSetup, DEFAULT_BENCH, type PhaseTiming, timedAsync } from './search_bench';
 
 /** The sizes timed: `rdarts bench`'s default, the DARTS space at it, and the paper's search size (docs/method.md §1). */
-const TIMED_SIZES = [
-  { space: 's3', layers: 5, C: 8, image: 28, inChannels: 1, batch: 64 },
-  { space: 'darts', layers: 5, C: 8, image: 28, inChannels: 1, batch: 64 },
-  { space: 's3', layers: 8, C: 16, image: 32, inChannels: 3, batch: 64 },
-] as const;
+const TIMED_SIZES: readonly Partial<BenchConfig>[] = [{}, { space: 'darts' }, { layers: 8, C: 16, image: 32, inChannels: 3 }];
 
 /** The second check size: twice the channels, more cells and a larger image than CHECK_CASES, half the batch (the cpu backend is slow). */
 const LARGER: SupernetCase[] = CHECK_CASES.map((c) => ({ ...c, C: 8, layers: 6, image: 20, batch: 4 }));
@@ -36,37 +30,29 @@ function option(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-async function timeGrads(size: (typeof TIMED_SIZES)[number], iters: number, warmup: number): Promise<number[]> {
-  const net = new SearchNetwork({
-    space: getSpace(size.space as SpaceName),
-    C: size.C,
-    layers: size.layers,
-    classes: 10,
-    inChannels: size.inChannels,
-    seed: 0,
-  });
-  const x = tf.randomNormal([size.batch, size.image, size.image, size.inChannels], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const y = tf.tensor1d(
-    Array.from({ length: size.batch }, (_, i) => i % 10),
-    'int32',
-  );
-  const params = new Map([...net.weights, ...net.alphaParams]);
-  const times: number[] = [];
+/** ms per loss-and-gradients of the bench's network and training batch at `size` (`benchSetup`). */
+async function timeGrads(config: BenchConfig, iters: number, warmup: number): Promise<PhaseTiming> {
+  const setup = benchSetup(config);
+  const params = new Map([...setup.net.weights, ...setup.net.alphaParams]);
+  let seed = 3;
   try {
-    for (let i = 0; i < warmup + iters; i++) {
-      const t0 = performance.now();
-      const r = lossAndGrads(net, { x, y }, params, 3 + i, false, 0);
-      // Every gradient's kernels are queued by now and the queue runs in order: reading the loss
-      // waits for all of them, without a copy to the host per gradient (PyTorch's keep theirs on the GPU).
-      await r.loss.data();
-      if (i >= warmup) times.push(performance.now() - t0);
-      tf.dispose([r.loss, r.output, ...r.grads.values()]);
-    }
+    return await timedAsync(
+      async () => {
+        const r = lossAndGrads(setup.net, setup.train, params, seed++, false, 0);
+        try {
+          // Every gradient's kernels are queued by now and the queue runs in order: reading the loss
+          // waits for all of them, without a copy to the host per gradient (PyTorch's keep theirs on the GPU).
+          await r.loss.data();
+        } finally {
+          tf.dispose([r.loss, r.output, ...r.grads.values()]);
+        }
+      },
+      iters,
+      warmup,
+    );
   } finally {
-    tf.dispose([x, y]);
-    net.dispose();
+    setup.dispose();
   }
-  return times;
 }
 
 async function main(): Promise<void> {
@@ -103,8 +89,17 @@ async function main(): Promise<void> {
     }
   }
   for (const size of sizes) {
-    const times = await timeGrads(size, iters, warmup);
-    emit({ bench: 'webgpu_grads_time', ...common, config: size, iters, median_ms: median(times), ms: times });
+    const config = { ...DEFAULT_BENCH, ...size };
+    const t = await timeGrads(config, iters, warmup);
+    const { space, layers, C, image, inChannels, batch } = config;
+    emit({
+      bench: 'webgpu_grads_time',
+      ...common,
+      config: { space, layers, C, image, inChannels, batch },
+      iters,
+      median_ms: t.median_ms,
+      ms: t.times_ms,
+    });
   }
 }
 
