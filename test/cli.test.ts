@@ -100,6 +100,10 @@ describe('rdarts search --problem nb201 and rdarts show', () => {
       assert.strictEqual(g.status, 0, g.stderr + g.stdout);
       assert.match(g.stdout, /\[one\] search \(nb201\): nas-bench-201 C2 N1, seed 5/);
       assert.strictEqual(fs.readdirSync(path.join(dir, 'grid-runs')).length, 1);
+      // The pilot's table reads the grid's NAS-Bench-201 search: the cell's parameter-free edges, the benchmark's error.
+      const p = rdarts(['pilot', '--grid', grid, '--out', path.join(dir, 'grid-runs')]);
+      assert.strictEqual(p.status, 0, p.stderr);
+      assert.match(p.stdout, /\|one\|nb201\|cifar10-jpeg\|32x32x3\|5\|2\|64\|1\|\d+\|[0-9.]+\|[0-6]\|[0-6]\|[0-6]\|6\|/);
       // A DARTS flag that the NAS-Bench-201 config lacks is named, and nothing is written.
       const bad = rdarts(['search', '--problem', 'nb201', '--preset', 'smoke', '--space', 's3', '--out', path.join(dir, 'bad')], env);
       assert.strictEqual(bad.status, 1);

@@ -50,16 +50,31 @@ export function eigenvalueWindow(n: number): number | undefined {
   return n < 2 ? undefined : Math.max(1, Math.min(Math.floor(n / 2), Math.round(n / 5)));
 }
 
+/**
+ * The dominant eigenvalue's mean over the first and the last `eigenvalueWindow` of a run's
+ * measurements, and their ratio (any problem: every epoch record may carry `hessian`). The
+ * eigenvalue of H + 1e-3 I is positive in practice; a start <= 0 has no ratio.
+ */
+export function eigenvalueEnds(epochs: readonly { readonly hessian?: { readonly dominantEigenvalue: number } | null }[]): {
+  first?: number;
+  last?: number;
+  window?: number;
+  ratio?: number;
+} {
+  const measured = epochs.flatMap((r) => (r.hessian ? [r.hessian.dominantEigenvalue] : []));
+  const window = eigenvalueWindow(measured.length);
+  if (window === undefined) return {};
+  const first = mean(measured.slice(0, window));
+  const last = mean(measured.slice(-window));
+  return { first, last, window, ...(first > 0 ? { ratio: last / first } : {}) };
+}
+
 /** The verdict row of a finished run; an unfinished one throws (`finalGenotype`). */
 export function degenerationRow(run: StoredRun): DegenerationRow {
   const { genotype } = finalGenotype(run);
   const normalWeights = parameterFreeWeights(run.epochs, getSpace(run.config.space)).filter((r) => r.cell === 'normal');
-  const measured = run.epochs.flatMap((r) => (r.hessian ? [r.hessian.dominantEigenvalue] : []));
-  const window = eigenvalueWindow(measured.length);
-  const [first, last] = window === undefined ? [undefined, undefined] : [mean(measured.slice(0, window)), mean(measured.slice(-window))];
-  // The dominant eigenvalue of H + 1e-3 I is positive in practice; a start <= 0 has no ratio, and
-  // then the curvature rose when the end is above it.
-  const ratio = first !== undefined && last !== undefined && first > 0 ? last / first : undefined;
+  // Without a ratio (a start <= 0), the curvature rose when the end is above the start.
+  const { first, last, window, ratio } = eigenvalueEnds(run.epochs);
   const normalParameterFree = parameterFreeCount(genotype.normal);
   return {
     space: run.config.space,

@@ -10,13 +10,18 @@
  * - the supernet's accuracy on the alphas' half, and a test error where an evaluation of the final
  *   genotype is given.
  * The parameter-free count and the eigenvalue rise come from `degenerationRow` (one implementation).
+ * A NAS-Bench-201 search (its own grid file) gives the same row from its final cell, whose 6 edges
+ * keep `none` as an op, with the benchmark's exact test error (`nb201PilotRow`).
  */
 import { DATASETS } from '../data/registry';
+import type { Nb201Config } from '../problems/nb201/config';
+import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
 import type { StoredRun } from '../runs/run_read';
 import { isParameterFree, type OpName } from '../spaces/primitives';
 import { getSpace } from '../spaces/spaces';
 import type { Blank } from './failure';
-import { degenerationRow } from './degeneration';
+import { degenerationRow, eigenvalueEnds } from './degeneration';
+import { nb201Trajectory } from './nb201_trajectory';
 
 /** One pilot search. */
 export interface PilotRow {
@@ -33,7 +38,7 @@ export interface PilotRow {
   readonly epochs: number;
   readonly weightSteps: number;
   readonly alphaLr: number;
-  /** Normal cell: parameter-free ops of the genotype's 8 (without `none`). */
+  /** Normal cell: parameter-free ops of the genotype's 8 (without `none`); NAS-Bench-201: of the cell's 6 edges. */
   readonly genotypeParameterFree: number;
   /** Normal cell: edges of all 14 whose strongest op is parameter-free, `none` counted; of those, `none`. */
   readonly edgesParameterFree: number;
@@ -45,7 +50,7 @@ export interface PilotRow {
   readonly eigenvalueRatio: number | Blank;
   /** The supernet's accuracy on the alphas' half after the last epoch. */
   readonly supernetValid: number;
-  /** Test error (%) of the final genotype trained from scratch, where given. */
+  /** Test error (%) of the final genotype trained from scratch, where given; NAS-Bench-201: the benchmark's (CIFAR-10). */
   readonly testErrorPct: number | Blank;
 }
 
@@ -96,5 +101,41 @@ export function pilotRow(name: string, run: StoredRun, testErrorPct?: number): P
     eigenvalueRatio: degeneration.eigenvalueRatio,
     supernetValid: last.valid.accuracy,
     testErrorPct: testErrorPct ?? '',
+  };
+}
+
+/**
+ * The pilot row of a finished NAS-Bench-201 search: its final cell (each edge's strongest op, so
+ * the genotype and the edges agree, `none` counted), the eigenvalue's rise as for the other
+ * spaces, and the benchmark's CIFAR-10 test error of the cell (exact: no evaluation to train).
+ * `layers` counts the 3 stages' N cells and the 2 reduction blocks between them.
+ */
+export function nb201PilotRow(name: string, run: StoredRun<Nb201Config, Nb201ArchitectureRecord>): PilotRow {
+  const c = run.config;
+  const d = DATASETS[c.dataset];
+  const rows = nb201Trajectory(run);
+  const last = rows[rows.length - 1];
+  if (!last) throw new Error(`nb201PilotRow: the run in ${run.dir} has no epochs`);
+  const ends = eigenvalueEnds(run.epochs);
+  return {
+    name,
+    space: 'nb201',
+    dataset: c.dataset,
+    image: `${d.height}x${d.width}x${d.channels}`,
+    layers: 3 * c.N + 2,
+    C: c.C,
+    images: c.trainSubset ?? '',
+    epochs: run.epochs.length,
+    weightSteps: run.epochs.reduce((s, r) => s + r.steps, 0),
+    alphaLr: c.alphaOptimizer.lr,
+    genotypeParameterFree: last.parameterFree,
+    edgesParameterFree: last.parameterFree,
+    edgesNone: last.none,
+    edges: 6,
+    startEigenvalue: ends.first ?? '',
+    endEigenvalue: ends.last ?? '',
+    eigenvalueRatio: ends.ratio ?? '',
+    supernetValid: last.supernetValid,
+    testErrorPct: 100 - last.cifar10,
   };
 }

@@ -1,9 +1,12 @@
 import * as assert from 'assert';
-import { pilotRow, strongestOpCounts } from '../../lib/analysis/pilot';
+import { nb201PilotRow, pilotRow, strongestOpCounts } from '../../lib/analysis/pilot';
+import type { Nb201Config } from '../../lib/problems/nb201/config';
+import type { Nb201ArchitectureRecord } from '../../lib/problems/nb201/problem';
 import type { StoredRun } from '../../lib/runs/run_read';
 import type { EpochRecord } from '../../lib/runs/records';
 import { getSpace } from '../../lib/spaces/spaces';
 import { record, run, SKIPPY } from './failure_fixtures';
+import { MIXED, nb201Record, SKIP } from './nb201_fixtures';
 
 describe('strongestOpCounts', () => {
   it("counts the edges whose strongest op is parameter-free, and of those none's, none included", () => {
@@ -64,5 +67,52 @@ describe('pilotRow', () => {
       },
     );
     assert.strictEqual(pilotRow('x', stored).testErrorPct, '');
+  });
+});
+
+describe('nb201PilotRow', () => {
+  it("reads a NAS-Bench-201 search: the final cell's parameter-free and none edges, the eigenvalue rise, the benchmark's test error", () => {
+    // 10 epochs, eigenvalue measured on even ones: 0.1, 0.1, 0.2, 0.3, 0.5; windows of 1 (a fifth of 5).
+    const epochs = Array.from({ length: 10 }, (_, e) =>
+      nb201Record(e, e < 9 ? MIXED : SKIP, {
+        cifar10: e < 9 ? 90 : 54.3,
+        ...(e % 2 === 0 ? { eigenvalue: [0.1, 0.1, 0.2, 0.3, 0.5][e / 2] } : {}),
+      }),
+    );
+    const stored = {
+      dir: '/runs/x',
+      done: true,
+      epochs,
+      config: { problem: 'nb201', dataset: 'cifar10-jpeg', C: 8, N: 1, trainSubset: 2560, alphaOptimizer: { lr: 3e-4 } },
+    } as unknown as StoredRun<Nb201Config, Nb201ArchitectureRecord>;
+    const row = nb201PilotRow('nb201-steps100', stored);
+    assert.deepStrictEqual(
+      { ...row },
+      {
+        name: 'nb201-steps100',
+        space: 'nb201',
+        dataset: 'cifar10-jpeg',
+        image: '32x32x3',
+        layers: 5,
+        C: 8,
+        images: 2560,
+        epochs: 10,
+        weightSteps: 100,
+        alphaLr: 3e-4,
+        genotypeParameterFree: 6,
+        edgesParameterFree: 6,
+        edgesNone: 0,
+        edges: 6,
+        startEigenvalue: 0.1,
+        endEigenvalue: 0.5,
+        eigenvalueRatio: 5,
+        supernetValid: 0.25,
+        testErrorPct: 100 - 54.3,
+      },
+    );
+    // MIXED as the final cell: 3 parameter-free edges (none, avg_pool, skip), one of them none.
+    const mixed = nb201PilotRow('m', { ...stored, epochs: epochs.slice(0, 9) });
+    assert.deepStrictEqual([mixed.edgesParameterFree, mixed.edgesNone, mixed.testErrorPct], [3, 1, 10]);
+    assert.throws(() => nb201PilotRow('e', { ...stored, epochs: [] }), /has no epochs/);
   });
 });
