@@ -22,6 +22,7 @@ export * from './stats';
 export * from './tables';
 export * from './pilot';
 export * from './nb201_findings';
+export * from './nb201_claims';
 export * from './cross_domain';
 export * from './cross_domain_disparity';
 export * from './recurrent_run';

@@ -29,6 +29,8 @@ export const TABLES = Object.freeze({
   dpGrid: '04-dp-grid',
   methods: '04-methods',
   nb201Signature: '06-nb201-signature',
+  nb201Claims: '06-nb201-claims',
+  nb201Correlation: '06-nb201-correlation',
   crossDomainLm: '05-cross-domain-lm',
   crossDomainFindings: '05-cross-domain-findings',
   crossDomainDisparity: '05-cross-domain-disparity',

@@ -128,7 +128,7 @@ const SECTIONS: readonly Section[] = [
       "DARTS on NAS-Bench-201 (docs/method.md §8: the benchmark's recipe at reduced size, on the CIFAR-10 JPEG copy, with the paper's " +
       "alpha lr 3e-4 and 3,950 weight steps; results/nas-bench-201/README.md): the benchmark's test error of the cell after every " +
       'epoch, exact, beside the dominant eigenvalue, with DARTS-ES replayed on it and the epoch of the collapse.',
-    tables: ['06-nb201-signature'],
+    tables: ['06-nb201-claims', '06-nb201-correlation', '06-nb201-signature'],
     findings: '06-findings',
     figures: ['06-nb201-signature'],
   },

@@ -1,0 +1,147 @@
+/**
+ * The paper's claims judged on NAS-Bench-201 (docs/method.md §3, §4, §8), for notebook 06 and the
+ * report's section 7: each claim beside the rule that decides it and what was measured, over the
+ * search seeds of one setting. The benchmark's test errors are exact, so a difference between two
+ * methods is judged against the spread of DARTS's own seeds (the search's variation), by the same
+ * rules as the other domains (`crossDomainFindings`: one implementation of "lower than DARTS").
+ *
+ * - the collapse: every DARTS seed's final cell has 4 or more of its 6 edges parameter-free
+ *   (`none` counted: the benchmark's cell keeps it as an op);
+ * - the rise of the eigenvalue, and each method's curvature and test error against DARTS's, with
+ *   DARTS-ES as a method of its own: the code's rule replayed on each DARTS run's eigenvalues
+ *   (`nb201SignatureTable`), returning the final cell where it never fires;
+ * - the correlation of the last measured eigenvalue with the final cell's error over every run
+ *   read (`correlationRows`: Pearson and Spearman with bootstrap intervals), which the paper
+ *   measures over 24 searches.
+ */
+import { correlationRows, type CorrelationRow, PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
+import { crossDomainFindings, curvatureColumns, type CurvatureColumns, type FindingMetric, type FindingRow } from './cross_domain';
+import type { Blank } from './failure';
+import { METHODS } from './labels';
+import { nb201SignatureTable, type StoredNb201Run } from './nb201_figure';
+import { nb201Trajectory } from './nb201_trajectory';
+
+/** The step order of the claims' setting: the benchmark's, which the grid uses. */
+export const NB201_CLAIMS_STEP_ORDER = 'weight-first';
+
+/** The paper's number of searches in its correlation (docs/method.md §3). */
+export const PAPER_CORRELATION_SEARCHES = 24;
+
+/** Edges of 6 parameter-free in a collapsed cell (`nb201CollapseEpoch`'s threshold). */
+const COLLAPSED_EDGES = 4;
+
+/** What the claims read of one run. */
+export interface Nb201ClaimInput extends CurvatureColumns {
+  readonly name: string;
+  readonly method: string;
+  readonly seed: number;
+  readonly stepOrder: string;
+  /** The final cell's parameter-free edges (of 6, `none` counted). */
+  readonly parameterFree: number;
+  /** The benchmark's CIFAR-10 test error (%) of the final cell, and of DARTS-ES's (the final one where it does not fire). */
+  readonly finalErrorPct: number | null;
+  readonly esErrorPct: number | null;
+}
+
+const value = (v: number | Blank) => (v === '' ? null : v);
+
+/** Each run's claim input, in the runs' order. */
+export function nb201ClaimInputs(runs: readonly { readonly name: string; readonly run: StoredNb201Run }[]): Nb201ClaimInput[] {
+  const table = nb201SignatureTable(runs);
+  return runs.map(({ name, run }, i) => {
+    const rows = nb201Trajectory(run);
+    const last = rows[rows.length - 1];
+    const t = table[i];
+    return {
+      ...curvatureColumns(run),
+      name,
+      method: t.method,
+      seed: run.config.seed,
+      stepOrder: run.config.stepOrder ?? 'alpha-first',
+      parameterFree: last ? last.parameterFree : 0,
+      finalErrorPct: value(t.finalErrorPct),
+      esErrorPct: value(t.esErrorPct) ?? value(t.finalErrorPct),
+    };
+  });
+}
+
+/** The benchmark's test error of the final cell (lower is better). */
+export const NB201_TEST_ERROR: FindingMetric<Nb201ClaimInput> = {
+  what: 'benchmark test error (%)',
+  of: (r) => r.finalErrorPct,
+  format: (x) => x.toFixed(2),
+};
+
+/** DARTS-ES's name among the methods: the rule replayed on the DARTS runs, not searches of its own. */
+export const NB201_ES_METHOD = `${METHODS.es} (code rule, replayed)`;
+
+/** The correlation of the last measured eigenvalue with the final cell's error, over every run given. */
+export function nb201Correlation(inputs: readonly Nb201ClaimInput[], seed = 0): CorrelationRow[] {
+  return correlationRows(
+    inputs.map((r) => ({ x: r.eigenLast ?? '', y: r.finalErrorPct ?? '' })),
+    {
+      x: 'last measured dominant eigenvalue',
+      y: 'benchmark test error of the final cell (%)',
+      paperPearson: PAPER_EIGENVALUE_ERROR_PEARSON,
+    },
+    { seed },
+  );
+}
+
+/**
+ * The claims table: the collapse, then `crossDomainFindings` on the runs of the claims' step order
+ * (DARTS-ES added as a method), then the correlation over every run given.
+ */
+export function nb201Claims(inputs: readonly Nb201ClaimInput[], seed = 0): FindingRow[] {
+  const setting = inputs.filter((r) => r.stepOrder === NB201_CLAIMS_STEP_ORDER);
+  const darts = setting.filter((r) => r.method === METHODS.darts);
+  const collapsed = darts.filter((r) => r.parameterFree >= COLLAPSED_EDGES);
+  const collapse: FindingRow = {
+    finding: `DARTS's final cell collapses: ${COLLAPSED_EDGES} or more of its 6 edges parameter-free (none counted)`,
+    rule: 'in every DARTS seed: holds; in none: does not hold; otherwise inconclusive; needs 2 DARTS seeds',
+    measured: darts.length ? `${collapsed.length} of ${darts.length} seeds (${darts.map((r) => r.parameterFree).join(', ')} edges)` : '-',
+    verdict:
+      darts.length === 0
+        ? 'not measured'
+        : darts.length < 2
+          ? 'inconclusive'
+          : collapsed.length === darts.length
+            ? 'holds'
+            : collapsed.length === 0
+              ? 'does not hold'
+              : 'inconclusive',
+  };
+  // DARTS-ES returns a cell of the DARTS run: its curvature is DARTS's, so only its error is compared.
+  const es = darts.map((r) => ({ ...r, method: NB201_ES_METHOD, eigenLast: null, eigenRatio: null, finalErrorPct: r.esErrorPct }));
+  const methods = crossDomainFindings([...setting, ...es], NB201_TEST_ERROR).filter(
+    (f) => !(f.finding.startsWith(NB201_ES_METHOD) && f.verdict === 'not measured'),
+  );
+  const [pearson] = nb201Correlation(inputs, seed);
+  const n = pearson.n;
+  const enough = n >= PAPER_CORRELATION_SEARCHES;
+  const correlation: FindingRow = {
+    finding: `the last measured eigenvalue correlates positively with the final cell's test error (the paper: Pearson ${PAPER_EIGENVALUE_ERROR_PEARSON} over ${PAPER_CORRELATION_SEARCHES} searches)`,
+    rule:
+      `Pearson r's 95 % bootstrap interval above 0: holds; below 0: does not hold; otherwise inconclusive; ` +
+      `inconclusive with fewer than ${PAPER_CORRELATION_SEARCHES} searches`,
+    measured:
+      pearson.estimate === ''
+        ? `${n} searches: ${pearson.note}`
+        : `r = ${pearson.estimate.toFixed(2)} (95 % CI ${fmt(pearson.ciLow)} to ${fmt(pearson.ciHigh)}) over ${n} searches`,
+    verdict:
+      pearson.estimate === '' || pearson.ciLow === '' || pearson.ciHigh === ''
+        ? n < 3
+          ? 'not measured'
+          : 'inconclusive'
+        : !enough
+          ? 'inconclusive'
+          : pearson.ciLow > 0
+            ? 'holds'
+            : pearson.ciHigh < 0
+              ? 'does not hold'
+              : 'inconclusive',
+  };
+  return [collapse, ...methods, correlation];
+}
+
+const fmt = (v: number | Blank) => (v === '' ? 'n/a' : v.toFixed(2));
