@@ -10,8 +10,9 @@
 // The union package: tfjs-core with its gradients and tensor methods, and the cpu backend. The
 // native packages re-export this same package, so they share its tfjs-core.
 import * as tf from '@tensorflow/tfjs';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'path';
+import { enableThreadedWasm, wasmThreadsFromEnv } from './backend_wasm_threads';
 import { loadWebgpu, type WebgpuInfo } from './backend_webgpu';
 import { installLeanBackprop } from './kernels/lean_backprop';
 import { registerWasmFusedKernels } from './kernels/fused';
@@ -40,8 +41,11 @@ export interface BackendInfo {
   /** Backends tried before it and why each did not load. */
   readonly skipped: readonly { readonly name: BackendName; readonly error: string }[];
   readonly versions: Readonly<Record<string, string>>;
-  /** wasm only: where the .wasm binaries were read from, SIMD, threads. */
-  readonly wasm?: { readonly dir: string; readonly simd: boolean; readonly multithread: boolean };
+  /**
+   * wasm only: where the .wasm binaries were read from, SIMD, whether the threaded build runs
+   * (RDARTS_WASM_THREADS, ./backend_wasm_threads.ts) and with how many threads.
+   */
+  readonly wasm?: { readonly dir: string; readonly simd: boolean; readonly multithread: boolean; readonly threads: number };
   /** webgpu only: the adapter Dawn found. */
   readonly webgpu?: WebgpuInfo;
 }
@@ -106,10 +110,16 @@ async function load(name: BackendName): Promise<Pick<BackendInfo, 'wasm' | 'webg
     setWasmPaths(dir + path.sep);
     registerWasmGradientKernels();
     registerWasmFusedKernels();
-    if (!(await tf.setBackend('wasm'))) throw new Error(`wasm backend failed to initialise from ${dir}`);
+    const threads = wasmThreadsFromEnv();
+    const restore = threads === undefined ? (): void => undefined : enableThreadedWasm(threads);
+    try {
+      if (!(await tf.setBackend('wasm'))) throw new Error(`wasm backend failed to initialise from ${dir}`);
+    } finally {
+      restore();
+    }
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-    return { wasm: { dir, simd, multithread } };
+    return { wasm: { dir, simd, multithread, threads: getThreadsCount() } };
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to initialise');
   // The cpu backend prints an advert for tfjs-node on its first tensor; we already chose with

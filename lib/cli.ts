@@ -45,7 +45,7 @@ import { PROBLEMS, problemCodecs, problemEntry } from './problems/registry';
 import { runSearch } from './search/run';
 import { formatGenotype, parameterFreeShare } from './spaces/genotype';
 import { getSpace } from './spaces/spaces';
-import { BACKENDS, BackendName, initBackend } from './backend';
+import { BACKENDS, BackendName, backendInfo, initBackend } from './backend';
 import { parsePreset } from './config/preset';
 import { openJupyter } from './notebooks/jupyter';
 import { NotebookError, runNotebooks } from './notebooks/run';
@@ -870,9 +870,15 @@ data
     console.log(result.dir);
   });
 
-program.parseAsync(process.argv).catch((e: unknown) => {
-  // Expected failures (bad input, a failing notebook) print one clear message, not a stack.
-  const message = e instanceof NotebookError || e instanceof Error ? e.message : String(e);
-  console.error(`rdarts: ${message}`);
-  process.exitCode = 1;
-});
+program
+  .parseAsync(process.argv)
+  .catch((e: unknown) => {
+    // Expected failures (bad input, a failing notebook) print one clear message, not a stack.
+    const message = e instanceof NotebookError || e instanceof Error ? e.message : String(e);
+    console.error(`rdarts: ${message}`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    // The threaded wasm build's workers keep Node alive (lib/backend_wasm_threads.ts).
+    if (backendInfo()?.wasm?.multithread) process.exit();
+  });

@@ -2,6 +2,7 @@ import * as assert from 'assert';
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { AUTO_BACKENDS, backendInfo, initBackend, tf } from '../lib/backend';
+import { wasmThreadsFromEnv } from '../lib/backend_wasm_threads';
 import { packageVersion } from '../lib/versions';
 import { assertClose, assertNoTensorLeak, repoRoot } from './helpers';
 
@@ -41,6 +42,9 @@ describe('initBackend', () => {
     assert.ok(info.wasm, 'wasm details are reported');
     assert.ok(info.wasm.dir.includes(`node_modules${path.sep}@tensorflow${path.sep}tfjs-backend-wasm`));
     assert.strictEqual(info.wasm.simd, true);
+    // The threaded build only where RDARTS_WASM_THREADS asks for it (test:backends runs this file both ways).
+    const threads = wasmThreadsFromEnv();
+    assert.deepStrictEqual([info.wasm.multithread, info.wasm.threads], [threads !== undefined, threads ?? 1]);
   });
 
   it('computes a gradient that matches the closed form, without leaking tensors', async () => {
@@ -89,6 +93,16 @@ describe('initBackend', () => {
     const r = cliBackend({ RDARTS_BACKEND: 'tfjs-node' });
     assert.strictEqual(r.status, 1);
     assert.match(r.stderr, /tfjs-node was requested but cannot be used.*npm install/);
+  });
+
+  it('runs the threaded wasm build where RDARTS_WASM_THREADS asks, and the CLI still exits; a bad count is named', function () {
+    this.timeout(120_000);
+    const r = cliBackend({ RDARTS_BACKEND: 'wasm', RDARTS_WASM_THREADS: '2' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /"multithread": true,\s*"threads": 2/);
+    const bad = cliBackend({ RDARTS_BACKEND: 'wasm', RDARTS_WASM_THREADS: 'two' });
+    assert.strictEqual(bad.status, 1);
+    assert.match(bad.stderr, /RDARTS_WASM_THREADS must be a positive integer \(threads of the wasm backend\), got "two"/);
   });
 
   it('rejects an unknown RDARTS_BACKEND, naming the variable and the choices', () => {

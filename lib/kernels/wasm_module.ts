@@ -6,8 +6,8 @@
  * geometry struct are allocated on the same heap (tfjs's malloc) for the call. Nothing is copied
  * (before, every call copied its inputs in and its output out: about 15 % of a search step).
  * The .wasm is committed (build.sh makes it from the C source), so no compiler is needed at
- * install time. tfjs's threaded wasm build (shared memory) is not supported: binding to it fails
- * with a message that says so.
+ * install time. On tfjs's threaded wasm build (shared memory: lib/backend_wasm_threads.ts) the
+ * same kernels bind through their shared-memory build, and run on the calling thread.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -63,7 +63,9 @@ const WebAssembly = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssem
 
 /** What we use of tfjs-backend-wasm's Emscripten module. */
 interface TfjsWasmModule {
-  asm: { memory: WasmMemory };
+  /** The single-threaded build exports its memory; the threaded build imports it (shared), as wasmMemory. */
+  asm: { memory?: WasmMemory };
+  wasmMemory?: WasmMemory;
   _malloc(bytes: number): number;
   _free(ptr: number): void;
 }
@@ -73,7 +75,13 @@ type Exports = Record<KernelName, (...args: number[]) => void> & { __stack_point
 /** The path of the committed binary (lib/kernels/, also when running from dist/). */
 export const KERNELS_WASM = path.join(packageRoot, 'lib', 'kernels', 'grad_kernels.wasm');
 
-let compiled: object | undefined;
+/**
+ * The same kernels linked for shared memory (atomics; build.sh), which tfjs's threaded build uses:
+ * they run on the calling thread, beside tfjs's own threaded kernels.
+ */
+export const KERNELS_WASM_SHARED = path.join(packageRoot, 'lib', 'kernels', 'grad_kernels_shared.wasm');
+
+const compiled: Record<string, object> = {};
 /** Our kernels instantiated on each tfjs wasm module's memory (one per backend instance). */
 const instances = new WeakMap<TfjsWasmModule, Exports>();
 /** Bytes of stack given to our module (its C code keeps nothing in memory; this is a safe margin). */
@@ -83,19 +91,23 @@ function wasmModule(backend: BackendWasm): TfjsWasmModule {
   return backend.wasm as unknown as TfjsWasmModule;
 }
 
+/** tfjs's heap. */
+function heap(mod: TfjsWasmModule): WasmMemory {
+  const memory = mod.asm.memory ?? mod.wasmMemory;
+  if (!memory) throw new Error("tfjs-backend-wasm's module has no memory to bind our kernels to (neither asm.memory nor wasmMemory)");
+  return memory;
+}
+
 /** Our kernels, bound to `backend`'s heap (instantiated on first use). */
 function kernels(backend: BackendWasm): Exports {
   const mod = wasmModule(backend);
   let e = instances.get(mod);
   if (!e) {
-    const memory = mod.asm.memory;
-    if (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer) {
-      throw new Error(
-        "tfjs's threaded wasm build (shared memory) is active; our kernels (lib/kernels/grad_kernels.wasm) bind to the single-threaded SIMD build only",
-      );
-    }
-    compiled ??= new WebAssembly.Module(fs.readFileSync(KERNELS_WASM));
-    e = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as Exports;
+    const memory = heap(mod);
+    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
+    const file = shared ? KERNELS_WASM_SHARED : KERNELS_WASM;
+    compiled[file] ??= new WebAssembly.Module(fs.readFileSync(file));
+    e = new WebAssembly.Instance(compiled[file], { env: { memory } }).exports as unknown as Exports;
     // The linker placed our stack at the bottom of memory, which is tfjs's: move it into a block of
     // tfjs's heap, so that a kernel that ever uses its stack cannot write over tfjs's data.
     const stack = mod._malloc(STACK_BYTES);
@@ -137,14 +149,14 @@ export function callKernel(
     const base = align16(block);
     const args = tensors.map((t) => ptr(backend, t));
     if (options.table) {
-      new Int32Array(mod.asm.memory.buffer, base, options.table.length).set(options.table.map((t) => ptr(backend, t)));
+      new Int32Array(heap(mod).buffer, base, options.table.length).set(options.table.map((t) => ptr(backend, t)));
       args.push(base);
     }
     if (scratchBytes > 0) args.push(base + tableBytes);
     if (options.geom) {
       const g = options.geom;
       const at = base + tableBytes + scratchBytes;
-      new Int32Array(mod.asm.memory.buffer, at, GEOM_FIELDS.length).set(GEOM_FIELDS.map((f) => g[f]));
+      new Int32Array(heap(mod).buffer, at, GEOM_FIELDS.length).set(GEOM_FIELDS.map((f) => g[f]));
       args.push(at);
     }
     e[name](...args, ...(options.extra ?? []));
