@@ -13,6 +13,7 @@
  * A NAS-Bench-201 search (its own grid file) gives the same row from its final cell, whose 6 edges
  * keep `none` as an op, with the benchmark's exact test error (`nb201PilotRow`).
  */
+import type { DatasetName } from '../data/dataset';
 import { DATASETS } from '../data/registry';
 import type { Nb201Config } from '../problems/nb201/config';
 import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
@@ -72,26 +73,49 @@ export function strongestOpCounts(
   return { parameterFree, none };
 }
 
+type CostColumns = Pick<
+  PilotRow,
+  'name' | 'space' | 'dataset' | 'image' | 'layers' | 'C' | 'images' | 'epochs' | 'weightSteps' | 'alphaLr'
+>;
+
+/** What a search spent: data, model size, epochs and weight steps (summed over the stored epochs), the alphas' lr. */
+function costColumns(
+  name: string,
+  space: string,
+  layers: number,
+  c: {
+    readonly dataset: DatasetName;
+    readonly C: number;
+    readonly trainSubset: number | null;
+    readonly alphaOptimizer: { readonly lr: number };
+  },
+  epochs: readonly { readonly steps: number }[],
+): CostColumns {
+  const d = DATASETS[c.dataset];
+  return {
+    name,
+    space,
+    dataset: c.dataset,
+    image: `${d.height}x${d.width}x${d.channels}`,
+    layers,
+    C: c.C,
+    images: c.trainSubset ?? '',
+    epochs: epochs.length,
+    weightSteps: epochs.reduce((s, r) => s + r.steps, 0),
+    alphaLr: c.alphaOptimizer.lr,
+  };
+}
+
 /** The pilot row of a finished DARTS search; `testErrorPct` from its evaluation, where there is one. */
 export function pilotRow(name: string, run: StoredRun, testErrorPct?: number): PilotRow {
   const c = run.config;
-  const d = DATASETS[c.dataset];
   const last = run.epochs[run.epochs.length - 1];
   if (!last) throw new Error(`pilotRow: the run in ${run.dir} has no epochs`);
   const degeneration = degenerationRow(run);
   const space = getSpace(c.space);
   const strongest = strongestOpCounts(last.weights.normal, space.normal);
   return {
-    name,
-    space: c.space,
-    dataset: c.dataset,
-    image: `${d.height}x${d.width}x${d.channels}`,
-    layers: c.layers,
-    C: c.C,
-    images: c.trainSubset ?? '',
-    epochs: run.epochs.length,
-    weightSteps: run.epochs.reduce((s, r) => s + r.steps, 0),
-    alphaLr: c.alphaOptimizer.lr,
+    ...costColumns(name, c.space, c.layers, c, run.epochs),
     genotypeParameterFree: degeneration.normalParameterFree,
     edgesParameterFree: strongest.parameterFree,
     edgesNone: strongest.none,
@@ -112,22 +136,12 @@ export function pilotRow(name: string, run: StoredRun, testErrorPct?: number): P
  */
 export function nb201PilotRow(name: string, run: StoredRun<Nb201Config, Nb201ArchitectureRecord>): PilotRow {
   const c = run.config;
-  const d = DATASETS[c.dataset];
   const rows = nb201Trajectory(run);
   const last = rows[rows.length - 1];
   if (!last) throw new Error(`nb201PilotRow: the run in ${run.dir} has no epochs`);
   const ends = eigenvalueEnds(run.epochs);
   return {
-    name,
-    space: 'nb201',
-    dataset: c.dataset,
-    image: `${d.height}x${d.width}x${d.channels}`,
-    layers: 3 * c.N + 2,
-    C: c.C,
-    images: c.trainSubset ?? '',
-    epochs: run.epochs.length,
-    weightSteps: run.epochs.reduce((s, r) => s + r.steps, 0),
-    alphaLr: c.alphaOptimizer.lr,
+    ...costColumns(name, 'nb201', 3 * c.N + 2, c, run.epochs),
     genotypeParameterFree: last.parameterFree,
     edgesParameterFree: last.parameterFree,
     edgesNone: last.none,
