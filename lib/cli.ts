@@ -11,7 +11,8 @@ import { hvpStepCurve } from './bench/hvp_steps';
 import { poolThroughput } from './bench/pool_throughput';
 import { readGridFile, readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject, runId, type SearchConfig } from './config/search_config';
-import { gridRunDir, gridSlurmDir, gridStatus, runGrid, submitGrid } from './experiments/grid';
+import { gridSlurmDir, gridStatus, runGrid, submitGrid } from './experiments/grid';
+import { pilotRows } from './experiments/pilot';
 import { addSlurmOptions, type SlurmFlags, slurmOptionsFrom } from './cluster/slurm_cli';
 import { shellQuote } from './cluster/slurm_script';
 import { submitAndWait, tasksStatus } from './cluster/slurm_submit';
@@ -29,7 +30,6 @@ import { resolveConfig } from './config/search_config';
 import * as aq from 'arquero';
 import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
-import { nb201PilotRow, pilotRow } from './analysis/pilot';
 import { nb201RunSummary, nb201Trajectory, nb201TrajectoryTable } from './analysis/nb201_trajectory';
 import { saveTable, showTable } from './analysis/tables';
 import { NB201_CONFIG_CODEC, type Nb201Config } from './problems/nb201/config';
@@ -39,7 +39,7 @@ import type { RecurrentArchitectureRecord } from './problems/ptb/problem';
 import { recurrentRunSummary, recurrentTrajectory } from './analysis/recurrent_run';
 import { evaluateLmCommand } from './train/lm_evaluate_command';
 import { evaluateDisparityCommand } from './train/disparity_evaluate_command';
-import { listRuns, readRun, readRunIfAny, readRunProblem, resolveRunRef, runDirFor, runsRoot, type StoredRun } from './runs/store';
+import { listRuns, readRun, readRunIfAny, readRunProblem, resolveRunRef, runDirFor, runsRoot } from './runs/store';
 import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { PROBLEMS, problemCodecs, problemEntry } from './problems/registry';
 import { runSearch } from './search/run';
@@ -341,32 +341,12 @@ program
 program
   .command('pilot')
   .description("the pilot's table (issue: reproduction): per finished search of a grid file, its cost and whether it collapsed")
-  .option('--grid <files...>', 'the grid files of the pilot (any of them NAS-Bench-201)', [
-    'results/pilot/grid.json',
-    'results/pilot/nb201-grid.json',
-  ])
-  .option('--out <dir>', 'folder of run directories (default results/runs)')
+  .option('--grid <files...>', 'the grid files of the pilot (default results/pilot/grid.json and nb201-grid.json)')
+  .option('--out <dir>', 'folder of run directories (default results/pilot/runs)')
   .option('--table <dir>', 'also save the table as <dir>/pilot.csv and .md')
-  .action((o: { grid: string[]; out?: string; table?: string }) => {
-    const entries = o.grid.flatMap((file) =>
-      readGridFile(file, (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config),
-    );
-    const rows = entries.flatMap((e) => {
-      const problem = e.problem ?? 'darts';
-      if (problem !== 'darts' && problem !== 'nb201')
-        throw new Error(`rdarts pilot: ${e.name} searches ${problem}; the pilot reads DARTS and NAS-Bench-201 searches`);
-      const dir = gridRunDir(e, o.out);
-      const done = fs.existsSync(dir) ? readRun(dir, problemEntry(problem).codec) : undefined;
-      if (!done?.done) {
-        console.log(`${e.name}: ${done ? `${done.epochs.length}/${e.config.epochs} epochs` : 'not started'} (${dir})`);
-        return [];
-      }
-      return [
-        problem === 'nb201'
-          ? nb201PilotRow(e.name, done as StoredRun<Nb201Config, Nb201ArchitectureRecord>)
-          : pilotRow(e.name, done as StoredRun),
-      ];
-    });
+  .action((o: { grid?: string[]; out?: string; table?: string }) => {
+    const { rows, pending } = pilotRows(o.grid, o.out);
+    for (const p of pending) console.log(`${p.name}: ${p.epochs > 0 ? `${p.epochs}/${p.of} epochs` : 'not started'} (${p.dir})`);
     if (rows.length === 0) return;
     showTable(rows, { digits: 3 });
     if (o.table) console.log(`saved ${Object.values(saveTable(rows, 'pilot', o.table)).join(', ')}`);

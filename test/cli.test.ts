@@ -233,6 +233,12 @@ describe('rdarts pilot', function () {
       assert.match(r.stdout, /\|name\|space\|dataset\|image\|layers\|C\|images\|epochs\|weightSteps\|/);
       assert.match(r.stdout, /\|done\|s3\|fashion-mnist\|28x28x1\|3\|2\|64\|2\|8\|/);
       assert.ok(fs.existsSync(path.join(dir, 'tables', 'pilot.csv')));
+      // A grid of another problem is named, not tabulated.
+      const lm = path.join(dir, 'lm.json');
+      fs.writeFileSync(lm, JSON.stringify({ problem: 'ptb', preset: 'smoke', runs: { lm: {} } }));
+      const bad = rdarts(['pilot', '--grid', grid, lm, '--out', out]);
+      assert.strictEqual(bad.status, 1);
+      assert.match(bad.stderr, /pilot: lm searches ptb; the pilot reads DARTS-space and NAS-Bench-201 searches/);
     } finally {
       cleanup();
     }

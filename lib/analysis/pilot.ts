@@ -13,7 +13,7 @@
  * A NAS-Bench-201 search (its own grid file) gives the same row from its final cell, whose 6 edges
  * keep `none` as an op, with the benchmark's exact test error (`nb201PilotRow`).
  */
-import type { DatasetName } from '../data/dataset';
+import type { SearchConfig } from '../config/schema';
 import { DATASETS } from '../data/registry';
 import type { Nb201Config } from '../problems/nb201/config';
 import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
@@ -83,12 +83,7 @@ function costColumns(
   name: string,
   space: string,
   layers: number,
-  c: {
-    readonly dataset: DatasetName;
-    readonly C: number;
-    readonly trainSubset: number | null;
-    readonly alphaOptimizer: { readonly lr: number };
-  },
+  c: Pick<SearchConfig | Nb201Config, 'dataset' | 'C' | 'trainSubset' | 'alphaOptimizer'>,
   epochs: readonly { readonly steps: number }[],
 ): CostColumns {
   const d = DATASETS[c.dataset];

@@ -18,6 +18,7 @@ export const TABLES = Object.freeze({
   softmaxTemperature: '00-softmax-temperature',
   failureSummary: '01-failure-summary',
   degeneration: '01-degeneration',
+  pilot: '01-pilot',
   testError: '01-test-error',
   seedSpread: '01-seed-spread',
   eigenvalueTestError: '02-eigenvalue-test-error',

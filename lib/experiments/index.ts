@@ -4,6 +4,7 @@ export * from './engine_audit';
 export * from './engine_rerun';
 export * from './evaluations';
 export * from './grid';
+export * from './pilot';
 export * from './plan';
 export * from './records';
 export * from './cross_domain';

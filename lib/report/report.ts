@@ -50,7 +50,7 @@ const SECTIONS: readonly Section[] = [
     question:
       'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
       '(the paper, CIFAR-10: skip connections take almost every edge on S1 to S3, the noise op 5 of 8 on S4).',
-    tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread'],
+    tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread', '01-pilot'],
     findings: '01-findings',
     figures: [
       '01-test-error',

@@ -1,0 +1,67 @@
+/**
+ * The pilot of the reproduction (results/pilot/README.md): the searches of its grid files, each read
+ * from its run directory and, once finished, turned into a pilot row (lib/analysis/pilot.ts) of
+ * what it spent and whether it collapsed. One implementation for `rdarts pilot` and notebook 01.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { nb201PilotRow, type PilotRow, pilotRow } from '../analysis/pilot';
+import { readGridFile } from '../config/overrides_file';
+import { resultsDir } from '../paths';
+import type { Nb201Config } from '../problems/nb201/config';
+import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
+import { problemEntry } from '../problems/registry';
+import { readRun, type StoredRun } from '../runs/run_read';
+import { gridRunDir } from './grid';
+
+/** The pilot's folder: its grid files, and its finished runs' compact records under runs/. */
+export function pilotDir(): string {
+  return path.join(resultsDir(), 'pilot');
+}
+
+/** The pilot's grid files: the DARTS spaces' and NAS-Bench-201's. */
+export function pilotGridFiles(dir: string = pilotDir()): string[] {
+  return [path.join(dir, 'grid.json'), path.join(dir, 'nb201-grid.json')];
+}
+
+/** A search of the grids that has not finished: how far it is, and where. */
+export interface PilotPending {
+  readonly name: string;
+  readonly dir: string;
+  readonly epochs: number;
+  readonly of: number;
+}
+
+/**
+ * The pilot rows of the finished searches of `gridFiles` (in the files' order), from run
+ * directories under `out`, and the searches not finished. A grid of another problem than the
+ * DARTS spaces or NAS-Bench-201 throws, naming it.
+ */
+export function pilotRows(
+  gridFiles: readonly string[] = pilotGridFiles(),
+  out: string = path.join(pilotDir(), 'runs'),
+): { rows: PilotRow[]; pending: PilotPending[] } {
+  const entries = gridFiles.flatMap((file) =>
+    readGridFile(file, (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config),
+  );
+  const rows: PilotRow[] = [];
+  const pending: PilotPending[] = [];
+  for (const e of entries) {
+    const problem = e.problem ?? 'darts';
+    if (problem !== 'darts' && problem !== 'nb201') {
+      throw new Error(`pilot: ${e.name} searches ${problem}; the pilot reads DARTS-space and NAS-Bench-201 searches`);
+    }
+    const dir = gridRunDir(e, out);
+    const run = fs.existsSync(dir) ? readRun(dir, problemEntry(problem).codec) : undefined;
+    if (!run?.done) {
+      pending.push({ name: e.name, dir, epochs: run?.epochs.length ?? 0, of: e.config.epochs });
+      continue;
+    }
+    rows.push(
+      problem === 'nb201'
+        ? nb201PilotRow(e.name, run as StoredRun<Nb201Config, Nb201ArchitectureRecord>)
+        : pilotRow(e.name, run as StoredRun),
+    );
+  }
+  return { rows, pending };
+}
