@@ -18,6 +18,7 @@ import { correlationRows, type CorrelationRow, PAPER_EIGENVALUE_ERROR_PEARSON } 
 import { crossDomainFindings, curvatureColumns, type CurvatureColumns, type FindingMetric, type FindingRow } from './cross_domain';
 import type { Blank } from './failure';
 import { METHODS } from './labels';
+import type { Nb201Config } from '../problems/nb201/config';
 import { nb201SignatureTable, type StoredNb201Run } from './nb201_figure';
 import { nb201Trajectory } from './nb201_trajectory';
 
@@ -36,6 +37,8 @@ export interface Nb201ClaimInput extends CurvatureColumns {
   readonly method: string;
   readonly seed: number;
   readonly stepOrder: string;
+  /** What sets the search's size: images, epochs, the supernet's C and N, batch, the alphas' lr. */
+  readonly setting: string;
   /** The final cell's parameter-free edges (of 6, `none` counted). */
   readonly parameterFree: number;
   /** The benchmark's CIFAR-10 test error (%) of the final cell, and of DARTS-ES's (the final one where it does not fire). */
@@ -58,11 +61,17 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
       method: t.method,
       seed: run.config.seed,
       stepOrder: run.config.stepOrder ?? 'alpha-first',
+      setting: nb201Setting(run.config),
       parameterFree: last ? last.parameterFree : 0,
       finalErrorPct: value(t.finalErrorPct),
       esErrorPct: value(t.esErrorPct) ?? value(t.finalErrorPct),
     };
   });
+}
+
+/** A search's setting, as the claims name it: what sets its size (not its seed, regulariser or controller). */
+export function nb201Setting(c: Pick<Nb201Config, 'trainSubset' | 'epochs' | 'C' | 'N' | 'batchSize' | 'alphaOptimizer'>): string {
+  return `${c.trainSubset ?? 'all'} images, ${c.epochs} epochs, C ${c.C}, N ${c.N}, batch ${c.batchSize}, alpha lr ${c.alphaOptimizer.lr}`;
 }
 
 /** The benchmark's test error of the final cell (lower is better). */
@@ -89,11 +98,23 @@ export function nb201Correlation(inputs: readonly Nb201ClaimInput[], seed = 0): 
 }
 
 /**
- * The claims table: the collapse, then `crossDomainFindings` on the runs of the claims' step order
- * (DARTS-ES added as a method), then the correlation over every run given.
+ * The claims table: per setting (`nb201Setting`) of the runs of the claims' step order, the collapse
+ * and `crossDomainFindings` (DARTS-ES added as a method), each finding prefixed by its setting where
+ * there are several; then the correlation over every run given.
  */
 export function nb201Claims(inputs: readonly Nb201ClaimInput[], seed = 0): FindingRow[] {
-  const setting = inputs.filter((r) => r.stepOrder === NB201_CLAIMS_STEP_ORDER);
+  const ordered = inputs.filter((r) => r.stepOrder === NB201_CLAIMS_STEP_ORDER);
+  // Runs of another size (data, epochs, model) are another setting: judged apart, named.
+  const settings = [...new Set(ordered.map((r) => r.setting))];
+  const perSetting = settings.flatMap((s) => {
+    const rows = settingClaims(ordered.filter((r) => r.setting === s));
+    return settings.length === 1 ? rows : rows.map((f) => ({ ...f, finding: `${s}: ${f.finding}` }));
+  });
+  return [...perSetting, correlationClaim(inputs, seed)];
+}
+
+/** The claims over the runs of one setting: the collapse, then each method against DARTS. */
+function settingClaims(setting: readonly Nb201ClaimInput[]): FindingRow[] {
   const darts = setting.filter((r) => r.method === METHODS.darts);
   const collapsed = darts.filter((r) => r.parameterFree >= COLLAPSED_EDGES);
   const collapse: FindingRow = {
@@ -116,10 +137,15 @@ export function nb201Claims(inputs: readonly Nb201ClaimInput[], seed = 0): Findi
   const methods = crossDomainFindings([...setting, ...es], NB201_TEST_ERROR).filter(
     (f) => !(f.finding.startsWith(NB201_ES_METHOD) && f.verdict === 'not measured'),
   );
+  return [collapse, ...methods];
+}
+
+/** The correlation's claim, over every run given. */
+function correlationClaim(inputs: readonly Nb201ClaimInput[], seed: number): FindingRow {
   const [pearson] = nb201Correlation(inputs, seed);
   const n = pearson.n;
   const enough = n >= PAPER_CORRELATION_SEARCHES;
-  const correlation: FindingRow = {
+  return {
     finding: `the last measured eigenvalue correlates positively with the final cell's test error (the paper: Pearson ${PAPER_EIGENVALUE_ERROR_PEARSON} over ${PAPER_CORRELATION_SEARCHES} searches)`,
     rule:
       `Pearson r's 95 % bootstrap interval above 0: holds; below 0: does not hold; otherwise inconclusive; ` +
@@ -141,7 +167,6 @@ export function nb201Claims(inputs: readonly Nb201ClaimInput[], seed = 0): Findi
               ? 'does not hold'
               : 'inconclusive',
   };
-  return [collapse, ...methods, correlation];
 }
 
 const fmt = (v: number | Blank) => (v === '' ? 'n/a' : v.toFixed(2));

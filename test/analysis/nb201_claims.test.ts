@@ -11,11 +11,11 @@ import { MIXED, nb201Record, SKIP } from './nb201_fixtures';
  * epoch 29 and SKIP from 30, accuracy 94 - epoch / 8 (final error 10.875). With late >= 0.5 the
  * code's rule (evalEvery 2) fires at epoch 22 and returns epoch 10's cell (error 7.25).
  */
-function run(options: { seed: number; late: number | null; l2?: number; stepOrder?: string; flat?: number }): {
+function run(options: { seed: number; late: number | null; l2?: number; stepOrder?: string; flat?: number; images?: number }): {
   name: string;
   run: StoredNb201Run;
 } {
-  const { seed, late, l2 = NB201_PAPER.regularization.l2, stepOrder = 'weight-first', flat = 93 } = options;
+  const { seed, late, l2 = NB201_PAPER.regularization.l2, stepOrder = 'weight-first', flat = 93, images = null } = options;
   const epochs = Array.from({ length: 40 }, (_, epoch) => {
     const measured = epoch % 2 === 0 || epoch === 39;
     const eigenvalue = late === null || epoch < 20 ? 0.1 : late;
@@ -27,6 +27,7 @@ function run(options: { seed: number; late: number | null; l2?: number; stepOrde
     seed,
     epochs: 40,
     stepOrder,
+    trainSubset: images,
     regularization: { ...NB201_PAPER.regularization, l2 },
     hessian: { ...NB201_PAPER.hessian, evalEvery: 2 },
   };
@@ -75,6 +76,19 @@ describe('nb201Claims', () => {
     assert.strictEqual(last.verdict, 'inconclusive');
     // One DARTS seed cannot judge the collapse.
     assert.strictEqual(nb201Claims(inputs.slice(1, 4))[0].verdict, 'inconclusive');
+    // Runs of another size are another setting: judged apart, each finding named by its setting.
+    const small = nb201ClaimInputs([run({ seed: 0, late: 0.5, images: 2560 }), run({ seed: 1, late: 0.5, images: 2560 })]);
+    const both = nb201Claims([...inputs, ...small]);
+    const collapses = both.filter((c) => c.finding.includes("DARTS's final cell collapses"));
+    const rest = `40 epochs, C ${NB201_PAPER.C}, N ${NB201_PAPER.N}, batch ${NB201_PAPER.batchSize}, alpha lr ${NB201_PAPER.alphaOptimizer.lr}`;
+    assert.deepStrictEqual(
+      collapses.map((c) => [c.finding.split(': ')[0], c.measured]),
+      [
+        [`${NB201_PAPER.trainSubset ?? 'all'} images, ${rest}`, '2 of 2 seeds (6, 6 edges)'],
+        [`2560 images, ${rest}`, '2 of 2 seeds (6, 6 edges)'],
+      ],
+    );
+    assert.match(both[both.length - 1].measured, /over 7 searches$/);
   });
 
   it("judges the correlation by Pearson's bootstrap interval once there are 24 searches", () => {
