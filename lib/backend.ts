@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as path from 'path';
-import { enableThreadedWasm, wasmThreadsFromEnv } from './backend_wasm_threads';
+import { enableThreadedWasm, releaseThreadWorkers, wasmThreadsFromEnv } from './backend_wasm_threads';
 import { loadWebgpu, type WebgpuInfo } from './backend_webgpu';
 import { installLeanBackprop } from './kernels/lean_backprop';
 import { registerWasmFusedKernels } from './kernels/fused';
@@ -117,6 +117,7 @@ async function load(name: BackendName): Promise<Pick<BackendInfo, 'wasm' | 'webg
     } finally {
       restore();
     }
+    if (threads !== undefined) releaseThreadWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
     return { wasm: { dir, simd, multithread, threads: getThreadsCount() } };
@@ -163,6 +164,8 @@ export function initBackend(options: { force?: BackendName } = {}): Promise<Back
 
 async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
   installLeanBackprop();
+  // A bad thread count is an error, not a reason to skip wasm for a slower backend.
+  wasmThreadsFromEnv();
   if (forced) {
     try {
       const details = await load(forced);

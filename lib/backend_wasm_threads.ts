@@ -9,8 +9,11 @@
  * Our kernels then bind through their shared-memory build (lib/kernels/wasm_module.ts) and run on
  * the calling thread; only tfjs's XNNPACK kernels use the others. Measured here, a search step
  * gains nothing from a second thread (results/bench/README.md, "Threads inside one process"), so
- * the library runs one thread per process unless asked. The workers keep Node alive: the CLI ends
- * its process itself when they run.
+ * the library runs one thread per process unless asked.
+ *
+ * Patches 1-3 stay: Emscripten starts more workers through createObjectURL when its pool runs out,
+ * and backendInfo reads the flag. The threadpool's workers would keep Node alive after the last
+ * line of a script; `releaseThreadWorkers` lets the process end as without threads.
  */
 import * as tf from '@tensorflow/tfjs';
 import { setThreadsCount } from '@tensorflow/tfjs-backend-wasm';
@@ -30,8 +33,14 @@ export function wasmThreadsFromEnv(value: string | undefined = process.env.RDART
  * Makes the next start of the wasm backend load the threaded build with `threads` threads; returns
  * what undoes patch 4 (call it once the backend is up).
  */
+let enabled: number | undefined;
+
 export function enableThreadedWasm(threads: number): () => void {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`enableThreadedWasm: threads must be a positive integer, got ${threads}`);
+  // Once per process: the backend starts once; a second start (after switching backends) reuses it.
+  if (enabled === threads) return () => undefined;
+  if (enabled !== undefined) throw new Error(`enableThreadedWasm: already enabled in this process with ${enabled} threads, not ${threads}`);
+  enabled = threads;
   const pkg = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
   const factory = path.join(pkg, 'wasm-out', 'tfjs-backend-wasm-threaded-simd.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -41,7 +50,9 @@ export function enableThreadedWasm(threads: number): () => void {
   // The module object itself, which tfjs's require('os') returns (an import's namespace is a copy).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const os = require('os') as { cpus: () => unknown[]; tmpdir: () => string };
-  const worker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-threads-')), 'worker.cjs');
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'rdarts-threads-'));
+  process.on('exit', () => fs.rmSync(folder, { recursive: true, force: true }));
+  const worker = path.join(folder, 'worker.cjs');
   fs.writeFileSync(
     worker,
     `${wasmWorkerContents.replace(/\n/g, '\\n')};URL.createObjectURL=()=>${JSON.stringify(factory)};URL.revokeObjectURL=()=>{};\n`,
@@ -55,4 +66,20 @@ export function enableThreadedWasm(threads: number): () => void {
   return () => {
     os.cpus = cpus;
   };
+}
+
+/** What we use of Emscripten's pthread bookkeeping on the threaded module. */
+interface PThreads {
+  readonly PThread?: { readonly runningWorkers?: readonly { unref(): void }[] };
+}
+
+/**
+ * Lets Node exit while the threaded build's threadpool runs: its workers (started with the backend
+ * and kept for its life, each waiting for work between kernels) no longer hold the event loop. A
+ * kernel waits for its threads synchronously, so no work is cut short. Returns how many it released.
+ */
+export function releaseThreadWorkers(wasmModule: unknown): number {
+  const workers = (wasmModule as PThreads).PThread?.runningWorkers ?? [];
+  for (const w of workers) w.unref();
+  return workers.length;
 }

@@ -9,9 +9,9 @@ import { type BenchConfig, DEFAULT_BENCH, runSearchBench } from './bench/search_
 import { profileMarkdown, profileRecord, profileSearchStep, profileSummaryMarkdown } from './bench/profile';
 import { hvpStepCurve } from './bench/hvp_steps';
 import { poolThroughput } from './bench/pool_throughput';
-import { readGridFile, readOverridesFile } from './config/overrides_file';
+import { readOverridesFile } from './config/overrides_file';
 import { ConfigOverrides, isPlainObject, runId, type SearchConfig } from './config/search_config';
-import { gridSlurmDir, gridStatus, runGrid, submitGrid } from './experiments/grid';
+import { gridSlurmDir, gridStatus, readProblemGrid, runGrid, submitGrid } from './experiments/grid';
 import { pilotRows } from './experiments/pilot';
 import { addSlurmOptions, type SlurmFlags, slurmOptionsFrom } from './cluster/slurm_cli';
 import { shellQuote } from './cluster/slurm_script';
@@ -45,7 +45,7 @@ import { PROBLEMS, problemCodecs, problemEntry } from './problems/registry';
 import { runSearch } from './search/run';
 import { formatGenotype, parameterFreeShare } from './spaces/genotype';
 import { getSpace } from './spaces/spaces';
-import { BACKENDS, BackendName, backendInfo, initBackend } from './backend';
+import { BACKENDS, BackendName, initBackend } from './backend';
 import { parsePreset } from './config/preset';
 import { openJupyter } from './notebooks/jupyter';
 import { NotebookError, runNotebooks } from './notebooks/run';
@@ -379,10 +379,7 @@ addSlurmOptions(
     .option('--status', 'print where each search stands (done, running, pending, failed), from the run directories; run nothing'),
 ).action(async (file: string, o: SlurmFlags & { jobs?: string; out?: string; status?: boolean }) => {
   const slurm = slurmOptionsFrom('grid', o);
-  const entries = readGridFile(
-    file,
-    (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config,
-  );
+  const entries = readProblemGrid(file);
   const slurmDir = gridSlurmDir(`${path.basename(path.dirname(path.resolve(file)))}-${path.basename(file, '.json')}`, o.out);
   if (o.status) {
     for (const line of formatStatus(gridStatus(entries, slurmDir, o.out))) console.log(line);
@@ -850,15 +847,9 @@ data
     console.log(result.dir);
   });
 
-program
-  .parseAsync(process.argv)
-  .catch((e: unknown) => {
-    // Expected failures (bad input, a failing notebook) print one clear message, not a stack.
-    const message = e instanceof NotebookError || e instanceof Error ? e.message : String(e);
-    console.error(`rdarts: ${message}`);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    // The threaded wasm build's workers keep Node alive (lib/backend_wasm_threads.ts).
-    if (backendInfo()?.wasm?.multithread) process.exit();
-  });
+program.parseAsync(process.argv).catch((e: unknown) => {
+  // Expected failures (bad input, a failing notebook) print one clear message, not a stack.
+  const message = e instanceof NotebookError || e instanceof Error ? e.message : String(e);
+  console.error(`rdarts: ${message}`);
+  process.exitCode = 1;
+});

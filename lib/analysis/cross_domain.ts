@@ -240,12 +240,17 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
               ? 'does not hold'
               : 'inconclusive',
   });
-  /** A method's mean against DARTS's, lower being the finding; judged by DARTS's seed spread, which needs 2 seeds. */
+  /**
+   * A method's mean against DARTS's, lower being the finding; judged by DARTS's seed spread, which
+   * needs 2 DARTS seeds, and over 2 seeds of the method at least (one search is not a mean).
+   */
   const lower = (finding: string, what: string, mine: number[], base: number[], digits: (x: number) => string): FindingRow => {
     const measured = mine.length && base.length ? `${digits(mean(mine))} vs ${digits(mean(base))} (spread ${digits(spread(base))})` : '-';
-    const rule = `mean ${what} below DARTS by more than the spread (max - min) of DARTS's seeds; above by more: does not hold; needs 2 DARTS seeds`;
+    const rule =
+      `mean ${what} below DARTS by more than the spread (max - min) of DARTS's seeds; above by more: does not hold; ` +
+      'needs 2 seeds of DARTS and of the method';
     if (!mine.length || !base.length) return { finding, rule, measured, verdict: 'not measured' };
-    if (base.length < 2) return { finding, rule, measured, verdict: 'inconclusive' };
+    if (base.length < 2 || mine.length < 2) return { finding, rule, measured, verdict: 'inconclusive' };
     const d = mean(mine) - mean(base);
     return { finding, rule, measured, verdict: d < -spread(base) ? 'holds' : d > spread(base) ? 'does not hold' : 'inconclusive' };
   };

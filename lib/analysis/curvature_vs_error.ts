@@ -25,6 +25,8 @@ import { checkpointDiscretisation, type CurvatureRun } from '../measurements/dis
 
 /** docs/method.md §3: Pearson r of the final dominant eigenvalue and the test error (24 architectures, S1, CIFAR-10). */
 export const PAPER_EIGENVALUE_ERROR_PEARSON = 0.867;
+/** The number of searches (architectures) in that correlation. */
+export const PAPER_CORRELATION_SEARCHES = 24;
 
 /** One search: its final curvature and the test error of its final genotype. */
 export interface CurvatureErrorRow {
@@ -329,7 +331,7 @@ export function curvatureFindings(
       : '';
   lines.push(
     `Eigenvalue at the end of the search vs test error over ${pearsonRow?.n ?? 0} architectures: ${correlationText(correlations)}; ` +
-      `the paper: Pearson ${paper} over 24 architectures (S1, CIFAR-10)` +
+      `the paper: Pearson ${paper} over ${PAPER_CORRELATION_SEARCHES} architectures (S1, CIFAR-10)` +
       (within ? `, ${within} our interval, which ${zero}.` : '.'),
   );
   const m = measured(rows);

@@ -14,7 +14,13 @@
  *   read (`correlationRows`: Pearson and Spearman with bootstrap intervals), which the paper
  *   measures over 24 searches.
  */
-import { correlationRows, type CorrelationRow, PAPER_EIGENVALUE_ERROR_PEARSON } from './curvature_vs_error';
+import {
+  correlationRows,
+  type CorrelationRow,
+  correlationText,
+  PAPER_CORRELATION_SEARCHES,
+  PAPER_EIGENVALUE_ERROR_PEARSON,
+} from './curvature_vs_error';
 import { crossDomainFindings, curvatureColumns, type CurvatureColumns, type FindingMetric, type FindingRow } from './cross_domain';
 import type { Blank } from './failure';
 import { METHODS } from './labels';
@@ -24,9 +30,6 @@ import { nb201Trajectory } from './nb201_trajectory';
 
 /** The step order of the claims' setting: the benchmark's, which the grid uses. */
 export const NB201_CLAIMS_STEP_ORDER = 'weight-first';
-
-/** The paper's number of searches in its correlation (docs/method.md §3). */
-export const PAPER_CORRELATION_SEARCHES = 24;
 
 /** Edges of 6 parameter-free in a collapsed cell (`nb201CollapseEpoch`'s threshold). */
 const COLLAPSED_EDGES = 4;
@@ -54,6 +57,7 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
   return runs.map(({ name, run }, i) => {
     const rows = nb201Trajectory(run);
     const last = rows[rows.length - 1];
+    if (!last) throw new Error(`nb201ClaimInputs: the run ${run.runId} (${name}) has no epochs`);
     const t = table[i];
     return {
       ...curvatureColumns(run),
@@ -62,7 +66,7 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
       seed: run.config.seed,
       stepOrder: run.config.stepOrder ?? 'alpha-first',
       setting: nb201Setting(run.config),
-      parameterFree: last ? last.parameterFree : 0,
+      parameterFree: last.parameterFree,
       finalErrorPct: value(t.finalErrorPct),
       esErrorPct: value(t.esErrorPct) ?? value(t.finalErrorPct),
     };
@@ -70,8 +74,13 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
 }
 
 /** A search's setting, as the claims name it: what sets its size (not its seed, regulariser or controller). */
-export function nb201Setting(c: Pick<Nb201Config, 'trainSubset' | 'epochs' | 'C' | 'N' | 'batchSize' | 'alphaOptimizer'>): string {
-  return `${c.trainSubset ?? 'all'} images, ${c.epochs} epochs, C ${c.C}, N ${c.N}, batch ${c.batchSize}, alpha lr ${c.alphaOptimizer.lr}`;
+export function nb201Setting(
+  c: Pick<Nb201Config, 'dataset' | 'trainSubset' | 'epochs' | 'C' | 'N' | 'batchSize' | 'order' | 'alphaOptimizer'>,
+): string {
+  return (
+    `${c.dataset}, ${c.trainSubset ?? 'all'} images, ${c.epochs} epochs, C ${c.C}, N ${c.N}, batch ${c.batchSize}, ` +
+    `${c.order} order, alpha lr ${c.alphaOptimizer.lr}`
+  );
 }
 
 /** The benchmark's test error of the final cell (lower is better). */
@@ -84,33 +93,46 @@ export const NB201_TEST_ERROR: FindingMetric<Nb201ClaimInput> = {
 /** DARTS-ES's name among the methods: the rule replayed on the DARTS runs, not searches of its own. */
 export const NB201_ES_METHOD = `${METHODS.es} (code rule, replayed)`;
 
-/** The correlation of the last measured eigenvalue with the final cell's error, over every run given. */
-export function nb201Correlation(inputs: readonly Nb201ClaimInput[], seed = 0): CorrelationRow[] {
-  return correlationRows(
-    inputs.map((r) => ({ x: r.eigenLast ?? '', y: r.finalErrorPct ?? '' })),
-    {
-      x: 'last measured dominant eigenvalue',
-      y: 'benchmark test error of the final cell (%)',
-      paperPearson: PAPER_EIGENVALUE_ERROR_PEARSON,
-    },
-    { seed },
+/** The runs the claims judge (the claims' step order), grouped by setting (`nb201Setting`), in order of first appearance. */
+function bySetting(inputs: readonly Nb201ClaimInput[]): [string, Nb201ClaimInput[]][] {
+  const ordered = inputs.filter((r) => r.stepOrder === NB201_CLAIMS_STEP_ORDER);
+  return [...new Set(ordered.map((r) => r.setting))].map((s) => [s, ordered.filter((r) => r.setting === s)]);
+}
+
+/** A correlation row and the setting of its searches. */
+export type Nb201CorrelationRow = CorrelationRow & { readonly setting: string };
+
+/**
+ * The correlation of the last measured eigenvalue with the final cell's error, per setting of the
+ * claims' step order: the searches of one setting, across its methods, as the paper's 24.
+ */
+export function nb201Correlation(inputs: readonly Nb201ClaimInput[], seed = 0): Nb201CorrelationRow[] {
+  return bySetting(inputs).flatMap(([setting, rows]) =>
+    correlationRows(
+      rows.map((r) => ({ x: r.eigenLast ?? '', y: r.finalErrorPct ?? '' })),
+      {
+        x: 'last measured dominant eigenvalue',
+        y: 'benchmark test error of the final cell (%)',
+        paperPearson: PAPER_EIGENVALUE_ERROR_PEARSON,
+      },
+      { seed },
+    ).map((c) => ({ setting, ...c })),
   );
 }
 
 /**
- * The claims table: per setting (`nb201Setting`) of the runs of the claims' step order, the collapse
- * and `crossDomainFindings` (DARTS-ES added as a method), each finding prefixed by its setting where
- * there are several; then the correlation over every run given.
+ * The claims table: per setting (`nb201Setting`) of the runs of the claims' step order, the collapse,
+ * `crossDomainFindings` (DARTS-ES added as a method) and the correlation, each finding prefixed by
+ * its setting where there are several.
  */
 export function nb201Claims(inputs: readonly Nb201ClaimInput[], seed = 0): FindingRow[] {
-  const ordered = inputs.filter((r) => r.stepOrder === NB201_CLAIMS_STEP_ORDER);
-  // Runs of another size (data, epochs, model) are another setting: judged apart, named.
-  const settings = [...new Set(ordered.map((r) => r.setting))];
-  const perSetting = settings.flatMap((s) => {
-    const rows = settingClaims(ordered.filter((r) => r.setting === s));
-    return settings.length === 1 ? rows : rows.map((f) => ({ ...f, finding: `${s}: ${f.finding}` }));
+  const settings = bySetting(inputs);
+  const correlations = nb201Correlation(inputs, seed);
+  return settings.flatMap(([s, rows]) => {
+    const pearson = correlations.find((c) => c.setting === s && c.statistic === 'pearson') as Nb201CorrelationRow;
+    const claims = [...settingClaims(rows), correlationClaim(pearson)];
+    return settings.length === 1 ? claims : claims.map((f) => ({ ...f, finding: `${s}: ${f.finding}` }));
   });
-  return [...perSetting, correlationClaim(inputs, seed)];
 }
 
 /** The claims over the runs of one setting: the collapse, then each method against DARTS. */
@@ -140,9 +162,8 @@ function settingClaims(setting: readonly Nb201ClaimInput[]): FindingRow[] {
   return [collapse, ...methods];
 }
 
-/** The correlation's claim, over every run given. */
-function correlationClaim(inputs: readonly Nb201ClaimInput[], seed: number): FindingRow {
-  const [pearson] = nb201Correlation(inputs, seed);
+/** The correlation's claim, from its Pearson row. */
+function correlationClaim(pearson: CorrelationRow): FindingRow {
   const n = pearson.n;
   const enough = n >= PAPER_CORRELATION_SEARCHES;
   return {
@@ -150,10 +171,7 @@ function correlationClaim(inputs: readonly Nb201ClaimInput[], seed: number): Fin
     rule:
       `Pearson r's 95 % bootstrap interval above 0: holds; below 0: does not hold; otherwise inconclusive; ` +
       `inconclusive with fewer than ${PAPER_CORRELATION_SEARCHES} searches`,
-    measured:
-      pearson.estimate === ''
-        ? `${n} searches: ${pearson.note}`
-        : `r = ${pearson.estimate.toFixed(2)} (95 % CI ${fmt(pearson.ciLow)} to ${fmt(pearson.ciHigh)}) over ${n} searches`,
+    measured: pearson.estimate === '' ? `${n} searches: ${pearson.note}` : `${correlationText([pearson])} over ${n} searches`,
     verdict:
       pearson.estimate === '' || pearson.ciLow === '' || pearson.ciHigh === ''
         ? n < 3
@@ -168,5 +186,3 @@ function correlationClaim(inputs: readonly Nb201ClaimInput[], seed: number): Fin
               : 'inconclusive',
   };
 }
-
-const fmt = (v: number | Blank) => (v === '' ? 'n/a' : v.toFixed(2));

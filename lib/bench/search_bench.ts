@@ -276,7 +276,8 @@ export async function runSearchBench(
     backend: info.name,
     versions: softwareVersions(),
     wasm: backendInfo()?.wasm,
-    threads: 1,
+    // The reference's intra-op threads; ours: the wasm backend's (RDARTS_WASM_THREADS), else 1.
+    threads: backendInfo()?.wasm?.threads ?? 1,
     cpu: { machine: os.arch(), logical_cpus: os.cpus().length, model_name: os.cpus()[0]?.model },
     // The reference's config keys (snake_case), so its summarize.py reads both.
     config: {

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
-import { enableThreadedWasm } from '../backend_wasm_threads';
+import { enableThreadedWasm, releaseThreadWorkers } from '../backend_wasm_threads';
 
 function seeded(n: number, seed: number): Float32Array {
   const a = new Float32Array(n);
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const restore = mode === 'mt' ? enableThreadedWasm(Number(threads)) : (): void => undefined;
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   restore();
+  if (mode === 'mt') releaseThreadWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);
   const x = tf.tensor4d(seeded(64 * 32 * 32 * 16, 1), [64, 32, 32, 16]);
   const w = tf.tensor4d(seeded(3 * 3 * 16 * 16, 2), [3, 3, 16, 16]);
   const r = tf.tensor4d(seeded(64 * 32 * 32 * 16, 3), [64, 32, 32, 16]);
@@ -37,9 +38,11 @@ async function main(): Promise<void> {
       tf.conv2d(x, w, 1, 'same'),
       tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, w, 1, 'same'), r)))(x),
     ]);
-  const checksum = (await Promise.all(withGrad().map((t) => t.data() as Promise<Float32Array>))).map((a) =>
+  const outputs = withGrad();
+  const checksum = (await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>))).map((a) =>
     a.reduce((s, v, i) => s + v * ((i % 7) + 1), 0),
   );
+  tf.dispose(outputs);
   const time = async (fn: () => tf.Tensor[]) => {
     const ms: number[] = [];
     for (let i = 0; i < Number(iters) + 2; i++) {
@@ -61,11 +64,10 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
   };
   console.log(JSON.stringify(line));
+  tf.dispose([x, w, r]);
 }
 
-main()
-  .catch((e: unknown) => {
-    console.error(`wasm_threads_probe: ${e instanceof Error ? e.stack : String(e)}`);
-    process.exitCode = 1;
-  })
-  .finally(() => process.exit()); // the threaded build's workers keep Node alive
+main().catch((e: unknown) => {
+  console.error(`wasm_threads_probe: ${e instanceof Error ? e.stack : String(e)}`);
+  process.exitCode = 1;
+});

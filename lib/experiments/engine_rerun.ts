@@ -12,10 +12,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { eigenvalueWindow } from '../analysis/degeneration';
+import { eigenvalueEnds } from '../analysis/degeneration';
 import { esCandidates } from '../analysis/early_stop_tables';
 import { mdTable } from '../analysis/markdown';
-import { mean } from '../analysis/stats';
 import type { PresetName } from '../config/preset';
 import { resultsDir } from '../paths';
 import { readRun, type StoredRun } from '../runs/run_read';
@@ -81,7 +80,7 @@ export function rerunSide(name: string, preset: PresetName, results: string): Re
   if (!run) return undefined;
   const last = run.epochs[run.epochs.length - 1];
   const eig = run.epochs.flatMap((r) => (r.hessian ? [r.hessian.dominantEigenvalue] : []));
-  const w = eigenvalueWindow(eig.length);
+  const ends = eigenvalueEnds(run.epochs);
   const g = genotypesOf(run, name);
   const evals = path.join(results, 'evals');
   const stored = last?.genotype;
@@ -94,8 +93,8 @@ export function rerunSide(name: string, preset: PresetName, results: string): Re
     genotype: stored ? formatGenotype(stored) : '',
     normalParameterFree: stored ? parameterFreeCount(stored.normal) : 0,
     reduceParameterFree: stored ? parameterFreeCount(stored.reduce) : 0,
-    eigenvalueStart: w === undefined ? null : mean(eig.slice(0, w)),
-    eigenvalueEnd: w === undefined ? null : mean(eig.slice(-w)),
+    eigenvalueStart: ends.first ?? null,
+    eigenvalueEnd: ends.last ?? null,
     eigenvalues: eig,
     validAccuracy: last?.valid.accuracy ?? null,
     testError: testErrorOf(g?.final, preset, evals),

@@ -11,7 +11,7 @@ import * as path from 'path';
 import { type CliTask, type PoolOptions, runCliTasks } from '../cluster/pool';
 import { submitAndWait, type SubmitOptions, tasksStatus } from '../cluster/slurm_submit';
 import { checkTaskNames, type DirTask, taskFileName, type TaskStatus } from '../cluster/task_status';
-import type { GridEntry } from '../config/overrides_file';
+import { type GridEntry, readGridFile } from '../config/overrides_file';
 import type { LoopConfig } from '../config/search_config';
 import { problemEntry } from '../problems/registry';
 import { RUN_FILES, runDirFor, runsRoot } from '../runs/run_read';
@@ -26,6 +26,11 @@ export interface GridOptions {
   readonly log?: (line: string) => void;
   /** Called as each search's process ends (lib/cluster/pool.ts `onTaskEnd`). */
   readonly onTaskEnd?: PoolOptions['onTaskEnd'];
+}
+
+/** A grid file's entries, each validated by its problem's config (lib/problems/registry.ts). */
+export function readProblemGrid(file: string): GridEntry<LoopConfig>[] {
+  return readGridFile(file, (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config);
 }
 
 /** How far the run in `dir` is: finished (DONE written), epochs stored. Reads two files, changes nothing. */

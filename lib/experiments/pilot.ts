@@ -6,13 +6,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { nb201PilotRow, type PilotRow, pilotRow } from '../analysis/pilot';
-import { readGridFile } from '../config/overrides_file';
 import { resultsDir } from '../paths';
 import type { Nb201Config } from '../problems/nb201/config';
 import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
 import { problemEntry } from '../problems/registry';
 import { readRun, type StoredRun } from '../runs/run_read';
-import { gridRunDir } from './grid';
+import { gridRunDir, readProblemGrid } from './grid';
 
 /** The pilot's folder: its grid files, and its finished runs' compact records under runs/. */
 export function pilotDir(): string {
@@ -41,9 +40,7 @@ export function pilotRows(
   gridFiles: readonly string[] = pilotGridFiles(),
   out: string = path.join(pilotDir(), 'runs'),
 ): { rows: PilotRow[]; pending: PilotPending[] } {
-  const entries = gridFiles.flatMap((file) =>
-    readGridFile(file, (problem, preset, overrides, source) => problemEntry(problem).problem(preset, overrides, source).config),
-  );
+  const entries = gridFiles.flatMap(readProblemGrid);
   const rows: PilotRow[] = [];
   const pending: PilotPending[] = [];
   for (const e of entries) {

@@ -423,13 +423,18 @@ async function runOne(
   };
 }
 
-/** Copies what the kernel reads from results/ into a fresh results folder: the committed NAS-Bench-201 runs (notebook 06). */
+/** The committed records the notebooks read at every preset: NAS-Bench-201's runs (notebook 06) and the pilot's (notebook 01). */
+const SEEDED_RESULTS = ['nas-bench-201', 'pilot'];
+
+/** Copies what the kernel reads from results/ into a fresh results folder (`SEEDED_RESULTS`). */
 function seedResults(results: string): void {
-  const from = path.join(packageRoot, 'results', 'nas-bench-201');
-  const to = path.join(results, 'nas-bench-201');
-  if (!fs.existsSync(from) || fs.existsSync(to)) return;
-  // Checkpoints are neither committed nor read by the notebook.
-  fs.cpSync(from, to, { recursive: true, filter: (src) => path.basename(src) !== 'checkpoint' });
+  for (const folder of SEEDED_RESULTS) {
+    const from = path.join(packageRoot, 'results', folder);
+    const to = path.join(results, folder);
+    if (!fs.existsSync(from) || fs.existsSync(to)) continue;
+    // Checkpoints are neither committed nor read by the notebooks.
+    fs.cpSync(from, to, { recursive: true, filter: (src) => path.basename(src) !== 'checkpoint' });
+  }
 }
 
 /**

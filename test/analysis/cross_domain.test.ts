@@ -55,8 +55,18 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
     assert.strictEqual(verdict('DARTS-ADA finds a cell'), 'inconclusive');
     assert.strictEqual(f.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.measured, '95.50 vs 102.00 (spread 4.00)');
     // Worse by more than the spread: does not hold; one DARTS seed: no spread, inconclusive; no evaluation: not measured.
-    const worse = crossDomainFindings([rows[0], rows[1], row('DARTS-ADA', 0, 110, 0.1, 0.4)], TEST_PERPLEXITY);
+    const worse = crossDomainFindings(
+      [rows[0], rows[1], row('DARTS-ADA', 0, 110, 0.1, 0.4), row('DARTS-ADA', 1, 111, 0.1, 0.4)],
+      TEST_PERPLEXITY,
+    );
     assert.strictEqual(worse.find((x) => x.finding.startsWith('DARTS-ADA finds'))?.verdict, 'does not hold');
+    // One seed of the method is not a mean: inconclusive however far it lies.
+    const single = crossDomainFindings([rows[0], rows[1], row('DARTS-ADA', 0, 110, 0.1, 0.01)], TEST_PERPLEXITY);
+    assert.deepStrictEqual(
+      single.filter((x) => x.finding.startsWith('DARTS-ADA')).map((x) => x.verdict),
+      ['inconclusive', 'inconclusive'],
+    );
+    assert.match(single[1].rule, /needs 2 seeds of DARTS and of the method/);
     const one = crossDomainFindings([rows[0], rows[2]], TEST_PERPLEXITY);
     assert.strictEqual(one.find((x) => x.finding.includes('perplexity'))?.verdict, 'inconclusive');
     // One DARTS seed's ratio (3) decides nothing either: a single search's curvature can spike (results/ptb/README.md).
@@ -78,7 +88,12 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
     // The margin's boundary: 90 against a reference of 100 counts, 90.5 does not.
     const edge = (x: number) =>
       crossDomainFindings(
-        [row('DARTS', 0, x, 0.1, 0.3, 100), row('DARTS', 1, 85, 0.1, 0.5, 100), row('R-DARTS(L2) 5e-05', 0, 50, 0.1, 0.1, 100)],
+        [
+          row('DARTS', 0, x, 0.1, 0.3, 100),
+          row('DARTS', 1, 85, 0.1, 0.5, 100),
+          row('R-DARTS(L2) 5e-05', 0, 50, 0.1, 0.1, 100),
+          row('R-DARTS(L2) 5e-05', 1, 50, 0.1, 0.1, 100),
+        ],
         TEST_PERPLEXITY,
       ).find((f) => f.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.verdict;
     assert.strictEqual(edge(90), 'holds');

@@ -106,6 +106,7 @@ describe('the disparity cross-domain rows (lib/analysis/cross_domain_disparity.t
         { name: 'd0', run: run({}, [0.01, 0.03]), evaluation: evaluation(0.9, 1.4) },
         { name: 'd1', run: run({ seed: 1 }, [0.01, 0.05]), evaluation: evaluation(0.95, 1.4) },
         { name: 'l0', run: run({ regularization: { l2: 2.7e-3 } }, [0.01, 0.01]), evaluation: evaluation(0.7, 1.4) },
+        { name: 'l1', run: run({ seed: 1, regularization: { l2: 2.7e-3 } }, [0.01, 0.01]), evaluation: evaluation(0.7, 1.4) },
       ],
       base,
     );

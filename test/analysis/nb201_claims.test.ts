@@ -70,25 +70,41 @@ describe('nb201Claims', () => {
     assert.deepStrictEqual(verdict(`${NB201_ES_METHOD} finds a cell`), ['7.25 vs 10.88 (spread 0.00)', 'holds']);
     // DARTS-ES's curvature is its DARTS run's: not a claim of its own.
     assert.ok(!claims.some((c) => c.finding.startsWith(NB201_ES_METHOD) && c.finding.includes('curvature')));
-    // All 5 runs enter the correlation; fewer than the paper's 24 searches: inconclusive whatever r is.
+    // The 4 weight-first runs enter the correlation (the alpha-first one is another setting); fewer
+    // than the paper's 24 searches: inconclusive whatever r is.
     const [last] = claims.slice(-1);
-    assert.match(last.measured, /over 5 searches$/);
+    assert.match(last.finding, /^the last measured eigenvalue correlates/);
+    assert.match(last.measured, /^Pearson r = -?\d\.\d\d \(95% CI .* over 4 searches$/);
     assert.strictEqual(last.verdict, 'inconclusive');
+    assert.deepStrictEqual(
+      nb201Correlation(inputs).map((c) => [c.statistic, c.n]),
+      [
+        ['pearson', 4],
+        ['spearman', 4],
+      ],
+    );
     // One DARTS seed cannot judge the collapse.
     assert.strictEqual(nb201Claims(inputs.slice(1, 4))[0].verdict, 'inconclusive');
     // Runs of another size are another setting: judged apart, each finding named by its setting.
     const small = nb201ClaimInputs([run({ seed: 0, late: 0.5, images: 2560 }), run({ seed: 1, late: 0.5, images: 2560 })]);
     const both = nb201Claims([...inputs, ...small]);
     const collapses = both.filter((c) => c.finding.includes("DARTS's final cell collapses"));
-    const rest = `40 epochs, C ${NB201_PAPER.C}, N ${NB201_PAPER.N}, batch ${NB201_PAPER.batchSize}, alpha lr ${NB201_PAPER.alphaOptimizer.lr}`;
+    const rest = `40 epochs, C ${NB201_PAPER.C}, N ${NB201_PAPER.N}, batch ${NB201_PAPER.batchSize}, ${NB201_PAPER.order} order, alpha lr ${NB201_PAPER.alphaOptimizer.lr}`;
     assert.deepStrictEqual(
       collapses.map((c) => [c.finding.split(': ')[0], c.measured]),
       [
-        [`${NB201_PAPER.trainSubset ?? 'all'} images, ${rest}`, '2 of 2 seeds (6, 6 edges)'],
-        [`2560 images, ${rest}`, '2 of 2 seeds (6, 6 edges)'],
+        [`${NB201_PAPER.dataset}, ${NB201_PAPER.trainSubset ?? 'all'} images, ${rest}`, '2 of 2 seeds (6, 6 edges)'],
+        [`${NB201_PAPER.dataset}, 2560 images, ${rest}`, '2 of 2 seeds (6, 6 edges)'],
       ],
     );
-    assert.match(both[both.length - 1].measured, /over 7 searches$/);
+    // Each setting has its own correlation, over its own searches.
+    const measured = both.filter((c) => c.finding.includes('correlates')).map((c) => c.measured);
+    assert.strictEqual(measured.length, 2);
+    assert.match(measured[0], / over 4 searches$/);
+    assert.strictEqual(measured[1], '2 searches: 2 points; a coefficient needs 3');
+    // A run without epochs has no final cell: named, not counted as a seed that did not collapse.
+    const empty = run({ seed: 3, late: 0.5 });
+    assert.throws(() => nb201ClaimInputs([{ ...empty, run: { ...empty.run, epochs: [] } }]), /the run r3 \(.*\) has no epochs/);
   });
 
   it("judges the correlation by Pearson's bootstrap interval once there are 24 searches", () => {
