@@ -117,7 +117,7 @@ async function load(name: BackendName): Promise<Pick<BackendInfo, 'wasm' | 'webg
     } finally {
       restore();
     }
-    if (threads !== undefined) releaseThreadWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);
+    if (threads !== undefined) releaseThreadWorkers();
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
     return { wasm: { dir, simd, multithread, threads: getThreadsCount() } };

@@ -29,12 +29,13 @@ export function wasmThreadsFromEnv(value: string | undefined = process.env.RDART
   return n;
 }
 
+/** The threads the build was enabled with in this process (it starts once per process). */
+let enabled: number | undefined;
+
 /**
  * Makes the next start of the wasm backend load the threaded build with `threads` threads; returns
  * what undoes patch 4 (call it once the backend is up).
  */
-let enabled: number | undefined;
-
 export function enableThreadedWasm(threads: number): () => void {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`enableThreadedWasm: threads must be a positive integer, got ${threads}`);
   // Once per process: the backend starts once; a second start (after switching backends) reuses it.
@@ -74,12 +75,14 @@ interface PThreads {
 }
 
 /**
- * Lets Node exit while the threaded build's threadpool runs: its workers (started with the backend
- * and kept for its life, each waiting for work between kernels) no longer hold the event loop. A
- * kernel waits for its threads synchronously, so no work is cut short. Returns how many it released.
+ * Lets Node exit while the active wasm backend's threadpool runs: its workers (started with the
+ * backend and kept for its life, each waiting for work between kernels) no longer hold the event
+ * loop. A kernel waits for its threads synchronously, so no work is cut short. Returns how many it
+ * released (none on the single-threaded build).
  */
-export function releaseThreadWorkers(wasmModule: unknown): number {
-  const workers = (wasmModule as PThreads).PThread?.runningWorkers ?? [];
+export function releaseThreadWorkers(): number {
+  const wasmModule = (tf.backend() as unknown as { wasm?: PThreads }).wasm;
+  const workers = wasmModule?.PThread?.runningWorkers ?? [];
   for (const w of workers) w.unref();
   return workers.length;
 }

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const restore = mode === 'mt' ? enableThreadedWasm(Number(threads)) : (): void => undefined;
   if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend did not start');
   restore();
-  if (mode === 'mt') releaseThreadWorkers((tf.backend() as unknown as { wasm: unknown }).wasm);
+  if (mode === 'mt') releaseThreadWorkers();
   const x = tf.tensor4d(seeded(64 * 32 * 32 * 16, 1), [64, 32, 32, 16]);
   const w = tf.tensor4d(seeded(3 * 3 * 16 * 16, 2), [3, 3, 16, 16]);
   const r = tf.tensor4d(seeded(64 * 32 * 32 * 16, 3), [64, 32, 32, 16]);
