@@ -61,11 +61,14 @@ export function nb201TrajectoryTable(rows: readonly Nb201TrajectoryRow[]): Colum
   return aq.from(rows as Nb201TrajectoryRow[]);
 }
 
+/** A NAS-Bench-201 cell has collapsed with this many of its 6 edges parameter-free (`none` counted). */
+export const NB201_COLLAPSE_EDGES = 4;
+
 /**
  * The first epoch from which every cell (that one and all later ones) has at least `edges`
  * parameter-free edges, or null when the last cell has fewer.
  */
-export function nb201CollapseEpoch(rows: readonly Nb201TrajectoryRow[], edges = 4): number | null {
+export function nb201CollapseEpoch(rows: readonly Nb201TrajectoryRow[], edges = NB201_COLLAPSE_EDGES): number | null {
   let first: number | null = null;
   for (const r of rows) {
     if (r.parameterFree >= edges) first ??= r.epoch;

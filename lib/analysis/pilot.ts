@@ -21,8 +21,8 @@ import type { StoredRun } from '../runs/run_read';
 import { isParameterFree, type OpName } from '../spaces/primitives';
 import { getSpace } from '../spaces/spaces';
 import type { Blank } from './failure';
-import { degenerationRow, eigenvalueEnds } from './degeneration';
-import { nb201Trajectory } from './nb201_trajectory';
+import { CURVATURE_RISE_FACTOR, DEGENERATE_NORMAL_MIN, degenerationRow, eigenvalueEnds } from './degeneration';
+import { NB201_COLLAPSE_EDGES, nb201Trajectory } from './nb201_trajectory';
 
 /** One pilot search. */
 export interface PilotRow {
@@ -147,4 +147,82 @@ export function nb201PilotRow(name: string, run: StoredRun<Nb201Config, Nb201Arc
     supernetValid: last.supernetValid,
     testErrorPct: 100 - last.cifar10,
   };
+}
+
+/**
+ * Whether a pilot row's final cell collapsed. NAS-Bench-201: NB201_COLLAPSE_EDGES of its 6 edges
+ * parameter-free (the cell keeps `none`, so both readings agree). A DARTS space: in the genotype,
+ * DEGENERATE_NORMAL_MIN of its 8 ops (the failure analysis's rule); with `none` counted, the same
+ * share of the normal cell's edges by their strongest op.
+ */
+export function pilotCollapse(r: PilotRow): { readonly genotype: boolean; readonly withNone: boolean } {
+  if (r.space === 'nb201') {
+    const collapsed = r.edgesParameterFree >= NB201_COLLAPSE_EDGES;
+    return { genotype: collapsed, withNone: collapsed };
+  }
+  return {
+    genotype: r.genotypeParameterFree >= DEGENERATE_NORMAL_MIN,
+    withNone: r.edgesParameterFree / r.edges >= DEGENERATE_NORMAL_MIN / 8,
+  };
+}
+
+/** The eigenvalue rose in a pilot row: last fifth over first above CURVATURE_RISE_FACTOR (as `degenerationRow`). */
+const rose = (r: PilotRow) => typeof r.eigenvalueRatio === 'number' && r.eigenvalueRatio > CURVATURE_RISE_FACTOR;
+
+const spaceLabel = (space: string) => (space === 'nb201' ? 'NAS-Bench-201' : space === 'darts' ? 'the DARTS space' : space.toUpperCase());
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** A setting of the pilot: every column but the name and what came out, so that the seeds of one setting group together. */
+function settingOf(r: PilotRow): string {
+  return `${spaceLabel(r.space)} at ${n(r.weightSteps)} weight steps (${r.images === '' ? 'all' : n(r.images)} images, ${r.layers} cells, C ${r.C}, ${r.image}, ${r.dataset}, alpha lr ${r.alphaLr})`;
+}
+
+/**
+ * The pilot's closing sentences (notebook 01, REPORT section 1): per setting, over its seeds, how
+ * many cells collapsed (with `none` counted and in the genotype), how many searches' eigenvalue
+ * rose and by how much, and the test errors where given; then, per space, the cheapest setting
+ * where in every seed the cell collapsed (`none` counted) and the eigenvalue rose: the fewest
+ * weight steps, then the smallest model (cells x channels), then the fewest images.
+ */
+export function pilotFindings(rows: readonly PilotRow[]): string[] {
+  if (rows.length === 0) return ['No pilot search has finished yet (results/pilot/README.md names the commands).'];
+  const settings = new Map<string, PilotRow[]>();
+  for (const r of rows) settings.set(settingOf(r), [...(settings.get(settingOf(r)) ?? []), r]);
+  const lines: string[] = [];
+  const both = new Map<string, PilotRow[]>();
+  for (const [setting, of] of settings) {
+    const k = of.length;
+    const collapsedWithNone = of.filter((r) => pilotCollapse(r).withNone).length;
+    const collapsedGenotype = of.filter((r) => pilotCollapse(r).genotype).length;
+    const risen = of.filter(rose).length;
+    const edges = of.map((r) => `${r.edgesParameterFree}`).join(', ');
+    const ratios = of.map((r) => (typeof r.eigenvalueRatio === 'number' ? `x${r.eigenvalueRatio.toFixed(2)}` : 'not measured')).join(', ');
+    const errors = of.filter((r) => typeof r.testErrorPct === 'number').map((r) => (r.testErrorPct as number).toFixed(2));
+    const cell =
+      of[0].space === 'nb201'
+        ? `the cell collapsed in ${collapsedWithNone} of ${k} (parameter-free edges ${edges} of 6)`
+        : `the cell collapsed in ${collapsedWithNone} of ${k} with \`none\` counted (parameter-free edges ${edges} of ${of[0].edges}) ` +
+          `and in ${collapsedGenotype} of ${k} in the genotype (parameter-free ops ${of.map((r) => r.genotypeParameterFree).join(', ')} of 8)`;
+    lines.push(
+      `${setting}, ${k} seed${k === 1 ? '' : 's'}: ${cell}; the eigenvalue rose (above ${CURVATURE_RISE_FACTOR}x) in ${risen} of ${k} (${ratios})` +
+        (errors.length > 0 ? `; test error ${errors.join(', ')} %` : '') +
+        '.',
+    );
+    if (collapsedWithNone === k && risen === k) both.set(of[0].space, [...(both.get(of[0].space) ?? []), of[0]]);
+  }
+  const cost = (r: PilotRow) => [r.weightSteps, r.layers * r.C, r.images === '' ? Infinity : r.images];
+  const cheaper = (a: PilotRow, b: PilotRow) => {
+    const [x, y] = [cost(a), cost(b)];
+    const i = x.findIndex((v, j) => v !== y[j]);
+    return i < 0 ? 0 : x[i] - y[i];
+  };
+  for (const space of [...new Set(rows.map((r) => r.space))]) {
+    const found = (both.get(space) ?? []).sort(cheaper)[0];
+    lines.push(
+      found
+        ? `${spaceLabel(space)}: the cheapest setting where the cell collapsed (\`none\` counted) and the eigenvalue rose in every seed: ${settingOf(found)}.`
+        : `${spaceLabel(space)}: no setting of the pilot so far where the cell collapsed (\`none\` counted) and the eigenvalue rose in every seed.`,
+    );
+  }
+  return lines;
 }

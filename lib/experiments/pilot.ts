@@ -6,6 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { nb201PilotRow, type PilotRow, pilotRow } from '../analysis/pilot';
+import { nb201RunsDir } from '../analysis/nb201_figure';
 import { resultsDir } from '../paths';
 import type { Nb201Config } from '../problems/nb201/config';
 import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
@@ -32,15 +33,16 @@ export interface PilotPending {
 }
 
 /**
- * The pilot rows of the finished searches of `gridFiles` (in the files' order), from run
- * directories under `out`, and the searches not finished. A grid of another problem than the
- * DARTS spaces or NAS-Bench-201 throws, naming it.
+ * The pilot rows of the finished searches of `gridFiles` (in the files' order; those whose name
+ * `only` accepts), from run directories under `out`, and the searches not finished. A grid of
+ * another problem than the DARTS spaces or NAS-Bench-201 throws, naming it.
  */
 export function pilotRows(
   gridFiles: readonly string[] = pilotGridFiles(),
   out: string = path.join(pilotDir(), 'runs'),
+  only: (name: string) => boolean = () => true,
 ): { rows: PilotRow[]; pending: PilotPending[] } {
-  const entries = gridFiles.flatMap(readProblemGrid);
+  const entries = gridFiles.flatMap(readProblemGrid).filter((e) => only(e.name));
   const rows: PilotRow[] = [];
   const pending: PilotPending[] = [];
   for (const e of entries) {
@@ -61,4 +63,21 @@ export function pilotRows(
     );
   }
   return { rows, pending };
+}
+
+/** The DARTS searches of the NAS-Bench-201 grid (results/nas-bench-201/grid.json): plain DARTS, seed by seed. */
+export const NB201_GRID_DARTS = /^darts-s\d+$/;
+
+/**
+ * The pilot's rows and, after them, the DARTS searches of the NAS-Bench-201 grid (3,950 weight
+ * steps: the pilot's NAS-Bench-201 setting at the larger size, run there with its seeds), so that
+ * the table and its findings cover both sizes; notebook 01 reads this.
+ */
+export function reproductionPilotRows(): { rows: PilotRow[]; pending: PilotPending[] } {
+  const pilot = pilotRows();
+  const grid = pilotRows([path.join(nb201RunsDir(), '..', 'grid.json')], nb201RunsDir(), (name) => NB201_GRID_DARTS.test(name));
+  return {
+    rows: [...pilot.rows, ...grid.rows.map((r) => ({ ...r, name: `nas-bench-201/${r.name}` }))],
+    pending: [...pilot.pending, ...grid.pending.map((p) => ({ ...p, name: `nas-bench-201/${p.name}` }))],
+  };
 }

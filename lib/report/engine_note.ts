@@ -13,7 +13,7 @@ import { mdTable } from '../analysis/markdown';
 export const BEFORE_FIX_MARK = '(computed before the engine fix)';
 
 /** The appendix's title (the summary links to it). */
-export const ENGINE_APPENDIX_TITLE = 'Appendix: the engine revision of every record';
+export const ENGINE_APPENDIX_TITLE = 'Appendix B: the engine revision of every record';
 
 /** Each record of a report: engineAudit's rows (which run git once a record), read once. */
 export type AuditRows = readonly EngineAuditRow[];

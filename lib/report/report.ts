@@ -14,15 +14,16 @@ import { DATASETS } from '../data/registry';
 import { searchPlan } from '../experiments/plan';
 import { compareS3 } from '../experiments/compare';
 import { plannedRsWs } from '../experiments/evaluations';
-import { presetTrainConfigs } from '../experiments/records';
+import { experimentRecords, presetTrainConfigs } from '../experiments/records';
 import { readBaselineResult } from '../baselines/store';
 import { outputsDir, REPORT_PRESET, resultsDir } from '../paths';
 import { writeFileAtomic } from '../io/atomic';
-import { readRun, runDirFor } from '../runs/store';
+import { readRun, runDirFor, runSeconds } from '../runs/store';
 import { EVAL_FILE, readEvaluation } from '../train/train';
 import { resolveTrainConfig, type TrainConfig } from '../train/train_config';
 import { claimRows, csvTables } from './claims';
 import { engineAudit } from '../experiments/engine_audit';
+import { computeLedger, ledgerTable, processHours } from '../experiments/ledger';
 import { BEFORE_FIX_MARK, ENGINE_APPENDIX_TITLE, engineAppendix, engineSection } from './engine_note';
 import { mdTable } from '../analysis/markdown';
 import { MEANINGFUL_PRESETS, PAPER_EIGENVALUE_ERROR_PEARSON } from '../analysis/curvature_vs_error';
@@ -32,6 +33,12 @@ import { METHODS } from '../analysis/labels';
 
 /** The compute budget of the mini grid (searches and evaluations within 8 hours here). */
 export const MINI_BUDGET_HOURS = 8;
+/** The reproduction's budget: machine-hours of this 2-core machine for the pilot, NAS-Bench-201 and the main grid. */
+export const REPRODUCTION_BUDGET_MACHINE_HOURS = 30;
+/** The folders under results/ that hold the reproduction's records (the budget's share of the ledger). */
+export const REPRODUCTION_FOLDERS: readonly string[] = ['pilot', 'nas-bench-201'];
+/** The folders of `rdarts search`, `evaluate` and `baseline` by default (results/README.md). */
+const DEFAULT_FOLDERS: readonly string[] = ['runs', 'evals', 'baselines'];
 
 /** One section of the report: the question it answers and what the notebooks wrote for it. */
 interface Section {
@@ -39,59 +46,44 @@ interface Section {
   readonly question: string;
   readonly notebook: string;
   readonly tables: readonly string[];
-  readonly findings: string;
+  readonly findings?: string;
   readonly figures: readonly string[];
+  /** How the records the section reads are made, where not by \`rdarts experiment\` (its README names the rest). */
+  readonly records?: string;
 }
 
-const SECTIONS: readonly Section[] = [
+/** The reproduction at the paper's alpha lr and weight steps: the main text. */
+const MAIN_SECTIONS: readonly Section[] = [
   {
-    title: '1. Does DARTS degenerate at this scale?',
+    title: '1. Where DARTS collapses at a cost this machine affords: the pilot',
     notebook: '01-failure-analysis',
     question:
-      'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
-      '(the paper, CIFAR-10: skip connections take almost every edge on S1 to S3, the noise op 5 of 8 on S4).',
-    tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread', '01-pilot'],
-    findings: '01-findings',
-    figures: [
-      '01-test-error',
-      '01-op-share',
-      '01-s3-weights',
-      ...['s1', 's2', 's3', 's4', 'darts'].flatMap((space) => [`01-alphas-${space}`, `01-cells-${space}`]),
-    ],
+      "DARTS with the paper's alpha lr 3e-4, first order, about 50 passes over its data, on the CIFAR-10 JPEG copy " +
+      '(results/pilot/README.md): per setting of weight steps, data and model size, the share of parameter-free operations ' +
+      "in the final cell (with and without `none`), the dominant eigenvalue's rise (last / first measurement) and, on " +
+      "NAS-Bench-201, the benchmark's exact test error. NAS-Bench-201's rows at 3,950 weight steps are the DARTS seeds of the " +
+      'grid of section 2. The cheapest setting where the collapse and the rise both show decides the main grid.',
+    tables: ['01-pilot'],
+    findings: '01-pilot-findings',
+    figures: [],
+    records: '`rdarts grid results/pilot/grid.json --out results/pilot/runs`, the same for `nb201-grid.json`: results/pilot/README.md',
   },
   {
-    title: '2. Does the dominant eigenvalue rise, and does it predict the test error?',
-    notebook: '02-eigenvalue-vs-test-error',
+    title: '2. NAS-Bench-201: the claims over search seeds, with exact test errors',
+    notebook: '06-nas-bench-201',
     question:
-      `The dominant eigenvalue of the validation loss's Hessian in alpha at the end of every planned search against the test ` +
-      `error of its architecture (the paper: Pearson ${PAPER_EIGENVALUE_ERROR_PEARSON} over 24 architectures on S1, CIFAR-10), and ` +
-      'against the accuracy lost when the supernet is discretised.',
-    tables: ['02-eigenvalue-test-error', '02-correlation', '02-discretisation-drop'],
-    findings: '02-findings',
-    figures: ['02-eigenvalue-vs-test-error', '02-discretisation-drop'],
+      "DARTS on NAS-Bench-201 (docs/method.md §8: the benchmark's recipe at reduced size, on the CIFAR-10 JPEG copy, with the paper's " +
+      "alpha lr 3e-4 and 3,950 weight steps; results/nas-bench-201/README.md): the benchmark's test error of the cell after every " +
+      'epoch, exact, beside the dominant eigenvalue, with DARTS-ES replayed on it and the epoch of the collapse; the claims ' +
+      'judged over the search seeds of each method, each by the rule beside it, and the correlation of the last eigenvalue with ' +
+      "the final cell's test error.",
+    tables: ['06-nb201-claims', '06-nb201-correlation', '06-nb201-signature'],
+    findings: '06-findings',
+    figures: ['06-nb201-signature'],
+    records: '`rdarts grid results/nas-bench-201/grid.json`: results/nas-bench-201/README.md',
   },
   {
-    title: '3. Does early stopping help (DARTS-ES, DARTS-ADA)?',
-    notebook: '03-early-stopping',
-    question:
-      'The eigenvalue trajectories with the stopping rule, the test errors of DARTS, DARTS-ES and DARTS-ADA, and other rules ' +
-      'replayed on the stored series.',
-    tables: ['03-es-test-error', '03-es-replay'],
-    findings: '03-findings',
-    figures: ['03-eigenvalue-trajectories', '03-ada-s3'],
-  },
-  {
-    title: '4. Does regularising the inner problem help (R-DARTS(L2), R-DARTS(DP))?',
-    notebook: '04-regularisation',
-    question:
-      'The L2 and drop-path grids on S3: final eigenvalue and test error per strength, the R-DARTS selection, and the ' +
-      'random-search baselines beside them.',
-    tables: ['04-l2-grid', '04-dp-grid', '04-methods'],
-    findings: '04-findings',
-    figures: ['04-l2-grid', '04-dp-grid'],
-  },
-  {
-    title: '5. Another domain: language modelling in the DARTS recurrent cell',
+    title: '3. Another domain: language modelling in the DARTS recurrent cell',
     notebook: '05-cross-domain',
     question:
       "The paper's claim that its findings also hold for language modelling (docs/method.md §9: the DARTS recurrent cell on " +
@@ -107,9 +99,10 @@ const SECTIONS: readonly Section[] = [
     tables: ['05-cross-domain-lm'],
     findings: '05-cross-domain-findings',
     figures: ['05-cross-domain-eigenvalue'],
+    records: '`rdarts grid results/ptb/grid.json`, then `rdarts evaluate-lm` on each: results/ptb/README.md',
   },
   {
-    title: '6. Another domain: disparity estimation in the AutoDispNet space',
+    title: '4. Another domain: disparity estimation in the AutoDispNet space',
     notebook: '05-cross-domain',
     question:
       "The paper's claim that its findings also hold for disparity estimation (docs/method.md §10: the AutoDispNet space " +
@@ -120,17 +113,57 @@ const SECTIONS: readonly Section[] = [
     tables: ['05-cross-domain-disparity'],
     findings: '05-cross-domain-disparity-findings',
     figures: ['05-cross-domain-disparity-eigenvalue'],
+    records: '`rdarts grid results/disparity/grid.json`, then `rdarts evaluate-disparity` on each: results/disparity/README.md',
+  },
+];
+
+/** The first reproduction at preset mini (S1 to S4 on Fashion-MNIST, one seed): Appendix A. */
+const MINI_SECTIONS: readonly Section[] = [
+  {
+    title: 'A.1 Does DARTS degenerate at this scale?',
+    notebook: '01-failure-analysis',
+    question:
+      'DARTS on S1 to S4 and the DARTS space: the share of parameter-free operations in the final cells, and their test error ' +
+      '(the paper, CIFAR-10: skip connections take almost every edge on S1 to S3, the noise op 5 of 8 on S4).',
+    tables: ['01-degeneration', '01-failure-summary', '01-test-error', '01-seed-spread'],
+    findings: '01-findings',
+    figures: [
+      '01-test-error',
+      '01-op-share',
+      '01-s3-weights',
+      ...['s1', 's2', 's3', 's4', 'darts'].flatMap((space) => [`01-alphas-${space}`, `01-cells-${space}`]),
+    ],
   },
   {
-    title: '7. NAS-Bench-201: the test error and the curvature, epoch by epoch',
-    notebook: '06-nas-bench-201',
+    title: 'A.2 Does the dominant eigenvalue rise, and does it predict the test error?',
+    notebook: '02-eigenvalue-vs-test-error',
     question:
-      "DARTS on NAS-Bench-201 (docs/method.md §8: the benchmark's recipe at reduced size, on the CIFAR-10 JPEG copy, with the paper's " +
-      "alpha lr 3e-4 and 3,950 weight steps; results/nas-bench-201/README.md): the benchmark's test error of the cell after every " +
-      'epoch, exact, beside the dominant eigenvalue, with DARTS-ES replayed on it and the epoch of the collapse.',
-    tables: ['06-nb201-claims', '06-nb201-correlation', '06-nb201-signature'],
-    findings: '06-findings',
-    figures: ['06-nb201-signature'],
+      `The dominant eigenvalue of the validation loss's Hessian in alpha at the end of every planned search against the test ` +
+      `error of its architecture (the paper: Pearson ${PAPER_EIGENVALUE_ERROR_PEARSON} over 24 architectures on S1, CIFAR-10), and ` +
+      'against the accuracy lost when the supernet is discretised.',
+    tables: ['02-eigenvalue-test-error', '02-correlation', '02-discretisation-drop'],
+    findings: '02-findings',
+    figures: ['02-eigenvalue-vs-test-error', '02-discretisation-drop'],
+  },
+  {
+    title: 'A.3 Does early stopping help (DARTS-ES, DARTS-ADA)?',
+    notebook: '03-early-stopping',
+    question:
+      'The eigenvalue trajectories with the stopping rule, the test errors of DARTS, DARTS-ES and DARTS-ADA, and other rules ' +
+      'replayed on the stored series.',
+    tables: ['03-es-test-error', '03-es-replay'],
+    findings: '03-findings',
+    figures: ['03-eigenvalue-trajectories', '03-ada-s3'],
+  },
+  {
+    title: 'A.4 Does regularising the inner problem help (R-DARTS(L2), R-DARTS(DP))?',
+    notebook: '04-regularisation',
+    question:
+      'The L2 and drop-path grids on S3: final eigenvalue and test error per strength, the R-DARTS selection, and the ' +
+      'random-search baselines beside them.',
+    tables: ['04-l2-grid', '04-dp-grid', '04-methods'],
+    findings: '04-findings',
+    figures: ['04-l2-grid', '04-dp-grid'],
   },
 ];
 
@@ -263,10 +296,7 @@ export function computeTable(preset: PresetName, records: string): { table: stri
       continue;
     }
     const run = readRun(dir);
-    const kept = run.epochs.reduce((a, r) => a + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
-    // Epochs undone by DARTS-ADA's rollbacks keep no time of their own: counted at the mean epoch's.
-    const undone = run.decisions.reduce((a, d) => a + (d.discarded?.length ?? 0), 0);
-    const seconds = run.epochs.length > 0 ? kept * (1 + undone / run.epochs.length) : 0;
+    const { seconds, undone } = runSeconds(run);
     total += seconds;
     const epochs = `${run.epochs.length}/${p.config.epochs}${undone > 0 ? ` (+${undone} undone by rollbacks, timed at the mean epoch)` : ''}`;
     rows.push([p.name, run.done ? 'finished' : 'partial', epochs, (seconds / 3600).toFixed(2)]);
@@ -297,20 +327,21 @@ export function computeTable(preset: PresetName, records: string): { table: stri
   return { table: mdTable(['what', 'status', 'epochs', 'hours (one core each)'], rows), hours: total / 3600 };
 }
 
-function sectionText(s: Section, outputs: string, preset: PresetName): string {
+/** A section as Markdown under a heading of `level` (`##` in the main text, `###` in an appendix). */
+function sectionText(s: Section, outputs: string, preset: PresetName, level = '##'): string {
   const tables = path.join(outputs, 'tables');
-  const lines = [`## ${s.title}`, '', s.question, ''];
+  const lines = [`${level} ${s.title}`, '', s.question, ''];
   const missing = s.tables.filter((t) => !fs.existsSync(path.join(tables, `${t}.md`)));
   if (missing.length > 0) {
     lines.push(
       `_Not written yet (${missing.map((m) => `tables/${m}.md`).join(', ')}): notebook \`${s.notebook}\` writes ` +
         `${missing.length === 1 ? 'it' : 'them'} with \`npm run notebooks -- --preset ${preset}\` once the searches and evaluations ` +
-        `have finished (\`rdarts experiment --preset ${preset}\`, then \`rdarts experiment --preset ${preset} --evaluate\`)._`,
+        `have finished (${s.records ?? `\`rdarts experiment --preset ${preset}\`, then \`rdarts experiment --preset ${preset} --evaluate\``})._`,
       '',
     );
   }
-  const findings = path.join(tables, `${s.findings}.md`);
-  if (fs.existsSync(findings))
+  const findings = s.findings === undefined ? undefined : path.join(tables, `${s.findings}.md`);
+  if (findings !== undefined && fs.existsSync(findings))
     lines.push(`What notebook \`${s.notebook}\` concludes from them:`, '', fs.readFileSync(findings, 'utf8').trim(), '');
   for (const t of s.tables.filter((x) => !missing.includes(x))) {
     lines.push(`**tables/${t}** (also \`tables/${t}.csv\`)`, '', fs.readFileSync(path.join(tables, `${t}.md`), 'utf8').trim(), '');
@@ -328,15 +359,33 @@ function sectionText(s: Section, outputs: string, preset: PresetName): string {
 }
 
 /**
- * The report of `preset` (default mini), as Markdown: tables, closing sentences and figures from
- * `outputs` (default outputsDir(preset)), the compute from the records under `records` (default
- * resultsDir(): runs/ and evals/).
+ * The compute behind every committed record (lib/experiments/ledger.ts), with the reproduction's
+ * share (REPRODUCTION_FOLDERS) against its budget.
  */
-export function buildReport(
-  preset: PresetName = REPORT_PRESET,
-  outputs: string = outputsDir(preset),
-  records: string = resultsDir(),
-): string {
+export function ledgerSection(preset: PresetName, records: string): string {
+  // The default folders also take ad-hoc searches (npm start, rdarts search): there only the plan's records count.
+  const planned = new Set(experimentRecords(preset, records).map((f) => path.relative(records, path.dirname(f)).split(path.sep).join('/')));
+  const entries = computeLedger(records, (folder, id) => !DEFAULT_FOLDERS.includes(folder) || planned.has(`${folder}/${id}`));
+  const all = processHours(entries);
+  const ours = processHours(entries, REPRODUCTION_FOLDERS);
+  const range = (h: number) => `${(h / 2).toFixed(1)} to ${h.toFixed(1)}`;
+  return [
+    ledgerTable(entries),
+    '',
+    `Process-hours are the wall time each record keeps for its epochs (search steps, validation, the curvature; an evaluation's ` +
+      'training and tests), summed; start-up, data loading, and runs that were not kept (checks of the pipeline, benchmarks, CI) ' +
+      "are not counted, and epochs undone by DARTS-ADA's rollbacks are timed at their run's mean epoch. This machine has 2 cores " +
+      'and mostly ran two searches at once (each slower beside the other: results/bench/README.md), so the machine-hours lie between ' +
+      `half the process-hours and all of them: ${all.toFixed(1)} process-hours in all, ${range(all)} machine-hours. ` +
+      `The reproduction's records (${REPRODUCTION_FOLDERS.map((f) => `\`${f}/\``).join(', ')}): ${ours.toFixed(1)} process-hours, ` +
+      `${range(ours)} machine-hours, of a budget of ${REPRODUCTION_BUDGET_MACHINE_HOURS} machine-hours. ` +
+      `In ${DEFAULT_FOLDERS.map((f) => `\`${f}/\``).join(', ')}, where other searches land too (\`npm start\`, \`rdarts search\`), only ` +
+      `the records of Appendix A's plan count (\`rdarts experiment --preset ${preset} --records\`).`,
+  ].join('\n');
+}
+
+/** The appendix of the first reproduction at `preset`: its protocol, engine note, claims, S3 methods, compute and sections. */
+function miniAppendix(preset: PresetName, outputs: string, records: string): string {
   const compute = computeTable(preset, records);
   const audit = engineAudit(preset, records);
   const paperErrors = Object.entries(PAPER_DARTS_CIFAR10_ERROR)
@@ -344,13 +393,12 @@ export function buildReport(
     .map(([k, v]) => `${k.toUpperCase()} ${v}%`)
     .join(', ');
   return [
-    `# RobustDARTS in TypeScript: the first reproduction (preset ${preset})`,
+    `## Appendix A: the first reproduction (preset ${preset}: S1 to S4 on ${DATASETS[resolveConfig(preset).dataset].label}, one search seed)`,
     '',
-    `Written by \`npx tsx lib/cli.ts report --preset ${preset}\` from the tables, closing sentences and figures that ` +
-      `\`npm run notebooks -- --preset ${preset}\` wrote (read-only, from the committed records: \`results/README.md\`), and from ` +
-      "the run records; do not edit it by hand, regenerate it. All numbers come from this project's 2-core CPU machine.",
+    `The first reproduction (2026-11): the plan of \`rdarts experiment --preset ${preset}\`, with the alpha lr raised tenfold so that ` +
+      'the alphas move in about 1,000 weight steps. Kept as it was measured; the main text above supersedes its verdicts.',
     '',
-    '## Protocol: ours beside the paper',
+    '### Protocol: ours beside the paper',
     '',
     protocolTable(preset),
     '',
@@ -358,11 +406,11 @@ export function buildReport(
       "with networks and training budgets far smaller, so they are compared with the paper's by direction (which method is better, " +
       'does the curvature rise), never by value.',
     '',
-    '## The engine revision of the records',
+    '### The engine revision of the records',
     '',
     engineSection(audit),
     '',
-    '## What reproduced and what did not',
+    '### What reproduced and what did not',
     '',
     claimsSection(
       outputs,
@@ -370,11 +418,11 @@ export function buildReport(
       audit.some((r) => r.affected),
     ),
     '',
-    '## The methods on S3 at a glance',
+    '### The methods on S3 at a glance',
     '',
     methodsVerdict(preset, records),
     '',
-    '## Compute',
+    '### Compute',
     '',
     compute.table,
     '',
@@ -385,10 +433,44 @@ export function buildReport(
         `${compute.hours / 2 <= MINI_BUDGET_HOURS ? 'within' : 'over'} the budget. (Random search's candidates count among the evaluations.)`
       : '',
     '',
-    ...SECTIONS.map((s) => sectionText(s, outputs, preset)),
+    ...MINI_SECTIONS.map((s) => sectionText(s, outputs, preset, '###')),
     `## ${ENGINE_APPENDIX_TITLE}`,
     '',
     engineAppendix(audit),
+  ].join('\n');
+}
+
+/**
+ * The report of `preset` (default mini), as Markdown: the reproduction (the pilot, NAS-Bench-201,
+ * the other domains, the compute), then the first reproduction at `preset` as Appendix A and its
+ * records' engine revisions as Appendix B. Tables, closing sentences and figures come from
+ * `outputs` (default outputsDir(preset)), the compute from the records under `records` (default
+ * resultsDir()).
+ */
+export function buildReport(
+  preset: PresetName = REPORT_PRESET,
+  outputs: string = outputsDir(preset),
+  records: string = resultsDir(),
+): string {
+  return [
+    `# RobustDARTS in TypeScript: the reproduction (preset ${preset})`,
+    '',
+    `Written by \`npx tsx lib/cli.ts report --preset ${preset}\` from the tables, closing sentences and figures that ` +
+      `\`npm run notebooks -- --preset ${preset}\` wrote (read-only, from the committed records: \`results/README.md\`), and from ` +
+      "the run records; do not edit it by hand, regenerate it. All numbers come from this project's 2-core CPU machine.",
+    '',
+    "The main text is the reproduction at the paper's alpha lr (3e-4) and at the weight steps where DARTS fails here: the pilot that " +
+      'finds them (section 1), NAS-Bench-201, whose test errors are exact, over several search seeds per method (section 2), ' +
+      'language modelling and disparity estimation (sections 3 and 4), and the compute of every record (section 5). Appendix A ' +
+      `keeps the first reproduction at preset ${preset} (one search seed, the alpha lr raised tenfold); Appendix B the engine ` +
+      'revision of its records.',
+    '',
+    ...MAIN_SECTIONS.map((s) => sectionText(s, outputs, preset)),
+    '## 5. Compute',
+    '',
+    ledgerSection(preset, records),
+    '',
+    miniAppendix(preset, outputs, records),
     '',
   ]
     .join('\n')

@@ -275,6 +275,20 @@ export function readRun<C extends Config, A extends ArchitectureRecord>(
   };
 }
 
+/**
+ * The process time a run took: the seconds of its stored epochs (search steps, evaluation, the
+ * curvature), and the epochs that DARTS-ADA's rollbacks undid, whose records keep no timing,
+ * counted at the stored epochs' mean. `undone` says how many were estimated so.
+ */
+export function runSeconds(run: Pick<StoredRun<unknown, ArchitectureRecord>, 'epochs' | 'decisions'>): {
+  readonly seconds: number;
+  readonly undone: number;
+} {
+  const kept = run.epochs.reduce((a, r) => a + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
+  const undone = run.decisions.reduce((a, d) => a + (d.discarded?.length ?? 0), 0);
+  return { seconds: run.epochs.length > 0 ? kept * (1 + undone / run.epochs.length) : 0, undone };
+}
+
 /** One line of `listRuns`: the run's state and the config fields that tell runs apart. */
 export interface RunSummary {
   readonly runId: string;

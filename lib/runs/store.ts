@@ -67,6 +67,7 @@ export {
   resolveRunRef,
   RUN_FILES,
   runDirFor,
+  runSeconds,
   runsRoot,
 } from './run_read';
 export type { CheckpointRef, RunConfigFile, RunSummary, StoredRun } from './run_read';

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { nb201PilotRow, pilotRow, strongestOpCounts } from '../../lib/analysis/pilot';
+import { nb201PilotRow, pilotCollapse, pilotFindings, type PilotRow, pilotRow, strongestOpCounts } from '../../lib/analysis/pilot';
 import type { Nb201Config } from '../../lib/problems/nb201/config';
 import type { Nb201ArchitectureRecord } from '../../lib/problems/nb201/problem';
 import type { StoredRun } from '../../lib/runs/run_read';
@@ -114,5 +114,82 @@ describe('nb201PilotRow', () => {
     const mixed = nb201PilotRow('m', { ...stored, epochs: epochs.slice(0, 9) });
     assert.deepStrictEqual([mixed.edgesParameterFree, mixed.edgesNone, mixed.testErrorPct], [3, 1, 10]);
     assert.throws(() => nb201PilotRow('e', { ...stored, epochs: [] }), /has no epochs/);
+  });
+});
+
+describe('pilotFindings', () => {
+  const base: PilotRow = {
+    name: 'x',
+    space: 's3',
+    dataset: 'cifar10-jpeg',
+    image: '32x32x3',
+    layers: 5,
+    C: 8,
+    images: 2560,
+    epochs: 50,
+    weightSteps: 1000,
+    alphaLr: 3e-4,
+    genotypeParameterFree: 2,
+    edgesParameterFree: 9,
+    edgesNone: 9,
+    edges: 14,
+    startEigenvalue: 0.1,
+    endEigenvalue: 0.4,
+    eigenvalueRatio: 4,
+    supernetValid: 0.5,
+    testErrorPct: '',
+  };
+  const nb201 = (seed: number, steps: number, edges: number, ratio: number, error: number): PilotRow => ({
+    ...base,
+    name: `nb201-${steps}-s${seed}`,
+    space: 'nb201',
+    images: steps === 1000 ? 2560 : 10000,
+    weightSteps: steps,
+    genotypeParameterFree: edges,
+    edgesParameterFree: edges,
+    edges: 6,
+    eigenvalueRatio: ratio,
+    testErrorPct: error,
+  });
+
+  it('judges a collapse as the failure analysis (5 of 8 in the genotype, the same share of edges with none) and NAS-Bench-201 (4 of 6)', () => {
+    // 9 of 14 edges is 0.643 >= 5/8; 8 of 14 is 0.571 < 5/8.
+    assert.deepStrictEqual(pilotCollapse(base), { genotype: false, withNone: true });
+    assert.deepStrictEqual(pilotCollapse({ ...base, edgesParameterFree: 8, genotypeParameterFree: 5 }), {
+      genotype: true,
+      withNone: false,
+    });
+    assert.deepStrictEqual(pilotCollapse(nb201(0, 1000, 4, 2, 10)), { genotype: true, withNone: true });
+    assert.deepStrictEqual(pilotCollapse(nb201(0, 1000, 3, 2, 10)), { genotype: false, withNone: false });
+  });
+
+  it('groups seeds by setting and names, per space, the cheapest setting where every seed collapsed and its eigenvalue rose', () => {
+    const rows = [
+      base,
+      { ...base, name: 's3-big', weightSteps: 3950, images: 10000 },
+      // S2: collapsed but the eigenvalue flat (ratio 1.2 <= 1.3): no setting.
+      { ...base, name: 's2', space: 's2', eigenvalueRatio: 1.2 },
+      nb201(0, 1000, 3, 7, 10.17),
+      nb201(1, 1000, 4, 9, 9.5),
+      nb201(0, 3950, 6, 4.4, 15.81),
+      nb201(1, 3950, 5, 4.1, 15.63),
+    ];
+    const lines = pilotFindings(rows);
+    assert.strictEqual(lines.length, 5 + 3);
+    assert.strictEqual(
+      lines[0],
+      'S3 at 1,000 weight steps (2,560 images, 5 cells, C 8, 32x32x3, cifar10-jpeg, alpha lr 0.0003), 1 seed: the cell collapsed in 1 of 1 ' +
+        'with `none` counted (parameter-free edges 9 of 14) and in 0 of 1 in the genotype (parameter-free ops 2 of 8); the eigenvalue rose ' +
+        '(above 1.3x) in 1 of 1 (x4.00).',
+    );
+    assert.strictEqual(
+      lines[3],
+      'NAS-Bench-201 at 1,000 weight steps (2,560 images, 5 cells, C 8, 32x32x3, cifar10-jpeg, alpha lr 0.0003), 2 seeds: the cell ' +
+        'collapsed in 1 of 2 (parameter-free edges 3, 4 of 6); the eigenvalue rose (above 1.3x) in 2 of 2 (x7.00, x9.00); test error 10.17, 9.50 %.',
+    );
+    assert.match(lines[5], /^S3: the cheapest setting where .* every seed: S3 at 1,000 weight steps \(2,560 images/);
+    assert.match(lines[6], /^S2: no setting of the pilot so far where/);
+    assert.match(lines[7], /^NAS-Bench-201: the cheapest setting where .* every seed: NAS-Bench-201 at 3,950 weight steps \(10,000 images/);
+    assert.deepStrictEqual(pilotFindings([]), ['No pilot search has finished yet (results/pilot/README.md names the commands).']);
   });
 });

@@ -58,11 +58,11 @@ describe('engine revisions of the records', () => {
       const report = buildReport('smoke', results, results);
       assert.match(
         report,
-        /## The engine revision of the records\n\nMade on the wasm backend with engine revision 1: 1 of 1 search, 0 of 0 evaluations, 0 of 0 baseline runs behind this report/,
+        /### The engine revision of the records\n\nMade on the wasm backend with engine revision 1: 1 of 1 search, 0 of 0 evaluations, 0 of 0 baseline runs behind this report/,
       );
       assert.match(
         report,
-        /## Appendix: the engine revision of every record\n\n[^\n]*\n\n[^\n]*\n[^\n]*\n\| search \| failure-s3 \| [0-9a-f]{12} \| s3 \| {2}\| wasm \| 1 \| {2}\| yes \|/,
+        /## Appendix B: the engine revision of every record\n\n[^\n]*\n\n[^\n]*\n[^\n]*\n\| search \| failure-s3 \| [0-9a-f]{12} \| s3 \| {2}\| wasm \| 1 \| {2}\| yes \|/,
       );
       assert.ok(report.includes(`** ${BEFORE_FIX_MARK} |`), 'a verdict carries the mark');
 

@@ -38,8 +38,39 @@ describe('report', () => {
       fs.writeFileSync(path.join(results, 'figures', '01-op-share.png'), 'png');
       const [ada] = searchPlan('smoke', ['ada']);
       await ensureRun(ada.config, { root: path.join(results, 'runs'), train: fakeDataset(64), progress: 'off' });
+      // A baseline outside the plan (an ad-hoc run in a default folder): not the report's, not counted.
+      fs.mkdirSync(path.join(results, 'baselines', 'adhoc'), { recursive: true });
+      fs.writeFileSync(path.join(results, 'baselines', 'adhoc', 'result.json'), JSON.stringify({ seconds: { total: 36000 } }));
       const report = buildReport('smoke', results, results);
-      assert.match(report, /^# RobustDARTS in TypeScript: the first reproduction \(preset smoke\)/);
+      assert.ok(!report.includes('| `baselines/` |'), 'an ad-hoc record in a default folder is not counted');
+      assert.match(report, /^# RobustDARTS in TypeScript: the reproduction \(preset smoke\)/);
+      // The main text: the pilot, NAS-Bench-201, the two other domains, the compute; then the appendices.
+      assert.deepStrictEqual(
+        report.split('\n').filter((l) => /^## /.test(l)),
+        [
+          '## 1. Where DARTS collapses at a cost this machine affords: the pilot',
+          '## 2. NAS-Bench-201: the claims over search seeds, with exact test errors',
+          '## 3. Another domain: language modelling in the DARTS recurrent cell',
+          '## 4. Another domain: disparity estimation in the AutoDispNet space',
+          '## 5. Compute',
+          '## Appendix A: the first reproduction (preset smoke: S1 to S4 on Fashion-MNIST, one search seed)',
+          '## Appendix B: the engine revision of every record',
+        ],
+      );
+      assert.match(
+        report,
+        /_Not written yet \(tables\/01-pilot\.md\): notebook `01-failure-analysis` writes it .* \(`rdarts grid results\/pilot\/grid\.json/,
+      );
+      // The ledger: the one search made above, in the runs folder, and the reproduction's share (none yet).
+      assert.match(
+        report,
+        /## 5\. Compute\n\n\| records under results\/ \| searches \| evaluations \| baselines \| process-hours \|\n\|---\|---\|---\|---\|---\|\n\| `runs\/` \| 1 \|/,
+      );
+      assert.match(
+        report,
+        /The reproduction's records \(`pilot\/`, `nas-bench-201\/`\): 0\.0 process-hours, 0\.0 to 0\.0 machine-hours, of a budget of 30 machine-hours\./,
+      );
+      assert.match(report, /### A\.1 Does DARTS degenerate at this scale\?/);
       assert.match(report, /- DARTS keeps 2 skips\.\n\n\*\*tables\/01-failure-summary\*\*/);
       assert.match(report, /\|s3\|23\.3\|/);
       assert.match(report, /!\[01-op-share\]\(figures\/01-op-share\.png\)/);
