@@ -1,6 +1,6 @@
 /**
  * The paper's claims judged on NAS-Bench-201 (docs/method.md §3, §4, §8), for notebook 06 and the
- * report's section 7: each claim beside the rule that decides it and what was measured, over the
+ * report's section 2: each claim beside the rule that decides it and what was measured, over the
  * search seeds of one setting. The benchmark's test errors are exact, so a difference between two
  * methods is judged against the spread of DARTS's own seeds (the search's variation), by the same
  * rules as the other domains (`crossDomainFindings`: one implementation of "lower than DARTS").
@@ -26,13 +26,16 @@ import type { Blank } from './failure';
 import { METHODS } from './labels';
 import type { Nb201Config } from '../problems/nb201/config';
 import { nb201SignatureTable, type StoredNb201Run } from './nb201_figure';
-import { nb201Trajectory } from './nb201_trajectory';
+import { NB201_COLLAPSE_EDGES, nb201Trajectory } from './nb201_trajectory';
+import { CURVATURE_RISE_FACTOR } from './degeneration';
 
 /** The step order of the claims' setting: the benchmark's, which the grid uses. */
 export const NB201_CLAIMS_STEP_ORDER = 'weight-first';
 
 /** Edges of 6 parameter-free in a collapsed cell (`nb201CollapseEpoch`'s threshold). */
-const COLLAPSED_EDGES = 4;
+const COLLAPSED_EDGES = NB201_COLLAPSE_EDGES;
+/** Points of benchmark test error within which a final cell has lost no accuracy against the run's best (DARTS-'s counter-evidence). */
+export const NO_LOSS_POINTS = 1;
 
 /** What the claims read of one run. */
 export interface Nb201ClaimInput extends CurvatureColumns {
@@ -47,6 +50,8 @@ export interface Nb201ClaimInput extends CurvatureColumns {
   /** The benchmark's CIFAR-10 test error (%) of the final cell, and of DARTS-ES's (the final one where it does not fire). */
   readonly finalErrorPct: number | null;
   readonly esErrorPct: number | null;
+  /** The lowest benchmark test error (%) of any epoch's cell in the run. */
+  readonly bestErrorPct: number | null;
 }
 
 const value = (v: number | Blank) => (v === '' ? null : v);
@@ -69,6 +74,7 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
       parameterFree: last.parameterFree,
       finalErrorPct: value(t.finalErrorPct),
       esErrorPct: value(t.esErrorPct) ?? value(t.finalErrorPct),
+      bestErrorPct: value(t.bestErrorPct),
     };
   });
 }
@@ -159,7 +165,34 @@ function settingClaims(setting: readonly Nb201ClaimInput[]): FindingRow[] {
   const methods = crossDomainFindings([...setting, ...es], NB201_TEST_ERROR).filter(
     (f) => !(f.finding.startsWith(NB201_ES_METHOD) && f.verdict === 'not measured'),
   );
-  return [collapse, ...methods];
+  return [collapse, ...methods, counterEvidence(setting)];
+}
+
+/**
+ * DARTS-'s counter-evidence (docs/method.md §3): searches of any method whose eigenvalue rose (last
+ * / first above CURVATURE_RISE_FACTOR) while the final cell stayed within NO_LOSS_POINTS of the
+ * run's best cell.
+ */
+function counterEvidence(setting: readonly Nb201ClaimInput[]): FindingRow {
+  const risen = setting.filter((r) => r.eigenRatio !== null && r.eigenRatio > CURVATURE_RISE_FACTOR);
+  const gap = (r: Nb201ClaimInput) => (r.finalErrorPct === null || r.bestErrorPct === null ? null : r.finalErrorPct - r.bestErrorPct);
+  const kept = risen.filter((r) => {
+    const g = gap(r);
+    return g !== null && g <= NO_LOSS_POINTS;
+  });
+  const measured = setting.filter((r) => r.eigenRatio !== null && gap(r) !== null);
+  return {
+    finding:
+      `counter-evidence (DARTS-, docs/method.md §3): the eigenvalue rises while the final cell loses no accuracy ` +
+      `(within ${NO_LOSS_POINTS} point of the run's best cell)`,
+    rule: `in at least one search of the setting, any method: holds (seen); in none of 2 or more: does not hold`,
+    measured:
+      measured.length === 0
+        ? '-'
+        : `${kept.length} of ${risen.length} searches whose eigenvalue rose` +
+          (kept.length > 0 ? ` (${kept.map((r) => `${r.method} seed ${r.seed}: ${(gap(r) as number).toFixed(2)}`).join('; ')})` : ''),
+    verdict: measured.length === 0 ? 'not measured' : kept.length > 0 ? 'holds' : measured.length < 2 ? 'inconclusive' : 'does not hold',
+  };
 }
 
 /** The correlation's claim, from its Pearson row. */

@@ -68,6 +68,12 @@ describe('nb201Claims', () => {
     assert.deepStrictEqual(verdict('R-DARTS(L2) 0.0081 ends with lower curvature'), ['0.100 vs 0.550 (spread 0.100)', 'holds']);
     assert.deepStrictEqual(verdict('R-DARTS(L2) 0.0081 finds a cell'), ['7.50 vs 10.88 (spread 0.00)', 'holds']);
     assert.deepStrictEqual(verdict(`${NB201_ES_METHOD} finds a cell`), ['7.25 vs 10.88 (spread 0.00)', 'holds']);
+    // DARTS-'s counter-evidence: both DARTS runs' eigenvalues rose (x5, x6), but their final cells
+    // lie 4.875 points above their best (epoch 0's, 6.00); the flat runs did not rise.
+    assert.deepStrictEqual(verdict('counter-evidence (DARTS-'), ['0 of 2 searches whose eigenvalue rose', 'does not hold']);
+    const kept = inputs.map((r, i) => (i === 1 ? { ...r, finalErrorPct: (r.bestErrorPct as number) + 0.5 } : r));
+    const seen = nb201Claims(kept).find((c) => c.finding.startsWith('counter-evidence'));
+    assert.deepStrictEqual([seen?.measured, seen?.verdict], ['1 of 2 searches whose eigenvalue rose (DARTS seed 1: 0.50)', 'holds']);
     // DARTS-ES's curvature is its DARTS run's: not a claim of its own.
     assert.ok(!claims.some((c) => c.finding.startsWith(NB201_ES_METHOD) && c.finding.includes('curvature')));
     // The 4 weight-first runs enter the correlation (the alpha-first one is another setting); fewer
