@@ -58,7 +58,7 @@ import { evaluateReruns, rerunMarkdown, ENGINE_RERUN_DIR } from './experiments/e
 import { onInterrupt } from './runs/interrupt';
 import { configJsonSchema } from './config/json_schema';
 import { distinguishingFields } from './runs/run_names';
-import { epochLabel } from './runs/records';
+import { epochLabel, epochSeconds } from './runs/records';
 
 // Ctrl-C (or SIGTERM) releases the running job's lock and says what is saved and how to resume.
 onInterrupt((line) => console.error(`rdarts: ${line}`));
@@ -766,7 +766,7 @@ program
         `${run.epochs.length}/${run.config.epochs} epochs${run.done ? ' (done)' : ''}, backend ${run.backend}`,
     );
     if (run.epochs.length === 0) return;
-    const secs = run.epochs.map((r) => r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0));
+    const secs = run.epochs.map((r) => epochSeconds(r));
     const total = secs.reduce((a, b) => a + b, 0);
     const hessianSecs = run.epochs.reduce((a, r) => a + (r.seconds.hessian ?? 0), 0);
     console.log(

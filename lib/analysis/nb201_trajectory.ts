@@ -11,6 +11,7 @@ import type { Nb201Config } from '../problems/nb201/config';
 import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
 import type { StoredRun } from '../runs/run_read';
 import { parseNb201Arch, type Nb201Op } from '../spaces/nb201';
+import { epochSeconds } from '../runs/records';
 
 /** The NAS-Bench-201 ops without weights. */
 export const NB201_PARAMETER_FREE: readonly Nb201Op[] = ['none', 'skip_connect', 'avg_pool_3x3'];
@@ -51,7 +52,7 @@ export function nb201Trajectory(run: Pick<StoredRun<Nb201Config, Nb201Architectu
       none: count(['none']),
       eigenvalue: r.hessian ? r.hessian.dominantEigenvalue : null,
       supernetValid: r.valid.accuracy,
-      seconds: r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0),
+      seconds: epochSeconds(r),
     };
   });
 }

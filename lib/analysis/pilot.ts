@@ -208,7 +208,7 @@ export function pilotFindings(rows: readonly PilotRow[]): string[] {
         (errors.length > 0 ? `; test error ${errors.join(', ')} %` : '') +
         '.',
     );
-    if (collapsedWithNone === k && risen === k) both.set(of[0].space, [...(both.get(of[0].space) ?? []), of[0]]);
+    if (collapsedWithNone === k && risen === k) both.set(of[0].space, [...(both.get(of[0].space) ?? []), ...of]);
   }
   const cost = (r: PilotRow) => [r.weightSteps, r.layers * r.C, r.images === '' ? Infinity : r.images];
   const cheaper = (a: PilotRow, b: PilotRow) => {
@@ -216,11 +216,17 @@ export function pilotFindings(rows: readonly PilotRow[]): string[] {
     const i = x.findIndex((v, j) => v !== y[j]);
     return i < 0 ? 0 : x[i] - y[i];
   };
+  // One seed is named as such: a setting that decides the main grid should rest on more.
+  const seedsOf = (of: readonly PilotRow[], r: PilotRow) => {
+    const k = of.filter((x) => settingOf(x) === settingOf(r)).length;
+    return k === 1 ? '1 seed only' : `${k} seeds`;
+  };
   for (const space of [...new Set(rows.map((r) => r.space))]) {
     const found = (both.get(space) ?? []).sort(cheaper)[0];
     lines.push(
       found
-        ? `${spaceLabel(space)}: the cheapest setting where the cell collapsed (\`none\` counted) and the eigenvalue rose in every seed: ${settingOf(found)}.`
+        ? `${spaceLabel(space)}: the cheapest setting where the cell collapsed (\`none\` counted) and the eigenvalue rose in every seed: ` +
+            `${settingOf(found)}, ${seedsOf(both.get(space) ?? [], found)}.`
         : `${spaceLabel(space)}: no setting of the pilot so far where the cell collapsed (\`none\` counted) and the eigenvalue rose in every seed.`,
     );
   }

@@ -8,6 +8,7 @@ import type { PtbConfig } from '../problems/ptb/config';
 import type { RecurrentArchitectureRecord } from '../problems/ptb/problem';
 import type { StoredRun } from '../runs/store';
 import { formatRecurrentGenotype, type RecurrentGenotype } from '../spaces/recurrent';
+import { epochSeconds } from '../runs/records';
 
 /** One epoch of a recurrent search. */
 export interface RecurrentEpochRow {
@@ -50,7 +51,7 @@ export function recurrentRunSummary(run: StoredRun<PtbConfig, RecurrentArchitect
   ];
   if (rows.length === 0) return lines;
   const last = rows[rows.length - 1];
-  const total = run.epochs.reduce((s, r) => s + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
+  const total = run.epochs.reduce((s, r) => s + epochSeconds(r), 0);
   const hessian = run.epochs.reduce((s, r) => s + (r.seconds.hessian ?? 0), 0);
   const curv = rows.filter((r) => r.eigenvalue !== null);
   lines.push(

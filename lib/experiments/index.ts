@@ -9,3 +9,4 @@ export * from './plan';
 export * from './records';
 export * from './cross_domain';
 export * from './cross_domain_disparity';
+export * from './ledger';

@@ -1,10 +1,10 @@
 /**
- * The compute behind the committed records: every search, evaluation and baseline stored under
- * results/, its process time read from the record itself, summed by folder (results/REPORT.md,
- * "Compute"). A process-hour is one process's wall time; this machine has two cores and mostly
- * ran two processes at once, so the machine-hours lie between half the process-hours and all of
- * them. Only what was kept is counted: runs that were not committed (pipeline checks, benchmarks,
- * CI) and epochs lost to an interruption before their record was written are not.
+ * The compute behind the records kept under results/ (the committed ones on a fresh clone): every
+ * finished search, evaluation and baseline, its process time read from the record itself, summed
+ * by folder (results/REPORT.md, "Compute"). A process-hour is one process's wall time; this machine
+ * has two cores and mostly ran two processes at once, so the machine-hours lie between half the
+ * process-hours and all of them. Only what was kept is counted: runs that were not kept (pipeline
+ * checks, benchmarks, CI) and epochs lost to an interruption before their record was written are not.
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -25,6 +25,7 @@ export interface LedgerEntry {
   readonly folder: string;
   readonly id: string;
   readonly kind: LedgerKind;
+  /** Always true in computeLedger's entries (it keeps finished records only). */
   readonly done: boolean;
   readonly seconds: number;
   /** Epochs undone by DARTS-ADA's rollbacks, timed at the run's mean epoch (lib/runs/run_read.ts runSeconds). */
@@ -56,34 +57,54 @@ function evaluationEntry(file: string, folder: string, id: string): LedgerEntry 
   return { folder, id, kind: 'evaluation', done, seconds: typeof total === 'number' ? total : fromEpochs, undoneEpochs: 0 };
 }
 
-function entryOf(dir: string, root: string): LedgerEntry | undefined {
-  const folder = path.relative(root, path.dirname(dir)).split(path.sep).join('/');
-  const id = path.basename(dir);
+/** A baseline's config.json names its method (lib/baselines/store.ts); a search's names its problem's config. */
+function isBaseline(dir: string): boolean {
+  try {
+    const raw = JSON.parse(fs.readFileSync(path.join(dir, BASELINE_FILES.config), 'utf8')) as unknown;
+    return isPlainObject(raw) && typeof raw.method === 'string';
+  } catch (e) {
+    throw new Error(`compute ledger: cannot read ${path.join(dir, BASELINE_FILES.config)}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** The record in `dir`, when it is one (undefined: a folder of records, or nothing). */
+function recordKind(dir: string): { kind: LedgerKind; file?: string } | undefined {
   const has = (f: string) => fs.existsSync(path.join(dir, f));
   const evalFile = EVALUATION_FILES.find(has);
-  if (evalFile) return evaluationEntry(path.join(dir, evalFile), folder, id);
-  if (has(BASELINE_FILES.result) || has(BASELINE_FILES.samples)) {
-    // A baseline keeps its time in result.json once finished; an unfinished one counts nothing yet.
-    const total = readBaselineResult<{ seconds?: { total?: number } }>(dir)?.seconds?.total;
-    return { folder, id, kind: 'baseline', done: has(BASELINE_FILES.result), seconds: total ?? 0, undoneEpochs: 0 };
-  }
+  if (evalFile) return { kind: 'evaluation', file: evalFile };
   if (!has(RUN_FILES.config) || !has(RUN_FILES.epochs)) return undefined;
+  return { kind: isBaseline(dir) ? 'baseline' : 'search' };
+}
+
+function entryOf(dir: string, folder: string, id: string, record: { kind: LedgerKind; file?: string }): LedgerEntry {
+  if (record.kind === 'evaluation') return evaluationEntry(path.join(dir, record.file as string), folder, id);
+  if (record.kind === 'baseline') {
+    // A baseline keeps its time in result.json, written when it finishes.
+    const total = readBaselineResult<{ seconds?: { total?: number } }>(dir)?.seconds?.total;
+    return { folder, id, kind: 'baseline', done: total !== undefined, seconds: total ?? 0, undoneEpochs: 0 };
+  }
   const run = readRun(dir, problemEntry(readRunProblem(dir)).codec);
   const { seconds, undone } = runSeconds(run);
   return { folder, id, kind: 'search', done: run.done, seconds, undoneEpochs: undone };
 }
 
 /**
- * Every record under `root` (default results/) that `accept` keeps (by its folder and id), in path
- * order; a record that cannot be read throws, naming its file.
+ * Every finished record under `root` (default results/) that `accept` keeps (by its folder and id,
+ * asked before the record is read), in path order. Unfinished ones are left out: a search still
+ * running in a results folder is not yet a record, and would make the report differ from a fresh
+ * clone's. A record that cannot be read throws, naming its file.
  */
 export function computeLedger(root: string = resultsDir(), accept: (folder: string, id: string) => boolean = () => true): LedgerEntry[] {
   if (!fs.existsSync(root)) throw new Error(`compute ledger: ${root} does not exist`);
   const entries: LedgerEntry[] = [];
   const visit = (dir: string) => {
-    const entry = dir === root ? undefined : entryOf(dir, root);
-    if (entry) {
-      if (accept(entry.folder, entry.id)) entries.push(entry);
+    const record = dir === root ? undefined : recordKind(dir);
+    if (record) {
+      const folder = path.relative(root, path.dirname(dir)).split(path.sep).join('/');
+      const id = path.basename(dir);
+      if (!accept(folder, id)) return;
+      const entry = entryOf(dir, folder, id, record);
+      if (entry.done) entries.push(entry);
       return;
     }
     const children = fs
@@ -100,36 +121,31 @@ export function computeLedger(root: string = resultsDir(), accept: (folder: stri
 
 /** One row of the ledger's table: a folder's records and hours. */
 export interface LedgerRow {
+  /** The folder; for records that sit beside folders of records (ptb/quick-run-...), the records themselves. */
   readonly folder: string;
-  readonly searches: string;
-  readonly evaluations: string;
-  readonly baselines: string;
+  readonly searches: number;
+  readonly evaluations: number;
+  readonly baselines: number;
   readonly hours: number;
 }
-
-const count = (entries: readonly LedgerEntry[], kind: LedgerKind) => {
-  const of = entries.filter((e) => e.kind === kind);
-  const partial = of.filter((e) => !e.done).length;
-  return of.length === 0 ? '' : `${of.length}${partial > 0 ? ` (${partial} unfinished)` : ''}`;
-};
 
 /** The ledger by folder, in the ledger's order, with a total row; hours are process-hours. */
 export function ledgerRows(entries: readonly LedgerEntry[]): LedgerRow[] {
   const folders = [...new Set(entries.map((e) => e.folder))];
   const row = (folder: string, of: readonly LedgerEntry[]): LedgerRow => ({
     folder,
-    searches: count(of, 'search'),
-    evaluations: count(of, 'evaluation'),
-    baselines: count(of, 'baseline'),
+    searches: of.filter((e) => e.kind === 'search').length,
+    evaluations: of.filter((e) => e.kind === 'evaluation').length,
+    baselines: of.filter((e) => e.kind === 'baseline').length,
     hours: of.reduce((a, e) => a + e.seconds, 0) / 3600,
   });
+  const label = (f: string, of: readonly LedgerEntry[]) =>
+    folders.some((g) => g.startsWith(`${f}/`)) ? of.map((e) => `${f}/${e.id}`).join(', ') : f;
   return [
-    ...folders.map((f) =>
-      row(
-        f,
-        entries.filter((e) => e.folder === f),
-      ),
-    ),
+    ...folders.map((f) => {
+      const of = entries.filter((e) => e.folder === f);
+      return row(label(f, of), of);
+    }),
     row('total', entries),
   ];
 }
@@ -146,9 +162,9 @@ export function ledgerTable(entries: readonly LedgerEntry[]): string {
     ['records under results/', 'searches', 'evaluations', 'baselines', 'process-hours'],
     ledgerRows(entries).map((r) => [
       r.folder === 'total' ? '**total**' : `\`${r.folder}/\``,
-      r.searches,
-      r.evaluations,
-      r.baselines,
+      r.searches || '',
+      r.evaluations || '',
+      r.baselines || '',
       r.hours.toFixed(2),
     ]),
   );

@@ -1,5 +1,5 @@
 /**
- * results/REPORT.md: the first reproduction, assembled from what the notebooks wrote at the
+ * results/REPORT.md: the reproduction, assembled from what the notebooks wrote at the
  * report's preset (their tables, closing sentences and figures under results/) and from the run
  * records (the compute it took). Nothing in it is typed by hand: the protocol table comes from the
  * configs, every number from a table or a record, and a section whose tables are missing says so
@@ -33,9 +33,12 @@ import { METHODS } from '../analysis/labels';
 
 /** The compute budget of the mini grid (searches and evaluations within 8 hours here). */
 export const MINI_BUDGET_HOURS = 8;
-/** The reproduction's budget: machine-hours of this 2-core machine for the pilot, NAS-Bench-201 and the main grid. */
+/** The reproduction's budget: machine-hours of this 2-core machine for its searches and evaluations (REPRODUCTION_FOLDERS). */
 export const REPRODUCTION_BUDGET_MACHINE_HOURS = 30;
-/** The folders under results/ that hold the reproduction's records (the budget's share of the ledger). */
+/**
+ * The folders under results/ that hold the reproduction's records (the budget's share of the
+ * ledger): the pilot and NAS-Bench-201; the other domains had budgets of their own.
+ */
 export const REPRODUCTION_FOLDERS: readonly string[] = ['pilot', 'nas-bench-201'];
 /** The folders of `rdarts search`, `evaluate` and `baseline` by default (results/README.md). */
 const DEFAULT_FOLDERS: readonly string[] = ['runs', 'evals', 'baselines'];
@@ -60,7 +63,8 @@ const MAIN_SECTIONS: readonly Section[] = [
     question:
       "DARTS with the paper's alpha lr 3e-4, first order, about 50 passes over its data, on the CIFAR-10 JPEG copy " +
       '(results/pilot/README.md): per setting of weight steps, data and model size, the share of parameter-free operations ' +
-      "in the final cell (with and without `none`), the dominant eigenvalue's rise (last / first measurement) and, on " +
+      "in the final cell (with and without `none`), the dominant eigenvalue's rise (the mean of the last fifth of its " +
+      'measurements over the first fifth) and, on ' +
       "NAS-Bench-201, the benchmark's exact test error. NAS-Bench-201's rows at 3,950 weight steps are the DARTS seeds of the " +
       'grid of section 2. The cheapest setting where the collapse and the rise both show decides the main grid.',
     tables: ['01-pilot'],
@@ -372,16 +376,32 @@ export function ledgerSection(preset: PresetName, records: string): string {
   return [
     ledgerTable(entries),
     '',
-    `Process-hours are the wall time each record keeps for its epochs (search steps, validation, the curvature; an evaluation's ` +
-      'training and tests), summed; start-up, data loading, and runs that were not kept (checks of the pipeline, benchmarks, CI) ' +
+    `Process-hours are the wall time each finished record keeps for its epochs (search steps, validation, the curvature; an evaluation's ` +
+      'training and tests), summed; start-up, data loading, runs still going, and runs that were not kept (checks of the pipeline, benchmarks, CI) ' +
       "are not counted, and epochs undone by DARTS-ADA's rollbacks are timed at their run's mean epoch. This machine has 2 cores " +
       'and mostly ran two searches at once (each slower beside the other: results/bench/README.md), so the machine-hours lie between ' +
       `half the process-hours and all of them: ${all.toFixed(1)} process-hours in all, ${range(all)} machine-hours. ` +
       `The reproduction's records (${REPRODUCTION_FOLDERS.map((f) => `\`${f}/\``).join(', ')}): ${ours.toFixed(1)} process-hours, ` +
-      `${range(ours)} machine-hours, of a budget of ${REPRODUCTION_BUDGET_MACHINE_HOURS} machine-hours. ` +
+      `${range(ours)} machine-hours, of a budget of ${REPRODUCTION_BUDGET_MACHINE_HOURS} machine-hours: ` +
+      `${budgetReading(ours, REPRODUCTION_BUDGET_MACHINE_HOURS)}. ` +
       `In ${DEFAULT_FOLDERS.map((f) => `\`${f}/\``).join(', ')}, where other searches land too (\`npm start\`, \`rdarts search\`), only ` +
       `the records of Appendix A's plan count (\`rdarts experiment --preset ${preset} --records\`).`,
   ].join('\n');
+}
+
+/** The preset's alpha lr beside the paper's. */
+function alphaLr(preset: PresetName): string {
+  const [ours, paper] = [resolveConfig(preset).alphaOptimizer.lr, resolveConfig('paper').alphaOptimizer.lr];
+  return ours === paper
+    ? `${ours}, the paper's`
+    : `${ours}, ${ours > paper ? `${+(ours / paper).toFixed(2)} times` : 'below'} the paper's ${paper}`;
+}
+
+/** Whether `hours` of processes (two at once, mostly) fit `budget` machine-hours: the range P/2..P against it. */
+function budgetReading(hours: number, budget: number): string {
+  if (hours <= budget) return 'within the budget';
+  if (hours / 2 <= budget) return 'within the budget if two ran at once throughout (they mostly did)';
+  return 'over the budget';
 }
 
 /** The appendix of the first reproduction at `preset`: its protocol, engine note, claims, S3 methods, compute and sections. */
@@ -395,7 +415,7 @@ function miniAppendix(preset: PresetName, outputs: string, records: string): str
   return [
     `## Appendix A: the first reproduction (preset ${preset}: S1 to S4 on ${DATASETS[resolveConfig(preset).dataset].label}, one search seed)`,
     '',
-    `The first reproduction (2026-11): the plan of \`rdarts experiment --preset ${preset}\`, with the alpha lr raised tenfold so that ` +
+    `The first reproduction: the plan of \`rdarts experiment --preset ${preset}\`, with the alpha lr ${alphaLr(preset)} so that ` +
       'the alphas move in about 1,000 weight steps. Kept as it was measured; the main text above supersedes its verdicts.',
     '',
     '### Protocol: ours beside the paper',
@@ -428,9 +448,9 @@ function miniAppendix(preset: PresetName, outputs: string, records: string): str
     '',
     preset === 'mini'
       ? `Budget: ${MINI_BUDGET_HOURS} hours of this machine for the mini grid. The hours above are per process and mostly two ran at ` +
-        `once, one on each core, so the ${compute.hours.toFixed(1)} process-hours so far took an estimated ` +
-        `${(compute.hours / 2).toFixed(1)} hours of the machine (process-hours / 2): ` +
-        `${compute.hours / 2 <= MINI_BUDGET_HOURS ? 'within' : 'over'} the budget. (Random search's candidates count among the evaluations.)`
+        `once, one on each core, so the ${compute.hours.toFixed(1)} process-hours so far took ${(compute.hours / 2).toFixed(1)} to ` +
+        `${compute.hours.toFixed(1)} hours of the machine (as section 5): ${budgetReading(compute.hours, MINI_BUDGET_HOURS)}. ` +
+        "(Random search's candidates count among the evaluations.)"
       : '',
     '',
     ...MINI_SECTIONS.map((s) => sectionText(s, outputs, preset, '###')),
@@ -459,11 +479,11 @@ export function buildReport(
       `\`npm run notebooks -- --preset ${preset}\` wrote (read-only, from the committed records: \`results/README.md\`), and from ` +
       "the run records; do not edit it by hand, regenerate it. All numbers come from this project's 2-core CPU machine.",
     '',
-    "The main text is the reproduction at the paper's alpha lr (3e-4) and at the weight steps where DARTS fails here: the pilot that " +
-      'finds them (section 1), NAS-Bench-201, whose test errors are exact, over several search seeds per method (section 2), ' +
-      'language modelling and disparity estimation (sections 3 and 4), and the compute of every record (section 5). Appendix A ' +
-      `keeps the first reproduction at preset ${preset} (one search seed, the alpha lr raised tenfold); Appendix B the engine ` +
-      'revision of its records.',
+    "The main text is the reproduction: the pilot, which finds at what cost DARTS fails here with the paper's alpha lr (3e-4) " +
+      '(section 1); NAS-Bench-201 at that lr, whose test errors are exact, over several search seeds per method (section 2); ' +
+      'language modelling and disparity estimation at CPU-sized versions of their recipes (sections 3 and 4); and the compute of ' +
+      `every record (section 5). Appendix A keeps the first reproduction at preset ${preset} (one search seed, alpha lr ` +
+      `${alphaLr(preset)}); Appendix B the engine revision of its records.`,
     '',
     ...MAIN_SECTIONS.map((s) => sectionText(s, outputs, preset)),
     '## 5. Compute',

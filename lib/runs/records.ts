@@ -89,6 +89,11 @@ export interface ControllerDecision<A extends ArchitectureRecord = DartsArchitec
   readonly discarded?: readonly Omit<EpochRecord<A>, 'seconds'>[];
 }
 
+/** An epoch's wall-clock seconds: its search steps, the curvature (when measured) and the evaluation. */
+export function epochSeconds(r: { readonly seconds: EpochTail['seconds'] }): number {
+  return r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0);
+}
+
 /**
  * How people read an epoch: numbered from 0 as in the records, the tables and the paper's code
  * (DARTS-ES's e >= 22 rule), with the range it belongs to, e.g. "epoch 12 of 0-49".

@@ -9,7 +9,7 @@ import * as path from 'path';
 import { isPlainObject, SEARCH_CONFIG_CODEC, type SearchConfig } from '../config/search_config';
 import type { ConfigCodec } from '../config/validation';
 import { resultsDir } from '../paths';
-import type { ArchitectureRecord, ControllerDecision, DartsArchitectureRecord, EpochRecord } from './records';
+import { type ArchitectureRecord, type ControllerDecision, type DartsArchitectureRecord, type EpochRecord, epochSeconds } from './records';
 
 /** The names inside a run directory. */
 export const RUN_FILES = {
@@ -284,7 +284,7 @@ export function runSeconds(run: Pick<StoredRun<unknown, ArchitectureRecord>, 'ep
   readonly seconds: number;
   readonly undone: number;
 } {
-  const kept = run.epochs.reduce((a, r) => a + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
+  const kept = run.epochs.reduce((a, r) => a + epochSeconds(r), 0);
   const undone = run.decisions.reduce((a, d) => a + (d.discarded?.length ?? 0), 0);
   return { seconds: run.epochs.length > 0 ? kept * (1 + undone / run.epochs.length) : 0, undone };
 }

@@ -7,7 +7,7 @@
  */
 import { inNotebook, liveNotebookDisplay, type RichDisplay } from '../io/display';
 import type { StepInfo } from './loop';
-import { type ArchitectureRecord, type EpochRecord, epochLabel } from '../runs/records';
+import { type ArchitectureRecord, type EpochRecord, epochLabel, epochSeconds } from '../runs/records';
 
 export type ProgressMode = 'bar' | 'log' | 'off';
 
@@ -76,7 +76,7 @@ export function makeProgress(
         ? `, dominant eigenvalue ${h.dominantEigenvalue.toFixed(4)} (${h.products} products, ${duration(r.seconds.hessian ?? NaN)})`
         : '';
       write(
-        `${epochLabel(r.epoch, total)} done in ${duration(r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0))}: ` +
+        `${epochLabel(r.epoch, total)} done in ${duration(epochSeconds(r))}: ` +
           `train ${metric} ${r.train.accuracy.toFixed(3)}, valid ${metric} ${r.valid.accuracy.toFixed(3)} (loss ${r.valid.loss.toFixed(3)}), ` +
           `lr ${r.lr.toFixed(4)}${curvature}${note ? `; ${note}` : ''}\n`,
       );
@@ -122,7 +122,7 @@ export function liveProgress(display: RichDisplay, totalEpochs: number, now: () 
     },
     epoch(r, total, note) {
       const h = r.hessian ? r.hessian.dominantEigenvalue.toFixed(4) : '';
-      const seconds = r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0);
+      const seconds = epochSeconds(r);
       rows.push(
         `<tr><td>${r.epoch}</td><td>${r.train.loss.toFixed(3)}</td><td>${r.train.accuracy.toFixed(3)}</td>` +
           `<td>${r.valid.accuracy.toFixed(3)}</td><td>${h}</td><td>${duration(seconds)}</td><td>${escapeHtml(note ?? '')}</td></tr>`,

@@ -15,7 +15,7 @@ import type { SearchModel } from '../nn/model';
 import { loadCheckpoint } from '../runs/checkpoint';
 import { ensureJob } from '../runs/job';
 import { checkpointEpochs, type CheckpointRef, readEpochs } from '../runs/run_read';
-import { type ArchitectureRecord, type DartsArchitectureRecord, type EpochRecord, savedEpochsMessage } from '../runs/records';
+import { type ArchitectureRecord, type DartsArchitectureRecord, type EpochRecord, epochSeconds, savedEpochsMessage } from '../runs/records';
 import {
   appendDecision,
   appendEpoch,
@@ -63,8 +63,7 @@ export interface RunResult<C = SearchConfig, A extends ArchitectureRecord = Dart
   readonly run: StoredRun<C, A>;
 }
 
-const totalSeconds = (records: readonly EpochRecord<ArchitectureRecord>[]) =>
-  records.reduce((s, r) => s + r.seconds.search + r.seconds.valid + (r.seconds.hessian ?? 0), 0);
+const totalSeconds = (records: readonly EpochRecord<ArchitectureRecord>[]) => records.reduce((s, r) => s + epochSeconds(r), 0);
 
 /**
  * Loads the checkpoint a run resumes from; one that cannot be loaded (truncated, edited, of another

@@ -74,6 +74,16 @@ describe('nb201Claims', () => {
     const kept = inputs.map((r, i) => (i === 1 ? { ...r, finalErrorPct: (r.bestErrorPct as number) + 0.5 } : r));
     const seen = nb201Claims(kept).find((c) => c.finding.startsWith('counter-evidence'));
     assert.deepStrictEqual([seen?.measured, seen?.verdict], ['1 of 2 searches whose eigenvalue rose (DARTS seed 1: 0.50)', 'holds']);
+    // Only flat runs (no rise): nothing to judge by; one risen run without the loss: not enough to say it is never seen.
+    const counter = (rows: Nb201ClaimInput[]) => nb201Claims(rows).find((c) => c.finding.startsWith('counter-evidence'));
+    assert.deepStrictEqual(
+      [counter(inputs.slice(2, 4))?.measured, counter(inputs.slice(2, 4))?.verdict],
+      ['no search whose eigenvalue rose', 'inconclusive'],
+    );
+    assert.deepStrictEqual(
+      [counter(inputs.slice(1, 4))?.measured, counter(inputs.slice(1, 4))?.verdict],
+      ['0 of 1 searches whose eigenvalue rose', 'inconclusive'],
+    );
     // DARTS-ES's curvature is its DARTS run's: not a claim of its own.
     assert.ok(!claims.some((c) => c.finding.startsWith(NB201_ES_METHOD) && c.finding.includes('curvature')));
     // The 4 weight-first runs enter the correlation (the alpha-first one is another setting); fewer

@@ -165,8 +165,11 @@ describe('pilotFindings', () => {
 
   it('groups seeds by setting and names, per space, the cheapest setting where every seed collapsed and its eigenvalue rose', () => {
     const rows = [
-      base,
+      // Costlier settings first: the cheapest is found by cost, not by order. Same steps as the
+      // next one, a larger model (cells x channels 5 x 16): costlier.
       { ...base, name: 's3-big', weightSteps: 3950, images: 10000 },
+      { ...base, name: 's3-wide', C: 16 },
+      base,
       // S2: collapsed but the eigenvalue flat (ratio 1.2 <= 1.3): no setting.
       { ...base, name: 's2', space: 's2', eigenvalueRatio: 1.2 },
       nb201(0, 1000, 3, 7, 10.17),
@@ -175,21 +178,27 @@ describe('pilotFindings', () => {
       nb201(1, 3950, 5, 4.1, 15.63),
     ];
     const lines = pilotFindings(rows);
-    assert.strictEqual(lines.length, 5 + 3);
+    assert.strictEqual(lines.length, 6 + 3);
     assert.strictEqual(
-      lines[0],
+      lines[2],
       'S3 at 1,000 weight steps (2,560 images, 5 cells, C 8, 32x32x3, cifar10-jpeg, alpha lr 0.0003), 1 seed: the cell collapsed in 1 of 1 ' +
         'with `none` counted (parameter-free edges 9 of 14) and in 0 of 1 in the genotype (parameter-free ops 2 of 8); the eigenvalue rose ' +
         '(above 1.3x) in 1 of 1 (x4.00).',
     );
     assert.strictEqual(
-      lines[3],
+      lines[4],
       'NAS-Bench-201 at 1,000 weight steps (2,560 images, 5 cells, C 8, 32x32x3, cifar10-jpeg, alpha lr 0.0003), 2 seeds: the cell ' +
         'collapsed in 1 of 2 (parameter-free edges 3, 4 of 6); the eigenvalue rose (above 1.3x) in 2 of 2 (x7.00, x9.00); test error 10.17, 9.50 %.',
     );
-    assert.match(lines[5], /^S3: the cheapest setting where .* every seed: S3 at 1,000 weight steps \(2,560 images/);
-    assert.match(lines[6], /^S2: no setting of the pilot so far where/);
-    assert.match(lines[7], /^NAS-Bench-201: the cheapest setting where .* every seed: NAS-Bench-201 at 3,950 weight steps \(10,000 images/);
+    assert.match(
+      lines[6],
+      /^S3: the cheapest setting where .* every seed: S3 at 1,000 weight steps \(2,560 images, 5 cells, C 8, .*\), 1 seed only\.$/,
+    );
+    assert.match(lines[7], /^S2: no setting of the pilot so far where/);
+    assert.match(
+      lines[8],
+      /^NAS-Bench-201: the cheapest setting where .* every seed: NAS-Bench-201 at 3,950 weight steps \(10,000 images.*\), 2 seeds\.$/,
+    );
     assert.deepStrictEqual(pilotFindings([]), ['No pilot search has finished yet (results/pilot/README.md names the commands).']);
   });
 });

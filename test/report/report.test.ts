@@ -40,6 +40,8 @@ describe('report', () => {
       await ensureRun(ada.config, { root: path.join(results, 'runs'), train: fakeDataset(64), progress: 'off' });
       // A baseline outside the plan (an ad-hoc run in a default folder): not the report's, not counted.
       fs.mkdirSync(path.join(results, 'baselines', 'adhoc'), { recursive: true });
+      fs.writeFileSync(path.join(results, 'baselines', 'adhoc', 'config.json'), JSON.stringify({ method: 'rs-ws' }));
+      fs.writeFileSync(path.join(results, 'baselines', 'adhoc', 'epochs.jsonl'), '');
       fs.writeFileSync(path.join(results, 'baselines', 'adhoc', 'result.json'), JSON.stringify({ seconds: { total: 36000 } }));
       const report = buildReport('smoke', results, results);
       assert.ok(!report.includes('| `baselines/` |'), 'an ad-hoc record in a default folder is not counted');
@@ -68,7 +70,7 @@ describe('report', () => {
       );
       assert.match(
         report,
-        /The reproduction's records \(`pilot\/`, `nas-bench-201\/`\): 0\.0 process-hours, 0\.0 to 0\.0 machine-hours, of a budget of 30 machine-hours\./,
+        /The reproduction's records \(`pilot\/`, `nas-bench-201\/`\): 0\.0 process-hours, 0\.0 to 0\.0 machine-hours, of a budget of 30 machine-hours: within the budget\./,
       );
       assert.match(report, /### A\.1 Does DARTS degenerate at this scale\?/);
       assert.match(report, /- DARTS keeps 2 skips\.\n\n\*\*tables\/01-failure-summary\*\*/);
