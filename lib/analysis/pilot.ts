@@ -189,7 +189,8 @@ export function pilotFindings(rows: readonly PilotRow[]): string[] {
   const settings = new Map<string, PilotRow[]>();
   for (const r of rows) settings.set(settingOf(r), [...(settings.get(settingOf(r)) ?? []), r]);
   const lines: string[] = [];
-  const both = new Map<string, PilotRow[]>();
+  // Per space, the settings where both show in every seed: a row of the setting and its seeds.
+  const both = new Map<string, { readonly row: PilotRow; readonly seeds: number }[]>();
   for (const [setting, of] of settings) {
     const k = of.length;
     const collapsedWithNone = of.filter((r) => pilotCollapse(r).withNone).length;
@@ -208,25 +209,21 @@ export function pilotFindings(rows: readonly PilotRow[]): string[] {
         (errors.length > 0 ? `; test error ${errors.join(', ')} %` : '') +
         '.',
     );
-    if (collapsedWithNone === k && risen === k) both.set(of[0].space, [...(both.get(of[0].space) ?? []), ...of]);
+    if (collapsedWithNone === k && risen === k) both.set(of[0].space, [...(both.get(of[0].space) ?? []), { row: of[0], seeds: k }]);
   }
   const cost = (r: PilotRow) => [r.weightSteps, r.layers * r.C, r.images === '' ? Infinity : r.images];
-  const cheaper = (a: PilotRow, b: PilotRow) => {
-    const [x, y] = [cost(a), cost(b)];
+  const cheaper = (a: { row: PilotRow }, b: { row: PilotRow }) => {
+    const [x, y] = [cost(a.row), cost(b.row)];
     const i = x.findIndex((v, j) => v !== y[j]);
     return i < 0 ? 0 : x[i] - y[i];
-  };
-  // One seed is named as such: a setting that decides the main grid should rest on more.
-  const seedsOf = (of: readonly PilotRow[], r: PilotRow) => {
-    const k = of.filter((x) => settingOf(x) === settingOf(r)).length;
-    return k === 1 ? '1 seed only' : `${k} seeds`;
   };
   for (const space of [...new Set(rows.map((r) => r.space))]) {
     const found = (both.get(space) ?? []).sort(cheaper)[0];
     lines.push(
       found
         ? `${spaceLabel(space)}: the cheapest setting where the cell collapsed (\`none\` counted) and the eigenvalue rose in every seed: ` +
-            `${settingOf(found)}, ${seedsOf(both.get(space) ?? [], found)}.`
+            // One seed is named as such: a setting that decides the main grid should rest on more.
+            `${settingOf(found.row)}, ${found.seeds === 1 ? '1 seed only' : `${found.seeds} seeds`}.`
         : `${spaceLabel(space)}: no setting of the pilot so far where the cell collapsed (\`none\` counted) and the eigenvalue rose in every seed.`,
     );
   }

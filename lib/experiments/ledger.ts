@@ -25,11 +25,8 @@ export interface LedgerEntry {
   readonly folder: string;
   readonly id: string;
   readonly kind: LedgerKind;
-  /** Always true in computeLedger's entries (it keeps finished records only). */
-  readonly done: boolean;
+  /** Epochs undone by DARTS-ADA's rollbacks count at the run's mean epoch (lib/runs/run_read.ts runSeconds). */
   readonly seconds: number;
-  /** Epochs undone by DARTS-ADA's rollbacks, timed at the run's mean epoch (lib/runs/run_read.ts runSeconds). */
-  readonly undoneEpochs: number;
 }
 
 /** The evaluation records of the three domains: images (lib/train/train.ts), language, disparity. */
@@ -40,10 +37,10 @@ const NOT_RECORDS = new Set(['checkpoint', 'figures', 'tables', 'node_modules'])
 const OTHER_PRESETS = new Set<string>(PRESETS.filter((p) => p !== REPORT_PRESET));
 
 /**
- * An evaluation's seconds: its total where it keeps one (images: `seconds`; language and disparity:
- * `done.seconds`, each summed over resumed calls), else its epochs'.
+ * A finished evaluation's seconds: its total where it keeps one (images: `seconds`; language and
+ * disparity: `done.seconds`, each summed over resumed calls), else its epochs'; undefined while unfinished.
  */
-function evaluationEntry(file: string, folder: string, id: string): LedgerEntry {
+function evaluationEntry(file: string, folder: string, id: string): LedgerEntry | undefined {
   let raw: { seconds?: unknown; done?: unknown; epochs?: unknown };
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8')) as typeof raw;
@@ -52,9 +49,9 @@ function evaluationEntry(file: string, folder: string, id: string): LedgerEntry 
   }
   const epochs = Array.isArray(raw.epochs) ? (raw.epochs as { seconds?: unknown }[]) : [];
   const fromEpochs = epochs.reduce((a, r) => a + (typeof r?.seconds === 'number' ? r.seconds : 0), 0);
-  const done = raw.done === true || isPlainObject(raw.done);
+  if (raw.done !== true && !isPlainObject(raw.done)) return undefined;
   const total = typeof raw.seconds === 'number' ? raw.seconds : isPlainObject(raw.done) ? raw.done.seconds : undefined;
-  return { folder, id, kind: 'evaluation', done, seconds: typeof total === 'number' ? total : fromEpochs, undoneEpochs: 0 };
+  return { folder, id, kind: 'evaluation', seconds: typeof total === 'number' ? total : fromEpochs };
 }
 
 /** A baseline's config.json names its method (lib/baselines/store.ts); a search's names its problem's config. */
@@ -76,16 +73,16 @@ function recordKind(dir: string): { kind: LedgerKind; file?: string } | undefine
   return { kind: isBaseline(dir) ? 'baseline' : 'search' };
 }
 
-function entryOf(dir: string, folder: string, id: string, record: { kind: LedgerKind; file?: string }): LedgerEntry {
+/** The record's entry once it has finished; undefined while it has not. */
+function entryOf(dir: string, folder: string, id: string, record: { kind: LedgerKind; file?: string }): LedgerEntry | undefined {
   if (record.kind === 'evaluation') return evaluationEntry(path.join(dir, record.file as string), folder, id);
   if (record.kind === 'baseline') {
     // A baseline keeps its time in result.json, written when it finishes.
     const total = readBaselineResult<{ seconds?: { total?: number } }>(dir)?.seconds?.total;
-    return { folder, id, kind: 'baseline', done: total !== undefined, seconds: total ?? 0, undoneEpochs: 0 };
+    return total === undefined ? undefined : { folder, id, kind: 'baseline', seconds: total };
   }
   const run = readRun(dir, problemEntry(readRunProblem(dir)).codec);
-  const { seconds, undone } = runSeconds(run);
-  return { folder, id, kind: 'search', done: run.done, seconds, undoneEpochs: undone };
+  return run.done ? { folder, id, kind: 'search', seconds: runSeconds(run).seconds } : undefined;
 }
 
 /**
@@ -104,7 +101,7 @@ export function computeLedger(root: string = resultsDir(), accept: (folder: stri
       const id = path.basename(dir);
       if (!accept(folder, id)) return;
       const entry = entryOf(dir, folder, id, record);
-      if (entry.done) entries.push(entry);
+      if (entry) entries.push(entry);
       return;
     }
     const children = fs
