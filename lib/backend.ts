@@ -17,6 +17,7 @@ import { loadWebgpu, type WebgpuInfo } from './backend_webgpu';
 import { installLeanBackprop } from './kernels/lean_backprop';
 import { registerWasmFusedKernels } from './kernels/fused';
 import { registerWasmGradientKernels } from './kernels/register';
+import { relaxedSimd, relaxedSimdFromEnv } from './kernels/wasm_module';
 import { packageVersion } from './versions';
 
 export { tf };
@@ -43,9 +44,16 @@ export interface BackendInfo {
   readonly versions: Readonly<Record<string, string>>;
   /**
    * wasm only: where the .wasm binaries were read from, SIMD, whether the threaded build runs
-   * (RDARTS_WASM_THREADS, ./backend_wasm_threads.ts) and with how many threads.
+   * (RDARTS_WASM_THREADS, ./backend_wasm_threads.ts) and with how many threads, and whether our
+   * kernels run their relaxed-SIMD build (RDARTS_WASM_RELAXED, ./kernels/wasm_module.ts).
    */
-  readonly wasm?: { readonly dir: string; readonly simd: boolean; readonly multithread: boolean; readonly threads: number };
+  readonly wasm?: {
+    readonly dir: string;
+    readonly simd: boolean;
+    readonly multithread: boolean;
+    readonly threads: number;
+    readonly relaxedSimd: boolean;
+  };
   /** webgpu only: the adapter Dawn found. */
   readonly webgpu?: WebgpuInfo;
 }
@@ -120,7 +128,8 @@ async function load(name: BackendName): Promise<Pick<BackendInfo, 'wasm' | 'webg
     if (threads !== undefined) releaseThreadWorkers();
     const simd = Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'));
     const multithread = Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT'));
-    return { wasm: { dir, simd, multithread, threads: getThreadsCount() } };
+    // Our kernels' relaxed-SIMD build where RDARTS_WASM_RELAXED asks (it throws if the runtime lacks it).
+    return { wasm: { dir, simd, multithread, threads: getThreadsCount(), relaxedSimd: relaxedSimd() } };
   }
   if (!(await tf.setBackend('cpu'))) throw new Error('cpu backend failed to initialise');
   // The cpu backend prints an advert for tfjs-node on its first tensor; we already chose with
@@ -164,8 +173,9 @@ export function initBackend(options: { force?: BackendName } = {}): Promise<Back
 
 async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
   installLeanBackprop();
-  // A bad thread count is an error, not a reason to skip wasm for a slower backend.
+  // A bad thread count or kernel build is an error, not a reason to skip wasm for a slower backend.
   wasmThreadsFromEnv();
+  relaxedSimdFromEnv();
   if (forced) {
     try {
       const details = await load(forced);

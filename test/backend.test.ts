@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { AUTO_BACKENDS, backendInfo, initBackend, tf } from '../lib/backend';
 import { wasmThreadsFromEnv } from '../lib/backend_wasm_threads';
+import { relaxedSimdFromEnv } from '../lib/kernels/wasm_module';
 import { packageVersion } from '../lib/versions';
 import { assertClose, assertNoTensorLeak, repoRoot } from './helpers';
 
@@ -46,6 +47,8 @@ describe('initBackend', () => {
     // The threaded build only where RDARTS_WASM_THREADS asks for it (test:backends runs this file both ways).
     const threads = wasmThreadsFromEnv();
     assert.deepStrictEqual([info.wasm.multithread, info.wasm.threads], [threads !== undefined, threads ?? 1]);
+    // Our kernels' relaxed-SIMD build only where RDARTS_WASM_RELAXED=1 asks (test:backends runs it so too).
+    assert.strictEqual(info.wasm.relaxedSimd, relaxedSimdFromEnv());
   });
 
   it('computes a gradient that matches the closed form, without leaking tensors', async () => {
@@ -105,6 +108,19 @@ describe('initBackend', () => {
     const bad = cliBackend({ RDARTS_BACKEND: 'wasm', RDARTS_WASM_THREADS: 'two' });
     assert.strictEqual(bad.status, 1);
     assert.match(bad.stderr, /RDARTS_WASM_THREADS must be a positive integer \(threads of the wasm backend\), got "two"/);
+  });
+
+  it("runs our kernels' relaxed-SIMD build where RDARTS_WASM_RELAXED=1 asks (Node 20: behind a V8 flag it sets); a bad value is named", function () {
+    this.timeout(120_000);
+    const r = cliBackend({ RDARTS_BACKEND: 'wasm', RDARTS_WASM_RELAXED: '1' });
+    assert.strictEqual(r.status, 0, r.stderr);
+    assert.match(r.stdout, /"relaxedSimd": true/);
+    const plain = cliBackend({ RDARTS_BACKEND: 'wasm', RDARTS_WASM_RELAXED: '0' });
+    assert.strictEqual(plain.status, 0, plain.stderr);
+    assert.match(plain.stdout, /"relaxedSimd": false/);
+    const bad = cliBackend({ RDARTS_BACKEND: 'wasm', RDARTS_WASM_RELAXED: 'yes' });
+    assert.strictEqual(bad.status, 1);
+    assert.match(bad.stderr, /RDARTS_WASM_RELAXED must be 1 \(our kernels' relaxed-SIMD build\) or 0 \(the plain SIMD build\), got "yes"/);
   });
 
   it('rejects an unknown RDARTS_BACKEND, naming the variable and the choices', () => {

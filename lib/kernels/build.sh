@@ -1,26 +1,44 @@
 #!/usr/bin/env bash
-# Builds lib/kernels/grad_kernels.wasm from grad_kernels.c (`npm run build:kernels`), and the same
-# kernels linked for shared memory, grad_kernels_shared.wasm, which tfjs's threaded wasm build needs
-# (RDARTS_WASM_THREADS; wasm_module.ts picks the one that matches tfjs's memory).
-# Needs clang and wasm-ld (Debian: `apt-get install clang lld`). The .wasm is committed, so users
-# and CI never need clang; test/kernels/build.test.ts rebuilds it where clang exists and checks that
-# the committed binary is what this script makes from the committed source.
+# Builds lib/kernels/grad_kernels.wasm from grad_kernels.c (`npm run build:kernels`), the same kernels
+# linked for shared memory, grad_kernels_shared.wasm, which tfjs's threaded wasm build needs
+# (RDARTS_WASM_THREADS), and of each a relaxed-SIMD build (*_relaxed.wasm: acc + a * b as one fused
+# multiply-add, MADD in the C source); wasm_module.ts picks the one that matches tfjs's memory and
+# the runtime.
+# Needs clang 16 or newer and its wasm-ld (Debian 12: `apt-get install clang-16 lld-16`; older clangs
+# emit relaxed SIMD's pre-standard opcodes, which no runtime accepts). $CLANG names the compiler;
+# else the first of clang-16..clang-19, clang that is 16 or newer. The .wasm files are committed, so
+# users and CI never need clang; test/kernels/build.test.ts rebuilds them where such a clang exists
+# and checks that the committed binaries are what this script makes from the committed source.
 set -euo pipefail
 cd "$(dirname "$0")"
 out="${1:-grad_kernels.wasm}"
 shared="${2:-grad_kernels_shared.wasm}"
+relaxed="${3:-grad_kernels_relaxed.wasm}"
+shared_relaxed="${4:-grad_kernels_shared_relaxed.wasm}"
+
+major() { { "$1" --version 2>/dev/null || true; } | sed -n 's/.*clang version \([0-9]*\).*/\1/p' | head -n 1; }
+if [ -z "${CLANG:-}" ]; then
+  for c in clang-16 clang-17 clang-18 clang-19 clang; do
+    v="$(major "$c")"
+    if [ -n "$v" ] && [ "$v" -ge 16 ]; then CLANG="$c"; break; fi
+  done
+fi
+# Exit status 3: no compiler to build with (the test that rebuilds the binaries skips then).
+[ -n "${CLANG:-}" ] || { echo "build.sh: needs clang 16 or newer (Debian 12: apt-get install clang-16 lld-16)" >&2; exit 3; }
+command -v "$("$CLANG" --target=wasm32 -print-prog-name=wasm-ld)" >/dev/null ||
+  { echo "build.sh: $CLANG finds no wasm-ld (Debian 12: apt-get install lld-16)" >&2; exit 3; }
+
 # -mbulk-memory lowers zeroing loops and copies to memory.fill / memory.copy (there is no libc).
 # The module imports tfjs-backend-wasm's memory (--import-memory) and works on its tensors in place;
 # it has no static data, and its stack pointer is exported (-mmutable-globals) so that
 # wasm_module.ts points it into a block it allocates on that heap.
-clang --target=wasm32 -O3 -msimd128 -mbulk-memory -mmutable-globals -nostdlib -ffreestanding \
-  -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer -Wl,--strip-all \
-  -o "$out" grad_kernels.c
+common=(--target=wasm32 -O3 -msimd128 -mbulk-memory -mmutable-globals -nostdlib -ffreestanding -fuse-ld=lld
+  -Wall -Wextra -Werror -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer -Wl,--strip-all)
 # The shared-memory build: atomics (required to import a shared memory) and a maximum of 4 GiB, the
 # most any tfjs build declares, so that the import matches whatever tfjs's memory's maximum is.
-clang --target=wasm32 -O3 -msimd128 -mbulk-memory -matomics -mmutable-globals -nostdlib -ffreestanding \
-  -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
-  -Wl,--export=__stack_pointer -Wl,--strip-all \
-  -o "$shared" grad_kernels.c
+shared_flags=(-matomics -Wl,--shared-memory -Wl,--max-memory=4294967296)
+relaxed_flags=(-mrelaxed-simd -DRDARTS_RELAXED)
+"$CLANG" "${common[@]}" -o "$out" grad_kernels.c
+"$CLANG" "${common[@]}" "${shared_flags[@]}" -o "$shared" grad_kernels.c
+"$CLANG" "${common[@]}" "${relaxed_flags[@]}" -o "$relaxed" grad_kernels.c
+"$CLANG" "${common[@]}" "${shared_flags[@]}" "${relaxed_flags[@]}" -o "$shared_relaxed" grad_kernels.c

@@ -7,6 +7,18 @@
 // depthwise filters; padding is explicit (top, left), as PyTorch's symmetric padding needs.
 #include <wasm_simd128.h>
 
+// acc + a * b. The relaxed-SIMD build (RDARTS_RELAXED; build.sh) fuses it into one instruction (FMA
+// where the CPU has it: one rounding instead of two, half the arithmetic instructions); the plain
+// build multiplies, then adds. wasm_module.ts loads the relaxed build where the runtime validates it.
+#ifdef RDARTS_RELAXED
+// clang 16's wasm_simd128.h has no wrapper for it yet: the builtin, on float lanes.
+typedef float f32x4_lanes __attribute__((__vector_size__(16)));
+#define MADD(acc, a, b) \
+  ((v128_t)__builtin_wasm_relaxed_madd_f32x4((f32x4_lanes)(a), (f32x4_lanes)(b), (f32x4_lanes)(acc)))
+#else
+#define MADD(acc, a, b) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
+#endif
+
 typedef struct {
   int n, h, w, c;        // input
   int oh, ow;            // output
@@ -51,8 +63,7 @@ void dw_filter_grad(const float* x, const float* dy, float* out, const Geom* g) 
             v128_t acc = wasm_f32x4_splat(0.0f);
             for (int ox = ox0; ox < ox1; ox++) {
               const int ix = ox * g->sw + off;
-              acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_v128_load(xrow + (long)ix * C + c),
-                                                       wasm_v128_load(dyrow + (long)ox * C + c)));
+              acc = MADD(acc, wasm_v128_load(xrow + (long)ix * C + c), wasm_v128_load(dyrow + (long)ox * C + c));
             }
             wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(o + c), acc));
           }
@@ -89,8 +100,7 @@ void dw_input_grad(const float* dy, const float* wt, float* dx, const Geom* g) {
             const float* s = dyrow + (long)ox * C;
             int c = 0;
             for (; c + 4 <= C; c += 4) {
-              wasm_v128_store(d + c, wasm_f32x4_add(wasm_v128_load(d + c),
-                                                    wasm_f32x4_mul(wasm_v128_load(wk + c), wasm_v128_load(s + c))));
+              wasm_v128_store(d + c, MADD(wasm_v128_load(d + c), wasm_v128_load(wk + c), wasm_v128_load(s + c)));
             }
             for (; c < C; c++) d[c] += wk[c] * s[c];
           }
@@ -129,13 +139,13 @@ void conv_filter_grad(const float* x, const float* dy, float* out, const Geom* g
                 const float* dp = dyrow + (long)ox * CO + co;
                 const v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
                 v128_t s = wasm_f32x4_splat(xp[0]);
-                a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s, d0)); a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s, d1));
+                a00 = MADD(a00, s, d0); a01 = MADD(a01, s, d1);
                 s = wasm_f32x4_splat(xp[1]);
-                a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s, d0)); a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s, d1));
+                a10 = MADD(a10, s, d0); a11 = MADD(a11, s, d1);
                 s = wasm_f32x4_splat(xp[2]);
-                a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s, d0)); a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s, d1));
+                a20 = MADD(a20, s, d0); a21 = MADD(a21, s, d1);
                 s = wasm_f32x4_splat(xp[3]);
-                a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s, d0)); a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s, d1));
+                a30 = MADD(a30, s, d0); a31 = MADD(a31, s, d1);
               }
               float* op = o + (long)ci * CO + co;
               wasm_v128_store(op, wasm_f32x4_add(wasm_v128_load(op), a00));
@@ -163,8 +173,8 @@ void conv_filter_grad(const float* x, const float* dy, float* out, const Geom* g
               for (int ox = ox0; ox < ox1; ox++) {
                 const v128_t s = wasm_f32x4_splat(xrow[(long)(ox * g->sw + off) * CI + ci]);
                 const float* dp = dyrow + (long)ox * CO + co;
-                a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(s, wasm_v128_load(dp)));
-                a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(s, wasm_v128_load(dp + 4)));
+                a0 = MADD(a0, s, wasm_v128_load(dp));
+                a1 = MADD(a1, s, wasm_v128_load(dp + 4));
               }
               float* op = o + (long)ci * CO + co;
               wasm_v128_store(op, wasm_f32x4_add(wasm_v128_load(op), a0));
@@ -209,7 +219,7 @@ void conv_input_grad(const float* dy, const float* wt, float* dx, const Geom* g,
               const v128_t sv = wasm_f32x4_splat(s[co]);
               int ci = 0;
               for (; ci + 4 <= CI; ci += 4) {
-                wasm_v128_store(d + ci, wasm_f32x4_add(wasm_v128_load(d + ci), wasm_f32x4_mul(wasm_v128_load(wr + ci), sv)));
+                wasm_v128_store(d + ci, MADD(wasm_v128_load(d + ci), wasm_v128_load(wr + ci), sv));
               }
               for (; ci < CI; ci++) d[ci] += wr[ci] * s[co];
             }
@@ -245,7 +255,7 @@ static void two_sums(double* s1, double* s2, const float* a, const float* ka, co
       for (int m = m0; m < m1; m++) {
         const v128_t d = wasm_f32x4_sub(wasm_v128_load(a + (long)m * C + c), vka);
         p1 = wasm_f32x4_add(p1, d);
-        p2 = wasm_f32x4_add(p2, wasm_f32x4_mul(d, wasm_f32x4_sub(wasm_v128_load(b + (long)m * C + c), vkb)));
+        p2 = MADD(p2, d, wasm_f32x4_sub(wasm_v128_load(b + (long)m * C + c), vkb));
       }
       wasm_v128_store(s1 + c, wasm_f64x2_add(wasm_v128_load(s1 + c), wasm_f64x2_promote_low_f32x4(p1)));
       wasm_v128_store(s1 + c + 2, wasm_f64x2_add(wasm_v128_load(s1 + c + 2),
@@ -501,7 +511,7 @@ void weighted_sum(const float* w, float* y, const int* ts, int K, int len) {
       for (; i + 4 <= len; i += 4) wasm_v128_store(y + i, wasm_f32x4_mul(wk, wasm_v128_load(t + i)));
       for (; i < len; i++) y[i] = w[k] * t[i];
     } else {
-      for (; i + 4 <= len; i += 4) wasm_v128_store(y + i, wasm_f32x4_add(wasm_v128_load(y + i), wasm_f32x4_mul(wk, wasm_v128_load(t + i))));
+      for (; i + 4 <= len; i += 4) wasm_v128_store(y + i, MADD(wasm_v128_load(y + i), wk, wasm_v128_load(t + i)));
       for (; i < len; i++) y[i] += w[k] * t[i];
     }
   }

@@ -8,6 +8,8 @@
  * The .wasm is committed (build.sh makes it from the C source), so no compiler is needed at
  * install time. On tfjs's threaded wasm build (shared memory: lib/backend_wasm_threads.ts) the
  * same kernels bind through their shared-memory build, and run on the calling thread.
+ * Each build also comes as a relaxed-SIMD build (fused multiply-add in the inner loops), opt-in
+ * (`relaxedSimd`).
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -56,6 +58,7 @@ interface WasmMemory {
   readonly buffer: ArrayBuffer;
 }
 interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: object };
 }
@@ -81,6 +84,49 @@ export const KERNELS_WASM = path.join(packageRoot, 'lib', 'kernels', 'grad_kerne
  */
 export const KERNELS_WASM_SHARED = path.join(packageRoot, 'lib', 'kernels', 'grad_kernels_shared.wasm');
 
+/** The relaxed-SIMD builds of the two (build.sh: `acc + a * b` as relaxed_madd, FMA where the CPU has it). */
+export const KERNELS_WASM_RELAXED = path.join(packageRoot, 'lib', 'kernels', 'grad_kernels_relaxed.wasm');
+export const KERNELS_WASM_SHARED_RELAXED = path.join(packageRoot, 'lib', 'kernels', 'grad_kernels_shared_relaxed.wasm');
+
+/**
+ * What RDARTS_WASM_RELAXED asks for: `1` the relaxed-SIMD build, `0` or unset the plain one; anything
+ * else throws, naming it.
+ */
+export function relaxedSimdFromEnv(value: string | undefined = process.env.RDARTS_WASM_RELAXED): boolean {
+  if (value === undefined || value === '' || value === '0') return false;
+  if (value === '1') return true;
+  throw new Error(
+    `RDARTS_WASM_RELAXED must be 1 (our kernels' relaxed-SIMD build) or 0 (the plain SIMD build), got ${JSON.stringify(value)}`,
+  );
+}
+
+let relaxedChoice: boolean | undefined;
+
+/**
+ * Whether our kernels run their relaxed-SIMD build (fused multiply-add in the inner loops): opt-in,
+ * with `RDARTS_WASM_RELAXED=1`, as it measured no faster here (an AMD EPYC, where a fused
+ * multiply-add issues no faster than a multiply and an add: results/bench/README.md); CPUs that
+ * issue both on the same ports may gain. Node 22 and current browsers run relaxed SIMD as is; Node 20
+ * has it behind V8's `--experimental-wasm-relaxed-simd`, which this turns on (for WebAssembly
+ * compiled from then on) when the build does not validate without it. A runtime that still rejects
+ * it is an error, not a silent fallback. Decided once per process.
+ */
+export function relaxedSimd(): boolean {
+  if (relaxedChoice !== undefined) return relaxedChoice;
+  if (!relaxedSimdFromEnv()) return (relaxedChoice = false);
+  const bytes = fs.readFileSync(KERNELS_WASM_RELAXED);
+  if (!WebAssembly.validate(bytes) && process.versions.node !== undefined) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node only, and only when asked for
+    (require('v8') as typeof import('v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
+  }
+  if (!WebAssembly.validate(bytes)) {
+    throw new Error(
+      `RDARTS_WASM_RELAXED=1, but this runtime (Node ${process.version}) does not accept relaxed SIMD; unset it for the plain SIMD build`,
+    );
+  }
+  return (relaxedChoice = true);
+}
+
 const compiled: Record<string, object> = {};
 /** Our kernels instantiated on each tfjs wasm module's memory (one per backend instance). */
 const instances = new WeakMap<TfjsWasmModule, Exports>();
@@ -105,7 +151,8 @@ function kernels(backend: BackendWasm): Exports {
   if (!e) {
     const memory = heap(mod);
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const file = shared ? KERNELS_WASM_SHARED : KERNELS_WASM;
+    const relaxed = relaxedSimd();
+    const file = shared ? (relaxed ? KERNELS_WASM_SHARED_RELAXED : KERNELS_WASM_SHARED) : relaxed ? KERNELS_WASM_RELAXED : KERNELS_WASM;
     compiled[file] ??= new WebAssembly.Module(fs.readFileSync(file));
     e = new WebAssembly.Instance(compiled[file], { env: { memory } }).exports as unknown as Exports;
     // The linker placed our stack at the bottom of memory, which is tfjs's: move it into a block of
