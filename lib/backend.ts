@@ -17,7 +17,7 @@ import { loadWebgpu, type WebgpuInfo } from './backend_webgpu';
 import { installLeanBackprop } from './kernels/lean_backprop';
 import { registerWasmFusedKernels } from './kernels/fused';
 import { registerWasmGradientKernels } from './kernels/register';
-import { relaxedSimd, relaxedSimdFromEnv } from './kernels/wasm_module';
+import { relaxedSimd } from './kernels/wasm_module';
 import { packageVersion } from './versions';
 
 export { tf };
@@ -173,9 +173,11 @@ export function initBackend(options: { force?: BackendName } = {}): Promise<Back
 
 async function choose(forced: BackendName | undefined): Promise<BackendInfo> {
   installLeanBackprop();
-  // A bad thread count or kernel build is an error, not a reason to skip wasm for a slower backend.
+  // A bad thread count, or a relaxed-SIMD build asked for where the runtime rejects it, is an error,
+  // not a reason to skip wasm for a slower backend (relaxedSimd also turns Node 20's flag on here,
+  // before any WebAssembly is compiled).
   wasmThreadsFromEnv();
-  relaxedSimdFromEnv();
+  relaxedSimd();
   if (forced) {
     try {
       const details = await load(forced);

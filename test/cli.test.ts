@@ -238,7 +238,7 @@ describe('rdarts pilot', function () {
       fs.writeFileSync(lm, JSON.stringify({ problem: 'ptb', preset: 'smoke', runs: { lm: {} } }));
       const bad = rdarts(['pilot', '--grid', grid, lm, '--out', out]);
       assert.strictEqual(bad.status, 1);
-      assert.match(bad.stderr, /pilot: lm searches ptb; the pilot reads DARTS-space and NAS-Bench-201 searches/);
+      assert.match(bad.stderr, /lm searches ptb; only DARTS-space and NAS-Bench-201 searches are read here/);
     } finally {
       cleanup();
     }

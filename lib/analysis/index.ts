@@ -26,3 +26,4 @@ export * from './nb201_claims';
 export * from './cross_domain';
 export * from './cross_domain_disparity';
 export * from './recurrent_run';
+export * from './space_claims';

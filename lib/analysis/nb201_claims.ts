@@ -1,6 +1,6 @@
 /**
  * The paper's claims judged on NAS-Bench-201 (docs/method.md §3, §4, §8), for notebook 06 and the
- * report's section 2: each claim beside the rule that decides it and what was measured, over the
+ * report's section 3: each claim beside the rule that decides it and what was measured, over the
  * search seeds of one setting. The benchmark's test errors are exact, so a difference between two
  * methods is judged against the spread of DARTS's own seeds (the search's variation), by the same
  * rules as the other domains (`crossDomainFindings`: one implementation of "lower than DARTS").

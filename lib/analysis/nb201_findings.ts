@@ -1,5 +1,5 @@
 /**
- * Notebook 06's closing sentences (the report's section 2), each from the signature table's rows by
+ * Notebook 06's closing sentences (the report's section 3), each from the signature table's rows by
  * a rule stated in the sentence, so that a reader can check it against the table beside it:
  * - collapse: the runs with a collapse epoch (`nb201CollapseEpoch`: 4 or more of the 6 edges
  *   parameter-free in every later cell), and how far the final cell's error lies above the best's;

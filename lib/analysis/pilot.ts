@@ -162,8 +162,17 @@ export function pilotCollapse(r: PilotRow): { readonly genotype: boolean; readon
   }
   return {
     genotype: r.genotypeParameterFree >= DEGENERATE_NORMAL_MIN,
-    withNone: r.edgesParameterFree / r.edges >= DEGENERATE_NORMAL_MIN / 8,
+    withNone: r.edgesParameterFree >= collapseEdges(r.edges),
   };
+}
+
+/**
+ * The edges of a DARTS-space cell of `edges` whose strongest op must be parameter-free (`none`
+ * counted) for the cell to have collapsed: the failure analysis's DEGENERATE_NORMAL_MIN of the
+ * genotype's 8 ops, as the same share of the edges (9 of S3's 14).
+ */
+export function collapseEdges(edges: number): number {
+  return Math.ceil((DEGENERATE_NORMAL_MIN / 8) * edges);
 }
 
 /** The eigenvalue rose in a pilot row: last fifth over first above CURVATURE_RISE_FACTOR (as `degenerationRow`). */

@@ -19,6 +19,8 @@ export const TABLES = Object.freeze({
   failureSummary: '01-failure-summary',
   degeneration: '01-degeneration',
   pilot: '01-pilot',
+  s3Main: '01-s3-main',
+  s3MainClaims: '01-s3-main-claims',
   testError: '01-test-error',
   seedSpread: '01-seed-spread',
   eigenvalueTestError: '02-eigenvalue-test-error',

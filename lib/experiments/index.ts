@@ -10,3 +10,4 @@ export * from './records';
 export * from './cross_domain';
 export * from './cross_domain_disparity';
 export * from './ledger';
+export * from './s3_main';

@@ -32,36 +32,54 @@ export interface PilotPending {
   readonly of: number;
 }
 
+/** A finished search of a grid file: its entry's name, its problem and its records. */
+export interface GridRun {
+  readonly name: string;
+  readonly problem: 'darts' | 'nb201';
+  readonly run: StoredRun | StoredRun<Nb201Config, Nb201ArchitectureRecord>;
+}
+
 /**
- * The pilot rows of the finished searches of `gridFiles` (in the files' order; those whose name
- * `only` accepts), from run directories under `out`, and the searches not finished. A grid of
- * another problem than the DARTS spaces or NAS-Bench-201 throws, naming it.
+ * The finished searches of `gridFiles` (in the files' order; those whose name `only` accepts), read
+ * from their run directories under `out`, and the searches not finished. A grid of another problem
+ * than the DARTS spaces or NAS-Bench-201 throws, naming it.
+ */
+export function gridRuns(
+  gridFiles: readonly string[],
+  out: string,
+  only: (name: string) => boolean = () => true,
+): { runs: GridRun[]; pending: PilotPending[] } {
+  const entries = gridFiles.flatMap(readProblemGrid).filter((e) => only(e.name));
+  const runs: GridRun[] = [];
+  const pending: PilotPending[] = [];
+  for (const e of entries) {
+    const problem = e.problem ?? 'darts';
+    if (problem !== 'darts' && problem !== 'nb201') {
+      throw new Error(`${e.name} searches ${problem}; only DARTS-space and NAS-Bench-201 searches are read here`);
+    }
+    const dir = gridRunDir(e, out);
+    const run = fs.existsSync(dir) ? readRun(dir, problemEntry(problem).codec) : undefined;
+    if (!run?.done) pending.push({ name: e.name, dir, epochs: run?.epochs.length ?? 0, of: e.config.epochs });
+    else runs.push({ name: e.name, problem, run: run as GridRun['run'] });
+  }
+  return { runs, pending };
+}
+
+/**
+ * The pilot rows of the finished searches of `gridFiles` (`gridRuns`), from run directories under
+ * `out`, and the searches not finished.
  */
 export function pilotRows(
   gridFiles: readonly string[] = pilotGridFiles(),
   out: string = path.join(pilotDir(), 'runs'),
   only: (name: string) => boolean = () => true,
 ): { rows: PilotRow[]; pending: PilotPending[] } {
-  const entries = gridFiles.flatMap(readProblemGrid).filter((e) => only(e.name));
-  const rows: PilotRow[] = [];
-  const pending: PilotPending[] = [];
-  for (const e of entries) {
-    const problem = e.problem ?? 'darts';
-    if (problem !== 'darts' && problem !== 'nb201') {
-      throw new Error(`pilot: ${e.name} searches ${problem}; the pilot reads DARTS-space and NAS-Bench-201 searches`);
-    }
-    const dir = gridRunDir(e, out);
-    const run = fs.existsSync(dir) ? readRun(dir, problemEntry(problem).codec) : undefined;
-    if (!run?.done) {
-      pending.push({ name: e.name, dir, epochs: run?.epochs.length ?? 0, of: e.config.epochs });
-      continue;
-    }
-    rows.push(
-      problem === 'nb201'
-        ? nb201PilotRow(e.name, run as StoredRun<Nb201Config, Nb201ArchitectureRecord>)
-        : pilotRow(e.name, run as StoredRun),
-    );
-  }
+  const { runs, pending } = gridRuns(gridFiles, out, only);
+  const rows = runs.map((r) =>
+    r.problem === 'nb201'
+      ? nb201PilotRow(r.name, r.run as StoredRun<Nb201Config, Nb201ArchitectureRecord>)
+      : pilotRow(r.name, r.run as StoredRun),
+  );
   return { rows, pending };
 }
 

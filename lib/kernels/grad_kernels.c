@@ -9,7 +9,7 @@
 
 // acc + a * b. The relaxed-SIMD build (RDARTS_RELAXED; build.sh) fuses it into one instruction (FMA
 // where the CPU has it: one rounding instead of two, half the arithmetic instructions); the plain
-// build multiplies, then adds. wasm_module.ts loads the relaxed build where the runtime validates it.
+// build multiplies, then adds. wasm_module.ts loads the relaxed build where RDARTS_WASM_RELAXED=1 asks.
 #ifdef RDARTS_RELAXED
 // clang 16's wasm_simd128.h has no wrapper for it yet: the builtin, on float lanes.
 typedef float f32x4_lanes __attribute__((__vector_size__(16)));

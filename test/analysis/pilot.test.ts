@@ -1,5 +1,13 @@
 import * as assert from 'assert';
-import { nb201PilotRow, pilotCollapse, pilotFindings, type PilotRow, pilotRow, strongestOpCounts } from '../../lib/analysis/pilot';
+import {
+  collapseEdges,
+  nb201PilotRow,
+  pilotCollapse,
+  pilotFindings,
+  type PilotRow,
+  pilotRow,
+  strongestOpCounts,
+} from '../../lib/analysis/pilot';
 import type { Nb201Config } from '../../lib/problems/nb201/config';
 import type { Nb201ArchitectureRecord } from '../../lib/problems/nb201/problem';
 import type { StoredRun } from '../../lib/runs/run_read';
@@ -150,6 +158,10 @@ describe('pilotFindings', () => {
     edges: 6,
     eigenvalueRatio: ratio,
     testErrorPct: error,
+  });
+
+  it("asks the same share of the edges as of the genotype's 8 ops: 9 of 14, 5 of 8", () => {
+    assert.deepStrictEqual([collapseEdges(14), collapseEdges(8), collapseEdges(13)], [9, 5, 9]);
   });
 
   it('judges a collapse as the failure analysis (5 of 8 in the genotype, the same share of edges with none) and NAS-Bench-201 (4 of 6)', () => {

@@ -46,15 +46,16 @@ describe('report', () => {
       const report = buildReport('smoke', results, results);
       assert.ok(!report.includes('| `baselines/` |'), 'an ad-hoc record in a default folder is not counted');
       assert.match(report, /^# RobustDARTS in TypeScript: the reproduction \(preset smoke\)/);
-      // The main text: the pilot, NAS-Bench-201, the two other domains, the compute; then the appendices.
+      // The main text: the pilot, the S3 grid, NAS-Bench-201, the two other domains, the compute; then the appendices.
       assert.deepStrictEqual(
         report.split('\n').filter((l) => /^## /.test(l)),
         [
           '## 1. Where DARTS collapses at a cost this machine affords: the pilot',
-          '## 2. NAS-Bench-201: the claims over search seeds, with exact test errors',
-          '## 3. Another domain: language modelling in the DARTS recurrent cell',
-          '## 4. Another domain: disparity estimation in the AutoDispNet space',
-          '## 5. Compute',
+          "## 2. S3 at the pilot's cheapest collapsing setting: DARTS, DARTS-ADA and R-DARTS(L2) over search seeds",
+          '## 3. NAS-Bench-201: the claims over search seeds, with exact test errors',
+          '## 4. Another domain: language modelling in the DARTS recurrent cell',
+          '## 5. Another domain: disparity estimation in the AutoDispNet space',
+          '## 6. Compute',
           '## Appendix A: the first reproduction (preset smoke: S1 to S4 on Fashion-MNIST, one search seed)',
           '## Appendix B: the engine revision of every record',
         ],
@@ -66,11 +67,11 @@ describe('report', () => {
       // The ledger: the one search made above, in the runs folder, and the reproduction's share (none yet).
       assert.match(
         report,
-        /## 5\. Compute\n\n\| records under results\/ \| searches \| evaluations \| baselines \| process-hours \|\n\|---\|---\|---\|---\|---\|\n\| `runs\/` \| 1 \|/,
+        /## 6\. Compute\n\n\| records under results\/ \| searches \| evaluations \| baselines \| process-hours \|\n\|---\|---\|---\|---\|---\|\n\| `runs\/` \| 1 \|/,
       );
       assert.match(
         report,
-        /The reproduction's records \(`pilot\/`, `nas-bench-201\/`\): 0\.0 process-hours, 0\.0 to 0\.0 machine-hours, of a budget of 30 machine-hours: within the budget\./,
+        /The reproduction's records \(`pilot\/`, `s3-main\/`, `nas-bench-201\/`\): 0\.0 process-hours, 0\.0 to 0\.0 machine-hours, of a budget of 30 machine-hours: within the budget\./,
       );
       assert.match(report, /### A\.1 Does DARTS degenerate at this scale\?/);
       assert.match(report, /- DARTS keeps 2 skips\.\n\n\*\*tables\/01-failure-summary\*\*/);

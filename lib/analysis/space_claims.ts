@@ -1,0 +1,125 @@
+/**
+ * The paper's claims judged on one DARTS search space at one setting, over search seeds: the main
+ * grid on S3 at the pilot's cheapest collapsing setting (results/s3-main/README.md; notebook 01,
+ * REPORT section 2). Each claim beside the rule that decides it (docs/method.md §3, §4, §6):
+ * - the collapse: in every DARTS seed the final normal cell is degenerate with `none` counted
+ *   (`pilotCollapse`: the share of its 14 edges whose strongest op is parameter-free reaches the
+ *   failure analysis's 5 of 8), since the genotype drops `none` and hides a collapse onto it;
+ * - the eigenvalue's rise, and each method's curvature and collapse against DARTS's, judged by the
+ *   spread of DARTS's own seeds (`crossDomainFindings`: one implementation of "lower than DARTS"),
+ *   the collapse measured as those parameter-free edges.
+ * The final genotypes are not trained here (the budget: REPORT section 6), so no claim on test error
+ * is judged; the table says so in a row of its own.
+ */
+import type { SearchConfig } from '../config/schema';
+import { DEFAULT_SEARCH_CONFIG } from '../config/presets';
+import type { StoredRun } from '../runs/run_read';
+import {
+  crossDomainFindings,
+  curvatureColumns,
+  type CurvatureColumns,
+  type FindingMetric,
+  type FindingRow,
+  loopMethod,
+} from './cross_domain';
+import { METHODS } from './labels';
+import { collapseEdges, pilotCollapse, pilotRow, type PilotRow } from './pilot';
+
+/** What the claims read of one search: its pilot row (the collapse, `none` counted), its curvature, its method and seed. */
+export interface SpaceClaimInput extends CurvatureColumns {
+  readonly name: string;
+  readonly method: string;
+  readonly seed: number;
+  readonly space: string;
+  /** The normal cell's edges (of `edges`) whose strongest op is parameter-free, `none` counted; of those, `none`. */
+  readonly edgesParameterFree: number;
+  readonly edgesNone: number;
+  readonly edges: number;
+  /** Parameter-free ops of the genotype's 8 (which drops `none`). */
+  readonly genotypeParameterFree: number;
+  /** The final normal cell collapsed with `none` counted (`pilotCollapse`). */
+  readonly collapsed: boolean;
+  /** The supernet's accuracy on the alphas' half after the last epoch. */
+  readonly supernetValid: number;
+}
+
+/**
+ * The method a search config makes (docs/method.md §4): `loopMethod`'s (DARTS-ADA, DARTS-ES, or
+ * R-DARTS(L2) with its strength where the L2 differs from DARTS's 3e-4), else R-DARTS(DP) with its
+ * probability where drop-path is on, else DARTS.
+ */
+export function spaceMethod(config: Pick<SearchConfig, 'earlyStop' | 'regularization'>): string {
+  const { dropPathProb } = config.regularization;
+  return loopMethod(config, DEFAULT_SEARCH_CONFIG) ?? (dropPathProb > 0 ? `${METHODS.dp} ${dropPathProb}` : METHODS.darts);
+}
+
+/** Each finished search's claim input, in the given order. */
+export function spaceClaimInputs(runs: readonly { readonly name: string; readonly run: StoredRun }[]): SpaceClaimInput[] {
+  return runs.map(({ name, run }) => {
+    const row: PilotRow = pilotRow(name, run);
+    const curvature = curvatureColumns(run);
+    // Who, then the collapse, then the curvature: the table's columns in reading order.
+    return {
+      name,
+      method: spaceMethod(run.config),
+      seed: run.config.seed,
+      edgesParameterFree: row.edgesParameterFree,
+      edgesNone: row.edgesNone,
+      edges: row.edges,
+      genotypeParameterFree: row.genotypeParameterFree,
+      collapsed: pilotCollapse(row).withNone,
+      eigenFirst: curvature.eigenFirst,
+      eigenLast: curvature.eigenLast,
+      eigenRatio: curvature.eigenRatio,
+      esEpoch: curvature.esEpoch,
+      rollbacks: curvature.rollbacks,
+      l2: curvature.l2,
+      supernetValid: row.supernetValid,
+      epochs: curvature.epochs,
+      space: run.config.space,
+    };
+  });
+}
+
+/** The collapse as the methods are compared on it: the final normal cell's parameter-free edges, `none` counted (fewer is better). */
+export const PARAMETER_FREE_EDGES: FindingMetric<SpaceClaimInput> = {
+  what: 'count of parameter-free edges in the final normal cell (none counted)',
+  of: (r) => r.edgesParameterFree,
+  format: (x) => x.toFixed(1),
+};
+
+/**
+ * The claims over the searches of one space and setting: DARTS's collapse, then `crossDomainFindings`
+ * (the rise; each other method's curvature and parameter-free edges against DARTS's), then the test
+ * error, not judged.
+ */
+export function spaceClaims(inputs: readonly SpaceClaimInput[]): FindingRow[] {
+  const darts = inputs.filter((r) => r.method === METHODS.darts);
+  const collapsed = darts.filter((r) => r.collapsed);
+  const edges = darts[0]?.edges ?? 14;
+  const least = collapseEdges(edges);
+  const collapse: FindingRow = {
+    finding: `DARTS's final normal cell collapses, none counted: on ${least} or more of its ${edges} edges the strongest op is parameter-free`,
+    rule: 'in every DARTS seed: holds; in none: does not hold; otherwise inconclusive; needs 2 DARTS seeds',
+    measured: darts.length
+      ? `${collapsed.length} of ${darts.length} seeds (${darts.map((r) => `${r.edgesParameterFree} (${r.edgesNone} none)`).join(', ')} of ${edges} edges)`
+      : '-',
+    verdict:
+      darts.length === 0
+        ? 'not measured'
+        : darts.length < 2
+          ? 'inconclusive'
+          : collapsed.length === darts.length
+            ? 'holds'
+            : collapsed.length === 0
+              ? 'does not hold'
+              : 'inconclusive',
+  };
+  const testError: FindingRow = {
+    finding: "each method's final genotype, trained from scratch, tests better than DARTS's",
+    rule: 'not judged: the final genotypes are not trained at this setting (the budget: REPORT section 6)',
+    measured: '-',
+    verdict: 'not measured',
+  };
+  return [collapse, ...crossDomainFindings(inputs, PARAMETER_FREE_EDGES), testError];
+}
