@@ -188,6 +188,16 @@ export interface FindingRow {
   readonly verdict: 'holds' | 'does not hold' | 'inconclusive' | 'not measured';
 }
 
+/** The rule of a claim that must show in every search seed of DARTS (a collapse): `everySeedVerdict`'s. */
+export const EVERY_SEED_RULE = 'in every DARTS seed: holds; in none: does not hold; otherwise inconclusive; needs 2 DARTS seeds';
+
+/** The verdict of EVERY_SEED_RULE: `hits` of `seeds` DARTS seeds showed it. */
+export function everySeedVerdict(hits: number, seeds: number): FindingRow['verdict'] {
+  if (seeds === 0) return 'not measured';
+  if (seeds < 2) return 'inconclusive';
+  return hits === seeds ? 'holds' : hits === 0 ? 'does not hold' : 'inconclusive';
+}
+
 /** What the findings read of a row: its method and curvature, and its test result (lower is better). */
 export type FindingInput = Pick<CurvatureColumns, 'eigenRatio' | 'eigenLast'> & { readonly method: string };
 

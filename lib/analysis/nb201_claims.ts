@@ -21,7 +21,15 @@ import {
   PAPER_CORRELATION_SEARCHES,
   PAPER_EIGENVALUE_ERROR_PEARSON,
 } from './curvature_vs_error';
-import { crossDomainFindings, curvatureColumns, type CurvatureColumns, type FindingMetric, type FindingRow } from './cross_domain';
+import {
+  crossDomainFindings,
+  curvatureColumns,
+  type CurvatureColumns,
+  EVERY_SEED_RULE,
+  everySeedVerdict,
+  type FindingMetric,
+  type FindingRow,
+} from './cross_domain';
 import type { Blank } from './failure';
 import { METHODS } from './labels';
 import type { Nb201Config } from '../problems/nb201/config';
@@ -147,18 +155,9 @@ function settingClaims(setting: readonly Nb201ClaimInput[]): FindingRow[] {
   const collapsed = darts.filter((r) => r.parameterFree >= COLLAPSED_EDGES);
   const collapse: FindingRow = {
     finding: `DARTS's final cell collapses: ${COLLAPSED_EDGES} or more of its 6 edges parameter-free (none counted)`,
-    rule: 'in every DARTS seed: holds; in none: does not hold; otherwise inconclusive; needs 2 DARTS seeds',
+    rule: EVERY_SEED_RULE,
     measured: darts.length ? `${collapsed.length} of ${darts.length} seeds (${darts.map((r) => r.parameterFree).join(', ')} edges)` : '-',
-    verdict:
-      darts.length === 0
-        ? 'not measured'
-        : darts.length < 2
-          ? 'inconclusive'
-          : collapsed.length === darts.length
-            ? 'holds'
-            : collapsed.length === 0
-              ? 'does not hold'
-              : 'inconclusive',
+    verdict: everySeedVerdict(collapsed.length, darts.length),
   };
   // DARTS-ES returns a cell of the DARTS run: its curvature is DARTS's, so only its error is compared.
   const es = darts.map((r) => ({ ...r, method: NB201_ES_METHOD, eigenLast: null, eigenRatio: null, finalErrorPct: r.esErrorPct }));

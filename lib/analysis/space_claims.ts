@@ -21,6 +21,8 @@ import {
   type FindingMetric,
   type FindingRow,
   loopMethod,
+  EVERY_SEED_RULE,
+  everySeedVerdict,
 } from './cross_domain';
 import { METHODS } from './labels';
 import { collapseEdges, pilotCollapse, pilotRow, type PilotRow } from './pilot';
@@ -100,20 +102,11 @@ export function spaceClaims(inputs: readonly SpaceClaimInput[]): FindingRow[] {
   const least = collapseEdges(edges);
   const collapse: FindingRow = {
     finding: `DARTS's final normal cell collapses, none counted: on ${least} or more of its ${edges} edges the strongest op is parameter-free`,
-    rule: 'in every DARTS seed: holds; in none: does not hold; otherwise inconclusive; needs 2 DARTS seeds',
+    rule: EVERY_SEED_RULE,
     measured: darts.length
       ? `${collapsed.length} of ${darts.length} seeds (${darts.map((r) => `${r.edgesParameterFree} (${r.edgesNone} none)`).join(', ')} of ${edges} edges)`
       : '-',
-    verdict:
-      darts.length === 0
-        ? 'not measured'
-        : darts.length < 2
-          ? 'inconclusive'
-          : collapsed.length === darts.length
-            ? 'holds'
-            : collapsed.length === 0
-              ? 'does not hold'
-              : 'inconclusive',
+    verdict: everySeedVerdict(collapsed.length, darts.length),
   };
   const testError: FindingRow = {
     finding: "each method's final genotype, trained from scratch, tests better than DARTS's",
