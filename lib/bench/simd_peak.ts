@@ -13,6 +13,7 @@
  */
 import * as fs from 'fs';
 import * as os from 'os';
+import { acceptsRelaxedSimd } from '../kernels/wasm_module';
 
 interface WasmApi {
   validate(bytes: Uint8Array): boolean;
@@ -108,20 +109,11 @@ export function measurePeak(fused: boolean, iters = 2_000_000, rounds = 40): num
   return (iters * PEAK_CHAINS * FLOP_PER_STEP) / best / 1e9;
 }
 
-/** Whether relaxed SIMD validates (in Node 20 after turning V8's flag on, as lib/kernels/wasm_module.ts does). */
-function relaxedAvailable(): boolean {
-  const bytes = peakModule(true);
-  if (WebAssembly.validate(bytes)) return true;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node only
-  (require('v8') as typeof import('v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return WebAssembly.validate(bytes);
-}
-
 if (require.main === module) {
   const at = process.argv.indexOf('--append');
   const append = at > 0 ? process.argv[at + 1] : undefined;
   const plain = measurePeak(false);
-  const fused = relaxedAvailable() ? measurePeak(true) : null;
+  const fused = acceptsRelaxedSimd(peakModule(true)) ? measurePeak(true) : null;
   const record = {
     bench: 'wasm_simd128_peak',
     node: process.version,

@@ -103,23 +103,29 @@ export function relaxedSimdFromEnv(value: string | undefined = process.env.RDART
 let relaxedChoice: boolean | undefined;
 
 /**
+ * Whether this runtime validates `bytes`, a module with relaxed SIMD: as is (Node 22, browsers), or
+ * in Node 20 after turning on V8's `--experimental-wasm-relaxed-simd` (for WebAssembly compiled
+ * from then on; it changes nothing else).
+ */
+export function acceptsRelaxedSimd(bytes: Uint8Array): boolean {
+  if (WebAssembly.validate(bytes)) return true;
+  if (process.versions.node === undefined) return false;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node only, and only when asked for
+  (require('v8') as typeof import('v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return WebAssembly.validate(bytes);
+}
+
+/**
  * Whether our kernels run their relaxed-SIMD build (fused multiply-add in the inner loops): opt-in,
- * with `RDARTS_WASM_RELAXED=1`, as it measured no faster here (an AMD EPYC, where a fused
- * multiply-add issues no faster than a multiply and an add: results/bench/README.md); CPUs that
- * issue both on the same ports may gain. Node 22 and current browsers run relaxed SIMD as is; Node 20
- * has it behind V8's `--experimental-wasm-relaxed-simd`, which this turns on (for WebAssembly
- * compiled from then on) when the build does not validate without it. A runtime that still rejects
- * it is an error, not a silent fallback. Decided once per process.
+ * with `RDARTS_WASM_RELAXED=1`, as it measured no faster here (an AMD EPYC, where our kernels wait
+ * on loads, not on arithmetic: results/bench/README.md); CPUs that issue multiplies and adds on the
+ * same ports may gain. Whether the runtime runs it is `acceptsRelaxedSimd`'s answer; a runtime
+ * that rejects it is an error, not a silent fallback. Decided once per process.
  */
 export function relaxedSimd(): boolean {
   if (relaxedChoice !== undefined) return relaxedChoice;
   if (!relaxedSimdFromEnv()) return (relaxedChoice = false);
-  const bytes = fs.readFileSync(KERNELS_WASM_RELAXED);
-  if (!WebAssembly.validate(bytes) && process.versions.node !== undefined) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- Node only, and only when asked for
-    (require('v8') as typeof import('v8')).setFlagsFromString('--experimental-wasm-relaxed-simd');
-  }
-  if (!WebAssembly.validate(bytes)) {
+  if (!acceptsRelaxedSimd(fs.readFileSync(KERNELS_WASM_RELAXED))) {
     throw new Error(
       `RDARTS_WASM_RELAXED=1, but this runtime (Node ${process.version}) does not accept relaxed SIMD; unset it for the plain SIMD build`,
     );
