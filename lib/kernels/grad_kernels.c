@@ -110,6 +110,126 @@ void dw_input_grad(const float* dy, const float* wt, float* dx, const Geom* g) {
   }
 }
 
+// One output pixel of a depthwise convolution, all its channels, into d: the taps of the `nk` filter
+// rows whose input row lies inside the image (the first at input row x0 and filter row w0, each next
+// `xstep` floats of input and a filter row further), at input columns ix0 + kx * dw; `checked`
+// skips the columns outside [0, w) (the image's left and right borders). Sixteen channels at a time
+// where it can, in four independent sums (one running sum would wait on each multiply-add). Taps
+// are summed column by column, as XNNPACK does (see dw_forward).
+static inline void dw_pixel(float* d, const float* x0, const float* w0, int nk, long xstep, int ix0, const Geom* g,
+                            int checked) {
+  const int C = g->c;
+  const long wstep = (long)g->kw * C;
+  int c = 0;
+  for (; c + 16 <= C; c += 16) {
+    v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+    for (int kx = 0; kx < g->kw; kx++) {
+      const int ix = ix0 + kx * g->dw;
+      if (checked && (ix < 0 || ix >= g->w)) continue;
+      for (int r = 0; r < nk; r++) {
+        const float* wp = w0 + r * wstep + kx * C + c;
+        const float* xp = x0 + r * xstep + (long)ix * C + c;
+        a0 = MADD(a0, wasm_v128_load(wp), wasm_v128_load(xp));
+        a1 = MADD(a1, wasm_v128_load(wp + 4), wasm_v128_load(xp + 4));
+        a2 = MADD(a2, wasm_v128_load(wp + 8), wasm_v128_load(xp + 8));
+        a3 = MADD(a3, wasm_v128_load(wp + 12), wasm_v128_load(xp + 12));
+      }
+    }
+    wasm_v128_store(d + c, a0);
+    wasm_v128_store(d + c + 4, a1);
+    wasm_v128_store(d + c + 8, a2);
+    wasm_v128_store(d + c + 12, a3);
+  }
+  for (; c + 4 <= C; c += 4) {
+    v128_t a = wasm_f32x4_splat(0.0f);
+    for (int kx = 0; kx < g->kw; kx++) {
+      const int ix = ix0 + kx * g->dw;
+      if (checked && (ix < 0 || ix >= g->w)) continue;
+      for (int r = 0; r < nk; r++) a = MADD(a, wasm_v128_load(w0 + r * wstep + kx * C + c), wasm_v128_load(x0 + r * xstep + (long)ix * C + c));
+    }
+    wasm_v128_store(d + c, a);
+  }
+  for (; c < C; c++) {
+    float a = 0.0f;
+    for (int kx = 0; kx < g->kw; kx++) {
+      const int ix = ix0 + kx * g->dw;
+      if (ix < 0 || ix >= g->w) continue;
+      for (int r = 0; r < nk; r++) a += w0[r * wstep + kx * C + c] * x0[r * xstep + (long)ix * C + c];
+    }
+    d[c] = a;
+  }
+}
+
+// Depthwise convolution (forward): y[n, oy, ox, c] = sum_{ky, kx} w[ky, kx, c] x[n, iy, ix, c], iy and
+// ix as in dw_filter_grad. Each output value is summed in a register over its taps and stored once;
+// interior pixels go four at a time (each weight load serves four sums), and only the border
+// columns check their taps. It replaces XNNPACK's kernel (tfjs's), which is slower here
+// (results/bench/README.md), and sums in its order: filter column by column, each column top to
+// bottom, from zero, so that up to 5x5 its float32 results are bit-identical to XNNPACK's
+// (test/kernels/grad.test.ts), and a search gives the same numbers with either kernel.
+__attribute__((export_name("dw_forward")))
+void dw_forward(const float* x, const float* wt, float* y, const Geom* g) {
+  const int C = g->c, KW = g->kw;
+  // Interior columns [oxa, oxb): every tap's column ox * sw - pl + kx * dw lies inside [0, w).
+  int oxa = (g->pl + g->sw - 1) / g->sw;
+  const int last = g->w - 1 - (KW - 1) * g->dw + g->pl;
+  int oxb = last < 0 ? 0 : last / g->sw + 1;
+  if (oxa > g->ow) oxa = g->ow;
+  if (oxb > g->ow) oxb = g->ow;
+  if (oxb < oxa) oxb = oxa;
+  const int oxg = oxa + (oxb - oxa) / 4 * 4;  // [oxa, oxg): whole blocks of four
+  const long step = (long)g->sw * C;          // from one output pixel's input column to the next's
+  const long xstep = (long)g->dh * g->w * C;  // from one filter row's input row to the next's
+  for (int n = 0; n < g->n; n++) {
+    for (int oy = 0; oy < g->oh; oy++) {
+      float* yrow = y + ((long)(n * g->oh + oy) * g->ow) * C;
+      // The filter rows whose input row lies inside the image: ky in [ky0, ky0 + nk).
+      const int top = oy * g->sh - g->pt;
+      const int ky0 = top < 0 ? (-top + g->dh - 1) / g->dh : 0;
+      int nk = top + (g->kh - 1) * g->dh < g->h ? g->kh - ky0 : (g->h - 1 - top) / g->dh + 1 - ky0;
+      if (nk < 0) nk = 0;
+      const float* x0 = x + ((long)(n * g->h + top + ky0 * g->dh) * g->w) * C;
+      const float* w0 = wt + ky0 * KW * C;
+      for (int ox = 0; ox < oxa; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 1);
+      int c = 0;
+      for (; c + 4 <= C; c += 4) {
+        for (int ox = oxa; ox < oxg; ox += 4) {
+          v128_t a0 = wasm_f32x4_splat(0.0f), a1 = a0, a2 = a0, a3 = a0;
+          const float* xp = x0 + (long)(ox * g->sw - g->pl) * C + c;
+          for (int kx = 0; kx < KW; kx++) {
+            for (int r = 0; r < nk; r++) {
+              const v128_t wv = wasm_v128_load(w0 + r * KW * C + kx * C + c);
+              const float* q = xp + r * xstep + (long)kx * g->dw * C;
+              a0 = MADD(a0, wv, wasm_v128_load(q));
+              a1 = MADD(a1, wv, wasm_v128_load(q + step));
+              a2 = MADD(a2, wv, wasm_v128_load(q + 2 * step));
+              a3 = MADD(a3, wv, wasm_v128_load(q + 3 * step));
+            }
+          }
+          float* d = yrow + (long)ox * C + c;
+          wasm_v128_store(d, a0);
+          wasm_v128_store(d + C, a1);
+          wasm_v128_store(d + 2 * C, a2);
+          wasm_v128_store(d + 3 * C, a3);
+        }
+      }
+      // The channel tail of the blocks' pixels, one channel at a time.
+      for (; c < C; c++) {
+        for (int ox = oxa; ox < oxg; ox++) {
+          float a = 0.0f;
+          for (int kx = 0; kx < KW; kx++) {
+            const long ix = ox * g->sw - g->pl + kx * g->dw;
+            for (int r = 0; r < nk; r++) a += w0[r * KW * C + kx * C + c] * x0[r * xstep + ix * C + c];
+          }
+          yrow[(long)ox * C + c] = a;
+        }
+      }
+      for (int ox = oxg; ox < oxb; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 0);
+      for (int ox = oxb; ox < g->ow; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 1);
+    }
+  }
+}
+
 // Conv filter gradient: out[ky, kx, ci, co] = sum_{n, oy, ox} x[n, iy, ix, ci] dy[n, oy, ox, co].
 // `co` is the SIMD axis; `cout` is the number of output channels, g->c the input channels.
 __attribute__((export_name("conv_filter_grad")))

@@ -3,7 +3,8 @@
  * kernels so that tfjs's own gradient functions find them:
  *   Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput
  *   (missing in tfjs-backend-wasm 4.22), and Conv2DBackpropInput (present, but a plain loop: 4.9 ms
- *   where ours takes a fraction of that for a 1x1 conv on a 64x28x28x8 batch).
+ *   where ours takes a fraction of that for a 1x1 conv on a 64x28x28x8 batch);
+ * and the depthwise convolution, DepthwiseConv2dNative, faster than tfjs's (see depthwiseConv2d).
  * Each runs our SIMD kernel (grad_kernels.c) on tfjs's heap: it reads the input tensors and writes
  * a new output tensor in place. Strides, dilations and explicit asymmetric padding are all supported, so
  * PyTorch's symmetric padding at stride 2 (docs/method.md §2) trains on wasm.
@@ -163,6 +164,7 @@ function depthwiseInfo(inShape: number[], filterShape: number[], attrs: Record<s
     attrs.pad as Pad,
     attrs.dimRoundingMode as 'floor' | undefined,
     true,
+    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat ?? 'NHWC') as 'NHWC' | 'NCHW'),
   );
 }
 
@@ -175,8 +177,25 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Ten
   const filterShape = attrs.filterShape as number[];
   checkMultiplier(filterShape, 'DepthwiseConv2dNativeBackpropFilter');
   const info = depthwiseInfo(x.shape, filterShape, attrs);
+  channelsLast(info, 'DepthwiseConv2dNativeBackpropFilter');
   const out = backend.makeOutput(filterShape, 'float32');
   callKernel(backend, 'dw_filter_grad', [x, dy, out], { geom: geom(info) });
+  return out;
+}
+
+/**
+ * The depthwise convolution itself (tfjs's kernel replaced): ours sums each output in a register
+ * over its taps, where XNNPACK's rebuilds a pointer per tap and pixel on every call (measured on a
+ * 64x32x32x16 batch: 1.5 against 1.9 ms at 3x3, 2.9 against 5.7 ms at 5x5 dilation 2;
+ * results/bench/README.md). Channel multipliers other than 1 and NCHW go to tfjs's kernel.
+ */
+function depthwiseConv2d(args: KernelArgs): tf.TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x, filter } = inputs;
+  const info = depthwiseInfo(x.shape, filter.shape, attrs);
+  if (filter.shape[3] !== 1 || info.dataFormat !== 'channelsLast') return replaced.DepthwiseConv2dNative(args as never) as tf.TensorInfo;
+  const out = backend.makeOutput(info.outShape, 'float32');
+  callKernel(backend, 'dw_forward', [x, filter, out], { geom: geom(info) });
   return out;
 }
 
@@ -185,6 +204,7 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.Tens
   checkMultiplier(filter.shape, 'DepthwiseConv2dNativeBackpropInput');
   const inputShape = attrs.inputShape as number[];
   const info = depthwiseInfo(inputShape, filter.shape, attrs);
+  channelsLast(info, 'DepthwiseConv2dNativeBackpropInput');
   if (forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, true);
   const dx = backend.makeOutput(inputShape, 'float32');
   callKernel(backend, 'dw_input_grad', [dy, filter, dx], { geom: geom(info) });
@@ -192,6 +212,7 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.Tens
 }
 
 const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo> = {
+  DepthwiseConv2dNative: depthwiseConv2d,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
@@ -199,13 +220,23 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo> = {
 };
 
 let registered = false;
+/** tfjs's own kernels that ours replaced, for the cases ours leaves to them. */
+let replaced: Record<string, tf.KernelFunc> = {};
 
-/** Registers our kernels for the wasm backend (once; replaces tfjs's Conv2DBackpropInput there). */
+/**
+ * Registers our kernels for the wasm backend (once; replaces tfjs's Conv2DBackpropInput and
+ * DepthwiseConv2dNative there).
+ */
 export function registerWasmGradientKernels(): void {
   if (registered) return;
-  registerOnWasm(KERNELS);
+  replaced = registerOnWasm(KERNELS);
   registered = true;
 }
 
 /** Names of the kernels this module provides on wasm. */
 export const WASM_GRADIENT_KERNELS: readonly string[] = Object.keys(KERNELS);
+
+/** tfjs's own kernel that ours replaced, by name (for benchmarks that compare the two). */
+export function replacedKernel(name: string): tf.KernelFunc | undefined {
+  return replaced[name];
+}

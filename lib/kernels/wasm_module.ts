@@ -40,6 +40,7 @@ const GEOM_FIELDS: readonly (keyof Geom)[] = ['n', 'h', 'w', 'c', 'oh', 'ow', 'k
 export type KernelName =
   | 'dw_filter_grad'
   | 'dw_input_grad'
+  | 'dw_forward'
   | 'conv_filter_grad'
   | 'conv_input_grad'
   | 'bn_train_forward'

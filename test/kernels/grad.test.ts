@@ -1,14 +1,15 @@
 import * as assert from 'assert';
 import { initBackend, tf } from '../../lib/backend';
-import { WASM_GRADIENT_KERNELS } from '../../lib/kernels/register';
-import { symmetricPadding } from '../../lib/nn/conv';
+import { replacedKernel, WASM_GRADIENT_KERNELS } from '../../lib/kernels/register';
+import { dilateFilter, symmetricPadding } from '../../lib/nn/conv';
 import { assertClose, assertNoTensorLeak } from '../helpers';
 
-// Our wasm gradient kernels (lib/kernels) against two independent answers:
+// Our wasm convolution kernels (lib/kernels) against two independent answers:
 //  - the adjoint identities of a linear map, <dy, conv(x, w)> = <dx, x> = <dw, w>, where the
-//    forward conv is tfjs's own kernel (XNNPACK on wasm);
-//  - the cpu backend's kernels, element by element (undilated cases: tfjs's cpu backprop kernels
-//    ignore dilation). Dilated and stride-2 cases are also checked against PyTorch in test/nn.
+//    forward conv is tfjs's own kernel (XNNPACK on wasm) for full convs and ours for depthwise;
+//  - the cpu backend's kernels, element by element: the forward convs in every case, the
+//    gradients in the undilated ones (tfjs's cpu backprop kernels ignore dilation). Dilated and
+//    stride-2 cases are also checked against PyTorch in test/nn.
 
 interface Case {
   name: string;
@@ -35,6 +36,10 @@ const CASES: Case[] = [
   { name: 'dw 3x3 dil2 s2', n: 2, h: 8, w: 9, c: 4, k: 3, s: 2, d: 2 },
   { name: 'dw 5x5 dil2 s1', n: 2, h: 9, w: 10, c: 3, k: 5, s: 1, d: 2 },
   { name: 'dw 5x5 dil2 s2', n: 2, h: 11, w: 9, c: 8, k: 5, s: 2, d: 2 },
+  // Wide enough for the depthwise forward's blocks of four interior pixels, with a partial block
+  // and a channel tail.
+  { name: 'dw 3x3 s1 wide', n: 2, h: 5, w: 15, c: 10, k: 3, s: 1, d: 1 },
+  { name: 'dw 5x5 dil2 s1 wide', n: 1, h: 9, w: 22, c: 7, k: 5, s: 1, d: 2 },
 ];
 
 const isDepthwise = (c: Case) => c.co === undefined;
@@ -80,8 +85,13 @@ describe('wasm gradient kernels', () => {
     await initBackend({ force: 'wasm' });
   });
 
-  it('are registered for every kernel that tfjs-backend-wasm lacks', () => {
-    for (const name of ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput']) {
+  it('are registered for every kernel that tfjs-backend-wasm lacks, and the depthwise forward', () => {
+    for (const name of [
+      'Conv2DBackpropFilter',
+      'DepthwiseConv2dNativeBackpropFilter',
+      'DepthwiseConv2dNativeBackpropInput',
+      'DepthwiseConv2dNative',
+    ]) {
       assert.ok(WASM_GRADIENT_KERNELS.includes(name) && tf.getKernel(name, 'wasm'), name);
     }
   });
@@ -95,6 +105,25 @@ describe('wasm gradient kernels', () => {
         assertClose([dot(r.dx, x)], [s], 1e-4, '<dx, x>');
         assertClose([dot(r.dw, w)], [s], 1e-4, '<dw, w>');
       });
+    });
+  });
+
+  CASES.forEach((c, i) => {
+    it(`${c.name}: forward matches the cpu backend element by element`, async () => {
+      const { x, w, dy } = tensors(c, 300 + 10 * i);
+      const wasm = tf.tidy(() => run(c, x, w, dy).y.dataSync().slice());
+      await initBackend({ force: 'cpu' });
+      // tfjs's cpu kernel refuses stride 2 with dilation 2: there, the dilated filter at dilation 1.
+      const cpu = tf.tidy(() => {
+        if (c.s === 1 || c.d === 1) return run(c, x, w, dy).y.dataSync().slice();
+        const k = (c.k - 1) * c.d + 1;
+        return run({ ...c, k, d: 1 }, x, dilateFilter(w, c.d), dy)
+          .y.dataSync()
+          .slice();
+      });
+      await initBackend({ force: 'wasm' });
+      tf.dispose([x, w, dy]);
+      assertClose(wasm, cpu, 1e-4, 'y');
     });
   });
 
@@ -115,6 +144,28 @@ describe('wasm gradient kernels', () => {
       assertClose(wasm.dx, cpu.dx, 1e-4, 'dx');
       assertClose(wasm.dw, cpu.dw, 1e-4, 'dw');
     });
+  });
+
+  it("the depthwise forward sums in XNNPACK's order: bit-identical to tfjs's own kernel up to 5x5", () => {
+    const old = replacedKernel('DepthwiseConv2dNative');
+    const ours = tf.getKernel('DepthwiseConv2dNative', 'wasm');
+    assert.ok(old && ours && ours.kernelFunc !== old, 'ours replaces tfjs kernel');
+    const backend = tf.backend();
+    const shapes = [...CASES.filter(isDepthwise), { name: 'large', n: 2, h: 12, w: 13, c: 20, k: 5, s: 1, d: 1 }];
+    for (const [i, c] of shapes.entries()) {
+      tf.tidy(() => {
+        const { x, w } = tensors(c, 900 + i);
+        const pad = ((c.k - 1) * c.d) / 2;
+        const attrs = { strides: [c.s, c.s], pad: symmetricPadding(pad), dilations: [c.d, c.d], dataFormat: 'NHWC' };
+        const run = (f: tf.KernelFunc) => {
+          const info = f({ inputs: { x, filter: w }, backend, attrs } as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+          return tf.engine().makeTensorFromTensorInfo(info).dataSync();
+        };
+        const [a, b] = [run(ours.kernelFunc), run(old)];
+        const differing = a.filter((v, j) => v !== b[j]).length;
+        assert.strictEqual(differing, 0, `${c.name}: ${differing} of ${a.length} values differ`);
+      });
+    }
   });
 
   it('leak no tensors', async () => {
