@@ -4,7 +4,7 @@
  * shapes the search spaces run (batch 64; 3x3 and 5x5 dilation 2; the stems' sizes of the
  * benchmark configs). One JSON line: per shape, the first-quartile time of each over `iters` calls
  * (the quartile, not the median, as other processes only add time), and whether the two outputs
- * are bit-identical (they are up to 5x5: ours sums in XNNPACK's order).
+ * are bit-identical (they are at 3x3 and 5x5 in the plain build: ours sums in XNNPACK's order).
  *
  *   npx tsx lib/bench/depthwise.ts [--iters 31] [--append results/bench/depthwise.jsonl]
  */

@@ -344,7 +344,7 @@ function summarizeStep(impl: string, step: Record<string, unknown>): StepSummary
 
 /**
  * A Markdown table of profile records (results/bench/profile.jsonl): per configuration, each
- * implementation and engine revision with its step time, the time in kernels (ours) or aten ops
+ * implementation, engine revision and date with its step time, the time in kernels (ours) or aten ops
  * (PyTorch) per part, ours outside kernels, and the three largest kinds (ours) or ops (PyTorch).
  */
 export function profileSummaryMarkdown(records: readonly Record<string, unknown>[]): string {
@@ -352,13 +352,16 @@ export function profileSummaryMarkdown(records: readonly Record<string, unknown>
   const out = [
     "ms per iteration (means of each record's profiled iterations; the profilers add their own overhead, so compare rows of one table, not with `rdarts bench`)",
     '',
-    '| config | impl (engine) | step | wall | forward | backward | optimiser | outside kernels | largest kinds / ops |',
+    '| config | impl (engine, date) | step | wall | forward | backward | optimiser | outside kernels | largest kinds / ops |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of records) {
     const c = r.config as Record<string, unknown>;
     const impl = r.impl as string;
     const engine = (r.versions as Record<string, string> | undefined)?.engine;
+    // The date tells apart profiles of one engine revision made before and after a faster kernel.
+    const date = typeof r.timestamp === 'string' ? r.timestamp.slice(0, 10) : undefined;
+    const label = [engine, date].filter((x) => x !== undefined).join(', ');
     const size = `${c.space} L${c.layers} C${c.C} ${c.image}x${c.image}x${c.inChannels ?? c.in_channels} b${c.batch}`;
     const steps = Array.isArray(r.steps)
       ? (r.steps as Record<string, unknown>[]).map((s) => [s.phase as string, s] as const)
@@ -371,7 +374,7 @@ export function profileSummaryMarkdown(records: readonly Record<string, unknown>
         .map(([k, ms]) => `${k} ${f(ms)}`)
         .join(', ');
       out.push(
-        `| ${size} | ${impl}${engine ? ` (${engine})` : ''} | ${phase} | ${f(s.wallMs)} | ${f(s.parts.forward)} | ${f(s.parts.backward)} | ${f(s.parts.optimiser)} | ${f(s.outsideMs)} | ${top} |`,
+        `| ${size} | ${impl}${label ? ` (${label})` : ''} | ${phase} | ${f(s.wallMs)} | ${f(s.parts.forward)} | ${f(s.parts.backward)} | ${f(s.parts.optimiser)} | ${f(s.outsideMs)} | ${top} |`,
       );
     }
   }

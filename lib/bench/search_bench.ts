@@ -13,7 +13,7 @@
  */
 import * as os from 'os';
 import { backendInfo, initBackend, tf } from '../backend';
-import { countConvFlops } from '../nn/conv';
+import { countConvFlops, fusedReluDepthwiseActive } from '../nn/conv';
 import { Adam, Sgd } from '../nn/optim';
 import { adamOptions, sgdOptions } from '../config/search_config';
 import { DEFAULT_SEARCH_CONFIG } from '../config/presets';
@@ -278,6 +278,8 @@ export async function runSearchBench(
     wasm: backendInfo()?.wasm,
     // The reference's intra-op threads; ours: the wasm backend's (RDARTS_WASM_THREADS), else 1.
     threads: backendInfo()?.wasm?.threads ?? 1,
+    // Whether sep_conv / dil_conv ran ReLU and the depthwise conv as one kernel (RDARTS_FUSED_RELU_DW).
+    fused_relu_depthwise: fusedReluDepthwiseActive(),
     cpu: { machine: os.arch(), logical_cpus: os.cpus().length, model_name: os.cpus()[0]?.model },
     // The reference's config keys (snake_case), so its summarize.py reads both.
     config: {

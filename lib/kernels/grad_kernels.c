@@ -19,6 +19,12 @@ typedef float f32x4_lanes __attribute__((__vector_size__(16)));
 #define MADD(acc, a, b) wasm_f32x4_add((acc), wasm_f32x4_mul((a), (b)))
 #endif
 
+// An input vector (scalar) of a depthwise kernel, through ReLU where `relu` asks (the fused
+// ReLU-depthwise of sep_conv and dil_conv: 0 < x ? x : 0 is exact, so the results equal those of
+// ReLU's output convolved).
+#define LOADX(p) (relu ? wasm_f32x4_pmax(wasm_f32x4_splat(0.0f), wasm_v128_load(p)) : wasm_v128_load(p))
+#define XVAL(v) (relu && !(0.0f < (v)) ? 0.0f : (v))
+
 typedef struct {
   int n, h, w, c;        // input
   int oh, ow;            // output
@@ -41,8 +47,7 @@ static void column_range(int off, int sw, int w, int ow, int* ox0, int* ox1) {
 
 // Depthwise filter gradient: out[kh, kw, c] = sum_{n, oy, ox} x[n, iy, ix, c] dy[n, oy, ox, c]
 // with iy = oy*sh + kh*dh - pt, ix = ox*sw + kw*dw - pl (taps that fall into padding add 0).
-__attribute__((export_name("dw_filter_grad")))
-void dw_filter_grad(const float* x, const float* dy, float* out, const Geom* g) {
+static inline void dw_filter_grad_impl(const float* x, const float* dy, float* out, const Geom* g, int relu) {
   const int C = g->c;
   zero(out, g->kh * g->kw * C);
   for (int n = 0; n < g->n; n++) {
@@ -63,19 +68,30 @@ void dw_filter_grad(const float* x, const float* dy, float* out, const Geom* g) 
             v128_t acc = wasm_f32x4_splat(0.0f);
             for (int ox = ox0; ox < ox1; ox++) {
               const int ix = ox * g->sw + off;
-              acc = MADD(acc, wasm_v128_load(xrow + (long)ix * C + c), wasm_v128_load(dyrow + (long)ox * C + c));
+              acc = MADD(acc, LOADX(xrow + (long)ix * C + c), wasm_v128_load(dyrow + (long)ox * C + c));
             }
             wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(o + c), acc));
           }
           for (; c < C; c++) {
             float acc = 0.0f;
-            for (int ox = ox0; ox < ox1; ox++) acc += xrow[(long)(ox * g->sw + off) * C + c] * dyrow[(long)ox * C + c];
+            for (int ox = ox0; ox < ox1; ox++) acc += XVAL(xrow[(long)(ox * g->sw + off) * C + c]) * dyrow[(long)ox * C + c];
             o[c] += acc;
           }
         }
       }
     }
   }
+}
+
+__attribute__((export_name("dw_filter_grad")))
+void dw_filter_grad(const float* x, const float* dy, float* out, const Geom* g) {
+  dw_filter_grad_impl(x, dy, out, g, 0);
+}
+
+// The fused ReLU-depthwise's filter gradient: dw_filter_grad with max(x, 0) for x.
+__attribute__((export_name("dw_filter_grad_relu")))
+void dw_filter_grad_relu(const float* x, const float* dy, float* out, const Geom* g) {
+  dw_filter_grad_impl(x, dy, out, g, 1);
 }
 
 // Depthwise input gradient, as a scatter: dx[n, iy, ix, c] += w[ky, kx, c] dy[n, oy, ox, c].
@@ -117,7 +133,7 @@ void dw_input_grad(const float* dy, const float* wt, float* dx, const Geom* g) {
 // where it can, in four independent sums (one running sum would wait on each multiply-add). Taps
 // are summed column by column, as XNNPACK does (see dw_forward).
 static inline void dw_pixel(float* d, const float* x0, const float* w0, int nk, long xstep, int ix0, const Geom* g,
-                            int checked) {
+                            int checked, int relu) {
   const int C = g->c;
   const long wstep = (long)g->kw * C;
   int c = 0;
@@ -129,10 +145,10 @@ static inline void dw_pixel(float* d, const float* x0, const float* w0, int nk, 
       for (int r = 0; r < nk; r++) {
         const float* wp = w0 + r * wstep + kx * C + c;
         const float* xp = x0 + r * xstep + (long)ix * C + c;
-        a0 = MADD(a0, wasm_v128_load(wp), wasm_v128_load(xp));
-        a1 = MADD(a1, wasm_v128_load(wp + 4), wasm_v128_load(xp + 4));
-        a2 = MADD(a2, wasm_v128_load(wp + 8), wasm_v128_load(xp + 8));
-        a3 = MADD(a3, wasm_v128_load(wp + 12), wasm_v128_load(xp + 12));
+        a0 = MADD(a0, wasm_v128_load(wp), LOADX(xp));
+        a1 = MADD(a1, wasm_v128_load(wp + 4), LOADX(xp + 4));
+        a2 = MADD(a2, wasm_v128_load(wp + 8), LOADX(xp + 8));
+        a3 = MADD(a3, wasm_v128_load(wp + 12), LOADX(xp + 12));
       }
     }
     wasm_v128_store(d + c, a0);
@@ -145,7 +161,7 @@ static inline void dw_pixel(float* d, const float* x0, const float* w0, int nk, 
     for (int kx = 0; kx < g->kw; kx++) {
       const int ix = ix0 + kx * g->dw;
       if (checked && (ix < 0 || ix >= g->w)) continue;
-      for (int r = 0; r < nk; r++) a = MADD(a, wasm_v128_load(w0 + r * wstep + kx * C + c), wasm_v128_load(x0 + r * xstep + (long)ix * C + c));
+      for (int r = 0; r < nk; r++) a = MADD(a, wasm_v128_load(w0 + r * wstep + kx * C + c), LOADX(x0 + r * xstep + (long)ix * C + c));
     }
     wasm_v128_store(d + c, a);
   }
@@ -154,7 +170,7 @@ static inline void dw_pixel(float* d, const float* x0, const float* w0, int nk, 
     for (int kx = 0; kx < g->kw; kx++) {
       const int ix = ix0 + kx * g->dw;
       if (ix < 0 || ix >= g->w) continue;
-      for (int r = 0; r < nk; r++) a += w0[r * wstep + kx * C + c] * x0[r * xstep + (long)ix * C + c];
+      for (int r = 0; r < nk; r++) a += w0[r * wstep + kx * C + c] * XVAL(x0[r * xstep + (long)ix * C + c]);
     }
     d[c] = a;
   }
@@ -164,14 +180,17 @@ static inline void dw_pixel(float* d, const float* x0, const float* w0, int nk, 
 // ix as in dw_filter_grad. Each output value is summed in a register over its taps and stored once;
 // interior pixels go four at a time (each weight load serves four sums), and only the border
 // columns check their taps. It replaces XNNPACK's kernel (tfjs's), which is slower here
-// (results/bench/README.md), and sums in its order: filter column by column, each column top to
-// bottom, from zero, so that up to 5x5 its float32 results are bit-identical to XNNPACK's
-// (test/kernels/grad.test.ts), and a search gives the same numbers with either kernel.
-__attribute__((export_name("dw_forward")))
-void dw_forward(const float* x, const float* wt, float* y, const Geom* g) {
+// (results/bench/README.md), and sums as XNNPACK's whole-filter kernels do (those of 4, 9 and 25
+// taps): filter column by column, each column top to bottom, from zero. So for the spaces' square
+// 3x3 and 5x5 filters (and 1x1, 2x2) the plain build's results are bit-identical to XNNPACK's
+// (test/kernels/grad.test.ts), and a search gives the same numbers with either kernel; other
+// sizes, which XNNPACK sums row by row, and the relaxed build (fused multiply-adds) differ in the
+// last bits.
+static inline void dw_forward_impl(const float* x, const float* wt, float* y, const Geom* g, int relu) {
   const int C = g->c, KW = g->kw;
   // Interior columns [oxa, oxb): every tap's column ox * sw - pl + kx * dw lies inside [0, w).
-  int oxa = (g->pl + g->sw - 1) / g->sw;
+  // (Padding may be negative, a crop: C's division rounds toward zero, so clamp at 0 first.)
+  int oxa = g->pl <= 0 ? 0 : (g->pl + g->sw - 1) / g->sw;
   const int last = g->w - 1 - (KW - 1) * g->dw + g->pl;
   int oxb = last < 0 ? 0 : last / g->sw + 1;
   if (oxa > g->ow) oxa = g->ow;
@@ -186,11 +205,12 @@ void dw_forward(const float* x, const float* wt, float* y, const Geom* g) {
       // The filter rows whose input row lies inside the image: ky in [ky0, ky0 + nk).
       const int top = oy * g->sh - g->pt;
       const int ky0 = top < 0 ? (-top + g->dh - 1) / g->dh : 0;
-      int nk = top + (g->kh - 1) * g->dh < g->h ? g->kh - ky0 : (g->h - 1 - top) / g->dh + 1 - ky0;
+      // A row wholly in the bottom padding has none (top >= h: C's division would round -1/2 to 0).
+      int nk = top >= g->h ? 0 : top + (g->kh - 1) * g->dh < g->h ? g->kh - ky0 : (g->h - 1 - top) / g->dh + 1 - ky0;
       if (nk < 0) nk = 0;
       const float* x0 = x + ((long)(n * g->h + top + ky0 * g->dh) * g->w) * C;
       const float* w0 = wt + ky0 * KW * C;
-      for (int ox = 0; ox < oxa; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 1);
+      for (int ox = 0; ox < oxa; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 1, relu);
       int c = 0;
       for (; c + 4 <= C; c += 4) {
         for (int ox = oxa; ox < oxg; ox += 4) {
@@ -200,10 +220,10 @@ void dw_forward(const float* x, const float* wt, float* y, const Geom* g) {
             for (int r = 0; r < nk; r++) {
               const v128_t wv = wasm_v128_load(w0 + r * KW * C + kx * C + c);
               const float* q = xp + r * xstep + (long)kx * g->dw * C;
-              a0 = MADD(a0, wv, wasm_v128_load(q));
-              a1 = MADD(a1, wv, wasm_v128_load(q + step));
-              a2 = MADD(a2, wv, wasm_v128_load(q + 2 * step));
-              a3 = MADD(a3, wv, wasm_v128_load(q + 3 * step));
+              a0 = MADD(a0, wv, LOADX(q));
+              a1 = MADD(a1, wv, LOADX(q + step));
+              a2 = MADD(a2, wv, LOADX(q + 2 * step));
+              a3 = MADD(a3, wv, LOADX(q + 3 * step));
             }
           }
           float* d = yrow + (long)ox * C + c;
@@ -219,15 +239,26 @@ void dw_forward(const float* x, const float* wt, float* y, const Geom* g) {
           float a = 0.0f;
           for (int kx = 0; kx < KW; kx++) {
             const long ix = ox * g->sw - g->pl + kx * g->dw;
-            for (int r = 0; r < nk; r++) a += w0[r * KW * C + kx * C + c] * x0[r * xstep + ix * C + c];
+            for (int r = 0; r < nk; r++) a += w0[r * KW * C + kx * C + c] * XVAL(x0[r * xstep + ix * C + c]);
           }
           yrow[(long)ox * C + c] = a;
         }
       }
-      for (int ox = oxg; ox < oxb; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 0);
-      for (int ox = oxb; ox < g->ow; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 1);
+      for (int ox = oxg; ox < oxb; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 0, relu);
+      for (int ox = oxb; ox < g->ow; ox++) dw_pixel(yrow + (long)ox * C, x0, w0, nk, xstep, ox * g->sw - g->pl, g, 1, relu);
     }
   }
+}
+
+__attribute__((export_name("dw_forward")))
+void dw_forward(const float* x, const float* wt, float* y, const Geom* g) {
+  dw_forward_impl(x, wt, y, g, 0);
+}
+
+// The fused ReLU-depthwise: dw_forward of max(x, 0), without ReLU's output in memory.
+__attribute__((export_name("dw_forward_relu")))
+void dw_forward_relu(const float* x, const float* wt, float* y, const Geom* g) {
+  dw_forward_impl(x, wt, y, g, 1);
 }
 
 // Conv filter gradient: out[ky, kx, ci, co] = sum_{n, oy, ox} x[n, iy, ix, ci] dy[n, oy, ox, co].

@@ -4,7 +4,8 @@
  *   Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput
  *   (missing in tfjs-backend-wasm 4.22), and Conv2DBackpropInput (present, but a plain loop: 4.9 ms
  *   where ours takes a fraction of that for a 1x1 conv on a 64x28x28x8 batch);
- * and the depthwise convolution, DepthwiseConv2dNative, faster than tfjs's (see depthwiseConv2d).
+ * the depthwise convolution, DepthwiseConv2dNative, faster than tfjs's (see depthwiseConv2d); and a
+ * fused ReLU-depthwise with its gradients (see reluDepthwise).
  * Each runs our SIMD kernel (grad_kernels.c) on tfjs's heap: it reads the input tensors and writes
  * a new output tensor in place. Strides, dilations and explicit asymmetric padding are all supported, so
  * PyTorch's symmetric padding at stride 2 (docs/method.md §2) trains on wasm.
@@ -185,15 +186,17 @@ function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Ten
 
 /**
  * The depthwise convolution itself (tfjs's XNNPACK kernel replaced): ours (dw_forward) sums each
- * output in registers over its taps, in XNNPACK's order, and is faster here (results/bench/README.md:
- * 0.3-0.8x XNNPACK's time on the spaces' shapes). Channel multipliers other than 1 and NCHW go to
- * tfjs's kernel.
+ * output in registers over its taps, in the order of XNNPACK's 3x3 and 5x5 kernels, and is faster
+ * here on one thread (results/bench/README.md: 0.3-0.8x XNNPACK's time on the spaces' shapes).
+ * Channel multipliers other than 1 go to tfjs's kernel; NCHW is an error (tfjs's wasm kernel
+ * would read it as NHWC).
  */
 function depthwiseConv2d(args: KernelArgs): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, filter } = inputs;
   const info = depthwiseInfo(x.shape, filter.shape, attrs);
-  if (filter.shape[3] !== 1 || info.dataFormat !== 'channelsLast') return replaced.DepthwiseConv2dNative(args as never) as tf.TensorInfo;
+  channelsLast(info, 'DepthwiseConv2dNative');
+  if (filter.shape[3] !== 1) return replaced.DepthwiseConv2dNative(args as never) as tf.TensorInfo;
   const out = backend.makeOutput(info.outShape, 'float32');
   callKernel(backend, 'dw_forward', [x, filter, out], { geom: geom(info) });
   return out;
@@ -211,7 +214,51 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.Tens
   return dx;
 }
 
+/**
+ * The fused ReLU-depthwise of sep_conv and dil_conv (lib/nn/conv.ts, `reluDepthwiseConv2d`):
+ * depthwise(relu(x)) without ReLU's output in memory or a kernel of its own, and its two gradients.
+ * The same values as ReLU and the depthwise kernels one after the other (0 < x ? x : 0 is exact):
+ * test/kernels/grad.test.ts checks bit-identity.
+ */
+function reluDepthwise({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const { x, filter } = inputs;
+  checkMultiplier(filter.shape, 'RdartsReluDepthwise');
+  const info = depthwiseInfo(x.shape, filter.shape, attrs);
+  channelsLast(info, 'RdartsReluDepthwise');
+  const out = backend.makeOutput(info.outShape, 'float32');
+  callKernel(backend, 'dw_forward_relu', [x, filter, out], { geom: geom(info) });
+  return out;
+}
+
+function reluDepthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
+  const { x, dy } = inputs;
+  const filterShape = attrs.filterShape as number[];
+  checkMultiplier(filterShape, 'RdartsReluDepthwiseBackpropFilter');
+  const info = depthwiseInfo(x.shape, filterShape, attrs);
+  channelsLast(info, 'RdartsReluDepthwiseBackpropFilter');
+  const out = backend.makeOutput(filterShape, 'float32');
+  callKernel(backend, 'dw_filter_grad_relu', [x, dy, out], { geom: geom(info) });
+  return out;
+}
+
+/** The depthwise input gradient, then ReLU's: zero where x <= 0 (our relu_grad kernel, x for y). */
+function reluDepthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
+  const { inputs, backend } = args;
+  const { x } = inputs;
+  const pre = depthwiseBackpropInput({ ...args, inputs: { dy: inputs.dy, filter: inputs.filter } });
+  try {
+    const dx = backend.makeOutput(x.shape, 'float32');
+    callKernel(backend, 'relu_grad', [x, pre, dx], { extra: [x.shape.reduce((a, b) => a * b, 1)] });
+    return dx;
+  } finally {
+    backend.disposeData(pre.dataId);
+  }
+}
+
 const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo> = {
+  RdartsReluDepthwise: reluDepthwise,
+  RdartsReluDepthwiseBackpropFilter: reluDepthwiseBackpropFilter,
+  RdartsReluDepthwiseBackpropInput: reluDepthwiseBackpropInput,
   DepthwiseConv2dNative: depthwiseConv2d,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,

@@ -41,6 +41,8 @@ export type KernelName =
   | 'dw_filter_grad'
   | 'dw_input_grad'
   | 'dw_forward'
+  | 'dw_forward_relu'
+  | 'dw_filter_grad_relu'
   | 'conv_filter_grad'
   | 'conv_input_grad'
   | 'bn_train_forward'

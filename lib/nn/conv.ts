@@ -132,6 +132,68 @@ tf.registerGradient({
   },
 });
 
+/**
+ * The fused ReLU-depthwise kernel (lib/kernels/register.ts, wasm only): depthwise(relu(x)) in one
+ * pass, without ReLU's output; its gradient is the fused kernels' pair, with ReLU's mask taken
+ * from x. A registered gradient, lazy as DEPTHWISE's.
+ */
+const RELU_DEPTHWISE = 'RdartsReluDepthwise';
+
+tf.registerGradient({
+  kernelName: RELU_DEPTHWISE,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+    const [x, filter] = saved;
+    return {
+      x: () =>
+        tf
+          .engine()
+          .runKernel(
+            'RdartsReluDepthwiseBackpropInput',
+            { dy: dy as tf.Tensor, filter, x },
+            { ...attrs, inputShape: x.shape },
+          ) as tf.Tensor,
+      filter: () =>
+        tf
+          .engine()
+          .runKernel('RdartsReluDepthwiseBackpropFilter', { x, dy: dy as tf.Tensor }, { ...attrs, filterShape: filter.shape }) as tf.Tensor,
+    };
+  },
+});
+
+/**
+ * Whether sep_conv and dil_conv run ReLU and the depthwise conv as one kernel: where the active
+ * backend has it (wasm), unless RDARTS_FUSED_RELU_DW=0 keeps the two ops (the same values; for
+ * benchmarks of the fusion).
+ */
+export function fusedReluDepthwiseActive(): boolean {
+  return process.env.RDARTS_FUSED_RELU_DW !== '0' && tf.getKernel(RELU_DEPTHWISE, tf.getBackend()) !== undefined;
+}
+
+/**
+ * depthwiseConv2d(relu(x), w, ...) as one kernel where the active backend has it (wasm) and
+ * RDARTS_FUSED_RELU_DW is not `0`, else undefined (the caller runs the two ops). The same values either way: the fused kernel sums in
+ * the same order, and ReLU is exact. x: [N, H, W, C], w: [KH, KW, C, 1] -> [N, OH, OW, C].
+ */
+export function fusedReluDepthwiseConv2d(
+  x: tf.Tensor4D,
+  w: tf.Tensor4D,
+  stride: number,
+  pad: number,
+  dilation = 1,
+): tf.Tensor4D | undefined {
+  if (!fusedReluDepthwiseActive()) return undefined;
+  const attrs: DepthwiseAttrs = {
+    strides: [stride, stride],
+    dilations: [dilation, dilation],
+    pad: symmetricPadding(pad),
+    dataFormat: 'NHWC',
+  };
+  const y = tf.engine().runKernel(RELU_DEPTHWISE, { x, filter: w }, { ...attrs }) as tf.Tensor4D;
+  addFlops(y, w.shape[0] * w.shape[1]);
+  return y;
+}
+
 /** Registers DEPTHWISE for the active backend on first use (delegating to its own kernel). */
 function ensureDepthwiseKernel(): void {
   const backendName = tf.getBackend();

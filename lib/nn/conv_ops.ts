@@ -10,7 +10,7 @@
  */
 import { tf } from '../backend';
 import { batchNorm, BatchNorm, type BatchNormState } from './batchnorm';
-import { conv2d, depthwiseConv2d } from './conv';
+import { conv2d, depthwiseConv2d, fusedReluDepthwiseConv2d } from './conv';
 import { type BnMode, Module, type Op } from './module';
 import { relu } from './pool';
 import { checkInteger, Init } from './random';
@@ -32,7 +32,10 @@ export function dilConv(
   mode: BnMode,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const y = depthwiseConv2d(relu(x, mode.pattern), dw, stride, pad, dilation);
+    // ReLU and the depthwise conv in one kernel where the backend has it, except while ReLU's
+    // masks are recorded or replayed for the curvature (the pattern needs ReLU as its own op).
+    const fused = mode.pattern ? undefined : fusedReluDepthwiseConv2d(x, dw, stride, pad, dilation);
+    const y = fused ?? depthwiseConv2d(relu(x, mode.pattern), dw, stride, pad, dilation);
     return batchNorm(conv2d(y, pw, 1, 0), bn, mode.training, mode.updateRunningStats);
   });
 }
