@@ -173,15 +173,18 @@ function checkMultiplier(filterShape: number[], kernel: string): void {
   if (filterShape[3] !== 1) throw new Error(`${kernel} on wasm supports channel multiplier 1 only, got ${filterShape[3]}`);
 }
 
-function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const { x, dy } = inputs;
-  const filterShape = attrs.filterShape as number[];
-  checkMultiplier(filterShape, 'DepthwiseConv2dNativeBackpropFilter');
-  const info = depthwiseInfo(x.shape, filterShape, attrs);
-  channelsLast(info, 'DepthwiseConv2dNativeBackpropFilter');
-  const out = backend.makeOutput(filterShape, 'float32');
-  callKernel(backend, 'dw_filter_grad', [x, dy, out], { geom: geom(info) });
-  return out;
+/** A depthwise filter gradient by our C kernel `name` (dw_filter_grad, or its ReLU-fused twin). */
+function depthwiseFilterGrad(kernel: string, name: 'dw_filter_grad' | 'dw_filter_grad_relu') {
+  return ({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo => {
+    const { x, dy } = inputs;
+    const filterShape = attrs.filterShape as number[];
+    checkMultiplier(filterShape, kernel);
+    const info = depthwiseInfo(x.shape, filterShape, attrs);
+    channelsLast(info, kernel);
+    const out = backend.makeOutput(filterShape, 'float32');
+    callKernel(backend, name, [x, dy, out], { geom: geom(info) });
+    return out;
+  };
 }
 
 /**
@@ -215,7 +218,7 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.Tens
 }
 
 /**
- * The fused ReLU-depthwise of sep_conv and dil_conv (lib/nn/conv.ts, `reluDepthwiseConv2d`):
+ * The fused ReLU-depthwise of sep_conv and dil_conv (lib/nn/conv.ts, `fusedReluDepthwiseConv2d`):
  * depthwise(relu(x)) without ReLU's output in memory or a kernel of its own, and its two gradients.
  * The same values as ReLU and the depthwise kernels one after the other (0 < x ? x : 0 is exact):
  * test/kernels/grad.test.ts checks bit-identity.
@@ -227,17 +230,6 @@ function reluDepthwise({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   channelsLast(info, 'RdartsReluDepthwise');
   const out = backend.makeOutput(info.outShape, 'float32');
   callKernel(backend, 'dw_forward_relu', [x, filter, out], { geom: geom(info) });
-  return out;
-}
-
-function reluDepthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
-  const { x, dy } = inputs;
-  const filterShape = attrs.filterShape as number[];
-  checkMultiplier(filterShape, 'RdartsReluDepthwiseBackpropFilter');
-  const info = depthwiseInfo(x.shape, filterShape, attrs);
-  channelsLast(info, 'RdartsReluDepthwiseBackpropFilter');
-  const out = backend.makeOutput(filterShape, 'float32');
-  callKernel(backend, 'dw_filter_grad_relu', [x, dy, out], { geom: geom(info) });
   return out;
 }
 
@@ -257,12 +249,12 @@ function reluDepthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
 
 const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo> = {
   RdartsReluDepthwise: reluDepthwise,
-  RdartsReluDepthwiseBackpropFilter: reluDepthwiseBackpropFilter,
+  RdartsReluDepthwiseBackpropFilter: depthwiseFilterGrad('RdartsReluDepthwiseBackpropFilter', 'dw_filter_grad_relu'),
   RdartsReluDepthwiseBackpropInput: reluDepthwiseBackpropInput,
   DepthwiseConv2dNative: depthwiseConv2d,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
-  DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilter,
+  DepthwiseConv2dNativeBackpropFilter: depthwiseFilterGrad('DepthwiseConv2dNativeBackpropFilter', 'dw_filter_grad'),
   DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInput,
 };
 

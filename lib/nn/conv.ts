@@ -110,27 +110,30 @@ export function depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, 
  */
 const DEPTHWISE = 'RdartsDepthwiseConv2d';
 
-tf.registerGradient({
-  kernelName: DEPTHWISE,
-  inputsToSave: ['x', 'filter'],
-  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
-    const [x, filter] = saved;
-    return {
-      x: () =>
-        tf
-          .engine()
-          .runKernel('DepthwiseConv2dNativeBackpropInput', { dy: dy as tf.Tensor, filter }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
-      filter: () =>
-        tf
-          .engine()
-          .runKernel(
-            'DepthwiseConv2dNativeBackpropFilter',
-            { x, dy: dy as tf.Tensor },
-            { ...attrs, filterShape: filter.shape },
-          ) as tf.Tensor,
-    };
-  },
-});
+/**
+ * Registers the gradient of a depthwise kernel `kernelName`: its input gradient by kernel
+ * `inputGrad` (given x too where `withX`: the fused ReLU's mask) and its filter gradient by
+ * `filterGrad`, each with the forward's attributes.
+ */
+function registerDepthwiseGradient(kernelName: string, inputGrad: string, filterGrad: string, withX: boolean): void {
+  tf.registerGradient({
+    kernelName,
+    inputsToSave: ['x', 'filter'],
+    gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
+      const [x, filter] = saved;
+      const g = dy as tf.Tensor;
+      return {
+        x: () =>
+          tf
+            .engine()
+            .runKernel(inputGrad, withX ? { dy: g, filter, x } : { dy: g, filter }, { ...attrs, inputShape: x.shape }) as tf.Tensor,
+        filter: () => tf.engine().runKernel(filterGrad, { x, dy: g }, { ...attrs, filterShape: filter.shape }) as tf.Tensor,
+      };
+    },
+  });
+}
+
+registerDepthwiseGradient(DEPTHWISE, 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter', false);
 
 /**
  * The fused ReLU-depthwise kernel (lib/kernels/register.ts, wasm only): depthwise(relu(x)) in one
@@ -139,27 +142,7 @@ tf.registerGradient({
  */
 const RELU_DEPTHWISE = 'RdartsReluDepthwise';
 
-tf.registerGradient({
-  kernelName: RELU_DEPTHWISE,
-  inputsToSave: ['x', 'filter'],
-  gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[], attrs: tf.NamedAttrMap) => {
-    const [x, filter] = saved;
-    return {
-      x: () =>
-        tf
-          .engine()
-          .runKernel(
-            'RdartsReluDepthwiseBackpropInput',
-            { dy: dy as tf.Tensor, filter, x },
-            { ...attrs, inputShape: x.shape },
-          ) as tf.Tensor,
-      filter: () =>
-        tf
-          .engine()
-          .runKernel('RdartsReluDepthwiseBackpropFilter', { x, dy: dy as tf.Tensor }, { ...attrs, filterShape: filter.shape }) as tf.Tensor,
-    };
-  },
-});
+registerDepthwiseGradient(RELU_DEPTHWISE, 'RdartsReluDepthwiseBackpropInput', 'RdartsReluDepthwiseBackpropFilter', true);
 
 /**
  * Whether sep_conv and dil_conv run ReLU and the depthwise conv as one kernel: where the active
