@@ -190,7 +190,8 @@ function weightedSumGrad({ inputs, backend }: KernelArgs): tf.TensorInfo[] {
   return [dw, ...dts];
 }
 
-function reluGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
+/** ReLU's gradient: dy where y > 0 (y may be ReLU's input x as well: x > 0 exactly where y > 0). */
+export function reluGrad({ inputs, backend }: KernelArgs): tf.TensorInfo {
   const { y, dy } = inputs;
   const dx = backend.makeOutput(y.shape, 'float32');
   callKernel(backend, 'relu_grad', [y, dy, dx], { extra: [size(y.shape)] });

@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { reluGrad } from './fused';
 import { heap, KernelArgs, output, registerOnWasm } from './registry';
 import { callKernel, Geom } from './wasm_module';
 
@@ -233,15 +234,13 @@ function reluDepthwise({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   return out;
 }
 
-/** The depthwise input gradient, then ReLU's: zero where x <= 0 (our relu_grad kernel, x for y). */
+/** The depthwise input gradient, then ReLU's: zero where x <= 0 (fused.ts's reluGrad, x for y). */
 function reluDepthwiseBackpropInput(args: KernelArgs): tf.TensorInfo {
   const { inputs, backend } = args;
   const { x } = inputs;
   const pre = depthwiseBackpropInput({ ...args, inputs: { dy: inputs.dy, filter: inputs.filter } });
   try {
-    const dx = backend.makeOutput(x.shape, 'float32');
-    callKernel(backend, 'relu_grad', [x, pre, dx], { extra: [x.shape.reduce((a, b) => a * b, 1)] });
-    return dx;
+    return reluGrad({ ...args, inputs: { y: x, dy: pre } });
   } finally {
     backend.disposeData(pre.dataId);
   }
