@@ -27,3 +27,5 @@ export * from './cross_domain';
 export * from './cross_domain_disparity';
 export * from './recurrent_run';
 export * from './space_claims';
+export * from './nb201_random';
+export * from './collapse_timing';

@@ -14,6 +14,9 @@ export const METHODS = Object.freeze({
   randomSearch: 'RS',
 } as const);
 
+/** DARTS-ES as a method of its own in a claims table: the code's rule replayed on each DARTS run's eigenvalues. */
+export const ES_REPLAYED = `${METHODS.es} (code rule, replayed)`;
+
 /** A method's label. */
 export type MethodName = (typeof METHODS)[keyof typeof METHODS];
 

@@ -31,11 +31,12 @@ import {
   type FindingRow,
 } from './cross_domain';
 import type { Blank } from './failure';
-import { METHODS } from './labels';
+import { ES_REPLAYED, METHODS } from './labels';
 import type { Nb201Config } from '../problems/nb201/config';
 import { nb201SignatureTable, type StoredNb201Run } from './nb201_figure';
 import { NB201_COLLAPSE_EDGES, nb201Trajectory } from './nb201_trajectory';
 import { CURVATURE_RISE_FACTOR } from './degeneration';
+import { collapseTimingFindings, type CollapseTiming, eigenvalueAt } from './collapse_timing';
 
 /** The step order of the claims' setting: the benchmark's, which the grid uses. */
 export const NB201_CLAIMS_STEP_ORDER = 'weight-first';
@@ -46,7 +47,7 @@ const COLLAPSED_EDGES = NB201_COLLAPSE_EDGES;
 export const NO_LOSS_POINTS = 1;
 
 /** What the claims read of one run. */
-export interface Nb201ClaimInput extends CurvatureColumns {
+export interface Nb201ClaimInput extends CurvatureColumns, CollapseTiming {
   readonly name: string;
   readonly method: string;
   readonly seed: number;
@@ -72,6 +73,7 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
     const last = rows[rows.length - 1];
     if (!last) throw new Error(`nb201ClaimInputs: the run ${run.runId} (${name}) has no epochs`);
     const t = table[i];
+    const history = rows.flatMap((r) => (r.eigenvalue === null ? [] : [{ epoch: r.epoch, dominantEigenvalue: r.eigenvalue }]));
     return {
       ...curvatureColumns(run),
       name,
@@ -80,6 +82,8 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
       stepOrder: run.config.stepOrder ?? 'alpha-first',
       setting: nb201Setting(run.config),
       parameterFree: last.parameterFree,
+      collapseEpoch: value(t.collapseEpoch),
+      eigenAtCollapse: t.collapseEpoch === '' ? null : eigenvalueAt(history, t.collapseEpoch),
       finalErrorPct: value(t.finalErrorPct),
       esErrorPct: value(t.esErrorPct) ?? value(t.finalErrorPct),
       bestErrorPct: value(t.bestErrorPct),
@@ -105,10 +109,10 @@ export const NB201_TEST_ERROR: FindingMetric<Nb201ClaimInput> = {
 };
 
 /** DARTS-ES's name among the methods: the rule replayed on the DARTS runs, not searches of its own. */
-export const NB201_ES_METHOD = `${METHODS.es} (code rule, replayed)`;
+export const NB201_ES_METHOD = ES_REPLAYED;
 
 /** The runs the claims judge (the claims' step order), grouped by setting (`nb201Setting`), in order of first appearance. */
-function bySetting(inputs: readonly Nb201ClaimInput[]): [string, Nb201ClaimInput[]][] {
+export function nb201ClaimSettings(inputs: readonly Nb201ClaimInput[]): [string, Nb201ClaimInput[]][] {
   const ordered = inputs.filter((r) => r.stepOrder === NB201_CLAIMS_STEP_ORDER);
   return [...new Set(ordered.map((r) => r.setting))].map((s) => [s, ordered.filter((r) => r.setting === s)]);
 }
@@ -121,7 +125,7 @@ export type Nb201CorrelationRow = CorrelationRow & { readonly setting: string };
  * claims' step order: the searches of one setting, across its methods, as the paper's 24.
  */
 export function nb201Correlation(inputs: readonly Nb201ClaimInput[], seed = 0): Nb201CorrelationRow[] {
-  return bySetting(inputs).flatMap(([setting, rows]) =>
+  return nb201ClaimSettings(inputs).flatMap(([setting, rows]) =>
     correlationRows(
       rows.map((r) => ({ x: r.eigenLast ?? '', y: r.finalErrorPct ?? '' })),
       {
@@ -140,7 +144,7 @@ export function nb201Correlation(inputs: readonly Nb201ClaimInput[], seed = 0): 
  * its setting where there are several.
  */
 export function nb201Claims(inputs: readonly Nb201ClaimInput[], seed = 0): FindingRow[] {
-  const settings = bySetting(inputs);
+  const settings = nb201ClaimSettings(inputs);
   const correlations = nb201Correlation(inputs, seed);
   return settings.flatMap(([s, rows]) => {
     const pearson = correlations.find((c) => c.setting === s && c.statistic === 'pearson') as Nb201CorrelationRow;
@@ -164,7 +168,7 @@ function settingClaims(setting: readonly Nb201ClaimInput[]): FindingRow[] {
   const methods = crossDomainFindings([...setting, ...es], NB201_TEST_ERROR).filter(
     (f) => !(f.finding.startsWith(NB201_ES_METHOD) && f.verdict === 'not measured'),
   );
-  return [collapse, ...methods, counterEvidence(setting)];
+  return [collapse, ...methods, ...collapseTimingFindings(darts), counterEvidence(setting)];
 }
 
 /**

@@ -34,6 +34,7 @@ export const TABLES = Object.freeze({
   nb201Signature: '06-nb201-signature',
   nb201Claims: '06-nb201-claims',
   nb201Correlation: '06-nb201-correlation',
+  nb201Random: '06-nb201-random',
   crossDomainLm: '05-cross-domain-lm',
   crossDomainFindings: '05-cross-domain-findings',
   crossDomainDisparity: '05-cross-domain-disparity',

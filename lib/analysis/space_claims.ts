@@ -24,11 +24,14 @@ import {
   EVERY_SEED_RULE,
   everySeedVerdict,
 } from './cross_domain';
-import { METHODS } from './labels';
-import { collapseEdges, pilotCollapse, pilotRow, type PilotRow } from './pilot';
+import { ES_REPLAYED, METHODS } from './labels';
+import { collapseEdges, pilotCollapse, pilotRow, type PilotRow, strongestOpCounts } from './pilot';
+import { getSpace } from '../spaces/spaces';
+import { eigenvalueHistory } from '../control/controller';
+import { collapseTimingFindings, type CollapseTiming, eigenvalueAt } from './collapse_timing';
 
 /** What the claims read of one search: its pilot row (the collapse, `none` counted), its curvature, its method and seed. */
-export interface SpaceClaimInput extends CurvatureColumns {
+export interface SpaceClaimInput extends CurvatureColumns, CollapseTiming {
   readonly name: string;
   readonly method: string;
   readonly seed: number;
@@ -41,8 +44,38 @@ export interface SpaceClaimInput extends CurvatureColumns {
   readonly genotypeParameterFree: number;
   /** The final normal cell collapsed with `none` counted (`pilotCollapse`). */
   readonly collapsed: boolean;
+  /** The first epoch from which every stored epoch's normal cell has collapsed (`collapseEpoch`); null: the final one has not. */
+  readonly collapseEpoch: number | null;
+  /** The last eigenvalue measured at or before `collapseEpoch`; null: no collapse, or none measured by then. */
+  readonly eigenAtCollapse: number | null;
+  /** Parameter-free edges (`none` counted) of the normal cell of `esEpoch`, the cell DARTS-ES returns; null: the rule does not fire. */
+  readonly esEdgesParameterFree: number | null;
   /** The supernet's accuracy on the alphas' half after the last epoch. */
   readonly supernetValid: number;
+}
+
+/** Parameter-free edges (`none` counted) of each stored epoch's normal cell, by epoch. */
+function edgesByEpoch(run: StoredRun): Map<number, number> {
+  const space = getSpace(run.config.space);
+  return new Map(run.epochs.map((e) => [e.epoch, strongestOpCounts(e.weights.normal, space.normal).parameterFree]));
+}
+
+/**
+ * The epoch of the collapse (docs/method.md §3): the first stored epoch from which every later
+ * stored epoch's normal cell has `collapseEdges` or more parameter-free edges, `none` counted; null
+ * when the last epoch's cell has not collapsed. Seen beside DARTS-ES's stop epoch, it says whether
+ * the rule could return a cell from before the collapse.
+ */
+export function collapseEpoch(run: StoredRun): number | null {
+  const edges = edgesByEpoch(run);
+  const least = collapseEdges(run.epochs[0]?.weights.normal.length ?? 0);
+  let from: number | null = null;
+  for (let i = run.epochs.length - 1; i >= 0; i--) {
+    const epoch = run.epochs[i].epoch;
+    if ((edges.get(epoch) as number) < least) break;
+    from = epoch;
+  }
+  return from;
 }
 
 /**
@@ -60,6 +93,7 @@ export function spaceClaimInputs(runs: readonly { readonly name: string; readonl
   return runs.map(({ name, run }) => {
     const row: PilotRow = pilotRow(name, run);
     const curvature = curvatureColumns(run);
+    const collapsedFrom = collapseEpoch(run);
     // Who, then the collapse, then the curvature: the table's columns in reading order.
     return {
       name,
@@ -70,10 +104,13 @@ export function spaceClaimInputs(runs: readonly { readonly name: string; readonl
       edges: row.edges,
       genotypeParameterFree: row.genotypeParameterFree,
       collapsed: pilotCollapse(row).withNone,
+      collapseEpoch: collapsedFrom,
       eigenFirst: curvature.eigenFirst,
+      eigenAtCollapse: collapsedFrom === null ? null : eigenvalueAt(eigenvalueHistory(run.epochs), collapsedFrom),
       eigenLast: curvature.eigenLast,
       eigenRatio: curvature.eigenRatio,
       esEpoch: curvature.esEpoch,
+      esEdgesParameterFree: curvature.esEpoch === null ? null : (edgesByEpoch(run).get(curvature.esEpoch) ?? null),
       rollbacks: curvature.rollbacks,
       l2: curvature.l2,
       supernetValid: row.supernetValid,
@@ -114,5 +151,17 @@ export function spaceClaims(inputs: readonly SpaceClaimInput[]): FindingRow[] {
     measured: '-',
     verdict: 'not measured',
   };
-  return [collapse, ...crossDomainFindings(inputs, PARAMETER_FREE_EDGES), testError];
+  // DARTS-ES returns a cell of the DARTS run (its final one where the rule never fires): its
+  // curvature is DARTS's, so only its parameter-free edges are compared.
+  const es = darts.map((r) => ({
+    ...r,
+    method: ES_REPLAYED,
+    edgesParameterFree: r.esEdgesParameterFree ?? r.edgesParameterFree,
+    eigenLast: null,
+    eigenRatio: null,
+  }));
+  const methods = crossDomainFindings([...inputs, ...es], PARAMETER_FREE_EDGES).filter(
+    (f) => !(f.finding.startsWith(ES_REPLAYED) && f.verdict === 'not measured'),
+  );
+  return [collapse, ...methods, ...collapseTimingFindings(darts), testError];
 }

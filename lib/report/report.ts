@@ -80,8 +80,9 @@ const MAIN_SECTIONS: readonly Section[] = [
       "both showed: 1,000 weight steps, 2,560 CIFAR-10 images, the paper's alpha lr 3e-4, 5 cells, C 8. DARTS (the pilot's " +
       'S3 searches at that setting, seeds 0 to 2), DARTS-ADA and R-DARTS(L2) 0.0081, 3 search seeds each: per search the ' +
       "final normal cell's edges whose strongest op is parameter-free (`none` counted, as the genotype does not), the " +
-      "eigenvalue's first and last measurement, where DARTS-ES's rule fires and DARTS-ADA's rollbacks; the claims judged " +
-      "over the seeds, each by the rule beside it, against the spread of DARTS's own seeds. The final genotypes are not " +
+      "eigenvalue's first and last measurement, the epoch from which every cell has collapsed, the cell DARTS-ES's rule returns " +
+      "and DARTS-ADA's rollbacks; the claims judged over the seeds, each by the rule beside it, against the spread of DARTS's " +
+      'own seeds, DARTS-ES (replayed on each DARTS run) a method of its own. The final genotypes are not ' +
       'trained here (the budget: section 6), so no claim on test error is judged at this setting.',
     tables: ['01-s3-main', '01-s3-main-claims'],
     figures: [],
@@ -94,9 +95,10 @@ const MAIN_SECTIONS: readonly Section[] = [
       "DARTS on NAS-Bench-201 (docs/method.md §8: the benchmark's recipe at reduced size, on the CIFAR-10 JPEG copy, with the paper's " +
       "alpha lr 3e-4 and 3,950 weight steps; results/nas-bench-201/README.md): the benchmark's test error of the cell after every " +
       'epoch, exact, beside the dominant eigenvalue, with DARTS-ES replayed on it and the epoch of the collapse; the claims ' +
-      'judged over the search seeds of each method, each by the rule beside it, and the correlation of the last eigenvalue with ' +
-      "the final cell's test error.",
-    tables: ['06-nb201-claims', '06-nb201-correlation', '06-nb201-signature'],
+      'judged over the search seeds of each method, each by the rule beside it, the correlation of the last eigenvalue with ' +
+      "the final cell's test error, and where each method's final cells stand among the benchmark's 15,625 cells, beside a " +
+      'uniformly random cell (random search proper needs validation accuracies, which the committed table lacks).',
+    tables: ['06-nb201-claims', '06-nb201-correlation', '06-nb201-random', '06-nb201-signature'],
     findings: '06-findings',
     figures: ['06-nb201-signature'],
     records: '`rdarts grid results/nas-bench-201/grid.json`: results/nas-bench-201/README.md',

@@ -68,6 +68,15 @@ describe('nb201Claims', () => {
     assert.deepStrictEqual(verdict('R-DARTS(L2) 0.0081 ends with lower curvature'), ['0.100 vs 0.550 (spread 0.100)', 'holds']);
     assert.deepStrictEqual(verdict('R-DARTS(L2) 0.0081 finds a cell'), ['7.50 vs 10.88 (spread 0.00)', 'holds']);
     assert.deepStrictEqual(verdict(`${NB201_ES_METHOD} finds a cell`), ['7.25 vs 10.88 (spread 0.00)', 'holds']);
+    // Both DARTS runs collapse from epoch 30, after the eigenvalue's step at epoch 20; the rule returns epoch 10's cell.
+    assert.deepStrictEqual(verdict('the dominant eigenvalue has risen by the time'), [
+      '2 of 2 seeds (epoch 30: 0.500, first 0.100, last 0.500; epoch 30: 0.600, first 0.100, last 0.600)',
+      'holds',
+    ]);
+    assert.deepStrictEqual(verdict(`${NB201_ES_METHOD} returns a cell from before`), [
+      '2 of 2 seeds (returns epoch 10, collapse from 30; returns epoch 10, collapse from 30)',
+      'holds',
+    ]);
     // DARTS-'s counter-evidence: both DARTS runs' eigenvalues rose (x5, x6), but their final cells
     // lie 4.875 points above their best (epoch 0's, 6.00); the flat runs did not rise.
     assert.deepStrictEqual(verdict('counter-evidence (DARTS-'), ['0 of 2 searches whose eigenvalue rose', 'does not hold']);

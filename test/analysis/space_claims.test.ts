@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
-import { spaceClaimInputs, spaceClaims, type SpaceClaimInput, spaceMethod } from '../../lib/analysis/space_claims';
+import { ES_REPLAYED } from '../../lib/analysis/labels';
+import { collapseEpoch, spaceClaimInputs, spaceClaims, type SpaceClaimInput, spaceMethod } from '../../lib/analysis/space_claims';
 import { DEFAULT_SEARCH_CONFIG } from '../../lib/config/presets';
 import { readRun } from '../../lib/runs/run_read';
 import { repoRoot } from '../helpers';
@@ -13,6 +14,7 @@ function input(over: Partial<SpaceClaimInput>): SpaceClaimInput {
     eigenLast: 0.5,
     eigenRatio: 5,
     esEpoch: null,
+    esEdgesParameterFree: null,
     rollbacks: 0,
     l2: 3e-4,
     name: 'x',
@@ -24,6 +26,8 @@ function input(over: Partial<SpaceClaimInput>): SpaceClaimInput {
     edges: 14,
     genotypeParameterFree: 0,
     collapsed: true,
+    collapseEpoch: 30,
+    eigenAtCollapse: 0.4,
     supernetValid: 0.5,
     ...over,
   };
@@ -54,11 +58,78 @@ describe('spaceClaims', () => {
       ['the dominant eigenvalue rises during a DARTS search', 'holds'],
       ['DARTS-ADA ends with lower curvature than DARTS', 'holds'],
       ['DARTS-ADA finds a cell with lower count of parameter-free edges in the final normal cell (none counted) than DARTS', 'holds'],
+      // DARTS's rule never fires in these runs: DARTS-ES returns the final cell, DARTS's own.
+      [
+        `${ES_REPLAYED} finds a cell with lower count of parameter-free edges in the final normal cell (none counted) than DARTS`,
+        'inconclusive',
+      ],
+      ["the dominant eigenvalue has risen by the time DARTS's cell collapses", 'holds'],
+      [
+        `${ES_REPLAYED} returns a cell from before DARTS's collapse (the stop epoch before the first epoch from which every cell has collapsed)`,
+        'does not hold',
+      ],
       ["each method's final genotype, trained from scratch, tests better than DARTS's", 'not measured'],
     ]);
     assert.match(rows[0].finding, /on 9 or more of its 14 edges the strongest op is parameter-free/);
     assert.strictEqual(rows[0].measured, '3 of 3 seeds (11 (11 none), 10 (10 none), 12 (12 none) of 14 edges)');
     assert.strictEqual(rows[3].measured, '2.0 vs 11.0 (spread 2.0)');
+  });
+
+  it('judges DARTS-ES by the cell it returns: its parameter-free edges, and whether it comes before the collapse', () => {
+    // DARTS's final cells 11, 10, 12 (spread 2); the rule returns epoch 10's cells, 7, 8 and 9 edges.
+    const darts = [11, 10, 12].map((e, seed) =>
+      input({ seed, edgesParameterFree: e, esEpoch: 10, esEdgesParameterFree: 7 + seed, collapseEpoch: [12, 8, 30][seed] }),
+    );
+    const rows = spaceClaims(darts);
+    const es = rows.filter((r) => r.finding.startsWith(ES_REPLAYED));
+    assert.deepStrictEqual(
+      es.map((r) => [r.measured, r.verdict]),
+      [
+        ['8.0 vs 11.0 (spread 2.0)', 'holds'],
+        [
+          '2 of 3 seeds (returns epoch 10, collapse from 12; returns epoch 10, collapse from 8; returns epoch 10, collapse from 30)',
+          'inconclusive',
+        ],
+      ],
+    );
+    // Its curvature is DARTS's: no claim of its own.
+    assert.ok(!es.some((r) => r.finding.includes('curvature')));
+    // Every collapse after the stop epoch: holds; seeds that never collapsed are not counted.
+    const later = darts.map((r, i) => ({ ...r, collapseEpoch: i === 1 ? null : 20 }));
+    assert.deepStrictEqual(
+      spaceClaims(later)
+        .filter((r) => r.finding.includes('before'))
+        .map((r) => [r.measured, r.verdict]),
+      [['2 of 2 seeds (returns epoch 10, collapse from 20; returns epoch 10, collapse from 20)', 'holds']],
+    );
+    const none = darts.map((r) => ({ ...r, collapseEpoch: null }));
+    assert.deepStrictEqual(
+      spaceClaims(none)
+        .filter((r) => r.finding.includes('before'))
+        .map((r) => [r.measured, r.verdict]),
+      [['no DARTS seed collapsed', 'not measured']],
+    );
+  });
+
+  it('asks whether the eigenvalue had risen by the collapse, over the seeds that collapsed', () => {
+    const risen = (ats: (number | null)[], collapsed: (number | null)[] = [10, 10, 10]) =>
+      spaceClaims(
+        ats.map((eigenAtCollapse, seed) => input({ seed, eigenFirst: 0.1, eigenAtCollapse, collapseEpoch: collapsed[seed] })),
+      ).find((r) => r.finding.startsWith('the dominant eigenvalue has risen'));
+    // 0.14 / 0.1 = 1.4 > 1.3; 0.12 / 0.1 = 1.2 is not.
+    assert.deepStrictEqual(
+      [risen([0.14, 0.2])?.verdict, risen([0.14, 0.12])?.verdict, risen([0.12, 0.05])?.verdict],
+      ['holds', 'inconclusive', 'does not hold'],
+    );
+    assert.strictEqual(
+      risen([0.14, 0.12])?.measured,
+      '1 of 2 seeds (epoch 10: 0.140, first 0.100, last 0.500; epoch 10: 0.120, first 0.100, last 0.500)',
+    );
+    // A seed with no collapse, or no eigenvalue by then, is not counted.
+    assert.deepStrictEqual(
+      [risen([0.14, null])?.verdict, risen([0.14, 0.2], [10, null])?.measured, risen([0.14, 0.2], [null, null])?.verdict],
+      ['inconclusive', '1 of 1 seeds (epoch 10: 0.140, first 0.100, last 0.500)', 'not measured'],
+    );
   });
 
   it('judges the collapse over DARTS seeds only: all, none, some, one, or no seed', () => {
@@ -80,5 +151,19 @@ describe('spaceClaimInputs', () => {
       ['DARTS', 0, 's3', 11, 11, 14, 0, true, 0, 50],
     );
     assert.ok(r.eigenRatio !== null && r.eigenRatio > 1.3, `the eigenvalue rose: ${r.eigenRatio}`);
+    // Its normal cell has 9 or more parameter-free edges from epoch 9 on (8 at epoch 8, 9 at 9, then
+    // 10 to 14; counted from the record's weights by a short script outside the library), and the
+    // code's rule returns epoch 10's cell, 10 edges.
+    assert.deepStrictEqual([r.collapseEpoch, r.esEpoch, r.esEdgesParameterFree], [9, 10, 10]);
+    // The eigenvalue at the collapse: the last measured by epoch 9, epoch 8's (0.095, below the first 0.136).
+    assert.deepStrictEqual([r.eigenAtCollapse?.toFixed(3), r.eigenFirst?.toFixed(3)], ['0.095', '0.136']);
+    assert.strictEqual(collapseEpoch(run), 9);
+    // A run whose last cell has not collapsed has no collapse epoch, whatever came before.
+    const last = run.epochs[run.epochs.length - 1];
+    const healthy = {
+      ...last,
+      weights: { ...last.weights, normal: last.weights.normal.map((row) => row.map((_, k) => (k === 2 ? 1 : 0))) },
+    };
+    assert.strictEqual(collapseEpoch({ ...run, epochs: [...run.epochs.slice(0, -1), healthy] }), null);
   });
 });

@@ -1,0 +1,90 @@
+/**
+ * Where the searches' final cells stand among all of NAS-Bench-201's cells (docs/method.md §8):
+ * per method, the benchmark's CIFAR-10 test error of its final cells and the share of the
+ * benchmark's 15,625 cells that test better, beside a uniformly random cell (what random search
+ * with a single sample returns: the mean of the whole table) and the benchmark's best cell.
+ *
+ * This is a reference, not random search: random search picks the best of several cells by a
+ * validation accuracy, and the committed table holds test accuracies only (data/nas-bench-201),
+ * so picking by it would select on the test set. A random cell needs no choice, so it is exact.
+ */
+import { nb201Table } from '../data/nb201_table';
+import { METHODS } from './labels';
+import { type Nb201ClaimInput, nb201ClaimSettings, NB201_ES_METHOD } from './nb201_claims';
+
+/** One row: a method's final cells in one setting, or one of the two reference rows. */
+export interface Nb201RandomRow {
+  /** The searches' setting (`nb201Setting`); the reference rows: the benchmark's table. */
+  readonly setting: string;
+  readonly method: string;
+  /** Final cells counted: searches, or the table's cells. */
+  readonly cells: number;
+  readonly meanErrorPct: number;
+  readonly medianErrorPct: number;
+  /** Mean over the cells of the share (%) of the benchmark's cells whose test error is lower. */
+  readonly betterCellsPct: number;
+}
+
+/** The reference rows' setting and methods. */
+export const NB201_TABLE_SETTING = "NAS-Bench-201's table (every cell, 200 epochs)";
+export const NB201_RANDOM_CELL = 'a uniformly random cell (random search with one sample)';
+export const NB201_BEST_CELL = "the benchmark's best cell";
+
+/** CIFAR-10 test error (%) of every cell of the committed table. */
+export function nb201CellErrors(): number[] {
+  return [...nb201Table().values()].map((e) => 100 - e.cifar10);
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Count of `sorted` (ascending) strictly below x. */
+function countBelow(sorted: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Per setting of the claims (`nb201ClaimSettings`), one row per method with a known final error,
+ * DARTS-ES (the code's rule replayed on the DARTS runs) after DARTS; then the random cell and the
+ * best cell of `cellErrors` (the committed table's by default). Throws on an empty table.
+ */
+export function nb201RandomReference(
+  inputs: readonly Nb201ClaimInput[],
+  cellErrors: readonly number[] = nb201CellErrors(),
+): Nb201RandomRow[] {
+  if (cellErrors.length === 0) throw new Error('nb201RandomReference: the benchmark table has no cells');
+  const sorted = [...cellErrors].sort((a, b) => a - b);
+  const row = (setting: string, method: string, errors: readonly number[]): Nb201RandomRow => ({
+    setting,
+    method,
+    cells: errors.length,
+    meanErrorPct: mean(errors),
+    medianErrorPct: median(errors),
+    betterCellsPct: (100 * errors.reduce((n, e) => n + countBelow(sorted, e), 0)) / (errors.length * sorted.length),
+  });
+  const searches = nb201ClaimSettings(inputs).flatMap(([setting, rows]) => {
+    const methods = [...new Set(rows.map((r) => r.method))];
+    const ordered = methods.flatMap((m) => (m === METHODS.darts ? [m, NB201_ES_METHOD] : [m]));
+    return ordered.flatMap((method) => {
+      const errors =
+        method === NB201_ES_METHOD
+          ? rows.filter((r) => r.method === METHODS.darts).map((r) => r.esErrorPct)
+          : rows.filter((r) => r.method === method).map((r) => r.finalErrorPct);
+      const known = errors.filter((e): e is number => e !== null);
+      return known.length ? [row(setting, method, known)] : [];
+    });
+  });
+  return [...searches, row(NB201_TABLE_SETTING, NB201_RANDOM_CELL, sorted), row(NB201_TABLE_SETTING, NB201_BEST_CELL, [sorted[0]])];
+}
