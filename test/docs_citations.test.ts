@@ -12,7 +12,7 @@ import { packageRoot } from '../lib/paths';
 const ROOTS = ['lib', 'notebooks', 'docs', 'data', 'test', 'README.md', 'environment.md', 'results'];
 const SKIP_DIRS = new Set(['node_modules', 'runs', 'checkpoint']);
 const TEXT = /\.(ts|md|ipynb|py|sh)$/;
-const CITATION = /docs\/([a-z_]+)\.md §(\d+)((?:, §\d+)*)/g;
+const CITATION = /docs\/([a-z_]+)\.md §(\d+)((?:(?:, §|-)\d+)*)/g;
 
 function files(at: string): string[] {
   const stat = fs.statSync(at);
@@ -43,7 +43,8 @@ describe('docs citations', () => {
       if (!fs.existsSync(at)) continue;
       for (const file of files(at)) {
         for (const m of fs.readFileSync(file, 'utf8').matchAll(CITATION)) {
-          const sections = [m[2], ...[...m[3].matchAll(/§(\d+)/g)].map((s) => s[1])];
+          // "§3, §4" names both; "§4-5" names both ends.
+          const sections = [m[2], ...[...m[3].matchAll(/\d+/g)].map((s) => s[0])];
           for (const s of sections) {
             cited++;
             if (!sectionsOf(m[1]).has(s)) missing.push(`${path.relative(packageRoot, file)}: docs/${m[1]}.md §${s}`);

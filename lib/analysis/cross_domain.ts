@@ -61,7 +61,12 @@ export interface CurvatureColumns {
   readonly eigenFirst: number | null;
   readonly eigenLast: number | null;
   readonly eigenRatio: number | null;
-  /** DARTS-ES (the run's own rule, lib/control/controller.ts `controllerRule`) replayed on the eigenvalues: the epoch whose cell it returns. */
+  /**
+   * DARTS-ES's result: the epoch whose cell it returns. Where the run's controller acted, its first
+   * stored decision's stop epoch (DARTS-ADA's first rollback point is the same run's DARTS-ES result,
+   * lib/control/controller.ts); otherwise the run's own rule (`controllerRule`) replayed on the
+   * eigenvalues. A replay on a DARTS-ADA run's history would read eigenvalues spliced by its rollbacks.
+   */
   readonly esEpoch: number | null;
   /** DARTS-ADA: rollbacks taken and the final L2. */
   readonly rollbacks: number;
@@ -83,7 +88,7 @@ export function curvatureColumns(
     eigenFirst: first,
     eigenLast: last,
     eigenRatio: first !== null && last !== null && first > 0 ? last / first : null,
-    esEpoch: es?.stop ? es.stopEpoch : null,
+    esEpoch: run.decisions[0]?.stopEpoch ?? (es?.stop ? es.stopEpoch : null),
     rollbacks: rollbacks.length,
     l2: rollbacks.length > 0 ? rollbacks[rollbacks.length - 1].l2.after : c.regularization.l2,
   };

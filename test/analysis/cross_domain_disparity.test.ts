@@ -74,12 +74,14 @@ describe('the disparity cross-domain rows (lib/analysis/cross_domain_disparity.t
         { earlyStop: 'adaptive' },
         [1, 1],
         [
-          { action: 'rollback', l2: { before: 3e-4, after: 3e-3 } },
-          { action: 'rollback', l2: { before: 3e-3, after: 0.03 } },
+          { action: 'rollback', stopEpoch: 0, l2: { before: 3e-4, after: 3e-3 } },
+          { action: 'rollback', stopEpoch: 1, l2: { before: 3e-3, after: 0.03 } },
         ],
       ),
     );
-    assert.deepStrictEqual([rolled.rollbacks, rolled.l2], [2, 0.03]);
+    // DARTS-ES's result on a run whose controller acted: its first decision's stop epoch (the
+    // replay on this flat, spliced history would not fire).
+    assert.deepStrictEqual([rolled.rollbacks, rolled.l2, rolled.esEpoch], [2, 0.03, 0]);
   });
 
   it('reads the EPEs, the parameter-free shares and the constant reference; a run without evaluation has nulls', () => {
