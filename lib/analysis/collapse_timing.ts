@@ -23,6 +23,20 @@ export interface CollapseTiming {
   readonly esEpoch: number | null;
 }
 
+/**
+ * The first epoch from which every cell (that one and all later ones) has at least `edges`
+ * parameter-free edges, or null when the last cell has fewer: the collapse epoch of any testbed,
+ * given each epoch's count.
+ */
+export function collapseEpochOf(rows: readonly { readonly epoch: number; readonly parameterFree: number }[], edges: number): number | null {
+  let first: number | null = null;
+  for (const r of rows) {
+    if (r.parameterFree >= edges) first ??= r.epoch;
+    else first = null;
+  }
+  return first;
+}
+
 /** The last dominant eigenvalue of `history` measured at or before `epoch`; null when none was. */
 export function eigenvalueAt(history: readonly EigenvalueEntry[], epoch: number): number | null {
   const measured = history.filter((h) => h.epoch <= epoch);

@@ -37,6 +37,7 @@ import { nb201SignatureTable, type StoredNb201Run } from './nb201_figure';
 import { NB201_COLLAPSE_EDGES, nb201Trajectory } from './nb201_trajectory';
 import { CURVATURE_RISE_FACTOR } from './degeneration';
 import { collapseTimingFindings, type CollapseTiming, eigenvalueAt } from './collapse_timing';
+import { eigenvalueHistory } from '../control/controller';
 
 /** The step order of the claims' setting: the benchmark's, which the grid uses. */
 export const NB201_CLAIMS_STEP_ORDER = 'weight-first';
@@ -73,7 +74,6 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
     const last = rows[rows.length - 1];
     if (!last) throw new Error(`nb201ClaimInputs: the run ${run.runId} (${name}) has no epochs`);
     const t = table[i];
-    const history = rows.flatMap((r) => (r.eigenvalue === null ? [] : [{ epoch: r.epoch, dominantEigenvalue: r.eigenvalue }]));
     return {
       ...curvatureColumns(run),
       name,
@@ -83,7 +83,7 @@ export function nb201ClaimInputs(runs: readonly { readonly name: string; readonl
       setting: nb201Setting(run.config),
       parameterFree: last.parameterFree,
       collapseEpoch: value(t.collapseEpoch),
-      eigenAtCollapse: t.collapseEpoch === '' ? null : eigenvalueAt(history, t.collapseEpoch),
+      eigenAtCollapse: t.collapseEpoch === '' ? null : eigenvalueAt(eigenvalueHistory(run.epochs), t.collapseEpoch),
       finalErrorPct: value(t.finalErrorPct),
       esErrorPct: value(t.esErrorPct) ?? value(t.finalErrorPct),
       bestErrorPct: value(t.bestErrorPct),

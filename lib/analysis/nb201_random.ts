@@ -10,6 +10,7 @@
  */
 import { nb201Table } from '../data/nb201_table';
 import { METHODS } from './labels';
+import { mean, median } from './stats';
 import { type Nb201ClaimInput, nb201ClaimSettings, NB201_ES_METHOD } from './nb201_claims';
 
 /** One row: a method's final cells in one setting, or one of the two reference rows. */
@@ -33,14 +34,6 @@ export const NB201_BEST_CELL = "the benchmark's best cell";
 /** CIFAR-10 test error (%) of every cell of the committed table. */
 export function nb201CellErrors(): number[] {
   return [...nb201Table().values()].map((e) => 100 - e.cifar10);
-}
-
-const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Count of `sorted` (ascending) strictly below x. */

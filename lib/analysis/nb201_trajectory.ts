@@ -12,6 +12,7 @@ import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
 import type { StoredRun } from '../runs/run_read';
 import { parseNb201Arch, type Nb201Op } from '../spaces/nb201';
 import { epochSeconds } from '../runs/records';
+import { collapseEpochOf } from './collapse_timing';
 
 /** The NAS-Bench-201 ops without weights. */
 export const NB201_PARAMETER_FREE: readonly Nb201Op[] = ['none', 'skip_connect', 'avg_pool_3x3'];
@@ -65,17 +66,9 @@ export function nb201TrajectoryTable(rows: readonly Nb201TrajectoryRow[]): Colum
 /** A NAS-Bench-201 cell has collapsed with this many of its 6 edges parameter-free (`none` counted). */
 export const NB201_COLLAPSE_EDGES = 4;
 
-/**
- * The first epoch from which every cell (that one and all later ones) has at least `edges`
- * parameter-free edges, or null when the last cell has fewer.
- */
+/** The collapse epoch (`collapseEpochOf`) of a NAS-Bench-201 run's rows, at `edges` of its 6 (4 by default). */
 export function nb201CollapseEpoch(rows: readonly Nb201TrajectoryRow[], edges = NB201_COLLAPSE_EDGES): number | null {
-  let first: number | null = null;
-  for (const r of rows) {
-    if (r.parameterFree >= edges) first ??= r.epoch;
-    else first = null;
-  }
-  return first;
+  return collapseEpochOf(rows, edges);
 }
 
 /** A few lines on a NAS-Bench-201 run: data, final cell and its accuracies, collapse, time and curvature. */

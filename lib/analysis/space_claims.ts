@@ -28,7 +28,7 @@ import { ES_REPLAYED, METHODS } from './labels';
 import { collapseEdges, pilotCollapse, pilotRow, type PilotRow, strongestOpCounts } from './pilot';
 import { getSpace } from '../spaces/spaces';
 import { eigenvalueHistory } from '../control/controller';
-import { collapseTimingFindings, type CollapseTiming, eigenvalueAt } from './collapse_timing';
+import { collapseEpochOf, collapseTimingFindings, type CollapseTiming, eigenvalueAt } from './collapse_timing';
 
 /** What the claims read of one search: its pilot row (the collapse, `none` counted), its curvature, its method and seed. */
 export interface SpaceClaimInput extends CurvatureColumns, CollapseTiming {
@@ -44,38 +44,26 @@ export interface SpaceClaimInput extends CurvatureColumns, CollapseTiming {
   readonly genotypeParameterFree: number;
   /** The final normal cell collapsed with `none` counted (`pilotCollapse`). */
   readonly collapsed: boolean;
-  /** The first epoch from which every stored epoch's normal cell has collapsed (`collapseEpoch`); null: the final one has not. */
-  readonly collapseEpoch: number | null;
-  /** The last eigenvalue measured at or before `collapseEpoch`; null: no collapse, or none measured by then. */
-  readonly eigenAtCollapse: number | null;
   /** Parameter-free edges (`none` counted) of the normal cell of `esEpoch`, the cell DARTS-ES returns; null: the rule does not fire. */
   readonly esEdgesParameterFree: number | null;
   /** The supernet's accuracy on the alphas' half after the last epoch. */
   readonly supernetValid: number;
 }
 
-/** Parameter-free edges (`none` counted) of each stored epoch's normal cell, by epoch. */
-function edgesByEpoch(run: StoredRun): Map<number, number> {
+/** Each stored epoch's normal cell: its parameter-free edges (`none` counted). */
+function cellEdges(run: StoredRun): { epoch: number; parameterFree: number }[] {
   const space = getSpace(run.config.space);
-  return new Map(run.epochs.map((e) => [e.epoch, strongestOpCounts(e.weights.normal, space.normal).parameterFree]));
+  return run.epochs.map((e) => ({ epoch: e.epoch, parameterFree: strongestOpCounts(e.weights.normal, space.normal).parameterFree }));
 }
 
 /**
- * The epoch of the collapse (docs/method.md §3): the first stored epoch from which every later
- * stored epoch's normal cell has `collapseEdges` or more parameter-free edges, `none` counted; null
- * when the last epoch's cell has not collapsed. Seen beside DARTS-ES's stop epoch, it says whether
- * the rule could return a cell from before the collapse.
+ * The epoch of the collapse (docs/method.md §3, `collapseEpochOf`): the first stored epoch from
+ * which every later stored epoch's normal cell has `collapseEdges` or more parameter-free edges,
+ * `none` counted; null when the last epoch's cell has not collapsed. Seen beside DARTS-ES's stop
+ * epoch, it says whether the rule could return a cell from before the collapse.
  */
-export function collapseEpoch(run: StoredRun): number | null {
-  const edges = edgesByEpoch(run);
-  const least = collapseEdges(run.epochs[0]?.weights.normal.length ?? 0);
-  let from: number | null = null;
-  for (let i = run.epochs.length - 1; i >= 0; i--) {
-    const epoch = run.epochs[i].epoch;
-    if ((edges.get(epoch) as number) < least) break;
-    from = epoch;
-  }
-  return from;
+export function collapseEpoch(run: StoredRun, cells = cellEdges(run)): number | null {
+  return collapseEpochOf(cells, collapseEdges(run.epochs[0]?.weights.normal.length ?? 0));
 }
 
 /**
@@ -93,7 +81,8 @@ export function spaceClaimInputs(runs: readonly { readonly name: string; readonl
   return runs.map(({ name, run }) => {
     const row: PilotRow = pilotRow(name, run);
     const curvature = curvatureColumns(run);
-    const collapsedFrom = collapseEpoch(run);
+    const cells = cellEdges(run);
+    const collapsedFrom = collapseEpoch(run, cells);
     // Who, then the collapse, then the curvature: the table's columns in reading order.
     return {
       name,
@@ -110,7 +99,7 @@ export function spaceClaimInputs(runs: readonly { readonly name: string; readonl
       eigenLast: curvature.eigenLast,
       eigenRatio: curvature.eigenRatio,
       esEpoch: curvature.esEpoch,
-      esEdgesParameterFree: curvature.esEpoch === null ? null : (edgesByEpoch(run).get(curvature.esEpoch) ?? null),
+      esEdgesParameterFree: curvature.esEpoch === null ? null : (cells.find((c) => c.epoch === curvature.esEpoch)?.parameterFree ?? null),
       rollbacks: curvature.rollbacks,
       l2: curvature.l2,
       supernetValid: row.supernetValid,
