@@ -9,7 +9,7 @@
 import type { EigenvalueEntry } from '../control/early_stop';
 import { EVERY_SEED_RULE, everySeedVerdict, type FindingRow } from './cross_domain';
 import { CURVATURE_RISE_FACTOR } from './degeneration';
-import { ES_REPLAYED } from './labels';
+import { ES_REPLAYED, METHODS } from './labels';
 
 /** What the two claims read of one search. */
 export interface CollapseTiming {
@@ -51,16 +51,19 @@ const f = (x: number | null) => (x === null ? '-' : x.toFixed(3));
  * epoch before the collapse epoch (a rule that never fires returns the final, collapsed cell). Each
  * by EVERY_SEED_RULE over those seeds.
  */
-export function collapseTimingFindings(darts: readonly CollapseTiming[]): FindingRow[] {
+export function collapseTimingFindings(darts: readonly CollapseTiming[], method: string = METHODS.darts): FindingRow[] {
+  // DARTS's own rows keep their wording; another DARTS variant (the alpha warm-up) is named in full.
+  const cell = method === METHODS.darts ? "DARTS's cell" : `the cell of ${method}`;
+  const collapse = method === METHODS.darts ? "DARTS's collapse" : `the collapse of ${method}`;
   const collapsed = darts.filter((r) => r.collapseEpoch !== null);
   const seeds = collapsed.filter((r) => r.eigenAtCollapse !== null && r.eigenFirst !== null && r.eigenFirst > 0);
   const risen = seeds.filter((r) => (r.eigenAtCollapse as number) / (r.eigenFirst as number) > CURVATURE_RISE_FACTOR);
   const before = collapsed.filter((r) => r.esEpoch !== null && r.esEpoch < (r.collapseEpoch as number));
   return [
     {
-      finding: "the dominant eigenvalue has risen by the time DARTS's cell collapses",
+      finding: `the dominant eigenvalue has risen by the time ${cell} collapses`,
       rule:
-        `over the DARTS seeds that collapsed, the eigenvalue at the collapse epoch (the last measured by then) over the first ` +
+        `over the ${method} seeds that collapsed, the eigenvalue at the collapse epoch (the last measured by then) over the first ` +
         `above ${CURVATURE_RISE_FACTOR}: ${EVERY_SEED_RULE}`,
       measured: seeds.length
         ? `${risen.length} of ${seeds.length} seeds (` +
@@ -68,17 +71,17 @@ export function collapseTimingFindings(darts: readonly CollapseTiming[]): Findin
             .map((r) => `epoch ${r.collapseEpoch}: ${f(r.eigenAtCollapse)}, first ${f(r.eigenFirst)}, last ${f(r.eigenLast)}`)
             .join('; ') +
           ')'
-        : 'no DARTS seed collapsed with a measured eigenvalue',
+        : `no ${method} seed collapsed with a measured eigenvalue`,
       verdict: everySeedVerdict(risen.length, seeds.length),
     },
     {
-      finding: `${ES_REPLAYED} returns a cell from before DARTS's collapse (the stop epoch before the first epoch from which every cell has collapsed)`,
-      rule: `over the DARTS seeds whose final cell collapsed: ${EVERY_SEED_RULE}`,
+      finding: `${ES_REPLAYED} returns a cell from before ${collapse} (the stop epoch before the first epoch from which every cell has collapsed)`,
+      rule: `over the ${method} seeds whose final cell collapsed: ${EVERY_SEED_RULE}`,
       measured: collapsed.length
         ? `${before.length} of ${collapsed.length} seeds (` +
           collapsed.map((r) => `returns epoch ${r.esEpoch ?? 'last (no stop)'}, collapse from ${r.collapseEpoch}`).join('; ') +
           ')'
-        : 'no DARTS seed collapsed',
+        : `no ${method} seed collapsed`,
       verdict: everySeedVerdict(before.length, collapsed.length),
     },
   ];

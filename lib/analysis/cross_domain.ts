@@ -15,6 +15,7 @@ import type { RecurrentArchitectureRecord } from '../problems/ptb/problem';
 import type { LoopConfig } from '../config/search_config';
 import type { ArchitectureRecord, EpochRecord } from '../runs/records';
 import type { StoredRun } from '../runs/store';
+import { withAlphaWarmup } from './labels';
 import { formatRecurrentGenotype } from '../spaces/recurrent';
 import type { LmEvalFile } from '../train/lm_train';
 import type { Figure } from './figure_html';
@@ -51,7 +52,7 @@ export function lmMethod(c: PtbConfig, base: PtbConfig): string {
   const raised = (Object.keys(c.dropout) as (keyof PtbConfig['dropout'])[])
     .filter((k) => c.dropout[k] !== base.dropout[k])
     .map((k) => `${k} ${c.dropout[k]}`);
-  return loopMethod(c, base) ?? (raised.length > 0 ? `R-DARTS(dropout) ${raised.join(', ')}` : 'DARTS');
+  return withAlphaWarmup(loopMethod(c, base) ?? (raised.length > 0 ? `R-DARTS(dropout) ${raised.join(', ')}` : 'DARTS'), c);
 }
 
 /** The columns of a search's curvature and its control, in either domain. */

@@ -12,6 +12,7 @@ import { formatAutoDispNetGenotype } from '../spaces/autodispnet';
 import { parameterFreeCount, parameterFreeShare } from '../spaces/genotype';
 import type { DisparityEvalFile } from '../train/disparity_train';
 import { curvatureColumns, type CurvatureColumns, eigenFigure, type FindingMetric, loopMethod } from './cross_domain';
+import { withAlphaWarmup } from './labels';
 import type { Figure } from './figure_html';
 
 export type StoredDisparityRun = StoredRun<DisparityConfig, DisparityArchitectureRecord>;
@@ -28,7 +29,7 @@ export interface DisparityCrossDomainEntry {
  * R-DARTS(L2) with its weight decay (the AutoDispNet analogue of the paper's L2 grid), or DARTS.
  */
 export function disparityMethod(c: DisparityConfig, base: DisparityConfig): string {
-  return loopMethod(c, base) ?? 'DARTS';
+  return withAlphaWarmup(loopMethod(c, base) ?? 'DARTS', c);
 }
 
 export interface DisparityCrossDomainRow extends CurvatureColumns {

@@ -14,6 +14,22 @@ export const METHODS = Object.freeze({
   randomSearch: 'RS',
 } as const);
 
+/**
+ * A method whose alphas were held for the first `alphaWarmupEpochs` epochs (docs/method.md §3) is a
+ * method of its own: `DARTS (alphas held 10 epochs)`. Unchanged where the field is absent.
+ */
+export function withAlphaWarmup(method: string, config: { readonly alphaWarmupEpochs?: number }): string {
+  const n = config.alphaWarmupEpochs;
+  return n === undefined ? method : `${method}${ALPHA_WARMUP_MARK}${n} epoch${n === 1 ? '' : 's'})`;
+}
+
+const ALPHA_WARMUP_MARK = ' (alphas held ';
+
+/** Whether `method` is DARTS with the alpha warm-up (`withAlphaWarmup`'s label of a plain DARTS config). */
+export function isDartsWithWarmup(method: string): boolean {
+  return method.startsWith(`${METHODS.darts}${ALPHA_WARMUP_MARK}`);
+}
+
 /** DARTS-ES as a method of its own in a claims table: the code's rule replayed on each DARTS run's eigenvalues. */
 export const ES_REPLAYED = `${METHODS.es} (code rule, replayed)`;
 

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { codeRule, type EarlyStopRule } from '../control/early_stop';
 import { resultsDir } from '../paths';
 import { NB201_CONFIG_CODEC, NB201_PAPER, type Nb201Config } from '../problems/nb201/config';
-import { METHODS } from './labels';
+import { METHODS, withAlphaWarmup } from './labels';
 import type { Nb201ArchitectureRecord } from '../problems/nb201/problem';
 import { readRun, readRunProblem, RUN_FILES, type StoredRun } from '../runs/run_read';
 import { distinguishingFields } from '../runs/run_names';
@@ -86,9 +86,10 @@ export interface Nb201SignatureRow {
  * the L2, R-DARTS(L2) with its strength when the L2 differs from the recipe's 5e-4, else DARTS.
  */
 export function nb201Method(config: Nb201Config): string {
-  if (config.earlyStop === 'adaptive') return METHODS.ada;
   const l2 = config.regularization.l2;
-  return l2 !== NB201_PAPER.regularization.l2 ? `${METHODS.l2} ${l2}` : METHODS.darts;
+  const method =
+    config.earlyStop === 'adaptive' ? METHODS.ada : l2 !== NB201_PAPER.regularization.l2 ? `${METHODS.l2} ${l2}` : METHODS.darts;
+  return withAlphaWarmup(method, config);
 }
 
 /** The summary row of each run (for `aq.from`, showTable and saveTable), in the runs' order. */

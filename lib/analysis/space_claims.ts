@@ -8,6 +8,8 @@
  * - the eigenvalue's rise, and each method's curvature and collapse against DARTS's, judged by the
  *   spread of DARTS's own seeds (`crossDomainFindings`: one implementation of "lower than DARTS"),
  *   the collapse measured as those parameter-free edges.
+ * - DARTS with the alphas held for its first epochs (`alphaWarmupEpochs`, docs/method.md §3), where
+ *   the grid runs it: its collapse and its timing, by the same rules as DARTS's.
  * The final genotypes are not trained here (the budget: REPORT section 6), so no claim on test error
  * is judged; the table says so in a row of its own.
  */
@@ -24,7 +26,7 @@ import {
   EVERY_SEED_RULE,
   everySeedVerdict,
 } from './cross_domain';
-import { ES_REPLAYED, METHODS } from './labels';
+import { ES_REPLAYED, isDartsWithWarmup, METHODS, withAlphaWarmup } from './labels';
 import { collapseEdges, pilotCollapse, pilotRow, type PilotRow, strongestOpCounts } from './pilot';
 import { getSpace } from '../spaces/spaces';
 import { eigenvalueHistory } from '../control/controller';
@@ -69,11 +71,12 @@ export function collapseEpoch(run: StoredRun, cells = cellEdges(run)): number | 
 /**
  * The method a search config makes (docs/method.md §4): `loopMethod`'s (DARTS-ADA, DARTS-ES, or
  * R-DARTS(L2) with its strength where the L2 differs from DARTS's 3e-4), else R-DARTS(DP) with its
- * probability where drop-path is on, else DARTS.
+ * probability where drop-path is on, else DARTS; with the alpha warm-up named (`withAlphaWarmup`).
  */
-export function spaceMethod(config: Pick<SearchConfig, 'earlyStop' | 'regularization'>): string {
+export function spaceMethod(config: Pick<SearchConfig, 'earlyStop' | 'regularization' | 'alphaWarmupEpochs'>): string {
   const { dropPathProb } = config.regularization;
-  return loopMethod(config, DEFAULT_SEARCH_CONFIG) ?? (dropPathProb > 0 ? `${METHODS.dp} ${dropPathProb}` : METHODS.darts);
+  const method = loopMethod(config, DEFAULT_SEARCH_CONFIG) ?? (dropPathProb > 0 ? `${METHODS.dp} ${dropPathProb}` : METHODS.darts);
+  return withAlphaWarmup(method, config);
 }
 
 /** Each finished search's claim input, in the given order. */
@@ -123,17 +126,9 @@ export const PARAMETER_FREE_EDGES: FindingMetric<SpaceClaimInput> = {
  */
 export function spaceClaims(inputs: readonly SpaceClaimInput[]): FindingRow[] {
   const darts = inputs.filter((r) => r.method === METHODS.darts);
-  const collapsed = darts.filter((r) => r.collapsed);
-  const edges = darts[0]?.edges ?? 14;
-  const least = collapseEdges(edges);
-  const collapse: FindingRow = {
-    finding: `DARTS's final normal cell collapses, none counted: on ${least} or more of its ${edges} edges the strongest op is parameter-free`,
-    rule: EVERY_SEED_RULE,
-    measured: darts.length
-      ? `${collapsed.length} of ${darts.length} seeds (${darts.map((r) => `${r.edgesParameterFree} (${r.edgesNone} none)`).join(', ')} of ${edges} edges)`
-      : '-',
-    verdict: everySeedVerdict(collapsed.length, darts.length),
-  };
+  // DARTS with the alphas held for its first epochs (docs/method.md §3): does the early collapse outlive a weight warm-up?
+  const warmups = [...new Set(inputs.map((r) => r.method).filter(isDartsWithWarmup))];
+  const ofMethod = (m: string) => inputs.filter((r) => r.method === m);
   const testError: FindingRow = {
     finding: "each method's final genotype, trained from scratch, tests better than DARTS's",
     rule: 'not judged: the final genotypes are not trained at this setting (the budget: REPORT section 6)',
@@ -152,5 +147,26 @@ export function spaceClaims(inputs: readonly SpaceClaimInput[]): FindingRow[] {
   const methods = crossDomainFindings([...inputs, ...es], PARAMETER_FREE_EDGES).filter(
     (f) => !(f.finding.startsWith(ES_REPLAYED) && f.verdict === 'not measured'),
   );
-  return [collapse, ...methods, ...collapseTimingFindings(darts), testError];
+  return [
+    collapseRow(METHODS.darts, darts),
+    ...methods,
+    ...collapseTimingFindings(darts),
+    ...warmups.flatMap((m) => [collapseRow(m, ofMethod(m)), ...collapseTimingFindings(ofMethod(m), m)]),
+    testError,
+  ];
+}
+
+/** Whether every seed of `method` ends with a collapsed normal cell, `none` counted (EVERY_SEED_RULE). */
+function collapseRow(method: string, runs: readonly SpaceClaimInput[]): FindingRow {
+  const collapsed = runs.filter((r) => r.collapsed);
+  const edges = runs[0]?.edges ?? 14;
+  const cell = method === METHODS.darts ? "DARTS's final normal cell" : `the final normal cell of ${method}`;
+  return {
+    finding: `${cell} collapses, none counted: on ${collapseEdges(edges)} or more of its ${edges} edges the strongest op is parameter-free`,
+    rule: EVERY_SEED_RULE,
+    measured: runs.length
+      ? `${collapsed.length} of ${runs.length} seeds (${runs.map((r) => `${r.edgesParameterFree} (${r.edgesNone} none)`).join(', ')} of ${edges} edges)`
+      : '-',
+    verdict: everySeedVerdict(collapsed.length, runs.length),
+  };
 }

@@ -129,6 +129,8 @@ export const ReportSchema = z
 
 /** The fields of a config that `refineLoop` checks across fields (the DARTS and the NAS-Bench-201 config). */
 export interface LoopChecked {
+  readonly epochs: number;
+  readonly alphaWarmupEpochs?: number;
   readonly weightOptimizer: { readonly lrMin: number; readonly lrMax: number };
   readonly earlyStop: string;
   readonly hessian: { readonly method: string; readonly recordMatrix: boolean };
@@ -142,6 +144,13 @@ export interface LoopChecked {
 export function refineLoop(c: LoopChecked, ctx: z.RefinementCtx): void {
   if (c.weightOptimizer.lrMin > c.weightOptimizer.lrMax) {
     ctx.addIssue({ code: 'custom', path: ['weightOptimizer', 'lrMin'], message: `must be <= lrMax (${c.weightOptimizer.lrMax})` });
+  }
+  if (c.alphaWarmupEpochs !== undefined && c.alphaWarmupEpochs >= c.epochs) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['alphaWarmupEpochs'],
+      message: `must be < epochs (${c.epochs}): the alphas would never move`,
+    });
   }
   if (c.earlyStop !== 'off' && c.hessian.method === 'off') {
     ctx.addIssue({
@@ -186,6 +195,14 @@ export const LOOP_FIELDS = {
   earlyStop: z.enum(['off', 'stop', 'simulate', 'adaptive']),
   /** The rule and DARTS-ADA's schedule (4); read only when earlyStop is not 'off'. */
   controller: ControllerSchema,
+  /**
+   * Alpha warm-up: the alphas stay at their initial values for the first this many epochs while the
+   * weights train (the alpha batches' losses are still computed and recorded), then DARTS goes on as
+   * usual. Absent = 0, the paper's DARTS; only a positive count may be written, so that one search
+   * has one config and one run id. Not in the paper: the experiment asking whether a collapse decided
+   * in the first epochs comes from untrained weights (docs/method.md §3).
+   */
+  alphaWarmupEpochs: posInt().optional(),
   /** Progress and logging; left out of `canonicalConfig` and `runId`. */
   report: ReportSchema,
 } as const;

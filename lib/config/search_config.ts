@@ -34,6 +34,7 @@ export type LoopConfig = LoopOrder &
     | 'hessian'
     | 'earlyStop'
     | 'controller'
+    | 'alphaWarmupEpochs'
     | 'report'
   >;
 

@@ -7,7 +7,8 @@
  *     with `clip`, the recurrent code's variant (rnn/architect.py): grad_w L_train clipped to norm
  *     clip, c = clip / (||grad_w L_train|| + 1e-6), v clipped to norm clip, grad = g1 - xi c h,
  *     with c as computed even where it is above 1, as the code does);
- *   weightStep: SGD (momentum, L2) on grad_w L_train, gradient norm clipped.
+ *   weightStep: SGD (momentum, L2) on grad_w L_train, gradient norm clipped;
+ *   alphaLoss: the alpha step's loss alone, while the alphas are held (the loop's warm-up).
  * The second-order step moves the weights in place and restores them exactly (a saved copy), as
  * the reference benchmark does; no second network is built.
  */
@@ -106,6 +107,24 @@ export function alphaStep<B>(model: StepModel<B>, wOpt: Sgd, aOpt: Adam, valBatc
   aOpt.step(grads.grads);
   disposeAll(grads.grads);
   return { loss: grads.loss, accuracy: grads.accuracy };
+}
+
+/**
+ * The alpha step's loss without the step: the same pass in training mode, with the same random draws
+ * and the same update of the BN running statistics, but no gradient and no Adam step. The loop uses
+ * it while the alphas are held at their initial values (`alphaWarmupEpochs`), so that the weights
+ * see what they would in DARTS and the epoch records keep their alpha-batch loss.
+ */
+export function alphaLoss<B>(model: StepModel<B>, valBatch: B, options: Pick<AlphaStepOptions<B>, 'seed' | 'dropPathProb'>): StepResult {
+  return tf.tidy(() => {
+    const r = model.loss(valBatch, {
+      training: true,
+      seed: options.seed,
+      updateRunningStats: true,
+      dropPathProb: options.dropPathProb ?? 0,
+    });
+    return { loss: r.loss.dataSync()[0], accuracy: model.metric(r.output, valBatch) };
+  });
 }
 
 function assignAll(params: ReadonlyMap<string, tf.Variable>, values: NamedTensors): void {

@@ -132,6 +132,42 @@ describe('spaceClaims', () => {
     );
   });
 
+  it('asks the same of DARTS with the alphas held (docs/method.md §3): its collapse, and when it comes', () => {
+    const held = 'DARTS (alphas held 10 epochs)';
+    const darts = [11, 10, 12].map((e, seed) =>
+      input({ seed, edgesParameterFree: e, edgesNone: e, collapseEpoch: 8, eigenAtCollapse: 0.11 }),
+    );
+    const warm = [12, 4, 13].map((e, seed) =>
+      input({ seed, method: held, edgesParameterFree: e, edgesNone: e, collapsed: e >= 9, collapseEpoch: e >= 9 ? 20 : null, esEpoch: 14 }),
+    );
+    const rows = spaceClaims([...darts, ...warm]);
+    const mine = rows.filter((r) => r.finding.includes(held));
+    assert.deepStrictEqual(
+      mine.map((r) => [r.finding.split(':')[0], r.verdict]),
+      [
+        [`${held} ends with lower curvature than DARTS`, 'inconclusive'],
+        [
+          `${held} finds a cell with lower count of parameter-free edges in the final normal cell (none counted) than DARTS`,
+          'inconclusive',
+        ],
+        [`the final normal cell of ${held} collapses, none counted`, 'inconclusive'],
+        [`the dominant eigenvalue has risen by the time the cell of ${held} collapses`, 'holds'],
+        [
+          `${ES_REPLAYED} returns a cell from before the collapse of ${held} (the stop epoch before the first epoch from which every cell has collapsed)`,
+          'holds',
+        ],
+      ],
+    );
+    assert.strictEqual(mine[2].measured, '2 of 3 seeds (12 (12 none), 4 (4 none), 13 (13 none) of 14 edges)');
+    assert.match(mine[3].rule, new RegExp(`^over the ${held.replace(/[()]/g, '\\$&')} seeds that collapsed`));
+    // DARTS's own rows are unchanged, and its timing rows read its seeds only (eigenvalue 0.11 by epoch 8: not risen).
+    assert.strictEqual(rows[0].finding.split(':')[0], "DARTS's final normal cell collapses, none counted");
+    assert.strictEqual(
+      rows.find((r) => r.finding === "the dominant eigenvalue has risen by the time DARTS's cell collapses")?.verdict,
+      'does not hold',
+    );
+  });
+
   it('judges the collapse over DARTS seeds only: all, none, some, one, or no seed', () => {
     const collapse = (rows: SpaceClaimInput[]) => spaceClaims(rows)[0].verdict;
     const c = (collapsed: boolean, seed: number) => input({ collapsed, seed });

@@ -13,9 +13,9 @@ describe('the main grid on S3 (results/s3-main)', () => {
   it("reads the committed records: the pilot's DARTS seeds first, then the grid's own entries, finished or pending", () => {
     const { runs, pending } = s3MainRuns();
     const names = [...runs.map((r) => r.name), ...pending.map((p) => p.name)];
-    // 3 DARTS seeds of the pilot's grid, 6 entries of the S3 grid, each once.
-    assert.strictEqual(names.length, 9, names.join());
-    assert.strictEqual(new Set(names).size, 9);
+    // 3 DARTS seeds of the pilot's grid, 9 entries of the S3 grid (DARTS-ADA, R-DARTS(L2), the alpha warm-up), each once.
+    assert.strictEqual(names.length, 12, names.join());
+    assert.strictEqual(new Set(names).size, 12);
     assert.ok(runs.some((r) => r.name === 's3-steps1000' && r.run.runId === '47215bb98af1'));
     for (const r of runs) assert.ok(r.run.done && r.run.config.space === 's3', r.name);
   });
