@@ -29,3 +29,4 @@ export * from './recurrent_run';
 export * from './space_claims';
 export * from './nb201_random';
 export * from './collapse_timing';
+export * from './collapse_figure';

@@ -73,19 +73,21 @@ const MAIN_SECTIONS: readonly Section[] = [
     records: '`rdarts grid results/pilot/grid.json --out results/pilot/runs`, the same for `nb201-grid.json`: results/pilot/README.md',
   },
   {
-    title: "2. S3 at the pilot's cheapest collapsing setting: DARTS, DARTS-ADA and R-DARTS(L2) over search seeds",
+    title: "2. S3 at the pilot's cheapest collapsing setting: DARTS, DARTS-ADA, R-DARTS(L2) and an alpha warm-up over search seeds",
     notebook: '01-failure-analysis',
     question:
       "The main grid on S3 (results/s3-main/README.md) at the pilot's cheapest setting where the collapse and the rise " +
       "both showed: 1,000 weight steps, 2,560 CIFAR-10 images, the paper's alpha lr 3e-4, 5 cells, C 8. DARTS (the pilot's " +
-      'S3 searches at that setting, seeds 0 to 2), DARTS-ADA and R-DARTS(L2) 0.0081, 3 search seeds each: per search the ' +
+      'S3 searches at that setting, seeds 0 to 2), DARTS-ADA, R-DARTS(L2) 0.0081 and DARTS with its alphas held for the first ' +
+      '10 epochs (docs/method.md §3: does the early collapse outlive a weight warm-up?), 3 search seeds each: per search the ' +
       "final normal cell's edges whose strongest op is parameter-free (`none` counted, as the genotype does not), the " +
       "eigenvalue's first and last measurement, the epoch from which every cell has collapsed, the cell DARTS-ES's rule returns " +
       "and DARTS-ADA's rollbacks; the claims judged over the seeds, each by the rule beside it, against the spread of DARTS's " +
-      'own seeds, DARTS-ES (replayed on each DARTS run) a method of its own. The final genotypes are not ' +
-      'trained here (the budget: section 6), so no claim on test error is judged at this setting.',
+      'own seeds, DARTS-ES (replayed on each DARTS run) a method of its own; the figure dates each collapse against the ' +
+      'eigenvalue. The final genotypes are not trained here (the budget: section 6), so no claim on test error is judged ' +
+      'at this setting.',
     tables: ['01-s3-main', '01-s3-main-claims'],
-    figures: [],
+    figures: ['01-s3-collapse-timing'],
     records: '`rdarts grid results/s3-main/grid.json --out results/s3-main/runs`, DARTS from the pilot: results/s3-main/README.md',
   },
   {

@@ -51,7 +51,7 @@ describe('report', () => {
         report.split('\n').filter((l) => /^## /.test(l)),
         [
           '## 1. Where DARTS collapses at a cost this machine affords: the pilot',
-          "## 2. S3 at the pilot's cheapest collapsing setting: DARTS, DARTS-ADA and R-DARTS(L2) over search seeds",
+          "## 2. S3 at the pilot's cheapest collapsing setting: DARTS, DARTS-ADA, R-DARTS(L2) and an alpha warm-up over search seeds",
           '## 3. NAS-Bench-201: the claims over search seeds, with exact test errors',
           '## 4. Another domain: language modelling in the DARTS recurrent cell',
           '## 5. Another domain: disparity estimation in the AutoDispNet space',
