@@ -26,11 +26,18 @@ export interface CollapseTiming {
 /**
  * The first epoch from which every cell (that one and all later ones) has at least `edges`
  * parameter-free edges, or null when the last cell has fewer: the collapse epoch of any testbed,
- * given each epoch's count.
+ * given each epoch's count. Epochs before `from` are not read: a search that held its alphas for
+ * its first epochs (`alphaWarmupEpochs`, docs/method.md §3) keeps its random initial cell there,
+ * parameter-free on most edges by chance (2 of S3's 3 ops are), which decides nothing.
  */
-export function collapseEpochOf(rows: readonly { readonly epoch: number; readonly parameterFree: number }[], edges: number): number | null {
+export function collapseEpochOf(
+  rows: readonly { readonly epoch: number; readonly parameterFree: number }[],
+  edges: number,
+  from = 0,
+): number | null {
   let first: number | null = null;
   for (const r of rows) {
+    if (r.epoch < from) continue;
     if (r.parameterFree >= edges) first ??= r.epoch;
     else first = null;
   }

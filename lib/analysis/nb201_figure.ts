@@ -19,7 +19,7 @@ import { readRun, readRunProblem, RUN_FILES, type StoredRun } from '../runs/run_
 import { distinguishingFields } from '../runs/run_names';
 import type { Blank } from './failure';
 import type { Figure } from './figures';
-import { nb201CollapseEpoch, nb201EarlyStop, nb201Trajectory, type Nb201TrajectoryRow } from './nb201_trajectory';
+import { NB201_COLLAPSE_EDGES, nb201CollapseEpoch, nb201EarlyStop, nb201Trajectory, type Nb201TrajectoryRow } from './nb201_trajectory';
 
 /** A stored NAS-Bench-201 run. */
 export type StoredNb201Run = StoredRun<Nb201Config, Nb201ArchitectureRecord>;
@@ -45,7 +45,12 @@ function signature(run: Nb201SignatureRun): Signature {
   const rows = nb201Trajectory(run);
   // The code's rule at the run's own evaluation interval (docs/method.md §4: its windows count evaluations).
   const rule = codeRule({ evalEvery: run.config.hessian.evalEvery });
-  return { rows, rule, stop: nb201EarlyStop(rows, rule, run.config.epochs), collapse: nb201CollapseEpoch(rows) };
+  return {
+    rows,
+    rule,
+    stop: nb201EarlyStop(rows, rule, run.config.epochs),
+    collapse: nb201CollapseEpoch(rows, NB201_COLLAPSE_EDGES, run.config.alphaWarmupEpochs ?? 0),
+  };
 }
 
 /** The benchmark's CIFAR-10 test error (%) of a row's cell. */

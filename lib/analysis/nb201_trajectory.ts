@@ -66,9 +66,12 @@ export function nb201TrajectoryTable(rows: readonly Nb201TrajectoryRow[]): Colum
 /** A NAS-Bench-201 cell has collapsed with this many of its 6 edges parameter-free (`none` counted). */
 export const NB201_COLLAPSE_EDGES = 4;
 
-/** The collapse epoch (`collapseEpochOf`) of a NAS-Bench-201 run's rows, at `edges` of its 6 (4 by default). */
-export function nb201CollapseEpoch(rows: readonly Nb201TrajectoryRow[], edges = NB201_COLLAPSE_EDGES): number | null {
-  return collapseEpochOf(rows, edges);
+/**
+ * The collapse epoch (`collapseEpochOf`) of a NAS-Bench-201 run's rows, at `edges` of its 6 (4 by
+ * default), from epoch `from` on (the end of an alpha warm-up: `alphaWarmupEpochs`).
+ */
+export function nb201CollapseEpoch(rows: readonly Nb201TrajectoryRow[], edges = NB201_COLLAPSE_EDGES, from = 0): number | null {
+  return collapseEpochOf(rows, edges, from);
 }
 
 /** A few lines on a NAS-Bench-201 run: data, final cell and its accuracies, collapse, time and curvature. */
@@ -82,7 +85,7 @@ export function nb201RunSummary(run: StoredRun<Nb201Config, Nb201ArchitectureRec
   const last = rows[rows.length - 1];
   const total = rows.reduce((s, r) => s + r.seconds, 0);
   const hessian = run.epochs.reduce((s, r) => s + (r.seconds.hessian ?? 0), 0);
-  const collapse = nb201CollapseEpoch(rows);
+  const collapse = nb201CollapseEpoch(rows, NB201_COLLAPSE_EDGES, c.alphaWarmupEpochs ?? 0);
   const best = rows.reduce((a, b) => (b.cifar10 > a.cifar10 ? b : a));
   lines.push(
     `final cell (epoch ${last.epoch}): ${last.cell}; benchmark test accuracy CIFAR-10 ${last.cifar10.toFixed(2)}%, ` +

@@ -61,11 +61,11 @@ function cellEdges(run: StoredRun): { epoch: number; parameterFree: number }[] {
 /**
  * The epoch of the collapse (docs/method.md §3, `collapseEpochOf`): the first stored epoch from
  * which every later stored epoch's normal cell has `collapseEdges` or more parameter-free edges,
- * `none` counted; null when the last epoch's cell has not collapsed. Seen beside DARTS-ES's stop
+ * `none` counted, from the end of any alpha warm-up on; null when the last epoch's cell has not collapsed. Seen beside DARTS-ES's stop
  * epoch, it says whether the rule could return a cell from before the collapse.
  */
 export function collapseEpoch(run: StoredRun, cells = cellEdges(run)): number | null {
-  return collapseEpochOf(cells, collapseEdges(run.epochs[0]?.weights.normal.length ?? 0));
+  return collapseEpochOf(cells, collapseEdges(run.epochs[0]?.weights.normal.length ?? 0), run.config.alphaWarmupEpochs ?? 0);
 }
 
 /**

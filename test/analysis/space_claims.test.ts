@@ -194,6 +194,10 @@ describe('spaceClaimInputs', () => {
     // The eigenvalue at the collapse: the last measured by epoch 9, epoch 8's (0.095, below the first 0.136).
     assert.deepStrictEqual([r.eigenAtCollapse?.toFixed(3), r.eigenFirst?.toFixed(3)], ['0.095', '0.136']);
     assert.strictEqual(collapseEpoch(run), 9);
+    // With the alphas held for the first epochs (docs/method.md §3), the collapse is read from the end
+    // of the warm-up on: the random initial cell it keeps decides nothing.
+    assert.strictEqual(collapseEpoch({ ...run, config: { ...run.config, alphaWarmupEpochs: 5 } }), 9);
+    assert.strictEqual(collapseEpoch({ ...run, config: { ...run.config, alphaWarmupEpochs: 12 } }), 12);
     // A run whose last cell has not collapsed has no collapse epoch, whatever came before.
     const last = run.epochs[run.epochs.length - 1];
     const healthy = {
