@@ -5,7 +5,7 @@
  * marked, and the dominant eigenvalue below it on the same epochs. `none` alone is drawn because two
  * of S3's three ops are parameter-free, so the parameter-free count is high at random while `none`'s
  * is not (a uniformly random argmax: a third of the edges). The epochs where a search held its alphas
- * (`alphaWarmupEpochs`) are shaded.
+ * (`alphaWarmupEpochs`; the longest warm-up among the runs drawn) are shaded.
  */
 import { getSpace } from '../spaces/spaces';
 import type { StoredRun } from '../runs/run_read';

@@ -7,7 +7,7 @@
  * DARTS-ES returns come from before it?
  */
 import type { EigenvalueEntry } from '../control/early_stop';
-import { EVERY_SEED_RULE, everySeedVerdict, type FindingRow } from './cross_domain';
+import { everySeedRule, everySeedVerdict, type FindingRow } from './cross_domain';
 import { CURVATURE_RISE_FACTOR } from './degeneration';
 import { ES_REPLAYED, METHODS } from './labels';
 
@@ -56,7 +56,7 @@ const f = (x: number | null) => (x === null ? '-' : x.toFixed(3));
  * Over the DARTS seeds whose final cell collapsed: (1) the eigenvalue at the collapse epoch over the
  * first measured, above the rise factor of the rise's own claim (DARTS-ES's 1.3); (2) DARTS-ES's stop
  * epoch before the collapse epoch (a rule that never fires returns the final, collapsed cell). Each
- * by EVERY_SEED_RULE over those seeds.
+ * by EVERY_SEED_RULE over those seeds (`everySeedRule` of `method`).
  */
 export function collapseTimingFindings(darts: readonly CollapseTiming[], method: string = METHODS.darts): FindingRow[] {
   // DARTS's own rows keep their wording; another DARTS variant (the alpha warm-up) is named in full.
@@ -71,7 +71,7 @@ export function collapseTimingFindings(darts: readonly CollapseTiming[], method:
       finding: `the dominant eigenvalue has risen by the time ${cell} collapses`,
       rule:
         `over the ${method} seeds that collapsed, the eigenvalue at the collapse epoch (the last measured by then) over the first ` +
-        `above ${CURVATURE_RISE_FACTOR}: ${EVERY_SEED_RULE}`,
+        `above ${CURVATURE_RISE_FACTOR}: ${everySeedRule(method)}`,
       measured: seeds.length
         ? `${risen.length} of ${seeds.length} seeds (` +
           seeds
@@ -83,7 +83,7 @@ export function collapseTimingFindings(darts: readonly CollapseTiming[], method:
     },
     {
       finding: `${ES_REPLAYED} returns a cell from before ${collapse} (the stop epoch before the first epoch from which every cell has collapsed)`,
-      rule: `over the ${method} seeds whose final cell collapsed: ${EVERY_SEED_RULE}`,
+      rule: `over the ${method} seeds whose final cell collapsed: ${everySeedRule(method)}`,
       measured: collapsed.length
         ? `${before.length} of ${collapsed.length} seeds (` +
           collapsed.map((r) => `returns epoch ${r.esEpoch ?? 'last (no stop)'}, collapse from ${r.collapseEpoch}`).join('; ') +

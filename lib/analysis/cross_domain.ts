@@ -195,7 +195,12 @@ export interface FindingRow {
 }
 
 /** The rule of a claim that must show in every search seed of DARTS (a collapse): `everySeedVerdict`'s. */
-export const EVERY_SEED_RULE = 'in every DARTS seed: holds; in none: does not hold; otherwise inconclusive; needs 2 DARTS seeds';
+export const EVERY_SEED_RULE = everySeedRule('DARTS');
+
+/** EVERY_SEED_RULE over the seeds of `method` (a DARTS variant: the alpha warm-up). */
+export function everySeedRule(method: string): string {
+  return `in every ${method} seed: holds; in none: does not hold; otherwise inconclusive; needs 2 ${method} seeds`;
+}
 
 /** The verdict of EVERY_SEED_RULE: `hits` of `seeds` DARTS seeds showed it. */
 export function everySeedVerdict(hits: number, seeds: number): FindingRow['verdict'] {

@@ -79,7 +79,8 @@ export function nb201RunSummary(run: StoredRun<Nb201Config, Nb201ArchitectureRec
   const c = run.config;
   const lines = [
     `run ${run.runId}: NAS-Bench-201, C ${c.C}, N ${c.N}, on ${c.dataset}${c.trainSubset === null ? '' : ` (${c.trainSubset} images)`}, ` +
-      `seed ${c.seed}, ${rows.length}/${c.epochs} epochs${run.done ? ' (done)' : ''}, backend ${run.backend}`,
+      `seed ${c.seed}, ${rows.length}/${c.epochs} epochs${run.done ? ' (done)' : ''}` +
+      `${c.alphaWarmupEpochs === undefined ? '' : `, alphas held for the first ${c.alphaWarmupEpochs}`}, backend ${run.backend}`,
   ];
   if (rows.length === 0) return lines;
   const last = rows[rows.length - 1];

@@ -23,7 +23,7 @@ import {
   type FindingMetric,
   type FindingRow,
   loopMethod,
-  EVERY_SEED_RULE,
+  everySeedRule,
   everySeedVerdict,
 } from './cross_domain';
 import { ES_REPLAYED, isDartsWithWarmup, METHODS, withAlphaWarmup } from './labels';
@@ -163,7 +163,7 @@ function collapseRow(method: string, runs: readonly SpaceClaimInput[]): FindingR
   const cell = method === METHODS.darts ? "DARTS's final normal cell" : `the final normal cell of ${method}`;
   return {
     finding: `${cell} collapses, none counted: on ${collapseEdges(edges)} or more of its ${edges} edges the strongest op is parameter-free`,
-    rule: EVERY_SEED_RULE,
+    rule: everySeedRule(method),
     measured: runs.length
       ? `${collapsed.length} of ${runs.length} seeds (${runs.map((r) => `${r.edgesParameterFree} (${r.edgesNone} none)`).join(', ')} of ${edges} edges)`
       : '-',

@@ -197,7 +197,7 @@ export const LOOP_FIELDS = {
   controller: ControllerSchema,
   /**
    * Alpha warm-up: the alphas stay at their initial values for the first this many epochs while the
-   * weights train (the alpha batches' losses are still computed and recorded), then DARTS goes on as
+   * weights train (the alpha step's passes still run, without the Adam step), then DARTS goes on as
    * usual. Absent = 0, the paper's DARTS; only a positive count may be written, so that one search
    * has one config and one run id. Not in the paper: the experiment asking whether a collapse decided
    * in the first epochs comes from untrained weights (docs/method.md §3).

@@ -1,6 +1,6 @@
 /**
  * The main grid on S3 at the pilot's cheapest collapsing setting (results/s3-main/README.md): its
- * own searches (DARTS-ADA, R-DARTS(L2)) and, as DARTS, the pilot's S3 searches at that setting
+ * own searches (DARTS-ADA, R-DARTS(L2), DARTS with an alpha warm-up) and, as DARTS, the pilot's S3 searches at that setting
  * (the same configs, seeds 0 to 2), read from their committed records. One implementation for
  * notebook 01 and the report.
  */

@@ -2,7 +2,7 @@
  * The search loop of DARTS (docs/method.md §1), for any search problem (./problem.ts): epochs of search
  * iterations over the weight half of the training data, each iteration an alpha step on a fresh
  * batch of the alpha half, then a weight step (or the weight step first: `stepOrder`; during an alpha
- * warm-up, `alphaWarmupEpochs`, the alpha batch's loss without the step); the weights' learning rate follows a cosine from
+ * warm-up, `alphaWarmupEpochs`, the alpha step's passes without its Adam step); the weights' learning rate follows a cosine from
  * lrMax to lrMin, set per epoch. After each epoch the model is measured on the whole alpha half in
  * eval mode (and, at the epochs that track it, its curvature) and an EpochRecord is made.
  *
@@ -20,7 +20,7 @@ import type { SearchState } from '../runs/checkpoint';
 import { yieldToSignals } from '../runs/interrupt';
 import type { ArchitectureRecord, EpochRecord, LossAccuracy } from '../runs/records';
 import type { EpochPlan, SearchData, SearchProblem } from './problem';
-import { alphaLoss, alphaStep, weightStep } from './step';
+import { alphaStep, heldAlphaStep, weightStep } from './step';
 
 /** PyTorch's CosineAnnealingLR(T_max = epochs, eta_min = lrMin) at `epoch`, as the DARTS code steps it. */
 export function cosineLr(epoch: number, epochs: number, lrMax: number, lrMin: number): number {
@@ -168,18 +168,17 @@ export async function searchEpoch<B, A extends ArchitectureRecord>(
       });
     // The weight step comes first where the config says so (NAS-Bench-201's script); the DARTS code's order otherwise.
     const early = weightFirst ? stepWeights() : undefined;
-    const s = warmup
-      ? alphaLoss(net, val, { seed: mixSeed(stepSeed, 1), dropPathProb })
-      : alphaStep(net, weightOpt, alphaOpt, val, {
-          order: config.order,
-          trainBatch: train,
-          lr: stepLr,
-          momentum: weightOpt.options.momentum,
-          weightDecay: weightOpt.options.weightDecay,
-          seed: mixSeed(stepSeed, 1),
-          dropPathProb,
-          ...(problem.unrolledClip === undefined ? {} : { clip: problem.unrolledClip }),
-        });
+    const alphaOptions = {
+      order: config.order,
+      trainBatch: train,
+      lr: stepLr,
+      momentum: weightOpt.options.momentum,
+      weightDecay: weightOpt.options.weightDecay,
+      seed: mixSeed(stepSeed, 1),
+      dropPathProb,
+      ...(problem.unrolledClip === undefined ? {} : { clip: problem.unrolledClip }),
+    };
+    const s = warmup ? heldAlphaStep(net, weightOpt, val, alphaOptions) : alphaStep(net, weightOpt, alphaOpt, val, alphaOptions);
     const t = early ?? stepWeights();
     const [tn, sn] = [net.examples(train), net.examples(val)];
     lastVals.push(val);

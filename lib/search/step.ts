@@ -8,7 +8,7 @@
  *     clip, c = clip / (||grad_w L_train|| + 1e-6), v clipped to norm clip, grad = g1 - xi c h,
  *     with c as computed even where it is above 1, as the code does);
  *   weightStep: SGD (momentum, L2) on grad_w L_train, gradient norm clipped;
- *   alphaLoss: the alpha step's loss alone, while the alphas are held (the loop's warm-up).
+ *   heldAlphaStep: the alpha step without its Adam step, while the alphas are held (the loop's warm-up).
  * The second-order step moves the weights in place and restores them exactly (a saved copy), as
  * the reference benchmark does; no second network is built.
  */
@@ -110,10 +110,23 @@ export function alphaStep<B>(model: StepModel<B>, wOpt: Sgd, aOpt: Adam, valBatc
 }
 
 /**
- * The alpha step's loss without the step: the same pass in training mode, with the same random draws
- * and the same update of the BN running statistics, but no gradient and no Adam step. The loop uses
- * it while the alphas are held at their initial values (`alphaWarmupEpochs`), so that the weights
- * see what they would in DARTS and the epoch records keep their alpha-batch loss.
+ * The alpha step without its Adam step, while the loop holds the alphas (`alphaWarmupEpochs`,
+ * docs/method.md §3): the same passes, random draws and updates of the BN running statistics as
+ * `alphaStep`, so that the weights see what they would in DARTS and the records keep their loss.
+ * First order: the forward pass alone (`alphaLoss`; the gradient would be thrown away). Second
+ * order: the unrolled passes, whose gradient is thrown away (they move the BN statistics on the
+ * training batch and score the loss at the unrolled weights).
+ */
+export function heldAlphaStep<B>(model: StepModel<B>, wOpt: Sgd, valBatch: B, options: AlphaStepOptions<B>): StepResult {
+  if (options.order === 'first') return alphaLoss(model, valBatch, options);
+  const r = unrolledAlphaGrads(model, wOpt, valBatch, options);
+  disposeAll(r.grads);
+  return { loss: r.loss, accuracy: r.accuracy };
+}
+
+/**
+ * The first-order alpha step's loss without the step: the same pass in training mode, with the
+ * same random draws and the same update of the BN running statistics, but no gradient.
  */
 export function alphaLoss<B>(model: StepModel<B>, valBatch: B, options: Pick<AlphaStepOptions<B>, 'seed' | 'dropPathProb'>): StepResult {
   return tf.tidy(() => {

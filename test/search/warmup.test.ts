@@ -26,7 +26,8 @@ async function run(config: SearchConfig, epochs: number): Promise<{ records: Rec
     const { seconds: _s, backend: _b, ...rest } = await searchEpoch(dartsProblem(config), data, state, e);
     records.push(rest);
   }
-  const weights = new Map([...state.net.weights].map(([k, v]) => [k, v.dataSync() as Float32Array]));
+  // Every variable: the weights, the alphas and the BN running statistics.
+  const weights = new Map(state.net.variables.map((v) => [v.name, v.variable.dataSync() as Float32Array]));
   disposeSearchState(state);
   return { records, weights };
 }
@@ -52,24 +53,28 @@ describe('the alpha warm-up (alphaWarmupEpochs, docs/method.md §3)', () => {
   });
 
   it("leaves the weights, losses and alphas that a vanishing alpha step leaves (the step's own code path)", async () => {
-    // Two sizes, and S4 with drop path on, where the alpha pass's random draws (noise, masks) count.
-    for (const sizes of [{}, { C: 6, layers: 3 }, { space: 's4', regularization: { dropPathProb: 0.3 } }]) {
+    // Two sizes; S4 with drop path on, where the alpha pass's random draws (noise, masks) count; the
+    // second order, whose held step still runs the unrolled passes (their BN updates, their loss).
+    const cases = [{}, { C: 6, layers: 3 }, { space: 's4', regularization: { dropPathProb: 0.3 } }, { order: 'second' }];
+    for (const sizes of cases) {
       const held = await run(smokeConfig({ epochs: 2, alphaWarmupEpochs: 1, ...sizes }), 1);
       const tiny = await run(smokeConfig({ epochs: 2, alphaOptimizer: { lr: 1e-30 }, ...sizes }), 1);
       const [a, b] = [held.records[0], tiny.records[0]];
+      const what = JSON.stringify(sizes);
       for (const k of ['train', 'search', 'valid'] as const) {
-        assert.ok(Math.abs(a[k].loss - b[k].loss) <= 1e-6 * Math.abs(b[k].loss), `${k} loss ${a[k].loss} vs ${b[k].loss}`);
-        assert.strictEqual(a[k].accuracy, b[k].accuracy, `${k} accuracy`);
+        assert.ok(Math.abs(a[k].loss - b[k].loss) <= 1e-6 * Math.abs(b[k].loss), `${what}: ${k} loss ${a[k].loss} vs ${b[k].loss}`);
+        assert.strictEqual(a[k].accuracy, b[k].accuracy, `${what}: ${k} accuracy`);
       }
-      assert.ok(maxDiff(a.alphas.normal.flat(), b.alphas.normal.flat()) < 1e-12);
+      for (const cell of ['normal', 'reduce'] as const)
+        assert.ok(maxDiff(a.alphas[cell].flat(), b.alphas[cell].flat()) < 1e-12, `${what}: ${cell}`);
       assert.strictEqual(held.weights.size, tiny.weights.size);
       for (const [k, w] of held.weights) {
-        assert.ok(maxDiff([...w], [...(tiny.weights.get(k) as Float32Array)]) <= 1e-6, `weight ${k}`);
+        assert.ok(maxDiff([...w], [...(tiny.weights.get(k) as Float32Array)]) <= 1e-6, `${what}: weight ${k}`);
       }
     }
   });
 
-  it('holds the alphas in a second-order search too, and leaks no tensors across warm-up epochs', async () => {
+  it('holds the alphas in a second-order search too, moves them after, and leaks no tensors', async () => {
     const config = smokeConfig({ order: 'second', epochs: 3, alphaWarmupEpochs: 2 });
     const data = searchData(config, fakeDataset());
     const state = createSearchState(config, data);
@@ -78,6 +83,10 @@ describe('the alpha warm-up (alphaWarmupEpochs, docs/method.md §3)', () => {
     const r1 = await searchEpoch(dartsProblem(config), data, state, 1);
     assert.strictEqual(tf.memory().numTensors, before);
     assert.deepStrictEqual(r1.alphas, r0.alphas);
+    // Epoch 2 takes the second-order step, Adam from its first step on.
+    const r2 = await searchEpoch(dartsProblem(config), data, state, 2);
+    assert.notDeepStrictEqual(r2.alphas, r1.alphas);
+    assert.ok(Number.isFinite(r2.search.loss));
     disposeSearchState(state);
   });
 
