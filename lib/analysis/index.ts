@@ -30,3 +30,4 @@ export * from './space_claims';
 export * from './nb201_random';
 export * from './collapse_timing';
 export * from './collapse_figure';
+export * from './alpha_drift';

@@ -21,6 +21,7 @@ export const TABLES = Object.freeze({
   pilot: '01-pilot',
   s3Main: '01-s3-main',
   s3MainClaims: '01-s3-main-claims',
+  s3AlphaDrift: '01-s3-alpha-drift',
   testError: '01-test-error',
   seedSpread: '01-seed-spread',
   eigenvalueTestError: '02-eigenvalue-test-error',

@@ -84,9 +84,9 @@ const MAIN_SECTIONS: readonly Section[] = [
       "eigenvalue's first and last measurement, the epoch from which every cell has collapsed, the cell DARTS-ES's rule returns " +
       "and DARTS-ADA's rollbacks; the claims judged over the seeds, each by the rule beside it, against the spread of DARTS's " +
       'own seeds, DARTS-ES (replayed on each DARTS run) a method of its own; the figure dates each collapse against the ' +
-      'eigenvalue. The final genotypes are not trained here (the budget: section 6), so no claim on test error is judged ' +
-      'at this setting.',
-    tables: ['01-s3-main', '01-s3-main-claims'],
+      "eigenvalue, and the last table says which way each op's alphas first move. " +
+      'The final genotypes are not trained here (the budget: section 6), so no claim on test error is judged at this setting.',
+    tables: ['01-s3-main', '01-s3-main-claims', '01-s3-alpha-drift'],
     figures: ['01-s3-collapse-timing'],
     records: '`rdarts grid results/s3-main/grid.json --out results/s3-main/runs`, DARTS from the pilot: results/s3-main/README.md',
   },
