@@ -1,9 +1,9 @@
 /**
  * The search loop of DARTS (docs/method.md §1), for any search problem (./problem.ts): epochs of search
  * iterations over the weight half of the training data, each iteration an alpha step on a fresh
- * batch of the alpha half, then a weight step (or the weight step first: `stepOrder`; during an alpha
- * warm-up, `alphaWarmupEpochs`, the alpha step's passes without its Adam step); the weights' learning rate follows a cosine from
- * lrMax to lrMin, set per epoch. After each epoch the model is measured on the whole alpha half in
+ * batch of the alpha half, then a weight step (or the weight step first: `stepOrder`). During an
+ * alpha warm-up (`alphaWarmupEpochs`) the alpha step's passes run without its Adam step. The
+ * weights' learning rate follows a cosine from lrMax to lrMin, set per epoch. After each epoch the model is measured on the whole alpha half in
  * eval mode (and, at the epochs that track it, its curvature) and an EpochRecord is made.
  *
  * Every random draw is a function of (seed, epoch, step), so an epoch replays identically from a
