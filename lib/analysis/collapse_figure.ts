@@ -10,8 +10,7 @@
 import { getSpace } from '../spaces/spaces';
 import type { StoredRun } from '../runs/run_read';
 import type { Figure } from './figure_html';
-import { collapseEpoch } from './space_claims';
-import { strongestOpCounts } from './pilot';
+import { cellEdges, collapseEpoch } from './space_claims';
 
 /** One search to draw: its row label, method (its colour) and seed (its dash). */
 export interface CollapseFigureRun {
@@ -23,10 +22,9 @@ export interface CollapseFigureRun {
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
 const DASHES = ['solid', 'dot', 'dash', 'longdash'];
 
-/** Each stored epoch's count of normal edges whose strongest op is `none`. */
+/** Each stored epoch's count of normal edges whose strongest op is `none` (`cellEdges`'s). */
 export function noneEdgesByEpoch(run: StoredRun): { epoch: number; none: number }[] {
-  const space = getSpace(run.config.space);
-  return run.epochs.map((e) => ({ epoch: e.epoch, none: strongestOpCounts(e.weights.normal, space.normal).none }));
+  return cellEdges(run).map(({ epoch, none }) => ({ epoch, none }));
 }
 
 /**
@@ -46,10 +44,11 @@ export function collapseTimingFigure(runs: readonly CollapseFigureRun[], title: 
   runs.forEach(({ name, method, run }) => {
     const colour = COLOURS[methods.indexOf(method) % COLOURS.length];
     const line = { color: colour, width: 1.5, dash: DASHES[run.config.seed % DASHES.length] };
-    const none = noneEdgesByEpoch(run);
+    // One count per epoch serves the line and the collapse marker.
+    const none = cellEdges(run);
     const shown = { legendgroup: method, name: `${method}, ${name}` };
     data.push({ type: 'scatter', mode: 'lines', x: none.map((r) => r.epoch), y: none.map((r) => r.none), line, ...shown });
-    const from = collapseEpoch(run);
+    const from = collapseEpoch(run, none);
     if (from !== null) {
       const at = none.find((r) => r.epoch === from);
       markers.push({

@@ -52,10 +52,10 @@ export interface SpaceClaimInput extends CurvatureColumns, CollapseTiming {
   readonly supernetValid: number;
 }
 
-/** Each stored epoch's normal cell: its parameter-free edges (`none` counted). */
-function cellEdges(run: StoredRun): { epoch: number; parameterFree: number }[] {
+/** Each stored epoch's normal cell: its edges whose strongest op is parameter-free (`none` counted), and of those `none`. */
+export function cellEdges(run: StoredRun): { epoch: number; parameterFree: number; none: number }[] {
   const space = getSpace(run.config.space);
-  return run.epochs.map((e) => ({ epoch: e.epoch, parameterFree: strongestOpCounts(e.weights.normal, space.normal).parameterFree }));
+  return run.epochs.map((e) => ({ epoch: e.epoch, ...strongestOpCounts(e.weights.normal, space.normal) }));
 }
 
 /**
