@@ -14,6 +14,7 @@
 import * as os from 'os';
 import { backendInfo, initBackend, tf } from '../backend';
 import { countConvFlops, fusedReluDepthwiseActive } from '../nn/conv';
+import { pointwiseKernelsActive } from '../kernels/register';
 import { Adam, Sgd } from '../nn/optim';
 import { adamOptions, sgdOptions } from '../config/search_config';
 import { DEFAULT_SEARCH_CONFIG } from '../config/presets';
@@ -280,6 +281,8 @@ export async function runSearchBench(
     threads: backendInfo()?.wasm?.threads ?? 1,
     // Whether sep_conv / dil_conv ran ReLU and the depthwise conv as one kernel (RDARTS_FUSED_RELU_DW).
     fused_relu_depthwise: fusedReluDepthwiseActive(),
+    // Whether 1x1 convs ran on our pointwise kernels (RDARTS_POINTWISE_KERNELS; wasm only).
+    pointwise_kernels: tf.getBackend() === 'wasm' && pointwiseKernelsActive(),
     cpu: { machine: os.arch(), logical_cpus: os.cpus().length, model_name: os.cpus()[0]?.model },
     // The reference's config keys (snake_case), so its summarize.py reads both.
     config: {

@@ -343,6 +343,166 @@ void conv_filter_grad(const float* x, const float* dy, float* out, const Geom* g
   }
 }
 
+// Pointwise (1x1, unpadded) convolutions as a matrix product over pixels: row q of C (N floats) =
+// row q of A (K floats) times B [K, N]. Four rows at a time, eight columns of C in registers (a
+// block of 4 x 8 accumulators, XNNPACK's shape on SIMD128), each summed over k = 0..K-1 from zero,
+// multiply then add: the order of XNNPACK's f32 GEMM, so that the forward pass it replaces keeps
+// its values. `arows` / `crows` hold the four rows' pointers (a block with fewer rows repeats its
+// last row: the same values written twice).
+static inline void gemm4(const float* const* arows, float* const* crows, const float* b, int K, int N) {
+  const float *a0 = arows[0], *a1 = arows[1], *a2 = arows[2], *a3 = arows[3];
+  float *c0 = crows[0], *c1 = crows[1], *c2 = crows[2], *c3 = crows[3];
+  int n = 0;
+  for (; n + 8 <= N; n += 8) {
+    v128_t x00 = wasm_f32x4_splat(0), x01 = x00, x10 = x00, x11 = x00, x20 = x00, x21 = x00, x30 = x00, x31 = x00;
+    const float* bp = b + n;
+    for (int k = 0; k < K; k++, bp += N) {
+      const v128_t b0 = wasm_v128_load(bp), b1 = wasm_v128_load(bp + 4);
+      v128_t s = wasm_v128_load32_splat(a0 + k);
+      x00 = MADD(x00, s, b0); x01 = MADD(x01, s, b1);
+      s = wasm_v128_load32_splat(a1 + k);
+      x10 = MADD(x10, s, b0); x11 = MADD(x11, s, b1);
+      s = wasm_v128_load32_splat(a2 + k);
+      x20 = MADD(x20, s, b0); x21 = MADD(x21, s, b1);
+      s = wasm_v128_load32_splat(a3 + k);
+      x30 = MADD(x30, s, b0); x31 = MADD(x31, s, b1);
+    }
+    wasm_v128_store(c0 + n, x00); wasm_v128_store(c0 + n + 4, x01);
+    wasm_v128_store(c1 + n, x10); wasm_v128_store(c1 + n + 4, x11);
+    wasm_v128_store(c2 + n, x20); wasm_v128_store(c2 + n + 4, x21);
+    wasm_v128_store(c3 + n, x30); wasm_v128_store(c3 + n + 4, x31);
+  }
+  for (; n + 4 <= N; n += 4) {
+    v128_t x0 = wasm_f32x4_splat(0), x1 = x0, x2 = x0, x3 = x0;
+    const float* bp = b + n;
+    for (int k = 0; k < K; k++, bp += N) {
+      const v128_t b0 = wasm_v128_load(bp);
+      x0 = MADD(x0, wasm_v128_load32_splat(a0 + k), b0);
+      x1 = MADD(x1, wasm_v128_load32_splat(a1 + k), b0);
+      x2 = MADD(x2, wasm_v128_load32_splat(a2 + k), b0);
+      x3 = MADD(x3, wasm_v128_load32_splat(a3 + k), b0);
+    }
+    wasm_v128_store(c0 + n, x0); wasm_v128_store(c1 + n, x1);
+    wasm_v128_store(c2 + n, x2); wasm_v128_store(c3 + n, x3);
+  }
+  for (; n < N; n++) {
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    for (int k = 0; k < K; k++) {
+      const float bk = b[(long)k * N + n];
+      s0 += a0[k] * bk; s1 += a1[k] * bk; s2 += a2[k] * bk; s3 += a3[k] * bk;
+    }
+    c0[n] = s0; c1[n] = s1; c2[n] = s2; c3[n] = s3;
+  }
+}
+
+// The pixels of a pointwise conv: q = (n, oy, ox) of the output, at (n, oy*sh, ox*sw) of the input.
+// `strided_a`: A's rows are the input's pixels (the forward pass: A = x, C = y); else C's rows are
+// (the input gradient: A = dy, C = dx, which is zero at the pixels a stride skips).
+static void pointwise(const float* a, const float* b, float* c, const Geom* g, int K, int N, int strided_a) {
+  const long P = (long)g->n * g->oh * g->ow;
+  const int unit = g->sh == 1 && g->sw == 1;
+  if (!strided_a && !unit) zero(c, g->n * g->h * g->w * N);
+  const float* arows[4];
+  float* crows[4];
+  for (long q0 = 0; q0 < P; q0 += 4) {
+    for (int r = 0; r < 4; r++) {
+      const long q = q0 + r < P ? q0 + r : P - 1;
+      long at = q;  // the input pixel of output pixel q
+      if (!unit) {
+        const long ox = q % g->ow, rest = q / g->ow;
+        const long oy = rest % g->oh, n = rest / g->oh;
+        at = (n * g->h + oy * g->sh) * g->w + ox * g->sw;
+      }
+      arows[r] = a + (strided_a ? at : q) * K;
+      crows[r] = c + (strided_a ? q : at) * N;
+    }
+    gemm4(arows, crows, b, K, N);
+  }
+}
+
+// y = conv1x1(x, w) with w [CI, CO] (HWIO, 1x1), any stride, no padding.
+__attribute__((export_name("pw_forward")))
+void pw_forward(const float* x, const float* w, float* y, const Geom* g, int cout) {
+  pointwise(x, w, y, g, g->c, cout, 1);
+}
+
+// Its input gradient: dx[pixel at (oy*sh, ox*sw)] = dy[oy, ox] times w transposed (`wt`: [CO, CI]).
+__attribute__((export_name("pw_input_grad")))
+void pw_input_grad(const float* dy, const float* wt, float* dx, const Geom* g, int cout) {
+  pointwise(dy, wt, dx, g, cout, g->c, 0);
+}
+
+// Its filter gradient: out[ci, co] = sum_q x[pixel of q, ci] dy[q, co], over chunks of PW_CHUNK
+// output pixels (x's and dy's rows of a chunk stay in L1 while every 4 x 8 block of out sums over
+// them in registers; the chunks' float32 sums are added to out, as conv_filter_grad adds its
+// rows'). For every pointwise conv, whose images have rows of 7 to 32 pixels.
+#define PW_CHUNK 64
+__attribute__((export_name("pw_filter_grad")))
+void pw_filter_grad(const float* x, const float* dy, float* out, const Geom* g, int cout) {
+  const int CI = g->c, CO = cout;
+  const long P = (long)g->n * g->oh * g->ow;
+  const int unit = g->sh == 1 && g->sw == 1;
+  const float* xr[PW_CHUNK];
+  zero(out, CI * CO);
+  for (long q0 = 0; q0 < P; q0 += PW_CHUNK) {
+    const int m = P - q0 < PW_CHUNK ? (int)(P - q0) : PW_CHUNK;
+    for (int r = 0; r < m; r++) {
+      const long q = q0 + r;
+      long at = q;
+      if (!unit) {
+        const long ox = q % g->ow, rest = q / g->ow;
+        const long oy = rest % g->oh, n = rest / g->oh;
+        at = (n * g->h + oy * g->sh) * g->w + ox * g->sw;
+      }
+      xr[r] = x + at * CI;
+    }
+    const float* dyc = dy + q0 * CO;
+    int ci = 0;
+    for (; ci + 4 <= CI; ci += 4) {
+      int co = 0;
+      for (; co + 8 <= CO; co += 8) {
+        v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+        const float* dp = dyc + co;
+        for (int r = 0; r < m; r++, dp += CO) {
+          const float* xp = xr[r] + ci;
+          const v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
+          v128_t s = wasm_v128_load32_splat(xp);
+          a00 = MADD(a00, s, d0); a01 = MADD(a01, s, d1);
+          s = wasm_v128_load32_splat(xp + 1);
+          a10 = MADD(a10, s, d0); a11 = MADD(a11, s, d1);
+          s = wasm_v128_load32_splat(xp + 2);
+          a20 = MADD(a20, s, d0); a21 = MADD(a21, s, d1);
+          s = wasm_v128_load32_splat(xp + 3);
+          a30 = MADD(a30, s, d0); a31 = MADD(a31, s, d1);
+        }
+        float* op = out + (long)ci * CO + co;
+        wasm_v128_store(op, wasm_f32x4_add(wasm_v128_load(op), a00));
+        wasm_v128_store(op + 4, wasm_f32x4_add(wasm_v128_load(op + 4), a01));
+        wasm_v128_store(op + CO, wasm_f32x4_add(wasm_v128_load(op + CO), a10));
+        wasm_v128_store(op + CO + 4, wasm_f32x4_add(wasm_v128_load(op + CO + 4), a11));
+        wasm_v128_store(op + 2 * CO, wasm_f32x4_add(wasm_v128_load(op + 2 * CO), a20));
+        wasm_v128_store(op + 2 * CO + 4, wasm_f32x4_add(wasm_v128_load(op + 2 * CO + 4), a21));
+        wasm_v128_store(op + 3 * CO, wasm_f32x4_add(wasm_v128_load(op + 3 * CO), a30));
+        wasm_v128_store(op + 3 * CO + 4, wasm_f32x4_add(wasm_v128_load(op + 3 * CO + 4), a31));
+      }
+      for (; co < CO; co++) {
+        for (int k = 0; k < 4; k++) {
+          float acc = 0.0f;
+          for (int r = 0; r < m; r++) acc += xr[r][ci + k] * dyc[(long)r * CO + co];
+          out[(long)(ci + k) * CO + co] += acc;
+        }
+      }
+    }
+    for (; ci < CI; ci++) {
+      for (int co = 0; co < CO; co++) {
+        float acc = 0.0f;
+        for (int r = 0; r < m; r++) acc += xr[r][ci] * dyc[(long)r * CO + co];
+        out[(long)ci * CO + co] += acc;
+      }
+    }
+  }
+}
+
 // Conv input gradient, as a scatter: dx[n, iy, ix, ci] += sum_co w[ky, kx, ci, co] dy[n, oy, ox, co].
 // Used for strided convs (stride 1 runs as a forward conv on XNNPACK instead). `wt` must be the
 // filter transposed to [KH, KW, CO, CI], so that ci, the SIMD axis, is contiguous.

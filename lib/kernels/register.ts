@@ -4,7 +4,8 @@
  *   Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter, DepthwiseConv2dNativeBackpropInput
  *   (missing in tfjs-backend-wasm 4.22), and Conv2DBackpropInput (present, but a plain loop: 4.9 ms
  *   where ours takes a fraction of that for a 1x1 conv on a 64x28x28x8 batch);
- * the depthwise convolution, DepthwiseConv2dNative, faster than tfjs's (see depthwiseConv2d); and a
+ * the depthwise convolution, DepthwiseConv2dNative, and the pointwise one (Conv2D with a 1x1
+ * filter), both faster than tfjs's (see depthwiseConv2d, pointwiseApplies); and a
  * fused ReLU-depthwise with its gradients (see reluDepthwise).
  * Each runs our SIMD kernel (grad_kernels.c) on tfjs's heap: it reads the input tensors and writes
  * a new output tensor in place. Strides, dilations and explicit asymmetric padding are all supported, so
@@ -57,7 +58,8 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Tensor
   );
   channelsLast(info, 'Conv2DBackpropFilter');
   const out = backend.makeOutput(filterShape, 'float32');
-  callKernel(backend, 'conv_filter_grad', [x, dy, out], { geom: geom(info), extra: [info.outChannels] });
+  const kernel = pointwiseApplies(info) ? 'pw_filter_grad' : 'conv_filter_grad';
+  callKernel(backend, kernel, [x, dy, out], { geom: geom(info), extra: [info.outChannels] });
   return out;
 }
 
@@ -130,6 +132,54 @@ function forwardConvApplies(info: Conv2DInfo): boolean {
   return info.strideHeight === 1 && info.strideWidth === 1 && Math.max(p.top, p.bottom) <= ekh && Math.max(p.left, p.right) <= ekw;
 }
 
+/**
+ * Whether our pointwise kernels run (see pointwiseApplies): unless RDARTS_POINTWISE_KERNELS=0 puts
+ * back the paths they replaced (XNNPACK's forward, the input gradient through XNNPACK or our scatter
+ * kernel, the general filter gradient), for benchmarks of the change.
+ */
+export function pointwiseKernelsActive(): boolean {
+  return process.env.RDARTS_POINTWISE_KERNELS !== '0';
+}
+
+/**
+ * True for a 1x1 convolution without padding, at any stride: every pointwise conv of the spaces and
+ * FactorizedReduce's. Ours run it as a matrix product over pixels (pw_forward, pw_input_grad), in
+ * XNNPACK's order of sums, so the forward pass keeps XNNPACK's values bit for bit; faster here, the
+ * input gradient most at stride 2 (results/bench/README.md).
+ */
+function pointwiseApplies(info: Conv2DInfo): boolean {
+  const p = info.padInfo;
+  return (
+    pointwiseKernelsActive() &&
+    info.filterHeight === 1 &&
+    info.filterWidth === 1 &&
+    p.top === 0 &&
+    p.bottom === 0 &&
+    p.left === 0 &&
+    p.right === 0
+  );
+}
+
+/** The convolution (tfjs's XNNPACK kernel, which ours replaces for pointwise convs: see pointwiseApplies). */
+function conv2d(args: KernelArgs): tf.TensorInfo {
+  const { inputs, backend, attrs } = args;
+  const { x, filter } = inputs;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides as [number, number],
+    (attrs.dilations ?? 1) as [number, number],
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as 'floor' | undefined,
+    false,
+    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat ?? 'NHWC') as 'NHWC' | 'NCHW'),
+  );
+  if (info.dataFormat !== 'channelsLast' || !pointwiseApplies(info)) return replaced.Conv2D(args as never) as tf.TensorInfo;
+  const out = backend.makeOutput(info.outShape, 'float32');
+  callKernel(backend, 'pw_forward', [x, filter, out], { geom: geom(info), extra: [info.outChannels] });
+  return out;
+}
+
 function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs;
   const inputShape = attrs.inputShape as [number, number, number, number];
@@ -144,13 +194,15 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorI
     tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC'),
   );
   channelsLast(info, 'Conv2DBackpropInput');
-  if (forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, false);
-  // Strided: our scatter kernel, with the filter as [KH, KW, CO, CI] (CI contiguous for SIMD).
+  const pointwise = pointwiseApplies(info);
+  if (!pointwise && forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, false);
+  // Pointwise: dy times the filter transposed; else (strided) our scatter kernel. Both take the
+  // filter as [KH, KW, CO, CI] (CI contiguous for SIMD).
   const co = filter.shape[3];
   const transposed = rearrangedFilter(backend, filter, false, true);
   try {
     const dx = backend.makeOutput(inputShape, 'float32');
-    callKernel(backend, 'conv_input_grad', [dy, transposed, dx], { geom: geom(info), extra: [co] });
+    callKernel(backend, pointwise ? 'pw_input_grad' : 'conv_input_grad', [dy, transposed, dx], { geom: geom(info), extra: [co] });
     return dx;
   } finally {
     backend.disposeData(transposed.dataId);
@@ -251,6 +303,7 @@ const KERNELS: Record<string, (args: KernelArgs) => tf.TensorInfo> = {
   RdartsReluDepthwiseBackpropFilter: depthwiseFilterGrad('RdartsReluDepthwiseBackpropFilter', 'dw_filter_grad_relu'),
   RdartsReluDepthwiseBackpropInput: reluDepthwiseBackpropInput,
   DepthwiseConv2dNative: depthwiseConv2d,
+  Conv2D: conv2d,
   Conv2DBackpropFilter: conv2DBackpropFilter,
   Conv2DBackpropInput: conv2DBackpropInput,
   DepthwiseConv2dNativeBackpropFilter: depthwiseFilterGrad('DepthwiseConv2dNativeBackpropFilter', 'dw_filter_grad'),
@@ -262,8 +315,8 @@ let registered = false;
 let replaced: Record<string, tf.KernelFunc> = {};
 
 /**
- * Registers our kernels for the wasm backend (once; replaces tfjs's Conv2DBackpropInput and
- * DepthwiseConv2dNative there).
+ * Registers our kernels for the wasm backend (once; replaces tfjs's Conv2D, Conv2DBackpropInput
+ * and DepthwiseConv2dNative there).
  */
 export function registerWasmGradientKernels(): void {
   if (registered) return;

@@ -27,6 +27,10 @@ interface Case {
 const CASES: Case[] = [
   { name: 'conv 1x1 s1', n: 2, h: 7, w: 9, c: 5, co: 9, k: 1, s: 1, d: 1 },
   { name: 'conv 1x1 s2 odd', n: 3, h: 7, w: 8, c: 6, co: 4, k: 1, s: 2, d: 1 },
+  // The pointwise kernels' blocks: 8 and 4 output columns, several chunks of 64 pixels, a last
+  // block of 4 rows with 3 (s1) and 1 (s2) pixels.
+  { name: 'conv 1x1 s1 blocks', n: 3, h: 9, w: 11, c: 12, co: 20, k: 1, s: 1, d: 1 },
+  { name: 'conv 1x1 s2 blocks', n: 3, h: 11, w: 9, c: 16, co: 12, k: 1, s: 2, d: 1 },
   { name: 'conv 3x3 s1', n: 2, h: 9, w: 7, c: 3, co: 10, k: 3, s: 1, d: 1 },
   { name: 'conv 3x3 s2', n: 2, h: 8, w: 7, c: 4, co: 8, k: 3, s: 2, d: 1 },
   { name: 'dw 3x3 s1', n: 2, h: 7, w: 9, c: 6, k: 3, s: 1, d: 1 },
@@ -88,6 +92,7 @@ describe('wasm gradient kernels', () => {
 
   it('are registered for every kernel that tfjs-backend-wasm lacks, and the depthwise forward', () => {
     for (const name of [
+      'Conv2D',
       'Conv2DBackpropFilter',
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
@@ -169,6 +174,52 @@ describe('wasm gradient kernels', () => {
         assert.strictEqual(differing, 0, `${c.name}: ${differing} of ${a.length} values differ`);
       });
     }
+  });
+
+  it("the pointwise forward sums in XNNPACK's order: bit-identical to tfjs's own kernel (plain build); other convs run tfjs's", function () {
+    if (relaxedSimd()) this.skip();
+    const old = replacedKernel('Conv2D');
+    const ours = tf.getKernel('Conv2D', 'wasm');
+    assert.ok(old && ours && ours.kernelFunc !== old, 'ours replaces tfjs kernel');
+    const backend = tf.backend();
+    const shapes = [...CASES.filter((c) => !isDepthwise(c)), { name: 'large', n: 2, h: 16, w: 16, c: 32, co: 64, k: 1, s: 1, d: 1 }];
+    for (const [i, c] of shapes.entries()) {
+      tf.tidy(() => {
+        const { x, w } = tensors(c, 950 + i);
+        const pad = ((c.k - 1) * c.d) / 2;
+        const attrs = { strides: [c.s, c.s], pad: symmetricPadding(pad), dilations: [c.d, c.d], dataFormat: 'NHWC' };
+        const run = (f: tf.KernelFunc) => {
+          const info = f({ inputs: { x, filter: w }, backend, attrs } as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+          return tf.engine().makeTensorFromTensorInfo(info).dataSync();
+        };
+        const [a, b] = [run(ours.kernelFunc), run(old)];
+        const differing = a.filter((v, j) => v !== b[j]).length;
+        assert.strictEqual(differing, 0, `${c.name}: ${differing} of ${a.length} values differ`);
+      });
+    }
+  });
+
+  it('RDARTS_POINTWISE_KERNELS=0 puts back the paths the pointwise kernels replaced (the filter gradient sums in another order)', () => {
+    const c = CASES.find((k) => k.name === 'conv 1x1 s1 blocks') as Case;
+    const grads = () =>
+      tf.tidy(() => {
+        const { x, w, dy } = tensors(c, 990);
+        return run(c, x, w, dy).dw.dataSync();
+      });
+    const ours = grads();
+    process.env.RDARTS_POINTWISE_KERNELS = '0';
+    let before: Float32Array | Int32Array | Uint8Array;
+    try {
+      before = grads();
+    } finally {
+      delete process.env.RDARTS_POINTWISE_KERNELS;
+    }
+    assert.ok(
+      ours.some((v, j) => v !== before[j]),
+      'the two paths give bit-identical filter gradients',
+    );
+    assertClose(ours, before, 1e-5, 'dw');
+    assert.deepStrictEqual(Array.from(grads()), Array.from(ours));
   });
 
   it("the depthwise forward matches tfjs's kernel on other geometries: asymmetric, negative and oversized padding, rectangular filters, dilated rows in the padding", () => {
