@@ -25,7 +25,7 @@ import { hessianSpectrum } from '../hessian/eigen';
 import { HVP_STEP, HvpScheme } from '../hessian/hvp';
 import { CurvatureRecord, CurvatureSettings, measureCurvature } from '../hessian/track';
 import { SearchNetwork } from '../problems/darts/supernet/network';
-import { softwareVersions } from '../versions';
+import { softwareVersions, sourceCommit } from '../versions';
 import { mean, median } from '../analysis/stats';
 
 export interface BenchConfig {
@@ -276,6 +276,8 @@ export async function runSearchBench(
     impl: 'robust-darts-ts',
     backend: info.name,
     versions: softwareVersions(),
+    // The checkout's commit, where it is one (comparisons across commits).
+    source: sourceCommit(),
     wasm: backendInfo()?.wasm,
     // The reference's intra-op threads; ours: the wasm backend's (RDARTS_WASM_THREADS), else 1.
     threads: backendInfo()?.wasm?.threads ?? 1,
