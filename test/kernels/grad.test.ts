@@ -45,6 +45,9 @@ const CASES: Case[] = [
   // and a channel tail.
   { name: 'dw 3x3 s1 wide', n: 2, h: 5, w: 15, c: 10, k: 3, s: 1, d: 1 },
   { name: 'dw 5x5 dil2 s1 wide', n: 1, h: 9, w: 22, c: 7, k: 5, s: 1, d: 2 },
+  // The filter gradient's blocks of 16, 8 and 4 channels and a channel tail.
+  { name: 'dw 3x3 s1 channels', n: 2, h: 6, w: 7, c: 29, k: 3, s: 1, d: 1 },
+  { name: 'dw 3x3 s2 channels', n: 2, h: 7, w: 6, c: 24, k: 3, s: 2, d: 1 },
 ];
 
 const isDepthwise = (c: Case) => c.co === undefined;
