@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import { initBackend, tf } from '../backend';
 import { replacedKernel } from '../kernels/register';
+import { quartileMs } from './quartile';
 
 /** [side, channels, kernel, dilation, stride]: S3 / DARTS space at 28x28x1 C 8 and at 32x32x3 C 16. */
 export const DEPTHWISE_SHAPES: readonly (readonly [number, number, number, number, number])[] = [
@@ -26,18 +27,6 @@ export const DEPTHWISE_SHAPES: readonly (readonly [number, number, number, numbe
   [16, 32, 3, 1, 1],
   [8, 64, 3, 1, 1],
 ];
-
-function quartileMs(f: () => void, iters: number): number {
-  for (let i = 0; i < 3; i++) f();
-  const ts: number[] = [];
-  for (let i = 0; i < iters; i++) {
-    const t = performance.now();
-    f();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(iters / 4)];
-}
 
 export interface DepthwiseTiming {
   shape: string;

@@ -19,6 +19,7 @@ import * as os from 'os';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { initBackend, tf } from '../backend';
 import { replacedKernel } from '../kernels/register';
+import { quartileMs } from './quartile';
 import { callKernel, Geom } from '../kernels/wasm_module';
 
 /** [side, input channels, output channels, stride]: S3 / DARTS space at 28x28x1 C 8 and at 32x32x3 C 16. */
@@ -44,18 +45,6 @@ export interface PointwiseTiming {
   /** Largest |value - float64 sum| over the largest |float64 sum|. */
   beforeRelErr: number;
   oursRelErr: number;
-}
-
-function quartileMs(f: () => void, iters: number): number {
-  for (let i = 0; i < 3; i++) f();
-  const ts: number[] = [];
-  for (let i = 0; i < iters; i++) {
-    const t = performance.now();
-    f();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((a, b) => a - b);
-  return ts[Math.floor(iters / 4)];
 }
 
 /** Largest |a - ref| over the largest |ref|. */
