@@ -8,11 +8,9 @@
  *
  *   npx tsx lib/bench/depthwise.ts [--iters 31] [--append results/bench/depthwise.jsonl]
  */
-import * as fs from 'fs';
-import * as os from 'os';
-import { initBackend, tf } from '../backend';
+import { tf } from '../backend';
 import { replacedKernel } from '../kernels/register';
-import { quartileMs } from './quartile';
+import { kernelBenchMain, quartileMs } from './kernel_bench';
 
 /** [side, channels, kernel, dilation, stride]: S3 / DARTS space at 28x28x1 C 8 and at 32x32x3 C 16. */
 export const DEPTHWISE_SHAPES: readonly (readonly [number, number, number, number, number])[] = [
@@ -72,28 +70,4 @@ export function timeDepthwise(iters = 31, n = 64, shapes = DEPTHWISE_SHAPES): De
   });
 }
 
-if (require.main === module) {
-  const arg = (name: string) => {
-    const at = process.argv.indexOf(name);
-    return at > 0 ? process.argv[at + 1] : undefined;
-  };
-  (async () => {
-    const info = await initBackend({ force: 'wasm' });
-    const iters = Number(arg('--iters') ?? 31);
-    const record = {
-      bench: 'depthwise_forward',
-      node: process.version,
-      cpu: os.cpus()[0]?.model,
-      wasm: info.wasm,
-      iters,
-      shapes: timeDepthwise(iters),
-      timestamp: new Date().toISOString(),
-    };
-    console.log(JSON.stringify(record));
-    const append = arg('--append');
-    if (append) fs.appendFileSync(append, JSON.stringify(record) + '\n');
-  })().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+if (require.main === module) kernelBenchMain('depthwise_forward', (iters) => timeDepthwise(iters));

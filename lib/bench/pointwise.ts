@@ -6,20 +6,19 @@
  *   input gradient:  at stride 1, XNNPACK's Conv2D on the filter transposed (a 1x1 filter needs no
  *                    flip), at stride 2 our scatter kernel conv_input_grad, each after the filter's
  *                    transpose in JavaScript, as lib/kernels/register.ts ran them;
- *   filter gradient: our general kernel conv_filter_grad (its float32 sums per image row).
+ *   filter gradient: our general kernel conv_filter_grad (its float32 sums per image row; at
+ *                    stride 2 pw_filter_grad is that kernel).
  * One JSON line: per shape and pass, the first-quartile time of each over `iters` calls (other
  * processes only add time), whether the outputs are bit-identical, and each one's largest error
  * against a float64 sum relative to the largest entry (the filter gradient's sums run in another
- * order; the forward and input gradient keep XNNPACK's).
+ * order at stride 1; the forward and input gradient keep XNNPACK's).
  *
  *   npx tsx lib/bench/pointwise.ts [--iters 31] [--append results/bench/pointwise.jsonl]
  */
-import * as fs from 'fs';
-import * as os from 'os';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { initBackend, tf } from '../backend';
+import { tf } from '../backend';
 import { replacedKernel } from '../kernels/register';
-import { quartileMs } from './quartile';
+import { kernelBenchMain, quartileMs } from './kernel_bench';
 import { callKernel, Geom } from '../kernels/wasm_module';
 
 /** [side, input channels, output channels, stride]: S3 / DARTS space at 28x28x1 C 8 and at 32x32x3 C 16. */
@@ -165,28 +164,4 @@ export function timePointwise(iters = 31, n = 64, shapes = POINTWISE_SHAPES): Po
   return rows;
 }
 
-if (require.main === module) {
-  const arg = (name: string) => {
-    const at = process.argv.indexOf(name);
-    return at > 0 ? process.argv[at + 1] : undefined;
-  };
-  (async () => {
-    const info = await initBackend({ force: 'wasm' });
-    const iters = Number(arg('--iters') ?? 31);
-    const record = {
-      bench: 'pointwise_conv',
-      node: process.version,
-      cpu: os.cpus()[0]?.model,
-      wasm: info.wasm,
-      iters,
-      shapes: timePointwise(iters),
-      timestamp: new Date().toISOString(),
-    };
-    console.log(JSON.stringify(record));
-    const append = arg('--append');
-    if (append) fs.appendFileSync(append, JSON.stringify(record) + '\n');
-  })().catch((e) => {
-    console.error(e);
-    process.exit(1);
-  });
-}
+if (require.main === module) kernelBenchMain('pointwise_conv', (iters) => timePointwise(iters));

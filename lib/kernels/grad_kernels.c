@@ -290,8 +290,74 @@ void dw_forward_relu(const float* x, const float* wt, float* y, const Geom* g) {
   dw_forward_impl(x, wt, y, g, 1);
 }
 
+// The filter gradient's sums over `m` pixels: out[ci, co] += sum_r x_r[ci] dy_r[co], where x_r =
+// x + r * xstep (the input row of pixel r, CI floats) and dy_r = dy + r * CO. Blocks of 4 input channels x
+// 8 output channels of accumulators; each sum runs over r in order from zero and is then added to
+// out (float32: the callers keep m small, an image row or a chunk, so that the sums stay close to
+// float64). Leftover input channels (the stem's 1 or 3) one at a time x 8 output channels.
+static void filter_grad_rows(const float* x, long xstep, const float* dy, int m, int CI, int CO, float* out) {
+  int ci = 0;
+  for (; ci + 4 <= CI; ci += 4) {
+    int co = 0;
+    for (; co + 8 <= CO; co += 8) {
+      v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+      const float* dp = dy + co;
+      const float* xp = x + ci;
+      for (int r = 0; r < m; r++, dp += CO, xp += xstep) {
+        const v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
+        v128_t s = wasm_v128_load32_splat(xp);
+        a00 = MADD(a00, s, d0); a01 = MADD(a01, s, d1);
+        s = wasm_v128_load32_splat(xp + 1);
+        a10 = MADD(a10, s, d0); a11 = MADD(a11, s, d1);
+        s = wasm_v128_load32_splat(xp + 2);
+        a20 = MADD(a20, s, d0); a21 = MADD(a21, s, d1);
+        s = wasm_v128_load32_splat(xp + 3);
+        a30 = MADD(a30, s, d0); a31 = MADD(a31, s, d1);
+      }
+      float* op = out + (long)ci * CO + co;
+      wasm_v128_store(op, wasm_f32x4_add(wasm_v128_load(op), a00));
+      wasm_v128_store(op + 4, wasm_f32x4_add(wasm_v128_load(op + 4), a01));
+      wasm_v128_store(op + CO, wasm_f32x4_add(wasm_v128_load(op + CO), a10));
+      wasm_v128_store(op + CO + 4, wasm_f32x4_add(wasm_v128_load(op + CO + 4), a11));
+      wasm_v128_store(op + 2 * CO, wasm_f32x4_add(wasm_v128_load(op + 2 * CO), a20));
+      wasm_v128_store(op + 2 * CO + 4, wasm_f32x4_add(wasm_v128_load(op + 2 * CO + 4), a21));
+      wasm_v128_store(op + 3 * CO, wasm_f32x4_add(wasm_v128_load(op + 3 * CO), a30));
+      wasm_v128_store(op + 3 * CO + 4, wasm_f32x4_add(wasm_v128_load(op + 3 * CO + 4), a31));
+    }
+    for (; co < CO; co++) {
+      for (int k = 0; k < 4; k++) {
+        float acc = 0.0f;
+        for (int r = 0; r < m; r++) acc += x[r * xstep + ci + k] * dy[(long)r * CO + co];
+        out[(long)(ci + k) * CO + co] += acc;
+      }
+    }
+  }
+  for (; ci < CI; ci++) {
+    int co = 0;
+    for (; co + 8 <= CO; co += 8) {
+      v128_t a0 = wasm_f32x4_splat(0), a1 = a0;
+      const float* dp = dy + co;
+      const float* xp = x + ci;
+      for (int r = 0; r < m; r++, dp += CO, xp += xstep) {
+        const v128_t s = wasm_v128_load32_splat(xp);
+        a0 = MADD(a0, s, wasm_v128_load(dp));
+        a1 = MADD(a1, s, wasm_v128_load(dp + 4));
+      }
+      float* op = out + (long)ci * CO + co;
+      wasm_v128_store(op, wasm_f32x4_add(wasm_v128_load(op), a0));
+      wasm_v128_store(op + 4, wasm_f32x4_add(wasm_v128_load(op + 4), a1));
+    }
+    for (; co < CO; co++) {
+      float acc = 0.0f;
+      for (int r = 0; r < m; r++) acc += x[r * xstep + ci] * dy[(long)r * CO + co];
+      out[(long)ci * CO + co] += acc;
+    }
+  }
+}
+
 // Conv filter gradient: out[ky, kx, ci, co] = sum_{n, oy, ox} x[n, iy, ix, ci] dy[n, oy, ox, co].
-// `co` is the SIMD axis; `cout` is the number of output channels, g->c the input channels.
+// Summed per image row, then across rows. `cout` is the number
+// of output channels, g->c the input channels.
 __attribute__((export_name("conv_filter_grad")))
 void conv_filter_grad(const float* x, const float* dy, float* out, const Geom* g, int cout) {
   const int CI = g->c, CO = cout;
@@ -308,64 +374,8 @@ void conv_filter_grad(const float* x, const float* dy, float* out, const Geom* g
           if (iy < 0 || iy >= g->h) continue;
           const float* xrow = x + ((long)(n * g->h + iy) * g->w) * CI;
           const float* dyrow = dy + ((long)(n * g->oh + oy) * g->ow) * CO;
-          // Register block: 4 input channels x 8 output channels of accumulators per pass.
-          int ci = 0;
-          for (; ci + 4 <= CI; ci += 4) {
-            int co = 0;
-            for (; co + 8 <= CO; co += 8) {
-              v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-              for (int ox = ox0; ox < ox1; ox++) {
-                const float* xp = xrow + (long)(ox * g->sw + off) * CI + ci;
-                const float* dp = dyrow + (long)ox * CO + co;
-                const v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
-                v128_t s = wasm_f32x4_splat(xp[0]);
-                a00 = MADD(a00, s, d0); a01 = MADD(a01, s, d1);
-                s = wasm_f32x4_splat(xp[1]);
-                a10 = MADD(a10, s, d0); a11 = MADD(a11, s, d1);
-                s = wasm_f32x4_splat(xp[2]);
-                a20 = MADD(a20, s, d0); a21 = MADD(a21, s, d1);
-                s = wasm_f32x4_splat(xp[3]);
-                a30 = MADD(a30, s, d0); a31 = MADD(a31, s, d1);
-              }
-              float* op = o + (long)ci * CO + co;
-              wasm_v128_store(op, wasm_f32x4_add(wasm_v128_load(op), a00));
-              wasm_v128_store(op + 4, wasm_f32x4_add(wasm_v128_load(op + 4), a01));
-              wasm_v128_store(op + CO, wasm_f32x4_add(wasm_v128_load(op + CO), a10));
-              wasm_v128_store(op + CO + 4, wasm_f32x4_add(wasm_v128_load(op + CO + 4), a11));
-              wasm_v128_store(op + 2 * CO, wasm_f32x4_add(wasm_v128_load(op + 2 * CO), a20));
-              wasm_v128_store(op + 2 * CO + 4, wasm_f32x4_add(wasm_v128_load(op + 2 * CO + 4), a21));
-              wasm_v128_store(op + 3 * CO, wasm_f32x4_add(wasm_v128_load(op + 3 * CO), a30));
-              wasm_v128_store(op + 3 * CO + 4, wasm_f32x4_add(wasm_v128_load(op + 3 * CO + 4), a31));
-            }
-            for (; co < CO; co++) {
-              for (int k = 0; k < 4; k++) {
-                float acc = 0.0f;
-                for (int ox = ox0; ox < ox1; ox++) acc += xrow[(long)(ox * g->sw + off) * CI + ci + k] * dyrow[(long)ox * CO + co];
-                o[(long)(ci + k) * CO + co] += acc;
-              }
-            }
-          }
-          // Leftover input channels (the stem has 1 or 3): one channel x 8 output channels.
-          for (; ci < CI; ci++) {
-            int co = 0;
-            for (; co + 8 <= CO; co += 8) {
-              v128_t a0 = wasm_f32x4_splat(0), a1 = a0;
-              for (int ox = ox0; ox < ox1; ox++) {
-                const v128_t s = wasm_f32x4_splat(xrow[(long)(ox * g->sw + off) * CI + ci]);
-                const float* dp = dyrow + (long)ox * CO + co;
-                a0 = MADD(a0, s, wasm_v128_load(dp));
-                a1 = MADD(a1, s, wasm_v128_load(dp + 4));
-              }
-              float* op = o + (long)ci * CO + co;
-              wasm_v128_store(op, wasm_f32x4_add(wasm_v128_load(op), a0));
-              wasm_v128_store(op + 4, wasm_f32x4_add(wasm_v128_load(op + 4), a1));
-            }
-            for (; co < CO; co++) {
-              float acc = 0.0f;
-              for (int ox = ox0; ox < ox1; ox++) acc += xrow[(long)(ox * g->sw + off) * CI + ci] * dyrow[(long)ox * CO + co];
-              o[(long)ci * CO + co] += acc;
-            }
-          }
+          if (ox1 > ox0)
+            filter_grad_rows(xrow + (long)(ox0 * g->sw + off) * CI, (long)g->sw * CI, dyrow + (long)ox0 * CO, ox1 - ox0, CI, CO, o);
         }
       }
     }
@@ -424,6 +434,14 @@ static inline void gemm4(const float* const* arows, float* const* crows, const f
   }
 }
 
+// The input pixel (n, oy*sh, ox*sw), as an index of NHWC rows, of output pixel q = (n, oy, ox) of a
+// pointwise conv.
+static inline long input_pixel(long q, const Geom* g) {
+  const long ox = q % g->ow, rest = q / g->ow;
+  const long oy = rest % g->oh, n = rest / g->oh;
+  return (n * g->h + oy * g->sh) * g->w + ox * g->sw;
+}
+
 // The pixels of a pointwise conv: q = (n, oy, ox) of the output, at (n, oy*sh, ox*sw) of the input.
 // `strided_a`: A's rows are the input's pixels (the forward pass: A = x, C = y); else C's rows are
 // (the input gradient: A = dy, C = dx, which is zero at the pixels a stride skips).
@@ -436,12 +454,7 @@ static void pointwise(const float* a, const float* b, float* c, const Geom* g, i
   for (long q0 = 0; q0 < P; q0 += 4) {
     for (int r = 0; r < 4; r++) {
       const long q = q0 + r < P ? q0 + r : P - 1;
-      long at = q;  // the input pixel of output pixel q
-      if (!unit) {
-        const long ox = q % g->ow, rest = q / g->ow;
-        const long oy = rest % g->oh, n = rest / g->oh;
-        at = (n * g->h + oy * g->sh) * g->w + ox * g->sw;
-      }
+      const long at = unit ? q : input_pixel(q, g);
       arows[r] = a + (strided_a ? at : q) * K;
       crows[r] = c + (strided_a ? q : at) * N;
     }
@@ -461,74 +474,23 @@ void pw_input_grad(const float* dy, const float* wt, float* dx, const Geom* g, i
   pointwise(dy, wt, dx, g, cout, g->c, 0);
 }
 
-// Its filter gradient: out[ci, co] = sum_q x[pixel of q, ci] dy[q, co], over chunks of PW_CHUNK
-// output pixels (x's and dy's rows of a chunk stay in L1 while every 4 x 8 block of out sums over
-// them in registers; the chunks' float32 sums are added to out, as conv_filter_grad adds its
-// rows'). For every pointwise conv, whose images have rows of 7 to 32 pixels.
+// Its filter gradient: out[ci, co] = sum_q x[q, ci] dy[q, co] at stride 1, over chunks of PW_CHUNK
+// pixels (x's and dy's rows of a chunk stay in L1 while every block of out sums over them in
+// registers), where conv_filter_grad's chunks are image rows (7 to 32 pixels here); strided, as
+// conv_filter_grad.
 #define PW_CHUNK 64
 __attribute__((export_name("pw_filter_grad")))
 void pw_filter_grad(const float* x, const float* dy, float* out, const Geom* g, int cout) {
+  if (g->sh != 1 || g->sw != 1) {
+    conv_filter_grad(x, dy, out, g, cout);
+    return;
+  }
   const int CI = g->c, CO = cout;
   const long P = (long)g->n * g->oh * g->ow;
-  const int unit = g->sh == 1 && g->sw == 1;
-  const float* xr[PW_CHUNK];
   zero(out, CI * CO);
   for (long q0 = 0; q0 < P; q0 += PW_CHUNK) {
     const int m = P - q0 < PW_CHUNK ? (int)(P - q0) : PW_CHUNK;
-    for (int r = 0; r < m; r++) {
-      const long q = q0 + r;
-      long at = q;
-      if (!unit) {
-        const long ox = q % g->ow, rest = q / g->ow;
-        const long oy = rest % g->oh, n = rest / g->oh;
-        at = (n * g->h + oy * g->sh) * g->w + ox * g->sw;
-      }
-      xr[r] = x + at * CI;
-    }
-    const float* dyc = dy + q0 * CO;
-    int ci = 0;
-    for (; ci + 4 <= CI; ci += 4) {
-      int co = 0;
-      for (; co + 8 <= CO; co += 8) {
-        v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-        const float* dp = dyc + co;
-        for (int r = 0; r < m; r++, dp += CO) {
-          const float* xp = xr[r] + ci;
-          const v128_t d0 = wasm_v128_load(dp), d1 = wasm_v128_load(dp + 4);
-          v128_t s = wasm_v128_load32_splat(xp);
-          a00 = MADD(a00, s, d0); a01 = MADD(a01, s, d1);
-          s = wasm_v128_load32_splat(xp + 1);
-          a10 = MADD(a10, s, d0); a11 = MADD(a11, s, d1);
-          s = wasm_v128_load32_splat(xp + 2);
-          a20 = MADD(a20, s, d0); a21 = MADD(a21, s, d1);
-          s = wasm_v128_load32_splat(xp + 3);
-          a30 = MADD(a30, s, d0); a31 = MADD(a31, s, d1);
-        }
-        float* op = out + (long)ci * CO + co;
-        wasm_v128_store(op, wasm_f32x4_add(wasm_v128_load(op), a00));
-        wasm_v128_store(op + 4, wasm_f32x4_add(wasm_v128_load(op + 4), a01));
-        wasm_v128_store(op + CO, wasm_f32x4_add(wasm_v128_load(op + CO), a10));
-        wasm_v128_store(op + CO + 4, wasm_f32x4_add(wasm_v128_load(op + CO + 4), a11));
-        wasm_v128_store(op + 2 * CO, wasm_f32x4_add(wasm_v128_load(op + 2 * CO), a20));
-        wasm_v128_store(op + 2 * CO + 4, wasm_f32x4_add(wasm_v128_load(op + 2 * CO + 4), a21));
-        wasm_v128_store(op + 3 * CO, wasm_f32x4_add(wasm_v128_load(op + 3 * CO), a30));
-        wasm_v128_store(op + 3 * CO + 4, wasm_f32x4_add(wasm_v128_load(op + 3 * CO + 4), a31));
-      }
-      for (; co < CO; co++) {
-        for (int k = 0; k < 4; k++) {
-          float acc = 0.0f;
-          for (int r = 0; r < m; r++) acc += xr[r][ci + k] * dyc[(long)r * CO + co];
-          out[(long)(ci + k) * CO + co] += acc;
-        }
-      }
-    }
-    for (; ci < CI; ci++) {
-      for (int co = 0; co < CO; co++) {
-        float acc = 0.0f;
-        for (int r = 0; r < m; r++) acc += xr[r][ci] * dyc[(long)r * CO + co];
-        out[(long)ci * CO + co] += acc;
-      }
-    }
+    filter_grad_rows(x + q0 * CI, CI, dy + q0 * CO, m, CI, CO, out);
   }
 }
 

@@ -39,6 +39,20 @@ function geom(info: Conv2DInfo): Geom {
   };
 }
 
+/** tfjs's geometry of a convolution (`depthwise`: a depthwise one) with input `inShape`, from a kernel's attrs. */
+function convInfo(inShape: number[], filterShape: number[], attrs: Record<string, unknown>, depthwise = false): Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(
+    inShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number],
+    (attrs.dilations ?? 1) as [number, number],
+    attrs.pad as Pad,
+    attrs.dimRoundingMode as 'floor' | undefined,
+    depthwise,
+    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat ?? 'NHWC') as 'NHWC' | 'NCHW'),
+  );
+}
+
 function channelsLast(info: Conv2DInfo, kernel: string): void {
   if (info.dataFormat !== 'channelsLast') throw new Error(`${kernel} on wasm supports NHWC only`);
 }
@@ -46,16 +60,7 @@ function channelsLast(info: Conv2DInfo, kernel: string): void {
 function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, dy } = inputs;
   const filterShape = attrs.filterShape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    attrs.strides as [number, number],
-    1,
-    attrs.pad as Pad,
-    attrs.dimRoundingMode as 'floor' | undefined,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC'),
-  );
+  const info = convInfo(x.shape, filterShape, attrs);
   channelsLast(info, 'Conv2DBackpropFilter');
   const out = backend.makeOutput(filterShape, 'float32');
   const kernel = pointwiseApplies(info) ? 'pw_filter_grad' : 'conv_filter_grad';
@@ -164,16 +169,7 @@ function pointwiseApplies(info: Conv2DInfo): boolean {
 function conv2d(args: KernelArgs): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, filter } = inputs;
-  const info = tf.backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filter.shape as [number, number, number, number],
-    attrs.strides as [number, number],
-    (attrs.dilations ?? 1) as [number, number],
-    attrs.pad as Pad,
-    attrs.dimRoundingMode as 'floor' | undefined,
-    false,
-    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat ?? 'NHWC') as 'NHWC' | 'NCHW'),
-  );
+  const info = convInfo(x.shape, filter.shape, attrs);
   if (info.dataFormat !== 'channelsLast' || !pointwiseApplies(info)) return replaced.Conv2D(args as never) as tf.TensorInfo;
   const out = backend.makeOutput(info.outShape, 'float32');
   callKernel(backend, 'pw_forward', [x, filter, out], { geom: geom(info), extra: [info.outChannels] });
@@ -183,16 +179,7 @@ function conv2d(args: KernelArgs): tf.TensorInfo {
 function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { dy, filter } = inputs;
   const inputShape = attrs.inputShape as [number, number, number, number];
-  const info = tf.backend_util.computeConv2DInfo(
-    inputShape,
-    filter.shape as [number, number, number, number],
-    attrs.strides as [number, number],
-    1,
-    attrs.pad as Pad,
-    attrs.dimRoundingMode as 'floor' | undefined,
-    false,
-    tf.backend_util.convertConv2DDataFormat(attrs.dataFormat as 'NHWC'),
-  );
+  const info = convInfo(inputShape, filter.shape, attrs);
   channelsLast(info, 'Conv2DBackpropInput');
   const pointwise = pointwiseApplies(info);
   if (!pointwise && forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, false);
@@ -209,19 +196,6 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.TensorI
   }
 }
 
-function depthwiseInfo(inShape: number[], filterShape: number[], attrs: Record<string, unknown>): Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(
-    inShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides as [number, number],
-    (attrs.dilations ?? 1) as [number, number],
-    attrs.pad as Pad,
-    attrs.dimRoundingMode as 'floor' | undefined,
-    true,
-    tf.backend_util.convertConv2DDataFormat((attrs.dataFormat ?? 'NHWC') as 'NHWC' | 'NCHW'),
-  );
-}
-
 function checkMultiplier(filterShape: number[], kernel: string): void {
   if (filterShape[3] !== 1) throw new Error(`${kernel} on wasm supports channel multiplier 1 only, got ${filterShape[3]}`);
 }
@@ -232,7 +206,7 @@ function depthwiseFilterGrad(kernel: string, name: 'dw_filter_grad' | 'dw_filter
     const { x, dy } = inputs;
     const filterShape = attrs.filterShape as number[];
     checkMultiplier(filterShape, kernel);
-    const info = depthwiseInfo(x.shape, filterShape, attrs);
+    const info = convInfo(x.shape, filterShape, attrs, true);
     channelsLast(info, kernel);
     const out = backend.makeOutput(filterShape, 'float32');
     callKernel(backend, name, [x, dy, out], { geom: geom(info) });
@@ -250,7 +224,7 @@ function depthwiseFilterGrad(kernel: string, name: 'dw_filter_grad' | 'dw_filter
 function depthwiseConv2d(args: KernelArgs): tf.TensorInfo {
   const { inputs, backend, attrs } = args;
   const { x, filter } = inputs;
-  const info = depthwiseInfo(x.shape, filter.shape, attrs);
+  const info = convInfo(x.shape, filter.shape, attrs, true);
   channelsLast(info, 'DepthwiseConv2dNative');
   if (filter.shape[3] !== 1) return replaced.DepthwiseConv2dNative(args as never) as tf.TensorInfo;
   const out = backend.makeOutput(info.outShape, 'float32');
@@ -262,7 +236,7 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.Tens
   const { dy, filter } = inputs;
   checkMultiplier(filter.shape, 'DepthwiseConv2dNativeBackpropInput');
   const inputShape = attrs.inputShape as number[];
-  const info = depthwiseInfo(inputShape, filter.shape, attrs);
+  const info = convInfo(inputShape, filter.shape, attrs, true);
   channelsLast(info, 'DepthwiseConv2dNativeBackpropInput');
   if (forwardConvApplies(info)) return inputGradByForwardConv(dy, filter, info, backend, true);
   const dx = backend.makeOutput(inputShape, 'float32');
@@ -279,7 +253,7 @@ function depthwiseBackpropInput({ inputs, backend, attrs }: KernelArgs): tf.Tens
 function reluDepthwise({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
   const { x, filter } = inputs;
   checkMultiplier(filter.shape, 'RdartsReluDepthwise');
-  const info = depthwiseInfo(x.shape, filter.shape, attrs);
+  const info = convInfo(x.shape, filter.shape, attrs, true);
   channelsLast(info, 'RdartsReluDepthwise');
   const out = backend.makeOutput(info.outShape, 'float32');
   callKernel(backend, 'dw_forward_relu', [x, filter, out], { geom: geom(info) });

@@ -85,6 +85,28 @@ function tensors(c: Case, seed: number) {
 
 const dot = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.sum(tf.mul(a, b)).dataSync()[0]);
 
+/** Asserts that our forward kernel `name` gives tfjs's (replaced) kernel's values bit for bit on each case. */
+function assertBitIdenticalToReplaced(name: string, cases: Case[], seed: number): void {
+  const old = replacedKernel(name);
+  const ours = tf.getKernel(name, 'wasm');
+  assert.ok(old && ours && ours.kernelFunc !== old, 'ours replaces tfjs kernel');
+  const backend = tf.backend();
+  for (const [i, c] of cases.entries()) {
+    tf.tidy(() => {
+      const { x, w } = tensors(c, seed + i);
+      const pad = ((c.k - 1) * c.d) / 2;
+      const attrs = { strides: [c.s, c.s], pad: symmetricPadding(pad), dilations: [c.d, c.d], dataFormat: 'NHWC' };
+      const run = (f: tf.KernelFunc) => {
+        const info = f({ inputs: { x, filter: w }, backend, attrs } as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+        return tf.engine().makeTensorFromTensorInfo(info).dataSync();
+      };
+      const [a, b] = [run(ours.kernelFunc), run(old)];
+      const differing = a.filter((v, j) => v !== b[j]).length;
+      assert.strictEqual(differing, 0, `${c.name}: ${differing} of ${a.length} values differ`);
+    });
+  }
+}
+
 describe('wasm gradient kernels', () => {
   before(async function () {
     if ((await initBackend()).name !== 'wasm') this.skip();
@@ -155,51 +177,17 @@ describe('wasm gradient kernels', () => {
     });
   });
 
+  // The relaxed build fuses each multiply-add (one rounding), so only the plain build can match.
   it("the depthwise forward sums in XNNPACK's order: bit-identical to tfjs's own kernel at 3x3 and 5x5 (plain build)", function () {
-    // The relaxed build fuses each multiply-add (one rounding), so only the plain build can match.
     if (relaxedSimd()) this.skip();
-    const old = replacedKernel('DepthwiseConv2dNative');
-    const ours = tf.getKernel('DepthwiseConv2dNative', 'wasm');
-    assert.ok(old && ours && ours.kernelFunc !== old, 'ours replaces tfjs kernel');
-    const backend = tf.backend();
-    const shapes = [...CASES.filter(isDepthwise), { name: 'large', n: 2, h: 12, w: 13, c: 20, k: 5, s: 1, d: 1 }];
-    for (const [i, c] of shapes.entries()) {
-      tf.tidy(() => {
-        const { x, w } = tensors(c, 900 + i);
-        const pad = ((c.k - 1) * c.d) / 2;
-        const attrs = { strides: [c.s, c.s], pad: symmetricPadding(pad), dilations: [c.d, c.d], dataFormat: 'NHWC' };
-        const run = (f: tf.KernelFunc) => {
-          const info = f({ inputs: { x, filter: w }, backend, attrs } as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-          return tf.engine().makeTensorFromTensorInfo(info).dataSync();
-        };
-        const [a, b] = [run(ours.kernelFunc), run(old)];
-        const differing = a.filter((v, j) => v !== b[j]).length;
-        assert.strictEqual(differing, 0, `${c.name}: ${differing} of ${a.length} values differ`);
-      });
-    }
+    const large: Case = { name: 'large', n: 2, h: 12, w: 13, c: 20, k: 5, s: 1, d: 1 };
+    assertBitIdenticalToReplaced('DepthwiseConv2dNative', [...CASES.filter(isDepthwise), large], 900);
   });
 
   it("the pointwise forward sums in XNNPACK's order: bit-identical to tfjs's own kernel (plain build); other convs run tfjs's", function () {
     if (relaxedSimd()) this.skip();
-    const old = replacedKernel('Conv2D');
-    const ours = tf.getKernel('Conv2D', 'wasm');
-    assert.ok(old && ours && ours.kernelFunc !== old, 'ours replaces tfjs kernel');
-    const backend = tf.backend();
-    const shapes = [...CASES.filter((c) => !isDepthwise(c)), { name: 'large', n: 2, h: 16, w: 16, c: 32, co: 64, k: 1, s: 1, d: 1 }];
-    for (const [i, c] of shapes.entries()) {
-      tf.tidy(() => {
-        const { x, w } = tensors(c, 950 + i);
-        const pad = ((c.k - 1) * c.d) / 2;
-        const attrs = { strides: [c.s, c.s], pad: symmetricPadding(pad), dilations: [c.d, c.d], dataFormat: 'NHWC' };
-        const run = (f: tf.KernelFunc) => {
-          const info = f({ inputs: { x, filter: w }, backend, attrs } as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
-          return tf.engine().makeTensorFromTensorInfo(info).dataSync();
-        };
-        const [a, b] = [run(ours.kernelFunc), run(old)];
-        const differing = a.filter((v, j) => v !== b[j]).length;
-        assert.strictEqual(differing, 0, `${c.name}: ${differing} of ${a.length} values differ`);
-      });
-    }
+    const large: Case = { name: 'large', n: 2, h: 16, w: 16, c: 32, co: 64, k: 1, s: 1, d: 1 };
+    assertBitIdenticalToReplaced('Conv2D', [...CASES.filter((c) => !isDepthwise(c)), large], 950);
   });
 
   it('RDARTS_POINTWISE_KERNELS=0 puts back the paths the pointwise kernels replaced (the filter gradient sums in another order)', () => {
