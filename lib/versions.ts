@@ -1,5 +1,6 @@
 /** Versions of the software that produced a result, for notebooks and run records. */
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import { packageRoot } from './paths';
 
 /** The installed version of `name`, or undefined when it is not installed. */
@@ -76,6 +77,8 @@ export function sourceCommit(): { commit: string; dirty: boolean } | undefined {
   const git = (args: string[]) =>
     execFileSync('git', args, { cwd: packageRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   try {
+    // Installed under node_modules of another checkout, git would answer for that one.
+    if (fs.realpathSync(git(['rev-parse', '--show-toplevel'])) !== fs.realpathSync(packageRoot)) return undefined;
     const commit = git(['rev-parse', 'HEAD']);
     if (!/^[0-9a-f]{40}$/.test(commit)) return undefined;
     return { commit, dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '' };

@@ -5,7 +5,8 @@
  *   forward:         tfjs's XNNPACK Conv2D;
  *   input gradient:  at stride 1, XNNPACK's Conv2D on the filter transposed (a 1x1 filter needs no
  *                    flip), at stride 2 our scatter kernel conv_input_grad, each after the filter's
- *                    transpose in JavaScript, as lib/kernels/register.ts ran them;
+ *                    transpose (here tf.transpose for both sides, where lib/kernels/register.ts
+ *                    transposes in JavaScript);
  *   filter gradient: our general kernel conv_filter_grad (its float32 sums per image row; at
  *                    stride 2 pw_filter_grad is that kernel).
  * One JSON line: per shape and pass, the first-quartile time of each over `iters` calls (other

@@ -68,7 +68,10 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): tf.Tensor
   return out;
 }
 
-/** Runs tfjs's own wasm kernel `name` (XNNPACK for the convolutions). */
+/**
+ * Runs the wasm kernel registered as `name`: tfjs's (XNNPACK for the convolutions), or ours where
+ * we replaced it (Conv2D: ours for pointwise filters only, which never come here).
+ */
 function wasmKernel(name: string, args: KernelArgs): tf.TensorInfo {
   const kernel = tf.getKernel(name, 'wasm');
   if (!kernel) throw new Error(`wasm kernel ${name} is not registered`);
@@ -152,8 +155,11 @@ export function pointwiseKernelsActive(): boolean {
  * XNNPACK's order of sums, so the forward pass keeps XNNPACK's values bit for bit; faster here, the
  * input gradient most at stride 2 (results/bench/README.md).
  */
-function pointwiseApplies(info: Conv2DInfo): boolean {
+export function pointwiseApplies(info: Conv2DInfo): boolean {
   const p = info.padInfo;
+  // The last output pixel must read an input pixel: tfjs's `dimRoundingMode` 'ceil' or 'round' can
+  // add an output row or column past the input (h 4, stride 2: 3 rows), which our kernels would
+  // read from, or write to, the next image. Those go to tfjs's kernels.
   return (
     pointwiseKernelsActive() &&
     info.filterHeight === 1 &&
@@ -161,7 +167,9 @@ function pointwiseApplies(info: Conv2DInfo): boolean {
     p.top === 0 &&
     p.bottom === 0 &&
     p.left === 0 &&
-    p.right === 0
+    p.right === 0 &&
+    (info.outHeight - 1) * info.strideHeight < info.inHeight &&
+    (info.outWidth - 1) * info.strideWidth < info.inWidth
   );
 }
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { initBackend, tf } from '../../lib/backend';
-import { replacedKernel, WASM_GRADIENT_KERNELS } from '../../lib/kernels/register';
+import { pointwiseApplies, replacedKernel, WASM_GRADIENT_KERNELS } from '../../lib/kernels/register';
 import { relaxedSimd } from '../../lib/kernels/wasm_module';
 import { dilateFilter, symmetricPadding } from '../../lib/nn/conv';
 import { assertClose, assertNoTensorLeak } from '../helpers';
@@ -28,7 +28,7 @@ const CASES: Case[] = [
   { name: 'conv 1x1 s1', n: 2, h: 7, w: 9, c: 5, co: 9, k: 1, s: 1, d: 1 },
   { name: 'conv 1x1 s2 odd', n: 3, h: 7, w: 8, c: 6, co: 4, k: 1, s: 2, d: 1 },
   // The pointwise kernels' blocks: 8 and 4 output columns, several chunks of 64 pixels, a last
-  // block of 4 rows with 3 (s1) and 1 (s2) pixels.
+  // block of 4 rows with 1 (s1: 297 pixels) and 2 (s2: 90 pixels) of them.
   { name: 'conv 1x1 s1 blocks', n: 3, h: 9, w: 11, c: 12, co: 20, k: 1, s: 1, d: 1 },
   { name: 'conv 1x1 s2 blocks', n: 3, h: 11, w: 9, c: 16, co: 12, k: 1, s: 2, d: 1 },
   { name: 'conv 3x3 s1', n: 2, h: 9, w: 7, c: 3, co: 10, k: 3, s: 1, d: 1 },
@@ -188,6 +188,25 @@ describe('wasm gradient kernels', () => {
     if (relaxedSimd()) this.skip();
     const large: Case = { name: 'large', n: 2, h: 16, w: 16, c: 32, co: 64, k: 1, s: 1, d: 1 };
     assertBitIdenticalToReplaced('Conv2D', [...CASES.filter((c) => !isDepthwise(c)), large], 950);
+  });
+
+  it('our pointwise kernels take 1x1 convs without padding whose every output pixel reads an input pixel', () => {
+    const applies = (h: number, k: number, s: number, pad: number | 'same' | 'valid', rounding?: 'ceil' | 'round' | 'floor') =>
+      pointwiseApplies(tf.backend_util.computeConv2DInfo([2, h, h, 8], [k, k, 8, 8], [s, s], 1, pad, rounding));
+    assert.deepStrictEqual(
+      [
+        applies(7, 1, 1, 'valid'),
+        applies(7, 1, 2, 'valid'),
+        applies(7, 1, 2, 'same'),
+        applies(7, 1, 2, 0),
+        applies(7, 3, 1, 'same'),
+        applies(7, 1, 1, 1),
+      ],
+      [true, true, true, true, false, false],
+    );
+    // tfjs's 'ceil' rounding: (4 - 1) / 2 + 1 = 2.5 output rows, rounded up to 3, the third past the
+    // input (ours would read the next image); 'floor' gives 2.
+    assert.deepStrictEqual([applies(4, 1, 2, 0, 'ceil'), applies(5, 1, 2, 0, 'ceil'), applies(4, 1, 2, 0, 'floor')], [false, true, true]);
   });
 
   it('RDARTS_POINTWISE_KERNELS=0 puts back the paths the pointwise kernels replaced (the filter gradient sums in another order)', () => {
