@@ -1,18 +1,16 @@
 /**
- * Our pointwise (1x1) convolution kernels (lib/kernels/grad_kernels.c's pw_forward, pw_input_grad,
- * pw_filter_grad: the wasm backend's Conv2D and its gradients for 1x1 filters without padding)
+ * Our pointwise (1x1) convolution kernels (lib/kernels/grad_kernels.c's pw_forward and
+ * pw_input_grad: the wasm backend's Conv2D and its input gradient for 1x1 filters without padding)
  * against the code paths they replaced, on the shapes the benchmark configs run (batch 64):
  *   forward:         tfjs's XNNPACK Conv2D;
  *   input gradient:  at stride 1, XNNPACK's Conv2D on the filter transposed (a 1x1 filter needs no
  *                    flip), at stride 2 our scatter kernel conv_input_grad, each after the filter's
  *                    transpose (here tf.transpose for both sides, where lib/kernels/register.ts
- *                    transposes in JavaScript);
- *   filter gradient: our general kernel conv_filter_grad (its float32 sums per image row; at
- *                    stride 2 pw_filter_grad is that kernel).
+ *                    transposes in JavaScript).
+ * (The filter gradient stays our general kernel, conv_filter_grad: results/bench/README.md.)
  * One JSON line: per shape and pass, the first-quartile time of each over `iters` calls (other
  * processes only add time), whether the outputs are bit-identical, and each one's largest error
- * against a float64 sum relative to the largest entry (the filter gradient's sums run in another
- * order at stride 1; the forward and input gradient keep XNNPACK's).
+ * against a float64 sum relative to the largest entry (both keep XNNPACK's order of sums).
  *
  *   npx tsx lib/bench/pointwise.ts [--iters 31] [--append results/bench/pointwise.jsonl]
  */
@@ -38,7 +36,7 @@ export const POINTWISE_SHAPES: readonly (readonly [number, number, number, numbe
 
 export interface PointwiseTiming {
   shape: string;
-  pass: 'forward' | 'input_grad' | 'filter_grad';
+  pass: 'forward' | 'input_grad';
   beforeMs: number;
   oursMs: number;
   bitIdentical: boolean;
@@ -58,12 +56,11 @@ function relErr(a: ArrayLike<number>, ref: Float64Array): number {
   return top > 0 ? err / top : err;
 }
 
-/** The three passes' float64 answers: y = x w, dx = dy w^T at the strided pixels, dw = x^T dy. */
+/** The two passes' float64 answers: y = x w and dx = dy w^T at the strided pixels. */
 function float64Answers(x: Float32Array, w: Float32Array, dy: Float32Array, g: Geom, co: number) {
   const ci = g.c;
   const y = new Float64Array(g.n * g.oh * g.ow * co);
   const dx = new Float64Array(g.n * g.h * g.w * ci);
-  const dw = new Float64Array(ci * co);
   for (let n = 0, q = 0; n < g.n; n++) {
     for (let oy = 0; oy < g.oh; oy++) {
       for (let ox = 0; ox < g.ow; ox++, q++) {
@@ -73,13 +70,12 @@ function float64Answers(x: Float32Array, w: Float32Array, dy: Float32Array, g: G
           for (let o = 0; o < co; o++) {
             y[q * co + o] += xv * w[i * co + o];
             dx[at * ci + i] += dy[q * co + o] * w[i * co + o];
-            dw[i * co + o] += xv * dy[q * co + o];
           }
         }
       }
     }
   }
-  return { y, dx, dw };
+  return { y, dx };
 }
 
 /** Times ours and the replaced path on each shape (batch `n`); the wasm backend must be active. */
@@ -97,12 +93,7 @@ export function timePointwise(iters = 31, n = 64, shapes = POINTWISE_SHAPES): Po
     const dy = tf.randomNormal([n, oh, oh, co], 0, 1, 'float32', 3);
     const ref = float64Answers(x.dataSync() as Float32Array, w.dataSync() as Float32Array, dy.dataSync() as Float32Array, g, co);
     const tensor = (info: tf.TensorInfo) => tf.engine().makeTensorFromTensorInfo(info);
-    const kernel = (
-      name: 'pw_forward' | 'pw_input_grad' | 'pw_filter_grad' | 'conv_input_grad' | 'conv_filter_grad',
-      a: tf.Tensor,
-      b: tf.Tensor,
-      shape: number[],
-    ) => {
+    const kernel = (name: 'pw_forward' | 'pw_input_grad' | 'conv_input_grad', a: tf.Tensor, b: tf.Tensor, shape: number[]) => {
       const out = backend.makeOutput(shape, 'float32');
       callKernel(backend, name, [a, b, out], { geom: g, extra: [co] });
       return tensor(out);
@@ -138,12 +129,6 @@ export function timePointwise(iters = 31, n = 64, shapes = POINTWISE_SHAPES): Po
           }
         },
         ref.dx,
-      ],
-      [
-        'filter_grad',
-        () => kernel('conv_filter_grad', x, dy, [1, 1, ci, co]),
-        () => kernel('pw_filter_grad', x, dy, [1, 1, ci, co]),
-        ref.dw,
       ],
     ];
     for (const [pass, before, ours, answer] of passes) {

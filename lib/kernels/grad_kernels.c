@@ -291,10 +291,10 @@ void dw_forward_relu(const float* x, const float* wt, float* y, const Geom* g) {
 }
 
 // The filter gradient's sums over `m` pixels: out[ci, co] += sum_r x_r[ci] dy_r[co], where x_r =
-// x + r * xstep (the input row of pixel r, CI floats) and dy_r = dy + r * CO. Blocks of 4 input channels x
-// 8 output channels of accumulators; each sum runs over r in order from zero and is then added to
-// out (float32: the callers keep m small, an image row or a chunk, so that the sums stay close to
-// float64). Leftover input channels (the stem's 1 or 3) one at a time x 8 output channels.
+// x + r * xstep (the input row of pixel r, CI floats) and dy_r = dy + r * CO. Blocks of 4 input
+// channels x 8 output channels of accumulators; each sum runs over r in order from zero and is
+// then added to out (float32: m is one image row, so that the sums stay close to float64).
+// Leftover input channels (the stem's 1 or 3) one at a time x 8 output channels.
 static void filter_grad_rows(const float* x, long xstep, const float* dy, int m, int CI, int CO, float* out) {
   int ci = 0;
   for (; ci + 4 <= CI; ci += 4) {
@@ -472,26 +472,6 @@ void pw_forward(const float* x, const float* w, float* y, const Geom* g, int cou
 __attribute__((export_name("pw_input_grad")))
 void pw_input_grad(const float* dy, const float* wt, float* dx, const Geom* g, int cout) {
   pointwise(dy, wt, dx, g, cout, g->c, 0);
-}
-
-// Its filter gradient: out[ci, co] = sum_q x[q, ci] dy[q, co] at stride 1, over chunks of PW_CHUNK
-// pixels (x's and dy's rows of a chunk stay in L1 while every block of out sums over them in
-// registers), where conv_filter_grad's chunks are image rows (7 to 32 pixels here); strided, as
-// conv_filter_grad.
-#define PW_CHUNK 64
-__attribute__((export_name("pw_filter_grad")))
-void pw_filter_grad(const float* x, const float* dy, float* out, const Geom* g, int cout) {
-  if (g->sh != 1 || g->sw != 1) {
-    conv_filter_grad(x, dy, out, g, cout);
-    return;
-  }
-  const int CI = g->c, CO = cout;
-  const long P = (long)g->n * g->oh * g->ow;
-  zero(out, CI * CO);
-  for (long q0 = 0; q0 < P; q0 += PW_CHUNK) {
-    const int m = P - q0 < PW_CHUNK ? (int)(P - q0) : PW_CHUNK;
-    filter_grad_rows(x + q0 * CI, CI, dy + q0 * CO, m, CI, CO, out);
-  }
 }
 
 // Conv input gradient, as a scatter: dx[n, iy, ix, ci] += sum_co w[ky, kx, ci, co] dy[n, oy, ox, co].

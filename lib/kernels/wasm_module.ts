@@ -47,7 +47,6 @@ export type KernelName =
   | 'conv_input_grad'
   | 'pw_forward'
   | 'pw_input_grad'
-  | 'pw_filter_grad'
   | 'bn_train_forward'
   | 'bn_train_backward'
   | 'sum_f64'

