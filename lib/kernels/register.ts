@@ -143,8 +143,8 @@ function forwardConvApplies(info: Conv2DInfo): boolean {
 
 /**
  * Whether our pointwise kernels run (see pointwiseApplies): unless RDARTS_POINTWISE_KERNELS=0 puts
- * back the paths they replaced (XNNPACK's forward, the input gradient through XNNPACK or our scatter
- * kernel, the general filter gradient), for benchmarks of the change.
+ * back the paths they replaced (XNNPACK's forward; the input gradient through XNNPACK, or our
+ * scatter kernel at stride 2), for benchmarks of the change. Either way the values are the same.
  */
 export function pointwiseKernelsActive(): boolean {
   return process.env.RDARTS_POINTWISE_KERNELS !== '0';
