@@ -1,7 +1,4 @@
 /** Versions of the software that produced a result, for notebooks and run records. */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import { packageRoot } from './paths';
 
 /** The installed version of `name`, or undefined when it is not installed. */
 export function packageVersion(name: string): string | undefined {
@@ -66,23 +63,4 @@ export function softwareVersions(): Record<string, string> {
 function ownVersion(): string {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- outside rootDir: an import would pull it into dist/
   return (require('../package.json') as { version: string }).version;
-}
-
-/**
- * The git commit of this checkout and whether its tracked files differ from it (`dirty`), or
- * undefined where the package is not a git checkout (installed from npm) or git is missing. For
- * benchmark records, which compare code across commits on one machine.
- */
-export function sourceCommit(): { commit: string; dirty: boolean } | undefined {
-  const git = (args: string[]) =>
-    execFileSync('git', args, { cwd: packageRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  try {
-    // Installed under node_modules of another checkout, git would answer for that one.
-    if (fs.realpathSync(git(['rev-parse', '--show-toplevel'])) !== fs.realpathSync(packageRoot)) return undefined;
-    const commit = git(['rev-parse', 'HEAD']);
-    if (!/^[0-9a-f]{40}$/.test(commit)) return undefined;
-    return { commit, dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '' };
-  } catch {
-    return undefined;
-  }
 }

@@ -25,7 +25,8 @@ import { hessianSpectrum } from '../hessian/eigen';
 import { HVP_STEP, HvpScheme } from '../hessian/hvp';
 import { CurvatureRecord, CurvatureSettings, measureCurvature } from '../hessian/track';
 import { SearchNetwork } from '../problems/darts/supernet/network';
-import { softwareVersions, sourceCommit } from '../versions';
+import { softwareVersions } from '../versions';
+import { sourceCommit } from './source_commit';
 import { mean, median } from '../analysis/stats';
 
 export interface BenchConfig {

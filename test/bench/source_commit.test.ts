@@ -1,9 +1,9 @@
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
-import { packageRoot } from '../lib/paths';
-import { sourceCommit } from '../lib/versions';
+import { packageRoot } from '../../lib/paths';
+import { sourceCommit } from '../../lib/bench/source_commit';
 
-describe('sourceCommit (lib/versions.ts)', () => {
+describe('sourceCommit (lib/bench/source_commit.ts)', () => {
   it("gives this checkout's HEAD and whether its tracked files differ from it", function () {
     let head: string;
     try {
