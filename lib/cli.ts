@@ -32,8 +32,9 @@ import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
 import { nb201RunSummary, nb201Trajectory, nb201TrajectoryTable } from './analysis/nb201_trajectory';
 import { saveTable, showTable } from './analysis/tables';
-import { NB201_CONFIG_CODEC, type Nb201Config } from './problems/nb201/config';
-import type { Nb201ArchitectureRecord } from './problems/nb201/problem';
+import { NB201_CONFIG_CODEC, type Nb201Config, resolveNb201Config } from './problems/nb201/config';
+import type { Nb201ArchitectureRecord, Nb201Genotype } from './problems/nb201/problem';
+import { nb201Accuracies } from './data/nb201_table';
 import { PTB_CONFIG_CODEC, type PtbConfig } from './problems/ptb/config';
 import type { RecurrentArchitectureRecord } from './problems/ptb/problem';
 import { recurrentRunSummary, recurrentTrajectory } from './analysis/recurrent_run';
@@ -43,7 +44,7 @@ import { listRuns, readRun, readRunIfAny, readRunProblem, resolveRunRef, runDirF
 import { isOpName, PRIMITIVES } from './spaces/primitives';
 import { PROBLEMS, problemCodecs, problemEntry } from './problems/registry';
 import { runSearch } from './search/run';
-import { formatGenotype, parameterFreeShare } from './spaces/genotype';
+import { formatGenotype, type Genotype, parameterFreeShare } from './spaces/genotype';
 import { getSpace } from './spaces/spaces';
 import { BACKENDS, BackendName, initBackend } from './backend';
 import { parsePreset } from './config/preset';
@@ -467,6 +468,7 @@ program
   .command('baseline')
   .description('run (or resume, or read back) a baseline; rs-ws = random search with weight sharing (docs/method.md §4)')
   .argument('<method>', 'rs-ws')
+  .option('--problem <name>', 'darts (S1-S4, the DARTS space) | nb201 (NAS-Bench-201: the cell looked up in its table)', 'darts')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
   .option('--plan <name>', "use the config of this planned search (e.g. failure-s3, as notebook 04) and the preset's baseline sizes")
   .option('--space <name>', "s1 | s2 | s3 | s4 | darts (default: the preset's; not with --plan)")
@@ -479,9 +481,14 @@ program
     if (method !== 'rs-ws') throw new Error(`baseline: unknown method ${JSON.stringify(method)}; use rs-ws`);
     const int = (name: string, v: string | undefined) => positiveInt(name, String(v), 0);
     const preset = parsePreset(String(o.preset), '--preset');
-    let config: SearchConfig;
+    let config: SearchConfig | Nb201Config;
     let sizes: RsWsParameters = RS_WS_DEFAULTS;
-    if (o.plan !== undefined) {
+    if (o.problem !== 'darts' && o.problem !== 'nb201')
+      throw new Error(`baseline: --problem must be darts or nb201, got ${JSON.stringify(o.problem)}`);
+    if (o.problem === 'nb201') {
+      if (o.plan !== undefined || o.space !== undefined) throw new Error('baseline: --plan and --space are for --problem darts');
+      config = resolveNb201Config(preset, o.seed === undefined ? {} : { seed: int('seed', o.seed) }, 'command line');
+    } else if (o.plan !== undefined) {
       if (o.space !== undefined || o.seed !== undefined)
         throw new Error('baseline: --plan sets the space and the seed; leave out --space and --seed');
       const planned = searchPlan(preset).find((p) => p.name === o.plan);
@@ -507,7 +514,12 @@ program
       topK: o.topK === undefined ? sizes.topK : int('top-k', o.topK),
     });
     console.log(`rs-ws (${run.status}): ${run.dir}`);
-    if (run.result) console.log(`genotype (sample ${run.result.best}): ${formatGenotype(run.result.genotype)}`);
+    const result = run.result;
+    if (result && o.problem === 'nb201') {
+      const { arch } = result.genotype as Nb201Genotype;
+      const accuracy = nb201Accuracies(arch).cifar10;
+      console.log(`cell (sample ${result.best}): ${arch}, benchmark test accuracy ${accuracy.toFixed(2)}% (CIFAR-10)`);
+    } else if (result) console.log(`genotype (sample ${result.best}): ${formatGenotype(result.genotype as Genotype)}`);
   });
 
 addSlurmOptions(

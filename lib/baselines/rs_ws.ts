@@ -1,11 +1,13 @@
 /**
  * RS-ws: random search with weight sharing (Li & Talwalkar 2019), the baseline of docs/method.md §4. The
- * DARTS supernet of a SearchConfig is trained with one uniformly sampled architecture per step
- * ("one-hot alphas, no softmax": the `architecture` forward, lib/problems/darts/supernet/network.ts) for the same
+ * supernet of a search config is trained with one uniformly sampled architecture per step
+ * ("one-hot alphas, no softmax": the discrete forward of the problem's supernet) for the same
  * number of steps as the DARTS search of that config (same data split, batch size, epochs, SGD,
  * cosine lr, augmentation, L2, drop path, initial weights); then `samples` random architectures
  * (1000) are scored on `scoreBatches` (10) validation batches, the `topK` (10) best are scored on
- * the whole validation half, and the best of those is the result.
+ * the whole validation half, and the best of those is the result. It runs on the image problems
+ * whose supernet has a discrete forward (./rs_ws_spaces.ts): the DARTS supernet over S1-S4 and the
+ * DARTS space, and NAS-Bench-201's (where it is the benchmark's RSPS).
  *
  * Scoring uses training-mode BN (batch statistics) without updating the running statistics: the
  * running statistics were accumulated over thousands of different random architectures, so they
@@ -17,7 +19,7 @@
  *
  * Seeds: with stepSeed = mixSeed(seed, e, s) as in the DARTS loop, the architecture of step s of
  * epoch e is drawn from mixSeed(stepSeed, 3) and the weight step's noise from mixSeed(stepSeed, 2);
- * the batches are the DARTS search's weight batches (epochBatches); selection sample i comes from
+ * the batches are the DARTS search's weight batches; selection sample i comes from
  * mixSeed(seed, SELECT, i). So every draw is a function of (seed, epoch, step) or (seed, index),
  * and a resumed run (lib/baselines/store.ts) equals an uninterrupted one.
  *
@@ -26,31 +28,25 @@
  * gradients, so momentum and weight decay went on moving every weight used before.
  */
 import { backendInfo, tf } from '../backend';
-import type { SearchConfig } from '../config/search_config';
-import { epochBatches, evalBatches, makeBatch, subsetSize, type Subset } from '../data/batches';
+import { evalBatches, makeBatch, subsetSize, type Subset } from '../data/batches';
 import { NO_AUGMENT } from '../data/augment';
 import type { Dataset } from '../data/dataset';
 import { mixSeed, permutation, Rng, SEED_KEYS } from '../nn/random';
-import { loadCheckpoint, saveCheckpoint } from '../runs/checkpoint';
+import type { SearchModel } from '../nn/model';
+import { loadCheckpoint, saveCheckpoint, type SearchState } from '../runs/checkpoint';
 import { ensureJob } from '../runs/job';
-import { cosineLr, dropPathAt } from '../search/loop';
-import {
-  createSearchState,
-  type DartsData,
-  type DartsState,
-  disposeSearchState,
-  epochAugment,
-  searchData,
-} from '../problems/darts/problem';
+import { cosineLr, disposeSearchState, dropPathAt, initialState } from '../search/loop';
+import type { ImageSearchData } from '../search/image_data';
 import type { ProgressMode } from '../search/progress';
 import { epochLabel, type LossAccuracy, savedEpochsMessage } from '../runs/records';
 import { yieldToSignals } from '../runs/interrupt';
 import { type StepModel, weightStep } from '../search/step';
-import { accuracy, type Batch, crossEntropy } from '../nn/loss';
-import { formatGenotype, type Genotype } from '../spaces/genotype';
-import { getSpace } from '../spaces/spaces';
-import type { SearchNetwork } from '../problems/darts/supernet/network';
-import { sampleGenotype } from './sample';
+import type { Batch } from '../nn/loss';
+import type { SearchConfig } from '../config/search_config';
+import type { Nb201Config } from '../problems/nb201/config';
+import type { Nb201Genotype } from '../problems/nb201/problem';
+import type { Genotype } from '../spaces/genotype';
+import { type RsWsConfig, type RsWsSpace, rsWsSpace } from './rs_ws_spaces';
 import {
   appendBaselineEpoch,
   BASELINE_FILES,
@@ -65,6 +61,8 @@ import {
   writeBaselineResult,
   writeLines,
 } from './store';
+
+export type { RsWsConfig, RsWsSpace } from './rs_ws_spaces';
 
 /** The selection phase's sizes (docs/method.md §4: 1000, 10, 10). */
 export interface RsWsParameters {
@@ -95,17 +93,18 @@ export interface RsWsEpochRecord {
 }
 
 /** A sampled architecture and its score on the score batches (samples.jsonl). */
-export interface ScoredArchitecture extends LossAccuracy {
+export interface ScoredArchitecture<G = unknown> extends LossAccuracy {
   readonly index: number;
-  readonly genotype: Genotype;
+  /** The problem's architecture (a DARTS genotype; NAS-Bench-201's `{ arch }`). */
+  readonly genotype: G;
   /** Wall-clock seconds of the scoring. */
   readonly seconds: number;
 }
 
 /** One of the top k, scored again on the whole validation half. */
-export interface RsWsCandidate {
+export interface RsWsCandidate<G = unknown> {
   readonly index: number;
-  readonly genotype: Genotype;
+  readonly genotype: G;
   /** On the score batches (the ranking). */
   readonly sample: LossAccuracy;
   /** On the whole validation half. */
@@ -113,14 +112,14 @@ export interface RsWsCandidate {
 }
 
 /** result.json of an RS-ws run. */
-export interface RsWsResult {
+export interface RsWsResult<G = unknown> {
   readonly method: 'rs-ws';
   readonly id: string;
   /** The best of the top k on the whole validation half (ties: the better-ranked sample). */
-  readonly genotype: Genotype;
+  readonly genotype: G;
   readonly best: number;
   /** The top k, in ranking order, with their scores. */
-  readonly top: readonly RsWsCandidate[];
+  readonly top: readonly RsWsCandidate<G>[];
   readonly parameters: RsWsParameters;
   /** Images in the score batches (scoreBatches x batchSize, at most the validation half). */
   readonly scoreImages: number;
@@ -145,31 +144,31 @@ export function checkRsWsParameters(p: RsWsParameters): RsWsParameters {
 }
 
 /** The architecture trained at step `step` of epoch `epoch`. */
-export function trainingArchitecture(config: SearchConfig, epoch: number, step: number): Genotype {
-  return sampleGenotype(getSpace(config.space), new Rng(mixSeed(mixSeed(config.seed, epoch, step), ARCH_KEY)));
+export function trainingArchitecture<G>(space: RsWsSpace<G>, epoch: number, step: number): G {
+  return space.sample(new Rng(mixSeed(mixSeed(space.config.seed, epoch, step), ARCH_KEY)));
 }
 
 /** Selection sample `index`. */
-export function selectionArchitecture(config: SearchConfig, index: number): Genotype {
-  return sampleGenotype(getSpace(config.space), new Rng(mixSeed(config.seed, SELECT_KEY, index)));
+export function selectionArchitecture<G>(space: RsWsSpace<G>, index: number): G {
+  return space.sample(new Rng(mixSeed(space.config.seed, SELECT_KEY, index)));
 }
 
 /** The supernet seen through `architecture`: what weightStep trains (a view; owns nothing). */
-function discrete(net: SearchNetwork, architecture: Genotype): StepModel<Batch> {
+function discrete<G>(space: RsWsSpace<G>, net: SearchModel<Batch>, architecture: G): StepModel<Batch> {
   return {
     weights: net.weights,
     alphaParams: net.alphaParams,
-    loss: (batch, options) => net.loss(batch, { ...options, architecture }),
+    loss: (batch, options) => space.loss(net, batch, options, architecture),
     metric: (output, batch) => net.metric(output, batch),
   };
 }
 
 /** Progress of one training step. */
-export interface RsWsStepInfo {
+export interface RsWsStepInfo<G = unknown> {
   readonly epoch: number;
   readonly step: number;
   readonly steps: number;
-  readonly architecture: Genotype;
+  readonly architecture: G;
   readonly train: LossAccuracy;
 }
 
@@ -178,23 +177,24 @@ export interface RsWsStepInfo {
  * random architecture and one weight step on it (SGD, clipped, cosine lr of the epoch). Returns
  * the epoch's record; `onStep` sees every step.
  */
-export function rsWsEpoch(
-  config: SearchConfig,
-  data: DartsData,
-  state: DartsState,
+export function rsWsEpoch<G>(
+  space: RsWsSpace<G>,
+  data: ImageSearchData,
+  state: SearchState<SearchModel<Batch>>,
   epoch: number,
-  onStep: (info: RsWsStepInfo) => void = () => undefined,
+  onStep: (info: RsWsStepInfo<G>) => void = () => undefined,
 ): RsWsEpochRecord {
+  const { config } = space;
   const started = Date.now();
   const lr = cosineLr(epoch, config.epochs, config.weightOptimizer.lrMax, config.weightOptimizer.lrMin);
-  const steps = Math.ceil(subsetSize(data.split.train) / config.batchSize);
+  const plan = { epoch, epochs: config.epochs, batchSize: config.batchSize, seed: config.seed };
+  const steps = data.steps(plan);
   const dropPathProb = dropPathAt(config, epoch);
-  const augment = epochAugment(data.augment, epoch, config.epochs);
   const sum = { loss: 0, correct: 0, n: 0 };
   let step = 0;
-  for (const batch of epochBatches(data.split.train, config.batchSize, config.seed, epoch, { augment })) {
-    const architecture = trainingArchitecture(config, epoch, step);
-    const t = weightStep(discrete(state.net, architecture), state.weightOpt, batch, {
+  for (const batch of data.weightBatches(plan)) {
+    const architecture = trainingArchitecture(space, epoch, step);
+    const t = weightStep(discrete(space, state.net, architecture), state.weightOpt, batch, {
       lr,
       gradClip: config.weightOptimizer.gradClip,
       seed: mixSeed(mixSeed(config.seed, epoch, step), 2),
@@ -239,9 +239,10 @@ export function scoreBatchesOf(subset: Subset, batchSize: number, count: number,
  * batch size): training-mode BN, running statistics untouched (file header); `seed` fixes any
  * noise op (batch b: mixSeed(seed, b)).
  */
-export function scoreArchitecture(
-  net: SearchNetwork,
-  architecture: Genotype,
+export function scoreArchitecture<G>(
+  space: RsWsSpace<G>,
+  net: SearchModel<Batch>,
+  architecture: G,
   batches: Iterable<Batch>,
   seed: number,
   disposeBatches = false,
@@ -250,9 +251,9 @@ export function scoreArchitecture(
   for (const batch of batches) {
     const size = batch.y.shape[0];
     tf.tidy(() => {
-      const logits = net.forward(batch.x, { training: true, updateRunningStats: false, seed: mixSeed(seed, b++), architecture });
-      loss += crossEntropy(logits, batch.y).dataSync()[0] * size;
-      correct += accuracy(logits, batch.y) * size;
+      const pass = space.loss(net, batch, { training: true, updateRunningStats: false, seed: mixSeed(seed, b++) }, architecture);
+      loss += pass.loss.dataSync()[0] * size;
+      correct += net.metric(pass.output, batch) * size;
     });
     if (disposeBatches) tf.dispose([batch.x, batch.y]);
     n += size;
@@ -283,13 +284,13 @@ export interface EnsureRsWsOptions extends Partial<RsWsParameters> {
 }
 
 /** How ensureRsWs found the run, and what is stored after it. */
-export interface RsWsRun {
+export interface RsWsRun<G = unknown> {
   readonly status: 'finished' | 'resumed' | 'started' | 'interrupted';
   readonly dir: string;
   readonly epochs: RsWsEpochRecord[];
-  readonly samples: ScoredArchitecture[];
+  readonly samples: ScoredArchitecture<G>[];
   /** Set once the run is finished. */
-  readonly result?: RsWsResult;
+  readonly result?: RsWsResult<G>;
 }
 
 function stored(dir: string, status: RsWsRun['status']): RsWsRun {
@@ -311,18 +312,23 @@ function storedSamples(dir: string): ScoredArchitecture[] {
 }
 
 /**
- * Reads, resumes or starts the RS-ws run of `config` with the given parameters (file header);
- * resolves when it is finished (or interrupted by maxEpochs / maxSamples).
+ * Reads, resumes or starts the RS-ws run of `config` (a DARTS search config, or NAS-Bench-201's:
+ * ./rs_ws_spaces.ts) with the given parameters (file header); resolves when it is finished (or
+ * interrupted by maxEpochs / maxSamples).
  */
-export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOptions = {}): Promise<RsWsRun> {
+export async function ensureRsWs(config: SearchConfig, options?: EnsureRsWsOptions): Promise<RsWsRun<Genotype>>;
+export async function ensureRsWs(config: Nb201Config, options?: EnsureRsWsOptions): Promise<RsWsRun<Nb201Genotype>>;
+export async function ensureRsWs(config: RsWsConfig, options?: EnsureRsWsOptions): Promise<RsWsRun>;
+export async function ensureRsWs(config: RsWsConfig, options: EnsureRsWsOptions = {}): Promise<RsWsRun> {
   const parameters = checkRsWsParameters({
     ...RS_WS_DEFAULTS,
     ...Object.fromEntries(
       (['samples', 'scoreBatches', 'topK'] as const).filter((k) => options[k] !== undefined).map((k) => [k, options[k]]),
     ),
   });
+  const space = rsWsSpace(config, options.train);
   // The job protocol (lib/runs/job.ts): finished? may compute? data, config.json and lock; finished meanwhile? resume.
-  const dir = baselineDir(config, RS_WS_METHOD, { ...parameters }, options.root);
+  const dir = baselineDir(space.config as RsWsConfig, RS_WS_METHOD, { ...parameters }, options.root);
   return ensureJob({
     dir,
     read: (d) => readBaselineResult<RsWsResult>(d),
@@ -332,25 +338,26 @@ export async function ensureRsWs(config: SearchConfig, options: EnsureRsWsOption
     lockLabel: 'RS-ws baseline',
     saved: (d) => {
       const epochs = readLines(d, BASELINE_FILES.epochs).length;
-      return epochs < config.epochs
-        ? savedEpochsMessage(epochs, config.epochs)
+      return epochs < space.config.epochs
+        ? savedEpochsMessage(epochs, space.config.epochs)
         : `The shared weights are trained; ${storedSamples(d).length} of ${parameters.samples} architectures scored are saved ` +
             `(every ${FLUSH_EVERY}); a re-run goes on from there.`;
     },
-    prepare: () => searchData(config, options.train),
-    create: () => createBaseline(config, RS_WS_METHOD, { ...parameters }, options.root),
-    resume: (data, d) => continueRsWs(config, options, parameters, data, d),
+    prepare: () => space.problem.loadData() as ImageSearchData,
+    create: () => createBaseline(space.config as RsWsConfig, RS_WS_METHOD, { ...parameters }, options.root),
+    resume: (data, d) => continueRsWs(space, options, parameters, data, d),
   });
 }
 
 /** ensureRsWs's work in a locked directory: train (or resume) the shared weights, then select. */
-async function continueRsWs(
-  config: SearchConfig,
+async function continueRsWs<G>(
+  space: RsWsSpace<G>,
   options: EnsureRsWsOptions,
   parameters: RsWsParameters,
-  data: ReturnType<typeof searchData>,
+  data: ImageSearchData,
   dir: string,
 ): Promise<RsWsRun> {
+  const { config } = space;
   const { id } = readBaselineConfig(dir);
   const { startEpoch, checkpoint } = prepareBaselineResume(dir);
   const status = startEpoch > 0 ? 'resumed' : 'started';
@@ -358,12 +365,12 @@ async function continueRsWs(
   const log = (line: string) => {
     if (mode !== 'off') process.stderr.write(`rs-ws ${id}: ${line}\n`);
   };
-  const state = createSearchState(config, data);
+  const state = initialState(space.problem, data);
   try {
     if (checkpoint) loadCheckpoint(checkpoint.file, state);
     const stop = options.maxEpochs === undefined ? config.epochs : Math.min(config.epochs, startEpoch + options.maxEpochs);
     for (let epoch = startEpoch; epoch < stop; epoch++) {
-      const record = rsWsEpoch(config, data, state, epoch, options.onStep);
+      const record = rsWsEpoch(space, data, state, epoch, options.onStep as ((info: RsWsStepInfo<G>) => void) | undefined);
       saveCheckpoint(checkpointFile(dir, epoch), { ...state, meta: { epoch, id, method: 'rs-ws' } });
       appendBaselineEpoch(dir, record);
       pruneBaselineCheckpoints(dir, epoch);
@@ -374,7 +381,7 @@ async function continueRsWs(
       await yieldToSignals(); // a Ctrl-C is handled between epochs (lib/runs/interrupt.ts)
     }
     if (readLines(dir, BASELINE_FILES.epochs).length < config.epochs) return stored(dir, 'interrupted');
-    const done = await select(config, data, state, dir, id, parameters, options.maxSamples, log);
+    const done = await select(space, data, state, dir, id, parameters, options.maxSamples, log);
     return stored(dir, done ? status : 'interrupted');
   } finally {
     disposeSearchState(state);
@@ -382,18 +389,19 @@ async function continueRsWs(
 }
 
 /** The selection phase on the trained state; false when interrupted by `maxSamples`. */
-async function select(
-  config: SearchConfig,
-  data: DartsData,
-  state: DartsState,
+async function select<G>(
+  space: RsWsSpace<G>,
+  data: ImageSearchData,
+  state: SearchState<SearchModel<Batch>>,
   dir: string,
   id: string,
   parameters: RsWsParameters,
   maxSamples: number | undefined,
   log: (line: string) => void,
 ): Promise<boolean> {
+  const { config } = space;
   const { net } = state;
-  const samples = storedSamples(dir);
+  const samples = storedSamples(dir) as ScoredArchitecture<G>[];
   const batches = scoreBatchesOf(data.split.val, config.batchSize, parameters.scoreBatches, config.seed);
   const scoreImages = batches.reduce((n, b) => n + b.y.shape[0], 0);
   const scoreSeed = mixSeed(config.seed, SCORE_KEY);
@@ -401,8 +409,8 @@ async function select(
     const stop = maxSamples === undefined ? parameters.samples : Math.min(parameters.samples, samples.length + maxSamples);
     for (let index = samples.length; index < stop; index++) {
       const started = Date.now();
-      const genotype = selectionArchitecture(config, index);
-      const score = scoreArchitecture(net, genotype, batches, scoreSeed);
+      const genotype = selectionArchitecture(space, index);
+      const score = scoreArchitecture(space, net, genotype, batches, scoreSeed);
       samples.push({ index, genotype, ...score, seconds: (Date.now() - started) / 1000 });
       if (samples.length % FLUSH_EVERY === 0 || index === stop - 1) {
         writeLines(dir, BASELINE_FILES.samples, samples);
@@ -417,11 +425,11 @@ async function select(
   const started = Date.now();
   const ranked = [...samples].sort(byScore).slice(0, parameters.topK);
   const val = data.split.val;
-  const top: RsWsCandidate[] = ranked.map((s) => ({
+  const top: RsWsCandidate<G>[] = ranked.map((s) => ({
     index: s.index,
     genotype: s.genotype,
     sample: { loss: s.loss, accuracy: s.accuracy },
-    valid: scoreArchitecture(net, s.genotype, evalBatches(val.dataset, config.batchSize, val.start, val.end), scoreSeed, true),
+    valid: scoreArchitecture(space, net, s.genotype, evalBatches(val.dataset, config.batchSize, val.start, val.end), scoreSeed, true),
   }));
   const best = top.reduce((b, c) => (c.valid.accuracy > b.valid.accuracy ? c : b));
   const epochs = readLines<RsWsEpochRecord>(dir, BASELINE_FILES.epochs);
@@ -430,7 +438,7 @@ async function select(
     samples: samples.reduce((s, r) => s + r.seconds, 0),
     top: (Date.now() - started) / 1000,
   };
-  const result: RsWsResult = {
+  const result: RsWsResult<G> = {
     method: 'rs-ws',
     id,
     genotype: best.genotype,
@@ -441,6 +449,6 @@ async function select(
     seconds: { ...seconds, total: seconds.train + seconds.samples + seconds.top },
   };
   writeBaselineResult(dir, result);
-  log(`best sample ${best.index}: valid acc ${best.valid.accuracy.toFixed(4)}; ${formatGenotype(best.genotype)}`);
+  log(`best sample ${best.index}: valid acc ${best.valid.accuracy.toFixed(4)}; ${space.format(best.genotype)}`);
   return true;
 }

@@ -8,15 +8,18 @@
  *   samples.jsonl                      the selection phase's scored architectures, one a line, in
  *                                      index order; rewritten whole at each flush
  *   result.json                        written last: the run is finished
- * `id` = the first 12 hex digits of sha256 of (canonicalConfig(config), method, parameters): the
- * seed is part of it, `report` is not. Write order of an epoch: checkpoint, record, prune; resume
+ * `id` = the first 12 hex digits of sha256 of (the canonical config, method, parameters): the
+ * seed is part of it, `report` is not. The config is a DARTS search config or, with
+ * `problem: 'nb201'`, a NAS-Bench-201 one, each canonical and checked by its problem's codec. Write order of an epoch: checkpoint, record, prune; resume
  * (`prepareBaselineResume`) starts after the last epoch with both, as lib/runs/store.ts.
  */
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { backendInfo } from '../backend';
-import { canonicalConfig, checkConfig, isPlainObject, type SearchConfig } from '../config/search_config';
+import { isPlainObject, type SearchConfig, SEARCH_CONFIG_CODEC } from '../config/search_config';
+import type { ConfigCodec } from '../config/validation';
+import { NB201_CONFIG_CODEC, type Nb201Config } from '../problems/nb201/config';
 import { resultsDir } from '../paths';
 import { writeFileAtomic } from '../io/atomic';
 import { checkpointEpochs, checkpointFile, type CheckpointRef, latestCheckpoint } from '../runs/run_read';
@@ -33,6 +36,15 @@ export const BASELINE_FILES = {
   checkpoints: 'checkpoint',
 } as const;
 
+/** The search configs a baseline runs on (its codec: `baselineCodec`). */
+export type BaselineConfig = SearchConfig | Nb201Config;
+
+/** The codec of a baseline's config, by its `problem` field (absent: the DARTS search config). */
+export function baselineCodec(config: unknown): ConfigCodec<BaselineConfig> {
+  const problem = isPlainObject(config) ? config.problem : undefined;
+  return (problem === 'nb201' ? NB201_CONFIG_CODEC : SEARCH_CONFIG_CODEC) as ConfigCodec<BaselineConfig>;
+}
+
 /** Plain JSON values: a baseline's parameters. */
 export type Parameters = Readonly<Record<string, number | string | boolean>>;
 
@@ -41,7 +53,7 @@ export interface BaselineConfigFile {
   readonly id: string;
   readonly method: string;
   readonly parameters: Parameters;
-  readonly config: SearchConfig;
+  readonly config: BaselineConfig;
   readonly createdAt: string;
   readonly backend: string | null;
   readonly versions: Readonly<Record<string, string>>;
@@ -57,15 +69,15 @@ const sortedJson = (p: Parameters) =>
   );
 
 /** The id of a baseline run: sha256 of the canonical config, the method and the parameters (file header). */
-export function baselineId(config: SearchConfig, method: string, parameters: Parameters): string {
+export function baselineId(config: BaselineConfig, method: string, parameters: Parameters): string {
   return createHash('sha256')
-    .update(`${canonicalConfig(config)}\n${method}\n${sortedJson(parameters)}`)
+    .update(`${baselineCodec(config).canonical(config)}\n${method}\n${sortedJson(parameters)}`)
     .digest('hex')
     .slice(0, 12);
 }
 
 /** `<root>/baselines/<id>`; root defaults to the results folder. */
-export function baselineDir(config: SearchConfig, method: string, parameters: Parameters, root: string = resultsDir()): string {
+export function baselineDir(config: BaselineConfig, method: string, parameters: Parameters, root: string = resultsDir()): string {
   return path.join(root, 'baselines', baselineId(config, method, parameters));
 }
 
@@ -84,7 +96,7 @@ export function readBaselineConfig(dir: string): BaselineConfigFile {
   if (!isPlainObject(value) || typeof value.id !== 'string' || typeof value.method !== 'string' || !isPlainObject(value.parameters)) {
     throw new Error(`baseline store: ${file} lacks id, method or parameters`);
   }
-  return { ...(value as unknown as BaselineConfigFile), config: checkConfig(value.config, file) };
+  return { ...(value as unknown as BaselineConfigFile), config: baselineCodec(value.config).check(value.config, file) };
 }
 
 /**
@@ -92,8 +104,9 @@ export function readBaselineConfig(dir: string): BaselineConfigFile {
  * returns it; an existing one is returned unchanged, and one whose config.json holds another run
  * throws, naming the directory.
  */
-export function createBaseline(config: SearchConfig, method: string, parameters: Parameters, root?: string): string {
-  const checked = checkConfig(config, 'createBaseline');
+export function createBaseline(config: BaselineConfig, method: string, parameters: Parameters, root?: string): string {
+  const codec = baselineCodec(config);
+  const checked = codec.check(config, 'createBaseline');
   const dir = baselineDir(checked, method, parameters, root);
   const id = baselineId(checked, method, parameters);
   if (fs.existsSync(path.join(dir, BASELINE_FILES.config))) {
@@ -101,7 +114,7 @@ export function createBaseline(config: SearchConfig, method: string, parameters:
     if (
       stored.id !== id ||
       stored.method !== method ||
-      canonicalConfig(stored.config) !== canonicalConfig(checked) ||
+      baselineCodec(stored.config).canonical(stored.config) !== codec.canonical(checked) ||
       sortedJson(stored.parameters) !== sortedJson(parameters)
     ) {
       throw new Error(`createBaseline: directory ${dir} holds another run (a hash collision or an edited config.json)`);

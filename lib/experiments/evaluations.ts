@@ -117,7 +117,7 @@ export function evaluationPlan(
         name: randomSearchSourceName(i),
       });
     }
-    const rsWs = readBaselineResult<RsWsResult>(plannedRsWs(preset, results).dir);
+    const rsWs = readBaselineResult<RsWsResult<Genotype>>(plannedRsWs(preset, results).dir);
     if (rsWs) add('rs-ws', rsWs.genotype, trainConfig, { kind: 'name', name: `rs-ws ${rsWs.id}` });
   }
   return { ready, waiting };

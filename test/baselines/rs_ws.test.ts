@@ -12,6 +12,7 @@ import {
   selectionArchitecture,
   trainingArchitecture,
 } from '../../lib/baselines/rs_ws';
+import { dartsRsWs } from '../../lib/baselines/rs_ws_spaces';
 import { baselineDir, baselineId } from '../../lib/baselines/store';
 import { cosineLr } from '../../lib/search/loop';
 import { createSearchState, disposeSearchState, searchData } from '../../lib/problems/darts/problem';
@@ -134,28 +135,29 @@ describe('ensureRsWs', () => {
 
 describe('rsWsEpoch and scoreArchitecture', () => {
   it('draw their architectures from (seed, epoch, step) and (seed, index)', () => {
-    const config = smokeConfig();
-    assert.deepStrictEqual(trainingArchitecture(config, 1, 2), trainingArchitecture(config, 1, 2));
-    assert.notDeepStrictEqual(trainingArchitecture(config, 1, 2), trainingArchitecture(config, 2, 1));
-    assert.notDeepStrictEqual(selectionArchitecture(config, 0), selectionArchitecture(config, 1));
+    const space = dartsRsWs(smokeConfig());
+    assert.deepStrictEqual(trainingArchitecture(space, 1, 2), trainingArchitecture(space, 1, 2));
+    assert.notDeepStrictEqual(trainingArchitecture(space, 1, 2), trainingArchitecture(space, 2, 1));
+    assert.notDeepStrictEqual(selectionArchitecture(space, 0), selectionArchitecture(space, 1));
   });
 
   it('leak no tensor per step (besides the momentum buffers of newly used weights) or per score', async () => {
     const config = smokeConfig();
+    const space = dartsRsWs(config);
     const data = searchData(config, fakeDataset());
     const before = tf.memory().numTensors;
     const state = createSearchState(config, data);
     const start = tf.memory().numTensors;
     const counts: number[] = [];
-    rsWsEpoch(config, data, state, 0, () => counts.push(tf.memory().numTensors - state.weightOpt.state().size));
-    rsWsEpoch(config, data, state, 1, () => counts.push(tf.memory().numTensors - state.weightOpt.state().size));
+    rsWsEpoch(space, data, state, 0, () => counts.push(tf.memory().numTensors - state.weightOpt.state().size));
+    rsWsEpoch(space, data, state, 1, () => counts.push(tf.memory().numTensors - state.weightOpt.state().size));
     assert.deepStrictEqual(
       counts,
       counts.map(() => start),
       'tensors per step',
     );
     const batches = scoreBatchesOf(data.split.val, config.batchSize, 2, config.seed);
-    await assertNoTensorLeak(() => scoreArchitecture(state.net, selectionArchitecture(config, 0), batches, 1));
+    await assertNoTensorLeak(() => scoreArchitecture(space, state.net, selectionArchitecture(space, 0), batches, 1));
     tf.dispose(batches.flatMap((b) => [b.x, b.y]));
     disposeSearchState(state);
     assert.strictEqual(tf.memory().numTensors, before, 'all disposed');

@@ -7,7 +7,6 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
-import type { Dataset } from '../../lib/data/dataset';
 import { nb201Accuracies } from '../../lib/data/nb201_table';
 import { checkNb201Config, NB201_CONFIG_CODEC, NB201_PAPER, resolveNb201Config } from '../../lib/problems/nb201/config';
 import { nb201Problem } from '../../lib/problems/nb201/problem';
@@ -18,26 +17,7 @@ import { listRuns, readRun } from '../../lib/runs/store';
 import { runSearch } from '../../lib/search/run';
 import { nb201ArchString } from '../../lib/spaces/nb201';
 import { assertNoTensorLeak, withTempDir } from '../helpers';
-
-/** 64 random 16x16x3 images in 10 classes. */
-function synthetic(n = 64): Dataset {
-  const images = new Uint8Array(n * 16 * 16 * 3);
-  for (let i = 0; i < images.length; i++) images[i] = (i * 2654435761) >>> 24;
-  const labels = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 10);
-  return {
-    name: 'cifar10-jpeg',
-    split: 'train',
-    images,
-    labels,
-    n,
-    height: 16,
-    width: 16,
-    channels: 3,
-    classes: 10,
-    mean: [0.5, 0.5, 0.5],
-    std: [0.29, 0.29, 0.29],
-  };
-}
+import { synthetic } from './nb201_fixtures';
 
 const config = () => resolveNb201Config('smoke', { epochs: 3 });
 

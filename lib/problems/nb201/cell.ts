@@ -75,6 +75,26 @@ export class Nb201Cell extends Module {
       return nodes[3];
     });
   }
+
+  /**
+   * The discrete cell (RS-ws, docs/method.md §4): edge e computes only its op `ops[e]` (an index
+   * into `NB201_OPS`), with weight 1, on the shared weights; no other op runs (so the others get
+   * no gradient and their running statistics stay). Equals `apply` with one-hot mixing weights.
+   * The caller owns the result.
+   */
+  applyArchitecture(x: tf.Tensor4D, ops: readonly number[], ctx: ForwardContext): tf.Tensor4D {
+    return tf.tidy(() => {
+      const nodes: tf.Tensor4D[] = [x];
+      for (let node = 1; node < 4; node++) {
+        const inputs: tf.Tensor4D[] = [];
+        NB201_EDGES.forEach(([j, i], e) => {
+          if (j === node) inputs.push(this.edges[e][ops[e]].apply(nodes[i], ctx));
+        });
+        nodes.push(sumN(inputs));
+      }
+      return nodes[3];
+    });
+  }
 }
 
 /** 2x2 average pool, stride 2, no padding (odd trailing rows and columns dropped, as PyTorch's floor). */

@@ -16,7 +16,7 @@ import type { PassOptions, SearchModel } from '../../nn/model';
 import { countElements, ForwardContext, Module } from '../../nn/module';
 import { relu } from '../../nn/pool';
 import { checkInteger, Init } from '../../nn/random';
-import { NB201_EDGES, NB201_OPS } from '../../spaces/nb201';
+import { NB201_EDGES, NB201_OPS, parseNb201Arch } from '../../spaces/nb201';
 import { Nb201Cell, ResidualReduction } from './cell';
 
 /** The supernet's sizes (the benchmark's search: C 16, N 5, 3 input channels, 10 classes). */
@@ -29,6 +29,17 @@ export interface Nb201SupernetConfig {
   readonly inChannels: number;
   /** Seed of the initial weights and alphas. */
   readonly seed: number;
+}
+
+/**
+ * Options of a pass: `alphaValues` [6, 5] stand in for the supernet's alphas (the loss as a
+ * function of the alphas); `architecture`, a cell string of the benchmark, runs that discrete cell
+ * instead of the mixture (RS-ws, docs/method.md §4: each edge only its op, weight 1, on the shared
+ * weights; the alphas unused). The two exclude each other.
+ */
+export interface Nb201PassOptions extends PassOptions {
+  readonly alphaValues?: tf.Tensor2D;
+  readonly architecture?: { readonly arch: string };
 }
 
 /** The alphas' name (the benchmark's attribute, and the checkpoint's tensor). */
@@ -93,19 +104,31 @@ export class Nb201Supernet extends Module implements SearchModel<Batch> {
    * Logits [N, classes] of images x [N, H, W, inChannels]; `alphas` [6, 5] stand in for the
    * network's own (the loss as a function of the alphas). The caller owns the result.
    */
-  forward(x: tf.Tensor4D, options: PassOptions & { readonly alphaValues?: tf.Tensor2D }): tf.Tensor2D {
+  forward(x: tf.Tensor4D, options: Nb201PassOptions): tf.Tensor2D {
     if (x.rank !== 4 || x.shape[3] !== this.config.inChannels) {
       throw new Error(`forward: x has shape [${x.shape}]; expected [N, H, W, ${this.config.inChannels}]`);
     }
     const ctx = new ForwardContext(options);
+    let ops: number[] | undefined;
+    if (options.architecture) {
+      if (options.alphaValues || options.alphas) throw new Error('forward: the alphas and options.architecture exclude each other');
+      ops = parseNb201Arch(options.architecture.arch).map((op) => NB201_OPS.indexOf(op));
+    }
     return tf.tidy(() => {
-      const alphas = (options.alphaValues ?? this.alphas) as tf.Tensor2D;
-      if (alphas.shape.join() !== this.alphas.shape.join()) {
-        throw new Error(`forward: the alphas have shape [${alphas.shape}]; expected [${this.alphas.shape}]`);
+      let mix: (cell: Nb201Cell, h: tf.Tensor4D) => tf.Tensor4D;
+      if (ops) {
+        const chosen = ops;
+        mix = (cell, h) => cell.applyArchitecture(h, chosen, ctx);
+      } else {
+        const alphas = (options.alphaValues ?? this.alphas) as tf.Tensor2D;
+        if (alphas.shape.join() !== this.alphas.shape.join()) {
+          throw new Error(`forward: the alphas have shape [${alphas.shape}]; expected [${this.alphas.shape}]`);
+        }
+        const weights = tf.softmax(alphas, -1);
+        mix = (cell, h) => cell.apply(h, weights as tf.Tensor2D, ctx);
       }
-      const weights = tf.softmax(alphas, -1);
       let h = batchNorm(conv2d(x, this.stemWeight as tf.Tensor4D, 1, 1), this.stemBn, ctx.training, ctx.updateRunningStats);
-      for (const cell of this.cells) h = cell instanceof Nb201Cell ? cell.apply(h, weights, ctx) : cell.apply(h, ctx);
+      for (const cell of this.cells) h = cell instanceof Nb201Cell ? mix(cell, h) : cell.apply(h, ctx);
       const out = relu(batchNorm(h, this.lastBn, ctx.training, ctx.updateRunningStats), ctx.pattern);
       const pooled = out.mean([1, 2]) as tf.Tensor2D;
       return pooled.matMul(this.classifierWeight as tf.Tensor2D).add(this.classifierBias) as tf.Tensor2D;
@@ -113,7 +136,7 @@ export class Nb201Supernet extends Module implements SearchModel<Batch> {
   }
 
   /** The mean cross-entropy of `batch` and the logits; `options.alphas` may replace `arch_parameters`. The caller owns both. */
-  loss(batch: Batch, options: PassOptions): { loss: tf.Scalar; output: tf.Tensor2D } {
+  loss(batch: Batch, options: PassOptions & Pick<Nb201PassOptions, 'architecture'>): { loss: tf.Scalar; output: tf.Tensor2D } {
     const { alphas, ...rest } = options;
     let alphaValues: tf.Tensor2D | undefined;
     if (alphas) {
