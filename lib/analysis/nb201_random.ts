@@ -7,11 +7,20 @@
  * This is a reference, not random search: random search picks the best of several cells by a
  * validation accuracy, and the committed table holds test accuracies only (data/nas-bench-201),
  * so picking by it would select on the test set. A random cell needs no choice, so it is exact.
+ * RS-ws (docs/method.md §4) is random search that picks by the shared weights' validation
+ * accuracy, which it measures itself: its cells (`readNb201RsWs`) enter as a method of their setting.
  */
-import { nb201Table } from '../data/nb201_table';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { RsWsResult } from '../baselines/rs_ws';
+import { BASELINE_FILES, readBaselineConfig, readBaselineResult } from '../baselines/store';
+import { nb201Accuracies, nb201Table } from '../data/nb201_table';
+import { resultsDir } from '../paths';
+import type { Nb201Config } from '../problems/nb201/config';
+import type { Nb201Genotype } from '../problems/nb201/problem';
 import { METHODS } from './labels';
 import { mean, median } from './stats';
-import { type Nb201ClaimInput, nb201ClaimSettings, NB201_ES_METHOD } from './nb201_claims';
+import { type Nb201ClaimInput, nb201ClaimSettings, NB201_ES_METHOD, nb201Setting } from './nb201_claims';
 
 /** One row: a method's final cells in one setting, or one of the two reference rows. */
 export interface Nb201RandomRow {
@@ -36,6 +45,44 @@ export function nb201CellErrors(): number[] {
   return [...nb201Table().values()].map((e) => 100 - e.cifar10);
 }
 
+/** The cell an RS-ws run on NAS-Bench-201 chose, with the benchmark's CIFAR-10 test error. */
+export interface Nb201RsWsCell {
+  /** The baseline's id (its folder's name). */
+  readonly id: string;
+  readonly seed: number;
+  /** The setting of its config (`nb201Setting`): the DARTS searches of the same setting are its comparison. */
+  readonly setting: string;
+  readonly arch: string;
+  readonly errorPct: number;
+}
+
+/** Where the committed RS-ws runs on NAS-Bench-201 live: results/nas-bench-201/baselines. */
+export function nb201BaselinesDir(): string {
+  return path.join(resultsDir(), 'nas-bench-201', 'baselines');
+}
+
+/**
+ * Every finished RS-ws run on NAS-Bench-201 under `root` (folders holding result.json whose config
+ * is a NAS-Bench-201 one), sorted by setting and seed; none when the folder does not exist. A run
+ * that cannot be read throws, naming its file.
+ */
+export function readNb201RsWs(root: string = nb201BaselinesDir()): Nb201RsWsCell[] {
+  if (!fs.existsSync(root)) return [];
+  const cells = fs
+    .readdirSync(root, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && fs.existsSync(path.join(root, e.name, BASELINE_FILES.result)))
+    .map((e) => path.join(root, e.name))
+    .flatMap((dir) => {
+      const stored = readBaselineConfig(dir);
+      const config = stored.config as Nb201Config;
+      if (stored.method !== 'rs-ws' || config.problem !== 'nb201') return [];
+      const result = readBaselineResult<RsWsResult<Nb201Genotype>>(dir) as RsWsResult<Nb201Genotype>;
+      const { arch } = result.genotype;
+      return [{ id: stored.id, seed: config.seed, setting: nb201Setting(config), arch, errorPct: 100 - nb201Accuracies(arch).cifar10 }];
+    });
+  return cells.sort((a, b) => (a.setting < b.setting ? -1 : a.setting > b.setting ? 1 : a.seed - b.seed));
+}
+
 /** Count of `sorted` (ascending) strictly below x. */
 function countBelow(sorted: readonly number[], x: number): number {
   let lo = 0;
@@ -50,12 +97,14 @@ function countBelow(sorted: readonly number[], x: number): number {
 
 /**
  * Per setting of the claims (`nb201ClaimSettings`), one row per method with a known final error,
- * DARTS-ES (the code's rule replayed on the DARTS runs) after DARTS; then the random cell and the
- * best cell of `cellErrors` (the committed table's by default). Throws on an empty table.
+ * DARTS-ES (the code's rule replayed on the DARTS runs) after DARTS, and RS-ws's cells of that
+ * setting (`rsWs`) last; then RS-ws's cells of settings without searches; then the random cell and
+ * the best cell of `cellErrors` (the committed table's by default). Throws on an empty table.
  */
 export function nb201RandomReference(
   inputs: readonly Nb201ClaimInput[],
   cellErrors: readonly number[] = nb201CellErrors(),
+  rsWs: readonly Pick<Nb201RsWsCell, 'setting' | 'errorPct'>[] = [],
 ): Nb201RandomRow[] {
   if (cellErrors.length === 0) throw new Error('nb201RandomReference: the benchmark table has no cells');
   const sorted = [...cellErrors].sort((a, b) => a - b);
@@ -67,17 +116,30 @@ export function nb201RandomReference(
     medianErrorPct: median(errors),
     betterCellsPct: (100 * errors.reduce((n, e) => n + countBelow(sorted, e), 0)) / (errors.length * sorted.length),
   });
-  const searches = nb201ClaimSettings(inputs).flatMap(([setting, rows]) => {
+  const rsWsRows = (setting: string) => {
+    const errors = rsWs.filter((c) => c.setting === setting).map((c) => c.errorPct);
+    return errors.length ? [row(setting, METHODS.rsWs, errors)] : [];
+  };
+  const settings = nb201ClaimSettings(inputs);
+  const alone = [...new Set(rsWs.map((c) => c.setting))].filter((s) => !settings.some(([setting]) => setting === s));
+  const searches = settings.flatMap(([setting, rows]) => {
     const methods = [...new Set(rows.map((r) => r.method))];
     const ordered = methods.flatMap((m) => (m === METHODS.darts ? [m, NB201_ES_METHOD] : [m]));
-    return ordered.flatMap((method) => {
-      const errors =
-        method === NB201_ES_METHOD
-          ? rows.filter((r) => r.method === METHODS.darts).map((r) => r.esErrorPct)
-          : rows.filter((r) => r.method === method).map((r) => r.finalErrorPct);
-      const known = errors.filter((e): e is number => e !== null);
-      return known.length ? [row(setting, method, known)] : [];
-    });
+    return ordered
+      .flatMap((method) => {
+        const errors =
+          method === NB201_ES_METHOD
+            ? rows.filter((r) => r.method === METHODS.darts).map((r) => r.esErrorPct)
+            : rows.filter((r) => r.method === method).map((r) => r.finalErrorPct);
+        const known = errors.filter((e): e is number => e !== null);
+        return known.length ? [row(setting, method, known)] : [];
+      })
+      .concat(rsWsRows(setting));
   });
-  return [...searches, row(NB201_TABLE_SETTING, NB201_RANDOM_CELL, sorted), row(NB201_TABLE_SETTING, NB201_BEST_CELL, [sorted[0]])];
+  return [
+    ...searches,
+    ...alone.flatMap(rsWsRows),
+    row(NB201_TABLE_SETTING, NB201_RANDOM_CELL, sorted),
+    row(NB201_TABLE_SETTING, NB201_BEST_CELL, [sorted[0]]),
+  ];
 }

@@ -69,6 +69,31 @@ describe('nb201RandomReference', () => {
     assert.throws(() => nb201RandomReference([], []), /the benchmark table has no cells/);
   });
 
+  it("adds RS-ws's cells after the methods of their setting, and a setting without searches after those", () => {
+    const rows = nb201RandomReference(
+      [input('DARTS', 0, 2.5, 1.5), input('DARTS', 1, 4, 4)],
+      [4, 2, 1, 3],
+      [
+        { setting: 'C', errorPct: 3 },
+        { setting: 'A', errorPct: 1 },
+        { setting: 'A', errorPct: 4 },
+      ],
+    );
+    assert.deepStrictEqual(
+      pick(rows).map((r) => r.slice(0, 4)),
+      [
+        ['A', 'DARTS', 2, 3.25],
+        ['A', NB201_ES_METHOD, 2, 2.75],
+        // 1: no cell better; 4: 3 of 4.
+        ['A', 'RS-ws', 2, 2.5],
+        ['C', 'RS-ws', 1, 3],
+        [NB201_TABLE_SETTING, NB201_RANDOM_CELL, 4, 2.5],
+        [NB201_TABLE_SETTING, NB201_BEST_CELL, 1, 1],
+      ],
+    );
+    assert.strictEqual(rows[2].betterCellsPct, 37.5);
+  });
+
   it("reads the committed table's 15,625 CIFAR-10 errors", () => {
     const errors = nb201CellErrors();
     assert.strictEqual(errors.length, NB201_CELLS);

@@ -16,7 +16,11 @@ import { NB201_ALPHA_NAME, Nb201Supernet } from '../../lib/problems/nb201/supern
 import { lossAndGrads, type StepModel } from '../../lib/search/step';
 import type { Batch } from '../../lib/nn/loss';
 import { NB201_OPS, parseNb201Arch } from '../../lib/spaces/nb201';
+import { nb201Setting } from '../../lib/analysis/nb201_claims';
+import { readNb201RsWs } from '../../lib/analysis/nb201_random';
+import { nb201Accuracies } from '../../lib/data/nb201_table';
 import { assertNoTensorLeak, tempDir } from '../helpers';
+import { fakeDataset, smokeConfig } from '../search/fixtures';
 import { synthetic } from '../problems/nb201_fixtures';
 
 const ARCH = '|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|nor_conv_3x3~2|';
@@ -157,6 +161,17 @@ describe('RS-ws on NAS-Bench-201', function () {
       const last = await ensureRsWs(config(), { root: cut, ...opts });
       assert.strictEqual(last.status, 'resumed');
       assert.deepStrictEqual(withoutTimes(last), withoutTimes(whole));
+    });
+
+    it("is read back for notebook 06 with its cell's benchmark error; a DARTS baseline beside it is not", async () => {
+      const run = await ensureRsWs(config(), { root, train: synthetic(), progress: 'off', ...PARAMS });
+      await ensureRsWs(smokeConfig(), { root, train: fakeDataset(), progress: 'off', ...PARAMS });
+      assert.strictEqual(fs.readdirSync(path.join(root, 'baselines')).length, 2);
+      const arch = (run.result?.genotype as { arch: string }).arch;
+      assert.deepStrictEqual(readNb201RsWs(path.join(root, 'baselines')), [
+        { id: path.basename(run.dir), seed: 0, setting: nb201Setting(config()), arch, errorPct: 100 - nb201Accuracies(arch).cifar10 },
+      ]);
+      assert.deepStrictEqual(readNb201RsWs(path.join(root, 'nothing')), []);
     });
 
     it('refuses a bad config or another problem before writing anything, naming what is wrong', async () => {
