@@ -24,6 +24,7 @@ import { compareS3Markdown } from './experiments/compare';
 import { writeReport } from './report/report';
 import { evaluateCommand } from './train/evaluate_command';
 import { ensureRsWs, RS_WS_DEFAULTS, type RsWsParameters } from './baselines/rs_ws';
+import { ensureProxyRandomSearch } from './baselines/proxy_random_search';
 import { baselineSettings } from './measurements/baseline_settings';
 import type { HvpScheme } from './hessian/hvp';
 import { resolveConfig } from './config/search_config';
@@ -466,25 +467,40 @@ program
 
 program
   .command('baseline')
-  .description('run (or resume, or read back) a baseline; rs-ws = random search with weight sharing (docs/method.md §4)')
-  .argument('<method>', 'rs-ws')
+  .description(
+    'run (or resume, or read back) a baseline (docs/method.md §4): rs-ws = random search with weight sharing; ' +
+      'random-search = random search that trains each sampled cell for a few epochs (NAS-Bench-201)',
+  )
+  .argument('<method>', 'rs-ws | random-search')
   .option('--problem <name>', 'darts (S1-S4, the DARTS space) | nb201 (NAS-Bench-201: the cell looked up in its table)', 'darts')
   .option('--preset <name>', 'smoke | quick | mini | paper', 'quick')
   .option('--plan <name>', "use the config of this planned search (e.g. failure-s3, as notebook 04) and the preset's baseline sizes")
   .option('--space <name>', "s1 | s2 | s3 | s4 | darts (default: the preset's; not with --plan)")
   .option('--seed <n>', "seed (default: the preset's; not with --plan)")
-  .option('--samples <n>', "architectures scored on the score batches (default 1000, or the preset's with --plan)")
-  .option('--score-batches <n>', "validation batches per sample (default 10, or the preset's with --plan)")
-  .option('--top-k <n>', "samples re-scored on the whole validation half (default 10, or the preset's with --plan)")
+  .option('--samples <n>', "architectures drawn (rs-ws: default 1000, or the preset's with --plan; random-search: default 20)")
+  .option('--score-batches <n>', "rs-ws: validation batches per sample (default 10, or the preset's with --plan)")
+  .option('--top-k <n>', "rs-ws: samples re-scored on the whole validation half (default 10, or the preset's with --plan)")
+  .option('--train-epochs <n>', 'random-search: epochs that train each candidate (default 12)')
   .option('--out <dir>', 'results folder (default results/; runs go to <out>/baselines/<id>)')
   .action(async (method: string, o: Record<string, string | undefined>) => {
-    if (method !== 'rs-ws') throw new Error(`baseline: unknown method ${JSON.stringify(method)}; use rs-ws`);
+    if (method !== 'rs-ws' && method !== 'random-search') {
+      throw new Error(`baseline: unknown method ${JSON.stringify(method)}; use rs-ws or random-search`);
+    }
     const int = (name: string, v: string | undefined) => positiveInt(name, String(v), 0);
     const preset = parsePreset(String(o.preset), '--preset');
     let config: SearchConfig | Nb201Config;
     let sizes: RsWsParameters = RS_WS_DEFAULTS;
     if (o.problem !== 'darts' && o.problem !== 'nb201')
       throw new Error(`baseline: --problem must be darts or nb201, got ${JSON.stringify(o.problem)}`);
+    const flags = { trainEpochs: '--train-epochs', scoreBatches: '--score-batches', topK: '--top-k' } as const;
+    const others: readonly (keyof typeof flags)[] = method === 'rs-ws' ? ['trainEpochs'] : ['scoreBatches', 'topK'];
+    const misplaced = others.filter((k) => o[k] !== undefined);
+    if (misplaced.length) throw new Error(`baseline: ${misplaced.map((k) => flags[k]).join(', ')} not for ${method}`);
+    if (method === 'random-search' && o.problem !== 'nb201') {
+      throw new Error(
+        'baseline: random-search runs on --problem nb201 (on the DARTS spaces random search trains its candidates in full: `rdarts experiment`)',
+      );
+    }
     if (o.problem === 'nb201') {
       if (o.plan !== undefined || o.space !== undefined) throw new Error('baseline: --plan and --space are for --problem darts');
       config = resolveNb201Config(preset, o.seed === undefined ? {} : { seed: int('seed', o.seed) }, 'command line');
@@ -507,13 +523,20 @@ program
       config = resolveConfig(preset, overrides, 'command line');
     }
     await initBackend();
-    const run = await ensureRsWs(config, {
-      root: o.out,
-      samples: o.samples === undefined ? sizes.samples : int('samples', o.samples),
-      scoreBatches: o.scoreBatches === undefined ? sizes.scoreBatches : int('score-batches', o.scoreBatches),
-      topK: o.topK === undefined ? sizes.topK : int('top-k', o.topK),
-    });
-    console.log(`rs-ws (${run.status}): ${run.dir}`);
+    const run =
+      method === 'rs-ws'
+        ? await ensureRsWs(config, {
+            root: o.out,
+            samples: o.samples === undefined ? sizes.samples : int('samples', o.samples),
+            scoreBatches: o.scoreBatches === undefined ? sizes.scoreBatches : int('score-batches', o.scoreBatches),
+            topK: o.topK === undefined ? sizes.topK : int('top-k', o.topK),
+          })
+        : await ensureProxyRandomSearch(config, {
+            root: o.out,
+            ...(o.samples === undefined ? {} : { samples: int('samples', o.samples) }),
+            ...(o.trainEpochs === undefined ? {} : { trainEpochs: int('train-epochs', o.trainEpochs) }),
+          });
+    console.log(`${method} (${run.status}): ${run.dir}`);
     const result = run.result;
     if (result && o.problem === 'nb201') {
       const { arch } = result.genotype as Nb201Genotype;

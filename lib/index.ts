@@ -62,6 +62,7 @@ export { resolveTrainConfig } from './train/train_config';
 export type { TrainConfig } from './train/train_config';
 export { randomSearch } from './baselines/random_search';
 export { ensureRsWs } from './baselines/rs_ws';
+export { ensureProxyRandomSearch } from './baselines/proxy_random_search';
 
 // Data sets.
 export { DATASETS, loadDataset } from './data/registry';

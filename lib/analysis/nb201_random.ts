@@ -7,12 +7,14 @@
  * This is a reference, not random search: random search picks the best of several cells by a
  * validation accuracy, and the committed table holds test accuracies only (data/nas-bench-201),
  * so picking by it would select on the test set. A random cell needs no choice, so it is exact.
- * RS-ws (docs/method.md §4) is random search that picks by the shared weights' validation
- * accuracy, which it measures itself: its cells (`readNb201RsWs`) enter as a method of their setting.
+ * The baselines of docs/method.md §4 pick by validation accuracies they measure themselves: RS-ws
+ * by the shared weights', random search by each cell's after a short training
+ * (lib/baselines/proxy_random_search.ts). Their cells (`readNb201Baselines`) enter as methods of
+ * their setting.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { RsWsResult } from '../baselines/rs_ws';
+import type { ProxyRandomSearchParameters } from '../baselines/proxy_random_search';
 import { BASELINE_FILES, readBaselineConfig, readBaselineResult } from '../baselines/store';
 import { nb201Accuracies, nb201Table } from '../data/nb201_table';
 import { resultsDir } from '../paths';
@@ -45,10 +47,12 @@ export function nb201CellErrors(): number[] {
   return [...nb201Table().values()].map((e) => 100 - e.cifar10);
 }
 
-/** The cell an RS-ws run on NAS-Bench-201 chose, with the benchmark's CIFAR-10 test error. */
-export interface Nb201RsWsCell {
+/** The cell a baseline run on NAS-Bench-201 chose, with the benchmark's CIFAR-10 test error. */
+export interface Nb201BaselineCell {
   /** The baseline's id (its folder's name). */
   readonly id: string;
+  /** As the tables name it (`nb201BaselineMethod`). */
+  readonly method: string;
   readonly seed: number;
   /** The setting of its config (`nb201Setting`): the DARTS searches of the same setting are its comparison. */
   readonly setting: string;
@@ -56,17 +60,27 @@ export interface Nb201RsWsCell {
   readonly errorPct: number;
 }
 
-/** Where the committed RS-ws runs on NAS-Bench-201 live: results/nas-bench-201/baselines. */
+/** Where the committed baseline runs on NAS-Bench-201 live: results/nas-bench-201/baselines. */
 export function nb201BaselinesDir(): string {
   return path.join(resultsDir(), 'nas-bench-201', 'baselines');
 }
 
+/** A baseline's name in the tables: RS-ws, or random search with its budget (lib/baselines/proxy_random_search.ts). */
+export function nb201BaselineMethod(method: string, parameters: Readonly<Record<string, unknown>>): string {
+  if (method === 'rs-ws') return METHODS.rsWs;
+  if (method === 'random-search') {
+    const p = parameters as unknown as ProxyRandomSearchParameters;
+    return `${METHODS.randomSearch} (${p.samples} cells, each trained ${p.trainEpochs} epoch${p.trainEpochs === 1 ? '' : 's'})`;
+  }
+  throw new Error(`nb201BaselineMethod: unknown baseline method ${JSON.stringify(method)}`);
+}
+
 /**
- * Every finished RS-ws run on NAS-Bench-201 under `root` (folders holding result.json whose config
- * is a NAS-Bench-201 one), sorted by setting and seed; none when the folder does not exist. A run
- * that cannot be read throws, naming its file.
+ * Every finished baseline run on NAS-Bench-201 under `root` (folders holding result.json whose
+ * config is a NAS-Bench-201 one), sorted by setting, method and seed; none when the folder does not
+ * exist. A run that cannot be read throws, naming its file.
  */
-export function readNb201RsWs(root: string = nb201BaselinesDir()): Nb201RsWsCell[] {
+export function readNb201Baselines(root: string = nb201BaselinesDir()): Nb201BaselineCell[] {
   if (!fs.existsSync(root)) return [];
   const cells = fs
     .readdirSync(root, { withFileTypes: true })
@@ -75,12 +89,18 @@ export function readNb201RsWs(root: string = nb201BaselinesDir()): Nb201RsWsCell
     .flatMap((dir) => {
       const stored = readBaselineConfig(dir);
       const config = stored.config as Nb201Config;
-      if (stored.method !== 'rs-ws' || config.problem !== 'nb201') return [];
-      const result = readBaselineResult<RsWsResult<Nb201Genotype>>(dir) as RsWsResult<Nb201Genotype>;
-      const { arch } = result.genotype;
-      return [{ id: stored.id, seed: config.seed, setting: nb201Setting(config), arch, errorPct: 100 - nb201Accuracies(arch).cifar10 }];
+      if (config.problem !== 'nb201') return [];
+      const { arch } = (readBaselineResult<{ genotype: Nb201Genotype }>(dir) as { genotype: Nb201Genotype }).genotype;
+      const method = nb201BaselineMethod(stored.method, stored.parameters);
+      return [
+        { id: stored.id, method, seed: config.seed, setting: nb201Setting(config), arch, errorPct: 100 - nb201Accuracies(arch).cifar10 },
+      ];
     });
-  return cells.sort((a, b) => (a.setting < b.setting ? -1 : a.setting > b.setting ? 1 : a.seed - b.seed));
+  const order = (c: Nb201BaselineCell) => [c.setting, c.method];
+  return cells.sort((a, b) => {
+    const [x, y] = [order(a), order(b)];
+    return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : a.seed - b.seed;
+  });
 }
 
 /** Count of `sorted` (ascending) strictly below x. */
@@ -97,14 +117,15 @@ function countBelow(sorted: readonly number[], x: number): number {
 
 /**
  * Per setting of the claims (`nb201ClaimSettings`), one row per method with a known final error,
- * DARTS-ES (the code's rule replayed on the DARTS runs) after DARTS, and RS-ws's cells of that
- * setting (`rsWs`) last; then RS-ws's cells of settings without searches; then the random cell and
- * the best cell of `cellErrors` (the committed table's by default). Throws on an empty table.
+ * DARTS-ES (the code's rule replayed on the DARTS runs) after DARTS, and the baselines' cells of
+ * that setting (`baselines`, one row per method) last; then the baselines of settings without
+ * searches; then the random cell and the best cell of `cellErrors` (the committed table's by
+ * default). Throws on an empty table.
  */
 export function nb201RandomReference(
   inputs: readonly Nb201ClaimInput[],
   cellErrors: readonly number[] = nb201CellErrors(),
-  rsWs: readonly Pick<Nb201RsWsCell, 'setting' | 'errorPct'>[] = [],
+  baselines: readonly Pick<Nb201BaselineCell, 'setting' | 'method' | 'errorPct'>[] = [],
 ): Nb201RandomRow[] {
   if (cellErrors.length === 0) throw new Error('nb201RandomReference: the benchmark table has no cells');
   const sorted = [...cellErrors].sort((a, b) => a - b);
@@ -116,12 +137,18 @@ export function nb201RandomReference(
     medianErrorPct: median(errors),
     betterCellsPct: (100 * errors.reduce((n, e) => n + countBelow(sorted, e), 0)) / (errors.length * sorted.length),
   });
-  const rsWsRows = (setting: string) => {
-    const errors = rsWs.filter((c) => c.setting === setting).map((c) => c.errorPct);
-    return errors.length ? [row(setting, METHODS.rsWs, errors)] : [];
+  const baselineRows = (setting: string) => {
+    const of = baselines.filter((c) => c.setting === setting);
+    return [...new Set(of.map((c) => c.method))].map((m) =>
+      row(
+        setting,
+        m,
+        of.filter((c) => c.method === m).map((c) => c.errorPct),
+      ),
+    );
   };
   const settings = nb201ClaimSettings(inputs);
-  const alone = [...new Set(rsWs.map((c) => c.setting))].filter((s) => !settings.some(([setting]) => setting === s));
+  const alone = [...new Set(baselines.map((c) => c.setting))].filter((s) => !settings.some(([setting]) => setting === s));
   const searches = settings.flatMap(([setting, rows]) => {
     const methods = [...new Set(rows.map((r) => r.method))];
     const ordered = methods.flatMap((m) => (m === METHODS.darts ? [m, NB201_ES_METHOD] : [m]));
@@ -134,11 +161,11 @@ export function nb201RandomReference(
         const known = errors.filter((e): e is number => e !== null);
         return known.length ? [row(setting, method, known)] : [];
       })
-      .concat(rsWsRows(setting));
+      .concat(baselineRows(setting));
   });
   return [
     ...searches,
-    ...alone.flatMap(rsWsRows),
+    ...alone.flatMap(baselineRows),
     row(NB201_TABLE_SETTING, NB201_RANDOM_CELL, sorted),
     row(NB201_TABLE_SETTING, NB201_BEST_CELL, [sorted[0]]),
   ];

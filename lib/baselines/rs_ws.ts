@@ -153,13 +153,18 @@ export function selectionArchitecture<G>(space: RsWsSpace<G>, index: number): G 
   return space.sample(new Rng(mixSeed(space.config.seed, SELECT_KEY, index)));
 }
 
-/** The supernet seen through `architecture`: what weightStep trains (a view; owns nothing). */
-function discrete<G>(space: RsWsSpace<G>, net: SearchModel<Batch>, architecture: G): StepModel<Batch> {
+/** The supernet seen through `architecture`: what weightStep trains and evaluateAlphaHalf scores (a view; owns nothing). */
+export function discreteModel<G>(
+  space: RsWsSpace<G>,
+  net: SearchModel<Batch>,
+  architecture: G,
+): StepModel<Batch> & Pick<SearchModel<Batch>, 'examples'> {
   return {
     weights: net.weights,
     alphaParams: net.alphaParams,
     loss: (batch, options) => space.loss(net, batch, options, architecture),
     metric: (output, batch) => net.metric(output, batch),
+    examples: (batch) => net.examples(batch),
   };
 }
 
@@ -173,15 +178,31 @@ export interface RsWsStepInfo<G = unknown> {
 }
 
 /**
- * Trains epoch `epoch` (0-based): per training batch (the DARTS search's weight batches) a fresh
- * random architecture and one weight step on it (SGD, clipped, cosine lr of the epoch). Returns
- * the epoch's record; `onStep` sees every step.
+ * Trains epoch `epoch` (0-based) of RS-ws: per training batch (the DARTS search's weight batches) a
+ * fresh random architecture (`trainingArchitecture`) and one weight step on it. Returns the epoch's
+ * record; `onStep` sees every step.
  */
 export function rsWsEpoch<G>(
   space: RsWsSpace<G>,
   data: ImageSearchData,
   state: SearchState<SearchModel<Batch>>,
   epoch: number,
+  onStep: (info: RsWsStepInfo<G>) => void = () => undefined,
+): RsWsEpochRecord {
+  return discreteEpoch(space, data, state, epoch, (step) => trainingArchitecture(space, epoch, step), onStep);
+}
+
+/**
+ * Trains epoch `epoch` (0-based) of the config of `space` on discrete architectures: per weight
+ * batch of the epoch, one weight step (SGD, clipped, the epoch's cosine lr and drop path) on
+ * `architectureAt(step)`. RS-ws draws a new one each step; random search trains one throughout.
+ */
+export function discreteEpoch<G>(
+  space: RsWsSpace<G>,
+  data: ImageSearchData,
+  state: SearchState<SearchModel<Batch>>,
+  epoch: number,
+  architectureAt: (step: number) => G,
   onStep: (info: RsWsStepInfo<G>) => void = () => undefined,
 ): RsWsEpochRecord {
   const { config } = space;
@@ -193,8 +214,8 @@ export function rsWsEpoch<G>(
   const sum = { loss: 0, correct: 0, n: 0 };
   let step = 0;
   for (const batch of data.weightBatches(plan)) {
-    const architecture = trainingArchitecture(space, epoch, step);
-    const t = weightStep(discrete(space, state.net, architecture), state.weightOpt, batch, {
+    const architecture = architectureAt(step);
+    const t = weightStep(discreteModel(space, state.net, architecture), state.weightOpt, batch, {
       lr,
       gradClip: config.weightOptimizer.gradClip,
       seed: mixSeed(mixSeed(config.seed, epoch, step), 2),

@@ -102,6 +102,8 @@ export const SEED_KEYS = Object.freeze({
   rsWsArchitecture: 3,
   /** Random search: the sampled genotypes (lib/baselines/random_search.ts). */
   randomSearch: -7,
+  /** Random search with short trainings: a candidate's initial weights and batch order (lib/baselines/proxy_random_search.ts). */
+  proxyTraining: -12,
   /** Drop path of the discretisation measurement (lib/measurements/discretisation.ts). */
   discretisationDropPath: -8,
   /** The lengths of an epoch's BPTT windows (lib/problems/ptb/data.ts). */

@@ -55,7 +55,12 @@ export interface StepInfo {
 }
 
 /** Loss and metric of `model` over the alphas' half of `data`, in eval mode (the image supernets' BN uses its running statistics). */
-export function evaluateAlphaHalf<B>(model: SearchModel<B>, data: SearchData<B>, batchSize: number, seed: number): LossAccuracy {
+export function evaluateAlphaHalf<B>(
+  model: Pick<SearchModel<B>, 'loss' | 'metric' | 'examples'>,
+  data: SearchData<B>,
+  batchSize: number,
+  seed: number,
+): LossAccuracy {
   let loss = 0;
   let correct = 0;
   let b = 0;

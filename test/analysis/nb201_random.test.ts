@@ -69,14 +69,15 @@ describe('nb201RandomReference', () => {
     assert.throws(() => nb201RandomReference([], []), /the benchmark table has no cells/);
   });
 
-  it("adds RS-ws's cells after the methods of their setting, and a setting without searches after those", () => {
+  it("adds the baselines' cells after the methods of their setting, one row per method, and a setting without searches after those", () => {
     const rows = nb201RandomReference(
       [input('DARTS', 0, 2.5, 1.5), input('DARTS', 1, 4, 4)],
       [4, 2, 1, 3],
       [
-        { setting: 'C', errorPct: 3 },
-        { setting: 'A', errorPct: 1 },
-        { setting: 'A', errorPct: 4 },
+        { setting: 'C', method: 'RS-ws', errorPct: 3 },
+        { setting: 'A', method: 'RS-ws', errorPct: 1 },
+        { setting: 'A', method: 'RS (2 cells)', errorPct: 2 },
+        { setting: 'A', method: 'RS-ws', errorPct: 4 },
       ],
     );
     assert.deepStrictEqual(
@@ -86,6 +87,7 @@ describe('nb201RandomReference', () => {
         ['A', NB201_ES_METHOD, 2, 2.75],
         // 1: no cell better; 4: 3 of 4.
         ['A', 'RS-ws', 2, 2.5],
+        ['A', 'RS (2 cells)', 1, 2],
         ['C', 'RS-ws', 1, 3],
         [NB201_TABLE_SETTING, NB201_RANDOM_CELL, 4, 2.5],
         [NB201_TABLE_SETTING, NB201_BEST_CELL, 1, 1],

@@ -17,7 +17,7 @@ import { lossAndGrads, type StepModel } from '../../lib/search/step';
 import type { Batch } from '../../lib/nn/loss';
 import { NB201_OPS, parseNb201Arch } from '../../lib/spaces/nb201';
 import { nb201Setting } from '../../lib/analysis/nb201_claims';
-import { readNb201RsWs } from '../../lib/analysis/nb201_random';
+import { readNb201Baselines } from '../../lib/analysis/nb201_random';
 import { nb201Accuracies } from '../../lib/data/nb201_table';
 import { assertNoTensorLeak, tempDir } from '../helpers';
 import { fakeDataset, smokeConfig } from '../search/fixtures';
@@ -168,10 +168,17 @@ describe('RS-ws on NAS-Bench-201', function () {
       await ensureRsWs(smokeConfig(), { root, train: fakeDataset(), progress: 'off', ...PARAMS });
       assert.strictEqual(fs.readdirSync(path.join(root, 'baselines')).length, 2);
       const arch = (run.result?.genotype as { arch: string }).arch;
-      assert.deepStrictEqual(readNb201RsWs(path.join(root, 'baselines')), [
-        { id: path.basename(run.dir), seed: 0, setting: nb201Setting(config()), arch, errorPct: 100 - nb201Accuracies(arch).cifar10 },
+      assert.deepStrictEqual(readNb201Baselines(path.join(root, 'baselines')), [
+        {
+          id: path.basename(run.dir),
+          method: 'RS-ws',
+          seed: 0,
+          setting: nb201Setting(config()),
+          arch,
+          errorPct: 100 - nb201Accuracies(arch).cifar10,
+        },
       ]);
-      assert.deepStrictEqual(readNb201RsWs(path.join(root, 'nothing')), []);
+      assert.deepStrictEqual(readNb201Baselines(path.join(root, 'nothing')), []);
     });
 
     it('refuses a bad config or another problem before writing anything, naming what is wrong', async () => {

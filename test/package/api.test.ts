@@ -25,6 +25,7 @@ const ROOT_API = [
   'dartsProblem',
   'earlyStopDecision',
   'ensureEvaluation',
+  'ensureProxyRandomSearch',
   'ensureRsWs',
   'ensureRun',
   'finalGenotype',
