@@ -32,6 +32,7 @@ import * as aq from 'arquero';
 import * as path from 'path';
 import { opShareTable } from './analysis/op_share';
 import { nb201RunSummary, nb201Trajectory, nb201TrajectoryTable } from './analysis/nb201_trajectory';
+import { nb201BaselinesDir } from './analysis/nb201_random';
 import { saveTable, showTable } from './analysis/tables';
 import { NB201_CONFIG_CODEC, type Nb201Config, resolveNb201Config } from './problems/nb201/config';
 import type { Nb201ArchitectureRecord, Nb201Genotype } from './problems/nb201/problem';
@@ -481,7 +482,7 @@ program
   .option('--score-batches <n>', "rs-ws: validation batches per sample (default 10, or the preset's with --plan)")
   .option('--top-k <n>', "rs-ws: samples re-scored on the whole validation half (default 10, or the preset's with --plan)")
   .option('--train-epochs <n>', 'random-search: epochs that train each candidate (default 12)')
-  .option('--out <dir>', 'results folder (default results/; runs go to <out>/baselines/<id>)')
+  .option('--out <dir>', 'results folder (default results/, with --problem nb201 results/nas-bench-201; runs go to <out>/baselines/<id>)')
   .action(async (method: string, o: Record<string, string | undefined>) => {
     if (method !== 'rs-ws' && method !== 'random-search') {
       throw new Error(`baseline: unknown method ${JSON.stringify(method)}; use rs-ws or random-search`);
@@ -523,16 +524,18 @@ program
       config = resolveConfig(preset, overrides, 'command line');
     }
     await initBackend();
+    // NAS-Bench-201's baselines go beside its searches, where notebook 06 reads them (readNb201Baselines).
+    const root = o.out ?? (o.problem === 'nb201' ? path.dirname(nb201BaselinesDir()) : undefined);
     const run =
       method === 'rs-ws'
         ? await ensureRsWs(config, {
-            root: o.out,
+            root,
             samples: o.samples === undefined ? sizes.samples : int('samples', o.samples),
             scoreBatches: o.scoreBatches === undefined ? sizes.scoreBatches : int('score-batches', o.scoreBatches),
             topK: o.topK === undefined ? sizes.topK : int('top-k', o.topK),
           })
         : await ensureProxyRandomSearch(config, {
-            root: o.out,
+            root,
             ...(o.samples === undefined ? {} : { samples: int('samples', o.samples) }),
             ...(o.trainEpochs === undefined ? {} : { trainEpochs: int('train-epochs', o.trainEpochs) }),
           });

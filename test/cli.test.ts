@@ -159,6 +159,27 @@ describe('rdarts baseline rs-ws --plan', () => {
   });
 });
 
+describe('rdarts baseline on NAS-Bench-201', () => {
+  it('refuses a flag of the other method, random search off NAS-Bench-201, and --space with --problem nb201, naming them', () => {
+    const cases: [string[], RegExp][] = [
+      [['baseline', 'rs-ws', '--problem', 'nb201', '--train-epochs', '3'], /--train-epochs not for rs-ws/],
+      [
+        ['baseline', 'random-search', '--problem', 'nb201', '--top-k', '3', '--score-batches', '2'],
+        /--score-batches, --top-k not for random-search/,
+      ],
+      [['baseline', 'random-search', '--preset', 'smoke'], /random-search runs on --problem nb201/],
+      [['baseline', 'rs-ws', '--problem', 'nb201', '--space', 's2'], /--plan and --space are for --problem darts/],
+      [['baseline', 'rs-ws', '--problem', 'ptb'], /--problem must be darts or nb201, got "ptb"/],
+      [['baseline', 'random', '--problem', 'nb201'], /unknown method "random"; use rs-ws or random-search/],
+    ];
+    for (const [args, message] of cases) {
+      const r = rdarts(args);
+      assert.strictEqual(r.status, 1, args.join(' '));
+      assert.match(r.stderr, message);
+    }
+  });
+});
+
 describe('rdarts experiment', () => {
   it('--evaluate waits for unfinished searches, evaluates the finished ones, and reads them back on the next call', () => {
     const { dir, cleanup } = tempDir();

@@ -15,6 +15,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ProxyRandomSearchParameters } from '../baselines/proxy_random_search';
+import { RS_WS_DEFAULTS, type RsWsParameters } from '../baselines/rs_ws';
 import { BASELINE_FILES, readBaselineConfig, readBaselineResult } from '../baselines/store';
 import { nb201Accuracies, nb201Table } from '../data/nb201_table';
 import { resultsDir } from '../paths';
@@ -67,7 +68,15 @@ export function nb201BaselinesDir(): string {
 
 /** A baseline's name in the tables: RS-ws, or random search with its budget (lib/baselines/proxy_random_search.ts). */
 export function nb201BaselineMethod(method: string, parameters: Readonly<Record<string, unknown>>): string {
-  if (method === 'rs-ws') return METHODS.rsWs;
+  if (method === 'rs-ws') {
+    // Runs of other sizes are methods of their own, never pooled with the default's seeds.
+    const p = parameters as unknown as RsWsParameters;
+    const d = RS_WS_DEFAULTS;
+    const same = p.samples === d.samples && p.scoreBatches === d.scoreBatches && p.topK === d.topK;
+    return same
+      ? METHODS.rsWs
+      : `${METHODS.rsWs} (${p.samples} samples, ${p.scoreBatches} score batch${p.scoreBatches === 1 ? '' : 'es'}, top ${p.topK})`;
+  }
   if (method === 'random-search') {
     const p = parameters as unknown as ProxyRandomSearchParameters;
     return `${METHODS.randomSearch} (${p.samples} cells, each trained ${p.trainEpochs} epoch${p.trainEpochs === 1 ? '' : 's'})`;

@@ -93,9 +93,13 @@ export function proxyCandidate<G>(space: RsWsSpace<G>, index: number): G {
   return space.sample(new Rng(mixSeed(space.config.seed, SEED_KEYS.randomSearch, index)));
 }
 
-/** The config that trains candidate `index`: its own seed, `trainEpochs` epochs. */
+/**
+ * The config that trains candidate `index`: its own seed, `trainEpochs` epochs (the cosine lr ends
+ * with them), and no alpha warm-up (a candidate has no alphas to hold).
+ */
 function candidateConfig(config: RsWsConfig, index: number, trainEpochs: number): RsWsConfig {
-  return { ...config, seed: mixSeed(config.seed, SEED_KEYS.proxyTraining, index), epochs: trainEpochs } as RsWsConfig;
+  const { alphaWarmupEpochs: _held, ...rest } = config as RsWsConfig & { readonly alphaWarmupEpochs?: number };
+  return { ...rest, seed: mixSeed(config.seed, SEED_KEYS.proxyTraining, index), epochs: trainEpochs } as RsWsConfig;
 }
 
 /**
@@ -174,13 +178,14 @@ export async function ensureProxyRandomSearch(config: RsWsConfig, options: Ensur
   });
   const space = rsWsSpace(config, options.train);
   const checked = space.config as RsWsConfig;
+  rsWsSpace(candidateConfig(checked, 0, parameters.trainEpochs), options.train); // a candidate's config is valid too, before anything is written
   const dir = baselineDir(checked, PROXY_RANDOM_SEARCH_METHOD, { ...parameters }, options.root);
   return ensureJob({
     dir,
     read: (d) => readBaselineResult<ProxyRandomSearchResult>(d),
     finished: (result, d) => (result ? stored(d, 'finished') : undefined),
     label: () => `random search baseline in ${dir}`,
-    hint: 'compute it with `rdarts baseline random-search`, then call again',
+    hint: 'compute it with `rdarts baseline random-search --problem nb201` (with its preset and seed), then call again',
     lockLabel: 'random search baseline',
     saved: (d) => `${storedCandidates(d).length} of ${parameters.samples} candidates are trained and saved; a re-run goes on from there.`,
     prepare: () => space.problem.loadData() as ImageSearchData,

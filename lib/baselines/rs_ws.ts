@@ -355,7 +355,10 @@ export async function ensureRsWs(config: RsWsConfig, options: EnsureRsWsOptions 
     read: (d) => readBaselineResult<RsWsResult>(d),
     finished: (result, d) => (result ? stored(d, 'finished') : undefined),
     label: () => `RS-ws baseline in ${dir}`,
-    hint: 'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again',
+    hint:
+      (space.config as { readonly problem?: string }).problem === 'nb201'
+        ? 'compute it with `rdarts baseline rs-ws --problem nb201` (with its preset and seed), then call again'
+        : 'compute it with `rdarts baseline rs-ws` or notebook 04 with computing allowed, then call again',
     lockLabel: 'RS-ws baseline',
     saved: (d) => {
       const epochs = readLines(d, BASELINE_FILES.epochs).length;

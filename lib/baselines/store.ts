@@ -39,10 +39,14 @@ export const BASELINE_FILES = {
 /** The search configs a baseline runs on (its codec: `baselineCodec`). */
 export type BaselineConfig = SearchConfig | Nb201Config;
 
-/** The codec of a baseline's config, by its `problem` field (absent: the DARTS search config). */
+/** The codec of a baseline's config, by its `problem` field (absent: the DARTS search config); another problem throws, naming it. */
 export function baselineCodec(config: unknown): ConfigCodec<BaselineConfig> {
   const problem = isPlainObject(config) ? config.problem : undefined;
-  return (problem === 'nb201' ? NB201_CONFIG_CODEC : SEARCH_CONFIG_CODEC) as ConfigCodec<BaselineConfig>;
+  if (problem === undefined) return SEARCH_CONFIG_CODEC as ConfigCodec<BaselineConfig>;
+  if (problem === 'nb201') return NB201_CONFIG_CODEC as ConfigCodec<BaselineConfig>;
+  throw new Error(
+    `baseline store: baselines run on the DARTS search spaces and NAS-Bench-201 (problem 'nb201'); got problem ${JSON.stringify(problem)}`,
+  );
 }
 
 /** Plain JSON values: a baseline's parameters. */

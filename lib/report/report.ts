@@ -99,8 +99,8 @@ const MAIN_SECTIONS: readonly Section[] = [
       'epoch, exact, beside the dominant eigenvalue, with DARTS-ES replayed on it and the epoch of the collapse; the claims ' +
       'judged over the search seeds of each method, each by the rule beside it, the correlation of the last eigenvalue with ' +
       "the final cell's test error, and where each method's final cells stand among the benchmark's 15,625 cells, beside " +
-      "RS-ws's cells (random search by the shared weights' validation accuracy, docs/method.md §4) and a uniformly random cell " +
-      '(random search by trained validation accuracies needs those, which the committed table lacks).',
+      "the baselines' cells (docs/method.md §4: RS-ws, picking by the shared weights' validation accuracy, and random search, " +
+      "by each sampled cell's validation accuracy after a short training of its own) and a uniformly random cell.",
     tables: ['06-nb201-claims', '06-nb201-correlation', '06-nb201-random', '06-nb201-signature'],
     findings: '06-findings',
     figures: ['06-nb201-signature'],

@@ -97,7 +97,7 @@ describe('random search with short trainings, on NAS-Bench-201', function () {
       [
         ['RS (2 cells, each trained 1 epoch)', cells[0].id],
         ['RS (4 cells, each trained 2 epochs)', path.basename(rs.dir)],
-        ['RS-ws', path.basename(ws.dir)],
+        ['RS-ws (3 samples, 1 score batch, top 1)', path.basename(ws.dir)],
       ],
     );
   });

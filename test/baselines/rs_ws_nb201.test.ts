@@ -171,7 +171,7 @@ describe('RS-ws on NAS-Bench-201', function () {
       assert.deepStrictEqual(readNb201Baselines(path.join(root, 'baselines')), [
         {
           id: path.basename(run.dir),
-          method: 'RS-ws',
+          method: 'RS-ws (6 samples, 2 score batches, top 3)',
           seed: 0,
           setting: nb201Setting(config()),
           arch,
