@@ -7,8 +7,9 @@
  * its ops take part) for `trainEpochs` passes over the weights' half, with the search config's SGD,
  * L2, clip and augmentation and a cosine lr over those epochs, then validated on the alphas' half in
  * eval mode (its own running statistics). The best validation accuracy wins (ties: the lower index).
- * The benchmark's own random search picks by the validation accuracy after 12 of 200 epochs; here
- * the candidates train on the search's reduced data (a proxy of the same kind, cheaper still).
+ * The benchmark's own random search picks by the validation accuracy of a separate 12-epoch
+ * training (its schedule ending at epoch 12, as ours ends at `trainEpochs`); here the candidates
+ * train on the search's reduced data (a proxy of the same kind, cheaper still).
  *
  * Seeds: candidate i's initial weights and batch order come from the config with its seed replaced
  * by mixSeed(seed, PROXY_TRAINING, i), so each candidate's training is a function of (seed, i) and a
