@@ -69,7 +69,8 @@ function recordKind(dir: string): { kind: LedgerKind; file?: string } | undefine
   const has = (f: string) => fs.existsSync(path.join(dir, f));
   const evalFile = EVALUATION_FILES.find(has);
   if (evalFile) return { kind: 'evaluation', file: evalFile };
-  if (!has(RUN_FILES.config) || !has(RUN_FILES.epochs)) return undefined;
+  // A search has epochs.jsonl; a baseline epochs.jsonl (RS-ws) or only samples.jsonl (random search).
+  if (!has(RUN_FILES.config) || !(has(RUN_FILES.epochs) || has(BASELINE_FILES.samples))) return undefined;
   return { kind: isBaseline(dir) ? 'baseline' : 'search' };
 }
 

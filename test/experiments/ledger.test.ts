@@ -15,6 +15,20 @@ const write = (file: string, value: unknown) => {
 };
 
 describe('compute ledger', () => {
+  it('counts a random-search baseline, which keeps samples.jsonl and no epochs.jsonl, once it is finished', () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      write(path.join(dir, 'nas-bench-201', 'baselines', 'r1', 'config.json'), { method: 'random-search' });
+      write(path.join(dir, 'nas-bench-201', 'baselines', 'r1', 'samples.jsonl'), '');
+      write(path.join(dir, 'nas-bench-201', 'baselines', 'r1', 'result.json'), { seconds: { total: 360 } });
+      write(path.join(dir, 'nas-bench-201', 'baselines', 'r2', 'config.json'), { method: 'random-search' });
+      write(path.join(dir, 'nas-bench-201', 'baselines', 'r2', 'samples.jsonl'), '');
+      assert.deepStrictEqual(computeLedger(dir), [{ folder: 'nas-bench-201/baselines', id: 'r1', kind: 'baseline', seconds: 360 }]);
+    } finally {
+      cleanup();
+    }
+  });
+
   it("sums every record's own seconds by folder: searches, the three kinds of evaluation, baselines", async () => {
     const { dir, cleanup } = tempDir();
     try {
