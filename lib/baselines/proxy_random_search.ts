@@ -39,7 +39,7 @@ import {
   createBaseline,
   readBaselineConfig,
   readBaselineResult,
-  readLines,
+  readIndexedSamples,
   writeBaselineResult,
   writeLines,
 } from './store';
@@ -150,16 +150,9 @@ export interface ProxyRandomSearchRun<G = unknown> {
   readonly result?: ProxyRandomSearchResult<G>;
 }
 
-/** The candidates stored in order (index i on line i); a line out of order ends them. */
-function storedCandidates(dir: string): ProxyCandidate[] {
-  const lines = readLines<ProxyCandidate>(dir, BASELINE_FILES.samples);
-  const bad = lines.findIndex((c, k) => c.index !== k);
-  return bad < 0 ? lines : lines.slice(0, bad);
-}
-
 function stored(dir: string, status: ProxyRandomSearchRun['status']): ProxyRandomSearchRun {
   const result = readBaselineResult<ProxyRandomSearchResult>(dir);
-  return { status, dir, candidates: storedCandidates(dir), ...(result ? { result } : {}) };
+  return { status, dir, candidates: readIndexedSamples<ProxyCandidate>(dir), ...(result ? { result } : {}) };
 }
 
 /**
@@ -188,12 +181,13 @@ export async function ensureProxyRandomSearch(config: RsWsConfig, options: Ensur
     label: () => `random search baseline in ${dir}`,
     hint: 'compute it with `rdarts baseline random-search --problem nb201` (with its preset and seed), then call again',
     lockLabel: 'random search baseline',
-    saved: (d) => `${storedCandidates(d).length} of ${parameters.samples} candidates are trained and saved; a re-run goes on from there.`,
+    saved: (d) =>
+      `${readIndexedSamples<ProxyCandidate>(d).length} of ${parameters.samples} candidates are trained and saved; a re-run goes on from there.`,
     prepare: () => space.problem.loadData() as ImageSearchData,
     create: () => createBaseline(checked, PROXY_RANDOM_SEARCH_METHOD, { ...parameters }, options.root),
     resume: async (data, d) => {
       const { id } = readBaselineConfig(d);
-      const candidates = storedCandidates(d);
+      const candidates = readIndexedSamples<ProxyCandidate>(d);
       const status = candidates.length > 0 ? 'resumed' : 'started';
       const mode = options.progress ?? checked.report.progress;
       const stop =

@@ -57,6 +57,7 @@ import {
   pruneBaselineCheckpoints,
   readBaselineConfig,
   readBaselineResult,
+  readIndexedSamples,
   readLines,
   writeBaselineResult,
   writeLines,
@@ -325,13 +326,6 @@ function stored(dir: string, status: RsWsRun['status']): RsWsRun {
   };
 }
 
-/** The scored samples that are stored in order (index i on line i); a line out of order ends them. */
-function storedSamples(dir: string): ScoredArchitecture[] {
-  const lines = readLines<ScoredArchitecture>(dir, BASELINE_FILES.samples);
-  const bad = lines.findIndex((s, i) => s.index !== i);
-  return bad < 0 ? lines : lines.slice(0, bad);
-}
-
 /**
  * Reads, resumes or starts the RS-ws run of `config` (a DARTS search config, or NAS-Bench-201's:
  * ./rs_ws_spaces.ts) with the given parameters (file header); resolves when it is finished (or
@@ -364,7 +358,7 @@ export async function ensureRsWs(config: RsWsConfig, options: EnsureRsWsOptions 
       const epochs = readLines(d, BASELINE_FILES.epochs).length;
       return epochs < space.config.epochs
         ? savedEpochsMessage(epochs, space.config.epochs)
-        : `The shared weights are trained; ${storedSamples(d).length} of ${parameters.samples} architectures scored are saved ` +
+        : `The shared weights are trained; ${readIndexedSamples<ScoredArchitecture>(d).length} of ${parameters.samples} architectures scored are saved ` +
             `(every ${FLUSH_EVERY}); a re-run goes on from there.`;
     },
     prepare: () => space.problem.loadData() as ImageSearchData,
@@ -425,7 +419,7 @@ async function select<G>(
 ): Promise<boolean> {
   const { config } = space;
   const { net } = state;
-  const samples = storedSamples(dir) as ScoredArchitecture<G>[];
+  const samples = readIndexedSamples<ScoredArchitecture<G>>(dir);
   const batches = scoreBatchesOf(data.split.val, config.batchSize, parameters.scoreBatches, config.seed);
   const scoreImages = batches.reduce((n, b) => n + b.y.shape[0], 0);
   const scoreSeed = mixSeed(config.seed, SCORE_KEY);

@@ -155,6 +155,16 @@ export function readLines<T>(dir: string, name: string): T[] {
     });
 }
 
+/**
+ * The selection phase's records stored in order (samples.jsonl: the one with index i on line i);
+ * a line out of order ends them, so a resumed run redoes it and what follows.
+ */
+export function readIndexedSamples<T extends { readonly index: number }>(dir: string): T[] {
+  const lines = readLines<T>(dir, BASELINE_FILES.samples);
+  const bad = lines.findIndex((s, i) => s.index !== i);
+  return bad < 0 ? lines : lines.slice(0, bad);
+}
+
 /** Rewrites `<dir>/<name>` atomically with one JSON value a line. */
 export function writeLines(dir: string, name: string, values: readonly unknown[]): void {
   writeFileAtomic(path.join(dir, name), values.map((v) => JSON.stringify(v) + '\n').join(''));
