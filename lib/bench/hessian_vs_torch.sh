@@ -12,6 +12,6 @@ for ((r = 1; r <= rounds; r++)); do
     npx tsx lib/cli.ts bench --phases de --hvp-scheme "$scheme" "$@" --append "$out" > /dev/null
   done
   echo "round $r/$rounds: pytorch $*" >&2
-  /usr/bin/python3 "$perf/torch_darts_bench.py" --threads 1 --phases de "$@" --append "$out" > /dev/null
+  PERF_DIR="$perf" /usr/bin/python3 lib/bench/torch_timed.py --threads 1 --phases de "$@" --append "$out" > /dev/null
 done
 python3 "$perf/summarize.py" "$out"

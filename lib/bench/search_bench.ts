@@ -77,15 +77,31 @@ export interface PhaseTiming {
   mean_ms: number;
   n: number;
   times_ms: number[];
+  /**
+   * The same iterations' process CPU time (user + system, every thread of the process): unlike
+   * the wall time it does not count the moments other processes held the core, so runs beside
+   * other work compare (lib/bench/torch_timed.py records PyTorch's the same way).
+   */
+  cpu_median_ms: number;
+  cpu_times_ms: number[];
+}
+
+/** Wall and CPU milliseconds since `start` (a `clock()`). */
+function clock(): { wall: number; cpu: NodeJS.CpuUsage } {
+  return { wall: performance.now(), cpu: process.cpuUsage() };
+}
+function elapsed(start: ReturnType<typeof clock>): { wall: number; cpu: number } {
+  const cpu = process.cpuUsage(start.cpu);
+  return { wall: performance.now() - start.wall, cpu: (cpu.user + cpu.system) / 1000 };
 }
 
 function timed(fn: () => void, iters: number, warmup: number): PhaseTiming {
   for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
+  const times: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < iters; i++) {
-    const t0 = performance.now();
+    const t0 = clock();
     fn();
-    times.push(performance.now() - t0);
+    times.push(elapsed(t0));
   }
   return summarise(times);
 }
@@ -93,22 +109,27 @@ function timed(fn: () => void, iters: number, warmup: number): PhaseTiming {
 /** `fn`'s times after `warmup` untimed calls, awaiting each (for backends whose work ends with an asynchronous read). */
 export async function timedAsync(fn: () => Promise<void>, iters: number, warmup: number): Promise<PhaseTiming> {
   for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
+  const times: { wall: number; cpu: number }[] = [];
   for (let i = 0; i < iters; i++) {
-    const t0 = performance.now();
+    const t0 = clock();
     await fn();
-    times.push(performance.now() - t0);
+    times.push(elapsed(t0));
   }
   return summarise(times);
 }
 
-function summarise(times: number[]): PhaseTiming {
+function summarise(times: readonly { wall: number; cpu: number }[]): PhaseTiming {
+  const wall = times.map((t) => t.wall);
+  const cpu = times.map((t) => t.cpu);
+  const ms = (t: number) => Math.round(t * 1000) / 1000;
   return {
-    median_ms: median(times),
-    min_ms: Math.min(...times),
-    mean_ms: mean(times),
-    n: times.length,
-    times_ms: times.map((t) => Math.round(t * 1000) / 1000),
+    median_ms: median(wall),
+    min_ms: Math.min(...wall),
+    mean_ms: mean(wall),
+    n: wall.length,
+    times_ms: wall.map(ms),
+    cpu_median_ms: median(cpu),
+    cpu_times_ms: cpu.map(ms),
   };
 }
 

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { runSearchBench } from '../../lib/bench/search_bench';
+import { type PhaseTiming, runSearchBench } from '../../lib/bench/search_bench';
 import { kernelKind, profileMarkdown, profileRecord, profileSearchStep, profileSummaryMarkdown } from '../../lib/bench/profile';
 import { tf } from '../../lib/backend';
 
@@ -8,10 +8,17 @@ describe('runSearchBench', () => {
     const before = tf.memory().numTensors;
     const r = await runSearchBench({ space: 's2', layers: 3, C: 2, batch: 4, image: 8, inChannels: 1, iters: 2, warmup: 0 });
     assert.strictEqual(tf.memory().numTensors, before);
-    const phases = r.phases as Record<string, { median_ms: number; min_ms: number; n: number; times_ms: number[] }>;
+    const phases = r.phases as Record<string, PhaseTiming>;
     for (const p of ['a_weight_step', 'b_arch_step_1st', 'c_arch_step_2nd']) {
       assert.strictEqual(phases[p].n, 2, p);
       assert.ok(phases[p].min_ms > 0 && phases[p].median_ms >= phases[p].min_ms, p);
+      // The CPU time of the same iterations: one per iteration, positive, and (one busy thread, a
+      // few helpers at most) neither far below the wall time nor far above it.
+      assert.strictEqual(phases[p].cpu_times_ms.length, 2, p);
+      phases[p].cpu_times_ms.forEach((cpu, i) => {
+        const wall = phases[p].times_ms[i];
+        assert.ok(cpu > 0 && cpu < 4 * wall + 5, `${p}: cpu ${cpu} ms, wall ${wall} ms`);
+      });
     }
     const config = r.config as Record<string, unknown>;
     assert.deepStrictEqual([config.space, config.layers, config.C, config.in_channels], ['s2', 3, 2, 1]);
