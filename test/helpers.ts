@@ -54,3 +54,17 @@ export function relativeGap(actual: ArrayLike<number>, expected: readonly number
   }
   return gap / scale;
 }
+
+/**
+ * A value without its `seconds` fields, at any depth: records compared across runs, whose wall
+ * times differ (the golden records, resumed against whole runs).
+ */
+export function withoutSeconds(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutSeconds);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => k !== 'seconds')
+      .map(([k, x]) => [k, withoutSeconds(x)]),
+  );
+}

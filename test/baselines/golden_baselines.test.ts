@@ -12,22 +12,11 @@ import { ensureProxyRandomSearch } from '../../lib/baselines/proxy_random_search
 import { ensureRsWs } from '../../lib/baselines/rs_ws';
 import { resolveConfig } from '../../lib/config/search_config';
 import { resolveNb201Config } from '../../lib/problems/nb201/config';
-import { withTempDir } from '../helpers';
+import { withoutSeconds, withTempDir } from '../helpers';
 import { synthetic } from '../problems/nb201_fixtures';
 
 const GOLDEN = path.join(__dirname, '..', 'fixtures', 'golden');
 const WRITE = process.env.RDARTS_GOLDEN_WRITE === '1';
-
-/** A value without its `seconds` fields, at any depth. */
-function withoutSeconds(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(withoutSeconds);
-  if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(
-    Object.entries(v)
-      .filter(([k]) => k !== 'seconds')
-      .map(([k, x]) => [k, withoutSeconds(x)]),
-  );
-}
 
 function check(name: string, records: unknown, writable: boolean): void {
   const file = path.join(GOLDEN, `${name}.json`);

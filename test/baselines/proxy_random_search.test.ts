@@ -8,31 +8,20 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
 import { readNb201Baselines } from '../../lib/analysis/nb201_random';
-import {
-  checkProxyParameters,
-  ensureProxyRandomSearch,
-  proxyCandidate,
-  type ProxyRandomSearchRun,
-  trainCandidate,
-} from '../../lib/baselines/proxy_random_search';
+import { checkProxyParameters, ensureProxyRandomSearch, proxyCandidate, trainCandidate } from '../../lib/baselines/proxy_random_search';
 import { ensureRsWs } from '../../lib/baselines/rs_ws';
 import { nb201RsWs } from '../../lib/baselines/rs_ws_spaces';
 import { baselineId } from '../../lib/baselines/store';
 import { resolveNb201Config } from '../../lib/problems/nb201/config';
 import { nb201Problem } from '../../lib/problems/nb201/problem';
 import type { ImageSearchData } from '../../lib/search/image_data';
-import { tempDir } from '../helpers';
+import { tempDir, withoutSeconds } from '../helpers';
 import { synthetic } from '../problems/nb201_fixtures';
 
 const PARAMS = { samples: 4, trainEpochs: 2 };
 const config = () => resolveNb201Config('smoke');
 
 /** What a run stored, without wall-clock times (the rest must repeat exactly). */
-function withoutTimes(run: ProxyRandomSearchRun): unknown {
-  const { seconds: _s, ...result } = run.result ?? { seconds: 0 };
-  return { candidates: run.candidates.map(({ seconds: _t, ...c }) => c), result };
-}
-
 describe('random search with short trainings, on NAS-Bench-201', function () {
   this.timeout(120_000);
   let root: string;
@@ -72,7 +61,7 @@ describe('random search with short trainings, on NAS-Bench-201', function () {
     assert.deepStrictEqual([first.status, first.candidates.length], ['interrupted', 1]);
     const last = await ensureProxyRandomSearch(config(), { root: cut, ...opts });
     assert.strictEqual(last.status, 'resumed');
-    assert.deepStrictEqual(withoutTimes(last), withoutTimes(whole));
+    assert.deepStrictEqual(withoutSeconds([last.candidates, last.result]), withoutSeconds([whole.candidates, whole.result]));
     // Candidate 2 trained by itself equals the run's: nothing carries over from the candidates before it.
     const data = nb201Problem(config(), synthetic()).loadData() as ImageSearchData;
     const before = tf.memory().numTensors;

@@ -6,7 +6,6 @@ import {
   checkRsWsParameters,
   ensureRsWs,
   rsWsEpoch,
-  type RsWsRun,
   scoreArchitecture,
   scoreBatchesOf,
   selectionArchitecture,
@@ -18,21 +17,12 @@ import { cosineLr } from '../../lib/search/loop';
 import { createSearchState, disposeSearchState, searchData } from '../../lib/problems/darts/problem';
 import { SPACES } from '../../lib/spaces/spaces';
 import { checkArchitecture } from '../../lib/problems/darts/supernet/network';
-import { assertNoTensorLeak, tempDir } from '../helpers';
+import { assertNoTensorLeak, tempDir, withoutSeconds } from '../helpers';
 import { fakeDataset, smokeConfig } from '../search/fixtures';
 
 const PARAMS = { samples: 6, scoreBatches: 2, topK: 3 };
 
 /** What a run stored, without wall-clock times (the rest must repeat exactly). */
-function withoutTimes(run: RsWsRun): unknown {
-  const { seconds: _s, ...result } = run.result ?? { seconds: 0 };
-  return {
-    epochs: run.epochs.map(({ seconds: _t, ...r }) => r),
-    samples: run.samples.map(({ seconds: _t, ...s }) => s),
-    result,
-  };
-}
-
 describe('ensureRsWs', () => {
   let root: string;
   let cleanup: () => void;
@@ -88,7 +78,7 @@ describe('ensureRsWs', () => {
     const config = smokeConfig();
     const a = await ensureRsWs(config, { root: path.join(root, 'a'), train: fakeDataset(), progress: 'off', ...PARAMS });
     const b = await ensureRsWs(config, { root: path.join(root, 'b'), train: fakeDataset(), progress: 'off', ...PARAMS });
-    assert.deepStrictEqual(withoutTimes(b), withoutTimes(a));
+    assert.deepStrictEqual(withoutSeconds([b.epochs, b.samples, b.result]), withoutSeconds([a.epochs, a.samples, a.result]));
     const c = await ensureRsWs(smokeConfig({ seed: 1 }), { root, train: fakeDataset(), progress: 'off', ...PARAMS });
     assert.notDeepStrictEqual(
       c.samples.map((s) => s.genotype),
@@ -108,7 +98,10 @@ describe('ensureRsWs', () => {
     assert.deepStrictEqual([second.status, second.epochs.length, second.samples.length], ['interrupted', 3, 4]);
     const last = await ensureRsWs(config, { root: cut, ...opts });
     assert.strictEqual(last.status, 'resumed');
-    assert.deepStrictEqual(withoutTimes(last), withoutTimes(whole));
+    assert.deepStrictEqual(
+      withoutSeconds([last.epochs, last.samples, last.result]),
+      withoutSeconds([whole.epochs, whole.samples, whole.result]),
+    );
   });
 
   it('drops a checkpoint without its record (a crash between the two) and still ends as an uninterrupted run', async () => {
@@ -119,7 +112,10 @@ describe('ensureRsWs', () => {
     const epochs = path.join(cut.dir, 'epochs.jsonl');
     fs.writeFileSync(epochs, fs.readFileSync(epochs, 'utf8').split('\n').slice(0, 1).join('\n') + '\n');
     const resumed = await ensureRsWs(config, { root, ...opts });
-    assert.deepStrictEqual(withoutTimes(resumed), withoutTimes(whole));
+    assert.deepStrictEqual(
+      withoutSeconds([resumed.epochs, resumed.samples, resumed.result]),
+      withoutSeconds([whole.epochs, whole.samples, whole.result]),
+    );
   });
 
   it('checks its parameters, naming them, and gives each parameter set its own directory', () => {

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import { tf } from '../../lib/backend';
-import { ensureRsWs, type RsWsRun } from '../../lib/baselines/rs_ws';
+import { ensureRsWs } from '../../lib/baselines/rs_ws';
 import { nb201RsWs, rsWsSpace, sampleNb201Cell } from '../../lib/baselines/rs_ws_spaces';
 import { baselineId, readBaselineConfig } from '../../lib/baselines/store';
 import { Rng } from '../../lib/nn/random';
@@ -19,7 +19,7 @@ import { NB201_OPS, parseNb201Arch } from '../../lib/spaces/nb201';
 import { nb201Setting } from '../../lib/analysis/nb201_claims';
 import { readNb201Baselines } from '../../lib/analysis/nb201_random';
 import { nb201Accuracies } from '../../lib/data/nb201_table';
-import { assertNoTensorLeak, tempDir } from '../helpers';
+import { assertNoTensorLeak, tempDir, withoutSeconds } from '../helpers';
 import { fakeDataset, smokeConfig } from '../search/fixtures';
 import { synthetic } from '../problems/nb201_fixtures';
 
@@ -27,11 +27,6 @@ const ARCH = '|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|none~0|avg_pool_
 const PARAMS = { samples: 6, scoreBatches: 2, topK: 3 };
 
 /** What a run stored, without wall-clock times (the rest must repeat exactly). */
-function withoutTimes(run: RsWsRun): unknown {
-  const { seconds: _s, ...result } = run.result ?? { seconds: 0 };
-  return { epochs: run.epochs.map(({ seconds: _t, ...r }) => r), samples: run.samples.map(({ seconds: _t, ...s }) => s), result };
-}
-
 function batchOf(n: number, C = 3): Batch {
   const x = tf.randomUniform([n, 16, 16, C], -1, 1, 'float32', 7) as tf.Tensor4D;
   const y = tf.tensor1d(
@@ -154,13 +149,19 @@ describe('RS-ws on NAS-Bench-201', function () {
       const opts = { train: synthetic(), progress: 'off' as const, ...PARAMS };
       const whole = await ensureRsWs(config(), { root: path.join(root, 'whole'), ...opts });
       const twice = await ensureRsWs(config(), { root: path.join(root, 'twice'), ...opts });
-      assert.deepStrictEqual(withoutTimes(twice), withoutTimes(whole));
+      assert.deepStrictEqual(
+        withoutSeconds([twice.epochs, twice.samples, twice.result]),
+        withoutSeconds([whole.epochs, whole.samples, whole.result]),
+      );
       const cut = path.join(root, 'cut');
       assert.strictEqual((await ensureRsWs(config(), { root: cut, ...opts, maxEpochs: 1 })).status, 'interrupted');
       assert.strictEqual((await ensureRsWs(config(), { root: cut, ...opts, maxSamples: 4 })).samples.length, 4);
       const last = await ensureRsWs(config(), { root: cut, ...opts });
       assert.strictEqual(last.status, 'resumed');
-      assert.deepStrictEqual(withoutTimes(last), withoutTimes(whole));
+      assert.deepStrictEqual(
+        withoutSeconds([last.epochs, last.samples, last.result]),
+        withoutSeconds([whole.epochs, whole.samples, whole.result]),
+      );
     });
 
     it("is read back for notebook 06 with its cell's benchmark error; a DARTS baseline beside it is not", async () => {
