@@ -3,7 +3,8 @@
  * finished search, evaluation and baseline, its process time read from the record itself, summed
  * by folder (results/REPORT.md, "Compute"). A process-hour is one process's wall time; this machine
  * has two cores and mostly ran two processes at once, so the machine-hours lie between half the
- * process-hours and all of them. Only what was kept is counted: runs that were not kept (pipeline
+ * process-hours and all of them (where more ran at once, each record also holds the others' turns, and half
+ * overstates). Only what was kept is counted: runs that were not kept (pipeline
  * checks, benchmarks, CI) and epochs lost to an interruption before their record was written are not.
  */
 import * as fs from 'fs';

@@ -401,6 +401,8 @@ export function ledgerSection(preset: PresetName, records: string): string {
       "are not counted, and epochs undone by DARTS-ADA's rollbacks are timed at their run's mean epoch. This machine has 2 cores " +
       'and mostly ran two searches at once (each slower beside the other: results/bench/README.md), so the machine-hours lie between ' +
       `half the process-hours and all of them: ${all.toFixed(1)} process-hours in all, ${range(all)} machine-hours. ` +
+      'At times more processes shared the two cores (baselines or a CI run beside two searches); then each record also holds the ' +
+      "others' turns, so even half the process-hours overstates the machine time those records took. " +
       `The reproduction's records (${REPRODUCTION_FOLDERS.map((f) => `\`${f}/\``).join(', ')}): ${ours.toFixed(1)} process-hours, ` +
       `${range(ours)} machine-hours, of a budget of ${REPRODUCTION_BUDGET_MACHINE_HOURS} machine-hours: ` +
       `${budgetReading(ours, REPRODUCTION_BUDGET_MACHINE_HOURS)}. ` +
