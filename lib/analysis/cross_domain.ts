@@ -20,6 +20,7 @@ import { formatRecurrentGenotype } from '../spaces/recurrent';
 import type { LmEvalFile } from '../train/lm_train';
 import type { Figure } from './figure_html';
 import { identityNodes } from './recurrent_run';
+import { permutationPLower } from './stats';
 
 export type StoredRecurrentRun = StoredRun<PtbConfig, RecurrentArchitectureRecord>;
 
@@ -263,10 +264,14 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
   });
   /**
    * A method's mean against DARTS's, lower being the finding; judged by DARTS's seed spread, which
-   * needs 2 DARTS seeds, and over 2 seeds of the method at least (one search is not a mean).
+   * needs 2 DARTS seeds, and over 2 seeds of the method at least (one search is not a mean). Beside
+   * it, not judged: the one-sided exact permutation p of the two means (`permutationPLower`), which
+   * weighs every seed where the spread weighs only DARTS's two extremes.
    */
   const lower = (finding: string, what: string, mine: number[], base: number[], digits: (x: number) => string): FindingRow => {
-    const measured = mine.length && base.length ? `${digits(mean(mine))} vs ${digits(mean(base))} (spread ${digits(spread(base))})` : '-';
+    const p = mine.length >= 2 && base.length >= 2 ? `; permutation p ${permutationPLower(mine, base).toFixed(3)}` : '';
+    const measured =
+      mine.length && base.length ? `${digits(mean(mine))} vs ${digits(mean(base))} (spread ${digits(spread(base))}${p})` : '-';
     const rule =
       `mean ${what} below DARTS by more than the spread (max - min) of DARTS's seeds; above by more: does not hold; ` +
       'needs 2 seeds of DARTS and of the method';

@@ -83,7 +83,8 @@ const MAIN_SECTIONS: readonly Section[] = [
       "final normal cell's edges whose strongest op is parameter-free (`none` counted, as the genotype does not), the " +
       "eigenvalue's first and last measurement, the epoch from which every cell has collapsed, the cell DARTS-ES's rule returns " +
       "and DARTS-ADA's rollbacks; the claims judged over the seeds, each by the rule beside it, against the spread of DARTS's " +
-      'own seeds, DARTS-ES (replayed on each DARTS run) a method of its own; the figure dates each collapse against the ' +
+      'own seeds (beside each comparison, not judged: the one-sided exact permutation p of the two means, which weighs every ' +
+      "seed where the spread weighs DARTS's two extremes), DARTS-ES (replayed on each DARTS run) a method of its own; the figure dates each collapse against the " +
       "eigenvalue, and the last table says which way each op's alphas first move. " +
       'The final genotypes are not trained here (the budget: section 6), so no claim on test error is judged at this setting.',
     tables: ['01-s3-main', '01-s3-main-claims', '01-s3-alpha-drift'],
@@ -97,7 +98,8 @@ const MAIN_SECTIONS: readonly Section[] = [
       "DARTS on NAS-Bench-201 (docs/method.md §8: the benchmark's recipe at reduced size, on the CIFAR-10 JPEG copy, with the paper's " +
       "alpha lr 3e-4 and 3,950 weight steps; results/nas-bench-201/README.md): the benchmark's test error of the cell after every " +
       'epoch, exact, beside the dominant eigenvalue, with DARTS-ES replayed on it and the epoch of the collapse; the claims ' +
-      'judged over the search seeds of each method, each by the rule beside it, the correlation of the last eigenvalue with ' +
+      'judged over the search seeds of each method, each by the rule beside it (with the permutation p of section 2, not ' +
+      'judged), the correlation of the last eigenvalue with ' +
       "the final cell's test error, and where each method's final cells stand among the benchmark's 15,625 cells, beside " +
       "the baselines' cells (docs/method.md §4: RS-ws, picking by the shared weights' validation accuracy, and random search, " +
       "by each sampled cell's validation accuracy after a short training of its own) and a uniformly random cell.",

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { averageRanks, bootstrapCI, mean, median, pearson, sampleSd, spearman } from '../../lib/analysis/stats';
+import { averageRanks, bootstrapCI, mean, median, pearson, permutationPLower, sampleSd, spearman } from '../../lib/analysis/stats';
 
 // Eight made-up (dominant eigenvalue, test error %) pairs, with ties in both columns.
 const EIG = [0.21, 0.35, 0.35, 0.48, 0.52, 0.61, 0.75, 0.9];
@@ -150,5 +150,43 @@ describe('bootstrapCI', () => {
     assert.throws(() => bootstrapCI(EIG, ERR, pearson, { level: 1, seed: 1 }), /level=1 is not in \(0, 1\)/);
     assert.throws(() => bootstrapCI(EIG, ERR, pearson, { seed: 1.5 }), /seed=1.5/);
     assert.throws(() => bootstrapCI(EIG, ERR, 'pearson' as unknown as typeof pearson, { seed: 1 }), /statistic/);
+  });
+});
+
+describe('permutationPLower', () => {
+  // Oracle: scipy.stats.permutation_test (SciPy 1.10, difference of means, 'independent', 'less';
+  // every split where n_resamples=np.inf), run once outside the project and pinned here.
+  it('equals SciPy exact permutation test of a lower mean, seeds-sized and unequal groups', () => {
+    const darts = [15.815, 15.635, 7.976667, 12.0, 10.585, 10.243333];
+    const l2 = [6.875, 6.21, 8.036667, 6.553333, 6.853333, 6.903333];
+    assert.strictEqual(permutationPLower(l2, darts), 2 / 924); // SciPy: 0.0021645021645021645
+    assert.strictEqual(permutationPLower([0.3, 1.7, 2.2], [1.1, 4.0, 2.9, 3.3]), 3 / 35); // SciPy: 0.08571428571428572
+    assert.strictEqual(permutationPLower(darts, l2), 923 / 924);
+  });
+
+  it('counts ties and the observed split: never 0, and 1 where every value is equal', () => {
+    assert.strictEqual(permutationPLower([1, 2], [3, 4]), 1 / 6);
+    assert.strictEqual(permutationPLower([5, 5], [5, 5, 5]), 1);
+    assert.strictEqual(permutationPLower([7.25, 7.25], [10.875, 10.875]), 1 / 6);
+  });
+
+  it('draws splits (seeded) where there are too many to count, near SciPy 2,000,000 draws', () => {
+    // 13 and 13 values: C(26, 13) = 10,400,600 splits, above PERMUTATION_MAX_SPLITS.
+    const a = [0, 7.5, 15, 21, 2.5, 10, 16, 23.5, 5, 11, 18.5, 26, 6];
+    const b = [3, 8.25, 13.5, 18.75, 23, 2.25, 7.5, 12.75, 17, 22.25, 1.5, 6.75, 11];
+    const p = permutationPLower(a, b);
+    assert.ok(Math.abs(p - 0.64436) < 0.005, `p ${p}`); // SciPy: 0.6443606778196611 (random_state 1)
+    assert.strictEqual(permutationPLower(a, b), p, 'the same seed draws the same splits');
+    assert.ok(
+      permutationPLower(
+        [...Array(13).keys()],
+        [...Array(13).keys()].map((i) => i + 100),
+      ) < 1e-5,
+    );
+  });
+
+  it('names an empty group or a value that is not finite', () => {
+    assert.throws(() => permutationPLower([], [1]), /empty group/);
+    assert.throws(() => permutationPLower([1, NaN], [1]), /not every value is finite/);
   });
 });
