@@ -20,7 +20,7 @@ import { formatRecurrentGenotype } from '../spaces/recurrent';
 import type { LmEvalFile } from '../train/lm_train';
 import type { Figure } from './figure_html';
 import { identityNodes } from './recurrent_run';
-import { permutationPLower } from './stats';
+import { permutationPFloor, permutationPLower, signFlipPLower } from './stats';
 
 export type StoredRecurrentRun = StoredRun<PtbConfig, RecurrentArchitectureRecord>;
 
@@ -211,7 +211,8 @@ export function everySeedVerdict(hits: number, seeds: number): FindingRow['verdi
 }
 
 /** What the findings read of a row: its method and curvature, and its test result (lower is better). */
-export type FindingInput = Pick<CurvatureColumns, 'eigenRatio' | 'eigenLast'> & { readonly method: string };
+/** `seed`: the search's, where known (pairs DARTS-ES, replayed on DARTS's runs, with DARTS search by search). */
+export type FindingInput = Pick<CurvatureColumns, 'eigenRatio' | 'eigenLast'> & { readonly method: string; readonly seed?: number };
 
 /** The test result the findings compare: its name in the table, how to read it from a row, and its format. */
 export interface FindingMetric<R> {
@@ -265,11 +266,25 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
   /**
    * A method's mean against DARTS's, lower being the finding; judged by DARTS's seed spread, which
    * needs 2 DARTS seeds, and over 2 seeds of the method at least (one search is not a mean). Beside
-   * it, not judged: the one-sided exact permutation p of the two means (`permutationPLower`), which
-   * weighs every seed where the spread weighs only DARTS's two extremes.
+   * it, not judged: a one-sided permutation p over every seed, where the spread weighs only
+   * DARTS's two extremes, with the least p the seeds allow; `diffs` (the method minus DARTS, search
+   * by search: DARTS-ES replayed on DARTS's own runs) make it the paired sign-flip test, else the
+   * two means' (`permutationPLower`). Not corrected for the number of comparisons.
    */
-  const lower = (finding: string, what: string, mine: number[], base: number[], digits: (x: number) => string): FindingRow => {
-    const p = mine.length >= 2 && base.length >= 2 ? `; permutation p ${permutationPLower(mine, base).toFixed(3)}` : '';
+  const lower = (
+    finding: string,
+    what: string,
+    mine: number[],
+    base: number[],
+    digits: (x: number) => string,
+    diffs?: number[],
+  ): FindingRow => {
+    const at = (p: number, floor: number) => `${p.toFixed(3)} of at least ${floor.toFixed(3)}`;
+    const p = diffs
+      ? `; paired sign-flip p ${at(signFlipPLower(diffs), 2 ** -diffs.length)}`
+      : mine.length >= 2 && base.length >= 2
+        ? `; permutation p ${at(permutationPLower(mine, base), permutationPFloor(mine.length, base.length))}`
+        : '';
     const measured =
       mine.length && base.length ? `${digits(mean(mine))} vs ${digits(mean(base))} (spread ${digits(spread(base))}${p})` : '-';
     const rule =
@@ -279,6 +294,18 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
     if (base.length < 2 || mine.length < 2) return { finding, rule, measured, verdict: 'inconclusive' };
     const d = mean(mine) - mean(base);
     return { finding, rule, measured, verdict: d < -spread(base) ? 'holds' : d > spread(base) ? 'does not hold' : 'inconclusive' };
+  };
+  /** DARTS-ES's results minus DARTS's, seed by seed, where every row of both has a seed and a finite result; else undefined. */
+  const replayedDiffs = (method: string, mine: readonly R[], of: (r: R) => number | null): number[] | undefined => {
+    if (!method.startsWith('DARTS-ES')) return undefined;
+    const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+    const bySeed = new Map(darts.map((r) => [r.seed, of(r)]));
+    if (bySeed.size !== darts.length || darts.some((r) => r.seed === undefined)) return undefined;
+    const d = mine.map((r) => {
+      const [x, y] = [of(r), bySeed.get(r.seed)];
+      return finite(x) && finite(y) ? x - y : NaN;
+    });
+    return d.length >= 2 && d.length === darts.length && d.every(Number.isFinite) ? d : undefined;
   };
   const dartsEig = num(darts.map((r) => r.eigenLast));
   const dartsTest = num(darts.map((r) => metric.of(r)));
@@ -307,6 +334,7 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
       num(mine.map((r) => metric.of(r))),
       dartsTest,
       metric.format,
+      replayedDiffs(m, mine, metric.of),
     );
     const weak = atReference([...darts, ...mine]);
     const rule = ref ? `${test.rule}; every result ${percent}% below ${ref.what}, else inconclusive` : test.rule;

@@ -200,7 +200,7 @@ export const PERMUTATION_DRAWS = 200_000;
 /**
  * One-sided permutation test that `a`'s mean is below `b`'s: of the ways to split the pooled values
  * into groups of `a`'s and `b`'s sizes, the share whose first group's mean is at most `a`'s (ties
- * within 1e-9 of the values' scale count, the observed split included, so never 0). Small samples,
+ * within 1e-9 of the largest |value| count, the observed split included, so never 0). Small samples,
  * such as search seeds, have no distribution to assume. Exact, every split counted, up to
  * PERMUTATION_MAX_SPLITS splits; beyond, PERMUTATION_DRAWS uniform splits drawn with `Rng(seed)`,
  * and (hits + 1) / (draws + 1). Throws for an empty group or a non-finite value.
@@ -210,13 +210,12 @@ export function permutationPLower(a: readonly number[], b: readonly number[], se
   const pooled = [...a, ...b];
   if (!pooled.every(Number.isFinite)) throw new Error(`permutationPLower: not every value is finite (${pooled.join(', ')})`);
   const [n, k] = [pooled.length, a.length];
-  let splits = 1;
-  for (let i = 1; i <= k; i++) splits = (splits * (n - k + i)) / i;
+  const splits = permutationSplits(k, n - k);
   // The group sizes are fixed, so comparing sums compares means.
   const observed = a.reduce((s, x) => s + x, 0);
-  const bound = observed + 1e-9 * Math.max(1, ...pooled.map(Math.abs)) * k;
+  const bound = observed + 1e-9 * scaleOf(pooled) * k;
   const atMost = (sum: number) => sum <= bound;
-  if (Math.round(splits) > PERMUTATION_MAX_SPLITS) {
+  if (splits > PERMUTATION_MAX_SPLITS) {
     const rng = new Rng(seed);
     const order = pooled.slice();
     let hits = 0;
@@ -244,4 +243,61 @@ export function permutationPLower(a: readonly number[], b: readonly number[], se
   };
   pick(0, k, 0);
   return hits / total;
+}
+
+/** The tie tolerance's scale: the largest |value|, or 1 where every value is 0. */
+function scaleOf(xs: readonly number[]): number {
+  const m = Math.max(...xs.map(Math.abs));
+  return m > 0 ? m : 1;
+}
+
+/** C(k + m, k): the ways to split k + m values into groups of k and m (exact below 2^53). */
+export function permutationSplits(k: number, m: number): number {
+  let splits = 1;
+  for (let i = 1; i <= k; i++) splits = (splits * (m + i)) / i;
+  return Math.round(splits);
+}
+
+/**
+ * The smallest p `permutationPLower` can return for groups of k and m values: 1 / C(k + m, k) where
+ * it counts every split, 1 / (PERMUTATION_DRAWS + 1) where it draws. Three seeds against three
+ * cannot go below 0.05, two against two below 1/6: a p at its floor is the strongest those seeds allow.
+ */
+export function permutationPFloor(k: number, m: number): number {
+  const splits = permutationSplits(k, m);
+  return splits > PERMUTATION_MAX_SPLITS ? 1 / (PERMUTATION_DRAWS + 1) : 1 / splits;
+}
+
+/** The most sign patterns `signFlipPLower` enumerates (2^20); beyond, PERMUTATION_DRAWS are drawn. */
+export const SIGN_FLIP_MAX_PATTERNS = 2 ** 20;
+
+/**
+ * One-sided paired permutation (sign-flip) test that the paired differences `d` (method - DARTS, of
+ * the same search) are below 0: of the 2^n ways to flip their signs, the share whose sum is at most
+ * the observed sum (ties within 1e-9 of the largest |d| count, so never 0). Exact up to
+ * SIGN_FLIP_MAX_PATTERNS patterns, else PERMUTATION_DRAWS drawn with `Rng(seed)` and
+ * (hits + 1) / (draws + 1). Its floor is 1 / 2^n. Throws for no differences or a non-finite one.
+ */
+export function signFlipPLower(d: readonly number[], seed = 0): number {
+  if (d.length === 0) throw new Error('signFlipPLower: no differences');
+  if (!d.every(Number.isFinite)) throw new Error(`signFlipPLower: not every difference is finite (${d.join(', ')})`);
+  const n = d.length;
+  const bound = d.reduce((s, x) => s + x, 0) + 1e-9 * scaleOf(d) * n;
+  if (2 ** n > SIGN_FLIP_MAX_PATTERNS) {
+    const rng = new Rng(seed);
+    let hits = 0;
+    for (let t = 0; t < PERMUTATION_DRAWS; t++) {
+      let sum = 0;
+      for (const x of d) sum += rng.int(2) === 0 ? x : -x;
+      if (sum <= bound) hits++;
+    }
+    return (hits + 1) / (PERMUTATION_DRAWS + 1);
+  }
+  let hits = 0;
+  for (let mask = 0; mask < 2 ** n; mask++) {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += mask & (1 << i) ? -d[i] : d[i];
+    if (sum <= bound) hits++;
+  }
+  return hits / 2 ** n;
 }

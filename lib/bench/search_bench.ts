@@ -79,8 +79,9 @@ export interface PhaseTiming {
   times_ms: number[];
   /**
    * The same iterations' process CPU time (user + system, every thread of the process): unlike
-   * the wall time it does not count the moments other processes held the core, so runs beside
-   * other work compare (lib/bench/torch_timed.py records PyTorch's the same way).
+   * the wall time it leaves out the moments other processes held the core, though not the core's
+   * slowing under their load (results/bench/README.md); lib/bench/torch_timed.py records PyTorch's
+   * the same way. With RDARTS_WASM_THREADS above 1 it sums the workers' time, spinning included.
    */
   cpu_median_ms: number;
   cpu_times_ms: number[];

@@ -3,8 +3,9 @@
  * file (lib/bench/vs_torch.sh) with the PyTorch line of the same network that follows it, as
  * ratios ours / PyTorch of the first-order iteration (phases a + b) and the second-order one (a + c,
  * as the reference's summary counts it), by wall time and, where both lines hold it, by process CPU time (lib/bench/search_bench.ts,
- * lib/bench/torch_timed.py). The CPU time leaves out the moments another process held the core, so
- * it compares rounds run beside other work; the wall time does not.
+ * lib/bench/torch_timed.py). The CPU time leaves out the moments another process held the core,
+ * though not the core's slowing under that load (results/bench/README.md). Lines without a partner
+ * are counted, not paired.
  * Usage: npx tsx lib/bench/vs_torch_pairs.ts results/bench/vs_torch.jsonl [--since <ISO time>]
  */
 import * as fs from 'fs';
@@ -16,6 +17,7 @@ interface Phase {
 }
 interface BenchLine {
   impl?: string;
+  threads?: number;
   timestamp?: string;
   config?: Record<string, unknown>;
   phases?: Record<string, Phase>;
@@ -37,15 +39,16 @@ export interface StepTimes {
   readonly acCpu?: number;
 }
 
-const NETWORK_KEYS = ['space', 'layers', 'C', 'batch', 'image', 'in_channels'] as const;
+const PLAN_KEYS = ['space', 'layers', 'C', 'batch', 'image', 'in_channels', 'iters', 'warmup'] as const;
 
 function network(line: BenchLine): string {
   const c = line.config ?? {};
   return `${String(c.space)} L${String(c.layers)} C${String(c.C)} ${String(c.image)}x${String(c.image)}x${String(c.in_channels)} b${String(c.batch)}`;
 }
 
-function sameNetwork(a: BenchLine, b: BenchLine): boolean {
-  return NETWORK_KEYS.every((k) => a.config?.[k] === b.config?.[k]);
+/** The same network, iterations and warm-ups, and the same intra-op threads. */
+function samePlan(a: BenchLine, b: BenchLine): boolean {
+  return PLAN_KEYS.every((k) => a.config?.[k] === b.config?.[k]) && a.threads === b.threads;
 }
 
 function sum(a: number | undefined, b: number | undefined): number | undefined {
@@ -62,28 +65,42 @@ function times(line: BenchLine): StepTimes {
   };
 }
 
-/** The pairs in `text` (JSON lines), in file order; lines before `since` (ISO time) are left out. */
-export function benchPairs(text: string, since?: string): BenchPair[] {
+/** The pairs of a file, and how many of its (kept) lines found no partner. */
+export interface BenchPairs {
+  readonly pairs: BenchPair[];
+  readonly unpaired: number;
+}
+
+/**
+ * The pairs in `text` (JSON lines), in file order: ours, then PyTorch's on the same network with the
+ * same iterations, warm-ups and threads. Lines before `since` (a time Date.parse reads) are left out.
+ */
+export function benchPairs(text: string, since?: string): BenchPairs {
+  const from = since === undefined ? undefined : Date.parse(since);
+  if (from !== undefined && Number.isNaN(from)) throw new Error(`--since ${since} is not a time (e.g. 2026-12-08T03:40:00Z)`);
   const lines = text
     .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l, i) => {
+    .flatMap((l, i) => {
+      if (l.trim() === '') return [];
       try {
-        return JSON.parse(l) as BenchLine;
+        return [JSON.parse(l) as BenchLine];
       } catch (e) {
         throw new Error(`line ${i + 1} is not JSON: ${(e as Error).message}`, { cause: e });
       }
     })
-    .filter((l) => since === undefined || Date.parse(l.timestamp ?? '') >= Date.parse(since));
+    .filter((l) => from === undefined || Date.parse(l.timestamp ?? '') >= from);
   const pairs: BenchPair[] = [];
+  let unpaired = 0;
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i].impl !== 'robust-darts-ts') continue;
     const next = lines[i + 1];
-    if (next?.impl !== 'pytorch' || !sameNetwork(lines[i], next)) continue;
+    if (lines[i].impl !== 'robust-darts-ts' || next?.impl !== 'pytorch' || !samePlan(lines[i], next)) {
+      unpaired++;
+      continue;
+    }
     pairs.push({ timestamp: lines[i].timestamp ?? '', network: network(lines[i]), ours: times(lines[i]), torch: times(next) });
     i++;
   }
-  return pairs;
+  return { pairs, unpaired };
 }
 
 const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? '' : `${(a / b).toFixed(2)}x`);
@@ -116,5 +133,12 @@ if (require.main === module) {
     console.error(`usage: npx tsx lib/bench/vs_torch_pairs.ts <file.jsonl> [--since <ISO time>]${file ? ` (no file ${file})` : ''}`);
     process.exit(1);
   }
-  console.log(pairsMarkdown(benchPairs(fs.readFileSync(file, 'utf8'), at >= 0 ? args[at + 1] : undefined)));
+  if (at >= 0 && args[at + 1] === undefined) {
+    console.error('--since needs a time, e.g. 2026-12-08T03:40:00Z');
+    process.exit(1);
+  }
+  const { pairs, unpaired } = benchPairs(fs.readFileSync(file, 'utf8'), at >= 0 ? args[at + 1] : undefined);
+  console.log(pairsMarkdown(pairs));
+  if (unpaired > 0)
+    console.log(`\n${unpaired} line(s) without a partner (another network or plan next to them, or a round that failed) are left out.`);
 }

@@ -83,8 +83,9 @@ const MAIN_SECTIONS: readonly Section[] = [
       "final normal cell's edges whose strongest op is parameter-free (`none` counted, as the genotype does not), the " +
       "eigenvalue's first and last measurement, the epoch from which every cell has collapsed, the cell DARTS-ES's rule returns " +
       "and DARTS-ADA's rollbacks; the claims judged over the seeds, each by the rule beside it, against the spread of DARTS's " +
-      'own seeds (beside each comparison, not judged: the one-sided exact permutation p of the two means, which weighs every ' +
-      "seed where the spread weighs DARTS's two extremes), DARTS-ES (replayed on each DARTS run) a method of its own; the figure dates each collapse against the " +
+      'own seeds (beside each comparison, not judged and not corrected for their number: a one-sided permutation p over every ' +
+      "seed, where the spread weighs DARTS's two extremes, with the least p the seeds allow; for DARTS-ES, replayed on " +
+      "DARTS's own runs, the paired sign-flip test), DARTS-ES (replayed on each DARTS run) a method of its own; the figure dates each collapse against the " +
       "eigenvalue, and the last table says which way each op's alphas first move. " +
       'The final genotypes are not trained here (the budget: section 6), so no claim on test error is judged at this setting.',
     tables: ['01-s3-main', '01-s3-main-claims', '01-s3-alpha-drift'],

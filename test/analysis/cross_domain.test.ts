@@ -55,7 +55,7 @@ describe('the cross-domain findings (lib/analysis/cross_domain.ts)', () => {
     assert.strictEqual(verdict('DARTS-ADA finds a cell'), 'inconclusive');
     assert.strictEqual(
       f.find((x) => x.finding.startsWith('R-DARTS(L2) 5e-05 finds'))?.measured,
-      '95.50 vs 102.00 (spread 4.00; permutation p 0.167)',
+      '95.50 vs 102.00 (spread 4.00; permutation p 0.167 of at least 0.167)',
     );
     // Worse by more than the spread: does not hold; one DARTS seed: no spread, inconclusive; no evaluation: not measured.
     const worse = crossDomainFindings(

@@ -66,11 +66,17 @@ describe('nb201Claims', () => {
     assert.deepStrictEqual(verdict('the dominant eigenvalue rises'), ['5.50 over 2 seed(s)', 'holds']);
     // DARTS's last eigenvalues 0.5 and 0.6 (spread 0.1); its errors equal (spread 0).
     assert.deepStrictEqual(verdict('R-DARTS(L2) 0.0081 ends with lower curvature'), [
-      '0.100 vs 0.550 (spread 0.100; permutation p 0.167)',
+      '0.100 vs 0.550 (spread 0.100; permutation p 0.167 of at least 0.167)',
       'holds',
     ]);
-    assert.deepStrictEqual(verdict('R-DARTS(L2) 0.0081 finds a cell'), ['7.50 vs 10.88 (spread 0.00; permutation p 0.167)', 'holds']);
-    assert.deepStrictEqual(verdict(`${NB201_ES_METHOD} finds a cell`), ['7.25 vs 10.88 (spread 0.00; permutation p 0.167)', 'holds']);
+    assert.deepStrictEqual(verdict('R-DARTS(L2) 0.0081 finds a cell'), [
+      '7.50 vs 10.88 (spread 0.00; permutation p 0.167 of at least 0.167)',
+      'holds',
+    ]);
+    assert.deepStrictEqual(verdict(`${NB201_ES_METHOD} finds a cell`), [
+      '7.25 vs 10.88 (spread 0.00; paired sign-flip p 0.250 of at least 0.250)',
+      'holds',
+    ]);
     // Both DARTS runs collapse from epoch 30, after the eigenvalue's step at epoch 20; the rule returns epoch 10's cell.
     assert.deepStrictEqual(verdict('the dominant eigenvalue has risen by the time'), [
       '2 of 2 seeds (epoch 30: 0.500, first 0.100, last 0.500; epoch 30: 0.600, first 0.100, last 0.600)',

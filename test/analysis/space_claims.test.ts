@@ -72,7 +72,7 @@ describe('spaceClaims', () => {
     ]);
     assert.match(rows[0].finding, /on 9 or more of its 14 edges the strongest op is parameter-free/);
     assert.strictEqual(rows[0].measured, '3 of 3 seeds (11 (11 none), 10 (10 none), 12 (12 none) of 14 edges)');
-    assert.strictEqual(rows[3].measured, '2.0 vs 11.0 (spread 2.0; permutation p 0.050)');
+    assert.strictEqual(rows[3].measured, '2.0 vs 11.0 (spread 2.0; permutation p 0.050 of at least 0.050)');
   });
 
   it('judges DARTS-ES by the cell it returns: its parameter-free edges, and whether it comes before the collapse', () => {
@@ -85,7 +85,7 @@ describe('spaceClaims', () => {
     assert.deepStrictEqual(
       es.map((r) => [r.measured, r.verdict]),
       [
-        ['8.0 vs 11.0 (spread 2.0; permutation p 0.050)', 'holds'],
+        ['8.0 vs 11.0 (spread 2.0; paired sign-flip p 0.125 of at least 0.125)', 'holds'],
         [
           '2 of 3 seeds (returns epoch 10, collapse from 12; returns epoch 10, collapse from 8; returns epoch 10, collapse from 30)',
           'inconclusive',

@@ -1,5 +1,18 @@
 import * as assert from 'assert';
-import { averageRanks, bootstrapCI, mean, median, pearson, permutationPLower, sampleSd, spearman } from '../../lib/analysis/stats';
+import {
+  averageRanks,
+  bootstrapCI,
+  mean,
+  median,
+  pearson,
+  PERMUTATION_DRAWS,
+  permutationPFloor,
+  permutationPLower,
+  permutationSplits,
+  sampleSd,
+  signFlipPLower,
+  spearman,
+} from '../../lib/analysis/stats';
 
 // Eight made-up (dominant eigenvalue, test error %) pairs, with ties in both columns.
 const EIG = [0.21, 0.35, 0.35, 0.48, 0.52, 0.61, 0.75, 0.9];
@@ -185,8 +198,43 @@ describe('permutationPLower', () => {
     );
   });
 
+  it('counts ties at the values own scale, however small', () => {
+    assert.strictEqual(permutationPLower([1e-10, 2e-10], [5e-10, 6e-10]), 1 / 6);
+    assert.strictEqual(permutationPLower([0, 0], [0, 0]), 1);
+  });
+
+  it('has a floor of one split in C(n, k), or one in the draws plus one', () => {
+    assert.strictEqual(permutationSplits(6, 6), 924);
+    assert.strictEqual(permutationPFloor(3, 3), 1 / 20);
+    assert.strictEqual(permutationPFloor(13, 13), 1 / (PERMUTATION_DRAWS + 1));
+  });
+
   it('names an empty group or a value that is not finite', () => {
     assert.throws(() => permutationPLower([], [1]), /empty group/);
     assert.throws(() => permutationPLower([1, NaN], [1]), /not every value is finite/);
+  });
+});
+
+describe('signFlipPLower', () => {
+  // Oracle: scipy.stats.permutation_test((d,), np.sum, permutation_type='samples', alternative='less',
+  // n_resamples=np.inf), SciPy 1.10: a single sample's signs flipped, every pattern counted.
+  it("equals SciPy's exact paired test", () => {
+    assert.strictEqual(signFlipPLower([-9.25, -4.5, -1.6, -4.2, -4.2, -3.9]), 1 / 64); // SciPy: 0.015625
+    assert.strictEqual(signFlipPLower([-1.0, 0.5, -2.0, 0.25, -0.75]), 5 / 32); // SciPy: 0.15625
+    assert.strictEqual(signFlipPLower([0, 0]), 1);
+  });
+
+  it('draws patterns (seeded) beyond 2^20, near the normal approximation', () => {
+    // 24 differences, twelve -1 and twelve +0.5 (sum -6): the flipped sum is 2a - 12 + (b - 6) with a, b
+    // binomial(12, 1/2), so P(sum <= -6) = sum of C(12, a) C(12, b) / 2^24 over those (a, b) = 0.0782261.
+    const d = Array.from({ length: 24 }, (_, i) => (i % 2 === 0 ? -1 : 0.5));
+    const p = signFlipPLower(d);
+    assert.ok(Math.abs(p - 0.0782261) < 0.003, `p ${p}`); // 200,000 draws: sd 0.0006
+    assert.strictEqual(signFlipPLower(d), p);
+  });
+
+  it('names no differences or one that is not finite', () => {
+    assert.throws(() => signFlipPLower([]), /no differences/);
+    assert.throws(() => signFlipPLower([1, Infinity]), /not every difference is finite/);
   });
 });

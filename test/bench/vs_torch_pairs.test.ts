@@ -11,7 +11,8 @@ const phases = (a: number, b: number, c: number, cpu?: number) => ({
   b_arch_step_1st: { median_ms: b, ...(cpu === undefined ? {} : { cpu_median_ms: b * cpu }) },
   c_arch_step_2nd: { median_ms: c, ...(cpu === undefined ? {} : { cpu_median_ms: c * cpu }) },
 });
-const line = (impl: string, at: string, C: number, p: object) => JSON.stringify({ impl, timestamp: at, config: config(C), phases: p });
+const line = (impl: string, at: string, C: number, p: object, threads = 1) =>
+  JSON.stringify({ impl, timestamp: at, threads, config: { ...config(C), iters: 3, warmup: 1 }, phases: p });
 
 describe('vs_torch_pairs', () => {
   const text = [
@@ -20,14 +21,18 @@ describe('vs_torch_pairs', () => {
     // ours without a PyTorch line of the same network after it: no pair
     line('robust-darts-ts', '2026-12-08T10:00:00.000Z', 8, phases(1, 1, 1)),
     line('pytorch', '2026-12-08T10:01:00+0000', 16, phases(1, 1, 1)),
+    // ... nor one whose PyTorch line ran another number of threads
+    line('robust-darts-ts', '2026-12-08T10:30:00.000Z', 16, phases(1, 1, 1)),
+    line('pytorch', '2026-12-08T10:31:00+0000', 16, phases(1, 1, 1), 2),
     line('robust-darts-ts', '2026-12-08T11:00:00.000Z', 16, phases(300, 100, 500, 0.5)),
     line('pytorch', '2026-12-08T11:01:00+0000', 16, phases(200, 200, 600, 0.8)),
     '',
   ].join('\n');
 
   it('pairs each of our lines with the PyTorch line of the same network after it', () => {
-    const pairs = benchPairs(text);
+    const { pairs, unpaired } = benchPairs(text);
     assert.strictEqual(pairs.length, 2);
+    assert.strictEqual(unpaired, 4);
     assert.deepStrictEqual(pairs[0].ours, { ab: 300, ac: 800, abCpu: undefined, acCpu: undefined });
     assert.deepStrictEqual(pairs[0].torch, { ab: 300, ac: 600, abCpu: undefined, acCpu: undefined });
     assert.deepStrictEqual(pairs[1].ours, { ab: 400, ac: 800, abCpu: 200, acCpu: 400 });
@@ -35,14 +40,16 @@ describe('vs_torch_pairs', () => {
   });
 
   it('keeps only the lines from --since on, and prints wall and CPU ratios', () => {
-    const pairs = benchPairs(text, '2026-12-08T00:00:00Z');
+    const { pairs, unpaired } = benchPairs(text, '2026-12-08T00:00:00Z');
     assert.strictEqual(pairs.length, 1);
+    assert.strictEqual(unpaired, 4);
     const row = pairsMarkdown(pairs).split('\n')[2];
     assert.match(row, /\| 400 \/ 400 \| 1\.00x \| 200 \/ 320 \| 0\.63x \| 800 \/ 800 \| 1\.00x \| 400 \/ 640 \| 0\.63x \|$/);
   });
 
-  it('names a line that is not JSON', () => {
-    assert.throws(() => benchPairs('{}\nnot json\n'), /line 2 is not JSON/);
+  it('names a line that is not JSON by its line in the file, and a --since that is not a time', () => {
+    assert.throws(() => benchPairs('{}\n\nnot json\n'), /line 3 is not JSON/);
+    assert.throws(() => benchPairs(text, 'yesterday'), /--since yesterday is not a time/);
   });
 });
 
@@ -62,8 +69,6 @@ describe('torch_timed.py', () => {
         '    p.add_argument("--threads", type=int, default=1)',
         '    p.add_argument("--malloc", default="tuned")',
         '    return p',
-        'def tune_glibc_malloc():',
-        '    return True',
         'def timed(fn, iters, warmup):',
         '    raise AssertionError("the reference timer ran")',
         'def main(args):',
@@ -71,17 +76,23 @@ describe('torch_timed.py', () => {
         '    print(json.dumps({"threads_at_import": THREADS_AT_IMPORT, "malloc_tuned": MALLOC_TUNED, "a": t}))',
       ].join('\n') + '\n',
     );
-    const out = execFileSync('python3', [path.join('lib', 'bench', 'torch_timed.py'), '--threads', '3'], {
+    const out = execFileSync('python3', [path.join('lib', 'bench', 'torch_timed.py'), '--threads', '2', '--threads', '3'], {
       env: { ...process.env, PERF_DIR: dir, OMP_NUM_THREADS: '' },
       encoding: 'utf8',
     });
     const r = JSON.parse(out) as { threads_at_import: string; malloc_tuned: boolean; a: Record<string, unknown> };
+    // The last --threads wins, as in argparse; set before the reference (and torch) load.
     assert.strictEqual(r.threads_at_import, '3');
     assert.strictEqual(r.malloc_tuned, true);
     assert.strictEqual(r.a.n, 3);
-    const cpu = r.a.cpu_times_ms as number[];
+    const [cpu, wall] = [r.a.cpu_times_ms as number[], r.a.times_ms as number[]];
     assert.strictEqual(cpu.length, 3);
-    assert.ok(cpu.every((t) => t >= 0) && typeof r.a.cpu_median_ms === 'number');
+    // One busy Python thread: its CPU time is at most its wall time (and some clock slack).
+    assert.ok(
+      cpu.every((t, i) => t >= 0 && t <= wall[i] + 5),
+      `cpu ${cpu.join(', ')} ms, wall ${wall.join(', ')} ms`,
+    );
+    assert.ok(Math.abs((r.a.cpu_median_ms as number) - [...cpu].sort((x, y) => x - y)[1]) < 1e-3, 'the median of the three');
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
