@@ -210,8 +210,10 @@ export function everySeedVerdict(hits: number, seeds: number): FindingRow['verdi
   return hits === seeds ? 'holds' : hits === 0 ? 'does not hold' : 'inconclusive';
 }
 
-/** What the findings read of a row: its method and curvature, and its test result (lower is better). */
-/** `seed`: the search's, where known (pairs DARTS-ES, replayed on DARTS's runs, with DARTS search by search). */
+/**
+ * What the findings read of a row: its method and curvature, and its test result (lower is better);
+ * `seed`, the search's where known, pairs DARTS-ES (replayed on DARTS's runs) with DARTS search by search.
+ */
 export type FindingInput = Pick<CurvatureColumns, 'eigenRatio' | 'eigenLast'> & { readonly method: string; readonly seed?: number };
 
 /** The test result the findings compare: its name in the table, how to read it from a row, and its format. */
