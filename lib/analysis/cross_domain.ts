@@ -20,7 +20,7 @@ import { formatRecurrentGenotype } from '../spaces/recurrent';
 import type { LmEvalFile } from '../train/lm_train';
 import type { Figure } from './figure_html';
 import { identityNodes } from './recurrent_run';
-import { permutationPFloor, permutationPLower, signFlipPLower } from './stats';
+import { permutationPFloor, permutationPLower, signFlipPFloor, signFlipPLower } from './stats';
 
 export type StoredRecurrentRun = StoredRun<PtbConfig, RecurrentArchitectureRecord>;
 
@@ -283,7 +283,7 @@ export function crossDomainFindings<R extends FindingInput>(rows: readonly R[], 
   ): FindingRow => {
     const at = (p: number, floor: number) => `${p.toFixed(3)} of at least ${floor.toFixed(3)}`;
     const p = diffs
-      ? `; paired sign-flip p ${at(signFlipPLower(diffs), 2 ** -diffs.length)}`
+      ? `; paired sign-flip p ${at(signFlipPLower(diffs), signFlipPFloor(diffs.length))}`
       : mine.length >= 2 && base.length >= 2
         ? `; permutation p ${at(permutationPLower(mine, base), permutationPFloor(mine.length, base.length))}`
         : '';

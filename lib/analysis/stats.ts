@@ -232,17 +232,15 @@ export function permutationPLower(a: readonly number[], b: readonly number[], se
     return (hits + 1) / (PERMUTATION_DRAWS + 1);
   }
   let hits = 0;
-  let total = 0;
   const pick = (start: number, left: number, sum: number): void => {
     if (left === 0) {
-      total++;
       if (atMost(sum)) hits++;
       return;
     }
     for (let i = start; i <= n - left; i++) pick(i + 1, left - 1, sum + pooled[i]);
   };
   pick(0, k, 0);
-  return hits / total;
+  return hits / splits;
 }
 
 /** The tie tolerance's scale: the largest |value|, or 1 where every value is 0. */
@@ -276,7 +274,7 @@ export const SIGN_FLIP_MAX_PATTERNS = 2 ** 20;
  * the same search) are below 0: of the 2^n ways to flip their signs, the share whose sum is at most
  * the observed sum (ties within 1e-9 of the largest |d| count, so never 0). Exact up to
  * SIGN_FLIP_MAX_PATTERNS patterns, else PERMUTATION_DRAWS drawn with `Rng(seed)` and
- * (hits + 1) / (draws + 1). Its floor is 1 / 2^n. Throws for no differences or a non-finite one.
+ * (hits + 1) / (draws + 1) (its floor: `signFlipPFloor`). Throws for no differences or a non-finite one.
  */
 export function signFlipPLower(d: readonly number[], seed = 0): number {
   if (d.length === 0) throw new Error('signFlipPLower: no differences');
@@ -300,4 +298,9 @@ export function signFlipPLower(d: readonly number[], seed = 0): number {
     if (sum <= bound) hits++;
   }
   return hits / 2 ** n;
+}
+
+/** The smallest p `signFlipPLower` can return for n differences: 1 / 2^n counted, 1 / (PERMUTATION_DRAWS + 1) drawn. */
+export function signFlipPFloor(n: number): number {
+  return 2 ** n > SIGN_FLIP_MAX_PATTERNS ? 1 / (PERMUTATION_DRAWS + 1) : 2 ** -n;
 }

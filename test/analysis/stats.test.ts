@@ -10,6 +10,7 @@ import {
   permutationPLower,
   permutationSplits,
   sampleSd,
+  signFlipPFloor,
   signFlipPLower,
   spearman,
 } from '../../lib/analysis/stats';
@@ -222,6 +223,8 @@ describe('signFlipPLower', () => {
     assert.strictEqual(signFlipPLower([-9.25, -4.5, -1.6, -4.2, -4.2, -3.9]), 1 / 64); // SciPy: 0.015625
     assert.strictEqual(signFlipPLower([-1.0, 0.5, -2.0, 0.25, -0.75]), 5 / 32); // SciPy: 0.15625
     assert.strictEqual(signFlipPLower([0, 0]), 1);
+    assert.strictEqual(signFlipPFloor(6), 1 / 64);
+    assert.strictEqual(signFlipPFloor(24), 1 / (PERMUTATION_DRAWS + 1));
   });
 
   it('draws patterns (seeded) beyond 2^20, near the normal approximation', () => {
